@@ -1,0 +1,23 @@
+// Exit codes are user API: 0 success (warnings allowed), 1 failure verdict / blockers,
+// 2 usage, invalid config or infrastructure error, 130 interrupted.
+import { BumpguardError, CancelledError } from '../errors.ts';
+import type { Verdict } from '../model.ts';
+
+export const EXIT = { ok: 0, failure: 1, error: 2, interrupted: 130 } as const;
+
+export function exitCodeForVerdict(verdict: Verdict): number {
+  const codes: Record<Verdict, number> = { success: EXIT.ok, neutral: EXIT.ok, failure: EXIT.failure, error: EXIT.error };
+  return codes[verdict];
+}
+
+export function exitCodeForError(err: unknown): number {
+  if (err instanceof CancelledError) return EXIT.interrupted;
+  return EXIT.error;
+}
+
+/** One line for stderr: the user message of a known error, else the raw message. */
+export function describeError(err: unknown): string {
+  if (err instanceof BumpguardError) return err.userMessage;
+  if (err instanceof Error) return `unexpected error: ${err.message}`;
+  return `unexpected error: ${String(err)}`;
+}

@@ -1,0 +1,62 @@
+// bumpguard CLI entry: dispatch to a subcommand; every command returns its exit code.
+import { describeError, EXIT, exitCodeForError } from './exit-code.ts';
+import type { CliIo, Command } from './io.ts';
+
+const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
+  check: { summary: 'build base and head for every platform, measure, run canaries, audit; print the report', load: async () => (await import('./commands/check.ts')).check },
+  audit: { summary: 'feature-tag audit of a Tailscale bump (no builds)', load: async () => (await import('./commands/audit.ts')).audit },
+  measure: { summary: 'build and measure one commit', load: async () => (await import('./commands/measure.ts')).measure },
+  featuretags: { summary: "print what upstream's `go run ./cmd/featuretags` prints at a tag", load: async () => (await import('./commands/featuretags.ts')).featuretags },
+  serve: { summary: 'run the webhook server for GitHub and Gitea', load: async () => (await import('./commands/serve.ts')).serve },
+};
+
+export const MAIN_HELP = `bumpguard — guards Tailscale version bumps of trimmed router images
+
+Usage: bumpguard <command> [options]
+
+Commands:
+${Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(12)} ${c.summary}`).join('\n')}
+
+Run "bumpguard <command> --help" for a command's options.
+Exit codes: 0 success, 1 blockers / failure verdict, 2 usage, config or infrastructure error, 130 interrupted.
+`;
+
+export async function main(io: CliIo): Promise<number> {
+  const [name, ...rest] = io.argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.stdout.write(MAIN_HELP);
+    return name === undefined ? EXIT.error : EXIT.ok;
+  }
+  if (name === '--version') {
+    io.stdout.write('bumpguard 0.1.0\n');
+    return EXIT.ok;
+  }
+  const entry = COMMANDS[name];
+  if (!entry) {
+    io.stderr.write(`bumpguard: unknown command "${name}"\n\n${MAIN_HELP}`);
+    return EXIT.error;
+  }
+  try {
+    const command = await entry.load();
+    return await command({ ...io, argv: rest });
+  } catch (err) {
+    io.stderr.write(`bumpguard ${name}: ${describeError(err)}\n`);
+    return exitCodeForError(err);
+  }
+}
+
+if (import.meta.main) {
+  const controller = new AbortController();
+  process.once('SIGINT', () => controller.abort(new Error('interrupted')));
+  process.once('SIGTERM', () => controller.abort(new Error('terminated')));
+  const code = await main({
+    argv: process.argv.slice(2),
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+    cwd: process.cwd(),
+    isTTY: Boolean(process.stdout.isTTY) && !process.env.CI,
+    signal: controller.signal,
+  });
+  process.exitCode = code;
+}

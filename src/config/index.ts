@@ -1,0 +1,4 @@
+export { configSchema, METRICS } from './schema.ts';
+export type { Config, ConfigInput, Builder, Canary, Metric, MetricThresholds, ThresholdLevel } from './schema.ts';
+export { parseConfig, CONFIG_PATHS } from './load-config.ts';
+export { parseSize, parsePercent } from './parse-size.ts';

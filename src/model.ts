@@ -1,0 +1,199 @@
+// Domain types shared by every room. The `--json` contract of the CLI
+// (../docs/json-contract.md, design.md) is built from these: extend, never rename.
+
+/** A Tailscale version change found in a PR diff (src/bump). */
+export interface Bump {
+  /** Path of the file in the repo, e.g. "Dockerfile". */
+  file: string;
+  /** 1-based line number of the ARG in the new file. */
+  line: number;
+  /** ARG name, e.g. "TAILSCALE_VERSION". */
+  arg: string;
+  from: string;
+  to: string;
+  type: BumpType;
+}
+
+export type BumpType = 'major' | 'minor' | 'patch' | 'prerelease' | 'downgrade' | 'unknown';
+
+export type Severity = 'blocker' | 'warning' | 'info';
+
+export type FindingKind =
+  | 'missing-dep'
+  | 'unknown-feature'
+  | 'patch-unknown-feature'
+  | 'noop-strip'
+  | 'deps-changed'
+  | 'features-added'
+  | 'features-removed'
+  | 'watched-symbol-changed'
+  | 'recipe-unreadable'
+  | 'stale-acknowledgment'
+  | 'build-failed'
+  | 'elf-mismatch'
+  | 'canary-failed'
+  | 'threshold'
+  | 'no-baseline'
+  | 'config-invalid';
+
+export interface Finding {
+  severity: Severity;
+  kind: FindingKind;
+  /** Involved feature names, if any. */
+  features: string[];
+  /** Set when the finding concerns one platform only. */
+  platform?: string;
+  /** True when the bump introduced it; false when it was already true at the base. */
+  introduced: boolean;
+  /** Accepted in config (`acknowledge`) or by `/accept`. */
+  acknowledged: boolean;
+  /** Why it was acknowledged, when it was. */
+  acknowledgedReason?: string;
+  /** One line a maintainer understands. */
+  message: string;
+  /** Unified diff of a suggested fix, optional. */
+  fix?: string;
+  /** Extra detail (log tail, symbol diff) shown collapsed in reports. */
+  detail?: string;
+}
+
+export type Verdict = 'success' | 'failure' | 'neutral' | 'error';
+
+/** Measured figures of one image build for one platform (the `base`/`head` objects). */
+export interface ImageMetrics {
+  imageCompressedBytes: number;
+  rootfsBytes: number;
+  flashBytes: number;
+  duplicateBytes: number;
+  binaryBytes: number | null;
+  binaryUpx: boolean | null;
+  ramRssBytes: number | null;
+  ramPeakBytes: number | null;
+}
+
+export interface CanaryResult {
+  name: string;
+  ok: boolean;
+  detail: string;
+}
+
+/** One layer of an image as the router downloads and extracts it. */
+export interface LayerInfo {
+  /** Layer digest or archive path, for display. */
+  id: string;
+  /** gzip bytes as pushed to a registry. */
+  compressedBytes: number;
+  /** Bytes of the uncompressed layer tar's regular files. */
+  uncompressedBytes: number;
+  fileCount: number;
+  /** The Dockerfile instruction that created it, when the archive says. */
+  createdBy?: string;
+}
+
+export interface FileEntry {
+  path: string;
+  bytes: number;
+}
+
+export interface ElfInfo {
+  path: string;
+  /** e_machine name: x86_64, aarch64, arm, … */
+  machine: string;
+  /** Whether it matches the platform of the image. */
+  matches: boolean;
+}
+
+/** Everything measured from one exported image (src/measure). */
+export interface ImageAnalysis {
+  platform: string;
+  layers: LayerInfo[];
+  imageCompressedBytes: number;
+  /** Flattened rootfs bytes after whiteouts (regular files). */
+  rootfsBytes: number;
+  /** Block-rounded bytes of every layer extracted (overlayfs keeps each copy). */
+  flashBytes: number;
+  blockSize: number;
+  /** Bytes of files whose path appears in more than one layer (the extra copies). */
+  duplicateBytes: number;
+  /** Flattened files, path → bytes (for movers); only regular files. */
+  files: FileEntry[];
+  largestFiles: FileEntry[];
+  binary: { path: string; bytes: number; upx: boolean } | null;
+  elfs: ElfInfo[];
+}
+
+export interface RamStats {
+  /** Every run's figure in bytes. */
+  runs: number[];
+  median: number;
+  /** max − min over runs. */
+  spread: number;
+}
+
+export interface RamMeasurement {
+  emulated: boolean;
+  rss: RamStats | null;
+  peak: RamStats | null;
+  /** Why RAM could not be measured, when it could not. */
+  error?: string;
+}
+
+/** One side (base or head) of one platform. */
+export interface SideResult {
+  commit: string;
+  /** Tailscale version at that commit, when found. */
+  version: string | null;
+  /** True when reused from the store instead of rebuilt. */
+  cached: boolean;
+  analysis: ImageAnalysis | null;
+  ram: RamMeasurement | null;
+  canaries: CanaryResult[];
+  /** Set when the build/measure failed: what failed and the log tail. */
+  error?: { message: string; logTail: string };
+}
+
+export interface PlatformResult {
+  platform: string;
+  emulated: boolean;
+  base: SideResult | null;
+  head: SideResult | null;
+}
+
+/** An `/accept` by a maintainer, valid for one head SHA only. */
+export interface Override {
+  kind: 'size' | 'ram' | 'canary' | 'audit' | 'all';
+  reason: string;
+  by: string;
+  at: string;
+  headSha: string;
+}
+
+/** A past Tailscale bump on the base branch, for trend charts. */
+export interface HistoryPoint {
+  version: string;
+  commit: string;
+  platform: string;
+  imageCompressedBytes: number;
+  flashBytes: number;
+  ramRssBytes: number | null;
+  at: string;
+}
+
+/** Everything a report is rendered from (pure input to src/policy and src/report). */
+export interface CheckResult {
+  repo: string;
+  bump: Bump | null;
+  baseRef: string;
+  headRef: string;
+  headSha: string;
+  /** Audit findings and any other finding produced before policy (build failures, ELF, canaries). */
+  findings: Finding[];
+  platforms: PlatformResult[];
+  builds: { ran: number; reused: number };
+  overrides: Override[];
+  history: HistoryPoint[];
+  /** Wall time of the run, ms. */
+  durationMs: number;
+  /** ISO time the run finished (injected clock). */
+  finishedAt: string;
+}
