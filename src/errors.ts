@@ -57,3 +57,34 @@ export class CancelledError extends BumpguardError {
     super('cancelled', userMessage, options);
   }
 }
+
+export type ForgeErrorCode =
+  | 'not-found'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'rate-limited'
+  | 'conflict'
+  | 'unavailable'
+  | 'bad-response';
+
+/** A forge API call failed. `retryable` tells src/jobs whether trying again can help. */
+export class ForgeError extends BumpguardError {
+  declare readonly code: ForgeErrorCode;
+  /** "github" or "gitea". */
+  readonly forge: string;
+  /** The adapter operation, e.g. "setStatus". */
+  readonly op: string;
+  /** HTTP status, when the forge answered. */
+  readonly status: number | undefined;
+  readonly retryable: boolean;
+  constructor(
+    init: { forge: string; op: string; code: ForgeErrorCode; status?: number; retryable?: boolean; cause?: unknown },
+    userMessage: string,
+  ) {
+    super(init.code, userMessage, { cause: init.cause });
+    this.forge = init.forge;
+    this.op = init.op;
+    this.status = init.status;
+    this.retryable = init.retryable ?? (init.code === 'rate-limited' || init.code === 'unavailable');
+  }
+}

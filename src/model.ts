@@ -49,6 +49,10 @@ export interface Finding {
   acknowledged: boolean;
   /** Why it was acknowledged, when it was. */
   acknowledgedReason?: string;
+  /** Who acknowledged it: a login for `/accept`, ".bumpguard.yml" for config. */
+  acknowledgedBy?: string;
+  /** For `threshold` findings: the metric that tripped (src/policy). */
+  metric?: MetricName;
   /** One line a maintainer understands. */
   message: string;
   /** Unified diff of a suggested fix, optional. */
@@ -58,6 +62,9 @@ export interface Finding {
 }
 
 export type Verdict = 'success' | 'failure' | 'neutral' | 'error';
+
+/** Measured figures a threshold applies to; same names as `thresholds.*` in .bumpguard.yml. */
+export type MetricName = 'image' | 'flash' | 'rootfs' | 'binary' | 'ramRss' | 'ramPeak';
 
 /** Measured figures of one image build for one platform (the `base`/`head` objects). */
 export interface ImageMetrics {
@@ -75,6 +82,10 @@ export interface CanaryResult {
   name: string;
   ok: boolean;
   detail: string;
+  /** The assertion that failed, e.g. "status NOERROR" (shown in the canary table). */
+  assertion?: string;
+  /** What was observed instead, e.g. "SERVFAIL". */
+  observed?: string;
 }
 
 /** One layer of an image as the router downloads and extracts it. */
@@ -88,11 +99,24 @@ export interface LayerInfo {
   fileCount: number;
   /** The Dockerfile instruction that created it, when the archive says. */
   createdBy?: string;
+  /** Length of the uncompressed layer tar (headers and padding included). */
+  tarBytes?: number;
+  /** How the blob was stored in the archive; "none" means compressedBytes was computed. */
+  compression?: 'gzip' | 'zstd' | 'none';
 }
 
 export interface FileEntry {
   path: string;
   bytes: number;
+}
+
+/** A file whose size changed between base and head (null: absent on that side). */
+export interface FileMover {
+  path: string;
+  base: number | null;
+  head: number | null;
+  /** head − base bytes, absent side counted as 0. */
+  delta: number;
 }
 
 export interface ElfInfo {
@@ -106,6 +130,8 @@ export interface ElfInfo {
 /** Everything measured from one exported image (src/measure). */
 export interface ImageAnalysis {
   platform: string;
+  /** Platform the image's own config declares, when it does (may differ from `platform`). */
+  imagePlatform?: string;
   layers: LayerInfo[];
   imageCompressedBytes: number;
   /** Flattened rootfs bytes after whiteouts (regular files). */
@@ -136,6 +162,14 @@ export interface RamMeasurement {
   peak: RamStats | null;
   /** Why RAM could not be measured, when it could not. */
   error?: string;
+  /** VmHWM of the main process per run (its own peak, whatever the cgroup says). */
+  hwm?: RamStats | null;
+  /** Where `peak` comes from: the container's cgroup (v1 max_usage_in_bytes, v2 memory.peak) or VmHWM. */
+  peakSource?: 'cgroup-v1' | 'cgroup-v2' | 'vmhwm';
+  /** False when the image would not run with a read-only rootfs and was measured writable. */
+  readOnly?: boolean;
+  /** Name of the process whose RSS is reported (e.g. "routerd"). */
+  process?: string;
 }
 
 /** One side (base or head) of one platform. */
@@ -176,6 +210,8 @@ export interface HistoryPoint {
   imageCompressedBytes: number;
   flashBytes: number;
   ramRssBytes: number | null;
+  /** RAM measured under qemu-user: not comparable with native figures. */
+  ramEmulated?: boolean;
   at: string;
 }
 
@@ -186,6 +222,8 @@ export interface CheckResult {
   baseRef: string;
   headRef: string;
   headSha: string;
+  /** Base commit the head was compared with, when resolved (named in no-baseline findings). */
+  baseSha?: string;
   /** Audit findings and any other finding produced before policy (build failures, ELF, canaries). */
   findings: Finding[];
   platforms: PlatformResult[];

@@ -32,3 +32,10 @@ test('a bad size names the field and the value', () => {
 test('invalid YAML is a ConfigError with the line', () => {
   assert.throws(() => parseConfig('platforms: [linux/amd64\n'), ConfigError);
 });
+
+test('trigger.headRef that is not a regex is an error naming the field', () => {
+  assert.throws(
+    () => parseConfig('trigger: { headRef: "renovate/(tailscale" }'),
+    (err: unknown) => err instanceof ConfigError && err.issues[0]?.path === 'trigger.headRef' && /regular expression/.test(err.issues[0].message),
+  );
+});

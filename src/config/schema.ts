@@ -186,7 +186,10 @@ export const configSchema = z.strictObject({
   trigger: z
     .strictObject({
       /** Regex the PR head ref must match, e.g. ^renovate/tailscale. */
-      headRef: z.string().optional(),
+      headRef: z
+        .string()
+        .refine((v) => isRegExp(v), { message: 'not a valid regular expression' })
+        .optional(),
       /** Logins allowed to open bump PRs, e.g. [renovate[bot]]. */
       authors: z.array(z.string()).optional(),
     })
@@ -199,3 +202,14 @@ export type Builder = z.output<typeof builder>;
 export type Canary = z.output<typeof canary>;
 export type MetricThresholds = z.output<typeof metricThresholds>;
 export type ThresholdLevel = z.output<typeof level>;
+
+/** A bad `trigger.headRef` must fail validation with its path, not throw later in the bot. */
+function isRegExp(source: string): boolean {
+  try {
+    new RegExp(source);
+    return true;
+  } catch (err) {
+    if (err instanceof SyntaxError) return false;
+    throw err;
+  }
+}

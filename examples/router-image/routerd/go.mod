@@ -1,0 +1,3 @@
+module routerd
+
+go 1.19

@@ -1,0 +1,131 @@
+// The feature-tag audit of one bump (pure): the recipe against the old and the new upstream
+// feature table. State findings are computed at both tags so each says whether the bump
+// introduced it; change findings (Deps, features, watched symbols) are new by nature.
+import type { Config } from '../config/index.ts';
+import type { Finding, FindingKind, Severity } from '../model.ts';
+import { acknowledges, describeAck } from './apply-acknowledgments.ts';
+import { findChangeFindings, type WatchedSymbol } from './find-change-findings.ts';
+import { findStateFindings, type RawFinding } from './find-state-findings.ts';
+import { parseBuildConstraints } from './parse-build-constraints.ts';
+import type { Recipe } from './recipe-types.ts';
+import { resolveSelection, type Selection } from './resolve-selection.ts';
+import { suggestStrips } from './suggest-strips.ts';
+import type { FeatureTable } from './types.ts';
+
+export interface AuditBumpInput {
+  fromTag: string;
+  toTag: string;
+  /** The recipe as parsed from the head; null when there was nothing to parse. */
+  recipe: Recipe | null;
+  /** Texts of the recipe files (for the suggested fix). */
+  recipeFiles: { path: string; text: string }[];
+  config: Pick<Config, 'acknowledge' | 'recipe'>;
+  oldTable: FeatureTable;
+  newTable: FeatureTable;
+  /** Go files of the patches folder. */
+  patchFiles: { path: string; text: string }[];
+  watched: WatchedSymbol[];
+}
+
+export type { WatchedSymbol };
+
+const SEVERITY_ORDER: Severity[] = ['blocker', 'warning', 'info'];
+const KIND_ORDER: FindingKind[] = ['recipe-unreadable', 'missing-dep', 'unknown-feature', 'patch-unknown-feature', 'noop-strip', 'deps-changed', 'watched-symbol-changed', 'features-added', 'features-removed', 'stale-acknowledgment'];
+
+export function auditBump(input: AuditBumpInput): Finding[] {
+  const explicit = input.config.recipe.optIn === 'auto' ? null : input.config.recipe.optIn;
+  const optInsKnown = explicit !== null || input.recipe?.featuretags != null;
+  const constraints = parseBuildConstraints(input.patchFiles);
+  const state = (table: FeatureTable, tag: string) => {
+    const selection = resolveSelection(table, tag, input.recipe, explicit);
+    return { selection, findings: findStateFindings({ table, tag, recipe: input.recipe, explicitOptIns: explicit, selection, optInsKnown, constraints }) };
+  };
+  const before = state(input.oldTable, input.fromTag);
+  const after = state(input.newTable, input.toTag);
+  const oldKeys = new Set(before.findings.map(keyOf));
+  const findings: Finding[] = after.findings.map((f) => ({ ...f, introduced: !oldKeys.has(keyOf(f)), acknowledged: false }));
+  const unreadable = recipeUnreadable(input.recipe, explicit, optInsKnown);
+  if (unreadable) findings.push(unreadable);
+  const changes = findChangeFindings({ ...input, optedIn: [...new Set([...before.selection.optedIn, ...after.selection.optedIn])], usesMin: input.recipe?.featuretags?.min ?? explicit !== null });
+  findings.push(...changes.map((f) => ({ ...f, acknowledged: false })));
+  const acked = acknowledge(findings, input.config.acknowledge, before.findings, input.toTag);
+  attachFix(acked, input, after.selection);
+  return acked.sort(compareFindings);
+}
+
+function keyOf(f: RawFinding): string {
+  return `${f.kind}\u0000${f.features.join('\u0000')}`;
+}
+
+function recipeUnreadable(recipe: Recipe | null, explicit: string[] | null, optInsKnown: boolean): Finding | null {
+  const diagnostics = recipe?.diagnostics ?? [{ path: '', line: 0, message: 'no recipe file was found (see `dockerfile` in .bumpguard.yml)' }];
+  if (optInsKnown && diagnostics.length === 0) return null;
+  const detail = diagnostics.map((d) => `${d.path ? `${d.path}${d.line > 0 ? `:${d.line}` : ''}: ` : ''}${d.message}`).join('\n');
+  const severity: Severity = !optInsKnown ? 'blocker' : explicit !== null ? 'info' : 'warning';
+  const message = !optInsKnown
+    ? 'the feature recipe cannot be read, so the opt-ins are unknown: set recipe.optIn in .bumpguard.yml to the features you keep'
+    : explicit !== null
+      ? 'parts of the recipe cannot be read; the opt-ins come from recipe.optIn in .bumpguard.yml'
+      : `parts of the recipe cannot be read (${diagnostics.length}); the audit may miss an opt-in`;
+  return { severity, kind: 'recipe-unreadable', features: [], introduced: false, acknowledged: false, message, ...(detail ? { detail } : {}) };
+}
+
+function acknowledge(findings: Finding[], acks: AuditBumpInput['config']['acknowledge'], oldFindings: RawFinding[], toTag: string): Finding[] {
+  const out = findings.map((f) => {
+    const ack = acks.find((a) => acknowledges(a, f));
+    if (!ack) return f;
+    return { ...f, severity: 'info' as const, acknowledged: true, acknowledgedReason: ack.reason, acknowledgedBy: '.bumpguard.yml' };
+  });
+  for (const ack of acks) {
+    if (findings.some((f) => acknowledges(ack, f))) continue;
+    out.push({
+      severity: 'warning',
+      kind: 'stale-acknowledgment',
+      features: ack.dep === undefined ? [ack.feature] : [ack.feature, ack.dep],
+      introduced: oldFindings.some((f) => acknowledges(ack, f)),
+      acknowledged: false,
+      message: `the acknowledgment of ${describeAck(ack)} in .bumpguard.yml matches nothing at ${toTag}; remove it or update it`,
+    });
+  }
+  return out;
+}
+
+/** One fix for every unacknowledged missing dep, attached to each of those findings. */
+function attachFix(findings: Finding[], input: AuditBumpInput, selection: Selection): void {
+  const open = findings.filter((f) => f.kind === 'missing-dep' && !f.acknowledged && f.features.length === 2);
+  if (open.length === 0) return;
+  const missing = [...new Set(open.map((f) => f.features[1]!))];
+  const explicit = input.config.recipe.optIn !== 'auto';
+  const fix = !explicit && input.recipe ? suggestStrips(input.recipe, input.recipeFiles, missing) : null;
+  const detail = addNote(input, selection, findings);
+  for (const f of open) {
+    if (fix) f.fix = fix.patch;
+    else f.message += explicit ? `; add ${missing.join(', ')} to recipe.optIn and to the recipe` : '';
+    if (detail) f.detail = detail;
+  }
+}
+
+/** When the recipe runs featuretags --min, --add=<opt-ins> would let upstream resolve Deps itself. */
+function addNote(input: AuditBumpInput, selection: Selection, findings: Finding[]): string | null {
+  const call = input.recipe?.featuretags;
+  if (!call?.min) return null;
+  const list = selection.optedIn.filter((f) => input.newTable.has(f)).join(',');
+  const ackedDeps = findings.filter((f) => f.kind === 'missing-dep' && f.acknowledged).map((f) => f.features[1]!);
+  const extra = ackedDeps.length > 0 ? ` It would also keep ${[...new Set(ackedDeps)].join(', ')}, which .bumpguard.yml acknowledges leaving out.` : '';
+  const remove = call.remove.length > 0 ? ` --remove=${call.remove.join(',')}` : '';
+  return `Alternatively, replace the strips with \`${call.command} --min --add=${list}${remove}\`: upstream's featuretags keeps every Dep of what --add names, so future Deps are resolved for you.${extra}`;
+}
+
+function compareFindings(a: Finding, b: Finding): number {
+  return (
+    SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity) ||
+    KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) ||
+    compareText(a.features.join(','), b.features.join(',')) ||
+    compareText(a.message, b.message)
+  );
+}
+
+/** Code-unit order: the same on every machine, unlike locale collation. */
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

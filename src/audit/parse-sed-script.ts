@@ -1,0 +1,167 @@
+// Read the `s` commands of a sed script and translate their regexes to JavaScript, so the
+// recipe's strips can be replayed on the exact tag list upstream prints (a strip for a
+// renamed feature then visibly matches nothing). GNU sed syntax, as in golang:alpine's busybox/GNU sed.
+
+export interface SedSubstitute {
+  /** The command as written, e.g. `s/ts_omit_dns,\{0,1\}//g`. */
+  source: string;
+  /** Offset of the command in the script. */
+  offset: number;
+  /** The regex as written (delimiter escapes resolved). */
+  rawRegex: string;
+  /** JavaScript RegExp source, or null when the regex uses syntax we do not translate. */
+  regex: string | null;
+  /** JavaScript replacement string (`&` → `$&`, `\1` → `$1`). */
+  replacement: string;
+  global: boolean;
+  ignoreCase: boolean;
+}
+
+export interface SedScript {
+  substitutes: SedSubstitute[];
+  /** Commands other than `s` (we cannot replay them), as written. */
+  others: string[];
+}
+
+/** Split a sed script on `;` and newlines into commands; `s` commands are parsed. */
+export function parseSedScript(script: string, extended: boolean): SedScript {
+  const result: SedScript = { substitutes: [], others: [] };
+  let i = 0;
+  while (i < script.length) {
+    while (i < script.length && /[\s;]/.test(script[i]!)) i++;
+    if (i >= script.length) break;
+    if (script[i] === 's' && i + 1 < script.length && !/[\s\\\n]/.test(script[i + 1]!)) {
+      const parsed = readSubstitute(script, i, extended);
+      if (parsed) {
+        result.substitutes.push(parsed.command);
+        i = parsed.next;
+        continue;
+      }
+    }
+    const end = nextSeparator(script, i);
+    result.others.push(script.slice(i, end).trim());
+    i = end;
+  }
+  return result;
+}
+
+function nextSeparator(script: string, from: number): number {
+  for (let k = from; k < script.length; k++) if (script[k] === ';' || script[k] === '\n') return k;
+  return script.length;
+}
+
+function readSubstitute(script: string, start: number, extended: boolean): { command: SedSubstitute; next: number } | null {
+  const delim = script[start + 1]!;
+  const parts: string[] = [];
+  let k = start + 2;
+  let part = '';
+  while (k < script.length && parts.length < 2) {
+    const c = script[k]!;
+    if (c === '\\' && k + 1 < script.length) {
+      // An escaped delimiter is the literal character, anything else keeps its backslash.
+      part += script[k + 1] === delim ? delim : c + script[k + 1];
+      k += 2;
+      continue;
+    }
+    if (c === delim) {
+      parts.push(part);
+      part = '';
+    } else {
+      part += c;
+    }
+    k++;
+  }
+  if (parts.length < 2) return null;
+  let flags = '';
+  while (k < script.length && /[gpIi0-9]/.test(script[k]!)) flags += script[k++];
+  const end = nextSeparator(script, k);
+  if (script.slice(k, end).trim() !== '') return null;
+  return {
+    command: {
+      source: script.slice(start, k),
+      offset: start,
+      rawRegex: parts[0]!,
+      regex: sedRegexToJs(parts[0]!, extended),
+      replacement: sedReplacementToJs(parts[1]!),
+      global: flags.includes('g'),
+      ignoreCase: /[Ii]/.test(flags),
+    },
+    next: end,
+  };
+}
+
+/** POSIX BRE (or ERE with -E/-r) plus GNU escapes → JavaScript regex source; null if untranslatable. */
+export function sedRegexToJs(regex: string, extended: boolean): string | null {
+  let out = '';
+  let i = 0;
+  while (i < regex.length) {
+    const c = regex[i]!;
+    if (c === '[') {
+      const close = bracketEnd(regex, i);
+      if (close < 0) return null;
+      // POSIX classes like [[:alnum:]] have no JS spelling we rely on; keep simple ones.
+      const body = regex.slice(i, close + 1);
+      if (body.includes('[:')) return null;
+      out += body.replace(/\\/g, '\\\\');
+      i = close + 1;
+      continue;
+    }
+    if (c === '\\' && i + 1 < regex.length) {
+      const n = regex[i + 1]!;
+      i += 2;
+      if (!extended && '{}()|?+'.includes(n)) out += n;
+      else if ('wWsSbB'.includes(n) || /[0-9]/.test(n)) out += '\\' + n;
+      else if (n === 'n') out += '\\n';
+      else if (n === 't') out += '\\t';
+      else if (n === '<' || n === '>' || n === '`' || n === "'") return null;
+      else out += '\\' + n;
+      continue;
+    }
+    if (!extended && '{}()|?+'.includes(c)) out += '\\' + c;
+    else if (extended && c === '{' && !/^\{\d*(,\d*)?\}/.test(regex.slice(i))) out += '\\{';
+    else out += c;
+    i++;
+  }
+  try {
+    new RegExp(out);
+  } catch (err) {
+    // A translation JavaScript rejects is reported as unreadable, never guessed at.
+    if (err instanceof SyntaxError) return null;
+    throw err;
+  }
+  return out;
+}
+
+function bracketEnd(regex: string, open: number): number {
+  let k = open + 1;
+  if (regex[k] === '^') k++;
+  if (regex[k] === ']') k++;
+  for (; k < regex.length; k++) {
+    if (regex[k] === '[' && regex[k + 1] === ':') {
+      const close = regex.indexOf(':]', k + 2);
+      if (close < 0) return -1;
+      k = close + 1;
+    } else if (regex[k] === ']') {
+      return k;
+    }
+  }
+  return -1;
+}
+
+function sedReplacementToJs(replacement: string): string {
+  let out = '';
+  for (let i = 0; i < replacement.length; i++) {
+    const c = replacement[i]!;
+    if (c === '\\' && i + 1 < replacement.length) {
+      const n = replacement[++i]!;
+      out += /[0-9]/.test(n) ? `$${n}` : n === 'n' ? '\n' : n === '&' ? '&' : n === '$' ? '$$' : n;
+    } else if (c === '&') {
+      out += '$&';
+    } else if (c === '$') {
+      out += '$$';
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,52 @@
+// The bot's own short comments (help, refusals, waiting for approval, a job error). Pure markdown;
+// the full report is src/report's. Sticky ones start with MARKER so the next run replaces them.
+import { ForgeError, BumpguardError } from '../errors.ts';
+import { OVERRIDE_SCOPES, shortSha } from '../policy/index.ts';
+import { code, escapeText, MARKER } from '../report/index.ts';
+
+export function renderHelp(problem?: string): string {
+  const accept = Object.entries(OVERRIDE_SCOPES).map(([kind, scope]) => `  - \`${kind}\`: ${scope}`);
+  return [
+    problem ? `${escapeText(problem)}\n` : '',
+    '**bumpguard commands** (write access needed; one per comment, on its own line):',
+    '- `/rebuild [arch…]`: build base and head again, ignoring cached results for the head (e.g. `/rebuild arm64`). On a fork PR this also approves building its current head.',
+    '- `/audit`: run only the feature-tag audit (fast, no builds).',
+    '- `/accept <kind> <reason>`: accept the named blockers for this head commit only; the reason is shown in the report.',
+    ...accept,
+    '- `/help`: this text.',
+  ].filter(Boolean).join('\n');
+}
+
+export function renderRefusal(login: string, command: string): string {
+  return `@${escapeText(login)}, thanks — ${code(command)} needs write access to this repository, so bumpguard did not run it. A maintainer can run it for you.`;
+}
+
+export function renderUnknownPlatforms(unknown: string[], configured: string[]): string {
+  return `This repository builds ${configured.map((p) => code(p)).join(', ')}; ${unknown.map((p) => code(p)).join(', ')} is not one of them, so nothing was rebuilt.`;
+}
+
+/** Sticky: a fork PR bumps Tailscale, but its code is not built until a maintainer says so. */
+export function renderForkWaiting(headSha: string): string {
+  return [
+    MARKER,
+    '## ⏳ bumpguard: waiting for a maintainer',
+    `This pull request comes from a fork, so its code is not built automatically. A maintainer can comment \`/rebuild\` to approve building head ${code(shortSha(headSha))}; \`/audit\` runs the feature-tag audit without building.`,
+  ].join('\n\n') + '\n';
+}
+
+/** Sticky: the run failed for a reason outside the PR (forge, Docker, network). */
+export function renderJobError(err: unknown, headSha: string): string {
+  const detail = err instanceof ForgeError ? `${err.forge} ${err.op}${err.status ? ` (HTTP ${err.status})` : ''}` : err instanceof BumpguardError ? err.code : 'unexpected error';
+  return [
+    MARKER,
+    '## 🛑 bumpguard error: the check could not finish',
+    `> ${escapeText(userMessageOf(err))}`,
+    `Head ${code(shortSha(headSha))} was not judged; the gate stays closed. Comment \`/rebuild\` to try again. (${escapeText(detail)})`,
+  ].join('\n\n') + '\n';
+}
+
+/** What a maintainer is told: our errors' own sentence, a generic one otherwise (details go to the log). */
+export function userMessageOf(err: unknown): string {
+  if (err instanceof BumpguardError) return err.userMessage;
+  return 'bumpguard hit an unexpected internal error; the server log has the details.';
+}

@@ -1,0 +1,50 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseCommand } from './parse-command.ts';
+
+test('reads /rebuild with and without platforms', () => {
+  assert.deepEqual(parseCommand('/rebuild'), { name: 'rebuild', platforms: [] });
+  assert.deepEqual(parseCommand('please\n/rebuild arm64, linux/arm/v7\nthanks'), { name: 'rebuild', platforms: ['arm64', 'linux/arm/v7'] });
+});
+
+test('reads /audit, /help and /accept with its reason', () => {
+  assert.deepEqual(parseCommand('/audit'), { name: 'audit' });
+  assert.deepEqual(parseCommand('  /HELP  '), { name: 'help' });
+  assert.deepEqual(parseCommand('/accept size portmapper growth reviewed by mira'), {
+    name: 'accept',
+    kind: 'size',
+    reason: 'portmapper growth reviewed by mira',
+  });
+});
+
+test('an /accept without a known kind or without a reason is answered with help', () => {
+  assert.deepEqual(parseCommand('/accept flash because'), {
+    name: 'unknown',
+    text: '/accept flash because',
+    problem: '`/accept`: unknown kind "flash".',
+  });
+  assert.equal(parseCommand('/accept ram')?.name, 'unknown');
+});
+
+test('an unknown command is reported as such', () => {
+  assert.deepEqual(parseCommand('/lgtm'), { name: 'unknown', text: '/lgtm', problem: '`/lgtm` is not a bumpguard command.' });
+});
+
+test('ignores commands inside fenced code, indented code and quotes', () => {
+  assert.equal(parseCommand('```\n/rebuild\n```'), null);
+  assert.equal(parseCommand('~~~~sh\n/accept all yolo\n~~~\n~~~~'), null);
+  assert.equal(parseCommand('    /rebuild'), null);
+  assert.equal(parseCommand('\t/rebuild'), null);
+  assert.equal(parseCommand('> /accept all because\n> quoted'), null);
+  assert.deepEqual(parseCommand('> /accept all because\n\n/audit'), { name: 'audit' });
+});
+
+test('text that merely contains a slash is not a command', () => {
+  assert.equal(parseCommand('the binary in /usr/local/bin grew'), null);
+  assert.equal(parseCommand('/usr/local/bin/tailscale is bigger'), null);
+  assert.equal(parseCommand('see https://example.com/rebuild'), null);
+});
+
+test('the first command wins', () => {
+  assert.deepEqual(parseCommand('/audit\n/rebuild'), { name: 'audit' });
+});

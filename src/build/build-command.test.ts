@@ -1,0 +1,97 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { BuildError } from '../errors.ts';
+import { buildCommand, remoteBuilderName, type BuildRequest, type ClientCaps } from './build-command.ts';
+
+const REQ: BuildRequest = {
+  contextDir: '/tmp/tree', dockerfile: 'Dockerfile', platform: 'linux/arm64',
+  buildArgs: { TAILSCALE_VERSION: 'v1.92.5' }, network: 'none',
+  outTar: '/tmp/out/arm64.tar', idFile: '/tmp/b/image-id', tag: 'bumpguard-build:t1',
+};
+const DEBIAN: ClientCaps = { docker: '/usr/bin/docker', buildx: null, buildctl: null };
+const WITH_BUILDX: ClientCaps = { docker: '/usr/bin/docker', buildx: 'v0.19.3', buildctl: null };
+
+describe('buildCommand', () => {
+  it('builds locally with DOCKER_BUILDKIT=1 docker build, a temp tag to save, and no network', () => {
+    assert.deepStrictEqual(buildCommand(undefined, REQ, DEBIAN), {
+      kind: 'docker-build',
+      file: '/usr/bin/docker',
+      args: [
+        'build', '--progress', 'plain', '--platform', 'linux/arm64', '--network', 'none',
+        '-f', '/tmp/tree/Dockerfile', '--build-arg', 'TAILSCALE_VERSION=v1.92.5',
+        '-t', 'bumpguard-build:t1', '--iidfile', '/tmp/b/image-id', '/tmp/tree',
+      ],
+      env: { DOCKER_BUILDKIT: '1' },
+      saveTag: 'bumpguard-build:t1',
+      idFormat: 'iidfile',
+      ensureBuilder: null,
+    });
+  });
+
+  it('keeps an absolute Dockerfile path and the default network when asked', () => {
+    const inv = buildCommand({ kind: 'local' }, { ...REQ, dockerfile: '/elsewhere/Dockerfile.router', network: 'default' }, DEBIAN);
+    assert.deepStrictEqual(inv.args.slice(5, 9), ['--network', 'default', '-f', '/elsewhere/Dockerfile.router']);
+  });
+
+  it('exports straight to a docker archive on a named buildx builder, without provenance on buildx ≥ 0.10', () => {
+    assert.deepStrictEqual(buildCommand({ kind: 'buildx', name: 'arm-box' }, REQ, WITH_BUILDX), {
+      kind: 'buildx',
+      file: '/usr/bin/docker',
+      args: [
+        'buildx', 'build', '--builder', 'arm-box', '--progress', 'plain', '--platform', 'linux/arm64',
+        '--network', 'none', '-f', '/tmp/tree/Dockerfile', '--build-arg', 'TAILSCALE_VERSION=v1.92.5',
+        '--provenance=false', '--output', 'type=docker,dest=/tmp/out/arm64.tar', '--iidfile', '/tmp/b/image-id', '/tmp/tree',
+      ],
+      env: {},
+      saveTag: null,
+      idFormat: 'iidfile',
+      ensureBuilder: null,
+    });
+    const old = buildCommand({ kind: 'buildx', name: 'arm-box' }, REQ, { ...WITH_BUILDX, buildx: 'v0.9.1' });
+    assert.equal(old.args.includes('--provenance=false'), false);
+  });
+
+  it('maps a remote endpoint to a remote-driver buildx builder it creates, with BUILDKIT_HOST set', () => {
+    const inv = buildCommand({ kind: 'remote', endpoint: 'tcp://arm64-builder:1234' }, REQ, WITH_BUILDX);
+    const name = remoteBuilderName('tcp://arm64-builder:1234');
+    assert.match(name, /^bumpguard-remote-[0-9a-f]{12}$/);
+    assert.deepStrictEqual(inv.ensureBuilder, { name, endpoint: 'tcp://arm64-builder:1234' });
+    assert.deepStrictEqual(inv.args.slice(0, 4), ['buildx', 'build', '--builder', name]);
+    assert.deepStrictEqual(inv.env, { BUILDKIT_HOST: 'tcp://arm64-builder:1234' });
+  });
+
+  it('falls back to buildctl for a remote endpoint when buildx is missing', () => {
+    assert.deepStrictEqual(buildCommand({ kind: 'remote', endpoint: 'tcp://arm64-builder:1234' }, REQ, { ...DEBIAN, buildctl: 'buildctl' }), {
+      kind: 'buildctl',
+      file: 'buildctl',
+      args: [
+        'build', '--progress', 'plain', '--frontend', 'dockerfile.v0',
+        '--local', 'context=/tmp/tree', '--local', 'dockerfile=/tmp/tree',
+        '--opt', 'filename=Dockerfile', '--opt', 'platform=linux/arm64', '--opt', 'force-network-mode=none',
+        '--opt', 'build-arg:TAILSCALE_VERSION=v1.92.5',
+        '--output', 'type=docker,name=bumpguard-build:t1,dest=/tmp/out/arm64.tar', '--metadata-file', '/tmp/b/image-id',
+      ],
+      env: { BUILDKIT_HOST: 'tcp://arm64-builder:1234' },
+      saveTag: null,
+      idFormat: 'buildctl-metadata',
+      ensureBuilder: null,
+    });
+  });
+
+  it('says what is missing instead of running a build that cannot work', () => {
+    const code = (fn: () => unknown) => {
+      try {
+        fn();
+      } catch (err) {
+        assert.ok(err instanceof BuildError);
+        assert.equal(err.platform, 'linux/arm64');
+        return err.code;
+      }
+      return 'no error';
+    };
+    assert.equal(code(() => buildCommand({ kind: 'buildx', name: 'arm-box' }, REQ, DEBIAN)), 'no-buildx');
+    assert.equal(code(() => buildCommand({ kind: 'buildx' }, REQ, WITH_BUILDX)), 'builder-config');
+    assert.equal(code(() => buildCommand({ kind: 'remote' }, REQ, WITH_BUILDX)), 'builder-config');
+    assert.equal(code(() => buildCommand({ kind: 'remote', endpoint: 'tcp://x:1234' }, REQ, DEBIAN)), 'no-remote-client');
+  });
+});

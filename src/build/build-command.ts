@@ -1,0 +1,152 @@
+// Turns (builder config, platform, request) into the exact client invocation. Pure, so each
+// builder kind is tested without an engine (docs/builders.md describes the same mapping).
+//   local   DOCKER_BUILDKIT=1 docker build … -t <temp tag> --iidfile …, then `docker save`
+//   buildx  docker buildx build --builder <name> --output type=docker,dest=<tar> …
+//   remote  buildx with a `--driver remote` builder for the endpoint, or, without the buildx
+//           plugin, buildctl with BUILDKIT_HOST=<endpoint>
+import { createHash } from 'node:crypto';
+import { basename, dirname, isAbsolute, join } from 'node:path';
+import type { Builder } from '../config/index.ts';
+import { BuildError } from '../errors.ts';
+
+export interface BuildRequest {
+  contextDir: string;
+  /** Relative to contextDir, or absolute. */
+  dockerfile: string;
+  platform: string;
+  buildArgs: Record<string, string>;
+  /** "none" keeps RUN steps off the network. */
+  network: 'none' | 'default';
+  /** Where the image archive ends up. */
+  outTar: string;
+  /** Where the client writes the image id (iidfile / metadata file). */
+  idFile: string;
+  /** Temporary tag for local builds (removed after `docker save`). */
+  tag: string;
+}
+
+/** What the host's clients can do (from detectEngine). */
+export interface ClientCaps {
+  docker: string;
+  /** buildx plugin version, null when the plugin is missing. */
+  buildx: string | null;
+  /** Path of a buildctl binary, null when none. */
+  buildctl: string | null;
+}
+
+export interface BuildInvocation {
+  kind: 'docker-build' | 'buildx' | 'buildctl';
+  file: string;
+  args: string[];
+  /** Added to the inherited environment. */
+  env: Record<string, string>;
+  /** docker-build leaves the image in the engine: save it to outTar and untag it. */
+  saveTag: string | null;
+  /** The id file is buildctl's JSON metadata rather than a plain iidfile. */
+  idFormat: 'iidfile' | 'buildctl-metadata';
+  /** A remote-driver buildx builder that must exist first. */
+  ensureBuilder: { name: string; endpoint: string } | null;
+}
+
+export function buildCommand(builder: Builder | undefined, req: BuildRequest, caps: ClientCaps): BuildInvocation {
+  const kind = builder?.kind ?? 'local';
+  if (kind === 'local') return dockerBuild(req, caps);
+  if (kind === 'buildx') {
+    if (!builder?.name) throw missing(req, 'builders entry of kind "buildx" needs a `name` (a `docker buildx ls` builder)');
+    if (caps.buildx === null) throw noBuildx(req, `buildx builder "${builder.name}"`);
+    return buildx(req, caps, builder.name, null);
+  }
+  const endpoint = builder?.endpoint;
+  if (!endpoint) throw missing(req, 'builders entry of kind "remote" needs an `endpoint`, e.g. tcp://arm64-builder:1234');
+  if (caps.buildx !== null) return buildx(req, caps, remoteBuilderName(endpoint), endpoint);
+  if (caps.buildctl !== null) return buildctl(req, caps.buildctl, endpoint);
+  throw new BuildError(
+    'no-remote-client',
+    `Building ${req.platform} on ${endpoint} needs the docker buildx plugin or buildctl; neither is installed.`,
+    { platform: req.platform },
+  );
+}
+
+/** Stable name of the buildx builder bumpguard creates for a remote BuildKit endpoint. */
+export function remoteBuilderName(endpoint: string): string {
+  return `bumpguard-remote-${createHash('sha256').update(endpoint).digest('hex').slice(0, 12)}`;
+}
+
+function dockerfilePath(req: BuildRequest): string {
+  return isAbsolute(req.dockerfile) ? req.dockerfile : join(req.contextDir, req.dockerfile);
+}
+
+function buildArgFlags(req: BuildRequest, flag: string, prefix = ''): string[] {
+  return Object.entries(req.buildArgs).flatMap(([k, v]) => [flag, `${prefix}${k}=${v}`]);
+}
+
+function dockerBuild(req: BuildRequest, caps: ClientCaps): BuildInvocation {
+  return {
+    kind: 'docker-build',
+    file: caps.docker,
+    args: [
+      'build', '--progress', 'plain', '--platform', req.platform, '--network', req.network,
+      '-f', dockerfilePath(req), ...buildArgFlags(req, '--build-arg'),
+      '-t', req.tag, '--iidfile', req.idFile, req.contextDir,
+    ],
+    env: { DOCKER_BUILDKIT: '1' },
+    saveTag: req.tag,
+    idFormat: 'iidfile',
+    ensureBuilder: null,
+  };
+}
+
+function buildx(req: BuildRequest, caps: ClientCaps, name: string, endpoint: string | null): BuildInvocation {
+  // buildx ≥ 0.10 attaches provenance attestations by default; a plain docker archive is wanted.
+  const provenance = caps.buildx !== null && versionAtLeast(caps.buildx, [0, 10]) ? ['--provenance=false'] : [];
+  return {
+    kind: 'buildx',
+    file: caps.docker,
+    args: [
+      'buildx', 'build', '--builder', name, '--progress', 'plain', '--platform', req.platform,
+      '--network', req.network, '-f', dockerfilePath(req), ...buildArgFlags(req, '--build-arg'), ...provenance,
+      '--output', `type=docker,dest=${req.outTar}`, '--iidfile', req.idFile, req.contextDir,
+    ],
+    env: endpoint === null ? {} : { BUILDKIT_HOST: endpoint },
+    saveTag: null,
+    idFormat: 'iidfile',
+    ensureBuilder: endpoint === null ? null : { name, endpoint },
+  };
+}
+
+function buildctl(req: BuildRequest, file: string, endpoint: string): BuildInvocation {
+  const df = dockerfilePath(req);
+  return {
+    kind: 'buildctl',
+    file,
+    args: [
+      'build', '--progress', 'plain', '--frontend', 'dockerfile.v0',
+      '--local', `context=${req.contextDir}`, '--local', `dockerfile=${dirname(df)}`,
+      '--opt', `filename=${basename(df)}`, '--opt', `platform=${req.platform}`,
+      ...(req.network === 'none' ? ['--opt', 'force-network-mode=none'] : []),
+      ...buildArgFlags(req, '--opt', 'build-arg:'),
+      '--output', `type=docker,name=${req.tag},dest=${req.outTar}`, '--metadata-file', req.idFile,
+    ],
+    env: { BUILDKIT_HOST: endpoint },
+    saveTag: null,
+    idFormat: 'buildctl-metadata',
+    ensureBuilder: null,
+  };
+}
+
+function versionAtLeast(version: string, min: [number, number]): boolean {
+  const m = /(\d+)\.(\d+)/.exec(version);
+  if (!m) return false;
+  const [major, minor] = [Number(m[1]), Number(m[2])];
+  return major > min[0] || (major === min[0] && minor >= min[1]);
+}
+
+function missing(req: BuildRequest, what: string): BuildError {
+  return new BuildError('builder-config', `Cannot build ${req.platform}: ${what}.`, { platform: req.platform });
+}
+
+function noBuildx(req: BuildRequest, what: string): BuildError {
+  return new BuildError('no-buildx', `Building ${req.platform} with ${what} needs the docker buildx plugin, which is not installed.`, {
+    platform: req.platform,
+  });
+}

@@ -1,0 +1,145 @@
+// One BuildKit build of one platform into an image archive (issue 4, "Real builds").
+// Expected failures come back as typed errors the orchestrator turns into findings:
+// BuildError (build-failed / build-timeout, with the log tail) or CancelledError.
+import { randomUUID } from 'node:crypto';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { execa } from 'execa';
+import type { Builder } from '../config/index.ts';
+import { BuildError, CancelledError } from '../errors.ts';
+import { buildCommand, type BuildInvocation } from './build-command.ts';
+import { detectEngine, type EngineInfo } from './detect-engine.ts';
+import { LogTail } from './log-tail.ts';
+import { runLogged } from './run-logged.ts';
+
+export interface BuildImageOptions {
+  contextDir: string;
+  /** Relative to contextDir, or absolute. */
+  dockerfile: string;
+  platform: string;
+  buildArgs?: Record<string, string>;
+  /** `builders[platform]` from config; undefined: the local engine. */
+  builder?: Builder;
+  /** Where to write the image archive (docker-archive format). */
+  outTar: string;
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  network?: 'none' | 'default';
+  onLog?: (line: string) => void;
+  /** From detectEngine(); probed when absent. */
+  engine?: EngineInfo;
+  /** Temporary tag for local builds (injected in tests). */
+  tag?: string;
+  /** Monotonic milliseconds (injected in tests). */
+  now?: () => number;
+}
+
+export interface BuildOutput {
+  platform: string;
+  tarPath: string;
+  /** Image config digest, sha256:… */
+  imageId: string;
+  durationMs: number;
+  logTail: string;
+  /** Which client built it. */
+  via: BuildInvocation['kind'];
+}
+
+export async function buildImage(opts: BuildImageOptions): Promise<BuildOutput> {
+  const now = opts.now ?? (() => performance.now());
+  const started = now();
+  const engine = opts.engine ?? (await detectEngine({ signal: opts.signal }));
+  const tail = new LogTail();
+  const scratch = await mkdtemp(join(tmpdir(), 'bumpguard-build-'));
+  const tag = opts.tag ?? `bumpguard-build:${randomUUID()}`;
+  const inv = buildCommand(opts.builder, {
+    contextDir: opts.contextDir, dockerfile: opts.dockerfile, platform: opts.platform,
+    buildArgs: opts.buildArgs ?? {}, network: opts.network ?? 'none',
+    outTar: opts.outTar, idFile: join(scratch, 'image-id'), tag,
+  }, engine);
+  const note = (line: string) => {
+    tail.line(line);
+    opts.onLog?.(line);
+  };
+  try {
+    await mkdir(dirname(opts.outTar), { recursive: true });
+    if (inv.ensureBuilder) await ensureRemoteBuilder(engine.docker, inv.ensureBuilder, opts, note);
+    note(`$ ${[inv.file, ...inv.args].join(' ')}`);
+    const res = await runLogged(inv.file, inv.args, {
+      env: inv.env, signal: opts.signal, timeoutMs: opts.timeoutMs, tail, onLog: opts.onLog,
+    });
+    if (res.cancelled) throw new CancelledError(`The ${opts.platform} build was cancelled.`);
+    if (res.timedOut) {
+      throw new BuildError('build-timeout', `The ${opts.platform} build timed out after ${Math.round((opts.timeoutMs ?? 0) / 1000)} s.`, {
+        platform: opts.platform, logTail: tail.text(),
+      });
+    }
+    if (res.spawnError) {
+      throw new BuildError('no-docker', `Cannot run ${inv.file}: ${res.spawnError.message}`, {
+        platform: opts.platform, logTail: tail.text(), cause: res.spawnError,
+      });
+    }
+    if (res.exitCode !== 0) {
+      throw new BuildError('build-failed', `The ${opts.platform} build failed: ${errorLine(tail.text())}`, {
+        platform: opts.platform, logTail: tail.text(),
+      });
+    }
+    const imageId = await readImageId(join(scratch, 'image-id'), inv.idFormat);
+    if (inv.saveTag) await saveImage(engine.docker, imageId, opts, note, tail);
+    return { platform: opts.platform, tarPath: opts.outTar, imageId, durationMs: Math.round(now() - started), logTail: tail.text(), via: inv.kind };
+  } finally {
+    if (inv.saveTag) await untag(engine.docker, inv.saveTag, note);
+    await rm(scratch, { recursive: true, force: true });
+  }
+}
+
+/** The most telling line of a failed build: BuildKit's last `ERROR`/`error:` line. */
+export function errorLine(log: string): string {
+  const lines = log.split('\n').map((l) => l.trim()).filter(Boolean);
+  const hit = lines.findLast((l) => /\berror\b/i.test(l)) ?? lines.at(-1) ?? 'no output';
+  return hit.length > 300 ? `${hit.slice(0, 300)}…` : hit;
+}
+
+async function readImageId(path: string, format: BuildInvocation['idFormat']): Promise<string> {
+  const text = (await readFile(path, 'utf8')).trim();
+  if (format === 'iidfile') return text;
+  const meta = JSON.parse(text) as Record<string, unknown>;
+  const digest = meta['containerimage.config.digest'];
+  if (typeof digest !== 'string') throw new BuildError('build-failed', 'buildctl wrote no image config digest.');
+  return digest;
+}
+
+async function saveImage(docker: string, imageId: string, opts: BuildImageOptions, note: (l: string) => void, tail: LogTail) {
+  // Saved by id, not tag: the archive then carries no tag, and loading it later leaves none behind.
+  note(`$ ${docker} save -o ${opts.outTar} ${imageId}`);
+  const res = await execa(docker, ['save', '-o', opts.outTar, imageId], { reject: false, cancelSignal: opts.signal, stdin: 'ignore' });
+  if (res.isCanceled) throw new CancelledError(`Saving the ${opts.platform} image was cancelled.`);
+  if (res.exitCode !== 0) {
+    throw new BuildError('image-save-failed', `docker save of the ${opts.platform} image failed: ${String(res.stderr).trim()}`, {
+      platform: opts.platform, logTail: tail.text(),
+    });
+  }
+}
+
+async function untag(docker: string, tag: string, note: (l: string) => void): Promise<void> {
+  const res = await execa(docker, ['rmi', tag], { reject: false, stdin: 'ignore' });
+  // A failed build never created the tag; anything else is worth a line in the log, not a failure.
+  if (res.exitCode !== 0 && !/No such image/i.test(String(res.stderr))) note(`warning: could not remove ${tag}: ${String(res.stderr).trim()}`);
+}
+
+async function ensureRemoteBuilder(
+  docker: string, b: { name: string; endpoint: string }, opts: BuildImageOptions, note: (l: string) => void,
+): Promise<void> {
+  const inspect = await execa(docker, ['buildx', 'inspect', b.name], { reject: false, cancelSignal: opts.signal, stdin: 'ignore' });
+  if (inspect.exitCode === 0) return;
+  note(`$ ${docker} buildx create --name ${b.name} --driver remote ${b.endpoint}`);
+  const create = await execa(docker, ['buildx', 'create', '--name', b.name, '--driver', 'remote', b.endpoint], {
+    reject: false, cancelSignal: opts.signal, stdin: 'ignore',
+  });
+  if (create.exitCode !== 0) {
+    throw new BuildError('builder-unreachable', `Cannot set up the remote builder ${b.endpoint} for ${opts.platform}: ${String(create.stderr).trim()}`, {
+      platform: opts.platform,
+    });
+  }
+}

@@ -1,0 +1,90 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { BumpguardError } from '../errors.ts';
+import { findTailscaleBumps } from './find-bumps.ts';
+
+const fixture = (name: string) => readFileSync(new URL(`./__fixtures__/${name}`, import.meta.url), 'utf8');
+
+test('a Renovate minor bump of the Dockerfile ARG is found with its new line number', () => {
+  assert.deepEqual(findTailscaleBumps(fixture('renovate-tailscale-minor.diff')), [
+    { file: 'Dockerfile', line: 8, arg: 'TAILSCALE_VERSION', from: 'v1.98.8', to: 'v1.100.0', type: 'minor' },
+  ]);
+});
+
+test('a quoted `export NAME="x"` in a shell file under a packageName-only marker is a patch bump without v prefix', () => {
+  assert.deepEqual(findTailscaleBumps(fixture('renovate-tailscale-patch-shell.diff')), [
+    { file: 'scripts/versions.sh', line: 5, arg: 'TAILSCALE_VERSION', from: '1.98.5', to: '1.98.8', type: 'patch' },
+  ]);
+});
+
+test('Go, Alpine digest and busybox bumps are not Tailscale bumps', () => {
+  assert.deepEqual(findTailscaleBumps(fixture('renovate-non-tailscale.diff')), []);
+});
+
+test('a bump in two files reports both instead of guessing', () => {
+  assert.deepEqual(findTailscaleBumps(fixture('tailscale-two-files.diff')), [
+    { file: 'Dockerfile', line: 8, arg: 'TAILSCALE_VERSION', from: 'v1.100.0', to: 'v1.102.3', type: 'minor' },
+    { file: 'scripts/versions.sh', line: 5, arg: 'TAILSCALE_VERSION', from: '1.98.8', to: '1.102.3', type: 'minor' },
+  ]);
+});
+
+test('two markers changed in one Dockerfile give two bumps, a downgrade and a prerelease', () => {
+  assert.deepEqual(findTailscaleBumps(fixture('tailscale-twice-in-dockerfile.diff')), [
+    { file: 'Dockerfile', line: 8, arg: 'TAILSCALE_VERSION', from: 'v1.102.3', to: 'v1.102.2', type: 'downgrade' },
+    { file: 'Dockerfile', line: 47, arg: 'TAILSCALE_CLI_VERSION', from: 'v1.102.3', to: 'v1.103.0-pre', type: 'prerelease' },
+  ]);
+});
+
+test('an ARG change without the marker directly above is ignored', () => {
+  const diff = [
+    '--- a/Dockerfile',
+    '+++ b/Dockerfile',
+    '@@ -1,4 +1,4 @@',
+    ' # renovate: datasource=github-releases depName=tailscale',
+    ' ',
+    '-ARG TAILSCALE_VERSION=v1.98.5',
+    '+ARG TAILSCALE_VERSION=v1.98.8',
+    ' FROM scratch',
+    '',
+  ].join('\n');
+  assert.deepEqual(findTailscaleBumps(diff), []);
+});
+
+test('*.Dockerfile and Containerfile names are Dockerfiles; a README with the same lines is not', () => {
+  const hunk = (path: string) => [
+    `--- a/${path}`,
+    `+++ b/${path}`,
+    '@@ -1,2 +1,2 @@',
+    ' # renovate: depName=tailscale',
+    '-ARG TS="v1.98.5"',
+    '+ARG TS="v1.98.8"',
+  ].join('\n');
+  const diff = ['router.Dockerfile', 'Containerfile', 'README.md'].map(hunk).join('\n') + '\n';
+  assert.deepEqual(findTailscaleBumps(diff).map((b) => [b.file, b.from, b.to]), [
+    ['router.Dockerfile', 'v1.98.5', 'v1.98.8'],
+    ['Containerfile', 'v1.98.5', 'v1.98.8'],
+  ]);
+});
+
+test('text that is not a diff has no bumps', () => {
+  assert.deepEqual(findTailscaleBumps('ARG TAILSCALE_VERSION=v1.98.8\nnot a patch at all\n'), []);
+  assert.deepEqual(findTailscaleBumps(''), []);
+});
+
+test('a new file that adds a marked ARG has no old value and is not a bump', () => {
+  const diff = [
+    '--- /dev/null',
+    '+++ b/Dockerfile',
+    '@@ -0,0 +1,2 @@',
+    '+# renovate: depName=tailscale',
+    '+ARG TAILSCALE_VERSION=v1.98.8',
+    '',
+  ].join('\n');
+  assert.deepEqual(findTailscaleBumps(diff), []);
+});
+
+test('a diff with a malformed hunk is an error, not "no bump"', () => {
+  const diff = '--- a/Dockerfile\n+++ b/Dockerfile\n@@ -1,1 +1,1 @@\n-ARG V=1\n+ARG V=2\n+ARG W=3\n';
+  assert.throws(() => findTailscaleBumps(diff), (err: unknown) => err instanceof BumpguardError && err.code === 'diff-unreadable');
+});

@@ -1,0 +1,105 @@
+// `bumpguard audit`: the feature-tag audit of a Tailscale bump in a local repo, no builds.
+// Either two refs (the PR: base and head branch) or two tags against the repo's HEAD recipe.
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { auditTarget, readRepoConfig, type AuditTargetInput } from '../../audit/index.ts';
+import { createUpstream } from '../../audit/upstream/index.ts';
+import { UsageError } from '../../errors.ts';
+import { localGitRepo } from '../../repo/index.ts';
+import { EXIT, exitCodeForVerdict } from '../exit-code.ts';
+import type { CliIo, Command } from '../io.ts';
+import { renderAuditText } from '../render-audit-text.ts';
+
+export const AUDIT_HELP = `Usage: bumpguard audit --repo DIR [--base REF [--head REF] | --from vA --to vB] [options]
+
+Audits what a Tailscale version bump does to the repo's feature selection: opted-in features
+whose Deps the recipe omits, features renamed or removed upstream, patch files whose build
+constraint names a missing feature, Deps and watched upstream code that changed.
+
+Options:
+  --repo DIR             git repository of the router image (default: current directory)
+  --base REF             the PR's base (config is read here); the bump is found in base...head
+  --head REF             the PR's head (default HEAD); the recipe is read here
+  --from vA --to vB      audit the recipe at HEAD for a move from tag vA to tag vB instead
+  --upstream DIR|github  tailscale/tailscale: a clone or bare mirror, a fixtures directory
+                         (<dir>/<tag>/<path>) or "github" (token from GITHUB_TOKEN or GH_TOKEN)
+                         (default: $BUMPGUARD_UPSTREAM, else github)
+  --cache DIR            cache for GitHub reads (default $BUMPGUARD_CACHE or ~/.cache/bumpguard)
+  --json                 print { bump, verdict, findings } as JSON
+  -h, --help             show this help
+
+Exit codes: 0 no blockers (warnings allowed; no bump is 0 with a note on stderr), 1 blockers,
+2 usage, invalid config, unreadable repo or upstream.
+`;
+
+interface AuditArgs {
+  repo: string;
+  target: { baseRef: string; headRef: string } | { fromTag: string; toTag: string };
+  upstream: string;
+  cache: string;
+  json: boolean;
+}
+
+function parseAuditArgs(io: CliIo): AuditArgs | 'help' {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: io.argv,
+      options: {
+        repo: { type: 'string' }, base: { type: 'string' }, head: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' },
+        upstream: { type: 'string' }, cache: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (err) {
+    if (err instanceof TypeError) throw new UsageError(err.message);
+    throw err;
+  }
+  if (values.help) return 'help';
+  const byRefs = values.base !== undefined || values.head !== undefined;
+  const byTags = values.from !== undefined || values.to !== undefined;
+  if (byRefs && byTags) throw new UsageError('give either --base/--head or --from/--to, not both');
+  if (!byRefs && !byTags) throw new UsageError('say what to audit: --base REF [--head REF], or --from vA --to vB');
+  if (byRefs && values.base === undefined) throw new UsageError('--head needs --base (the branch the PR merges into)');
+  if (byTags && (values.from === undefined || values.to === undefined)) throw new UsageError('--from and --to go together');
+  const target = byRefs ? { baseRef: values.base!, headRef: values.head ?? 'HEAD' } : { fromTag: values.from!, toTag: values.to! };
+  return {
+    repo: resolve(io.cwd, values.repo ?? '.'),
+    target,
+    upstream: values.upstream ?? (io.env.BUMPGUARD_UPSTREAM || 'github'),
+    cache: values.cache ?? io.env.BUMPGUARD_CACHE ?? join(io.env.HOME ?? homedir(), '.cache', 'bumpguard'),
+    json: values.json ?? false,
+  };
+}
+
+export const audit: Command = async (io) => {
+  let args: AuditArgs | 'help';
+  try {
+    args = parseAuditArgs(io);
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    io.stderr.write(`bumpguard audit: ${err.userMessage}\nRun "bumpguard audit --help" for usage.\n`);
+    return EXIT.error;
+  }
+  if (args === 'help') {
+    io.stdout.write(AUDIT_HELP);
+    return EXIT.ok;
+  }
+  const repo = localGitRepo(args.repo);
+  // Config comes from the base (design.md): a PR cannot loosen its own audit.
+  const configRef = 'baseRef' in args.target ? args.target.baseRef : 'HEAD';
+  const { config, source } = await readRepoConfig(repo, configRef);
+  const token = io.env.GITHUB_TOKEN || io.env.GH_TOKEN || undefined;
+  const upstream = await createUpstream(args.upstream, { repo: config.upstream, token, cacheDir: args.cache, cwd: io.cwd });
+  const input: AuditTargetInput = { repo, ...args.target };
+  const result = { ...(await auditTarget(input, upstream, config)), configSource: source };
+  if (args.json) {
+    io.stdout.write(`${JSON.stringify({ bump: result.bump, verdict: result.verdict, findings: result.findings }, null, 2)}\n`);
+  } else {
+    io.stdout.write(renderAuditText(result, { upstream: upstream.describe }));
+  }
+  if (result.verdict === 'neutral' && result.reason) io.stderr.write(`bumpguard audit: neutral: ${result.reason}\n`);
+  return exitCodeForVerdict(result.verdict);
+};

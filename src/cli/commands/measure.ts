@@ -1,0 +1,110 @@
+// `bumpguard measure`: build and measure one commit for every platform (no comparison, no verdict
+// beyond "it built"): sizes, binary, ELF arch check, RAM and canaries. Results are stored for reuse.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { readRepoConfig } from '../../audit/index.ts';
+import { detectEngine } from '../../build/index.ts';
+import { UsageError } from '../../errors.ts';
+import { measureSide } from '../../jobs/measure-side.ts';
+import type { SideResult } from '../../model.ts';
+import { formatBytes } from '../../policy/index.ts';
+import { toImageMetrics } from '../../report/index.ts';
+import { localSourceTree } from '../../repo/index.ts';
+import { openDatabase, ResultStore } from '../../store/index.ts';
+import { defaultDbPath, parseFlags, reportUsage, splitList } from '../common-options.ts';
+import { EXIT } from '../exit-code.ts';
+import type { Command } from '../io.ts';
+import { createProgress } from '../progress.ts';
+
+export const MEASURE_HELP = `Usage: bumpguard measure --repo DIR [--ref REF] [options]
+
+Builds the image at one commit for every platform and prints its compressed image, on-flash,
+rootfs and binary size, RAM and canary results. Config is read from .bumpguard.yml at that commit.
+
+Options:
+  --repo DIR          git repository of the image (default: current directory)
+  --ref REF           branch, tag or commit (default: HEAD)
+  --platforms LIST    comma-separated subset of the config's platforms
+  --db PATH           results store (default: $BUMPGUARD_DB or ~/.cache/bumpguard/bumpguard.db)
+  --no-cache          rebuild even when a stored result exists
+  --json              print { platform: { metrics, canaries, elfMismatches, error } } as JSON
+  -h, --help          show this help
+
+Exit codes: 0 every platform built and its canaries passed, 1 a build, ELF arch check or canary
+failed, 2 usage, config or infrastructure error.
+`;
+
+const FLAGS = {
+  repo: { type: 'string' }, ref: { type: 'string' }, platforms: { type: 'string' }, db: { type: 'string' },
+  'no-cache': { type: 'boolean' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+} as const;
+
+export const measure: Command = async (io) => {
+  let flags;
+  try {
+    flags = parseFlags(io, FLAGS);
+  } catch (err) {
+    if (err instanceof UsageError) return reportUsage(io, 'measure', err);
+    throw err;
+  }
+  if (flags.help) {
+    io.stdout.write(MEASURE_HELP);
+    return EXIT.ok;
+  }
+  const source = localSourceTree(resolve(io.cwd, flags.repo ?? '.'));
+  const sha = await source.resolve(flags.ref ?? 'HEAD');
+  const { config } = await readRepoConfig(source, sha);
+  const platforms = splitList(flags.platforms) ?? config.platforms;
+  const engine = await detectEngine({ signal: io.signal });
+  const db = openDatabase(defaultDbPath(io, flags.db));
+  const scratchDir = await mkdtemp(join(tmpdir(), 'bumpguard-measure-'));
+  const progress = createProgress(io.stderr, flags.json ? 'quiet' : io.isTTY ? 'tty' : 'lines');
+  const results: Record<string, SideResult> = {};
+  try {
+    for (const platform of platforms) {
+      const measured = await measureSide({
+        repo: resolve(io.cwd, flags.repo ?? '.'), side: 'head', sha, platform, config, source, engine,
+        store: new ResultStore(db), fresh: Boolean(flags['no-cache']), scratchDir, now: () => new Date(),
+        signal: io.signal, onProgress: progress.onProgress, onLog: progress.onLog,
+      });
+      results[platform] = measured.result;
+    }
+  } finally {
+    progress.done();
+    await rm(scratchDir, { recursive: true, force: true });
+    await source.dispose();
+    db.close();
+  }
+  const failed = Object.values(results).some((r) => r.error || r.canaries.some((c) => !c.ok) || r.analysis?.elfs.some((e) => !e.matches));
+  if (flags.json) {
+    const json = Object.fromEntries(Object.entries(results).map(([p, r]) => [p, {
+      metrics: toImageMetrics(r), canaries: r.canaries,
+      elfMismatches: r.analysis?.elfs.filter((e) => !e.matches) ?? [], error: r.error ?? null, cached: r.cached,
+    }]));
+    io.stdout.write(`${JSON.stringify({ commit: sha, platforms: json }, null, 2)}\n`);
+  } else {
+    io.stdout.write(renderMeasureText(sha, results));
+  }
+  return failed ? EXIT.failure : EXIT.ok;
+};
+
+function renderMeasureText(sha: string, results: Record<string, SideResult>): string {
+  const lines = [`bumpguard measure ${sha.slice(0, 12)}`, ''];
+  for (const [platform, r] of Object.entries(results)) {
+    const m = toImageMetrics(r);
+    lines.push(`${platform}${r.cached ? ' (stored result)' : ''}${r.ram?.emulated ? ' (RAM emulated)' : ''}`);
+    if (r.error || !m) {
+      lines.push(`  FAILED: ${r.error?.message ?? 'no analysis'}`, ...(r.error?.logTail ? r.error.logTail.split('\n').slice(-15).map((l) => `    ${l}`) : []));
+      continue;
+    }
+    const size = (n: number | null) => (n === null ? 'n/a' : formatBytes(n));
+    lines.push(
+      `  image ${size(m.imageCompressedBytes)} · on flash ${size(m.flashBytes)} · rootfs ${size(m.rootfsBytes)} · duplicated ${size(m.duplicateBytes)}`,
+      `  binary ${size(m.binaryBytes)}${m.binaryUpx ? ' (UPX)' : ''} · RAM RSS ${size(m.ramRssBytes)} · peak ${size(m.ramPeakBytes)}`,
+    );
+    for (const e of r.analysis?.elfs.filter((x) => !x.matches) ?? []) lines.push(`  ELF MISMATCH: ${e.path} is ${e.machine}`);
+    for (const c of r.canaries) lines.push(`  canary ${c.name}: ${c.ok ? 'pass' : `FAIL — ${c.detail}`}`);
+  }
+  return `${lines.join('\n')}\n`;
+}

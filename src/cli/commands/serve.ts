@@ -1,0 +1,71 @@
+// `bumpguard serve`: env → webhook server for GitHub and/or Gitea → in-process job queue →
+// the real check. It only wires; every decision lives in src/jobs and the pure rooms.
+import { readFileSync } from 'node:fs';
+import { once } from 'node:events';
+import { createUpstream } from '../../audit/upstream/index.ts';
+import { ConfigError } from '../../errors.ts';
+import { createBot, createLogger, readServerEnv, type ServerEnv } from '../../server/index.ts';
+import { openDatabase, ResultStore } from '../../store/index.ts';
+import { EXIT } from '../exit-code.ts';
+import type { CliIo, Command } from '../io.ts';
+
+export const SERVE_HELP = `Usage: bumpguard serve
+
+Runs the webhook server: POST /api/github/webhooks (GitHub App), POST /api/gitea/webhooks
+(Gitea or Forgejo webhook), GET /healthz. Configuration comes from the environment (see
+.env.example, docs/github.md, docs/gitea.md):
+
+  PORT, HOST                 where to listen (default 3000 on 0.0.0.0)
+  BUMPGUARD_DB               sqlite file for results, history, overrides (default .bumpguard/bumpguard.db)
+  BUMPGUARD_UPSTREAM         "github" or a tailscale/tailscale clone or mirror (default github)
+  BUMPGUARD_CACHE            cache for upstream reads (default .bumpguard/cache)
+  BUMPGUARD_CONCURRENCY      jobs at once (default 1)
+  GITHUB_TOKEN               optional, for upstream reads from GitHub
+  APP_ID, PRIVATE_KEY (or PRIVATE_KEY_PATH), WEBHOOK_SECRET      the GitHub App
+  GITEA_URL, GITEA_TOKEN, GITEA_WEBHOOK_SECRET, GITEA_BOT_LOGIN  Gitea
+  LOG_LEVEL                  fatal|error|warn|info|debug|trace (default info)
+
+Either forge may be left out; its route then answers 404.
+`;
+
+export const serve: Command = async (io) => {
+  if (io.argv.includes('--help') || io.argv.includes('-h')) {
+    io.stdout.write(SERVE_HELP);
+    return EXIT.ok;
+  }
+  let env: ServerEnv;
+  try {
+    env = readServerEnv(io.env, (path) => readFileSync(path, 'utf8'));
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    for (const issue of err.issues) io.stderr.write(`bumpguard serve: ${issue.path}: ${issue.message}\n`);
+    io.stderr.write('See .env.example and docs/github.md or docs/gitea.md.\n');
+    return EXIT.error;
+  }
+  const log = createLogger({ level: env.logLevel });
+  const db = openDatabase(env.db);
+  const store = new ResultStore(db);
+  const upstream = await createUpstream(env.upstream, {
+    repo: 'tailscale/tailscale',
+    cwd: io.cwd,
+    cacheDir: env.cacheDir,
+    ...(env.upstreamToken ? { token: env.upstreamToken } : {}),
+  });
+  const bot = await createBot({
+    ...(env.github ? { github: env.github } : {}),
+    ...(env.gitea ? { gitea: env.gitea } : {}),
+    log,
+    // Imported on first use: the build stack is only needed once a bump arrives.
+    runCheck: async () => (await import('../../jobs/run-check.ts')).runCheck,
+    ports: { upstream, store, now: () => new Date() },
+    state: store,
+    concurrency: env.concurrency,
+  });
+  const addr = await bot.server.listen(env.port, env.host);
+  log.info({ port: addr.port, host: addr.address, github: env.github !== null, gitea: env.gitea !== null, db: env.db }, 'bumpguard serve listening');
+  if (!io.signal.aborted) await once(io.signal, 'abort');
+  log.info('shutting down: no new deliveries, running jobs are cancelled');
+  await bot.close();
+  db.close();
+  return EXIT.ok;
+};

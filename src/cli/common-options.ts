@@ -1,0 +1,50 @@
+// What several commands share: strict flag parsing into UsageError, cache and store locations,
+// and the upstream source (a local clone/mirror, a fixtures dir, or GitHub with a token).
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { createUpstream, type UpstreamSource } from '../audit/upstream/index.ts';
+import { UsageError } from '../errors.ts';
+import type { CliIo } from './io.ts';
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+/** parseArgs with our rules: unknown flags and stray positionals are usage errors. */
+export function parseFlags<O extends Options>(io: CliIo, options: O) {
+  try {
+    return parseArgs({ args: io.argv, options, strict: true, allowPositionals: false }).values;
+  } catch (err) {
+    if (err instanceof TypeError) throw new UsageError(err.message);
+    throw err;
+  }
+}
+
+export function defaultCacheDir(io: CliIo): string {
+  return io.env.BUMPGUARD_CACHE || join(io.env.HOME ?? homedir(), '.cache', 'bumpguard');
+}
+
+/** The results store: --db, else $BUMPGUARD_DB, else beside the cache. */
+export function defaultDbPath(io: CliIo, flag: string | undefined): string {
+  return flag ?? (io.env.BUMPGUARD_DB || join(defaultCacheDir(io), 'bumpguard.db'));
+}
+
+export function upstreamSpec(io: CliIo, flag: string | undefined): string {
+  return flag ?? (io.env.BUMPGUARD_UPSTREAM || 'github');
+}
+
+export async function openUpstream(io: CliIo, spec: string, repo: string, cacheDir: string): Promise<UpstreamSource> {
+  const token = io.env.GITHUB_TOKEN || io.env.GH_TOKEN || undefined;
+  return createUpstream(spec, { repo, token, cacheDir, cwd: io.cwd });
+}
+
+/** Writes a usage error the same way for every command; returns the exit code. */
+export function reportUsage(io: CliIo, command: string, err: UsageError): number {
+  io.stderr.write(`bumpguard ${command}: ${err.userMessage}\nRun "bumpguard ${command} --help" for usage.\n`);
+  return 2;
+}
+
+export function splitList(value: string | undefined): string[] | undefined {
+  if (value === undefined) return undefined;
+  const items = value.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  return items.length > 0 ? items : undefined;
+}

@@ -1,0 +1,46 @@
+// One mapping from an HTTP answer to a ForgeError, so both adapters fail the same way
+// (style.md § 2 "Avoid: the same interface failing in different ways").
+import { ForgeError, type ForgeErrorCode } from '../errors.ts';
+import type { ForgeKind } from './types.ts';
+
+export interface HttpFailure {
+  forge: ForgeKind;
+  op: string;
+  /** HTTP status; undefined when the request never got an answer (DNS, reset, timeout). */
+  status?: number;
+  /** Lower-case response header lookup. */
+  header?: (name: string) => string | undefined;
+  cause?: unknown;
+}
+
+export function forgeErrorFromHttp(f: HttpFailure): ForgeError {
+  const code = classify(f.status, f.header);
+  const where = f.forge === 'github' ? 'GitHub' : 'Gitea';
+  const status = f.status === undefined ? 'no answer' : `HTTP ${f.status}`;
+  return new ForgeError(
+    { forge: f.forge, op: f.op, code, status: f.status, cause: f.cause },
+    `${where} API call ${f.op} failed (${status}): ${HINTS[code]}`,
+  );
+}
+
+function classify(status: number | undefined, header?: (name: string) => string | undefined): ForgeErrorCode {
+  if (status === undefined || status >= 500) return 'unavailable';
+  if (status === 429) return 'rate-limited';
+  // GitHub signals primary/secondary rate limits with 403 plus these headers.
+  if (status === 403 && (header?.('x-ratelimit-remaining') === '0' || header?.('retry-after') !== undefined)) return 'rate-limited';
+  if (status === 401) return 'unauthorized';
+  if (status === 403) return 'forbidden';
+  if (status === 404 || status === 410) return 'not-found';
+  if (status === 409 || status === 422) return 'conflict';
+  return 'bad-response';
+}
+
+const HINTS: Record<ForgeErrorCode, string> = {
+  'not-found': 'the repository, pull request or file does not exist or the bot cannot see it.',
+  unauthorized: 'the token or app key is not accepted; check the server configuration.',
+  forbidden: 'the bot lacks a permission for this; see docs/github.md or docs/gitea.md for the required scopes.',
+  'rate-limited': 'the forge is rate-limiting the bot; it will be retried later.',
+  conflict: 'the forge rejected the request as invalid or conflicting.',
+  unavailable: 'the forge did not answer or had an internal error; it will be retried.',
+  'bad-response': 'the forge answered with something the bot does not understand.',
+};

@@ -1,0 +1,72 @@
+// One function per Gitea endpoint bumpguard calls (API v1, swagger at /api/swagger).
+import { Readable } from 'node:stream';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import { encodePath, getJson, paginate, parseBody, request, type GiteaHttp } from './http.ts';
+import { giteaComment, giteaPermission, giteaPullRequest, type GiteaComment, type GiteaPullRequest, type GiteaStatusState } from './schema.ts';
+
+export interface GiteaRepo {
+  owner: string;
+  name: string;
+}
+
+const base = (r: GiteaRepo) => `/repos/${encodeURIComponent(r.owner)}/${encodeURIComponent(r.name)}`;
+
+export function getPull(http: GiteaHttp, repo: GiteaRepo, pr: number): Promise<GiteaPullRequest> {
+  return getJson(http, 'getPullRequest', `${base(repo)}/pulls/${pr}`, giteaPullRequest);
+}
+
+export async function getPullDiff(http: GiteaHttp, repo: GiteaRepo, pr: number): Promise<string> {
+  const res = await request(http, 'getDiff', `${base(repo)}/pulls/${pr}.diff`, { accept: 'text/plain' });
+  return (await res?.text()) ?? '';
+}
+
+export async function getRawFile(http: GiteaHttp, repo: GiteaRepo, path: string, ref: string): Promise<string | null> {
+  const res = await request(http, 'readFile', `${base(repo)}/raw/${encodePath(path)}?ref=${encodeURIComponent(ref)}`, {
+    accept: '*/*',
+    allow404: true,
+  });
+  return res === null ? null : res.text();
+}
+
+/** The archive as a byte stream (tar.gz, top folder = lower-case repo name). */
+export async function getArchive(http: GiteaHttp, repo: GiteaRepo, sha: string, signal: AbortSignal): Promise<Readable> {
+  const res = await request(http, 'downloadTree', `${base(repo)}/archive/${encodeURIComponent(sha)}.tar.gz`, { accept: 'application/octet-stream', signal });
+  if (!res?.body) return Readable.from([]);
+  return Readable.fromWeb(res.body as WebReadableStream<Uint8Array>);
+}
+
+export function listIssueComments(http: GiteaHttp, repo: GiteaRepo, pr: number): Promise<GiteaComment[]> {
+  return paginate(http, 'listComments', `${base(repo)}/issues/${pr}/comments`, giteaComment, (c) => c.id);
+}
+
+export function createIssueComment(http: GiteaHttp, repo: GiteaRepo, pr: number, body: string): Promise<GiteaComment> {
+  return getJson(http, 'createComment', `${base(repo)}/issues/${pr}/comments`, giteaComment, { method: 'POST', json: { body } });
+}
+
+export function editIssueComment(http: GiteaHttp, repo: GiteaRepo, id: number, body: string): Promise<GiteaComment> {
+  return getJson(http, 'updateComment', `${base(repo)}/issues/comments/${id}`, giteaComment, { method: 'PATCH', json: { body } });
+}
+
+export async function postCommentReaction(http: GiteaHttp, repo: GiteaRepo, id: number, content: string): Promise<void> {
+  const res = await request(http, 'react', `${base(repo)}/issues/comments/${id}/reactions`, { method: 'POST', json: { content } });
+  await res?.body?.cancel();
+}
+
+export interface GiteaStatusBody {
+  state: GiteaStatusState;
+  context: string;
+  description: string;
+  target_url?: string;
+}
+
+export async function createCommitStatus(http: GiteaHttp, repo: GiteaRepo, sha: string, status: GiteaStatusBody): Promise<void> {
+  const res = await request(http, 'setStatus', `${base(repo)}/statuses/${encodeURIComponent(sha)}`, { method: 'POST', json: status });
+  await res?.body?.cancel();
+}
+
+/** null when the user does not exist (404); Gitea answers 403 unless the bot is a repo admin. */
+export async function getCollaboratorPermission(http: GiteaHttp, repo: GiteaRepo, login: string): Promise<string | null> {
+  const res = await request(http, 'permissionOf', `${base(repo)}/collaborators/${encodeURIComponent(login)}/permission`, { allow404: true });
+  if (res === null) return null;
+  return (await parseBody('permissionOf', res, giteaPermission)).permission;
+}

@@ -1,0 +1,87 @@
+// Gitea (and Forgejo) adapter: REST v1 with a token. One instance per repository; no module state.
+import { upsertComment } from '../upsert-comment.ts';
+import { extractTarball } from '../extract-tarball.ts';
+import type { Forge, Permission, PullRequest, Reaction, StatusInput, UpsertCommentInput, UpsertCommentResult } from '../types.ts';
+import * as api from './api.ts';
+import type { GiteaHttp } from './http.ts';
+import { GITEA_STATUS_STATE, toForgeComment, toPermission, toPullRequest, toStatusDescription } from './map.ts';
+
+export interface GiteaForgeOptions {
+  /** Instance root URL, e.g. https://git.example.com */
+  url: string;
+  token: string;
+  /** "owner/name" */
+  repo: string;
+  /** Login of the account the token belongs to. */
+  botLogin: string;
+  fetch?: typeof fetch;
+}
+
+export class GiteaForge implements Forge {
+  readonly kind = 'gitea' as const;
+  readonly repo: string;
+  readonly botLogin: string;
+  /** Some databases cap the column near 64 KiB; stay clearly under it (forges.md). */
+  readonly limits = { commentChars: 60_000 };
+  readonly #http: GiteaHttp;
+  readonly #repo: api.GiteaRepo;
+
+  constructor(opts: GiteaForgeOptions) {
+    const [owner = '', name = ''] = opts.repo.split('/');
+    this.repo = opts.repo;
+    this.botLogin = opts.botLogin;
+    this.#repo = { owner, name };
+    this.#http = { baseUrl: opts.url, token: opts.token, fetch: opts.fetch ?? globalThis.fetch };
+  }
+
+  async getPullRequest(pr: number): Promise<PullRequest> {
+    return toPullRequest(await api.getPull(this.#http, this.#repo, pr));
+  }
+
+  getDiff(pr: number): Promise<string> {
+    return api.getPullDiff(this.#http, this.#repo, pr);
+  }
+
+  readFile(path: string, sha: string): Promise<string | null> {
+    return api.getRawFile(this.#http, this.#repo, path, sha);
+  }
+
+  async downloadTree(sha: string, destDir: string, signal: AbortSignal): Promise<void> {
+    const stream = await api.getArchive(this.#http, this.#repo, sha, signal);
+    await extractTarball(stream, destDir, { forge: 'gitea', signal });
+  }
+
+  upsertComment(input: UpsertCommentInput): Promise<UpsertCommentResult> {
+    return upsertComment(
+      {
+        list: async (pr) => (await api.listIssueComments(this.#http, this.#repo, pr)).map(toForgeComment),
+        create: async (pr, body) => toForgeComment(await api.createIssueComment(this.#http, this.#repo, pr, body)),
+        update: async (id, body) => toForgeComment(await api.editIssueComment(this.#http, this.#repo, id, body)),
+      },
+      { botLogin: this.botLogin, maxChars: this.limits.commentChars },
+      input,
+    );
+  }
+
+  async setStatus(input: StatusInput): Promise<void> {
+    await api.createCommitStatus(this.#http, this.#repo, input.sha, {
+      state: GITEA_STATUS_STATE[input.state],
+      context: input.context,
+      description: toStatusDescription(input.title),
+      ...(input.detailsUrl ? { target_url: input.detailsUrl } : {}),
+    });
+  }
+
+  react(commentId: number, reaction: Reaction): Promise<void> {
+    return api.postCommentReaction(this.#http, this.#repo, commentId, reaction);
+  }
+
+  async reply(pr: number, body: string): Promise<{ id: number }> {
+    const comment = await api.createIssueComment(this.#http, this.#repo, pr, body);
+    return { id: comment.id };
+  }
+
+  async permissionOf(login: string): Promise<Permission> {
+    return toPermission(await api.getCollaboratorPermission(this.#http, this.#repo, login));
+  }
+}

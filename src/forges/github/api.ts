@@ -1,0 +1,157 @@
+// One function per GitHub REST endpoint bumpguard calls, over the installation's Octokit
+// (Probot's: retry and throttling plugins included).
+import { Readable } from 'node:stream';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import type { ProbotOctokit } from 'probot';
+import type { z } from 'zod';
+import { ForgeError } from '../../errors.ts';
+import { forgeErrorFromHttp } from '../forge-error-from-http.ts';
+import { STATUS_CONTEXT } from '../types.ts';
+import { ghCheckRunList, ghComment, ghPermission, ghPullRequest, type GhComment, type GhConclusion, type GhPullRequest } from './schema.ts';
+
+export interface GhRepo {
+  owner: string;
+  repo: string;
+}
+
+/** Run one Octokit call; its RequestError becomes a ForgeError (404 → null when allowed). */
+async function call<T>(op: string, fn: () => Promise<T>): Promise<T>;
+async function call<T>(op: string, fn: () => Promise<T>, allow404: true): Promise<T | null>;
+async function call<T>(op: string, fn: () => Promise<T>, allow404 = false): Promise<T | null> {
+  try {
+    return await fn();
+  } catch (err) {
+    const status = typeof (err as { status?: unknown }).status === 'number' ? (err as { status: number }).status : undefined;
+    if (status === 404 && allow404) return null;
+    const headers = (err as { response?: { headers?: Record<string, string | undefined> } }).response?.headers ?? {};
+    throw forgeErrorFromHttp({ forge: 'github', op, status, header: (n) => headers[n], cause: err });
+  }
+}
+
+function parse<S extends z.ZodType>(op: string, schema: S, data: unknown): z.output<S> {
+  const parsed = schema.safeParse(data);
+  if (!parsed.success) {
+    throw new ForgeError(
+      { forge: 'github', op, code: 'bad-response', cause: parsed.error },
+      `GitHub API call ${op} answered in an unexpected shape (${parsed.error.issues[0]?.path.join('.') ?? '?'}).`,
+    );
+  }
+  return parsed.data;
+}
+
+function asText(data: unknown): string {
+  if (typeof data === 'string') return data;
+  if (data instanceof ArrayBuffer) return new TextDecoder().decode(data);
+  return String(data);
+}
+
+export async function getPull(octokit: ProbotOctokit, r: GhRepo, pr: number): Promise<GhPullRequest> {
+  const res = await call('getPullRequest', () => octokit.request('GET /repos/{owner}/{repo}/pulls/{pull_number}', { ...r, pull_number: pr }));
+  return parse('getPullRequest', ghPullRequest, res.data);
+}
+
+export async function getPullDiff(octokit: ProbotOctokit, r: GhRepo, pr: number): Promise<string> {
+  const res = await call('getDiff', () =>
+    octokit.request('GET /repos/{owner}/{repo}/pulls/{pull_number}', { ...r, pull_number: pr, mediaType: { format: 'diff' } }),
+  );
+  return asText(res.data);
+}
+
+export async function getRawFile(octokit: ProbotOctokit, r: GhRepo, path: string, ref: string): Promise<string | null> {
+  const res = await call(
+    'readFile',
+    () => octokit.request('GET /repos/{owner}/{repo}/contents/{path}', { ...r, path, ref, mediaType: { format: 'raw' } }),
+    true,
+  );
+  return res === null ? null : asText(res.data);
+}
+
+/** The tarball as a byte stream; GitHub redirects to codeload with a short-lived token in the URL. */
+export async function getTarball(octokit: ProbotOctokit, r: GhRepo, sha: string, signal: AbortSignal): Promise<Readable> {
+  const res = await call('downloadTree', () =>
+    octokit.request('GET /repos/{owner}/{repo}/tarball/{ref}', { ...r, ref: sha, request: { signal, parseSuccessResponseBody: false } }),
+  );
+  const body = res.data as unknown;
+  if (!(body instanceof ReadableStream)) return Readable.from([]);
+  return Readable.fromWeb(body as WebReadableStream<Uint8Array>);
+}
+
+export async function listIssueComments(octokit: ProbotOctokit, r: GhRepo, pr: number): Promise<GhComment[]> {
+  const all = await call('listComments', () =>
+    octokit.paginate('GET /repos/{owner}/{repo}/issues/{issue_number}/comments', { ...r, issue_number: pr, per_page: 100 }),
+  );
+  return all.map((c) => parse('listComments', ghComment, c));
+}
+
+export async function createIssueComment(octokit: ProbotOctokit, r: GhRepo, pr: number, body: string): Promise<GhComment> {
+  const res = await call('createComment', () =>
+    octokit.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', { ...r, issue_number: pr, body }),
+  );
+  return parse('createComment', ghComment, res.data);
+}
+
+export async function updateIssueComment(octokit: ProbotOctokit, r: GhRepo, id: number, body: string): Promise<GhComment> {
+  const res = await call('updateComment', () =>
+    octokit.request('PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}', { ...r, comment_id: id, body }),
+  );
+  return parse('updateComment', ghComment, res.data);
+}
+
+export async function createCommentReaction(
+  octokit: ProbotOctokit,
+  r: GhRepo,
+  id: number,
+  content: '+1' | 'eyes' | 'rocket' | 'confused',
+): Promise<void> {
+  await call('react', () => octokit.request('POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions', { ...r, comment_id: id, content }));
+}
+
+/** Our check runs on a commit, newest first; other apps' runs of the same name are left out. */
+export async function findCheckRunIds(octokit: ProbotOctokit, r: GhRepo, sha: string, appSlug: string): Promise<number[]> {
+  const res = await call('setStatus', () =>
+    octokit.request('GET /repos/{owner}/{repo}/commits/{ref}/check-runs', { ...r, ref: sha, check_name: STATUS_CONTEXT, filter: 'latest' }),
+  );
+  return parse('setStatus', ghCheckRunList, res.data)
+    .check_runs.filter((run) => run.name === STATUS_CONTEXT && (run.app?.slug ?? appSlug) === appSlug)
+    .map((run) => run.id);
+}
+
+interface GhCheckRunCommon {
+  details_url?: string;
+  /** The PR number: fork PRs come with an empty `pull_requests` in check_run events. */
+  external_id?: string;
+  output: { title: string; summary: string };
+  actions: { label: string; description: string; identifier: string }[];
+}
+
+export type GhCheckRunBody = GhCheckRunCommon & ({ status: 'in_progress' } | { status: 'completed'; conclusion: GhConclusion });
+
+export async function createCheckRun(octokit: ProbotOctokit, r: GhRepo, sha: string, body: GhCheckRunBody): Promise<number> {
+  const res = await call('setStatus', () =>
+    octokit.request('POST /repos/{owner}/{repo}/check-runs', { ...r, name: STATUS_CONTEXT, head_sha: sha, ...body }),
+  );
+  return parse('setStatus', ghCheckRunList.shape.check_runs.element, res.data).id;
+}
+
+/** null when the run no longer exists. */
+export async function updateCheckRun(octokit: ProbotOctokit, r: GhRepo, id: number, body: GhCheckRunBody): Promise<number | null> {
+  const res = await call(
+    'setStatus',
+    () => octokit.request('PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}', { ...r, check_run_id: id, ...body }),
+    true,
+  );
+  return res === null ? null : id;
+}
+
+export async function getCollaboratorPermission(
+  octokit: ProbotOctokit,
+  r: GhRepo,
+  login: string,
+): Promise<{ permission: string; role_name?: string } | null> {
+  const res = await call(
+    'permissionOf',
+    () => octokit.request('GET /repos/{owner}/{repo}/collaborators/{username}/permission', { ...r, username: login }),
+    true,
+  );
+  return res === null ? null : parse('permissionOf', ghPermission, res.data);
+}

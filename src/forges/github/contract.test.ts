@@ -1,0 +1,129 @@
+// The shared Forge contract over nock, in GitHub's wire format (REST v3, check runs).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import nock from 'nock';
+import { ForgeError } from '../../errors.ts';
+import { ProbotOctokit } from 'probot';
+import { forgeContract, type CommentFixture, type PrFixture } from '../../../test/forge-contract.ts';
+import { githubExample } from '../../../test/helpers/github-examples.ts';
+import { useHttpMock } from '../../../test/helpers/http-mock.ts';
+import type { GateState } from '../types.ts';
+import { GitHubForge } from './index.ts';
+
+useHttpMock();
+
+const REPO = '/repos/routers/tailscale-mikrotik';
+const BOT = 'bumpguard[bot]';
+const quiet = { debug() {}, info() {}, warn() {}, error() {} };
+const octokit = () => new ProbotOctokit({ auth: { token: 'ghs_contract' }, retry: { enabled: false }, throttle: { enabled: false }, log: quiet });
+const api = () => nock('https://api.github.com', { reqheaders: { authorization: 'token ghs_contract' } });
+const examplePr = githubExample('pull_request', 'opened').pull_request;
+
+const wireComment = (c: CommentFixture) => ({
+  id: c.id,
+  node_id: 'IC_kwDOA',
+  html_url: `https://github.com/routers/tailscale-mikrotik/pull/14#issuecomment-${c.id}`,
+  body: c.body,
+  user: { login: c.author, id: 1, type: c.author.endsWith('[bot]') ? 'Bot' : 'User' },
+  created_at: '2025-06-13T07:15:00Z',
+  updated_at: '2025-06-13T07:15:00Z',
+});
+
+/** What GitHub must receive for each of our states (restated, not imported from map.ts). */
+const EXPECTED_CHECK: Record<GateState, object> = {
+  pending: { status: 'in_progress' },
+  success: { status: 'completed', conclusion: 'success' },
+  failure: { status: 'completed', conclusion: 'failure' },
+  neutral: { status: 'completed', conclusion: 'neutral' },
+  error: { status: 'completed', conclusion: 'failure' },
+};
+const REBUILD = [{ label: 'Rebuild', description: 'Build base and head again', identifier: 'rebuild' }];
+
+forgeContract('github', {
+  botLogin: BOT,
+  archiveTop: 'routers-tailscale-mikrotik-8d2e4f6/',
+  forge: () => new GitHubForge({ octokit: octokit(), repo: 'routers/tailscale-mikrotik', botLogin: BOT }),
+  pullRequest(pr: PrFixture) {
+    const repoOf = (name: string) => ({ ...examplePr.base.repo, full_name: name });
+    api()
+      .get(`${REPO}/pulls/${pr.number}`)
+      .reply(200, {
+        ...examplePr,
+        number: pr.number,
+        user: { ...examplePr.user, login: pr.author },
+        head: { ...examplePr.head, ref: pr.headRef, sha: pr.headSha, repo: repoOf(pr.fork ? 'stranger/tailscale-mikrotik' : 'routers/tailscale-mikrotik') },
+        base: { ...examplePr.base, ref: pr.baseRef, sha: pr.baseSha, repo: repoOf('routers/tailscale-mikrotik') },
+      });
+  },
+  diff(pr, text) {
+    api().get(`${REPO}/pulls/${pr}`).matchHeader('accept', 'application/vnd.github.v3.diff').reply(200, text, { 'content-type': 'text/plain; charset=utf-8' });
+  },
+  file(path, sha, answer) {
+    const scope = api().get(`${REPO}/contents/${encodeURIComponent(path)}`).query({ ref: sha }).matchHeader('accept', 'application/vnd.github.v3.raw');
+    if ('text' in answer) scope.reply(200, answer.text, { 'content-type': 'text/plain; charset=utf-8' });
+    else scope.reply(answer.status, { message: answer.status === 404 ? 'Not Found' : 'Server Error' });
+  },
+  archive(sha, tarGz) {
+    // GitHub answers with a redirect to codeload; fetch follows it (without our token).
+    api().get(`${REPO}/tarball/${sha}`).reply(302, '', { location: `https://codeload.github.com/routers/tailscale-mikrotik/legacy.tar.gz/${sha}?token=short-lived` });
+    nock('https://codeload.github.com').get(`/routers/tailscale-mikrotik/legacy.tar.gz/${sha}`).query({ token: 'short-lived' }).reply(200, tarGz, { 'content-type': 'application/x-gzip' });
+  },
+  comments(pr, list) {
+    api().get(`${REPO}/issues/${pr}/comments`).query({ per_page: '100' }).reply(200, list.map(wireComment));
+  },
+  createComment(pr, body, id) {
+    api().post(`${REPO}/issues/${pr}/comments`, { body }).reply(201, wireComment({ id, author: BOT, body }));
+  },
+  updateComment(id, body, answer = 'ok') {
+    const scope = api().patch(`${REPO}/issues/comments/${id}`, { body });
+    if (answer === 'ok') scope.reply(200, wireComment({ id, author: BOT, body }));
+    else scope.reply(404, { message: 'Not Found' });
+  },
+  statuses(sha, calls) {
+    api().get(`${REPO}/commits/${sha}/check-runs`).query({ check_name: 'bumpguard', filter: 'latest' }).reply(200, { total_count: 0, check_runs: [] });
+    calls.forEach((c, i) => {
+      const body = {
+        ...EXPECTED_CHECK[c.state],
+        details_url: c.detailsUrl,
+        external_id: '14',
+        output: { title: c.title, summary: `summary ${c.state}` },
+        actions: REBUILD,
+      };
+      if (i === 0) api().post(`${REPO}/check-runs`, { name: 'bumpguard', head_sha: sha, ...body }).reply(201, { id: 4242, name: 'bumpguard', app: { slug: 'bumpguard' } });
+      else api().patch(`${REPO}/check-runs/4242`, body).reply(200, { id: 4242, name: 'bumpguard' });
+    });
+  },
+  reaction(commentId, reaction) {
+    api().post(`${REPO}/issues/comments/${commentId}/reactions`, { content: reaction }).reply(201, { id: 1, content: reaction });
+  },
+  permission(login, wire) {
+    const scope = api().get(`${REPO}/collaborators/${login}/permission`);
+    if (wire === null) scope.reply(404, { message: 'Not Found' });
+    else scope.reply(200, JSON.parse(wire));
+  },
+  permissionCases: [
+    ['{"permission":"admin","role_name":"admin"}', 'admin'],
+    ['{"permission":"write","role_name":"maintain"}', 'write'],
+    ['{"permission":"write","role_name":"write"}', 'write'],
+    ['{"permission":"read","role_name":"triage"}', 'read'],
+    ['{"permission":"read","role_name":"read"}', 'read'],
+    ['{"permission":"none","role_name":"none"}', 'none'],
+    ['{"permission":"write","role_name":"release-manager"}', 'write'],
+  ],
+});
+
+test('github: a check run left by an earlier job on the same SHA is updated, not duplicated', async () => {
+  api()
+    .get(`${REPO}/commits/abc/check-runs`)
+    .query({ check_name: 'bumpguard', filter: 'latest' })
+    .reply(200, { total_count: 2, check_runs: [{ id: 9, name: 'bumpguard', app: { slug: 'someone-else' } }, { id: 7, name: 'bumpguard', app: { slug: 'bumpguard' } }] });
+  api().patch(`${REPO}/check-runs/7`, (b: { status: string; conclusion: string }) => b.status === 'completed' && b.conclusion === 'success').reply(200, { id: 7 });
+  const forge = new GitHubForge({ octokit: octokit(), repo: 'routers/tailscale-mikrotik', botLogin: BOT });
+  await forge.setStatus({ sha: 'abc', context: 'bumpguard', state: 'success', title: 'ok', summary: 'ok' });
+});
+
+test('github: a rate-limited answer is a retryable rate-limited error', async () => {
+  api().get(`${REPO}/pulls/14`).reply(403, { message: 'API rate limit exceeded' }, { 'x-ratelimit-remaining': '0' });
+  const forge = new GitHubForge({ octokit: octokit(), repo: 'routers/tailscale-mikrotik', botLogin: BOT });
+  await assert.rejects(forge.getPullRequest(14), (err: unknown) => err instanceof ForgeError && err.code === 'rate-limited' && err.retryable);
+});

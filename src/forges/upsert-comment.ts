@@ -1,0 +1,55 @@
+// The sticky-comment reconcile both adapters share (style.md § The Forge interface; RN
+// `ensureComment`, ST `diffable.js`): remembered id → PATCH; else list, match, compare, then
+// PATCH or POST. Never two comments from one upsert.
+import { ForgeError } from '../errors.ts';
+import type { ForgeComment, UpsertCommentInput, UpsertCommentResult } from './types.ts';
+
+/** The three comment endpoints an adapter supplies. */
+export interface CommentEndpoints {
+  /** Every comment of the PR, oldest first, all pages. */
+  list(pr: number): Promise<ForgeComment[]>;
+  create(pr: number, body: string): Promise<ForgeComment>;
+  update(id: number, body: string): Promise<ForgeComment>;
+}
+
+const TRUNCATED = '\n\n… (cut to fit the forge comment limit)';
+
+export async function upsertComment(
+  api: CommentEndpoints,
+  opts: { botLogin: string; maxChars: number },
+  input: UpsertCommentInput,
+): Promise<UpsertCommentResult> {
+  const body = fitBody(input.body.includes(input.marker) ? input.body : `${input.marker}\n${input.body}`, opts.maxChars);
+  if (input.knownId != null) {
+    const updated = await updateIfExists(api, input.knownId, body);
+    if (updated) return { id: updated.id, url: updated.url, outcome: 'updated', duplicates: [] };
+  }
+  const ours = (await api.list(input.pr)).filter(
+    (c) => c.author.toLowerCase() === opts.botLogin.toLowerCase() && c.body.includes(input.marker),
+  );
+  const [oldest, ...rest] = ours;
+  const duplicates = rest.map((c) => c.id);
+  if (!oldest) {
+    const created = await api.create(input.pr, body);
+    return { id: created.id, url: created.url, outcome: 'created', duplicates };
+  }
+  if (oldest.body === body) return { id: oldest.id, url: oldest.url, outcome: 'unchanged', duplicates };
+  const updated = await api.update(oldest.id, body);
+  return { id: updated.id, url: updated.url, outcome: 'updated', duplicates };
+}
+
+/** PATCH a remembered comment; null when it was deleted meanwhile (404), so we list instead. */
+async function updateIfExists(api: CommentEndpoints, id: number, body: string): Promise<ForgeComment | null> {
+  try {
+    return await api.update(id, body);
+  } catch (err) {
+    if (err instanceof ForgeError && err.code === 'not-found') return null;
+    throw err;
+  }
+}
+
+/** The report keeps itself under the limit; this only stops the forge rejecting an oversized body. */
+function fitBody(body: string, maxChars: number): string {
+  if (body.length <= maxChars) return body;
+  return body.slice(0, maxChars - TRUNCATED.length) + TRUNCATED;
+}

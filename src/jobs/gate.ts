@@ -1,0 +1,87 @@
+// Every write a job makes to the PR (sticky comment, status/check) goes through here, so each
+// one first checks that the job's head SHA is still the PR's latest: a superseded run never
+// overwrites the newer one (forges.md § Both). Progress updates are chained and awaited before
+// the final state, so "building arm64…" can never land after the verdict.
+import type { Logger } from 'pino';
+import { STATUS_CONTEXT, type Forge, type GateState, type UpsertCommentResult } from '../forges/types.ts';
+import { MARKER } from '../report/index.ts';
+import { HeadTracker } from './head-tracker.ts';
+import type { ForgeIdStore } from './types.ts';
+
+export interface GateOptions {
+  forge: Forge;
+  heads: HeadTracker;
+  ids: ForgeIdStore;
+  pr: number;
+  sha: string;
+  /** PR web page: details link until the comment exists. */
+  prUrl: string;
+  signal: AbortSignal;
+  log: Logger;
+}
+
+export class Gate {
+  readonly #o: GateOptions;
+  readonly #key: string;
+  #detailsUrl: string;
+  #progress: Promise<void> = Promise.resolve();
+  #lastProgress = '';
+
+  constructor(o: GateOptions) {
+    this.#o = o;
+    this.#key = HeadTracker.key(o.forge.kind, o.forge.repo, o.pr);
+    this.#detailsUrl = o.prUrl;
+  }
+
+  /** A newer push exists or the job was cancelled: write nothing more. */
+  get superseded(): boolean {
+    return this.#o.signal.aborted || this.#o.heads.isSuperseded(this.#key, this.#o.sha);
+  }
+
+  async status(state: GateState, title: string, summary: string): Promise<boolean> {
+    await this.#progress;
+    return this.#write('status', () =>
+      this.#o.forge.setStatus({ sha: this.#o.sha, context: STATUS_CONTEXT, state, title, summary, detailsUrl: this.#detailsUrl, pr: this.#o.pr }),
+    );
+  }
+
+  /** Fire-and-forget progress (e.g. which arch is building); failures only warn. */
+  progress(title: string): void {
+    if (title === this.#lastProgress) return;
+    this.#lastProgress = title;
+    this.#progress = this.#progress.then(async () => {
+      try {
+        await this.#write('progress', () =>
+          this.#o.forge.setStatus({ sha: this.#o.sha, context: STATUS_CONTEXT, state: 'pending', title, summary: title, detailsUrl: this.#detailsUrl, pr: this.#o.pr }),
+        );
+      } catch (err) {
+        this.#o.log.warn({ err }, 'progress status not written; the final status follows');
+      }
+    });
+  }
+
+  async comment(body: string): Promise<UpsertCommentResult | null> {
+    const { forge, ids, pr } = this.#o;
+    const idKey = `comment:${pr}`;
+    let result: UpsertCommentResult | null = null;
+    await this.#write('comment', async () => {
+      const known = ids.getForgeId(forge.repo, idKey);
+      result = await forge.upsertComment({ pr, marker: MARKER, body, knownId: known === null ? null : Number(known) });
+    });
+    if (result === null) return null;
+    const r: UpsertCommentResult = result;
+    ids.setForgeId(forge.repo, idKey, String(r.id));
+    this.#detailsUrl = r.url;
+    if (r.duplicates.length > 0) this.#o.log.warn({ duplicates: r.duplicates, kept: r.id }, 'more than one bumpguard comment on the PR');
+    return r;
+  }
+
+  async #write(what: string, fn: () => Promise<void>): Promise<boolean> {
+    if (this.superseded) {
+      this.#o.log.debug(`skipping ${what} write: head ${this.#o.sha} is superseded`);
+      return false;
+    }
+    await fn();
+    return true;
+  }
+}

@@ -1,0 +1,220 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { pino } from 'pino';
+import { FakeForge, type FakeCall, type FakeForgeInit } from '../../test/helpers/fake-forge.ts';
+import { fakeRunCheck as fakeCheck } from '../../test/helpers/fake-run-check.ts';
+import type { BotEvent, BotJob, SlashCommand } from '../bot/types.ts';
+import { BuildError } from '../errors.ts';
+import type { PullRequest } from '../forges/types.ts';
+import { HeadTracker } from './head-tracker.ts';
+import { InMemoryJobState } from './in-memory-job-state.ts';
+import { runPrJob, type PrJobDeps } from './run-pr-job.ts';
+
+const BASE = '3f1c9a7d2b8e4f6a0c5d7e9f1a3b5c7d9e0f2a4b';
+const HEAD = '8d2e4f6a1b3c5d7e9f0a2b4c6d8e0f1a3b5c7d9e';
+const NEWER = 'c4a6e8f0b2d4f6a8c0e2a4b6d8f0a2c4e6b8d0f2';
+const BUMP_DIFF = readFileSync(new URL('../../test/fixtures/pr/tailscale-patch.diff', import.meta.url), 'utf8');
+const README_DIFF = readFileSync(new URL('../../test/fixtures/pr/readme-only.diff', import.meta.url), 'utf8');
+const KiB = 1024;
+
+const pr = (over: Partial<PullRequest> = {}): PullRequest => ({
+  number: 14,
+  url: 'https://git.example.org/routers/tailscale-mikrotik/pulls/14',
+  title: 'chore(deps): update dependency tailscale to v1.98.8',
+  author: 'renovate',
+  state: 'open',
+  isFork: false,
+  head: { ref: 'renovate/tailscale-1.x', sha: HEAD },
+  base: { ref: 'main', sha: BASE },
+  ...over,
+});
+
+function setup(init: Partial<FakeForgeInit> = {}, check = fakeCheck()) {
+  const forge = new FakeForge({ pr: pr(), diff: BUMP_DIFF, permissions: { mira: 'admin', visitor: 'read' }, ...init });
+  const heads = new HeadTracker();
+  const state = new InMemoryJobState();
+  const controller = new AbortController();
+  const deps: PrJobDeps = {
+    forge,
+    runCheck: check,
+    ports: { upstream: { describe: 'unused', readFile: async () => null }, store: null, now: () => new Date('2025-06-13T08:00:00Z') },
+    state,
+    heads,
+    log: pino({ level: 'silent' }),
+    signal: controller.signal,
+  };
+  return { forge, heads, state, deps, check, controller };
+}
+
+const job = (event: BotEvent): BotJob => ({ forge: 'gitea', installationId: null, repo: 'routers/tailscale-mikrotik', deliveryId: 'd-1', event });
+const pushed = (sha = HEAD): BotEvent => ({ type: 'pr-updated', action: 'synchronize', pr: 14, headSha: sha, sender: { login: 'renovate', isBot: false } });
+const command = (cmd: SlashCommand, login = 'mira'): BotEvent => ({ type: 'command', pr: 14, commentId: 908, command: cmd, sender: { login, isBot: false } });
+const states = (calls: FakeCall[]) => calls.flatMap((c) => (c.op === 'setStatus' ? [c.state] : []));
+
+test('a bump PR gets a pending gate, then one comment, then a failure on a size regression', async () => {
+  const { forge, deps } = setup({}, fakeCheck({ growth: 300 * KiB }));
+  const outcome = await runPrJob(job(pushed()), deps);
+  assert.equal(outcome.verdict, 'failure');
+  assert.deepEqual(forge.writes.map((c) => c.op === 'setStatus' ? `status:${c.state}` : c.op === 'upsertComment' ? `comment:${c.outcome}` : c.op), [
+    'status:pending',
+    'comment:created',
+    'status:failure',
+  ]);
+  const [, comment, final] = forge.writes;
+  assert.match(comment?.op === 'upsertComment' ? comment.body : '', /^<!-- bumpguard:report -->/);
+  assert.match(final?.op === 'setStatus' ? final.title : '', /^failed: /);
+});
+
+test('the next push updates the same comment instead of adding one', async () => {
+  const { forge, deps, heads } = setup();
+  await runPrJob(job(pushed()), deps);
+  forge.pr = pr({ head: { ref: 'renovate/tailscale-1.x', sha: NEWER } });
+  heads.note(HeadTracker.key('gitea', forge.repo, 14), NEWER);
+  await runPrJob(job(pushed(NEWER)), deps);
+  assert.deepEqual(forge.calls.flatMap((c) => (c.op === 'upsertComment' ? [c.outcome] : [])), ['created', 'updated']);
+  assert.equal(forge.comments.size, 1);
+});
+
+test('a PR that does not bump Tailscale gets no status and no comment', async () => {
+  const { forge, deps, check } = setup({ diff: README_DIFF });
+  assert.equal((await runPrJob(job(pushed()), deps)).status, 'ignored');
+  assert.deepEqual(forge.writes, []);
+  assert.equal(check.requests.length, 0);
+});
+
+test('a run superseded by a newer push writes nothing after the newer head is known', async () => {
+  const { forge, deps, heads } = setup();
+  const check = fakeCheck();
+  deps.runCheck = async (req, ports) => {
+    heads.note(HeadTracker.key('gitea', forge.repo, 14), NEWER);
+    return check(req, ports);
+  };
+  const outcome = await runPrJob(job(pushed()), deps);
+  assert.equal(outcome.status, 'superseded');
+  assert.deepEqual(states(forge.writes), ['pending']);
+  assert.equal(forge.comments.size, 0);
+});
+
+test('an invalid .bumpguard.yml on the base sets the gate to error and lists the field in the comment', async () => {
+  const { forge, deps, check } = setup({ files: { [`${BASE}:.bumpguard.yml`]: 'thresholds:\n  image: { fial: { bytes: 1KiB, percent: 1 } }\n' } });
+  const outcome = await runPrJob(job(pushed()), deps);
+  assert.equal(outcome.verdict, 'error');
+  assert.equal(check.requests.length, 0);
+  assert.deepEqual(states(forge.writes), ['error']);
+  const comment = [...forge.comments.values()][0] ?? '';
+  assert.match(comment, /thresholds\.image/);
+  assert.match(comment, /fial/);
+});
+
+test('config is read from the base commit, never from the head', async () => {
+  const { deps, check } = setup({
+    files: { [`${BASE}:.bumpguard.yml`]: 'platforms: [linux/arm64]\n', [`${HEAD}:.bumpguard.yml`]: 'platforms: [linux/amd64]\n' },
+  });
+  await runPrJob(job(pushed()), deps);
+  assert.deepEqual(check.ports[0]?.config.platforms, ['linux/arm64']);
+});
+
+test('trigger.authors keeps the bot quiet on bump PRs by other authors', async () => {
+  const { forge, deps } = setup({ pr: pr({ author: 'mira' }), files: { [`${BASE}:.bumpguard.yml`]: 'trigger: { authors: [renovate] }\n' } });
+  assert.equal((await runPrJob(job(pushed()), deps)).status, 'ignored');
+  assert.deepEqual(forge.writes, []);
+});
+
+test('a fork PR is never built unasked; a maintainer\'s /rebuild approves that head', async () => {
+  const { forge, deps, check } = setup({ pr: pr({ isFork: true, author: 'stranger' }) });
+  const waiting = await runPrJob(job(pushed()), deps);
+  assert.equal(waiting.status, 'waiting-approval');
+  assert.equal(check.requests.length, 0);
+  assert.equal(forge.calls.some((c) => c.op === 'downloadTree'), false);
+  assert.deepEqual(states(forge.writes), ['pending']);
+  assert.match([...forge.comments.values()][0] ?? '', /comes from a fork/);
+
+  const approved = await runPrJob(job(command({ name: 'rebuild', platforms: [] })), deps);
+  assert.equal(approved.status, 'done');
+  assert.equal(check.requests.length, 1);
+  assert.equal((await runPrJob(job(command({ name: 'accept', kind: 'size', reason: 'reviewed' })), deps)).status, 'done');
+});
+
+test('a command from a user without write access is refused politely and runs nothing', async () => {
+  const { forge, deps, check } = setup();
+  const outcome = await runPrJob(job(command({ name: 'rebuild', platforms: [] }, 'visitor')), deps);
+  assert.equal(outcome.status, 'refused');
+  assert.equal(check.requests.length, 0);
+  assert.deepEqual(forge.writes.map((c) => c.op), ['react', 'reply', 'react']);
+  const [eyes, reply, confused] = forge.writes;
+  assert.deepEqual([eyes, confused].map((c) => c?.op === 'react' && c.reaction), ['eyes', 'confused']);
+  assert.match(reply?.op === 'reply' ? reply.body : '', /@visitor.*needs write access/);
+});
+
+test('/rebuild arm64 rebuilds only that platform without cache and reacts eyes then rocket', async () => {
+  const { forge, deps, check } = setup();
+  await runPrJob(job(command({ name: 'rebuild', platforms: ['arm64'] })), deps);
+  assert.deepEqual(
+    { platforms: check.requests[0]?.platforms, noCache: check.requests[0]?.noCache, auditOnly: check.requests[0]?.auditOnly },
+    { platforms: ['linux/arm64'], noCache: true, auditOnly: false },
+  );
+  assert.deepEqual(forge.calls.flatMap((c) => (c.op === 'react' ? [c.reaction] : [])), ['eyes', 'rocket']);
+});
+
+test('/rebuild with a platform the repo does not build says so and builds nothing', async () => {
+  const { forge, deps, check } = setup();
+  assert.equal((await runPrJob(job(command({ name: 'rebuild', platforms: ['riscv64'] })), deps)).status, 'answered');
+  assert.equal(check.requests.length, 0);
+  const reply = forge.calls.find((c) => c.op === 'reply');
+  assert.match(reply?.op === 'reply' ? reply.body : '', /riscv64/);
+  assert.deepEqual(states(forge.writes), []);
+});
+
+test('/accept size turns a size blocker into a pass for this head, recorded with who and why', async () => {
+  const { forge, deps, state } = setup({}, fakeCheck({ growth: 300 * KiB }));
+  const outcome = await runPrJob(job(command({ name: 'accept', kind: 'size', reason: 'portmapper growth reviewed' })), deps);
+  assert.equal(outcome.verdict, 'success');
+  assert.deepEqual(state.listOverrides('routers/tailscale-mikrotik', 14, HEAD), [
+    { kind: 'size', reason: 'portmapper growth reviewed', by: 'mira', at: '2025-06-13T08:00:00.000Z', headSha: HEAD },
+  ]);
+  assert.match([...forge.comments.values()][0] ?? '', /portmapper growth reviewed/);
+});
+
+test('/help is answered for anyone without touching the gate', async () => {
+  const { forge, deps } = setup();
+  assert.equal((await runPrJob(job(command({ name: 'help' }, 'visitor')), deps)).status, 'answered');
+  assert.deepEqual(forge.writes.map((c) => c.op), ['react', 'reply', 'react']);
+  assert.equal(forge.calls.some((c) => c.op === 'permissionOf'), false);
+});
+
+test('a build infrastructure error ends in gate error with its message, never pending', async () => {
+  const { forge, deps } = setup();
+  deps.runCheck = async () => {
+    throw new BuildError('docker-unavailable', 'Docker is not running on the bot host; start dockerd.');
+  };
+  const outcome = await runPrJob(job(pushed()), deps);
+  assert.equal(outcome.status, 'error');
+  assert.deepEqual(states(forge.writes), ['pending', 'error']);
+  const final = forge.writes.at(-1);
+  assert.match(final?.op === 'setStatus' ? final.title : '', /Docker is not running/);
+  assert.match([...forge.comments.values()][0] ?? '', /could not finish/);
+});
+
+test('progress updates name the arch being built and always land before the verdict', async () => {
+  const { forge, deps } = setup();
+  const check = fakeCheck();
+  deps.runCheck = async (req, ports) => {
+    ports.onProgress?.({ phase: 'build', platform: 'linux/arm64', side: 'head', state: 'start' });
+    ports.onProgress?.({ phase: 'build', platform: 'linux/arm64', side: 'head', state: 'done' });
+    return check(req, ports);
+  };
+  await runPrJob(job(pushed()), deps);
+  const statusTitles = forge.calls.flatMap((c) => (c.op === 'setStatus' ? [`${c.state}: ${c.title}`] : []));
+  assert.equal(statusTitles[1], 'pending: Building linux/arm64 (head)…');
+  assert.match(statusTitles.at(-1) ?? '', /^success: passed/);
+});
+
+test('a re-run of the check by a maintainer runs again; an event for an older head is skipped', async () => {
+  const { forge, deps, check } = setup();
+  const rerun: BotEvent = { type: 'rerun', pr: 14, headSha: HEAD, sender: { login: 'mira', isBot: false }, source: 'rerequested' };
+  assert.equal((await runPrJob(job(rerun), deps)).status, 'done');
+  assert.equal((await runPrJob(job(pushed('0000000000000000000000000000000000000000')), deps)).status, 'superseded');
+  assert.equal(check.requests.length, 1);
+  assert.deepEqual(states(forge.writes), ['pending', 'success']);
+});

@@ -1,0 +1,235 @@
+// The bot's job for one delivery, in numbered steps (RD main.ts). It decides nothing itself:
+// guards, detector, policy and report are pure functions; the forge and runCheck are injected.
+// Every write goes through Gate (skipped once a newer push is known); an error that escapes
+// turns the gate to `error` with its user message — it is never left pending.
+import type { Logger } from 'pino';
+import { matchesTrigger, resolvePlatforms } from '../bot/guards.ts';
+import { renderForkWaiting, renderJobError, renderUnknownPlatforms, userMessageOf } from '../bot/messages.ts';
+import type { BotJob } from '../bot/types.ts';
+import { findTailscaleBumps } from '../bump/index.ts';
+import { parseConfig, type Config } from '../config/index.ts';
+import { CancelledError, type ConfigError } from '../errors.ts';
+import type { Forge, PullRequest } from '../forges/types.ts';
+import type { Bump, CheckResult } from '../model.ts';
+import { evaluatePolicy } from '../policy/index.ts';
+import { clip, renderReport, renderSummary } from '../report/index.ts';
+import { createForgeSourceTree } from './forge-source-tree.ts';
+import { Gate } from './gate.ts';
+import type { HeadTracker } from './head-tracker.ts';
+import { readBaseConfig } from './read-base-config.ts';
+import { triageEvent, type PrJobOutcome, type RunPlan } from './triage-event.ts';
+import type { CheckPorts, ForgeIdStore, OverrideStore, ProgressEvent, RunCheck } from './types.ts';
+
+export type { PrJobOutcome, PrJobStatus } from './triage-event.ts';
+
+export interface PrJobDeps {
+  /** Bound to the job's repository. */
+  forge: Forge;
+  runCheck: RunCheck;
+  /** What runCheck needs besides the source, config and signal. */
+  ports: Pick<CheckPorts, 'upstream' | 'store' | 'now'>;
+  state: OverrideStore & ForgeIdStore;
+  heads: HeadTracker;
+  log: Logger;
+  /** Aborted when a newer push supersedes this job or the server shuts down. */
+  signal: AbortSignal;
+  /** Parent directory of source checkouts (default: the OS temp dir). */
+  workspace?: string;
+}
+
+interface Ctx {
+  job: BotJob;
+  deps: PrJobDeps;
+  log: Logger;
+  /** Set once the PR is known to be ours to judge: from then on errors are reported on the PR. */
+  gate: Gate | null;
+  headSha: string | null;
+}
+
+export async function runPrJob(job: BotJob, deps: PrJobDeps): Promise<PrJobOutcome> {
+  const log = deps.log.child({ delivery: job.deliveryId, repo: job.repo, pr: job.event.pr, event: job.event.type });
+  const ctx: Ctx = { job, deps, log, gate: null, headSha: null };
+  let plan: RunPlan | null = null;
+  let outcome: PrJobOutcome;
+  try {
+    // 1. Who asked for what (commands: permission, help, reactions).
+    const triaged = await triageEvent(job.event, deps.forge, log);
+    if ('status' in triaged) return done(log, triaged);
+    plan = triaged;
+    outcome = await checkPullRequest(ctx, plan);
+  } catch (err) {
+    outcome = await failed(ctx, err);
+  }
+  if (plan?.commentId != null && outcome.status !== 'superseded') {
+    const ok = outcome.status === 'done' || outcome.status === 'waiting-approval';
+    await deps.forge.react(plan.commentId, ok ? 'rocket' : 'confused').catch((err: unknown) => {
+      log.warn({ err }, 'reaction not added; the result is in the comment');
+    });
+  }
+  return done(log, outcome);
+}
+
+async function checkPullRequest(ctx: Ctx, plan: RunPlan): Promise<PrJobOutcome> {
+  const { job, deps, log } = ctx;
+  const { forge } = deps;
+  // 2. The PR as it is now; an event for an older head is left to the newer one's job.
+  const pr = await forge.getPullRequest(job.event.pr);
+  if (pr.state !== 'open') return { status: 'ignored', reason: `the pull request is ${pr.state}` };
+  if (job.event.type !== 'command' && job.event.headSha !== pr.head.sha) return { status: 'superseded', reason: `head moved on to ${pr.head.sha}` };
+  ctx.headSha = pr.head.sha;
+  const gate = new Gate({ forge, heads: deps.heads, ids: deps.state, pr: pr.number, sha: pr.head.sha, prUrl: pr.url, signal: deps.signal, log });
+  if (plan.requested) ctx.gate = gate;
+  // 3. Is this a Tailscale bump? The diff is the truth, not the title.
+  const diff = await forge.getDiff(pr.number);
+  const bumps = findTailscaleBumps(diff);
+  if (bumps.length === 0 && !plan.requested) return { status: 'ignored', reason: 'no Tailscale bump in the diff' };
+  ctx.gate = gate;
+  // 4. Config from the base commit; an invalid one is the verdict `error`, fields listed.
+  const loaded = await readBaseConfig(forge, pr.base.sha, log);
+  if (!loaded.ok) return reportConfigInvalid(ctx, pr, bumps[0] ?? null, loaded.error);
+  const { config } = loaded;
+  // 5. Guards: trigger settings for runs nobody asked for; a fork is built only once a
+  //    maintainer approved its head SHA (/rebuild, Re-run, Rebuild button).
+  if (!plan.requested && !matchesTrigger(pr, config.trigger)) return { status: 'ignored', reason: 'trigger.headRef/authors do not match' };
+  if (pr.isFork && !plan.auditOnly && !forkApproved(ctx, plan, pr)) {
+    await gate.comment(renderForkWaiting(pr.head.sha));
+    await gate.status('pending', 'Waiting for a maintainer: comment /rebuild to build this fork PR', renderForkWaiting(pr.head.sha));
+    return { status: 'waiting-approval', reason: 'fork PR: a maintainer must comment /rebuild' };
+  }
+  const platforms = resolvePlatforms(plan.platforms, config.platforms);
+  if (platforms.unknown.length > 0) {
+    await forge.reply(pr.number, renderUnknownPlatforms(platforms.unknown, config.platforms));
+    return { status: 'answered', reason: `unknown platforms ${platforms.unknown.join(', ')}` };
+  }
+  // 6. An /accept is stored for this head only, then the check re-evaluates with it.
+  if (plan.accept) deps.state.addOverride(job.repo, pr.number, { ...plan.accept, by: plan.by, at: deps.ports.now().toISOString(), headSha: pr.head.sha });
+  // 7. The gate goes pending before any slow work.
+  const what = bumps[0] ? `tailscale ${bumps[0].from} → ${bumps[0].to}` : 'this pull request';
+  await gate.status('pending', `Checking ${what}…`, `bumpguard is checking ${what} at ${pr.head.sha}.`);
+  // 8. Audit, builds, measurements, canaries.
+  const result = await runCheckOnForge(ctx, plan, pr, diff, config, platforms.platforms, gate);
+  // 9. Judge, render, write: comment first so the status can link to it.
+  const judged: CheckResult = { ...result, overrides: deps.state.listOverrides(job.repo, pr.number, pr.head.sha) };
+  const policy = evaluatePolicy(judged, config);
+  const body = renderReport(judged, policy, { maxChars: forge.limits.commentChars });
+  await gate.comment(body);
+  const wrote = await gate.status(policy.verdict, renderSummary(policy), body);
+  if (!wrote) return { status: 'superseded', reason: 'a newer head arrived during the run' };
+  return { status: 'done', reason: policy.reason, verdict: policy.verdict };
+}
+
+/** A maintainer's build request approves the fork's current head; later commands on it reuse that. */
+function forkApproved(ctx: Ctx, plan: RunPlan, pr: PullRequest): boolean {
+  const key = `fork-approved:${pr.head.sha}`;
+  if (plan.approvesFork) {
+    ctx.deps.state.setForgeId(ctx.job.repo, key, plan.by);
+    return true;
+  }
+  return ctx.deps.state.getForgeId(ctx.job.repo, key) !== null;
+}
+
+async function runCheckOnForge(ctx: Ctx, plan: RunPlan, pr: PullRequest, diff: string, config: Config, platforms: string[], gate: Gate): Promise<CheckResult> {
+  const { deps, job } = ctx;
+  const source = createForgeSourceTree({
+    forge: deps.forge,
+    prDiff: { baseSha: pr.base.sha, headSha: pr.head.sha, text: diff },
+    signal: deps.signal,
+    ...(deps.workspace ? { workspace: deps.workspace } : {}),
+  });
+  try {
+    return await deps.runCheck(
+      {
+        repo: job.repo,
+        base: pr.base,
+        head: pr.head,
+        ...(platforms.length > 0 ? { platforms } : {}),
+        noCache: plan.noCache,
+        auditOnly: plan.auditOnly,
+      },
+      {
+        ...deps.ports,
+        source,
+        config,
+        signal: deps.signal,
+        onProgress: (e) => {
+          const title = progressTitle(e);
+          if (title) gate.progress(title);
+        },
+      },
+    );
+  } finally {
+    await source.dispose();
+  }
+}
+
+function progressTitle(e: ProgressEvent): string | null {
+  if (e.state !== 'start') return null;
+  switch (e.phase) {
+    case 'audit':
+      return 'Auditing feature tags…';
+    case 'build':
+      return `Building ${e.platform} (${e.side})…`;
+    case 'ram':
+      return `Measuring RAM on ${e.platform} (${e.side})…`;
+    case 'canary':
+      return `Running canaries on ${e.platform}…`;
+    case 'measure':
+      return null;
+  }
+}
+
+/** Invalid `.bumpguard.yml`: a report whose findings name each bad field, gate `error`. */
+async function reportConfigInvalid(ctx: Ctx, pr: PullRequest, bump: Bump | null, error: ConfigError): Promise<PrJobOutcome> {
+  const gate = ctx.gate as Gate;
+  const result: CheckResult = {
+    repo: ctx.job.repo,
+    bump,
+    baseRef: pr.base.ref,
+    headRef: pr.head.ref,
+    headSha: pr.head.sha,
+    baseSha: pr.base.sha,
+    findings: error.issues.map((i) => ({
+      severity: 'blocker',
+      kind: 'config-invalid',
+      features: [],
+      introduced: false,
+      acknowledged: false,
+      message: `.bumpguard.yml on ${pr.base.ref}: ${i.path}: ${i.message}`,
+    })),
+    platforms: [],
+    builds: { ran: 0, reused: 0 },
+    overrides: [],
+    history: [],
+    durationMs: 0,
+    finishedAt: ctx.deps.ports.now().toISOString(),
+  };
+  const policy = evaluatePolicy(result, parseConfig(null));
+  const body = renderReport(result, policy, { maxChars: ctx.deps.forge.limits.commentChars });
+  await gate.comment(body);
+  await gate.status(policy.verdict, renderSummary(policy), body);
+  return { status: 'done', reason: error.userMessage, verdict: policy.verdict };
+}
+
+/** An error escaped: say so on the PR (comment + gate `error`) unless a newer push took over. */
+async function failed(ctx: Ctx, err: unknown): Promise<PrJobOutcome> {
+  const { log, gate } = ctx;
+  if (err instanceof CancelledError || gate?.superseded || ctx.deps.signal.aborted) {
+    return { status: 'superseded', reason: 'cancelled: a newer push or shutdown' };
+  }
+  log.error({ err }, 'job failed');
+  if (gate === null || ctx.headSha === null) return { status: 'error', reason: userMessageOf(err) };
+  try {
+    await gate.comment(renderJobError(err, ctx.headSha));
+    await gate.status('error', clip(`Error: ${userMessageOf(err)}`, 139), renderJobError(err, ctx.headSha));
+  } catch (writeErr) {
+    // Nothing more can be done here; issue 7's reconciler re-runs gates left pending.
+    log.error({ err: writeErr }, 'could not report the error on the pull request');
+  }
+  return { status: 'error', reason: userMessageOf(err), verdict: 'error' };
+}
+
+function done(log: Logger, outcome: PrJobOutcome): PrJobOutcome {
+  log.info({ status: outcome.status, verdict: outcome.verdict }, outcome.reason);
+  return outcome;
+}
+

@@ -1,0 +1,71 @@
+// Ports of the orchestration room. `runCheck` (src/jobs/run-check.ts) is the one function
+// that builds, measures and audits; the CLI and the bot both call it with their own SourceTree.
+import type { Config } from '../config/index.ts';
+import type { CheckResult, Override } from '../model.ts';
+import type { UpstreamSource } from '../audit/upstream/types.ts';
+import type { ResultStore } from '../store/index.ts';
+
+/** Read access to the target repository at commits, whatever holds it (local git, forge archive). */
+export interface SourceTree {
+  /** Text of a file at a commit; null when it does not exist there. */
+  readFile(sha: string, path: string): Promise<string | null>;
+  /** Paths of the files under `dir` (recursive, repo-relative) at a commit; [] when absent. */
+  listFiles(sha: string, dir: string): Promise<string[]>;
+  /** Unified diff between two commits. */
+  diff(baseSha: string, headSha: string): Promise<string>;
+  /** A directory holding the tree at `sha` (for building); cleaned up by `dispose`. */
+  checkout(sha: string, signal: AbortSignal): Promise<string>;
+  /** Remove every checkout made. */
+  dispose(): Promise<void>;
+}
+
+export interface CheckRequest {
+  /** "owner/name" on a forge, or the local directory path for the CLI. */
+  repo: string;
+  base: { ref: string; sha: string };
+  head: { ref: string; sha: string };
+  /** Subset of the config's platforms (e.g. `/rebuild linux/arm64`). */
+  platforms?: string[];
+  /** Ignore the stored result of the head (`--no-cache`, `/rebuild`). */
+  noCache?: boolean;
+  /** Ignore the stored result of the base too. */
+  noCacheBase?: boolean;
+  /** Audit only: no builds (`/audit`). */
+  auditOnly?: boolean;
+}
+
+export type ProgressEvent =
+  | { phase: 'audit'; state: 'start' | 'done' }
+  | { phase: 'build' | 'measure' | 'ram' | 'canary'; platform: string; side: 'base' | 'head'; state: 'start' | 'done' | 'cached' | 'failed' };
+
+export interface CheckPorts {
+  source: SourceTree;
+  /** Config read from the BASE commit. */
+  config: Config;
+  /** Upstream Tailscale files (feature table, watched symbols), cached by tag. */
+  upstream: UpstreamSource;
+  /** Reused results (a base is built once) and history; null: measure everything, keep nothing. */
+  store: ResultStore | null;
+  /** Injected clock (ISO timestamps in results). */
+  now: () => Date;
+  signal: AbortSignal;
+  onProgress?: (event: ProgressEvent) => void;
+}
+
+export type RunCheck = (req: CheckRequest, ports: CheckPorts) => Promise<CheckResult>;
+
+/**
+ * `/accept` overrides of a PR, each valid for one head SHA. Method names match
+ * src/store ResultStore, which implements this port; tests use InMemoryJobState.
+ */
+export interface OverrideStore {
+  addOverride(repo: string, pr: number, override: Override): void;
+  listOverrides(repo: string, pr: number, headSha: string): Override[];
+}
+
+/** Ids of forge objects the bot updates in place (sticky comment, GitHub check run per SHA). */
+export interface ForgeIdStore {
+  getForgeId(repo: string, key: string): string | null;
+  setForgeId(repo: string, key: string, value: string): void;
+}
+

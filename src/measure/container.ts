@@ -1,0 +1,172 @@
+// The container lifecycle shared by RAM runs and canaries: load the built image if the engine
+// lacks it, run it off the network, wait for readiness, exec, and always remove.
+import { execa } from 'execa';
+import { CancelledError } from '../errors.ts';
+
+export interface ImageRef {
+  /** sha256:… config digest (BuildOutput.imageId). */
+  imageId: string;
+  /** Archive to `docker load` when the engine does not hold the image. */
+  tarPath: string;
+}
+
+export interface ReadyCondition {
+  log?: string;
+  file?: string;
+  delayMs?: number;
+  timeoutMs: number;
+}
+
+export interface ContainerSpec {
+  image: string;
+  /** Value of the `bumpguard.run` label (finds a run's containers). */
+  runId: string;
+  platform: string;
+  readOnly: boolean;
+  /** Replaces the image's entrypoint + cmd. */
+  command?: string[];
+}
+
+export interface ExecResult {
+  exitCode: number | null;
+  stdout: string;
+  stderr: string;
+  timedOut: boolean;
+  durationMs: number;
+}
+
+const POLL_MS = 100;
+
+/**
+ * Makes the engine hold the image under our own tag until `releaseImage`: loaded from the
+ * archive when missing. The tag keeps a concurrent job (same content, same image id) from
+ * deleting it under us; releasing deletes the image only when no other tag or container uses it.
+ */
+export async function acquireImage(docker: string, image: ImageRef, tag: string, signal?: AbortSignal): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    const inspect = await execa(docker, ['image', 'inspect', '--format', '{{.Id}}', image.imageId], { reject: false, cancelSignal: signal, stdin: 'ignore' });
+    throwIfCancelled(inspect, signal);
+    if (inspect.exitCode !== 0) await execa(docker, ['load', '-q', '-i', image.tarPath], { cancelSignal: signal, stdin: 'ignore' });
+    const tagged = await execa(docker, ['tag', image.imageId, tag], { reject: false, cancelSignal: signal, stdin: 'ignore' });
+    throwIfCancelled(tagged, signal);
+    if (tagged.exitCode === 0) return;
+    // Another job released the image between our inspect and tag: load it again.
+    if (attempt >= 2) throw new Error(`cannot tag ${image.imageId}: ${String(tagged.stderr).trim()}`);
+  }
+}
+
+export async function releaseImage(docker: string, tag: string): Promise<void> {
+  await execa(docker, ['rmi', tag], { reject: false, stdin: 'ignore' });
+}
+
+/** `docker run -d --network none`; returns the container id. Throws the engine's message on failure. */
+export async function startContainer(docker: string, spec: ContainerSpec, signal?: AbortSignal): Promise<string> {
+  const [entrypoint, ...rest] = spec.command ?? [];
+  const args = [
+    'run', '-d', '--network', 'none', '--platform', spec.platform, '--label', `bumpguard.run=${spec.runId}`,
+    ...(spec.readOnly ? ['--read-only'] : []),
+    ...(entrypoint !== undefined ? ['--entrypoint', entrypoint] : []), spec.image, ...rest,
+  ];
+  const res = await execa(docker, args, { reject: false, cancelSignal: signal, stdin: 'ignore' });
+  throwIfCancelled(res, signal);
+  if (res.exitCode !== 0) throw new Error(String(res.stderr).trim() || `docker run exited ${res.exitCode}`);
+  return String(res.stdout).trim();
+}
+
+export async function removeContainer(docker: string, id: string): Promise<void> {
+  await execa(docker, ['rm', '-f', '-v', id], { reject: false, stdin: 'ignore' });
+}
+
+export interface ContainerState {
+  running: boolean;
+  /** Host pid of the container's init process (0 when stopped). */
+  pid: number;
+  exitCode: number;
+}
+
+export async function containerState(docker: string, id: string, signal?: AbortSignal): Promise<ContainerState> {
+  const res = await execa(docker, ['inspect', '--format', '{{.State.Running}} {{.State.Pid}} {{.State.ExitCode}}', id], {
+    cancelSignal: signal, stdin: 'ignore',
+  });
+  const [running, pid, exitCode] = String(res.stdout).trim().split(' ');
+  return { running: running === 'true', pid: Number(pid), exitCode: Number(exitCode) };
+}
+
+export async function containerLogs(docker: string, id: string, signal?: AbortSignal): Promise<string> {
+  const res = await execa(docker, ['logs', id], { reject: false, cancelSignal: signal, stdin: 'ignore', all: true });
+  return String(res.all ?? '');
+}
+
+export interface NotReady {
+  kind: 'exited' | 'timeout';
+  message: string;
+}
+
+/**
+ * Waits until the container is ready; null when it is, else why not.
+ * Readiness: a log line matching `log`, `file` existing in the container, and `delayMs` elapsed.
+ */
+export async function waitReady(docker: string, id: string, ready: ReadyCondition, signal?: AbortSignal): Promise<NotReady | null> {
+  const started = Date.now();
+  const logRe = ready.log === undefined ? null : new RegExp(ready.log, 'm');
+  for (;;) {
+    const state = await containerState(docker, id, signal);
+    if (!state.running) {
+      const logs = (await containerLogs(docker, id, signal)).trim().split('\n').slice(-5).join(' | ');
+      return { kind: 'exited', message: `the container exited with code ${state.exitCode} before it was ready${logs ? `: ${logs}` : ''}` };
+    }
+    const elapsed = Date.now() - started;
+    const logOk = logRe === null || logRe.test(await containerLogs(docker, id, signal));
+    const fileOk = ready.file === undefined || (await fileExists(docker, id, ready.file, signal));
+    if (logOk && fileOk && elapsed >= (ready.delayMs ?? 0)) return null;
+    if (elapsed > ready.timeoutMs) {
+      const missing = [!logOk && `a log line matching /${ready.log}/`, !fileOk && `the file ${ready.file}`].filter(Boolean).join(' and ');
+      return { kind: 'timeout', message: `not ready after ${ready.timeoutMs} ms: still waiting for ${missing || 'the delay'}` };
+    }
+    await sleep(POLL_MS, signal);
+  }
+}
+
+/** `docker cp` needs no binary inside the image, unlike `test -e`. */
+async function fileExists(docker: string, id: string, path: string, signal?: AbortSignal): Promise<boolean> {
+  const res = await execa(docker, ['cp', `${id}:${path}`, '-'], { reject: false, cancelSignal: signal, stdout: 'ignore', stdin: 'ignore' });
+  throwIfCancelled(res, signal);
+  return res.exitCode === 0;
+}
+
+/** Runs a docker argv (`exec …` in the container, or `run …` for a sidecar) with a timeout. */
+export async function execIn(
+  docker: string, args: string[], opts: { timeoutMs: number; signal?: AbortSignal },
+): Promise<ExecResult> {
+  const started = Date.now();
+  const res = await execa(docker, args, {
+    reject: false, timeout: opts.timeoutMs, cancelSignal: opts.signal, stdin: 'ignore', forceKillAfterDelay: 2000,
+  });
+  throwIfCancelled(res, opts.signal);
+  return {
+    exitCode: res.exitCode ?? null,
+    stdout: String(res.stdout ?? ''),
+    stderr: String(res.stderr ?? ''),
+    timedOut: res.timedOut,
+    durationMs: Date.now() - started,
+  };
+}
+
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(new CancelledError());
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(new CancelledError());
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+function throwIfCancelled(res: { isCanceled: boolean }, signal?: AbortSignal): void {
+  if (res.isCanceled || signal?.aborted) throw new CancelledError('Measuring was cancelled.');
+}

@@ -1,0 +1,130 @@
+// RAM runs and canaries of one built image on one platform (issue 4, "RAM" and "Canaries").
+// `ram.runs` fresh containers, each sampled after readiness; canaries run in the first one
+// after its samples are taken, so they never inflate the RAM figures. Containers are always
+// removed, and so is the image unless something else still uses it.
+import { randomUUID } from 'node:crypto';
+import type { Config, Canary } from '../config/index.ts';
+import { CancelledError } from '../errors.ts';
+import type { CanaryResult, RamMeasurement } from '../model.ts';
+import { canariesNotRun, runCanaries } from './canary.ts';
+import {
+  acquireImage, releaseImage, removeContainer, startContainer, waitReady, type ImageRef,
+} from './container.ts';
+import { sampleContainer, type RunSample } from './ram.ts';
+import { isEmulated, presentValues, ramStats } from './ram-stats.ts';
+
+export interface MeasureRuntimeOptions {
+  docker: string;
+  image: ImageRef;
+  platform: string;
+  /** The engine's platform (EngineInfo.hostPlatform): others are labelled emulated. */
+  hostPlatform: string;
+  ram: Config['ram'];
+  canaries: Canary[];
+  signal?: AbortSignal;
+  onLog?: (line: string) => void;
+  /** Names this run's image tag (bumpguard-measure:<runId>) and container label (injected in tests). */
+  runId?: string;
+}
+
+export interface RuntimeResult {
+  /** Null when RAM measuring is disabled in config. */
+  ram: RamMeasurement | null;
+  canaries: CanaryResult[];
+}
+
+export async function measureRuntime(opts: MeasureRuntimeOptions): Promise<RuntimeResult> {
+  const log = opts.onLog ?? (() => {});
+  const emulated = isEmulated(opts.platform, opts.hostPlatform);
+  const wantCanaries = opts.canaries.length > 0;
+  const runs = opts.ram.enabled ? opts.ram.runs : wantCanaries ? 1 : 0;
+  const samples: RunSample[] = [];
+  let canaries: CanaryResult[] = [];
+  let readOnly = true;
+  let failure: string | null = null;
+  const runId = opts.runId ?? randomUUID();
+  const tag = `bumpguard-measure:${runId}`;
+  if (runs > 0) await acquireImage(opts.docker, opts.image, tag, opts.signal);
+  try {
+    for (let i = 0; i < runs && failure === null; i++) {
+      const started = await startReady(opts, tag, runId, readOnly, log);
+      if ('error' in started) {
+        failure = started.error;
+        break;
+      }
+      readOnly = started.readOnly;
+      try {
+        if (opts.ram.enabled) {
+          samples.push(await sampleContainer(opts.docker, started.id, {
+            windowMs: opts.ram.windowMs, intervalMs: opts.ram.intervalMs, process: opts.ram.process, signal: opts.signal,
+          }));
+        }
+        if (i === 0 && wantCanaries) {
+          canaries = await runCanaries({
+            docker: opts.docker, containerId: started.id, imageId: opts.image.imageId, platform: opts.platform,
+            canaries: opts.canaries, signal: opts.signal, onLog: log, runId,
+          });
+        }
+      } finally {
+        await removeContainer(opts.docker, started.id);
+      }
+    }
+  } finally {
+    if (runs > 0) await releaseImage(opts.docker, tag);
+  }
+  if (failure !== null && samples.length === 0 && wantCanaries) canaries = canariesNotRun(opts.canaries, opts.platform, failure);
+  return { ram: opts.ram.enabled ? ramResult(samples, emulated, readOnly, failure) : null, canaries };
+}
+
+function ramResult(samples: RunSample[], emulated: boolean, readOnly: boolean, failure: string | null): RamMeasurement {
+  const rss = ramStats(presentValues(samples.map((s) => s.rss)));
+  const result: RamMeasurement = {
+    emulated,
+    rss,
+    peak: ramStats(presentValues(samples.map((s) => s.peak))),
+    hwm: ramStats(presentValues(samples.map((s) => s.hwm))),
+    readOnly,
+  };
+  const source = samples.find((s) => s.peakSource !== null)?.peakSource;
+  if (source) result.peakSource = source;
+  const process = samples.find((s) => s.process !== null)?.process;
+  if (process) result.process = process;
+  if (failure !== null) result.error = failure;
+  else if (rss === null) result.error = 'no memory figures could be read from the running container';
+  return result;
+}
+
+type Started = { id: string; readOnly: boolean } | { error: string };
+
+/** Starts a container and waits for readiness; read-only first, writable if that one dies. */
+async function startReady(
+  opts: MeasureRuntimeOptions, image: string, runId: string, readOnly: boolean, log: (l: string) => void,
+): Promise<Started> {
+  const attempts = readOnly ? [true, false] : [false];
+  let last = '';
+  for (const ro of attempts) {
+    let id: string;
+    try {
+      id = await startContainer(opts.docker, { image, runId, platform: opts.platform, readOnly: ro, command: opts.ram.command }, opts.signal);
+    } catch (err) {
+      if (err instanceof CancelledError) throw err;
+      last = `docker run failed: ${err instanceof Error ? err.message : String(err)}`;
+      continue;
+    }
+    const notReady = await waitReady(opts.docker, id, opts.ram.ready, opts.signal).catch(async (err: unknown) => {
+      await removeContainer(opts.docker, id);
+      throw err;
+    });
+    if (notReady === null) return { id, readOnly: ro };
+    await removeContainer(opts.docker, id);
+    last = notReady.message;
+    if (notReady.kind === 'timeout') break; // a slow start is not a read-only problem
+    if (ro) log(`${opts.platform}: ${last}; retrying without --read-only`);
+  }
+  return { error: last };
+}
+
+/** RAM runs only (no canaries): `measureRuntime` with an empty canary list. */
+export async function measureRam(opts: Omit<MeasureRuntimeOptions, 'canaries'>): Promise<RamMeasurement | null> {
+  return (await measureRuntime({ ...opts, canaries: [] })).ram;
+}

@@ -1,0 +1,121 @@
+// One pass over a layer blob as it streams out of the image archive: decompress if
+// needed, walk the inner tar, size the blob as pushed, and keep only per-entry facts.
+import type { Writable as NodeWritable } from 'node:stream';
+import { createGunzip, createZstdDecompress } from 'node:zlib';
+import { extract as tarExtract, type Extract, type Header } from 'tar-stream';
+import { ELF_HEADER_BYTES, parseElfHeader } from './elf-header.ts';
+import { createGzipSizer, type GzipSizerOptions } from './gzip-size.ts';
+import type { LayerCompression, LayerEntry, LayerScan } from './layer-scan.ts';
+import { normaliseTarPath, whiteoutEntry } from './tar-path.ts';
+import { isUpxPacked, UPX_SCAN_BYTES } from './upx.ts';
+
+/** Scans a layer blob; `chunks` must yield the whole blob, `compression` as sniffed. */
+export async function scanLayer(
+  chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+  compression: LayerCompression,
+  gzip: GzipSizerOptions = {},
+): Promise<LayerScan> {
+  const extract = tarExtract();
+  const decoder = compression === 'gzip' ? createGunzip() : compression === 'zstd' ? createZstdDecompress() : null;
+  const target = decoder ?? extract;
+  let walkError: Error | null = null;
+  const entries = collectEntries(extract).catch((err: unknown) => {
+    // Kept and rethrown below; destroying the writer's target wakes a pending 'drain' wait.
+    walkError = err instanceof Error ? err : new Error(String(err));
+    target.destroy(walkError);
+    return [];
+  });
+  const sizer = compression === 'none' ? createGzipSizer(gzip) : null;
+  let blobBytes = 0;
+  let tarBytes = 0;
+  if (decoder) {
+    decoder.on('data', (chunk: Buffer) => (tarBytes += chunk.length));
+    decoder.on('error', (err) => extract.destroy(err));
+    decoder.pipe(extract as unknown as NodeWritable);
+  }
+  try {
+    await feed(chunks);
+  } catch (err) {
+    // A failed walk closes the stream the feeder waits on: report the walk's error, not that.
+    target.destroy();
+    throw walkError ?? err;
+  }
+  if (walkError) throw walkError;
+  if (decoder) decoder.end();
+  else extract.end(undefined); // streamx types demand an argument; undefined writes nothing
+  const [list, gzipBytes] = await Promise.all([entries, sizer?.end()]);
+  if (walkError) throw walkError;
+  return { compression, compressedBytes: gzipBytes ?? blobBytes, tarBytes, entries: list };
+
+  async function feed(source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>): Promise<void> {
+    for await (const chunk of source) {
+      if (walkError) throw walkError;
+      blobBytes += chunk.length;
+      if (!decoder) tarBytes += chunk.length;
+      // Awaited together so a failed deflate is never an unobserved rejection.
+      const waits: Array<Promise<unknown>> = sizer ? [sizer.write(chunk)] : [];
+      if (!target.write(chunk)) waits.push(drained(target));
+      await Promise.all(waits);
+    }
+  }
+}
+
+/** Resolves on 'drain'; rejects when the stream errors or closes first (a failed walk destroys it). */
+function drained(stream: { destroyed: boolean; once(event: string, fn: (...args: unknown[]) => void): unknown; off(event: string, fn: (...args: unknown[]) => void): unknown }): Promise<void> {
+  if (stream.destroyed) return Promise.reject(new Error('the layer stream was closed'));
+  return new Promise((resolve, reject) => {
+    const finish = (err?: unknown): void => {
+      stream.off('drain', onDrain);
+      stream.off('error', onError);
+      stream.off('close', onClose);
+      if (err === undefined) resolve();
+      else reject(err instanceof Error ? err : new Error(String(err)));
+    };
+    const onDrain = (): void => finish();
+    const onError = (err: unknown): void => finish(err);
+    const onClose = (): void => finish(new Error('the layer stream was closed'));
+    stream.once('drain', onDrain);
+    stream.once('error', onError);
+    stream.once('close', onClose);
+  });
+}
+
+async function collectEntries(extract: Extract): Promise<LayerEntry[]> {
+  const out: LayerEntry[] = [];
+  for await (const stream of extract) {
+    const want = stream.header.type === 'file' || stream.header.type === 'contiguous-file' ? UPX_SCAN_BYTES : 0;
+    const head: Uint8Array[] = [];
+    let headBytes = 0;
+    for await (const chunk of stream as AsyncIterable<Uint8Array>) {
+      if (headBytes < want) {
+        head.push(chunk.subarray(0, want - headBytes));
+        headBytes += Math.min(chunk.length, want - headBytes);
+      }
+    }
+    const entry = toEntry(stream.header, Buffer.concat(head));
+    if (entry) out.push(entry);
+  }
+  return out;
+}
+
+function toEntry(header: Header, head: Buffer): LayerEntry | null {
+  const path = normaliseTarPath(header.name);
+  if (path === null) return null;
+  switch (header.type) {
+    case 'file':
+    case 'contiguous-file': {
+      const whiteout = whiteoutEntry(path);
+      if (whiteout) return whiteout;
+      const elf = head.length >= ELF_HEADER_BYTES ? parseElfHeader(head) : null;
+      return { kind: 'file', path, bytes: header.size, elf, upx: isUpxPacked(head) };
+    }
+    case 'link': {
+      const target = normaliseTarPath(header.linkname);
+      return target === null ? { kind: 'other', path } : { kind: 'hardlink', path, target };
+    }
+    case 'symlink': return { kind: 'symlink', path, target: header.linkname };
+    case 'directory': return { kind: 'dir', path };
+    case 'character-device': return whiteoutEntry(path) ?? { kind: 'other', path };
+    default: return { kind: 'other', path };
+  }
+}

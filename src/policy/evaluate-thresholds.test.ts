@@ -1,0 +1,126 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseConfig } from '../config/index.ts';
+import type { Finding } from '../model.ts';
+import { evaluateThresholds, exceedsLevel, tripLevel } from './evaluate-thresholds.ts';
+import { buildPlatform, ram } from '../../test/helpers/check-result.ts';
+
+const KiB = 1024;
+const MiB = 1024 * KiB;
+const level = { bytes: 128 * KiB, percent: 3 };
+
+test('a level trips only when both bytes and percent are exceeded', () => {
+  const cases: [deltaBytes: number, deltaPercent: number | null, trips: boolean][] = [
+    [200 * KiB, 5, true], // both over
+    [200 * KiB, 2, false], // big image: +200 KiB is only 2%
+    [2 * KiB, 40, false], // tiny image: +2 KiB is 40% but few bytes
+    [128 * KiB, 5, false], // exactly the byte level is not over it
+    [129 * KiB, 3, false], // exactly the percent level is not over it
+    [129 * KiB, null, true], // base of 0 bytes: any growth is infinitely large
+    [-200 * KiB, -5, false], // shrinking never trips
+  ];
+  for (const [bytes, percent, trips] of cases) {
+    assert.equal(exceedsLevel(bytes, percent, level), trips, `${bytes} B, ${percent}%`);
+  }
+});
+
+test('fail wins over warn; warn applies between the two levels', () => {
+  const levels = { warn: { bytes: 32 * KiB, percent: 1 }, fail: level };
+  assert.equal(tripLevel(200 * KiB, 5, levels), 'fail');
+  assert.equal(tripLevel(64 * KiB, 1.5, levels), 'warn');
+  assert.equal(tripLevel(64 * KiB, 0.9, levels), null);
+  assert.equal(tripLevel(200 * KiB, 5, { warn: levels.warn }), 'warn');
+});
+
+function messages(findings: Finding[]): string[] {
+  return findings.map((f) => `${f.severity} ${f.metric} ${f.message}`);
+}
+
+test('default levels: +212 KiB on a ~4 MB arm64 image fails image and flash, warns on rootfs and binary', () => {
+  const p = buildPlatform('linux/arm64', { base: { image: 4_200_000, flash: 4_300_000 }, head: { binaryGrowth: 217_500, image: 4_417_500, flash: 4_517_500 } });
+  const { findings } = evaluateThresholds([p], parseConfig(null).thresholds);
+  assert.deepEqual(messages(findings), [
+    'blocker image linux/arm64 compressed image grew +212.4 KiB (+5.2%), over the fail level 128 KiB and 3%',
+    'blocker flash linux/arm64 on-flash size grew +212.4 KiB (+5.1%), over the fail level 128 KiB and 3%',
+    'warning rootfs linux/arm64 rootfs grew +212.4 KiB (+5.7%), over the warn level 64 KiB and 2%',
+    'warning binary linux/arm64 main binary grew +212.4 KiB (+6.4%), over the warn level 64 KiB and 2%',
+  ]);
+});
+
+test('a small growth under every level gives comparisons but no findings', () => {
+  const p = buildPlatform('linux/amd64', { head: { binaryGrowth: 12_600 } });
+  const { findings, comparisons } = evaluateThresholds([p], undefined);
+  assert.deepEqual(findings, []);
+  const image = comparisons.find((c) => c.metric === 'image');
+  assert.equal(image?.level, null);
+  assert.ok(image?.deltaBytes! > 12_000 && image?.deltaBytes! < 13_000);
+});
+
+test('a per-platform override tightens one arch and leaves the others on the top-level levels', () => {
+  const config = parseConfig([
+    'thresholds:',
+    '  image: { fail: { bytes: 128KiB, percent: 3 } }',
+    '  platforms:',
+    '    linux/arm/v7: { image: { fail: { bytes: 16KiB, percent: "0.5%" } } }',
+  ].join('\n'));
+  const growth = { binaryGrowth: 40 * KiB };
+  const platforms = ['linux/arm64', 'linux/arm/v7'].map((p) => buildPlatform(p, { head: growth }));
+  const { findings } = evaluateThresholds(platforms, config.thresholds);
+  const image = findings.filter((f) => f.metric === 'image');
+  assert.deepEqual(image.map((f) => [f.platform, f.severity]), [['linux/arm64', 'warning'], ['linux/arm/v7', 'blocker']]);
+  assert.match(image[1]!.message, /over the fail level 16 KiB and 0\.5%$/);
+});
+
+test('RAM: a median rise within the runs\' spread is noise, not a warning', () => {
+  const p = buildPlatform('linux/amd64', {
+    base: { ram: ram([12.0 * MiB, 12.9 * MiB, 12.3 * MiB]) },
+    head: { ram: ram([12.8 * MiB, 12.1 * MiB, 13.0 * MiB]) },
+  });
+  const { findings, comparisons } = evaluateThresholds([p], undefined);
+  assert.deepEqual(findings, []);
+  const rss = comparisons.find((c) => c.metric === 'ramRss');
+  assert.equal(rss?.withinNoise, true);
+  assert.equal(rss?.runs, 3);
+});
+
+test('RAM: a rise beyond the spread and over both fail parts is a blocker naming the median', () => {
+  const p = buildPlatform('linux/amd64', {
+    base: { ram: ram([12.0 * MiB, 12.1 * MiB, 12.2 * MiB]) },
+    head: { ram: ram([13.5 * MiB, 13.6 * MiB, 13.4 * MiB]) },
+  });
+  const { findings } = evaluateThresholds([p], undefined);
+  assert.deepEqual(messages(findings.filter((f) => f.metric === 'ramRss')), [
+    'blocker ramRss linux/amd64 RAM (RSS, median of 3 runs) grew +1.40 MiB (+11.6%), over the fail level 1 MiB and 8%',
+  ]);
+});
+
+test('RAM: emulated figures are never compared with native ones, and the finding says why', () => {
+  const p = buildPlatform('linux/arm64', {
+    base: { ram: ram([6 * MiB, 6.1 * MiB, 6.2 * MiB], { emulated: true }) },
+    head: { ram: ram([0.6 * MiB, 0.6 * MiB, 0.7 * MiB], { emulated: false }) },
+  });
+  const { findings, comparisons } = evaluateThresholds([p], undefined);
+  assert.deepEqual(findings.map((f) => [f.severity, f.kind]), [['info', 'threshold']]);
+  assert.match(findings[0]!.message, /^linux\/arm64 RAM not compared: the base was measured emulated \(qemu-user\) and the head natively; .*not comparable$/);
+  const ramComparisons = comparisons.filter((c) => c.metric.startsWith('ram'));
+  assert.deepEqual(ramComparisons.map((c) => [c.deltaBytes, c.level, c.notComparable]), [
+    [null, null, 'base measured emulated (qemu-user), head natively'],
+    [null, null, 'base measured emulated (qemu-user), head natively'],
+  ]);
+});
+
+test('RAM: emulated on both sides is like with like and is judged, labelled emulated', () => {
+  const p = buildPlatform('linux/arm64', {
+    base: { ram: ram([20 * MiB, 20.1 * MiB, 20.2 * MiB], { emulated: true }) },
+    head: { ram: ram([22 * MiB, 22.1 * MiB, 22.2 * MiB], { emulated: true }) },
+  });
+  const rss = evaluateThresholds([p], undefined).findings.find((f) => f.metric === 'ramRss');
+  assert.equal(rss?.severity, 'blocker');
+  assert.match(rss!.message, /RAM \(RSS, median of 3 runs, emulated\) grew \+2 MiB/);
+});
+
+test('a head that could not measure RAM says so as info', () => {
+  const p = buildPlatform('linux/arm/v7', { head: { ram: { emulated: true, rss: null, peak: null, error: 'daemon never logged readiness within 60 s' } } });
+  const { findings } = evaluateThresholds([p], undefined);
+  assert.deepEqual(messages(findings), ['info ramRss linux/arm/v7 RAM not measured: daemon never logged readiness within 60 s']);
+});

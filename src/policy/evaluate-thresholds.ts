@@ -1,0 +1,143 @@
+// Judge every measured figure of every platform against its warn/fail levels.
+// A level trips only when BOTH the absolute and the relative increase exceed it.
+// RAM: medians are compared, a delta within the runs' spread is noise, and emulated
+// (qemu-user) figures are never compared with native ones (shared docs/context.md § Measuring).
+import type { Config, Metric, ThresholdLevel } from '../config/index.ts';
+import type { Finding, ImageAnalysis, PlatformResult, RamMeasurement, RamStats } from '../model.ts';
+import { formatBytes, formatLevelPercent, formatPercent, formatSignedBytes, percentChange } from './format-size.ts';
+import { METRIC_LABELS } from './metric-labels.ts';
+import { resolveThresholds, type MetricLevels } from './resolve-thresholds.ts';
+import type { MetricComparison } from './types.ts';
+
+export interface ThresholdEvaluation {
+  comparisons: MetricComparison[];
+  findings: Finding[];
+}
+
+type SizeMetric = 'image' | 'flash' | 'rootfs' | 'binary';
+
+const SIZE_READERS: Record<SizeMetric, (a: ImageAnalysis) => number | null> = {
+  image: (a) => a.imageCompressedBytes,
+  flash: (a) => a.flashBytes,
+  rootfs: (a) => a.rootfsBytes,
+  binary: (a) => a.binary?.bytes ?? null,
+};
+
+const RAM_READERS: Record<'ramRss' | 'ramPeak', (r: RamMeasurement) => RamStats | null> = {
+  ramRss: (r) => r.rss,
+  ramPeak: (r) => r.peak,
+};
+
+/** True when the increase exceeds both parts of the level. A null percent (base 0) counts as exceeding. */
+export function exceedsLevel(deltaBytes: number, deltaPercent: number | null, level: ThresholdLevel): boolean {
+  return deltaBytes > level.bytes && (deltaPercent === null || deltaPercent > level.percent);
+}
+
+/** The highest level an increase trips, fail before warn. */
+export function tripLevel(deltaBytes: number, deltaPercent: number | null, levels: MetricLevels): 'warn' | 'fail' | null {
+  if (levels.fail && exceedsLevel(deltaBytes, deltaPercent, levels.fail)) return 'fail';
+  if (levels.warn && exceedsLevel(deltaBytes, deltaPercent, levels.warn)) return 'warn';
+  return null;
+}
+
+/** "RAM (RSS)" + "median of 3 runs" → "RAM (RSS, median of 3 runs)"; "peak RAM" → "peak RAM (median of 3 runs)". */
+function qualify(label: string, qualifier: string): string {
+  if (!qualifier) return label;
+  return label.endsWith(')') ? `${label.slice(0, -1)}, ${qualifier})` : `${label} (${qualifier})`;
+}
+
+function thresholdFinding(c: MetricComparison, levels: MetricLevels, qualifier: string): Finding | null {
+  if (!c.level || c.deltaBytes === null) return null;
+  const level = levels[c.level]!;
+  const what = qualify(METRIC_LABELS[c.metric], qualifier);
+  return {
+    severity: c.level === 'fail' ? 'blocker' : 'warning',
+    kind: 'threshold',
+    features: [],
+    platform: c.platform,
+    metric: c.metric,
+    introduced: true,
+    acknowledged: false,
+    message:
+      `${c.platform} ${what} grew ${formatSignedBytes(c.deltaBytes)} (${formatPercent(c.deltaPercent)}), ` +
+      `over the ${c.level} level ${formatBytes(level.bytes)} and ${formatLevelPercent(level.percent)}`,
+  };
+}
+
+function ramInfo(platform: string, metric: Metric, message: string): Finding {
+  return { severity: 'info', kind: 'threshold', features: [], platform, metric, introduced: false, acknowledged: false, message };
+}
+
+function evaluateSizes(p: PlatformResult, levels: Record<Metric, MetricLevels>, out: ThresholdEvaluation): void {
+  const head = p.head?.analysis;
+  if (!head) return;
+  const base = p.base?.analysis ?? null;
+  for (const metric of Object.keys(SIZE_READERS) as SizeMetric[]) {
+    const headValue = SIZE_READERS[metric](head);
+    if (headValue === null) continue;
+    const baseValue = base ? SIZE_READERS[metric](base) : null;
+    const c: MetricComparison = { platform: p.platform, metric, base: baseValue, head: headValue, deltaBytes: null, deltaPercent: null, level: null };
+    if (baseValue !== null) {
+      c.deltaBytes = headValue - baseValue;
+      c.deltaPercent = percentChange(baseValue, headValue);
+      c.level = tripLevel(c.deltaBytes, c.deltaPercent, levels[metric]);
+    }
+    out.comparisons.push(c);
+    const finding = thresholdFinding(c, levels[metric], '');
+    if (finding) out.findings.push(finding);
+  }
+}
+
+function emulationWord(emulated: boolean): string {
+  return emulated ? 'emulated (qemu-user)' : 'natively';
+}
+
+function evaluateRam(p: PlatformResult, levels: Record<Metric, MetricLevels>, out: ThresholdEvaluation): void {
+  const head = p.head?.ram;
+  if (!p.head?.analysis || !head) return;
+  if (head.error) {
+    out.findings.push(ramInfo(p.platform, 'ramRss', `${p.platform} RAM not measured: ${head.error}`));
+  }
+  const base = p.base?.ram ?? null;
+  const refused = base !== null && base.emulated !== head.emulated;
+  let refusalReported = false;
+  for (const metric of Object.keys(RAM_READERS) as (keyof typeof RAM_READERS)[]) {
+    const h = RAM_READERS[metric](head);
+    if (!h) continue;
+    const b = base ? RAM_READERS[metric](base) : null;
+    const c: MetricComparison = {
+      platform: p.platform, metric, base: b?.median ?? null, head: h.median, deltaBytes: null, deltaPercent: null,
+      level: null, emulated: head.emulated, runs: h.runs.length, baseSpread: b?.spread ?? null, headSpread: h.spread,
+    };
+    if (b && refused) {
+      c.notComparable = `base measured ${emulationWord(base.emulated)}, head ${emulationWord(head.emulated)}`;
+      if (!refusalReported) {
+        refusalReported = true;
+        out.findings.push(ramInfo(p.platform, metric,
+          `${p.platform} RAM not compared: the base was measured ${emulationWord(base.emulated)} and the head ` +
+          `${emulationWord(head.emulated)}; RSS under qemu-user is not the router's RSS, so the figures are not comparable`));
+      }
+    } else if (b) {
+      c.deltaBytes = h.median - b.median;
+      c.deltaPercent = percentChange(b.median, h.median);
+      // Medians that differ by no more than one run-to-run spread are indistinguishable from noise.
+      c.withinNoise = Math.abs(c.deltaBytes) <= Math.max(b.spread, h.spread);
+      c.level = c.withinNoise ? null : tripLevel(c.deltaBytes, c.deltaPercent, levels[metric]);
+    }
+    out.comparisons.push(c);
+    const qualifier = `median of ${h.runs.length} run${h.runs.length === 1 ? '' : 's'}${head.emulated ? ', emulated' : ''}`;
+    const finding = thresholdFinding(c, levels[metric], qualifier);
+    if (finding) out.findings.push(finding);
+  }
+}
+
+/** Comparisons for every measured figure and `threshold` findings for every tripped level. */
+export function evaluateThresholds(platforms: PlatformResult[], thresholds: Config['thresholds']): ThresholdEvaluation {
+  const out: ThresholdEvaluation = { comparisons: [], findings: [] };
+  for (const p of platforms) {
+    const levels = resolveThresholds(thresholds, p.platform);
+    evaluateSizes(p, levels, out);
+    evaluateRam(p, levels, out);
+  }
+  return out;
+}

@@ -1,0 +1,181 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseConfig } from '../config/index.ts';
+import { evaluatePolicy } from '../policy/index.ts';
+import { MARKER } from './marker.ts';
+import { renderReport } from './render-report.ts';
+import {
+  acceptedOverride, buildFailureArmV7, canaryFailure, cleanBump, missingBaseline, missingDep, oversized, sizeRegressionArm64,
+} from './__fixtures__/scenarios.ts';
+import { buildCheckResult, buildPlatform, ram } from '../../test/helpers/check-result.ts';
+
+const MiB = 1024 * 1024;
+
+function lines(md: string): string[] {
+  return md.split('\n');
+}
+
+function row(md: string, arch: string, section: string): string {
+  const from = md.indexOf(`### ${section}`);
+  const found = lines(md.slice(from)).find((l) => l.startsWith(`| **${arch}**`));
+  assert.ok(found, `no ${section} row for ${arch}`);
+  return found;
+}
+
+test('clean bump: marker first, passed header, small deltas, history chart and table, commands footer', () => {
+  const { result, outcome } = cleanBump();
+  const md = renderReport(result, outcome);
+  assert.equal(lines(md)[0], MARKER);
+  assert.ok(md.includes('\n## ✅ bumpguard passed: tailscale v1.98.5 → v1.98.8 (patch)\n'));
+  assert.ok(md.includes('no findings · head `c0ffee5` (`renovate/tailscale-1.x` → `main`) · 3 builds ran, 3 reused · 4m 11s, finished 2025-11-25 12:34 UTC'));
+  assert.ok(!md.includes('### Findings'));
+  assert.match(row(md, 'linux/arm64', 'Size'), /^\| \*\*linux\/arm64\*\* \| 3\.55 MiB → 3\.57 MiB<br>▲ \+12\.2 KiB \(\+0\.34%\) \|/);
+  for (const arch of ['linux/amd64', 'linux/arm64', 'linux/arm/v7']) assert.ok(!/[🔴🟡]/u.test(row(md, arch, 'Size')), arch);
+  assert.ok(md.includes('```mermaid\nxychart-beta\n  title "linux/amd64 compressed image (MiB)"'));
+  assert.match(md, /^\| \*\*v1\.98\.8 \(this PR\)\*\* \| `c0ffee5` \| 2025-11-25 \|/m);
+  assert.ok(md.trimEnd().endsWith('`/accept <size|ram|canary|audit|all> <reason>` · `/help` · bumpguard</sub>'));
+});
+
+test('size regression on arm64 only: the arm64 row is marked, the others are not, and the culprit file is named', () => {
+  const { result, outcome } = sizeRegressionArm64();
+  const md = renderReport(result, outcome);
+  assert.ok(md.includes('## ❌ bumpguard failed:'));
+  assert.ok(md.includes('**2 blockers** · 2 warnings'));
+  assert.ok(row(md, 'linux/arm64', 'Size').includes('**▲ +296.5 KiB (+8.1%) 🔴**'));
+  for (const arch of ['linux/amd64', 'linux/arm/v7']) assert.ok(!/[🔴🟡]/u.test(row(md, arch, 'Size')), arch);
+  assert.ok(md.includes('- linux/arm64: mostly `/usr/local/bin/tailscale.combined` +298 KiB'));
+  assert.ok(md.includes('- linux/arm64 compressed image grew +296.5 KiB (+8.1%), over the fail level 128 KiB and 3%\n'));
+  assert.ok(md.includes('| `/usr/local/bin/tailscale.combined` | 3.25 MiB | 3.54 MiB | +298 KiB |'), 'top movers in arm64 details');
+});
+
+test('missing-dep blocker: explained, marked new in this bump, with the recipe fix as a diff block', () => {
+  const { result, outcome } = missingDep();
+  const md = renderReport(result, outcome);
+  assert.ok(md.includes('#### ❌ Blockers (1)'));
+  assert.ok(md.includes('**missing-dep** — An opted-in feature depends on a feature the recipe omits.'));
+  assert.ok(md.includes('- advertiseexitnode needs peerapiserver (new dependency in v1.98.8), which the recipe omits: exit-node clients will get DNS SERVFAIL · 🆕 **new in this bump**'));
+  assert.ok(md.includes("  ```diff\n  --- a/Dockerfile\n  +++ b/Dockerfile\n"));
+  assert.ok(md.includes("  +      -e 's/ts_omit_peerapiserver,\\{0,1\\}//g' \\\n"));
+  assert.ok(md.includes('#### ⚠️ Warnings (1)'));
+});
+
+test('a finding already true at base says so', () => {
+  const base = missingDep();
+  const findings = base.result.findings.map((f) => ({ ...f, introduced: false }));
+  const result = { ...base.result, findings };
+  const md = renderReport(result, evaluatePolicy(result, parseConfig(null)));
+  assert.ok(md.includes('exit-node clients will get DNS SERVFAIL · ↩️ _already at base_'));
+});
+
+test('canary failure: the canary × arch table shows the failing assertion and the observed value', () => {
+  const { result, outcome } = canaryFailure();
+  const md = renderReport(result, outcome);
+  assert.ok(md.includes('| canary | linux/amd64 | linux/arm64 | linux/arm/v7 |'));
+  assert.ok(md.includes('| magicdns-forwarder | ✅ pass | ❌ expected status NOERROR, got SERVFAIL | ✅ pass |'));
+  assert.ok(md.includes('> 1 blocker: canary magicdns-forwarder failed on linux/arm64: expected status NOERROR, got SERVFAIL'));
+});
+
+test('missing baseline: not judged, the reason up top, and the arch row says no baseline', () => {
+  const { result, outcome } = missingBaseline();
+  const md = renderReport(result, outcome);
+  assert.ok(md.includes('## ⚪ bumpguard not judged: tailscale v1.98.5 → v1.98.8 (patch)'));
+  assert.ok(md.includes('> not judged: no baseline for linux/arm64 at 3f9c2a7: the base was neither built nor found in the cache'));
+  assert.match(row(md, 'linux/arm64', 'Size'), /^\| \*\*linux\/arm64\*\* \| — → 3\.57 MiB<br>no baseline \|/);
+});
+
+test('build failure on arm/v7: blocker, failed row, canaries not run, log tail in the arch details', () => {
+  const { result, outcome } = buildFailureArmV7();
+  const md = renderReport(result, outcome);
+  assert.ok(md.includes('- linux/arm/v7 head build failed at c0ffee5: go build exited with 1\n'));
+  assert.equal(row(md, 'linux/arm/v7', 'Size'), '| **linux/arm/v7** | ❌ build failed (log in details) | — | — | — |');
+  assert.ok(md.includes('| magicdns-forwarder | ✅ pass | ✅ pass | not run (build failed) |'));
+  assert.ok(md.includes('<details><summary><b>linux/arm/v7</b> — ❌ build failed</summary>'));
+  assert.ok(md.includes('```text\n#14 [build 6/7]'));
+  assert.ok(md.includes('net/tstun/wrap.go:1187:3: undefined: invertGSOChecksum'));
+  assert.equal(md.split('undefined: invertGSOChecksum').length, 2, 'log tail shown once, not also under the finding');
+});
+
+test('accepted override: who, when, why and what it covers; a stale /accept is listed as not applied', () => {
+  const { result, outcome } = acceptedOverride();
+  const md = renderReport(result, outcome);
+  assert.ok(md.includes('## ✅ bumpguard passed:'));
+  assert.ok(md.includes('2 warnings · 2 accepted'));
+  assert.ok(md.includes('- `/accept size` by @mira on 2025-11-25 13:10 UTC — “arm64 growth is the new peer relay; 11 MB flash still free on the hAP ax²” — acknowledges 2 blockers:\n  - linux/arm64 compressed image grew +296.5 KiB (+8.1%)'));
+  assert.ok(md.includes('- ~~`/accept canary` by @jonas~~ was given for `3f9c2a7`, an earlier push'));
+  assert.ok(row(md, 'linux/arm64', 'Size').includes('🔴 accepted'));
+  assert.ok(!md.includes('#### ❌ Blockers'));
+});
+
+test('RAM: emulated and native figures are shown side by side but not compared, and the table says why', () => {
+  const platforms = [buildPlatform('linux/arm64', {
+    base: { ram: ram([19.6 * MiB, 19.7 * MiB, 19.8 * MiB], { emulated: true }) },
+    head: { ram: ram([12.1 * MiB, 12.2 * MiB, 12.2 * MiB]) },
+  })];
+  const result = buildCheckResult({ platforms });
+  const md = renderReport(result, evaluatePolicy(result, parseConfig(null)));
+  const ramRow = row(md, 'linux/arm64', 'RAM');
+  assert.ok(ramRow.includes('not compared: base measured emulated (qemu-user), head natively'));
+  assert.ok(!ramRow.includes('▼'));
+  assert.ok(md.includes('linux/arm64 RAM not compared: the base was measured emulated (qemu-user) and the head natively'));
+});
+
+test('oversized input stays under 60,000 characters and says what was trimmed', () => {
+  const { result, outcome } = oversized();
+  const md = renderReport(result, outcome);
+  assert.ok(md.length < 60_000, `length ${md.length}`);
+  assert.equal(lines(md)[0], MARKER);
+  const note = lines(md).find((l) => l.startsWith('> ✂️ **Trimmed** to stay under 60,000 characters:'));
+  assert.ok(note, 'trim note');
+  for (const part of ['per-arch layers, largest files and build logs', 'top movers', 'history', 'finding details']) assert.ok(note.includes(part), part);
+  assert.match(note, /\d+ findings beyond the first \d+ per severity/);
+  assert.match(md, /_… and \d+ more blockers not shown/);
+  assert.ok(md.includes('/help'), 'footer survives trimming');
+  assert.ok(md.includes('  <details><summary>log tail</summary>'), 'the failed build keeps a log tail');
+});
+
+test('a smaller forge limit trims further and still fits', () => {
+  const { result, outcome } = oversized();
+  for (const maxChars of [20_000, 6_000, 1_500]) {
+    const md = renderReport(result, outcome, { maxChars });
+    assert.ok(md.length < maxChars, `${maxChars}: ${md.length}`);
+    assert.ok(md.startsWith(MARKER));
+    assert.ok(md.includes('✂️ **Trimmed**'), `${maxChars}: says it trimmed`);
+  }
+});
+
+test('a report that fits is not trimmed and says nothing about trimming', () => {
+  const { result, outcome } = sizeRegressionArm64();
+  assert.ok(!renderReport(result, outcome).includes('Trimmed'));
+});
+
+test('text from findings cannot inject a second marker or close our HTML', () => {
+  const evil = { ...missingDep().result.findings[0]!, message: `x ${MARKER} </details> | y`, fix: 'a\n```\nb' };
+  const result = buildCheckResult({ findings: [evil] });
+  const md = renderReport(result, evaluatePolicy(result, parseConfig(null)));
+  assert.equal(md.split(MARKER).length, 2);
+  assert.ok(md.includes('- x &lt;!-- bumpguard:report --&gt; &lt;/details&gt; | y'));
+  assert.ok(md.includes('  ````diff\n  a\n  ```\n  b\n  ````'));
+});
+
+test('the CLI variant points to --json instead of slash commands', () => {
+  const { result, outcome } = cleanBump();
+  const md = renderReport(result, outcome, { commands: false });
+  assert.ok(md.includes('Full structured result: `bumpguard check --json`'));
+  assert.ok(!md.includes('/accept'));
+});
+
+test('history shows only the last N earlier bumps plus this PR', () => {
+  const { result, outcome } = cleanBump();
+  const md = renderReport(result, outcome, { historyLimit: 2 });
+  assert.ok(md.includes('  x-axis ["v1.98.3", "v1.98.5", "v1.98.8 (this PR)"]'));
+  assert.ok(md.includes('over the last 2 Tailscale bumps on `main`'));
+  assert.ok(!md.includes('v1.96.4'));
+});
+
+test('an audit-only result (no platforms built) renders findings without empty tables', () => {
+  const { result } = missingDep();
+  const auditOnly = { ...result, platforms: [], builds: { ran: 0, reused: 0 } };
+  const md = renderReport(auditOnly, evaluatePolicy(auditOnly, parseConfig(null)));
+  assert.ok(md.includes('#### ❌ Blockers (1)'));
+  for (const section of ['### Size', '### RAM', '### Canaries', '### Per arch', '### History']) assert.ok(!md.includes(section), section);
+});

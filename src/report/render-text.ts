@@ -1,0 +1,89 @@
+// The report for a terminal (`bumpguard check` without --json): same facts as the markdown,
+// as aligned plain text — no HTML, no tables with <br>, no emoji whose width varies.
+import type { CheckResult, Finding, Severity } from '../model.ts';
+import { formatBytes, METRIC_LABELS, shortSha, SIZE_METRICS, type MetricComparison, type PolicyOutcome } from '../policy/index.ts';
+import { formatDuration, formatTime } from './markdown.ts';
+import { bumpTitle, countsText, plural, VERDICT_LABELS } from './render-header.ts';
+import { deltaText } from './render-size-table.ts';
+
+const MARKS: Record<Severity, string> = { blocker: 'x', warning: '!', info: '-' };
+const TITLES: Record<Severity, string> = { blocker: 'Blockers', warning: 'Warnings', info: 'Info' };
+
+function columns(rows: string[][]): string[] {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => [...(r[i] ?? '')].length)));
+  return rows.map((r) => `  ${r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ')}`.trimEnd());
+}
+
+function indent(text: string, pad: string): string {
+  return text.split('\n').map((l) => pad + l).join('\n');
+}
+
+function findingLines(findings: Finding[]): string[] {
+  const out: string[] = [];
+  for (const severity of ['blocker', 'warning', 'info'] as const) {
+    const items = findings.filter((f) => !f.acknowledged && f.severity === severity);
+    if (items.length === 0) continue;
+    out.push('', `${TITLES[severity]} (${items.length})`);
+    for (const f of items) {
+      const origin = f.kind === 'threshold' || f.kind === 'no-baseline' || f.kind === 'build-failed' ? '' : f.introduced ? ' [new]' : ' [already at base]';
+      out.push(`  ${MARKS[severity]} ${f.message}${origin}`);
+      if (f.fix) out.push('    suggested fix:', indent(f.fix.trimEnd(), '      '));
+      if (f.detail && f.kind === 'build-failed') out.push(indent(f.detail.trimEnd().split('\n').slice(-20).join('\n'), '    | '));
+    }
+  }
+  return out;
+}
+
+function acceptedLines(outcome: PolicyOutcome): string[] {
+  const out: string[] = [];
+  for (const { override: o, findings } of outcome.accepted) {
+    out.push(`  /accept ${o.kind} by ${o.by} (${formatTime(o.at)}): "${o.reason}" — ${plural(findings.length, 'blocker')}`);
+    for (const f of findings) out.push(`    ${f.message}`);
+  }
+  for (const o of outcome.staleOverrides) out.push(`  not applied: /accept ${o.kind} by ${o.by} was for ${shortSha(o.headSha)}, an earlier push`);
+  return out.length ? ['', 'Accepted', ...out] : [];
+}
+
+function comparisonRow(c: MetricComparison): string[] {
+  const base = c.base === null ? '—' : formatBytes(c.base);
+  const level = c.level ? `  over ${c.level} level` : '';
+  const delta = c.notComparable ? `not compared: ${c.notComparable}` : c.base === null ? 'no baseline' : `${deltaText(c)}${c.withinNoise ? '  within noise' : ''}${level}`;
+  const spread = c.headSpread ? ` ±${formatBytes(c.headSpread)}` : '';
+  return [c.platform + (c.emulated ? ' (emulated)' : ''), METRIC_LABELS[c.metric], base, formatBytes(c.head) + spread, delta];
+}
+
+function tableLines(result: CheckResult, outcome: PolicyOutcome): string[] {
+  const rows = result.platforms.flatMap((p) => {
+    if (p.head?.error) return [[p.platform, 'build failed', '', '', '']];
+    const mine = outcome.comparisons.filter((c) => c.platform === p.platform);
+    const sizes = mine.filter((c) => (SIZE_METRICS as readonly string[]).includes(c.metric));
+    return [...sizes, ...mine.filter((c) => !sizes.includes(c))].map(comparisonRow);
+  });
+  return rows.length ? ['', 'Sizes and RAM (base → head)', ...columns([['arch', 'metric', 'base', 'head', 'Δ'], ...rows])] : [];
+}
+
+function canaryLines(result: CheckResult): string[] {
+  const names = [...new Set(result.platforms.flatMap((p) => p.head?.canaries.map((c) => c.name) ?? []))];
+  const rows = names.flatMap((name) => result.platforms.map((p) => {
+    const c = p.head?.canaries.find((x) => x.name === name);
+    if (!c) return [name, p.platform, p.head?.error ? 'not run (build failed)' : '—', ''];
+    const why = c.assertion ? `expected ${c.assertion}${c.observed !== undefined ? `, got ${c.observed}` : ''}` : c.detail;
+    return [name, p.platform, c.ok ? 'pass' : 'FAIL', c.ok ? '' : why];
+  }));
+  return rows.length ? ['', 'Canaries', ...columns(rows)] : [];
+}
+
+/** Plain-text report for terminals; deterministic like the markdown. */
+export function renderText(result: CheckResult, outcome: PolicyOutcome): string {
+  const v = VERDICT_LABELS[outcome.verdict];
+  const lines = [
+    `bumpguard ${v.word.toUpperCase()}: ${bumpTitle(result)}`,
+    `${countsText(outcome, false)} · head ${shortSha(result.headSha)} (${result.headRef} → ${result.baseRef}) · ${plural(result.builds.ran, 'build')} ran, ${result.builds.reused} reused · ${formatDuration(result.durationMs)}`,
+    outcome.reason,
+    ...findingLines(outcome.findings),
+    ...acceptedLines(outcome),
+    ...tableLines(result, outcome),
+    ...canaryLines(result),
+  ];
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,85 @@
+// The webhook entry: one node:http server for both forges. It verifies, parses, hands the job
+// to `onJob` (which only enqueues) and answers at once — it never builds inside a request
+// (WH create-middleware.ts: GitHub gives up after 10 s). Routes of an unconfigured forge are 404.
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import type { BotJob } from '../bot/types.ts';
+import type { Forge } from '../forges/types.ts';
+import { createForgeResolver, type ForgeIdStore } from './forge-resolver.ts';
+import { createGiteaRoute, type GiteaServerConfig } from './gitea-route.ts';
+import { createGithubRoute, type GithubServerConfig } from './github-route.ts';
+import { sendJson, type Route } from './respond.ts';
+
+export interface ServerOptions {
+  github?: GithubServerConfig;
+  gitea?: GiteaServerConfig;
+  /** Enqueue a verified, normalised delivery. Must return quickly; a throw answers 500. */
+  onJob: (job: BotJob) => void | Promise<void>;
+  log: Logger;
+  /** Where GitHub check-run ids are kept across jobs (default: in memory). */
+  forgeIds?: ForgeIdStore;
+  /** Largest accepted webhook body (default 5 MiB; GitHub caps payloads at 25 MB, ours are small). */
+  bodyLimitBytes?: number;
+}
+
+export interface BumpguardServer {
+  http: Server;
+  /** The Forge a job acts through (GitHub: the job's installation; Gitea: the token's account). */
+  forgeFor(job: Pick<BotJob, 'forge' | 'repo' | 'installationId'>): Promise<Forge>;
+  listen(port: number, host?: string): Promise<AddressInfo>;
+  close(): Promise<void>;
+}
+
+const WEBHOOK_PATHS = { github: '/api/github/webhooks', gitea: '/api/gitea/webhooks' } as const;
+
+export async function createServer(opts: ServerOptions): Promise<BumpguardServer> {
+  const log = opts.log;
+  const bodyLimit = opts.bodyLimitBytes ?? 5 * 1024 * 1024;
+  const github = opts.github ? await createGithubRoute({ config: opts.github, path: WEBHOOK_PATHS.github, onJob: opts.onJob, log, bodyLimit }) : null;
+  const gitea = opts.gitea ? createGiteaRoute({ config: opts.gitea, onJob: opts.onJob, log, bodyLimit }) : null;
+  const routes: Record<string, Route | null> = { [WEBHOOK_PATHS.github]: github?.route ?? null, [WEBHOOK_PATHS.gitea]: gitea };
+  const configured = [github ? 'github' : null, gitea ? 'gitea' : null].filter(Boolean);
+
+  const http = createHttpServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      log.error({ err, url: req.url }, 'request failed');
+      if (!res.headersSent) sendJson(res, 500, { error: 'internal error; see the server log' });
+      else res.destroy();
+    });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    if (path === '/healthz') return sendJson(res, 200, { status: 'ok', forges: configured });
+    if (!(path in routes)) return sendJson(res, 404, { error: `no route ${path}` });
+    const route = routes[path];
+    if (!route) return sendJson(res, 404, { error: `${path === WEBHOOK_PATHS.github ? 'GitHub' : 'Gitea'} is not configured on this server` });
+    if (req.method !== 'POST') return sendJson(res, 405, { error: 'webhooks are POSTed' }, { allow: 'POST' });
+    await route(req, res);
+  }
+
+  const forgeFor = createForgeResolver({
+    github: github ? { auth: github.auth, botLogin: github.botLogin } : null,
+    gitea: opts.gitea ?? null,
+    ids: opts.forgeIds ?? null,
+  });
+
+  return {
+    http,
+    forgeFor,
+    listen: (port, host = '0.0.0.0') =>
+      new Promise((resolve, reject) => {
+        http.once('error', reject);
+        http.listen(port, host, () => {
+          http.off('error', reject);
+          resolve(http.address() as AddressInfo);
+        });
+      }),
+    close: () =>
+      new Promise((resolve, reject) => {
+        http.close((err) => (err ? reject(err) : resolve()));
+        http.closeIdleConnections();
+      }),
+  };
+}

@@ -1,0 +1,65 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { generateKeyPairSync } from 'node:crypto';
+import { ConfigError } from '../errors.ts';
+import { readServerEnv } from './env.ts';
+
+const pem = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
+const noFiles = (path: string): string => {
+  throw new Error(`ENOENT: ${path}`);
+};
+const gitea = { GITEA_URL: 'https://git.example.org', GITEA_TOKEN: 't0ken', GITEA_WEBHOOK_SECRET: 'a-long-random-secret', GITEA_BOT_LOGIN: 'bumpguard' };
+
+const issuesOf = (fn: () => unknown) => {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof ConfigError) return err.issues.map((i) => i.path);
+    throw err;
+  }
+  return [];
+};
+
+test('Gitea alone is a valid server configuration with defaults for the rest', () => {
+  assert.deepEqual(readServerEnv(gitea, noFiles), {
+    port: 3000,
+    host: '0.0.0.0',
+    db: '.bumpguard/bumpguard.db',
+    logLevel: 'info',
+    concurrency: 1,
+    upstream: 'github',
+    cacheDir: '.bumpguard/cache',
+    upstreamToken: null,
+    github: null,
+    gitea: { url: 'https://git.example.org', token: 't0ken', webhookSecret: 'a-long-random-secret', botLogin: 'bumpguard' },
+  });
+});
+
+test('the GitHub App key may come from PRIVATE_KEY_PATH, and \\n escapes in PRIVATE_KEY are undone', () => {
+  const env = { APP_ID: '123', WEBHOOK_SECRET: 'another-long-secret', PRIVATE_KEY_PATH: '/run/secrets/app.pem', PORT: '8080' };
+  const fromFile = readServerEnv(env, (p) => (p === '/run/secrets/app.pem' ? pem : noFiles(p)));
+  assert.equal(fromFile.github?.privateKey, pem);
+  assert.equal(fromFile.port, 8080);
+  const escaped = readServerEnv({ APP_ID: '123', WEBHOOK_SECRET: 'another-long-secret', PRIVATE_KEY: pem.replace(/\n/g, '\\n') }, noFiles);
+  assert.equal(escaped.github?.privateKey, pem);
+});
+
+test('a half-configured forge names each missing variable', () => {
+  assert.deepEqual(issuesOf(() => readServerEnv({ GITEA_URL: 'https://git.example.org', GITEA_TOKEN: 't' }, noFiles)), ['GITEA_WEBHOOK_SECRET', 'GITEA_BOT_LOGIN']);
+});
+
+test('no forge at all, a short secret or a broken key are errors naming the variable', () => {
+  assert.deepEqual(issuesOf(() => readServerEnv({}, noFiles)), ['(env)']);
+  assert.deepEqual(issuesOf(() => readServerEnv({ ...gitea, GITEA_WEBHOOK_SECRET: 'short' }, noFiles)), ['GITEA_WEBHOOK_SECRET']);
+  assert.deepEqual(issuesOf(() => readServerEnv({ APP_ID: '1', WEBHOOK_SECRET: 'another-long-secret', PRIVATE_KEY: 'not a key' }, noFiles)), ['PRIVATE_KEY']);
+});
+
+test('the error message never contains a secret value', () => {
+  try {
+    readServerEnv({ ...gitea, GITEA_WEBHOOK_SECRET: 'short', GITEA_URL: 'not a url' }, noFiles);
+    assert.fail('expected a ConfigError');
+  } catch (err) {
+    assert.ok(err instanceof ConfigError);
+    assert.doesNotMatch(err.userMessage, /t0ken|short/);
+  }
+});

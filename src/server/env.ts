@@ -1,0 +1,107 @@
+// Server configuration from environment variables, validated once at startup. Each problem
+// names the variable and the fix (PB get-error-handler.ts). Either forge may be left out, but
+// not half-configured, and not both.
+import { createPrivateKey } from 'node:crypto';
+import { z } from 'zod';
+import { ConfigError, type ConfigIssue } from '../errors.ts';
+
+export interface ServerEnv {
+  port: number;
+  host: string;
+  /** sqlite file for results, history, overrides and forge ids. */
+  db: string;
+  logLevel: string;
+  /** Jobs at once; builds are heavy (default 1). */
+  concurrency: number;
+  /** Where upstream Tailscale sources come from: "github" or a clone/mirror directory. */
+  upstream: string;
+  /** Disk cache for upstream reads. */
+  cacheDir: string;
+  /** Token for upstream reads from GitHub (optional; raises the API rate limit). */
+  upstreamToken: string | null;
+  github: { appId: string; privateKey: string; webhookSecret: string; baseUrl?: string } | null;
+  gitea: { url: string; token: string; webhookSecret: string; botLogin: string } | null;
+}
+
+const GITHUB_VARS = ['APP_ID', 'PRIVATE_KEY', 'WEBHOOK_SECRET'] as const;
+const GITEA_VARS = ['GITEA_URL', 'GITEA_TOKEN', 'GITEA_WEBHOOK_SECRET', 'GITEA_BOT_LOGIN'] as const;
+
+const schema = z.object({
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  BUMPGUARD_DB: z.string().min(1).default('.bumpguard/bumpguard.db'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  BUMPGUARD_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(1),
+  BUMPGUARD_UPSTREAM: z.string().min(1).default('github'),
+  BUMPGUARD_CACHE: z.string().min(1).default('.bumpguard/cache'),
+  GITHUB_TOKEN: z.string().optional(),
+  APP_ID: z.string().regex(/^\d+$/, 'must be the numeric App ID from the App settings page').optional(),
+  PRIVATE_KEY: z.string().optional(),
+  WEBHOOK_SECRET: z.string().min(16, 'use a random secret of at least 16 characters').optional(),
+  GITHUB_API_URL: z.url().optional(),
+  GITEA_URL: z.url('must be the Gitea base URL, e.g. https://git.example.com').optional(),
+  GITEA_TOKEN: z.string().min(1).optional(),
+  GITEA_WEBHOOK_SECRET: z.string().min(16, 'use a random secret of at least 16 characters').optional(),
+  GITEA_BOT_LOGIN: z.string().min(1).optional(),
+});
+
+/** `readFile` reads PRIVATE_KEY_PATH (injected so tests need no files). */
+export function readServerEnv(env: NodeJS.ProcessEnv, readFile: (path: string) => string): ServerEnv {
+  const raw = { ...env };
+  const issues: ConfigIssue[] = [];
+  if (!raw.PRIVATE_KEY && raw.PRIVATE_KEY_PATH) {
+    try {
+      raw.PRIVATE_KEY = readFile(raw.PRIVATE_KEY_PATH);
+    } catch (err) {
+      issues.push({ path: 'PRIVATE_KEY_PATH', message: `cannot read ${raw.PRIVATE_KEY_PATH}: ${(err as Error).message}` });
+    }
+  }
+  // Treat empty variables (KEY= in an .env file) as unset.
+  for (const [k, v] of Object.entries(raw)) if (v === '') delete raw[k];
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) issues.push(...parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
+  const e = parsed.data;
+  const github = e && configured('GitHub App', GITHUB_VARS, e, issues);
+  const gitea = e && configured('Gitea', GITEA_VARS, e, issues);
+  if (e && github && e.PRIVATE_KEY && !isPrivateKey(e.PRIVATE_KEY.replace(/\\n/g, '\n'))) {
+    issues.push({ path: 'PRIVATE_KEY', message: 'is not a PEM private key: paste the .pem downloaded from the App settings, or set PRIVATE_KEY_PATH' });
+  }
+  if (e && !github && !gitea && issues.length === 0) {
+    issues.push({ path: '(env)', message: `configure at least one forge: ${GITHUB_VARS.join(', ')} for GitHub, or ${GITEA_VARS.join(', ')} for Gitea` });
+  }
+  if (issues.length > 0 || !e) {
+    throw new ConfigError(`The server environment is invalid: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, issues);
+  }
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    db: e.BUMPGUARD_DB,
+    logLevel: e.LOG_LEVEL,
+    concurrency: e.BUMPGUARD_CONCURRENCY,
+    upstream: e.BUMPGUARD_UPSTREAM,
+    cacheDir: e.BUMPGUARD_CACHE,
+    upstreamToken: e.GITHUB_TOKEN ?? null,
+    github: github
+      ? { appId: e.APP_ID!, privateKey: e.PRIVATE_KEY!.replace(/\\n/g, '\n'), webhookSecret: e.WEBHOOK_SECRET!, ...(e.GITHUB_API_URL ? { baseUrl: e.GITHUB_API_URL } : {}) }
+      : null,
+    gitea: gitea ? { url: e.GITEA_URL!, token: e.GITEA_TOKEN!, webhookSecret: e.GITEA_WEBHOOK_SECRET!, botLogin: e.GITEA_BOT_LOGIN! } : null,
+  };
+}
+
+/** All of a forge's variables set → true; none → false; some → an issue per missing one. */
+function configured(name: string, vars: readonly string[], e: Record<string, unknown>, issues: ConfigIssue[]): boolean {
+  const missing = vars.filter((v) => e[v] === undefined);
+  if (missing.length === vars.length) return false;
+  for (const v of missing) issues.push({ path: v, message: `is required for ${name} (${vars.join(', ')} go together)` });
+  return missing.length === 0;
+}
+
+function isPrivateKey(pem: string): boolean {
+  try {
+    createPrivateKey(pem);
+    return true;
+  } catch (err) {
+    if (err instanceof Error) return false;
+    throw err;
+  }
+}

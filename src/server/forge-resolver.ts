@@ -1,0 +1,41 @@
+// Turns a job into the Forge it acts through. GitHub: an installation Octokit from Probot (the
+// same client `context.octokit` is), authenticated per job so tokens are fresh; Gitea: the token.
+import type { ProbotOctokit } from 'probot';
+import type { BotJob } from '../bot/types.ts';
+import { GiteaForge } from '../forges/gitea/index.ts';
+import { GitHubForge } from '../forges/github/index.ts';
+import type { Forge } from '../forges/types.ts';
+import type { ForgeIdStore } from '../jobs/types.ts';
+import type { GiteaServerConfig } from './gitea-route.ts';
+
+export type { ForgeIdStore } from '../jobs/types.ts';
+
+export interface ForgeResolverDeps {
+  github: { auth(installationId: number): Promise<ProbotOctokit>; botLogin(): Promise<string> } | null;
+  gitea: GiteaServerConfig | null;
+  ids: ForgeIdStore | null;
+}
+
+export function createForgeResolver(d: ForgeResolverDeps) {
+  const memory = new Map<string, string>();
+  const ids: ForgeIdStore = d.ids ?? {
+    getForgeId: (repo, key) => memory.get(`${repo}\n${key}`) ?? null,
+    setForgeId: (repo, key, value) => void memory.set(`${repo}\n${key}`, value),
+  };
+  return async function forgeFor(job: Pick<BotJob, 'forge' | 'repo' | 'installationId'>): Promise<Forge> {
+    if (job.forge === 'gitea') {
+      if (!d.gitea) throw new Error('a Gitea job reached a server without Gitea configured');
+      return new GiteaForge({ url: d.gitea.url, token: d.gitea.token, repo: job.repo, botLogin: d.gitea.botLogin });
+    }
+    if (!d.github || job.installationId === null) throw new Error('a GitHub job without an installation or GitHub configuration');
+    const [octokit, botLogin] = await Promise.all([d.github.auth(job.installationId), d.github.botLogin()]);
+    const checkRunIds = {
+      get: (key: string) => {
+        const v = ids.getForgeId(job.repo, key);
+        return v === null ? undefined : Number(v);
+      },
+      set: (key: string, id: number) => ids.setForgeId(job.repo, key, String(id)),
+    };
+    return new GitHubForge({ octokit, repo: job.repo, botLogin, checkRunIds });
+  };
+}

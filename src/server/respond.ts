@@ -1,0 +1,42 @@
+// Small response helpers: every answer is JSON with an `error` or a status, so a webhook's
+// "Recent deliveries" page shows the reason (WH create-middleware.ts).
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+export type Route = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers }).end(text);
+}
+
+export function sendEmpty(res: ServerResponse, status: number): void {
+  res.writeHead(status).end();
+}
+
+/** What a node-style handler answered, captured instead of sent (to re-map Probot's answer). */
+export interface CapturedResponse {
+  status: number;
+  headers: Record<string, string | number>;
+  body: string;
+  /** Pass this where a ServerResponse is expected: only writeHead/end are used. */
+  res: ServerResponse;
+}
+
+export function captureResponse(): CapturedResponse {
+  const captured: CapturedResponse = { status: 0, headers: {}, body: '', res: undefined as unknown as ServerResponse };
+  const fake = {
+    headersSent: false,
+    writeHead(status: number, headers?: Record<string, string | number>) {
+      captured.status = status;
+      captured.headers = headers ?? {};
+      return fake;
+    },
+    end(body?: string | Buffer) {
+      captured.body = body === undefined ? '' : String(body);
+      fake.headersSent = true;
+      return fake;
+    },
+  };
+  captured.res = fake as unknown as ServerResponse;
+  return captured;
+}

@@ -1,0 +1,162 @@
+// Real BuildKit builds of the bundled example (needs the engine from scripts/setup-host.sh).
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { execa } from 'execa';
+import { buildImage, detectEngine, NO_DOCKER_MESSAGE, type EngineInfo } from '../../src/build/index.ts';
+import { BuildError, CancelledError } from '../../src/errors.ts';
+import { analyseImage } from '../../src/measure/index.ts';
+import { createExampleRepo, type ExampleRepo } from '../helpers/example-repo.ts';
+import { requireDocker } from '../helpers/require-docker.ts';
+
+const MACHINES: Record<string, string> = { 'linux/amd64': 'x86_64', 'linux/arm64': 'aarch64', 'linux/arm/v7': 'arm' };
+
+describe('buildImage on the example target', () => {
+  let engine: EngineInfo;
+  let repo: ExampleRepo;
+  let out: string;
+  before(async () => {
+    engine = await requireDocker();
+    repo = await createExampleRepo();
+    out = await mkdtemp(join(tmpdir(), 'bumpguard-build-test-'));
+  });
+  after(async () => {
+    await repo?.dispose();
+    if (out) await rm(out, { recursive: true, force: true });
+  });
+
+  it('builds amd64, arm64 and arm/v7 into archives whose ELF binaries match each platform', async () => {
+    const tags: string[] = [];
+    for (const platform of Object.keys(MACHINES)) {
+      const tag = `bumpguard-build:test-${randomUUID()}`;
+      tags.push(tag);
+      const built = await buildImage({
+        contextDir: repo.dir, dockerfile: 'Dockerfile', platform, engine, tag, outTar: join(out, `${platform.replaceAll('/', '-')}.tar`),
+      });
+      assert.match(built.imageId, /^sha256:[0-9a-f]{64}$/);
+      const analysis = await analyseImage(built.tarPath, { platform, blockSize: 4096, binaryPath: '/usr/local/bin/routerd', top: 5 });
+      assert.deepStrictEqual(analysis.binary?.upx, true, `${platform}: routerd is UPX-packed`);
+      assert.deepStrictEqual(
+        analysis.elfs.map((e) => [e.path, e.machine]).sort(),
+        [['/bin/busybox', MACHINES[platform]], ['/usr/local/bin/routerd', MACHINES[platform]]],
+      );
+      assert.equal(analysis.layers.length, 3, 'rootfs, CA bundle, /usr/local');
+    }
+    for (const tag of tags) {
+      const inspect = await execa(engine.docker, ['image', 'inspect', tag], { reject: false });
+      assert.notEqual(inspect.exitCode, 0, `temporary tag ${tag} is removed`);
+    }
+  });
+
+  it('builds a bigger image at the bumped version: the ARG changes what is built', async () => {
+    const sizes: number[] = [];
+    for (const version of [repo.baseVersion, repo.headVersion]) {
+      const built = await buildImage({
+        contextDir: repo.dir, dockerfile: 'Dockerfile', platform: 'linux/amd64', engine,
+        buildArgs: { TAILSCALE_VERSION: version }, outTar: join(out, `amd64-${version}.tar`),
+      });
+      const analysis = await analyseImage(built.tarPath, { platform: 'linux/amd64', blockSize: 4096, binaryPath: '/usr/local/bin/routerd', top: 5 });
+      sizes.push(analysis.rootfsBytes);
+    }
+    const [base, head] = sizes as [number, number];
+    assert.ok(head - base > 4096, `rootfs grows by more than 4 KiB (base ${base}, head ${head})`);
+  });
+
+  it('turns a failing build into a BuildError carrying the platform and the log tail', async () => {
+    await assert.rejects(
+      buildImage({
+        contextDir: repo.dir, dockerfile: 'Dockerfile', platform: 'linux/arm64', engine,
+        buildArgs: { TAILSCALE_VERSION: 'v1.99.0' }, outTar: join(out, 'broken.tar'),
+      }),
+      (err: unknown) => {
+        assert.ok(err instanceof BuildError);
+        assert.equal(err.code, 'build-failed');
+        assert.equal(err.platform, 'linux/arm64');
+        assert.match(err.logTail, /featuretags: no recorded feature table for v1\.99\.0/);
+        assert.match(err.userMessage, /^The linux\/arm64 build failed: /);
+        return true;
+      },
+    );
+  });
+});
+
+describe('buildImage cancellation and timeout', () => {
+  let engine: EngineInfo;
+  let ctx: string;
+  before(async () => {
+    engine = await requireDocker();
+    ctx = await mkdtemp(join(tmpdir(), 'bumpguard-slow-build-'));
+    await mkdir(join(ctx, 'bin'));
+    await copyFile('/var/cache/bumpguard/busybox/amd64/busybox', join(ctx, 'bin/busybox'));
+  });
+  after(async () => {
+    if (ctx) await rm(ctx, { recursive: true, force: true });
+  });
+
+  /** A build whose RUN step sleeps; the marker makes its process findable and its cache key unique. */
+  async function slowDockerfile(marker: string): Promise<void> {
+    await writeFile(join(ctx, 'Dockerfile'), [
+      'FROM scratch', 'COPY bin/busybox /bin/busybox',
+      `RUN ["/bin/busybox", "sh", "-c", "echo started-${marker}; /bin/busybox sleep 300; echo ${marker}"]`, '',
+    ].join('\n'));
+  }
+
+  async function processesMentioning(text: string): Promise<string[]> {
+    const ps = await execa('ps', ['-eo', 'pid=,args=']);
+    return ps.stdout.split('\n').filter((l) => l.includes(text) && !l.includes('ps -eo'));
+  }
+
+  async function waitGone(text: string, ms: number): Promise<string[]> {
+    const until = Date.now() + ms;
+    let left = await processesMentioning(text);
+    while (left.length > 0 && Date.now() < until) {
+      await new Promise((r) => setTimeout(r, 250));
+      left = await processesMentioning(text);
+    }
+    return left;
+  }
+
+  it('an abort mid-build rejects with CancelledError and leaves no client or RUN process behind', async () => {
+    const marker = `bg-cancel-${randomUUID()}`;
+    await slowDockerfile(marker);
+    const controller = new AbortController();
+    const build = buildImage({
+      contextDir: ctx, dockerfile: 'Dockerfile', platform: 'linux/amd64', engine, signal: controller.signal,
+      outTar: join(ctx, 'out.tar'), onLog: (line) => {
+        if (line.includes(`started-${marker}`)) controller.abort();
+      },
+    });
+    await assert.rejects(build, CancelledError);
+    assert.deepStrictEqual(await waitGone(marker, 20_000), [], 'the RUN step is gone');
+    assert.deepStrictEqual(await waitGone(ctx, 5000), [], 'the docker client is gone');
+  });
+
+  it('a build over its timeout is killed and reported as build-timeout with the log tail', async () => {
+    const marker = `bg-timeout-${randomUUID()}`;
+    await slowDockerfile(marker);
+    await assert.rejects(
+      buildImage({ contextDir: ctx, dockerfile: 'Dockerfile', platform: 'linux/amd64', engine, timeoutMs: 4000, outTar: join(ctx, 'out.tar') }),
+      (err: unknown) => {
+        assert.ok(err instanceof BuildError);
+        assert.equal(err.code, 'build-timeout');
+        assert.match(err.logTail, new RegExp(`started-${marker}`));
+        return true;
+      },
+    );
+    assert.deepStrictEqual(await waitGone(marker, 20_000), []);
+  });
+});
+
+describe('detectEngine', () => {
+  it('names the fix when there is no engine to talk to', async () => {
+    await assert.rejects(detectEngine({ docker: '/nonexistent/docker' }), (err: unknown) => {
+      assert.ok(err instanceof BuildError);
+      assert.equal(err.code, 'no-docker');
+      assert.equal(err.userMessage, NO_DOCKER_MESSAGE);
+      return true;
+    });
+  });
+});

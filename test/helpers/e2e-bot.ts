@@ -1,0 +1,48 @@
+// Start the real bot (HTTP server → queue → runPrJob) on 127.0.0.1 with a random port, an
+// injected runCheck and in-memory state; send signed deliveries to it; record the forge API
+// calls nock answers, in order.
+import { after } from 'node:test';
+import type nock from 'nock';
+import { pino } from 'pino';
+import type { BotJob } from '../../src/bot/types.ts';
+import { InMemoryJobState } from '../../src/jobs/in-memory-job-state.ts';
+import type { PrJobOutcome } from '../../src/jobs/run-pr-job.ts';
+import type { RunCheck } from '../../src/jobs/types.ts';
+import { createBot, type Bot, type BotOptions } from '../../src/server/index.ts';
+
+export interface RunningBot {
+  bot: Bot;
+  url: string;
+  outcomes: { job: BotJob; outcome: PrJobOutcome }[];
+  /** Forge API calls in the order nock answered them: "POST /api/v1/…". */
+  calls: string[];
+}
+
+export async function startBot(opts: Pick<BotOptions, 'github' | 'gitea'> & { runCheck: RunCheck }): Promise<RunningBot> {
+  const outcomes: RunningBot['outcomes'] = [];
+  const bot = await createBot({
+    ...opts,
+    log: pino({ level: process.env.LOG_LEVEL ?? 'silent' }),
+    runCheck: async () => opts.runCheck,
+    ports: { upstream: { describe: 'not used by the fake check', readFile: async () => null }, store: null, now: () => new Date('2025-06-13T08:00:00Z') },
+    state: new InMemoryJobState(),
+    onJobDone: (job, outcome) => outcomes.push({ job, outcome }),
+  });
+  const addr = await bot.server.listen(0, '127.0.0.1');
+  after(() => bot.close());
+  return { bot, url: `http://127.0.0.1:${addr.port}`, outcomes, calls: [] };
+}
+
+/** Record every request the scope answers into `calls`. */
+export function recorded(scope: nock.Scope, calls: string[]): nock.Scope {
+  scope.on('request', (req: Request) => {
+    const u = new URL(req.url);
+    calls.push(`${req.method} ${u.pathname}${u.search}`);
+  });
+  return scope;
+}
+
+export async function deliver(url: string, body: string | Buffer, headers: Record<string, string>): Promise<{ status: number; text: string }> {
+  const res = await fetch(url, { method: 'POST', body: typeof body === 'string' ? body : new Uint8Array(body), headers: { 'content-type': 'application/json', ...headers } });
+  return { status: res.status, text: await res.text() };
+}
