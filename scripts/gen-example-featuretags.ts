@@ -1,5 +1,5 @@
 // Regenerates examples/router-image/tools/featuretags.table from the recorded upstream facts
-// (shared/facts/tailscale-featuretags.json): per release tag, the feature names and what
+// (test/fixtures/tailscale-featuretags.json, our copy of shared/facts/): per release tag, the feature names and what
 // upstream's `go run ./cmd/featuretags --min --add=osrouter` prints there. The example's
 // busybox `tools/featuretags` script reads this table instead of running Go.
 //   node_modules/.bin/node scripts/gen-example-featuretags.ts [facts.json]
@@ -16,7 +16,7 @@ export interface FeatureFacts {
 }
 
 export const TABLE_PATH = fileURLToPath(new URL('../examples/router-image/tools/featuretags.table', import.meta.url));
-export const FACTS_PATH = fileURLToPath(new URL('../../shared/facts/tailscale-featuretags.json', import.meta.url));
+export const FACTS_PATH = fileURLToPath(new URL('../test/fixtures/tailscale-featuretags.json', import.meta.url));
 
 /** Upstream `featuretags.Requires`: the feature and all its deps, transitively. */
 function requires(features: Record<string, FactFeature>, root: string): Set<string> {

@@ -90,7 +90,7 @@ test('usage and infrastructure errors exit 2 with one clear line', async (t) => 
     [['audit', '--repo', target.dir, '--bogus'], /Unknown option '--bogus'/],
     [['audit', '--repo', target.dir, '--base', 'nope', '--upstream', UPSTREAM], /Unknown ref "nope"/],
     [['audit', '--repo', join(target.dir, 'patches'), '--base', 'main', '--upstream', UPSTREAM], /is inside the git repository .*; give its top-level directory/],
-    [['audit', '--repo', target.dir, '--from', 'v1.98.8', '--to', 'v1.102.3', '--upstream', UPSTREAM], /No directory for tag v1\.102\.3/],
+    [['audit', '--repo', target.dir, '--from', 'v1.98.8', '--to', 'v1.104.0', '--upstream', UPSTREAM], /No directory for tag v1\.104\.0/],
   ];
   for (const [argv, message] of cases) {
     const r = await run(argv);

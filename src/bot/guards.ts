@@ -1,6 +1,6 @@
 // Pure yes/no decisions the job asks before acting (ST index.js: guard, return early, log why).
 import type { Config } from '../config/index.ts';
-import type { Permission, PullRequest } from '../forges/types.ts';
+import type { Permission, PullRequest } from '../forges/index.ts';
 
 /** write, maintain, admin or owner (adapters fold maintain into write and owner into admin). */
 export function canRunCommands(permission: Permission): boolean {

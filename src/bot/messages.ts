@@ -45,6 +45,11 @@ export function renderJobError(err: unknown, headSha: string): string {
   ].join('\n\n') + '\n';
 }
 
+/** Not sticky: a command failed before its PR was judged (e.g. the bot may not read permissions). */
+export function renderCommandFailed(command: string, err: unknown): string {
+  return `bumpguard could not run ${code(command)}: ${escapeText(userMessageOf(err))}`;
+}
+
 /** What a maintainer is told: our errors' own sentence, a generic one otherwise (details go to the log). */
 export function userMessageOf(err: unknown): string {
   if (err instanceof BumpguardError) return err.userMessage;

@@ -1,7 +1,7 @@
 // GitHub webhook payload → BotJob, once, at the edge. Only the fields we use are checked;
 // anything we do not act on comes back as `{ ignored: why }`.
 import { z } from 'zod';
-import { STATUS_CONTEXT } from '../forges/types.ts';
+import { STATUS_CONTEXT } from '../forges/index.ts';
 import { parseCommand } from './parse-command.ts';
 import type { Actor, BotEvent, BotJob, Ignored } from './types.ts';
 

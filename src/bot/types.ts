@@ -1,7 +1,7 @@
 // Our own small event type: GitHub and Gitea payloads are converted into it once, at the edge
 // (style.md § 3: no payload field access past the normalisers). Plain data, so a job can be
 // stored and resumed (issue 7).
-import type { ForgeKind } from '../forges/types.ts';
+import type { ForgeKind } from '../forges/index.ts';
 import type { Override } from '../model.ts';
 
 export type AcceptKind = Override['kind'];

@@ -4,7 +4,7 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { BumpguardError } from '../errors.ts';
-import type { Forge } from '../forges/types.ts';
+import type { Forge } from '../forges/index.ts';
 import type { SourceTree } from './types.ts';
 
 export interface ForgeSourceTreeOptions {

@@ -3,7 +3,7 @@
 // overwrites the newer one (forges.md § Both). Progress updates are chained and awaited before
 // the final state, so "building arm64…" can never land after the verdict.
 import type { Logger } from 'pino';
-import { STATUS_CONTEXT, type Forge, type GateState, type UpsertCommentResult } from '../forges/types.ts';
+import { STATUS_CONTEXT, type Forge, type GateState, type UpsertCommentResult } from '../forges/index.ts';
 import { MARKER } from '../report/index.ts';
 import { HeadTracker } from './head-tracker.ts';
 import type { ForgeIdStore } from './types.ts';

@@ -4,7 +4,7 @@
 // In memory by design for now: issue 7 moves jobs and deliveries into node:sqlite.
 import PQueue from 'p-queue';
 import type { Logger } from 'pino';
-import type { BotJob } from '../bot/types.ts';
+import type { BotJob } from '../bot/index.ts';
 import { HeadTracker } from './head-tracker.ts';
 
 export interface JobQueueOptions {

@@ -2,7 +2,7 @@
 import type { Logger } from 'pino';
 import { CONFIG_PATHS, parseConfig, type Config } from '../config/index.ts';
 import { ConfigError } from '../errors.ts';
-import type { Forge } from '../forges/types.ts';
+import type { Forge } from '../forges/index.ts';
 
 export type BaseConfig = { ok: true; config: Config; source: string } | { ok: false; error: ConfigError; source: string };
 

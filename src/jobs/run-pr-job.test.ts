@@ -5,7 +5,7 @@ import { pino } from 'pino';
 import { FakeForge, type FakeCall, type FakeForgeInit } from '../../test/helpers/fake-forge.ts';
 import { fakeRunCheck as fakeCheck } from '../../test/helpers/fake-run-check.ts';
 import type { BotEvent, BotJob, SlashCommand } from '../bot/types.ts';
-import { BuildError } from '../errors.ts';
+import { BuildError, ForgeError } from '../errors.ts';
 import type { PullRequest } from '../forges/types.ts';
 import { HeadTracker } from './head-tracker.ts';
 import { InMemoryJobState } from './in-memory-job-state.ts';
@@ -217,4 +217,15 @@ test('a re-run of the check by a maintainer runs again; an event for an older he
   assert.equal((await runPrJob(job(pushed('0000000000000000000000000000000000000000')), deps)).status, 'superseded');
   assert.equal(check.requests.length, 1);
   assert.deepEqual(states(forge.writes), ['pending', 'success']);
+});
+
+test('a command that fails before the PR is judged is answered with the reason and a confused reaction', async () => {
+  const forbidden = new ForgeError({ forge: 'gitea', op: 'permissionOf', code: 'forbidden', status: 403 }, 'Gitea API call permissionOf failed (HTTP 403): the bot lacks a permission for this.');
+  const { forge, deps, check } = setup({ failOn: { op: 'permissionOf', error: forbidden } });
+  const outcome = await runPrJob(job(command({ name: 'rebuild', platforms: [] })), deps);
+  assert.equal(outcome.status, 'error');
+  assert.equal(check.requests.length, 0);
+  assert.deepEqual(forge.writes.map((c) => (c.op === 'react' ? `react:${c.reaction}` : c.op)), ['react:eyes', 'reply', 'react:confused']);
+  const reply = forge.writes[1];
+  assert.match(reply?.op === 'reply' ? reply.body : '', /could not run `\/rebuild`: Gitea API call permissionOf failed \(HTTP 403\)/);
 });

@@ -3,13 +3,11 @@
 // Every write goes through Gate (skipped once a newer push is known); an error that escapes
 // turns the gate to `error` with its user message — it is never left pending.
 import type { Logger } from 'pino';
-import { matchesTrigger, resolvePlatforms } from '../bot/guards.ts';
-import { renderForkWaiting, renderJobError, renderUnknownPlatforms, userMessageOf } from '../bot/messages.ts';
-import type { BotJob } from '../bot/types.ts';
+import { matchesTrigger, resolvePlatforms, renderCommandFailed, renderForkWaiting, renderJobError, renderUnknownPlatforms, userMessageOf, type BotJob } from '../bot/index.ts';
 import { findTailscaleBumps } from '../bump/index.ts';
 import { parseConfig, type Config } from '../config/index.ts';
 import { CancelledError, type ConfigError } from '../errors.ts';
-import type { Forge, PullRequest } from '../forges/types.ts';
+import type { Forge, PullRequest } from '../forges/index.ts';
 import type { Bump, CheckResult } from '../model.ts';
 import { evaluatePolicy } from '../policy/index.ts';
 import { clip, renderReport, renderSummary } from '../report/index.ts';
@@ -49,20 +47,20 @@ interface Ctx {
 export async function runPrJob(job: BotJob, deps: PrJobDeps): Promise<PrJobOutcome> {
   const log = deps.log.child({ delivery: job.deliveryId, repo: job.repo, pr: job.event.pr, event: job.event.type });
   const ctx: Ctx = { job, deps, log, gate: null, headSha: null };
-  let plan: RunPlan | null = null;
   let outcome: PrJobOutcome;
   try {
     // 1. Who asked for what (commands: permission, help, reactions).
     const triaged = await triageEvent(job.event, deps.forge, log);
     if ('status' in triaged) return done(log, triaged);
-    plan = triaged;
-    outcome = await checkPullRequest(ctx, plan);
+    outcome = await checkPullRequest(ctx, triaged);
   } catch (err) {
     outcome = await failed(ctx, err);
   }
-  if (plan?.commentId != null && outcome.status !== 'superseded') {
+  // A command's comment got 👀 when picked up; it ends with 🚀 or 😕.
+  if (job.event.type === 'command' && outcome.status !== 'superseded') {
     const ok = outcome.status === 'done' || outcome.status === 'waiting-approval';
-    await deps.forge.react(plan.commentId, ok ? 'rocket' : 'confused').catch((err: unknown) => {
+    const commentId = job.event.commentId;
+    await deps.forge.react(commentId, ok ? 'rocket' : 'confused').catch((err: unknown) => {
       log.warn({ err }, 'reaction not added; the result is in the comment');
     });
   }
@@ -217,7 +215,16 @@ async function failed(ctx: Ctx, err: unknown): Promise<PrJobOutcome> {
     return { status: 'superseded', reason: 'cancelled: a newer push or shutdown' };
   }
   log.error({ err }, 'job failed');
-  if (gate === null || ctx.headSha === null) return { status: 'error', reason: userMessageOf(err) };
+  if (gate === null || ctx.headSha === null) {
+    // Not yet known to be a bump PR: no gate to set. A maintainer's command still gets an answer.
+    const event = ctx.job.event;
+    if (event.type === 'command') {
+      await ctx.deps.forge.reply(event.pr, renderCommandFailed(`/${event.command.name}`, err)).catch((replyErr: unknown) => {
+        log.error({ err: replyErr }, 'could not tell the maintainer that the command failed');
+      });
+    }
+    return { status: 'error', reason: userMessageOf(err) };
+  }
   try {
     await gate.comment(renderJobError(err, ctx.headSha));
     await gate.status('error', clip(`Error: ${userMessageOf(err)}`, 139), renderJobError(err, ctx.headSha));

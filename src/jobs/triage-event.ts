@@ -1,10 +1,8 @@
 // Step 1 of a bot job: who asked for what. Commands need write access (else a polite refusal);
 // /help and unknown commands are answered here; everything else becomes a RunPlan.
 import type { Logger } from 'pino';
-import type { BotEvent } from '../bot/types.ts';
-import { canRunCommands } from '../bot/guards.ts';
-import { renderHelp, renderRefusal } from '../bot/messages.ts';
-import type { Forge } from '../forges/types.ts';
+import { type BotEvent, canRunCommands, renderHelp, renderRefusal } from '../bot/index.ts';
+import type { Forge } from '../forges/index.ts';
 import type { Override } from '../model.ts';
 
 export interface RunPlan {
@@ -18,8 +16,6 @@ export interface RunPlan {
   accept: Pick<Override, 'kind' | 'reason'> | null;
   /** A maintainer asked for a build: approves building a fork PR's current head. */
   approvesFork: boolean;
-  /** The comment to acknowledge with reactions, for commands. */
-  commentId: number | null;
 }
 
 export type PrJobStatus = 'ignored' | 'refused' | 'answered' | 'waiting-approval' | 'superseded' | 'done' | 'error';
@@ -38,7 +34,6 @@ const plan = (over: Partial<RunPlan> & Pick<RunPlan, 'by'>): RunPlan => ({
   auditOnly: false,
   accept: null,
   approvesFork: false,
-  commentId: null,
   ...over,
 });
 
@@ -66,10 +61,10 @@ export async function triageEvent(event: BotEvent, forge: Forge, log: Logger): P
   }
   switch (command.name) {
     case 'rebuild':
-      return plan({ by: sender.login, commentId, platforms: command.platforms, noCache: true, approvesFork: true });
+      return plan({ by: sender.login, platforms: command.platforms, noCache: true, approvesFork: true });
     case 'audit':
-      return plan({ by: sender.login, commentId, auditOnly: true });
+      return plan({ by: sender.login, auditOnly: true });
     case 'accept':
-      return plan({ by: sender.login, commentId, accept: { kind: command.kind, reason: command.reason } });
+      return plan({ by: sender.login, accept: { kind: command.kind, reason: command.reason } });
   }
 }

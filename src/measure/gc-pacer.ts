@@ -1,7 +1,8 @@
 // V8 frees dead Buffers lazily: external memory may grow ~64 MiB past the last collection
 // before it collects again, so streaming a 100 MB archive through fresh read buffers peaks
 // tens of MB above the real working set. When the process runs with --expose-gc, a
-// collection every few MiB read keeps the peak near the working set (bench:analyse shows both).
+// collection every few MiB read or decompressed keeps the peak near the working set
+// (bench:analyse shows both).
 
 type GcFunction = (options?: { type?: 'major' | 'minor'; execution?: 'sync' | 'async' }) => unknown;
 

@@ -44,7 +44,7 @@ export async function readArchive(source: Readable, gzip: GzipSizerOptions = {})
       const kind = sniffBlob(head);
       const rest = prepend(head, iterator);
       if (kind !== 'other') {
-        scans.set(path, await scanLayer(rest, kind === 'tar' ? 'none' : kind, sizing));
+        scans.set(path, await scanLayer(rest, kind === 'tar' ? 'none' : kind, { gzip: sizing, onDecoded: pace }));
       } else if (header.size <= MAX_META_BYTES) {
         meta.set(path, await collect(rest));
       } else {

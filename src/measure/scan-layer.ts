@@ -9,11 +9,17 @@ import type { LayerCompression, LayerEntry, LayerScan } from './layer-scan.ts';
 import { normaliseTarPath, whiteoutEntry } from './tar-path.ts';
 import { isUpxPacked, UPX_SCAN_BYTES } from './upx.ts';
 
+export interface ScanLayerOptions {
+  gzip?: GzipSizerOptions;
+  /** Called with the size of each decompressed chunk (garbage that GC pacing must count). */
+  onDecoded?: (bytes: number) => void;
+}
+
 /** Scans a layer blob; `chunks` must yield the whole blob, `compression` as sniffed. */
 export async function scanLayer(
   chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
   compression: LayerCompression,
-  gzip: GzipSizerOptions = {},
+  opts: ScanLayerOptions = {},
 ): Promise<LayerScan> {
   const extract = tarExtract();
   const decoder = compression === 'gzip' ? createGunzip() : compression === 'zstd' ? createZstdDecompress() : null;
@@ -25,11 +31,14 @@ export async function scanLayer(
     target.destroy(walkError);
     return [];
   });
-  const sizer = compression === 'none' ? createGzipSizer(gzip) : null;
+  const sizer = compression === 'none' ? createGzipSizer(opts.gzip) : null;
   let blobBytes = 0;
   let tarBytes = 0;
   if (decoder) {
-    decoder.on('data', (chunk: Buffer) => (tarBytes += chunk.length));
+    decoder.on('data', (chunk: Buffer) => {
+      tarBytes += chunk.length;
+      opts.onDecoded?.(chunk.length);
+    });
     decoder.on('error', (err) => extract.destroy(err));
     decoder.pipe(extract as unknown as NodeWritable);
   }

@@ -1,7 +1,7 @@
 // The bot as `serve` runs it: webhook server → in-process queue → runPrJob with the forge of
 // each job. Tests build it with an injected runCheck and state; `serve` with the real ones.
 import type { Logger } from 'pino';
-import type { BotJob } from '../bot/types.ts';
+import type { BotJob } from '../bot/index.ts';
 import { HeadTracker } from '../jobs/head-tracker.ts';
 import { JobQueue } from '../jobs/job-queue.ts';
 import { runPrJob, type PrJobDeps, type PrJobOutcome } from '../jobs/run-pr-job.ts';

@@ -24,7 +24,7 @@ export const REDACT_PATHS = [
   'err.cause.request.headers.authorization',
 ];
 
-export function createLogger(opts: { level?: string; destination?: DestinationStream } = {}): Logger {
+export function createLogger(opts: { level?: string; destination?: DestinationStream | NodeJS.WritableStream } = {}): Logger {
   const options = { level: opts.level ?? 'info', redact: { paths: REDACT_PATHS, censor: '[redacted]' } };
-  return opts.destination ? pino(options, opts.destination) : pino(options);
+  return opts.destination ? pino(options, opts.destination as DestinationStream) : pino(options);
 }

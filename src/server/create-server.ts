@@ -4,8 +4,8 @@
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
-import type { BotJob } from '../bot/types.ts';
-import type { Forge } from '../forges/types.ts';
+import type { BotJob } from '../bot/index.ts';
+import type { Forge } from '../forges/index.ts';
 import { createForgeResolver, type ForgeIdStore } from './forge-resolver.ts';
 import { createGiteaRoute, type GiteaServerConfig } from './gitea-route.ts';
 import { createGithubRoute, type GithubServerConfig } from './github-route.ts';

@@ -27,7 +27,8 @@ const GITHUB_VARS = ['APP_ID', 'PRIVATE_KEY', 'WEBHOOK_SECRET'] as const;
 const GITEA_VARS = ['GITEA_URL', 'GITEA_TOKEN', 'GITEA_WEBHOOK_SECRET', 'GITEA_BOT_LOGIN'] as const;
 
 const schema = z.object({
-  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  /** 0 picks a free port (tests). */
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default('0.0.0.0'),
   BUMPGUARD_DB: z.string().min(1).default('.bumpguard/bumpguard.db'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

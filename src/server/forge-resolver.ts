@@ -1,10 +1,8 @@
 // Turns a job into the Forge it acts through. GitHub: an installation Octokit from Probot (the
 // same client `context.octokit` is), authenticated per job so tokens are fresh; Gitea: the token.
 import type { ProbotOctokit } from 'probot';
-import type { BotJob } from '../bot/types.ts';
-import { GiteaForge } from '../forges/gitea/index.ts';
-import { GitHubForge } from '../forges/github/index.ts';
-import type { Forge } from '../forges/types.ts';
+import type { BotJob } from '../bot/index.ts';
+import { GiteaForge, GitHubForge, type Forge } from '../forges/index.ts';
 import type { ForgeIdStore } from '../jobs/types.ts';
 import type { GiteaServerConfig } from './gitea-route.ts';
 

@@ -2,8 +2,7 @@
 // ("sha256=<hex>", newer Gitea and Forgejo) when present, else X-Gitea-Signature (bare hex).
 // A webhook saved without a secret sends an empty signature: refused like a wrong one.
 import type { Logger } from 'pino';
-import { normalizeGiteaEvent } from '../bot/normalize-gitea-event.ts';
-import type { BotJob } from '../bot/types.ts';
+import { normalizeGiteaEvent, type BotJob } from '../bot/index.ts';
 import { BodyTooLargeError, readBody } from './read-body.ts';
 import { requestHeader as header } from './request-header.ts';
 import { sendEmpty, sendJson, type Route } from './respond.ts';

@@ -5,8 +5,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Logger } from 'pino';
 import { createNodeMiddleware, Probot, ProbotOctokit, type ApplicationFunction } from 'probot';
-import { normalizeGithubEvent } from '../bot/normalize-github-event.ts';
-import type { BotJob } from '../bot/types.ts';
+import { normalizeGithubEvent, type BotJob } from '../bot/index.ts';
 import { BodyTooLargeError, readBody } from './read-body.ts';
 import { requestHeader as header } from './request-header.ts';
 import { captureResponse, sendEmpty, sendJson, type Route } from './respond.ts';

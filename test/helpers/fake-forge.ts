@@ -102,6 +102,7 @@ export class FakeForge implements Forge {
 
   async permissionOf(login: string): Promise<Permission> {
     this.calls.push({ op: 'permissionOf', login });
+    this.#maybeFail('permissionOf');
     return this.#init.permissions?.[login] ?? 'read';
   }
 }

@@ -42,7 +42,8 @@ export const serve: Command = async (io) => {
     io.stderr.write('See .env.example and docs/github.md or docs/gitea.md.\n');
     return EXIT.error;
   }
-  const log = createLogger({ level: env.logLevel });
+  // JSON lines on the command's stdout (pipe through pino-pretty to read them).
+  const log = createLogger({ level: env.logLevel, destination: io.stdout });
   const db = openDatabase(env.db);
   const store = new ResultStore(db);
   const upstream = await createUpstream(env.upstream, {

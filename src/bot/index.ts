@@ -1,0 +1,7 @@
+// src/bot: webhook payloads → our own event type, slash commands, guards and the bot's short messages.
+export type { AcceptKind, Actor, BotEvent, BotJob, Ignored, SlashCommand } from './types.ts';
+export { normalizeGithubEvent } from './normalize-github-event.ts';
+export { normalizeGiteaEvent } from './normalize-gitea-event.ts';
+export { parseCommand } from './parse-command.ts';
+export { canRunCommands, matchesTrigger, resolvePlatforms } from './guards.ts';
+export { renderCommandFailed, renderForkWaiting, renderHelp, renderJobError, renderRefusal, renderUnknownPlatforms, userMessageOf } from './messages.ts';

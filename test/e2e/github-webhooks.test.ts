@@ -1,0 +1,193 @@
+// End to end over the real HTTP server and Probot: the official example payloads from
+// @octokit/webhooks-examples (adapted minimally), signed with @octokit/webhooks-methods as
+// GitHub signs them; the GitHub API (app token, PR, check runs, comments) mocked with nock.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { sign } from '@octokit/webhooks-methods';
+import nock from 'nock';
+import { ProbotOctokit } from 'probot';
+import { deliver, recorded, startBot, type RunningBot } from '../helpers/e2e-bot.ts';
+import { fakeRunCheck } from '../helpers/fake-run-check.ts';
+import { githubExample } from '../helpers/github-examples.ts';
+import { useHttpMock } from '../helpers/http-mock.ts';
+
+useHttpMock();
+
+const SECRET = 'github-webhook-secret-for-tests';
+const REPO = '/repos/Codertocat/Hello-World';
+const BASE = 'f95f852bd8fca8fcc58a9a2d6c842781e32a215e';
+const HEAD1 = 'ec26c3e57ca3a959ca5aad62de7213c562f8c821';
+const HEAD2 = '4d1b9c6e2f0a8d3b7c5e1f9a2d6b0c8e4f7a3d15';
+const KiB = 1024;
+const privateKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
+const bumpDiff = readFileSync(new URL('../fixtures/pr/tailscale-patch.diff', import.meta.url), 'utf8');
+// No retries and no write pacing in tests: Probot sets its throttle options after ours, so they
+// are overridden last, here. A failed call must show up as a failure, not as a slow pass.
+const Octokit = ProbotOctokit.defaults((options: Record<string, any>) => ({
+  ...options,
+  retry: { enabled: false },
+  throttle: { ...options.throttle, enabled: false },
+}));
+
+async function start(growth = 2 * KiB): Promise<RunningBot> {
+  return startBot({ github: { appId: 123, privateKey, webhookSecret: SECRET, Octokit }, runCheck: fakeRunCheck({ growth }) });
+}
+
+async function githubDelivery(r: RunningBot, event: string, payload: unknown, signature?: string | null) {
+  const body = JSON.stringify(payload);
+  const headers: Record<string, string> = { 'x-github-event': event, 'x-github-delivery': randomUUID(), 'user-agent': 'GitHub-Hookshot/e2e' };
+  const sig = signature === undefined ? await sign(SECRET, body) : signature;
+  if (sig !== null) headers['x-hub-signature-256'] = sig;
+  return deliver(`${r.url}/api/github/webhooks`, body, headers);
+}
+
+const api = (r: RunningBot) => recorded(nock('https://api.github.com'), r.calls);
+const repoCalls = (r: RunningBot) => r.calls.filter((c) => c.includes(REPO));
+
+/** The app's JWT calls: an installation token, and the app's slug for its bot login. */
+function mockAppAuth(r: RunningBot) {
+  api(r).post('/app/installations/1/access_tokens').reply(201, { token: 'ghs_e2e_installation', expires_at: '2099-01-01T00:00:00Z', permissions: { checks: 'write' }, repository_selection: 'all' });
+  api(r).get('/app').reply(200, { id: 123, slug: 'bumpguard', name: 'bumpguard', owner: { login: 'routers' } });
+}
+
+function mockReads(r: RunningBot, head: string) {
+  const pr = githubExample('pull_request', 'opened').pull_request;
+  pr.head.sha = head;
+  const authed = () => recorded(nock('https://api.github.com', { reqheaders: { authorization: 'token ghs_e2e_installation' } }), r.calls);
+  authed().get(`${REPO}/pulls/2`).reply(200, pr);
+  authed().get(`${REPO}/pulls/2`).matchHeader('accept', 'application/vnd.github.v3.diff').reply(200, bumpDiff, { 'content-type': 'text/plain' });
+  for (const path of ['.bumpguard.yml', '.bumpguard.yaml', '.github/bumpguard.yml']) {
+    authed().get(`${REPO}/contents/${encodeURIComponent(path)}`).query({ ref: BASE }).reply(404, { message: 'Not Found' });
+  }
+}
+
+const reads = [
+  `GET ${REPO}/pulls/2`,
+  `GET ${REPO}/pulls/2`,
+  `GET ${REPO}/contents/.bumpguard.yml?ref=${BASE}`,
+  `GET ${REPO}/contents/.bumpguard.yaml?ref=${BASE}`,
+  `GET ${REPO}/contents/.github%2Fbumpguard.yml?ref=${BASE}`,
+];
+
+test('github: a bump PR gets an in-progress check, one comment, then a failure conclusion; the next push edits the comment', async () => {
+  const r = await start(300 * KiB);
+  mockAppAuth(r);
+  mockReads(r, HEAD1);
+  api(r).get(`${REPO}/commits/${HEAD1}/check-runs`).query({ check_name: 'bumpguard', filter: 'latest' }).reply(200, { total_count: 0, check_runs: [] });
+  api(r)
+    .post(`${REPO}/check-runs`, (b) => b.name === 'bumpguard' && b.head_sha === HEAD1 && b.status === 'in_progress' && b.output.title === 'Checking tailscale v1.98.5 → v1.98.8…' && b.external_id === '2' && b.actions[0].identifier === 'rebuild')
+    .reply(201, { id: 77, name: 'bumpguard' });
+  api(r).get(`${REPO}/issues/2/comments`).query({ per_page: '100' }).reply(200, [
+    { id: 5, html_url: 'https://github.com/Codertocat/Hello-World/pull/2#issuecomment-5', body: 'quoting <!-- bumpguard:report -->', user: { login: 'Codertocat' } },
+  ]);
+  api(r)
+    .post(`${REPO}/issues/2/comments`, (b) => b.body.startsWith('<!-- bumpguard:report -->') && /bumpguard failed/.test(b.body))
+    .reply(201, { id: 900, html_url: 'https://github.com/Codertocat/Hello-World/pull/2#issuecomment-900', body: 'x', user: { login: 'bumpguard[bot]' } });
+  api(r)
+    .patch(`${REPO}/check-runs/77`, (b) => b.status === 'completed' && b.conclusion === 'failure' && /^failed: /.test(b.output.title) && b.output.summary.startsWith('<!-- bumpguard:report -->') && b.details_url === 'https://github.com/Codertocat/Hello-World/pull/2#issuecomment-900')
+    .reply(200, { id: 77 });
+
+  const res = await githubDelivery(r, 'pull_request', githubExample('pull_request', 'opened'));
+  assert.equal(res.status, 202);
+  await r.bot.queue.onIdle();
+  assert.deepEqual(repoCalls(r), [
+    ...reads,
+    `GET ${REPO}/commits/${HEAD1}/check-runs?check_name=bumpguard&filter=latest`,
+    `POST ${REPO}/check-runs`,
+    `GET ${REPO}/issues/2/comments?per_page=100`,
+    `POST ${REPO}/issues/2/comments`,
+    `PATCH ${REPO}/check-runs/77`,
+  ]);
+
+  // Renovate pushes again: a new check run for the new SHA, the same comment edited.
+  r.calls.length = 0;
+  mockReads(r, HEAD2);
+  api(r).get(`${REPO}/commits/${HEAD2}/check-runs`).query({ check_name: 'bumpguard', filter: 'latest' }).reply(200, { total_count: 0, check_runs: [] });
+  api(r).post(`${REPO}/check-runs`, (b) => b.head_sha === HEAD2 && b.status === 'in_progress').reply(201, { id: 78, name: 'bumpguard' });
+  api(r)
+    .patch(`${REPO}/issues/comments/900`, (b) => b.body.startsWith('<!-- bumpguard:report -->'))
+    .reply(200, { id: 900, html_url: 'https://github.com/Codertocat/Hello-World/pull/2#issuecomment-900', body: 'y', user: { login: 'bumpguard[bot]' } });
+  api(r).patch(`${REPO}/check-runs/78`, (b) => b.conclusion === 'failure').reply(200, { id: 78 });
+  const pushed = githubExample('pull_request', 'synchronize');
+  pushed.pull_request.head.sha = HEAD2;
+  assert.equal((await githubDelivery(r, 'pull_request', pushed)).status, 202);
+  await r.bot.queue.onIdle();
+  assert.deepEqual(repoCalls(r), [
+    ...reads,
+    `GET ${REPO}/commits/${HEAD2}/check-runs?check_name=bumpguard&filter=latest`,
+    `POST ${REPO}/check-runs`,
+    `PATCH ${REPO}/issues/comments/900`,
+    `PATCH ${REPO}/check-runs/78`,
+  ]);
+  assert.deepEqual(r.outcomes.map((o) => o.outcome.verdict), ['failure', 'failure']);
+});
+
+test('github: a clean bump ends in a success conclusion', async () => {
+  const r = await start(2 * KiB);
+  mockAppAuth(r);
+  mockReads(r, HEAD1);
+  api(r).get(`${REPO}/commits/${HEAD1}/check-runs`).query(true).reply(200, { total_count: 1, check_runs: [{ id: 80, name: 'bumpguard', app: { slug: 'bumpguard' } }] });
+  api(r).patch(`${REPO}/check-runs/80`, (b) => b.status === 'in_progress').reply(200, { id: 80 });
+  api(r).get(`${REPO}/issues/2/comments`).query(true).reply(200, []);
+  api(r).post(`${REPO}/issues/2/comments`).reply(201, { id: 901, html_url: 'https://github.com/c/1', body: 'x', user: { login: 'bumpguard[bot]' } });
+  api(r).patch(`${REPO}/check-runs/80`, (b) => b.status === 'completed' && b.conclusion === 'success').reply(200, { id: 80 });
+  assert.equal((await githubDelivery(r, 'pull_request', githubExample('pull_request', 'opened'))).status, 202);
+  await r.bot.queue.onIdle();
+  assert.equal(r.outcomes[0]?.outcome.verdict, 'success');
+});
+
+test('github: bad, missing and empty signatures are refused with 401 and nothing is enqueued', async () => {
+  const r = await start();
+  const payload = githubExample('pull_request', 'opened');
+  const wrong = await sign('not-the-secret', JSON.stringify(payload));
+  for (const signature of [wrong, null, '', 'sha256=', `sha1=${wrong.slice(7, 47)}`]) {
+    assert.equal((await githubDelivery(r, 'pull_request', payload, signature)).status, 401, `signature ${signature}`);
+  }
+  await r.bot.queue.onIdle();
+  assert.deepEqual(r.outcomes, []);
+  assert.deepEqual(r.calls, []);
+});
+
+test('github: a command by a user without write access is refused politely; nothing runs', async () => {
+  const r = await start();
+  mockAppAuth(r);
+  const payload = githubExample('issue_comment', 'created');
+  payload.issue.number = 2;
+  payload.issue.pull_request = { url: 'https://api.github.com/repos/Codertocat/Hello-World/pulls/2' };
+  payload.comment.body = 'Could you try again?\n\n/rebuild arm64';
+  payload.sender = { ...payload.sender, login: 'visitor' };
+  api(r).post(`${REPO}/issues/comments/${payload.comment.id}/reactions`, { content: 'eyes' }).reply(201, { id: 1 });
+  api(r).get(`${REPO}/collaborators/visitor/permission`).reply(200, { permission: 'read', role_name: 'read' });
+  api(r).post(`${REPO}/issues/2/comments`, (b) => /@visitor, thanks — `\/rebuild` needs write access/.test(b.body)).reply(201, { id: 950, html_url: 'h', body: 'b', user: { login: 'bumpguard[bot]' } });
+  api(r).post(`${REPO}/issues/comments/${payload.comment.id}/reactions`, { content: 'confused' }).reply(201, { id: 2 });
+  assert.equal((await githubDelivery(r, 'issue_comment', payload)).status, 202);
+  await r.bot.queue.onIdle();
+  assert.deepEqual(repoCalls(r), [
+    `POST ${REPO}/issues/comments/${payload.comment.id}/reactions`,
+    `GET ${REPO}/collaborators/visitor/permission`,
+    `POST ${REPO}/issues/2/comments`,
+    `POST ${REPO}/issues/comments/${payload.comment.id}/reactions`,
+  ]);
+});
+
+test('github: comments by bots (ourselves included) and commands inside quotes are ignored', async () => {
+  const r = await start();
+  const own = githubExample('issue_comment', 'created');
+  own.issue.pull_request = { url: 'https://api.github.com/repos/Codertocat/Hello-World/pulls/1' };
+  own.comment.body = '<!-- bumpguard:report -->\nCommands: `/rebuild`\n/help';
+  own.sender = { ...own.sender, login: 'bumpguard[bot]', type: 'Bot' };
+  const quoted = githubExample('issue_comment', 'created');
+  quoted.issue.pull_request = { url: 'https://api.github.com/repos/Codertocat/Hello-World/pulls/1' };
+  quoted.comment.body = '> /accept all because\n\nno, let us not';
+  for (const payload of [own, quoted]) assert.equal((await githubDelivery(r, 'issue_comment', payload)).status, 204);
+  await r.bot.queue.onIdle();
+  assert.deepEqual(r.outcomes, []);
+});
+
+test('github: the Gitea route answers 404 when only GitHub is configured', async () => {
+  const r = await start();
+  const res = await deliver(`${r.url}/api/gitea/webhooks`, '{}', { 'x-gitea-event': 'pull_request', 'x-gitea-signature': 'ab'.repeat(32) });
+  assert.equal(res.status, 404);
+});
