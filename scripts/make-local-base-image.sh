@@ -12,7 +12,8 @@
 #                                    client: builds with BuildKit via DOCKER_BUILDKIT=1 without the
 #                                    buildx plugin). Dynamically linked, so it runs on the base above.
 #
-# Both are `docker import`ed (no FROM, no pull). They are host-arch only. Re-running replaces them.
+# Both are `docker import`ed (no FROM, no pull) and host-arch only. They carry a label with the hash
+# of their inputs; a re-run with unchanged inputs keeps them (--force rebuilds anyway).
 # Then: bash scripts/build-bot-image.sh --local
 set -euo pipefail
 
@@ -33,6 +34,14 @@ die() { printf 'make-local-base-image: ERROR: %s\n' "$*" >&2; exit 1; }
 [ -r "$CA_BUNDLE" ] || die "$CA_BUNDLE not found: apt-get install ca-certificates"
 # chown to uid 1000 below needs root; CI runs as root like setup-host.sh.
 [ "$(id -u)" = 0 ] || die "run as root (the rootfs holds files owned by uid 0 and 1000)"
+
+INPUTS="$(cat "$NODE_BIN" "$DOCKER_CLI" "$CA_BUNDLE" "$0" | sha256sum | cut -c1-16)"
+LABEL=io.bumpguard.local-base.inputs
+label_of() { "$DOCKER" image inspect -f "{{ index .Config.Labels \"$LABEL\" }}" "$1" 2>/dev/null || true; }
+if [ "${1:-}" != --force ] && [ "$(label_of "$BASE_TAG")" = "$INPUTS" ] && [ "$(label_of "$CLI_TAG")" = "$INPUTS" ]; then
+  say "up to date: $BASE_TAG and $CLI_TAG (inputs $INPUTS; --force rebuilds)"
+  exit 0
+fi
 
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
@@ -75,18 +84,31 @@ chmod 1777 "$ROOTFS/tmp"
 chmod 0700 "$ROOTFS/root"
 chown 1000:1000 "$ROOTFS/home/node"
 
+# A re-import moves the tag; the previous image would linger untagged at ~110 MB per run.
+replace_image() {
+  local tag="$1" old; shift
+  old="$("$DOCKER" image inspect -f '{{.Id}}' "$tag" 2>/dev/null || true)"
+  "$@" >/dev/null
+  if [ -n "$old" ] && [ "$old" != "$("$DOCKER" image inspect -f '{{.Id}}' "$tag")" ]; then
+    "$DOCKER" rmi "$old" >/dev/null 2>&1 || say "kept the previous $tag ($old): a container still uses it"
+  fi
+}
+
 say "importing $BASE_TAG ($(du -sh "$ROOTFS" | cut -f1) rootfs)"
-tar --numeric-owner -C "$ROOTFS" -c . | "$DOCKER" import \
-  --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
-  --change 'CMD ["node"]' \
-  - "$BASE_TAG" >/dev/null
+import_base() {
+  tar --numeric-owner -C "$ROOTFS" -c . | "$DOCKER" import \
+    --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
+    --change 'CMD ["node"]' --change "LABEL $LABEL=$INPUTS" - "$BASE_TAG"
+}
+replace_image "$BASE_TAG" import_base
 
 # Laid out like the official docker:cli image, which build/Dockerfile copies from.
 CLIFS="$WORK/cli"
 mkdir -p "$CLIFS/usr/local/bin" "$CLIFS/usr/local/libexec/docker/cli-plugins"
 install -m 0755 "$DOCKER_CLI" "$CLIFS/usr/local/bin/docker"
 say "importing $CLI_TAG ($("$DOCKER_CLI" --version))"
-tar --numeric-owner -C "$CLIFS" -c . | "$DOCKER" import - "$CLI_TAG" >/dev/null
+import_cli() { tar --numeric-owner -C "$CLIFS" -c . | "$DOCKER" import --change "LABEL $LABEL=$INPUTS" - "$CLI_TAG"; }
+replace_image "$CLI_TAG" import_cli
 
 # The images must run: a binary that cannot find a library fails here, not in the bot's build.
 got="$("$DOCKER" run --rm --network none "$BASE_TAG" node -e 'process.stdout.write(process.version)')"

@@ -1,6 +1,8 @@
 // The `.bumpguard.yml` schema. Read from the BASE branch only (design.md).
 // Every field has a default so a repo in the model user's style works with no file;
 // objects are strict so a mistyped key is an error with its path, never a silent default.
+// Each field's `.meta()` description and examples feed the editor JSON Schema and
+// docs/configuration.md (`npm run schema`; a test fails when the committed docs drift).
 import { z } from 'zod';
 import { parsePercent, parseSize } from './parse-size.ts';
 
@@ -28,172 +30,173 @@ const percent = z
 
 /** A level trips only when BOTH the absolute and the relative increase exceed it. */
 const level = z.strictObject({
-  /** Absolute increase, human units. */
-  bytes: size,
-  /** Relative increase in percent of the base. */
-  percent: percent,
+  bytes: size.meta({ description: 'Absolute increase, human units (B, kB, KiB, MB, MiB) or bytes.', examples: ['128KiB', 65536] }),
+  percent: percent.meta({ description: 'Relative increase in percent of the base.', examples: [3, '2.5%'] }),
 });
 
 const metricThreshold = z.strictObject({
-  warn: level.optional(),
-  fail: level.optional(),
+  warn: level.optional().meta({ description: 'Growth past this level is a warning (the check still passes).', examples: [{ bytes: '32KiB', percent: 1 }] }),
+  fail: level.optional().meta({ description: 'Growth past this level is a blocker (the check fails).', examples: [{ bytes: '128KiB', percent: 3 }] }),
 });
 
 export const METRICS = ['image', 'flash', 'rootfs', 'binary', 'ramRss', 'ramPeak'] as const;
 export type Metric = (typeof METRICS)[number];
 
 const metricThresholds = z.strictObject({
-  /** Compressed image bytes (what the router downloads). */
-  image: metricThreshold.optional(),
-  /** Block-rounded on-flash bytes, every layer extracted. */
-  flash: metricThreshold.optional(),
-  /** Flattened rootfs bytes. */
-  rootfs: metricThreshold.optional(),
-  /** Main binary bytes (as shipped, e.g. UPX-packed). */
-  binary: metricThreshold.optional(),
-  /** Resident memory of the main process (median of runs). */
-  ramRss: metricThreshold.optional(),
-  /** Peak memory of the container (median of runs). */
-  ramPeak: metricThreshold.optional(),
+  image: metricThreshold.optional().meta({ description: 'Compressed image bytes (what the router downloads).' }),
+  flash: metricThreshold.optional().meta({ description: 'Block-rounded on-flash bytes, every layer extracted.' }),
+  rootfs: metricThreshold.optional().meta({ description: 'Flattened rootfs bytes.' }),
+  binary: metricThreshold.optional().meta({ description: 'Main binary bytes (as shipped, e.g. UPX-packed).' }),
+  ramRss: metricThreshold.optional().meta({ description: 'Resident memory of the main process (median of runs).' }),
+  ramPeak: metricThreshold.optional().meta({ description: 'Peak memory of the container (median of runs).' }),
 });
 
 const builder = z.strictObject({
-  /** local: the engine on this machine; buildx: a named buildx builder; remote: a BuildKit endpoint. */
-  kind: z.enum(['local', 'buildx', 'remote']).default('local'),
-  /** buildx builder name (kind: buildx). */
-  name: z.string().optional(),
-  /** BuildKit address, e.g. tcp://arm64-builder:1234 (kind: remote). */
-  endpoint: z.string().optional(),
-  /** Builds on a native host of this platform: RAM figures are not emulated. */
-  native: z.boolean().optional(),
-});
+  kind: z.enum(['local', 'buildx', 'remote']).default('local').meta({
+    description: 'local: the engine on this machine; buildx: a named buildx builder; remote: a BuildKit endpoint.', examples: ['remote'],
+  }),
+  name: z.string().optional().meta({ description: 'buildx builder name (kind: buildx).', examples: ['rpi-builder'] }),
+  endpoint: z.string().optional().meta({ description: 'BuildKit address, e.g. tcp://arm64-builder:1234 (kind: remote).', examples: ['tcp://arm64-builder:1234'] }),
+  native: z.boolean().optional().meta({
+    description: "Marks the builder as native to the platform. Informational: RAM and canaries run on the bot's own engine, which decides what is emulated.",
+    examples: [true],
+  }),
+}).meta({ description: 'Where one platform is built.' });
 
 const dnsExpect = {
-  /** DNS rcode, e.g. NOERROR, SERVFAIL, NXDOMAIN. */
-  status: z.string().optional(),
-  /** At least this many answer records. */
-  minAnswers: z.number().int().nonnegative().optional(),
-  /** Header flags that must be set, e.g. [ra]. */
-  flags: z.array(z.string()).optional(),
-  /** Query time bounds in milliseconds (dig's ";; Query time"). */
-  queryTimeMs: z.strictObject({ gt: z.number().optional(), lt: z.number().optional() }).optional(),
+  status: z.string().optional().meta({ description: 'DNS rcode, e.g. NOERROR, SERVFAIL, NXDOMAIN.', examples: ['NOERROR'] }),
+  minAnswers: z.number().int().nonnegative().optional().meta({ description: 'At least this many answer records.', examples: [1] }),
+  flags: z.array(z.string()).optional().meta({ description: 'Header flags that must be set, e.g. [ra].', examples: [['ra']] }),
+  queryTimeMs: z
+    .strictObject({
+      gt: z.number().optional().meta({ description: 'The query must take longer than this (0: a real lookup, not a local answer).', examples: [0] }),
+      lt: z.number().optional().meta({ description: 'The query must take less than this.', examples: [500] }),
+    })
+    .optional()
+    .meta({ description: 'Query time bounds in milliseconds (dig\'s ";; Query time").', examples: [{ gt: 0 }] }),
 };
 
 const canary = z.strictObject({
-  name: z.string().min(1),
-  /** Shell command (busybox sh) run in the container or in a sidecar sharing its network namespace. */
-  run: z.string().min(1),
-  /** Where the command runs. */
-  in: z.enum(['container', 'sidecar']).default('container'),
-  /** Image for the sidecar (defaults to the built image itself). */
-  sidecarImage: z.string().optional(),
-  /** Only on these platforms (default: all). */
-  platforms: z.array(z.string()).optional(),
-  timeoutSeconds: z.number().positive().default(30),
+  name: z.string().min(1).meta({ description: 'Name shown in the report.', examples: ['magicdns-forwarder'] }),
+  run: z.string().min(1).meta({
+    description: 'Shell command (busybox sh) run in the container or in a sidecar sharing its network namespace.',
+    examples: ['dig google.com @100.100.100.100'],
+  }),
+  in: z.enum(['container', 'sidecar']).default('container').meta({ description: 'Where the command runs.', examples: ['sidecar'] }),
+  sidecarImage: z.string().optional().meta({ description: 'Image for the sidecar (defaults to the built image itself).', examples: ['example/dig:1'] }),
+  platforms: z.array(z.string()).optional().meta({ description: 'Only on these platforms (default: all).', examples: [['linux/amd64']] }),
+  timeoutSeconds: z.number().positive().default(30).meta({ description: 'The command is killed and the canary fails after this long.', examples: [10] }),
   expect: z
     .strictObject({
-      exitCode: z.number().int().optional(),
-      /** Regex that stdout must match. */
-      stdout: z.string().optional(),
-      /** Regex that stderr must match. */
-      stderr: z.string().optional(),
+      exitCode: z.number().int().optional().meta({ description: 'Exit code the command must return.', examples: [0] }),
+      stdout: z.string().optional().meta({ description: 'Regex that stdout must match.', examples: ['^ok$'] }),
+      stderr: z.string().optional().meta({ description: 'Regex that stderr must match.', examples: ['listening'] }),
       ...dnsExpect,
     })
-    .default({ exitCode: 0 }),
+    .default({ exitCode: 0 })
+    .meta({ description: 'What the command must produce; every key given must hold.', examples: [{ status: 'NOERROR', minAnswers: 1, flags: ['ra'] }] }),
 });
 
 const ready = z.strictObject({
-  /** Regex a container log line must match. */
-  log: z.string().optional(),
-  /** A file that must exist inside the container. */
-  file: z.string().optional(),
-  /** Fixed wait in milliseconds. */
-  delayMs: z.number().int().nonnegative().optional(),
-  /** Give up after this long. */
-  timeoutMs: z.number().int().positive().default(60_000),
+  log: z.string().optional().meta({ description: 'Regex a container log line must match.', examples: ['routerd: ready'] }),
+  file: z.string().optional().meta({ description: 'A file that must exist inside the container.', examples: ['/var/run/tailscale/tailscaled.sock'] }),
+  delayMs: z.number().int().nonnegative().optional().meta({ description: 'Fixed wait in milliseconds.', examples: [2000] }),
+  timeoutMs: z.number().int().positive().default(60_000).meta({ description: 'Give up after this long (milliseconds).', examples: [30000] }),
 });
 
 export const configSchema = z.strictObject({
-  /** Dockerfile of the image, relative to the repo root. */
-  dockerfile: z.string().default('Dockerfile'),
-  /** Build context, relative to the repo root. */
-  context: z.string().default('.'),
-  /** Platforms to build, measure and canary. */
-  platforms: z.array(z.string()).min(1).default(['linux/amd64', 'linux/arm64', 'linux/arm/v7']),
-  /** Upstream repository whose feature table is audited. */
-  upstream: z.string().default('tailscale/tailscale'),
-  /** Extra build args passed to every build. */
-  buildArgs: z.record(z.string(), z.string()).default({}),
+  dockerfile: z.string().default('Dockerfile').meta({ description: 'Dockerfile of the image, relative to the repo root.', examples: ['docker/Dockerfile.routeros'] }),
+  context: z.string().default('.').meta({ description: 'Build context, relative to the repo root.', examples: ['docker'] }),
+  platforms: z.array(z.string()).min(1).default(['linux/amd64', 'linux/arm64', 'linux/arm/v7'])
+    .meta({ description: 'Platforms to build, measure and canary.', examples: [['linux/arm64', 'linux/arm/v7']] }),
+  upstream: z.string().default('tailscale/tailscale').meta({ description: 'Upstream repository whose feature table is audited.', examples: ['tailscale/tailscale'] }),
+  buildArgs: z.record(z.string().meta({ title: 'name' }), z.string()).default({}).meta({ description: 'Extra build args passed to every build.', examples: [{ UPX_FLAGS: '--lzma' }] }),
   recipe: z
     .strictObject({
-      /** "auto" reads the opt-ins from the Dockerfile recipe; a list overrides it. */
-      optIn: z.union([z.literal('auto'), z.array(z.string())]).default('auto'),
-      /** Extra files (shell scripts) holding the recipe, relative to the repo root. */
-      files: z.array(z.string()).default([]),
-      /** Folder of Go files copied into the Tailscale tree before the build. */
-      patches: z.string().default('patches'),
+      optIn: z.union([z.literal('auto'), z.array(z.string())]).default('auto').meta({
+        description: '"auto" reads the opt-ins from the Dockerfile recipe; a list overrides it.', examples: [['advertiseexitnode', 'peerapiserver', 'dns', 'netstack']],
+      }),
+      files: z.array(z.string()).default([]).meta({ description: 'Extra files (shell scripts) holding the recipe, relative to the repo root.', examples: [['scripts/build-tags.sh']] }),
+      patches: z.string().default('patches').meta({ description: 'Folder of Go files copied into the Tailscale tree before the build.', examples: ['tailscale-patches'] }),
     })
-    .default({ optIn: 'auto', files: [], patches: 'patches' }),
-  /** Known gaps the maintainers accept, each with a reason. */
+    .default({ optIn: 'auto', files: [], patches: 'patches' })
+    .meta({ description: 'Where the feature-tag recipe lives and which features it opts in.' }),
   acknowledge: z
-    .array(z.strictObject({ feature: z.string(), dep: z.string().optional(), reason: z.string().min(1) }))
-    .default([]),
-  /** Upstream symbols whose change between tags is worth a warning. */
-  watch: z.array(z.strictObject({ file: z.string(), symbol: z.string() })).default([]),
-  /** Builder per platform; platforms not listed use the local engine. */
-  builders: z.record(z.string(), builder).default({}),
+    .array(z.strictObject({
+      feature: z.string().meta({ description: 'The opted-in feature the finding is about.', examples: ['advertiseexitnode'] }),
+      dep: z.string().optional().meta({
+        description: "Accept only this missing dependency of the feature; without it, the feature's missing-dep, unknown-feature, noop-strip and deps-changed findings are all accepted.",
+        examples: ['peerapiserver'],
+      }),
+      reason: z.string().min(1).meta({ description: 'Why it is fine; shown in the report.', examples: ['the router answers DNS itself'] }),
+    }))
+    .default([])
+    .meta({
+      description: 'Known gaps the maintainers accept, each with a reason.',
+      examples: [[{ feature: 'advertiseexitnode', dep: 'peerapiserver', reason: 'exit-node clients use the router\'s own DNS' }]],
+    }),
+  watch: z.array(z.strictObject({
+    file: z.string().meta({ description: 'File in the upstream repository.', examples: ['net/tstun/wrap.go'] }),
+    symbol: z.string().meta({ description: 'Top-level Go func, var, const or type in that file; `Type.Method` for a method.', examples: ['invertGSOChecksum'] }),
+  })).default([]).meta({
+    description: 'Upstream symbols whose change between tags is worth a warning.', examples: [[{ file: 'net/tstun/wrap.go', symbol: 'invertGSOChecksum' }]],
+  }),
+  builders: z.record(z.string().meta({ title: 'platform' }), builder).default({}).meta({
+    description: 'Builder per platform; platforms not listed use the local engine.', examples: [{ 'linux/arm64': { kind: 'remote', endpoint: 'tcp://arm64-builder:1234', native: true } }],
+  }),
   build: z
     .strictObject({
-      timeoutSeconds: z.number().positive().default(1800),
-      /** Network during RUN steps: none keeps builds hermetic. */
-      network: z.enum(['none', 'default']).default('none'),
-      /** Name of the version build arg; default: the ARG under the renovate marker. */
-      versionArg: z.string().optional(),
+      timeoutSeconds: z.number().positive().default(1800).meta({ description: "Per build; the build's process group is killed after it.", examples: [3600] }),
+      network: z.enum(['none', 'default']).default('none').meta({ description: 'Network during RUN steps: none keeps builds hermetic.', examples: ['default'] }),
+      versionArg: z.string().optional().meta({ description: 'Name of the version build arg; default: the ARG under the renovate marker.', examples: ['TAILSCALE_VERSION'] }),
     })
-    .default({ timeoutSeconds: 1800, network: 'none' }),
+    .default({ timeoutSeconds: 1800, network: 'none' })
+    .meta({ description: 'How each platform is built.' }),
   measure: z
     .strictObject({
-      /** Filesystem block size for the on-flash estimate. */
-      blockSize: size.default(4096),
-      /** Path of the main binary inside the image. */
-      binary: z.string().default('/usr/local/bin/tailscale.combined'),
-      /** How many largest files / movers to list. */
-      top: z.number().int().positive().default(10),
+      blockSize: size.default(4096).meta({ description: 'Filesystem block size for the on-flash estimate.', examples: ['1KiB'] }),
+      binary: z.string().default('/usr/local/bin/tailscale.combined').meta({ description: 'Path of the main binary inside the image.', examples: ['/usr/local/bin/tailscaled'] }),
+      top: z.number().int().positive().default(10).meta({ description: 'How many largest files / movers to list.', examples: [20] }),
     })
-    .default({ blockSize: 4096, binary: '/usr/local/bin/tailscale.combined', top: 10 }),
+    .default({ blockSize: 4096, binary: '/usr/local/bin/tailscale.combined', top: 10 })
+    .meta({ description: 'What the image analysis reports.' }),
   ram: z
     .strictObject({
-      enabled: z.boolean().default(true),
-      runs: z.number().int().positive().default(3),
-      /** Sampling window after readiness. */
-      windowMs: z.number().int().positive().default(3000),
-      intervalMs: z.number().int().positive().default(250),
-      /** Process whose RSS is the main figure (matched against /proc/<pid>/comm or cmdline). */
-      process: z.string().optional(),
-      /** Command overriding the image's entrypoint/cmd for the RAM run. */
-      command: z.array(z.string()).optional(),
-      ready: ready.default({ timeoutMs: 60_000 }),
+      enabled: z.boolean().default(true).meta({ description: 'Run the image to measure resident memory (foreign platforms under qemu-user).', examples: [false] }),
+      runs: z.number().int().positive().default(3).meta({ description: 'Runs per side; medians are compared and the spread is the noise.', examples: [5] }),
+      windowMs: z.number().int().positive().default(3000).meta({ description: 'Sampling window after readiness.', examples: [5000] }),
+      intervalMs: z.number().int().positive().default(250).meta({ description: 'Time between samples in the window.', examples: [100] }),
+      process: z.string().optional().meta({ description: 'Process whose RSS is the main figure (matched against /proc/<pid>/comm or cmdline).', examples: ['tailscaled'] }),
+      command: z.array(z.string()).optional().meta({
+        description: "Command overriding the image's entrypoint/cmd for the RAM run.", examples: [['/usr/local/bin/tailscaled', '--tun=userspace-networking', '--state=mem:']],
+      }),
+      ready: ready.default({ timeoutMs: 60_000 }).meta({ description: 'When the started container counts as ready (sampling starts then).' }),
     })
-    .default({ enabled: true, runs: 3, windowMs: 3000, intervalMs: 250, ready: { timeoutMs: 60_000 } }),
-  canaries: z.array(canary).default([]),
+    .default({ enabled: true, runs: 3, windowMs: 3000, intervalMs: 250, ready: { timeoutMs: 60_000 } })
+    .meta({ description: 'How resident memory is measured.' }),
+  canaries: z.array(canary).default([]).meta({
+    description: 'Runtime checks run against each built image.',
+    examples: [[{ name: 'magicdns-forwarder', run: 'dig google.com @100.100.100.100', expect: { status: 'NOERROR', minAnswers: 1, flags: ['ra'], queryTimeMs: { gt: 0 } } }]],
+  }),
   thresholds: metricThresholds
     .extend({
-      /** Per-platform overrides, e.g. { "linux/arm/v7": { image: { fail: … } } }. */
-      platforms: z.record(z.string(), metricThresholds).optional(),
+      platforms: z.record(z.string().meta({ title: 'platform' }), metricThresholds.meta({ description: 'Levels for this platform; each one given replaces the level above it.' })).optional().meta({
+        description: 'Per-platform overrides, e.g. { "linux/arm/v7": { image: { fail: … } } }.', examples: [{ 'linux/arm/v7': { image: { fail: { bytes: '64KiB', percent: 2 } } } }],
+      }),
     })
-    .optional(),
-  /** Which PRs the bot treats as bump PRs (beyond the diff detector). */
+    .optional()
+    .meta({ description: 'Size and memory levels per metric; each level given replaces the default one.' }),
   trigger: z
     .strictObject({
-      /** Regex the PR head ref must match, e.g. ^renovate/tailscale. */
       headRef: z
         .string()
         .refine((v) => isRegExp(v), { message: 'not a valid regular expression' })
-        .optional(),
-      /** Logins allowed to open bump PRs, e.g. [renovate[bot]]. */
-      authors: z.array(z.string()).optional(),
+        .optional()
+        .meta({ description: 'Regex the PR head ref must match, e.g. ^renovate/tailscale.', examples: ['^renovate/tailscale'] }),
+      authors: z.array(z.string()).optional().meta({ description: 'Logins allowed to open bump PRs, e.g. [renovate[bot]].', examples: [['renovate[bot]']] }),
     })
-    .default({}),
+    .default({})
+    .meta({ description: 'Narrows which bump PRs the bot checks unasked (a maintainer command always runs).' }),
 });
 
 export type Config = z.output<typeof configSchema>;

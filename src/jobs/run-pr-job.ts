@@ -76,12 +76,14 @@ async function checkPullRequest(ctx: Ctx, plan: RunPlan): Promise<PrJobOutcome> 
   if (job.event.type !== 'command' && job.event.headSha !== pr.head.sha) return { status: 'superseded', reason: `head moved on to ${pr.head.sha}` };
   ctx.headSha = pr.head.sha;
   const gate = new Gate({ forge, heads: deps.heads, ids: deps.state, pr: pr.number, sha: pr.head.sha, prUrl: pr.url, signal: deps.signal, log });
+  // Errors are reported on the PR once it is ours to judge: asked for, or (below) a bump.
   if (plan.requested) ctx.gate = gate;
-  // 3. Is this a Tailscale bump? The diff is the truth, not the title.
+  // 3. Is this a Tailscale bump? The diff is the truth, not the title. An unreadable diff
+  //    throws and is reported: answering "no bump" would wave the PR through.
   const diff = await forge.getDiff(pr.number);
+  ctx.gate = gate;
   const bumps = findTailscaleBumps(diff);
   if (bumps.length === 0 && !plan.requested) return { status: 'ignored', reason: 'no Tailscale bump in the diff' };
-  ctx.gate = gate;
   // 4. Config from the base commit; an invalid one is the verdict `error`, fields listed.
   const loaded = await readBaseConfig(forge, pr.base.sha, log);
   if (!loaded.ok) return reportConfigInvalid(ctx, pr, bumps[0] ?? null, loaded.error);

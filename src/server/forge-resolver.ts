@@ -3,6 +3,7 @@
 import type { ProbotOctokit } from 'probot';
 import type { BotJob } from '../bot/index.ts';
 import { GiteaForge, GitHubForge, type Forge } from '../forges/index.ts';
+import { InMemoryJobState } from '../jobs/in-memory-job-state.ts';
 import type { ForgeIdStore } from '../jobs/types.ts';
 import type { GiteaServerConfig } from './gitea-route.ts';
 
@@ -15,11 +16,7 @@ export interface ForgeResolverDeps {
 }
 
 export function createForgeResolver(d: ForgeResolverDeps) {
-  const memory = new Map<string, string>();
-  const ids: ForgeIdStore = d.ids ?? {
-    getForgeId: (repo, key) => memory.get(`${repo}\n${key}`) ?? null,
-    setForgeId: (repo, key, value) => void memory.set(`${repo}\n${key}`, value),
-  };
+  const ids: ForgeIdStore = d.ids ?? new InMemoryJobState();
   return async function forgeFor(job: Pick<BotJob, 'forge' | 'repo' | 'installationId'>): Promise<Forge> {
     if (job.forge === 'gitea') {
       if (!d.gitea) throw new Error('a Gitea job reached a server without Gitea configured');

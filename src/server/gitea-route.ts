@@ -3,7 +3,7 @@
 // A webhook saved without a secret sends an empty signature: refused like a wrong one.
 import type { Logger } from 'pino';
 import { normalizeGiteaEvent, type BotJob } from '../bot/index.ts';
-import { BodyTooLargeError, readBody } from './read-body.ts';
+import { readWebhookBody } from './read-body.ts';
 import { requestHeader as header } from './request-header.ts';
 import { sendEmpty, sendJson, type Route } from './respond.ts';
 import { hexFromHubSignature, verifySignature } from './verify-signature.ts';
@@ -25,15 +25,10 @@ interface RouteDeps {
 
 export function createGiteaRoute(d: RouteDeps): Route {
   return async (req, res) => {
-    let body: Buffer;
-    try {
-      body = await readBody(req, d.bodyLimit);
-    } catch (err) {
-      if (err instanceof BodyTooLargeError) return sendJson(res, 413, { error: err.message }, { connection: 'close' });
-      throw err;
-    }
+    const body = await readWebhookBody(req, res, d.bodyLimit);
+    if (body === null) return;
     const hub = header(req, 'x-hub-signature-256');
-    const signature = hub !== undefined ? hexFromHubSignature(hub) : header(req, 'x-gitea-signature');
+    const signature = hub !== undefined ? hexFromHubSignature(hub) : (header(req, 'x-gitea-signature') ?? header(req, 'x-forgejo-signature'));
     const delivery = header(req, 'x-gitea-delivery') ?? header(req, 'x-forgejo-delivery') ?? header(req, 'x-github-delivery');
     if (!verifySignature(d.config.webhookSecret, body, signature)) {
       d.log.warn({ delivery }, 'Gitea delivery with a missing or wrong signature refused');

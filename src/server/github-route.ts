@@ -6,7 +6,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Logger } from 'pino';
 import { createNodeMiddleware, Probot, ProbotOctokit, type ApplicationFunction } from 'probot';
 import { normalizeGithubEvent, type BotJob } from '../bot/index.ts';
-import { BodyTooLargeError, readBody } from './read-body.ts';
+import { readWebhookBody } from './read-body.ts';
 import { requestHeader as header } from './request-header.ts';
 import { captureResponse, sendEmpty, sendJson, type Route } from './respond.ts';
 import { hexFromHubSignature, verifySignature } from './verify-signature.ts';
@@ -62,13 +62,8 @@ export async function createGithubRoute(d: RouteDeps): Promise<GithubRoute> {
   const middleware = await createNodeMiddleware(appFn, { probot, webhooksPath: d.path });
 
   const route: Route = async (req, res) => {
-    let body: Buffer;
-    try {
-      body = await readBody(req, d.bodyLimit);
-    } catch (err) {
-      if (err instanceof BodyTooLargeError) return sendJson(res, 413, { error: err.message }, { connection: 'close' });
-      throw err;
-    }
+    const body = await readWebhookBody(req, res, d.bodyLimit);
+    if (body === null) return;
     if (!verifySignature(d.config.webhookSecret, body, hexFromHubSignature(header(req, 'x-hub-signature-256')))) {
       d.log.warn({ delivery: header(req, 'x-github-delivery') }, 'GitHub delivery with a missing or wrong signature refused');
       return sendJson(res, 401, { error: 'signature missing or wrong: the App webhook secret must equal WEBHOOK_SECRET' });

@@ -1,5 +1,6 @@
 // Read a request body as raw bytes, refusing more than `limit` without buffering it all.
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { sendJson } from './respond.ts';
 
 export class BodyTooLargeError extends Error {
   constructor(limit: number) {
@@ -19,4 +20,15 @@ export async function readBody(req: IncomingMessage, limit: number): Promise<Buf
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks);
+}
+
+/** The raw body of a webhook, or null once a 413 has been answered. */
+export async function readWebhookBody(req: IncomingMessage, res: ServerResponse, limit: number): Promise<Buffer | null> {
+  try {
+    return await readBody(req, limit);
+  } catch (err) {
+    if (!(err instanceof BodyTooLargeError)) throw err;
+    sendJson(res, 413, { error: err.message }, { connection: 'close' });
+    return null;
+  }
 }

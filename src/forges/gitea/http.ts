@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { ForgeError } from '../../errors.ts';
 import { forgeErrorFromHttp } from '../forge-error-from-http.ts';
+import { parseWire } from '../parse-wire.ts';
 
 export interface GiteaHttp {
   /** Instance root, e.g. https://git.example.com (a sub-path install keeps its path). */
@@ -62,14 +63,7 @@ export async function parseBody<S extends z.ZodType>(op: string, res: Response |
   const raw: unknown = await res.json().catch((err: unknown) => {
     throw new ForgeError({ forge: 'gitea', op, code: 'bad-response', status: res.status, cause: err }, `Gitea API call ${op} did not answer JSON.`);
   });
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) {
-    throw new ForgeError(
-      { forge: 'gitea', op, code: 'bad-response', status: res.status, cause: parsed.error },
-      `Gitea API call ${op} answered in an unexpected shape (${parsed.error.issues[0]?.path.join('.') ?? '?'}).`,
-    );
-  }
-  return parsed.data;
+  return parseWire('gitea', op, schema, raw, res.status);
 }
 
 const PAGE_LIMIT = 50;

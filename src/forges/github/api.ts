@@ -4,8 +4,8 @@ import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import type { ProbotOctokit } from 'probot';
 import type { z } from 'zod';
-import { ForgeError } from '../../errors.ts';
 import { forgeErrorFromHttp } from '../forge-error-from-http.ts';
+import { parseWire } from '../parse-wire.ts';
 import { STATUS_CONTEXT } from '../types.ts';
 import { ghCheckRunList, ghComment, ghPermission, ghPullRequest, type GhComment, type GhConclusion, type GhPullRequest } from './schema.ts';
 
@@ -29,14 +29,7 @@ async function call<T>(op: string, fn: () => Promise<T>, allow404 = false): Prom
 }
 
 function parse<S extends z.ZodType>(op: string, schema: S, data: unknown): z.output<S> {
-  const parsed = schema.safeParse(data);
-  if (!parsed.success) {
-    throw new ForgeError(
-      { forge: 'github', op, code: 'bad-response', cause: parsed.error },
-      `GitHub API call ${op} answered in an unexpected shape (${parsed.error.issues[0]?.path.join('.') ?? '?'}).`,
-    );
-  }
-  return parsed.data;
+  return parseWire('github', op, schema, data);
 }
 
 function asText(data: unknown): string {

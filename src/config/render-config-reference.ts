@@ -1,0 +1,165 @@
+// Markdown reference of every `.bumpguard.yml` field (type, default, example, description),
+// rendered from the editor JSON Schema so docs/configuration.md cannot drift from the schema.
+// Pure: the caller (scripts/schema.ts) writes the file.
+import { stringify } from 'yaml';
+import type { JsonSchema } from './config-json-schema.ts';
+
+export interface ReferenceOptions {
+  /** Default-column text by field path, for defaults that live outside the schema (thresholds). */
+  defaults?: Record<string, string>;
+}
+
+interface Row {
+  path: string;
+  type: string;
+  default: string;
+  example: string;
+  description: string;
+}
+
+interface Walk {
+  rows: Row[];
+  blocks: string[];
+  /** Object shape (annotations of the node itself left out) → first path documented with it. */
+  seen: Map<string, string>;
+  opts: ReferenceOptions;
+}
+
+/**
+ * A "Top-level fields" table for the plain fields, then one `### key` section per field that has
+ * fields of its own, each with a table of the field and everything below it.
+ */
+export function renderConfigReference(schema: JsonSchema, opts: ReferenceOptions = {}): string {
+  const seen = new Map<string, string>();
+  const entries = Object.entries(properties(schema));
+  const plain = entries.filter(([key, node]) => childrenOf(node, key).length === 0);
+  const nested = entries.filter(([key, node]) => childrenOf(node, key).length > 0);
+  const sections: string[] = [];
+  const top: Walk = { rows: [], blocks: [], seen, opts };
+  for (const [key, node] of plain) visit(node, key, false, top);
+  sections.push(section('Top-level fields', '', top));
+  for (const [key, node] of nested) {
+    const walk: Walk = { rows: [], blocks: [], seen, opts };
+    visit(node, key, false, walk);
+    sections.push(section(`\`${key}\``, String(node.description ?? ''), walk));
+  }
+  return sections.join('\n\n') + '\n';
+}
+
+function section(title: string, intro: string, walk: Walk): string {
+  return [
+    `### ${title}`,
+    ...(intro ? ['', intro] : []),
+    '',
+    '| Field | Type | Default | Example | Description |',
+    '| --- | --- | --- | --- | --- |',
+    ...walk.rows.map((r) => `| \`${r.path}\` | ${r.type} | ${r.default} | ${r.example} | ${cell(r.description)} |`),
+    ...walk.blocks.flatMap((b) => ['', b]),
+  ].join('\n');
+}
+
+function visit(node: JsonSchema, path: string, required: boolean, walk: Walk): void {
+  const shape = shapeKey(node);
+  const earlier = shape === null ? undefined : walk.seen.get(shape);
+  const description = String(node.description ?? '') + (earlier ? ` Same fields as \`${earlier}\`.` : '');
+  walk.rows.push({
+    path, type: typeOf(node), default: defaultOf(node, path, required, walk.opts), example: exampleOf(node, path, walk), description,
+  });
+  if (earlier !== undefined) return;
+  if (shape !== null) walk.seen.set(shape, path);
+  const children = childrenOf(node, path);
+  for (const child of children) visit(child.node, child.path, child.required, walk);
+}
+
+function childrenOf(node: JsonSchema, path: string): Array<{ node: JsonSchema; path: string; required: boolean }> {
+  const required = new Set((node.required as string[] | undefined) ?? []);
+  const props = properties(node);
+  if (Object.keys(props).length > 0) {
+    return Object.entries(props).map(([k, v]) => ({ node: v, path: `${path}.${k}`, required: required.has(k) }));
+  }
+  const items = node.items as JsonSchema | undefined;
+  if (items && Object.keys(properties(items)).length > 0) {
+    const itemRequired = new Set((items.required as string[] | undefined) ?? []);
+    return Object.entries(properties(items)).map(([k, v]) => ({ node: v, path: `${path}[].${k}`, required: itemRequired.has(k) }));
+  }
+  const values = node.additionalProperties;
+  if (isSchema(values) && Object.keys(properties(values)).length > 0) {
+    return [{ node: values, path: `${path}.<${keyName(node)}>`, required: false }];
+  }
+  return [];
+}
+
+function typeOf(node: JsonSchema): string {
+  if (Array.isArray(node.enum)) return node.enum.map((v) => `\`${String(v)}\``).join(' \\| ');
+  if (node.const !== undefined) return `\`${String(node.const)}\``;
+  if (Array.isArray(node.anyOf)) return (node.anyOf as JsonSchema[]).map(typeOf).join(' \\| ');
+  if (Array.isArray(node.type)) return node.type.join(' \\| ');
+  if (node.type === 'array') return `${typeOf((node.items as JsonSchema | undefined) ?? {})}[]`;
+  if (node.type === 'object' && isSchema(node.additionalProperties)) {
+    return `map of ${keyName(node)} → ${typeOf(node.additionalProperties)}`;
+  }
+  if (node.type === 'integer') return numberRange('integer', node);
+  if (node.type === 'number') return numberRange('number', node);
+  if (node.type === 'string' && typeof node.minLength === 'number' && node.minLength > 0) return 'string (non-empty)';
+  return typeof node.type === 'string' ? node.type : 'any';
+}
+
+function numberRange(name: string, node: JsonSchema): string {
+  if (node.exclusiveMinimum === 0) return `${name} > 0`;
+  if (node.minimum === 0) return `${name} ≥ 0`;
+  return name;
+}
+
+function defaultOf(node: JsonSchema, path: string, required: boolean, opts: ReferenceOptions): string {
+  const given = opts.defaults?.[path];
+  if (given !== undefined) return given;
+  if (node.default === undefined) return required ? '**required**' : '—';
+  // An object whose default is just its fields' defaults shows them on their rows instead.
+  const props = Object.entries(properties(node));
+  const implied = Object.fromEntries(props.filter(([, v]) => v.default !== undefined).map(([k, v]) => [k, v.default]));
+  if (props.length > 0 && JSON.stringify(node.default) === JSON.stringify(implied)) return '—';
+  return code(inline(node.default));
+}
+
+function exampleOf(node: JsonSchema, path: string, walk: Walk): string {
+  const examples = node.examples as unknown[] | undefined;
+  if (!examples || examples.length === 0) return '—';
+  const text = inline(examples[0]);
+  if (text.length <= 60 || !/^[\w]+(\.[\w]+)*$/.test(path)) return code(text);
+  // Long examples of plain paths become a YAML block after the table, nested as written.
+  const nested = path.split('.').reduceRight<unknown>((value, key) => ({ [key]: value }), examples[0]);
+  walk.blocks.push(`Example of \`${path}\`:\n\n\`\`\`yaml\n${stringify(nested, { lineWidth: 0, flowCollectionPadding: false }).trimEnd()}\n\`\`\``);
+  return 'below';
+}
+
+/** The node without its own annotations, for "same fields as" (only objects with fields). */
+function shapeKey(node: JsonSchema): string | null {
+  if (Object.keys(properties(node)).length === 0) return null;
+  const { description: _d, examples: _e, default: _f, ...shape } = node;
+  return JSON.stringify(shape);
+}
+
+function properties(node: JsonSchema): Record<string, JsonSchema> {
+  return (node.properties as Record<string, JsonSchema> | undefined) ?? {};
+}
+
+function isSchema(v: unknown): v is JsonSchema {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function keyName(node: JsonSchema): string {
+  const names = node.propertyNames as JsonSchema | undefined;
+  return typeof names?.title === 'string' ? names.title : 'key';
+}
+
+function inline(value: unknown): string {
+  return stringify(value, { collectionStyle: 'flow', lineWidth: 0, flowCollectionPadding: false }).trim();
+}
+
+function code(text: string): string {
+  return `\`${text.replaceAll('|', '\\|')}\``;
+}
+
+function cell(text: string): string {
+  return text.replaceAll('|', '\\|').replaceAll('\n', ' ');
+}
