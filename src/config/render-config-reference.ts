@@ -117,7 +117,7 @@ function defaultOf(node: JsonSchema, path: string, required: boolean, opts: Refe
   // An object whose default is just its fields' defaults shows them on their rows instead.
   const props = Object.entries(properties(node));
   const implied = Object.fromEntries(props.filter(([, v]) => v.default !== undefined).map(([k, v]) => [k, v.default]));
-  if (props.length > 0 && JSON.stringify(node.default) === JSON.stringify(implied)) return '—';
+  if (props.length > 0 && canonical(node.default) === canonical(implied)) return '—';
   return code(inline(node.default));
 }
 
@@ -150,6 +150,11 @@ function isSchema(v: unknown): v is JsonSchema {
 function keyName(node: JsonSchema): string {
   const names = node.propertyNames as JsonSchema | undefined;
   return typeof names?.title === 'string' ? names.title : 'key';
+}
+
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_k, v: unknown) =>
+    isSchema(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v);
 }
 
 function inline(value: unknown): string {

@@ -193,7 +193,7 @@ export const configSchema = z.strictObject({
         .refine((v) => isRegExp(v), { message: 'not a valid regular expression' })
         .optional()
         .meta({ description: 'Regex the PR head ref must match, e.g. ^renovate/tailscale.', examples: ['^renovate/tailscale'] }),
-      authors: z.array(z.string()).optional().meta({ description: 'Logins allowed to open bump PRs, e.g. [renovate[bot]].', examples: [['renovate[bot]']] }),
+      authors: z.array(z.string()).optional().meta({ description: 'Logins allowed to open bump PRs (quote names with brackets in YAML: "renovate[bot]").', examples: [['renovate[bot]']] }),
     })
     .default({})
     .meta({ description: 'Narrows which bump PRs the bot checks unasked (a maintainer command always runs).' }),

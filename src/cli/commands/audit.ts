@@ -1,12 +1,10 @@
 // `bumpguard audit`: the feature-tag audit of a Tailscale bump in a local repo, no builds.
 // Either two refs (the PR: base and head branch) or two tags against the repo's HEAD recipe.
-import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { resolve } from 'node:path';
 import { auditTarget, readRepoConfig, type AuditTargetInput } from '../../audit/index.ts';
-import { createUpstream } from '../../audit/upstream/index.ts';
 import { UsageError } from '../../errors.ts';
 import { localGitRepo } from '../../repo/index.ts';
+import { defaultCacheDir, openUpstream, parseFlags, reportUsage, upstreamSpec } from '../common-options.ts';
 import { EXIT, exitCodeForVerdict } from '../exit-code.ts';
 import type { CliIo, Command } from '../io.ts';
 import { renderAuditText } from '../render-audit-text.ts';
@@ -42,21 +40,10 @@ interface AuditArgs {
 }
 
 function parseAuditArgs(io: CliIo): AuditArgs | 'help' {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: io.argv,
-      options: {
-        repo: { type: 'string' }, base: { type: 'string' }, head: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' },
-        upstream: { type: 'string' }, cache: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (err) {
-    if (err instanceof TypeError) throw new UsageError(err.message);
-    throw err;
-  }
+  const values = parseFlags(io, {
+    repo: { type: 'string' }, base: { type: 'string' }, head: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' },
+    upstream: { type: 'string' }, cache: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+  });
   if (values.help) return 'help';
   const byRefs = values.base !== undefined || values.head !== undefined;
   const byTags = values.from !== undefined || values.to !== undefined;
@@ -68,8 +55,8 @@ function parseAuditArgs(io: CliIo): AuditArgs | 'help' {
   return {
     repo: resolve(io.cwd, values.repo ?? '.'),
     target,
-    upstream: values.upstream ?? (io.env.BUMPGUARD_UPSTREAM || 'github'),
-    cache: values.cache ?? io.env.BUMPGUARD_CACHE ?? join(io.env.HOME ?? homedir(), '.cache', 'bumpguard'),
+    upstream: upstreamSpec(io, values.upstream),
+    cache: values.cache ?? defaultCacheDir(io),
     json: values.json ?? false,
   };
 }
@@ -80,8 +67,7 @@ export const audit: Command = async (io) => {
     args = parseAuditArgs(io);
   } catch (err) {
     if (!(err instanceof UsageError)) throw err;
-    io.stderr.write(`bumpguard audit: ${err.userMessage}\nRun "bumpguard audit --help" for usage.\n`);
-    return EXIT.error;
+    return reportUsage(io, 'audit', err);
   }
   if (args === 'help') {
     io.stdout.write(AUDIT_HELP);
@@ -91,8 +77,7 @@ export const audit: Command = async (io) => {
   // Config comes from the base (design.md): a PR cannot loosen its own audit.
   const configRef = 'baseRef' in args.target ? args.target.baseRef : 'HEAD';
   const { config, source } = await readRepoConfig(repo, configRef);
-  const token = io.env.GITHUB_TOKEN || io.env.GH_TOKEN || undefined;
-  const upstream = await createUpstream(args.upstream, { repo: config.upstream, token, cacheDir: args.cache, cwd: io.cwd });
+  const upstream = await openUpstream(io, args.upstream, config.upstream, args.cache);
   const input: AuditTargetInput = { repo, ...args.target };
   const result = { ...(await auditTarget(input, upstream, config)), configSource: source };
   if (args.json) {

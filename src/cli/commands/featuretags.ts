@@ -1,12 +1,9 @@
 // `bumpguard featuretags`: print what upstream's `go run ./cmd/featuretags` prints at a tag,
 // without Go — a debugging aid for maintainers and the oracle our tests pin.
-import { homedir } from 'node:os';
-import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { emulateFeatureTags } from '../../audit/emulate-featuretags.ts';
 import { parseFeatureTags } from '../../audit/parse-featuretags.ts';
-import { createUpstream } from '../../audit/upstream/index.ts';
 import { UsageError } from '../../errors.ts';
+import { defaultCacheDir, openUpstream, parseFlags, reportUsage } from '../common-options.ts';
 import { EXIT } from '../exit-code.ts';
 import type { CliIo, Command } from '../io.ts';
 
@@ -63,27 +60,16 @@ function normalizeGoFlags(argv: string[]): string[] {
 }
 
 function parseFeatureTagsArgs(io: CliIo): FeatureTagsArgs | 'help' {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: normalizeGoFlags(io.argv),
-      options: {
-        upstream: { type: 'string' }, tag: { type: 'string' }, min: { type: 'boolean' }, list: { type: 'boolean' },
-        add: { type: 'string', multiple: true }, remove: { type: 'string', multiple: true },
-        repo: { type: 'string' }, cache: { type: 'string' }, help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (err) {
-    if (err instanceof TypeError) throw new UsageError(err.message);
-    throw err;
-  }
+  const values = parseFlags({ ...io, argv: normalizeGoFlags(io.argv) }, {
+    upstream: { type: 'string' }, tag: { type: 'string' }, min: { type: 'boolean' }, list: { type: 'boolean' },
+    add: { type: 'string', multiple: true }, remove: { type: 'string', multiple: true },
+    repo: { type: 'string' }, cache: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+  });
   if (values.help) return 'help';
   if (!values.upstream) throw new UsageError('--upstream DIR|github is required');
   if (!values.tag) throw new UsageError('--tag is required (e.g. --tag v1.98.5)');
   const last = (list: string[] | undefined) => (list && list.length > 0 ? [list.at(-1)!] : []);
-  const cache = values.cache ?? io.env.BUMPGUARD_CACHE ?? join(io.env.HOME ?? homedir(), '.cache', 'bumpguard');
+  const cache = values.cache ?? defaultCacheDir(io);
   return {
     upstream: values.upstream, tag: values.tag, min: values.min ?? false, list: values.list ?? false,
     add: last(values.add), remove: last(values.remove), repo: values.repo ?? 'tailscale/tailscale', cache,
@@ -96,15 +82,13 @@ export const featuretags: Command = async (io) => {
     args = parseFeatureTagsArgs(io);
   } catch (err) {
     if (!(err instanceof UsageError)) throw err;
-    io.stderr.write(`bumpguard featuretags: ${err.userMessage}\nRun "bumpguard featuretags --help" for usage.\n`);
-    return EXIT.error;
+    return reportUsage(io, 'featuretags', err);
   }
   if (args === 'help') {
     io.stdout.write(FEATURETAGS_HELP);
     return EXIT.ok;
   }
-  const token = io.env.GITHUB_TOKEN || io.env.GH_TOKEN || undefined;
-  const upstream = await createUpstream(args.upstream, { repo: args.repo, token, cacheDir: args.cache, cwd: io.cwd });
+  const upstream = await openUpstream(io, args.upstream, args.repo, args.cache);
   const source = await upstream.readFile(args.tag, FEATURE_TABLE);
   if (source === null) {
     io.stderr.write(`bumpguard featuretags: ${FEATURE_TABLE} does not exist at ${args.tag} in ${upstream.describe} (cmd/featuretags ships from v1.90.0 on).\n`);

@@ -7,7 +7,7 @@ import { ConfigError } from '../../errors.ts';
 import { createBot, createLogger, readServerEnv, type ServerEnv } from '../../server/index.ts';
 import { openDatabase, ResultStore } from '../../store/index.ts';
 import { EXIT } from '../exit-code.ts';
-import type { CliIo, Command } from '../io.ts';
+import type { Command } from '../io.ts';
 
 export const SERVE_HELP = `Usage: bumpguard serve
 

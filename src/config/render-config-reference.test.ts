@@ -1,0 +1,72 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { toJSONSchema, z } from 'zod';
+import type { JsonSchema } from './config-json-schema.ts';
+import { renderConfigReference } from './render-config-reference.ts';
+
+const level = z.strictObject({
+  bytes: z.number().meta({ description: 'Bytes.', examples: [1] }),
+  percent: z.number().meta({ description: 'Percent.', examples: [2] }),
+});
+const sample = z.strictObject({
+  name: z.string().default('x').meta({ description: 'A name.', examples: ['y'] }),
+  mode: z.enum(['fast', 'slow']).optional().meta({ description: 'How.', examples: ['slow'] }),
+  hosts: z.record(z.string().meta({ title: 'platform' }), z.strictObject({
+    url: z.string().meta({ description: 'Where.', examples: ['tcp://a:1'] }),
+  })).default({}).meta({ description: 'Per platform.', examples: [{ 'linux/arm64': { url: 'tcp://arm64-builder.example.internal:1234' } }] }),
+  checks: z.array(z.strictObject({
+    run: z.string().min(1).meta({ description: 'Command.', examples: ['true'] }),
+    expect: z.strictObject({ code: z.number().int().optional().meta({ description: 'Exit code.', examples: [0] }) })
+      .default({ code: 0 }).meta({ description: 'Expected.', examples: [{ code: 1 }] }),
+  })).default([]).meta({ description: 'Checks.', examples: [[{ run: 'true' }]] }),
+  limits: z.strictObject({
+    warn: level.optional().meta({ description: 'Warn level.' }),
+    fail: level.optional().meta({ description: 'Fail level.' }),
+  }).optional().meta({ description: 'Limits.' }),
+});
+const schema = toJSONSchema(sample, { io: 'input' }) as JsonSchema;
+
+/** The table rows of one `### title` section, as [field, type, default, example, description]. */
+function rows(md: string, title: string): string[][] {
+  const section = md.split('\n### ').find((s) => s.startsWith(title) || s.startsWith(`### ${title}`))!;
+  return section.split('\n').filter((l) => l.startsWith('| `')).map((l) => l.slice(2, -2).split(' | '));
+}
+
+describe('renderConfigReference', () => {
+  const md = renderConfigReference(schema, { defaults: { 'limits.warn': '`{bytes: 5, percent: 1}`' } });
+
+  it('lists plain top-level fields in one table with type, default, example and description', () => {
+    assert.deepStrictEqual(rows(md, 'Top-level fields'), [
+      ['`name`', 'string', '`x`', '`y`', 'A name.'],
+      ['`mode`', '`fast` \\| `slow`', '—', '`slow`', 'How.'],
+    ]);
+  });
+
+  it('names map keys, marks required fields and moves long examples into a YAML block', () => {
+    assert.deepStrictEqual(rows(md, '`hosts`'), [
+      ['`hosts`', 'map of platform → object', '`{}`', 'below', 'Per platform.'],
+      ['`hosts.<platform>`', 'object', '—', '—', ''],
+      ['`hosts.<platform>.url`', 'string', '**required**', '`tcp://a:1`', 'Where.'],
+    ]);
+    assert.match(md, /Example of `hosts`:\n\n```yaml\nhosts:\n {2}linux\/arm64:\n {4}url: tcp:\/\/arm64-builder\.example\.internal:1234\n```/);
+  });
+
+  it('descends into list items, quotes strings YAML would misread, and shows an object default only when it is more than its fields\' defaults', () => {
+    assert.deepStrictEqual(rows(md, '`checks`'), [
+      ['`checks`', 'object[]', '`[]`', '`[{run: "true"}]`', 'Checks.'],
+      ['`checks[].run`', 'string (non-empty)', '**required**', '`"true"`', 'Command.'],
+      ['`checks[].expect`', 'object', '`{code: 0}`', '`{code: 1}`', 'Expected.'],
+      ['`checks[].expect.code`', 'integer', '—', '`0`', 'Exit code.'],
+    ]);
+  });
+
+  it('documents a repeated shape once and points to it, and takes defaults given by the caller', () => {
+    assert.deepStrictEqual(rows(md, '`limits`'), [
+      ['`limits`', 'object', '—', '—', 'Limits.'],
+      ['`limits.warn`', 'object', '`{bytes: 5, percent: 1}`', '—', 'Warn level.'],
+      ['`limits.warn.bytes`', 'number', '**required**', '`1`', 'Bytes.'],
+      ['`limits.warn.percent`', 'number', '**required**', '`2`', 'Percent.'],
+      ['`limits.fail`', 'object', '—', '—', 'Fail level. Same fields as `limits.warn`.'],
+    ]);
+  });
+});
