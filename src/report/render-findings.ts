@@ -63,17 +63,22 @@ function origin(f: Finding): string {
   return f.introduced ? ' · 🆕 **new in this bump**' : ' · ↩️ _already at base_';
 }
 
-function renderItem(f: Finding, opts: FindingsOptions): string {
+/** `shown` holds fixes and details already printed: one diff often fixes several findings. */
+function renderItem(f: Finding, opts: FindingsOptions, shown: Set<string>): string {
   const lines = [`- ${escapeText(clip(f.message, MAX_MESSAGE))}${origin(f)}`];
-  if (f.fix) {
+  if (f.fix && shown.has(f.fix)) {
+    lines.push('  Suggested fix: the diff above covers this one too.');
+  } else if (f.fix) {
+    shown.add(f.fix);
     lines.push(f.fix.length > MAX_FIX
       ? `  <sub>Suggested fix omitted: ${f.fix.split('\n').length} lines is too long for a comment; \`bumpguard audit\` prints it.</sub>`
       : `  Suggested fix:\n\n${fence(f.fix, 'diff', '  ')}`);
   }
   const isLog = LOG_KINDS.has(f.kind);
   // A failed build's log tail is the one detail worth keeping when details are trimmed.
-  const showDetail = f.detail?.trim() && (opts.withDetail || isLog) && !(opts.logsElsewhere && isLog);
+  const showDetail = f.detail?.trim() && (opts.withDetail || isLog) && !(opts.logsElsewhere && isLog) && !shown.has(f.detail!);
   if (showDetail) {
+    shown.add(f.detail!);
     const text = opts.withDetail ? tail(f.detail!, 40, 3000) : tail(f.detail!, 15, 1500);
     lines.push(`  <details><summary>${isLog ? 'log tail' : 'detail'}</summary>\n\n${fence(text, 'text', '  ')}\n\n  </details>`);
   }
@@ -83,10 +88,11 @@ function renderItem(f: Finding, opts: FindingsOptions): string {
 function renderGroup(items: Finding[], opts: FindingsOptions): { lines: string[]; hidden: number } {
   const shown = opts.perGroup === null ? items : items.slice(0, opts.perGroup);
   const lines: string[] = [];
+  const printed = new Set<string>();
   for (const kind of KIND_ORDER) {
     const ofKind = shown.filter((f) => f.kind === kind);
     if (ofKind.length === 0) continue;
-    lines.push(`**${kind}** — ${KIND_NOTES[kind]}`, '', ...ofKind.map((f) => renderItem(f, opts)), '');
+    lines.push(`**${kind}** — ${KIND_NOTES[kind]}`, '', ...ofKind.map((f) => renderItem(f, opts, printed)), '');
   }
   return { lines, hidden: items.length - shown.length };
 }

@@ -49,7 +49,7 @@ describe('the bot image (build/Dockerfile)', () => {
     const { stdout } = await docker(['image', 'inspect', '-f', '{{json .Config}}', tag]);
     const config = JSON.parse(stdout) as { User: string; Entrypoint: string[]; Cmd: string[]; Healthcheck: { Test: string[] } };
     assert.equal(config.User, '1000:1000');
-    assert.deepStrictEqual([...config.Entrypoint, ...config.Cmd], ['node', '/app/src/cli/main.ts', 'serve']);
+    assert.deepStrictEqual([...config.Entrypoint, ...config.Cmd], ['node', '--expose-gc', '/app/src/cli/main.ts', 'serve']);
     assert.match(config.Healthcheck.Test.join(' '), /\/healthz/);
   });
 
