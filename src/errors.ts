@@ -65,7 +65,9 @@ export type ForgeErrorCode =
   | 'rate-limited'
   | 'conflict'
   | 'unavailable'
-  | 'bad-response';
+  | 'bad-response'
+  /** The answer is larger than bumpguard reads (a 50 MB PR diff): not retried. */
+  | 'too-large';
 
 /** A forge API call failed. `retryable` tells src/jobs whether trying again can help. */
 export class ForgeError extends BumpguardError {
@@ -77,8 +79,18 @@ export class ForgeError extends BumpguardError {
   /** HTTP status, when the forge answered. */
   readonly status: number | undefined;
   readonly retryable: boolean;
+  /** Raw Retry-After / X-RateLimit-Reset headers, when the forge sent them (the retry waits that long). */
+  readonly rateLimit: { retryAfter?: string; reset?: string } | undefined;
   constructor(
-    init: { forge: string; op: string; code: ForgeErrorCode; status?: number; retryable?: boolean; cause?: unknown },
+    init: {
+      forge: string;
+      op: string;
+      code: ForgeErrorCode;
+      status?: number;
+      retryable?: boolean;
+      rateLimit?: { retryAfter?: string; reset?: string };
+      cause?: unknown;
+    },
     userMessage: string,
   ) {
     super(init.code, userMessage, { cause: init.cause });
@@ -86,5 +98,6 @@ export class ForgeError extends BumpguardError {
     this.op = init.op;
     this.status = init.status;
     this.retryable = init.retryable ?? (init.code === 'rate-limited' || init.code === 'unavailable');
+    this.rateLimit = init.rateLimit;
   }
 }

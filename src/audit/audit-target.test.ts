@@ -140,3 +140,18 @@ test('a garbled upstream feature table is an UpstreamError, not an empty audit',
     (err: unknown) => err instanceof UpstreamError && err.code === 'featuretags-unreadable' && /v1\.98\.8/.test(err.userMessage),
   );
 });
+
+test('a Dockerfile the audit cannot read (binary junk, an endless unterminated line) is a recipe-unreadable blocker, not a crash', async () => {
+  const junk = (version: string) =>
+    [
+      '# renovate: datasource=github-releases depName=tailscale packageName=tailscale/tailscale versioning=semver',
+      `ARG TAILSCALE_VERSION=${version}`,
+      '\u0000\u0001\uFFFD\uD800 RUN "unterminated \\',
+      `RUN echo '${'x\\'.repeat(500_000)}`,
+    ].join('\n');
+  const repo = memoryRepo({ main: { Dockerfile: junk('v1.98.8') }, pr: { Dockerfile: junk('v1.100.0') } });
+  const result = await auditTarget({ repo, baseRef: 'main', headRef: 'pr' }, upstream);
+  assert.equal(result.bump?.to, 'v1.100.0');
+  assert.equal(result.verdict, 'failure');
+  assert.deepEqual(result.findings.filter((f) => f.kind === 'recipe-unreadable').map((f) => f.severity), ['blocker']);
+});

@@ -9,7 +9,8 @@ import { locate, type LogicalLine } from './split-logical-lines.ts';
 type Word = Extract<ShellToken, { kind: 'word' }>;
 
 interface SedInvocation {
-  scripts: { word: Word; viaE: boolean }[];
+  /** `index`: the word's position in the line's tokens (null for `--expression=…`, a derived word). */
+  scripts: { word: Word; viaE: boolean; index: number | null }[];
   extended: boolean;
   /** Reads files or edits in place: a source edit, not a filter of the tag list. */
   onFiles: boolean;
@@ -72,10 +73,10 @@ function readInvocation(tokens: ShellToken[], from: number): SedInvocation {
     const w = tokens[j] as Word;
     if (w.value === '-e' || w.value === '--expression') {
       const next = tokens[j + 1];
-      if (next?.kind === 'word') sed.scripts.push({ word: next, viaE: true });
+      if (next?.kind === 'word') sed.scripts.push({ word: next, viaE: true, index: j + 1 });
       j++;
     } else if (w.value.startsWith('--expression=')) {
-      sed.scripts.push({ word: { ...w, value: w.value.slice('--expression='.length), quote: null }, viaE: true });
+      sed.scripts.push({ word: { ...w, value: w.value.slice('--expression='.length), quote: null }, viaE: true, index: null });
     } else if (/^-[a-zA-Z]+$/.test(w.value)) {
       if (/[Er]/.test(w.value)) sed.extended = true;
       if (/i/.test(w.value)) sed.onFiles = true;
@@ -86,16 +87,23 @@ function readInvocation(tokens: ShellToken[], from: number): SedInvocation {
     }
   }
   // Without -e the first operand is the script; further operands are input files.
-  if (sed.scripts.length === 0 && operands.length > 0) sed.scripts.push({ word: operands.shift()!, viaE: false });
+  if (sed.scripts.length === 0 && operands.length > 0) sed.scripts.push({ word: operands.shift()!, viaE: false, index: null });
   if (operands.length > 0) sed.onFiles = true;
   return sed;
 }
 
-function siteStyle(line: LogicalLine, tokens: ShellToken[], script: { word: Word; viaE: boolean }, commands: number): SedSite['style'] {
+/**
+ * `own-line` when `-e` and the script are the only tokens of their physical line. Tokens are in
+ * offset order, so only the neighbours need looking at: checking every token of the line for
+ * every script was cubic on a recipe with thousands of `-e` (found by test/fuzz, issue 7).
+ */
+function siteStyle(line: LogicalLine, tokens: ShellToken[], script: SedInvocation['scripts'][number], commands: number): SedSite['style'] {
   if (!script.viaE || commands !== 1) return 'script';
-  const lineNo = locate(line, script.word.start).line;
-  const onLine = tokens.filter((t) => locate(line, t.start).line === lineNo);
-  const alone = onLine.length === 2 && onLine[0]!.value === '-e' && onLine[1] === script.word;
+  if (script.index === null) return 'e-arg';
+  const lineOf = (t: ShellToken | undefined) => (t === undefined ? null : locate(line, t.start).line);
+  const lineNo = lineOf(script.word);
+  const dashE = tokens[script.index - 1];
+  const alone = dashE?.value === '-e' && lineOf(dashE) === lineNo && lineOf(tokens[script.index - 2]) !== lineNo && lineOf(tokens[script.index + 1]) !== lineNo;
   return alone ? 'own-line' : 'e-arg';
 }
 

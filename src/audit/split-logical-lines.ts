@@ -78,6 +78,7 @@ function joinContinued(
 ): { line: LogicalLine; next: number } {
   const offset = opts.lineOffset ?? 0;
   const line: LogicalLine = { path, text: '', pieces: [] };
+  const scan = newShellScan();
   let i = from;
   while (i < physical.length) {
     const raw = physical[i]!;
@@ -94,7 +95,7 @@ function joinContinued(
       line.text += ' ';
       continue;
     }
-    if (!opts.dockerComments && shellWantsMore(line.text)) {
+    if (!opts.dockerComments && shellWantsMore(line.text, scan)) {
       line.text += '\n';
       continue;
     }
@@ -103,40 +104,60 @@ function joinContinued(
   return { line, next: i };
 }
 
-/** A shell line continues after a trailing pipe/and/or or while a quote or `$(` is open. */
-function shellWantsMore(text: string): boolean {
-  if (/(\|\||&&|\|)\s*$/.test(text)) return true;
-  let single = false;
-  let double = false;
-  let depth = 0;
-  for (let k = 0; k < text.length; k++) {
-    const c = text[k];
-    if (single) {
-      if (c === "'") single = false;
+/** Quote and `$(` state of a logical line scanned so far; `k` is where the scan resumes. */
+interface ShellScan {
+  k: number;
+  single: boolean;
+  double: boolean;
+  depth: number;
+  /** An unquoted `#` began a comment: nothing after it changes the state. */
+  comment: boolean;
+}
+
+const newShellScan = (): ShellScan => ({ k: 0, single: false, double: false, depth: 0, comment: false });
+
+/**
+ * A shell line continues after a trailing pipe/and/or or while a quote or `$(` is open. The scan
+ * resumes where the previous call stopped: rescanning the growing line on every physical line was
+ * quadratic on a long unterminated quote (found by test/fuzz, issue 7).
+ */
+function shellWantsMore(text: string, s: ShellScan): boolean {
+  const end = text.trimEnd();
+  if (end.endsWith('|') || end.endsWith('&&')) return true;
+  for (; !s.comment && s.k < text.length; s.k++) {
+    const c = text[s.k];
+    if (s.single) {
+      if (c === "'") s.single = false;
     } else if (c === '\\') {
-      k++;
-    } else if (c === "'" && !double) {
-      single = true;
+      s.k++;
+    } else if (c === "'" && !s.double) {
+      s.single = true;
     } else if (c === '"') {
-      double = !double;
-    } else if (c === '#' && !double && (k === 0 || /\s/.test(text[k - 1]!))) {
-      break;
-    } else if (c === '$' && text[k + 1] === '(') {
-      depth++;
-      k++;
-    } else if (c === ')' && depth > 0) {
-      depth--;
+      s.double = !s.double;
+    } else if (c === '#' && !s.double && (s.k === 0 || /\s/.test(text[s.k - 1]!))) {
+      s.comment = true;
+    } else if (c === '$' && text[s.k + 1] === '(') {
+      s.depth++;
+      s.k++;
+    } else if (c === ')' && s.depth > 0) {
+      s.depth--;
     }
   }
-  return single || double || depth > 0;
+  return s.single || s.double || s.depth > 0;
 }
 
 /** 1-based line and 0-based column in the file of an offset in a logical line. */
 export function locate(line: LogicalLine, offset: number): { line: number; column: number } {
-  let piece = line.pieces[0]!;
-  for (const p of line.pieces) {
-    if (p.offset <= offset) piece = p;
-    else break;
+  // Binary search for the last piece starting at or before `offset` (pieces are in offset order):
+  // a logical line joined from thousands of continuations is located in log time.
+  const { pieces } = line;
+  let lo = 0;
+  let hi = pieces.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (pieces[mid]!.offset <= offset) lo = mid;
+    else hi = mid - 1;
   }
+  const piece = pieces[lo]!;
   return { line: piece.line, column: piece.column + (offset - piece.offset) };
 }

@@ -49,5 +49,5 @@ test('closed PRs, other events and unreadable payloads are ignored, not thrown',
   assert.deepEqual(normalizeGiteaEvent('push', fixture('pull_request.opened'), 'd', 'bumpguard'), { ignored: 'event push' });
   const broken = fixture('pull_request.opened');
   delete broken.pull_request.head;
-  assert.deepEqual(normalizeGiteaEvent('pull_request', broken, 'd', 'bumpguard'), { ignored: 'malformed pull_request payload' });
+  assert.deepEqual(normalizeGiteaEvent('pull_request', broken, 'd', 'bumpguard'), { ignored: 'malformed pull_request payload', malformed: true });
 });

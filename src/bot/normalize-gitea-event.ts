@@ -20,13 +20,16 @@ const issueCommentEvent = common.extend({
   comment: z.object({ id: z.number(), body: z.string() }),
 });
 
+/** Events we act on: a payload of these that does not parse is malformed (400), not ignored. */
+const HANDLED = new Set(['pull_request', 'issue_comment']);
+
 /** Gitea says "synchronized" where GitHub says "synchronize". */
 const PR_ACTIONS = { opened: 'opened', synchronized: 'synchronize', reopened: 'reopened' } as const;
 
 /** `event` is the X-Gitea-Event header: the coarse name (pull_request, issue_comment). */
 export function normalizeGiteaEvent(event: string, payload: unknown, deliveryId: string, botLogin: string): BotJob | Ignored {
   const base = common.safeParse(payload);
-  if (!base.success) return { ignored: `${event} payload without repository/sender` };
+  if (!base.success) return { ignored: `${event} payload without repository/sender`, ...(HANDLED.has(event) ? { malformed: true as const } : {}) };
   const botEvent = toEvent(event, payload, botLogin);
   if ('ignored' in botEvent) return botEvent;
   return { forge: 'gitea', installationId: null, repo: base.data.repository.full_name, deliveryId, event: botEvent };
@@ -35,14 +38,14 @@ export function normalizeGiteaEvent(event: string, payload: unknown, deliveryId:
 function toEvent(event: string, payload: unknown, botLogin: string): BotEvent | Ignored {
   if (event === 'pull_request') {
     const p = pullRequestEvent.safeParse(payload).data;
-    if (!p) return { ignored: `malformed ${event} payload` };
+    if (!p) return { ignored: `malformed ${event} payload`, malformed: true };
     const action = Object.hasOwn(PR_ACTIONS, p.action) ? PR_ACTIONS[p.action as keyof typeof PR_ACTIONS] : null;
     if (!action) return { ignored: `pull_request.${p.action}` };
     return { type: 'pr-updated', action, pr: p.number, headSha: p.pull_request.head.sha, sender: { login: p.sender.login, isBot: false } };
   }
   if (event === 'issue_comment') {
     const p = issueCommentEvent.safeParse(payload).data;
-    if (!p) return { ignored: `malformed ${event} payload` };
+    if (!p) return { ignored: `malformed ${event} payload`, malformed: true };
     if (p.action !== 'created') return { ignored: `issue_comment.${p.action}` };
     if (!p.is_pull && !p.issue.pull_request) return { ignored: 'comment on an issue, not a pull request' };
     if (p.sender.login.toLowerCase() === botLogin.toLowerCase()) return { ignored: 'comment by the bot itself' };

@@ -40,9 +40,12 @@ const checkSuiteEvent = common.extend({
 
 const PR_ACTIONS = { opened: 'opened', synchronize: 'synchronize', reopened: 'reopened' } as const;
 
+/** Events we act on: a payload of these that does not parse is malformed (400), not ignored. */
+const HANDLED = new Set(['pull_request', 'issue_comment', 'check_run', 'check_suite']);
+
 export function normalizeGithubEvent(name: string, payload: unknown, deliveryId: string): BotJob | Ignored {
   const base = common.safeParse(payload);
-  if (!base.success) return { ignored: `${name} payload without repository/sender` };
+  if (!base.success) return { ignored: `${name} payload without repository/sender`, ...(HANDLED.has(name) ? { malformed: true as const } : {}) };
   if (!base.data.installation) return { ignored: `${name} delivery without an installation` };
   const event = toEvent(name, payload);
   if ('ignored' in event) return event;
@@ -92,9 +95,9 @@ function toEvent(name: string, payload: unknown): BotEvent | Ignored {
   }
 }
 
-/** A verified delivery we cannot read is not a crash: it is logged and answered as ignored. */
+/** A verified delivery we cannot read is not a crash: it is logged and answered 400, nothing queued. */
 function malformed(name: string): Ignored {
-  return { ignored: `malformed ${name} payload` };
+  return { ignored: `malformed ${name} payload`, malformed: true };
 }
 
 function actor(s: z.output<typeof sender>): Actor {

@@ -41,4 +41,6 @@ export interface BotJob {
 /** Why a delivery was not turned into a job (debug logs, 204 answers). */
 export interface Ignored {
   ignored: string;
+  /** An event we handle whose payload lacks what it must carry: answered 400, not 204. */
+  malformed?: true;
 }

@@ -88,3 +88,26 @@ test('a diff with a malformed hunk is an error, not "no bump"', () => {
   const diff = '--- a/Dockerfile\n+++ b/Dockerfile\n@@ -1,1 +1,1 @@\n-ARG V=1\n+ARG V=2\n+ARG W=3\n';
   assert.throws(() => findTailscaleBumps(diff), (err: unknown) => err instanceof BumpguardError && err.code === 'diff-unreadable');
 });
+
+// Issue 7: a PR diff of 50 MB is bounded. Before, 25 M one-character lines took 13 s and 2 GB.
+const hugeSection = (path: string, lines: number) =>
+  `diff --git a/${path} b/${path}\nnew file mode 100644\n--- /dev/null\n+++ b/${path}\n@@ -0,0 +1,${lines} @@\n${'+\n'.repeat(lines)}`;
+
+test('a bump next to 50 MB of vendored changes is found without parsing the vendored files', () => {
+  const diff = hugeSection('vendor/blob.go', 25 * 1024 * 1024) + fixture('renovate-tailscale-minor.diff');
+  const started = performance.now();
+  assert.deepEqual(findTailscaleBumps(diff).map((b) => `${b.file} ${b.from} → ${b.to}`), ['Dockerfile v1.98.8 → v1.100.0']);
+  assert.ok(performance.now() - started < 5000, 'one scan over the text, not a parse of every line');
+});
+
+test('a 50 MB change to the Dockerfile itself is refused as diff-too-large, not parsed', () => {
+  assert.throws(
+    () => findTailscaleBumps(hugeSection('Dockerfile', 25 * 1024 * 1024)),
+    (err: unknown) => err instanceof BumpguardError && err.code === 'diff-too-large' && /Dockerfile.*50\.0 MiB/.test(err.userMessage),
+  );
+});
+
+test('a malformed hunk in a file that cannot hold a version does not hide the bump', () => {
+  const broken = 'diff --git a/README.md b/README.md\n--- a/README.md\n+++ b/README.md\n@@ -1,1 +1,1 @@\n-a\n+b\n+c\n';
+  assert.equal(findTailscaleBumps(broken + fixture('renovate-tailscale-minor.diff')).length, 1);
+});

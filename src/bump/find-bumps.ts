@@ -6,6 +6,7 @@ import type { Bump } from '../model.ts';
 import { classifyBump } from './classify-bump.ts';
 import { isTailscaleMarker } from './is-tailscale-marker.ts';
 import { parseVersionAssignment, versionFileKind, type VersionFileKind } from './parse-version-assignment.ts';
+import { mayHoldVersion, splitGitDiff } from './split-git-diff.ts';
 
 interface SideLine {
   text: string;
@@ -22,8 +23,9 @@ interface Assignment {
 
 /**
  * Every Tailscale bump in the diff, in diff order; [] when the diff bumps something else or nothing.
- * Throws BumpguardError `diff-unreadable` when hunks are malformed: that is a forge or git fault,
- * and answering "no bump" would wave the PR through.
+ * Throws BumpguardError `diff-unreadable` when hunks of a file that can hold a version are malformed
+ * (a forge or git fault: answering "no bump" would wave the PR through), and `diff-too-large` when
+ * such a file's change is over MAX_VERSION_FILE_DIFF_CHARS (MAX_PLAIN_DIFF_CHARS without git headers).
  */
 export function findTailscaleBumps(unifiedDiff: string): Bump[] {
   const bumps: Bump[] = [];
@@ -36,9 +38,24 @@ export function findTailscaleBumps(unifiedDiff: string): Bump[] {
   return bumps;
 }
 
+/** A version file's own diff is a few lines; past this something else is going on (issue 7: bounded). */
+export const MAX_VERSION_FILE_DIFF_CHARS = 4 * 1024 * 1024;
+/** A diff without git headers is parsed whole, so it gets a whole-diff bound. */
+export const MAX_PLAIN_DIFF_CHARS = 16 * 1024 * 1024;
+
+/** Only the sections of files that can hold a version are parsed (see split-git-diff.ts). */
 function parseDiff(unifiedDiff: string): StructuredPatch[] {
+  const sections = splitGitDiff(unifiedDiff);
+  if (sections === null) return parseBounded(unifiedDiff, MAX_PLAIN_DIFF_CHARS, 'The PR diff');
+  return sections.filter((s) => mayHoldVersion(s.header)).flatMap((s) => parseBounded(s.text, MAX_VERSION_FILE_DIFF_CHARS, `The change in \`${s.header.slice('diff --git '.length, 200)}\``));
+}
+
+function parseBounded(text: string, max: number, what: string): StructuredPatch[] {
+  if (text.length > max) {
+    throw new BumpguardError('diff-too-large', `${what} is ${(text.length / 1024 / 1024).toFixed(1)} MiB, more than the ${max / 1024 / 1024} MiB bumpguard reads for a version change.`);
+  }
   try {
-    return parsePatch(unifiedDiff);
+    return parsePatch(text);
   } catch (err) {
     if (err instanceof Error) throw new BumpguardError('diff-unreadable', `The PR diff cannot be parsed: ${err.message}.`, { cause: err });
     throw err;

@@ -33,7 +33,7 @@ function rows(md: string, title: string): string[][] {
 }
 
 describe('renderConfigReference', () => {
-  const md = renderConfigReference(schema, { defaults: { 'limits.warn': '`{bytes: 5, percent: 1}`' } });
+  const md = renderConfigReference(schema, { defaults: { 'limits.warn': '`{bytes: 5, percent: 1}`' }, notes: { limits: 'Unset levels: none.' } });
 
   it('lists plain top-level fields in one table with type, default, example and description', () => {
     assert.deepStrictEqual(rows(md, 'Top-level fields'), [
@@ -60,7 +60,7 @@ describe('renderConfigReference', () => {
     ]);
   });
 
-  it('documents a repeated shape once and points to it, and takes defaults given by the caller', () => {
+  it('documents a repeated shape once and points to it, and takes defaults and notes given by the caller', () => {
     assert.deepStrictEqual(rows(md, '`limits`'), [
       ['`limits`', 'object', '—', '—', 'Limits.'],
       ['`limits.warn`', 'object', '`{bytes: 5, percent: 1}`', '—', 'Warn level.'],
@@ -68,5 +68,6 @@ describe('renderConfigReference', () => {
       ['`limits.warn.percent`', 'number', '**required**', '`2`', 'Percent.'],
       ['`limits.fail`', 'object', '—', '—', 'Fail level. Same fields as `limits.warn`.'],
     ]);
+    assert.ok(md.trimEnd().endsWith('| `limits.fail` | object | — | — | Fail level. Same fields as `limits.warn`. |\n\nUnset levels: none.'));
   });
 });

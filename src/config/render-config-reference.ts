@@ -7,6 +7,8 @@ import type { JsonSchema } from './config-json-schema.ts';
 export interface ReferenceOptions {
   /** Default-column text by field path, for defaults that live outside the schema (thresholds). */
   defaults?: Record<string, string>;
+  /** Markdown appended to the section of a top-level field. */
+  notes?: Record<string, string>;
 }
 
 interface Row {
@@ -41,7 +43,8 @@ export function renderConfigReference(schema: JsonSchema, opts: ReferenceOptions
   for (const [key, node] of nested) {
     const walk: Walk = { rows: [], blocks: [], seen, opts };
     visit(node, key, false, walk);
-    sections.push(section(`\`${key}\``, String(node.description ?? ''), walk));
+    const note = opts.notes?.[key];
+    sections.push(section(`\`${key}\``, String(node.description ?? ''), walk) + (note ? `\n\n${note.trimEnd()}` : ''));
   }
   return sections.join('\n\n') + '\n';
 }

@@ -15,12 +15,25 @@ export interface HttpFailure {
 
 export function forgeErrorFromHttp(f: HttpFailure): ForgeError {
   const code = classify(f.status, f.header);
-  const where = f.forge === 'github' ? 'GitHub' : 'Gitea';
-  const status = f.status === undefined ? 'no answer' : `HTTP ${f.status}`;
+  const retryAfter = f.header?.('retry-after');
+  const reset = f.header?.('x-ratelimit-reset');
+  const rateLimit = retryAfter !== undefined || reset !== undefined ? { ...(retryAfter !== undefined ? { retryAfter } : {}), ...(reset !== undefined ? { reset } : {}) } : undefined;
+  return new ForgeError({ forge: f.forge, op: f.op, code, status: f.status, cause: f.cause, ...(rateLimit ? { rateLimit } : {}) }, message(f.forge, f.op, f.status, code));
+}
+
+/** The same failure, once retries are used up: the message says how often it was tried. */
+export function forgeErrorAfterAttempts(err: ForgeError, attempts: number): ForgeError {
   return new ForgeError(
-    { forge: f.forge, op: f.op, code, status: f.status, cause: f.cause },
-    `${where} API call ${f.op} failed (${status}): ${HINTS[code]}`,
+    { forge: err.forge, op: err.op, code: err.code, retryable: false, cause: err, ...(err.status !== undefined ? { status: err.status } : {}) },
+    message(err.forge, err.op, err.status, err.code, attempts),
   );
+}
+
+function message(forge: string, op: string, status: number | undefined, code: ForgeErrorCode, attempts = 1): string {
+  const where = forge === 'github' ? 'GitHub' : 'Gitea';
+  const answer = status === undefined ? 'no answer' : `HTTP ${status}`;
+  const tries = attempts > 1 ? ` after ${attempts} attempts` : '';
+  return `${where} API call ${op} failed (${answer})${tries}: ${HINTS[code]}`;
 }
 
 function classify(status: number | undefined, header?: (name: string) => string | undefined): ForgeErrorCode {
@@ -39,8 +52,9 @@ const HINTS: Record<ForgeErrorCode, string> = {
   'not-found': 'the repository, pull request or file does not exist or the bot cannot see it.',
   unauthorized: 'the token or app key is not accepted; check the server configuration.',
   forbidden: 'the bot lacks a permission for this; see docs/github.md or docs/gitea.md for the required scopes.',
-  'rate-limited': 'the forge is rate-limiting the bot; it will be retried later.',
+  'rate-limited': 'the forge is rate-limiting the bot.',
   conflict: 'the forge rejected the request as invalid or conflicting.',
-  unavailable: 'the forge did not answer or had an internal error; it will be retried.',
+  unavailable: 'the forge did not answer or had an internal error.',
   'bad-response': 'the forge answered with something the bot does not understand.',
+  'too-large': 'the answer is larger than bumpguard reads.',
 };

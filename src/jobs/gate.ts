@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import { STATUS_CONTEXT, type Forge, type GateState, type UpsertCommentResult } from '../forges/index.ts';
 import { MARKER } from '../report/index.ts';
 import { HeadTracker } from './head-tracker.ts';
-import type { ForgeIdStore } from './types.ts';
+import type { ForgeIdStore, GateLedger } from './types.ts';
 
 export interface GateOptions {
   forge: Forge;
@@ -18,6 +18,8 @@ export interface GateOptions {
   prUrl: string;
   signal: AbortSignal;
   log: Logger;
+  /** Told each gate state the forge accepted, so a restart can find gates left pending. */
+  ledger?: GateLedger | undefined;
 }
 
 export class Gate {
@@ -38,11 +40,13 @@ export class Gate {
     return this.#o.signal.aborted || this.#o.heads.isSuperseded(this.#key, this.#o.sha);
   }
 
-  async status(state: GateState, title: string, summary: string): Promise<boolean> {
+  /** `awaiting`: a pending that waits for a person (fork approval), not for work in progress. */
+  async status(state: GateState, title: string, summary: string, opts: { awaiting?: boolean } = {}): Promise<boolean> {
     await this.#progress;
-    return this.#write('status', () =>
-      this.#o.forge.setStatus({ sha: this.#o.sha, context: STATUS_CONTEXT, state, title, summary, detailsUrl: this.#detailsUrl, pr: this.#o.pr }),
-    );
+    return this.#write('status', async () => {
+      await this.#o.forge.setStatus({ sha: this.#o.sha, context: STATUS_CONTEXT, state, title, summary, detailsUrl: this.#detailsUrl, pr: this.#o.pr });
+      this.#note(opts.awaiting ? 'awaiting' : state);
+    });
   }
 
   /** Fire-and-forget progress (e.g. which arch is building); failures only warn. */
@@ -51,9 +55,10 @@ export class Gate {
     this.#lastProgress = title;
     this.#progress = this.#progress.then(async () => {
       try {
-        await this.#write('progress', () =>
-          this.#o.forge.setStatus({ sha: this.#o.sha, context: STATUS_CONTEXT, state: 'pending', title, summary: title, detailsUrl: this.#detailsUrl, pr: this.#o.pr }),
-        );
+        await this.#write('progress', async () => {
+          await this.#o.forge.setStatus({ sha: this.#o.sha, context: STATUS_CONTEXT, state: 'pending', title, summary: title, detailsUrl: this.#detailsUrl, pr: this.#o.pr });
+          this.#note('pending');
+        });
       } catch (err) {
         this.#o.log.warn({ err }, 'progress status not written; the final status follows');
       }
@@ -74,6 +79,10 @@ export class Gate {
     this.#detailsUrl = r.url;
     if (r.duplicates.length > 0) this.#o.log.warn({ duplicates: r.duplicates, kept: r.id }, 'more than one bumpguard comment on the PR');
     return r;
+  }
+
+  #note(state: string): void {
+    this.#o.ledger?.noteGate({ pr: this.#o.pr, sha: this.#o.sha, state });
   }
 
   async #write(what: string, fn: () => Promise<void>): Promise<boolean> {

@@ -1,17 +1,17 @@
 // Build, analyse and run one side (base or head) of one platform. Expected failures (a broken
 // build, an image that will not start) become SideResult.error, which policy turns into findings;
-// only cancellation and a missing engine escape.
+// only cancellation, a missing engine and forge failures escape.
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { buildImage, type EngineInfo } from '../build/index.ts';
 import { findTailscaleVersionArg } from '../bump/index.ts';
 import type { Config } from '../config/index.ts';
-import { BuildError, BumpguardError, CancelledError } from '../errors.ts';
+import { BuildError, BumpguardError, CancelledError, ForgeError } from '../errors.ts';
 import { analyseImage, canariesFor, measureRuntime } from '../measure/index.ts';
 import type { SideResult } from '../model.ts';
-import type { ResultStore } from '../store/index.ts';
+import type { ResultKey, ResultStore } from '../store/index.ts';
 import { inputsHash } from './inputs-hash.ts';
-import type { ProgressEvent, SourceTree } from './types.ts';
+import type { BuildSlots, ProgressEvent, SourceTree } from './types.ts';
 
 export interface MeasureSideInput {
   repo: string;
@@ -29,6 +29,8 @@ export interface MeasureSideInput {
   signal: AbortSignal;
   onProgress?: (event: ProgressEvent) => void;
   onLog?: (line: string) => void;
+  /** Build slots per platform, shared with other jobs; absent: no limit. */
+  slots?: BuildSlots | undefined;
 }
 
 export interface MeasuredSide {
@@ -55,6 +57,18 @@ export async function measureSide(input: MeasureSideInput): Promise<MeasuredSide
   if (dockerfileText === null) {
     return { result: { ...base, error: { message: `${config.dockerfile} does not exist at ${sha.slice(0, 12)}`, logTail: '' } }, built: false };
   }
+  const slots = input.slots ?? { run: <T>(_p: string, _s: AbortSignal, fn: () => Promise<T>) => fn() };
+  return slots.run(platform, input.signal, () => buildAndMeasure(input, base, key, buildArgs, progress));
+}
+
+async function buildAndMeasure(
+  input: MeasureSideInput,
+  base: SideResult,
+  key: ResultKey,
+  buildArgs: Record<string, string>,
+  progress: (phase: 'build' | 'measure' | 'ram' | 'canary', state: 'start' | 'done' | 'cached' | 'failed') => void,
+): Promise<MeasuredSide> {
+  const { config, platform, side, sha } = input;
   const tar = join(input.scratchDir, `${side}-${platform.replaceAll('/', '-')}.tar`);
   try {
     progress('build', 'start');
@@ -81,6 +95,8 @@ export async function measureSide(input: MeasureSideInput): Promise<MeasuredSide
   } catch (err) {
     if (err instanceof CancelledError || input.signal.aborted) throw err instanceof CancelledError ? err : new CancelledError(undefined, { cause: err });
     if (err instanceof BuildError && err.code === 'no-docker') throw err;
+    // The forge failing to hand over the tree is infrastructure (gate `error`), not a broken build.
+    if (err instanceof ForgeError) throw err;
     if (!(err instanceof BumpguardError)) throw err;
     progress('build', 'failed');
     const logTail = err instanceof BuildError ? err.logTail : '';

@@ -43,7 +43,7 @@ export async function runCheck(req: CheckRequest, ports: CheckPorts, opts: RunCh
           const measured = await measureSide({
             repo: req.repo, side, sha: req[side].sha, platform, config, source: ports.source, engine,
             store: ports.store, fresh: side === 'head' ? Boolean(req.noCache) : Boolean(req.noCacheBase),
-            scratchDir, now: ports.now, signal: ports.signal, onProgress: ports.onProgress, onLog: opts.onLog,
+            scratchDir, now: ports.now, signal: ports.signal, onProgress: ports.onProgress, onLog: opts.onLog, slots: ports.slots,
           });
           sides[side] = measured.result;
           if (measured.built) builds.ran++;

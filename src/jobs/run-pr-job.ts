@@ -16,7 +16,7 @@ import { Gate } from './gate.ts';
 import type { HeadTracker } from './head-tracker.ts';
 import { readBaseConfig } from './read-base-config.ts';
 import { triageEvent, type PrJobOutcome, type RunPlan } from './triage-event.ts';
-import type { CheckPorts, ForgeIdStore, OverrideStore, ProgressEvent, RunCheck } from './types.ts';
+import type { CheckPorts, ForgeIdStore, GateLedger, OverrideStore, ProgressEvent, RunCheck } from './types.ts';
 
 export type { PrJobOutcome, PrJobStatus } from './triage-event.ts';
 
@@ -25,7 +25,9 @@ export interface PrJobDeps {
   forge: Forge;
   runCheck: RunCheck;
   /** What runCheck needs besides the source, config and signal. */
-  ports: Pick<CheckPorts, 'upstream' | 'store' | 'now'>;
+  ports: Pick<CheckPorts, 'upstream' | 'store' | 'now' | 'slots'>;
+  /** Notes each gate state written (restart reconcile); none in plain tests. */
+  ledger?: GateLedger;
   state: OverrideStore & ForgeIdStore;
   heads: HeadTracker;
   log: Logger;
@@ -75,7 +77,7 @@ async function checkPullRequest(ctx: Ctx, plan: RunPlan): Promise<PrJobOutcome> 
   if (pr.state !== 'open') return { status: 'ignored', reason: `the pull request is ${pr.state}` };
   if (job.event.type !== 'command' && job.event.headSha !== pr.head.sha) return { status: 'superseded', reason: `head moved on to ${pr.head.sha}` };
   ctx.headSha = pr.head.sha;
-  const gate = new Gate({ forge, heads: deps.heads, ids: deps.state, pr: pr.number, sha: pr.head.sha, prUrl: pr.url, signal: deps.signal, log });
+  const gate = new Gate({ forge, heads: deps.heads, ids: deps.state, pr: pr.number, sha: pr.head.sha, prUrl: pr.url, signal: deps.signal, log, ledger: deps.ledger });
   // Errors are reported on the PR once it is ours to judge: asked for, or (below) a bump.
   if (plan.requested) ctx.gate = gate;
   // 3. Is this a Tailscale bump? The diff is the truth, not the title. An unreadable diff
@@ -93,7 +95,7 @@ async function checkPullRequest(ctx: Ctx, plan: RunPlan): Promise<PrJobOutcome> 
   if (!plan.requested && !matchesTrigger(pr, config.trigger)) return { status: 'ignored', reason: 'trigger.headRef/authors do not match' };
   if (pr.isFork && !plan.auditOnly && !forkApproved(ctx, plan, pr)) {
     await gate.comment(renderForkWaiting(pr.head.sha));
-    await gate.status('pending', 'Waiting for a maintainer: comment /rebuild to build this fork PR', renderForkWaiting(pr.head.sha));
+    await gate.status('pending', 'Waiting for a maintainer: comment /rebuild to build this fork PR', renderForkWaiting(pr.head.sha), { awaiting: true });
     return { status: 'waiting-approval', reason: 'fork PR: a maintainer must comment /rebuild' };
   }
   const platforms = resolvePlatforms(plan.platforms, config.platforms);
@@ -227,12 +229,14 @@ async function failed(ctx: Ctx, err: unknown): Promise<PrJobOutcome> {
     }
     return { status: 'error', reason: userMessageOf(err) };
   }
+  // The gate matters more than the comment: a failed comment write must not leave it pending.
+  const body = renderJobError(err, ctx.headSha);
+  await gate.comment(body).catch((writeErr: unknown) => log.error({ err: writeErr }, 'could not post the error comment; setting the gate anyway'));
   try {
-    await gate.comment(renderJobError(err, ctx.headSha));
-    await gate.status('error', clip(`Error: ${userMessageOf(err)}`, 139), renderJobError(err, ctx.headSha));
+    await gate.status('error', clip(`Error: ${userMessageOf(err)}`, 139), body);
   } catch (writeErr) {
-    // Nothing more can be done here; issue 7's reconciler re-runs gates left pending.
-    log.error({ err: writeErr }, 'could not report the error on the pull request');
+    // The queue settles gates left pending when the job ends, and again after a restart.
+    log.error({ err: writeErr }, 'could not set the gate to error');
   }
   return { status: 'error', reason: userMessageOf(err), verdict: 'error' };
 }

@@ -50,6 +50,13 @@ export interface CheckPorts {
   now: () => Date;
   signal: AbortSignal;
   onProgress?: (event: ProgressEvent) => void;
+  /** Per-platform build limit shared by concurrent jobs (`serve`); none: no limit (CLI). */
+  slots?: BuildSlots;
+}
+
+/** Runs `fn` when a build slot for `platform` is free (src/jobs/platform-slots.ts). */
+export interface BuildSlots {
+  run<T>(platform: string, signal: AbortSignal, fn: () => Promise<T>): Promise<T>;
 }
 
 export type RunCheck = (req: CheckRequest, ports: CheckPorts) => Promise<CheckResult>;
@@ -69,3 +76,9 @@ export interface ForgeIdStore {
   setForgeId(repo: string, key: string, value: string): void;
 }
 
+
+/** Where a job notes each gate state the forge accepted (src/store JobStore.noteGate, bound to the job). */
+export interface GateLedger {
+  /** `state`: a GateState, or `awaiting` (pending on a person, e.g. fork approval). */
+  noteGate(gate: { pr: number; sha: string; state: string }): void;
+}

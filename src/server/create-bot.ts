@@ -1,20 +1,35 @@
-// The bot as `serve` runs it: webhook server → in-process queue → runPrJob with the forge of
-// each job. Tests build it with an injected runCheck and state; `serve` with the real ones.
+// The bot as `serve` runs it: webhook server → durable job queue → runPrJob with the forge of
+// each job. Tests build it with an injected runCheck and state; `serve` with the real ones and
+// the BUMPGUARD_DB store, so acknowledged deliveries and running jobs survive a restart.
 import type { Logger } from 'pino';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { BotJob } from '../bot/index.ts';
 import { HeadTracker } from '../jobs/head-tracker.ts';
-import { JobQueue } from '../jobs/job-queue.ts';
+import { JobQueue, type EnqueueStatus, type JobRunResult } from '../jobs/job-queue.ts';
+import { PlatformSlots } from '../jobs/platform-slots.ts';
 import { runPrJob, type PrJobDeps, type PrJobOutcome } from '../jobs/run-pr-job.ts';
 import type { ForgeIdStore, OverrideStore, RunCheck } from '../jobs/types.ts';
+import { JobStore, openDatabase } from '../store/index.ts';
 import { createServer, type BumpguardServer, type ServerOptions } from './create-server.ts';
+import { reconcileAtStart, runReconcileTask, settleAfterJob } from '../jobs/job-recovery.ts';
 
 export interface BotOptions extends Pick<ServerOptions, 'github' | 'gitea' | 'bodyLimitBytes'> {
   log: Logger;
   /** Loaded on first use, so the server answers webhooks even before the build stack is imported. */
   runCheck: () => Promise<RunCheck>;
-  ports: PrJobDeps['ports'];
+  ports: Omit<PrJobDeps['ports'], 'slots'>;
   state: OverrideStore & ForgeIdStore;
+  /** Durable jobs, deliveries and gate states (default: a private in-memory database). */
+  jobs?: JobStore;
+  /** Jobs at once (default 1). */
   concurrency?: number;
+  /** Builds of one platform at once across jobs (default 1). */
+  platformConcurrency?: number;
+  /** How long shutdown waits for running jobs before cancelling and checkpointing them (default 0). */
+  shutdownGraceMs?: number;
+  /** `noop`: jobs only wait `noopDelayMs` and touch no forge — for scripts/bench-load.ts only. */
+  jobKind?: 'check' | 'noop';
+  noopDelayMs?: number;
   workspace?: string;
   /** Every finished job (tests wait on it; `serve` logs through runPrJob already). */
   onJobDone?: (job: BotJob, outcome: PrJobOutcome) => void;
@@ -23,49 +38,96 @@ export interface BotOptions extends Pick<ServerOptions, 'github' | 'gitea' | 'bo
 export interface Bot {
   server: BumpguardServer;
   queue: JobQueue;
-  /** Stop accepting, abort running jobs, wait for them. */
+  /** Stop accepting (503), let running jobs finish within `graceMs`, checkpoint the rest. */
+  shutdown(graceMs?: number): Promise<{ finished: number; checkpointed: number }>;
+  /** shutdown(0). */
   close(): Promise<void>;
 }
 
 export async function createBot(o: BotOptions): Promise<Bot> {
   const heads = new HeadTracker();
+  const jobs = o.jobs ?? new JobStore(openDatabase(':memory:'));
+  const now = o.ports.now;
+  const slots = new PlatformSlots(o.platformConcurrency ?? 1);
   let server: BumpguardServer | null = null;
+  const forgeOf = (job: Parameters<BumpguardServer['forgeFor']>[0]) => {
+    if (!server) throw new Error('job ran before the server was created');
+    return server.forgeFor(job);
+  };
+
+  const runCheckJob = async (job: BotJob, signal: AbortSignal): Promise<JobRunResult> => {
+    const forge = await forgeOf(job);
+    const outcome = await runPrJob(job, {
+      forge,
+      runCheck: await o.runCheck(),
+      ports: { ...o.ports, slots },
+      state: o.state,
+      heads,
+      log: o.log,
+      signal,
+      ledger: { noteGate: (g) => jobs.noteGate({ ...g, forge: job.forge, repo: job.repo, installationId: job.installationId }, now().toISOString()) },
+      ...(o.workspace ? { workspace: o.workspace } : {}),
+    });
+    // Writes during shutdown are skipped: the job is checkpointed and runs again.
+    if (!queue.stopping) await settleAfterJob({ job, forge, outcome, jobs, heads, now, log: o.log });
+    o.onJobDone?.(job, outcome);
+    return outcome;
+  };
+  const runNoopJob = async (job: BotJob, signal: AbortSignal): Promise<JobRunResult> => {
+    if (o.noopDelayMs) await sleep(o.noopDelayMs, undefined, { signal }).catch(() => undefined);
+    if (signal.aborted) return { status: 'superseded', reason: 'noop job cancelled' };
+    const outcome: PrJobOutcome = { status: 'done', reason: 'noop job (bench only)' };
+    o.onJobDone?.(job, outcome);
+    return outcome;
+  };
+
   const queue = new JobQueue({
+    store: jobs,
     heads,
     log: o.log,
     concurrency: o.concurrency ?? 1,
-    run: async (job, signal) => {
-      if (!server) throw new Error('job ran before the server was created');
-      const outcome = await runPrJob(job, {
-        forge: await server.forgeFor(job),
-        runCheck: await o.runCheck(),
-        ports: o.ports,
-        state: o.state,
-        heads,
-        log: o.log,
-        signal,
-        ...(o.workspace ? { workspace: o.workspace } : {}),
-      });
-      o.onJobDone?.(job, outcome);
-    },
+    now,
+    run: o.jobKind === 'noop' ? runNoopJob : runCheckJob,
+    runTask: (task) => runReconcileTask(task, { forgeOf, jobs, now, log: o.log }),
+    // Started once the server exists: a re-queued job needs its forge.
+    autoStart: false,
   });
+  if (o.jobKind !== 'noop') reconcileAtStart({ queue, jobs, heads, now, log: o.log });
+
   server = await createServer({
     ...(o.github ? { github: o.github } : {}),
     ...(o.gitea ? { gitea: o.gitea } : {}),
     ...(o.bodyLimitBytes ? { bodyLimitBytes: o.bodyLimitBytes } : {}),
     log: o.log,
     forgeIds: o.state,
-    onJob: (job) => {
-      if (queue.enqueue(job) === 'duplicate') o.log.info({ delivery: job.deliveryId }, 'redelivery ignored: already accepted');
+    onJob: async (job): Promise<EnqueueStatus> => {
+      const status = await queue.accept(job);
+      if (status !== 'queued') o.log.info({ delivery: job.deliveryId, repo: job.repo, pr: job.event.pr, status }, 'redelivery acknowledged: already accepted');
+      return status;
     },
   });
   const s = server;
+  queue.start();
+  let stopping: ReturnType<Bot['shutdown']> | null = null;
+  // Once only: a second SIGTERM, or a test's after() following an explicit stop, joins the first.
+  const shutdown = (graceMs = o.shutdownGraceMs ?? 0) => {
+    stopping ??= (async () => {
+      s.stopAccepting();
+      const closed = s.close();
+      const result = await queue.shutdown(graceMs);
+      // A connection still open after the grace (a slow or stuck client) must not hold the exit.
+      s.http.closeAllConnections();
+      await closed;
+      return result;
+    })();
+    return stopping;
+  };
   return {
     server: s,
     queue,
+    shutdown,
     async close() {
-      await s.close();
-      await queue.close();
+      await shutdown(0);
     },
   };
 }

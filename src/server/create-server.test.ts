@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
+import { request } from 'node:http';
 import { pino } from 'pino';
 import type { BotJob } from '../bot/index.ts';
 import { createServer } from './create-server.ts';
@@ -48,6 +49,37 @@ test('an unknown event type from a verified sender is acknowledged with 204', as
     const body = '{"repository":{"full_name":"routers/tailscale-mikrotik"},"sender":{"login":"mira"},"ref":"refs/heads/main"}';
     const res = await post(s.url, body, { 'content-type': 'application/json', 'x-gitea-signature': sign(body), 'x-gitea-event': 'push' });
     assert.equal(res.status, 204);
+    assert.deepEqual(s.jobs, []);
+  } finally {
+    await s.close();
+  }
+});
+
+test('a streamed body over the limit is refused with 413 before it is all sent, and the server keeps answering', async () => {
+  const s = await serve();
+  try {
+    let sentWhenAnswered = -1;
+    let sent = 0;
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request(`${s.url}/api/gitea/webhooks`, { method: 'POST', headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' } }, (res) => {
+        sentWhenAnswered = sent;
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      const chunk = Buffer.alloc(16 * 1024, 0x20);
+      const pump = () => {
+        while (sent < 50 * 1024 * 1024 && sentWhenAnswered < 0) {
+          sent += chunk.length;
+          if (!req.write(chunk)) return void req.once('drain', pump);
+        }
+        req.end();
+      };
+      pump();
+    });
+    assert.equal(status, 413);
+    assert.ok(sentWhenAnswered < 10 * 1024 * 1024, `answered after ${sentWhenAnswered} of 50 MiB`);
+    assert.equal((await fetch(`${s.url}/healthz`)).status, 200);
     assert.deepEqual(s.jobs, []);
   } finally {
     await s.close();

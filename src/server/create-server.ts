@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { BotJob } from '../bot/index.ts';
 import type { Forge } from '../forges/index.ts';
+import type { EnqueueStatus } from '../jobs/job-queue.ts';
 import { createForgeResolver, type ForgeIdStore } from './forge-resolver.ts';
 import { createGiteaRoute, type GiteaServerConfig } from './gitea-route.ts';
 import { createGithubRoute, type GithubServerConfig } from './github-route.ts';
@@ -14,8 +15,8 @@ import { sendJson, type Route } from './respond.ts';
 export interface ServerOptions {
   github?: GithubServerConfig;
   gitea?: GiteaServerConfig;
-  /** Enqueue a verified, normalised delivery. Must return quickly; a throw answers 500. */
-  onJob: (job: BotJob) => void | Promise<void>;
+  /** Record and enqueue a verified, normalised delivery. Must return quickly; a throw answers 500. */
+  onJob: OnJob;
   log: Logger;
   /** Where GitHub check-run ids are kept across jobs (default: in memory). */
   forgeIds?: ForgeIdStore;
@@ -23,8 +24,13 @@ export interface ServerOptions {
   bodyLimitBytes?: number;
 }
 
+/** What the queue said: a duplicate is acknowledged (202) but says so in the body. */
+export type OnJob = (job: BotJob) => EnqueueStatus | void | Promise<EnqueueStatus | void>;
+
 export interface BumpguardServer {
   http: Server;
+  /** Shutdown step 1: webhooks answer 503 (the forge shows it; redeliver later), /healthz says draining. */
+  stopAccepting(): void;
   /** The Forge a job acts through (GitHub: the job's installation; Gitea: the token's account). */
   forgeFor(job: Pick<BotJob, 'forge' | 'repo' | 'installationId'>): Promise<Forge>;
   listen(port: number, host?: string): Promise<AddressInfo>;
@@ -41,6 +47,7 @@ export async function createServer(opts: ServerOptions): Promise<BumpguardServer
   const routes: Record<string, Route | null> = { [WEBHOOK_PATHS.github]: github?.route ?? null, [WEBHOOK_PATHS.gitea]: gitea };
   const configured = [github ? 'github' : null, gitea ? 'gitea' : null].filter(Boolean);
 
+  let draining = false;
   const http = createHttpServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
       log.error({ err, url: req.url }, 'request failed');
@@ -51,8 +58,12 @@ export async function createServer(opts: ServerOptions): Promise<BumpguardServer
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-    if (path === '/healthz') return sendJson(res, 200, { status: 'ok', forges: configured });
+    if (path === '/healthz') return draining ? sendJson(res, 503, { status: 'draining', forges: configured }) : sendJson(res, 200, { status: 'ok', forges: configured });
     if (!(path in routes)) return sendJson(res, 404, { error: `no route ${path}` });
+    if (draining) {
+      // Nothing is read or recorded: the delivery shows as failed and can be redelivered.
+      return sendJson(res, 503, { error: 'bumpguard is shutting down; redeliver this delivery once it is back' }, { connection: 'close', 'retry-after': '30' });
+    }
     const route = routes[path];
     if (!route) return sendJson(res, 404, { error: `${path === WEBHOOK_PATHS.github ? 'GitHub' : 'Gitea'} is not configured on this server` });
     if (req.method !== 'POST') return sendJson(res, 405, { error: 'webhooks are POSTed' }, { allow: 'POST' });
@@ -63,10 +74,14 @@ export async function createServer(opts: ServerOptions): Promise<BumpguardServer
     github: github ? { auth: github.auth, botLogin: github.botLogin } : null,
     gitea: opts.gitea ?? null,
     ids: opts.forgeIds ?? null,
+    log,
   });
 
   return {
     http,
+    stopAccepting: () => {
+      draining = true;
+    },
     forgeFor,
     listen: (port, host = '0.0.0.0') =>
       new Promise((resolve, reject) => {

@@ -13,6 +13,13 @@ export interface ServerEnv {
   logLevel: string;
   /** Jobs at once; builds are heavy (default 1). */
   concurrency: number;
+  /** Builds of one platform at once across jobs (default 1). */
+  platformConcurrency: number;
+  /** On SIGTERM, how long running jobs may finish before they are cancelled and checkpointed. */
+  shutdownGraceMs: number;
+  /** `noop` replaces every job by a wait of `noopDelayMs`: scripts/bench-load.ts only. */
+  jobKind: 'check' | 'noop';
+  noopDelayMs: number;
   /** Where upstream Tailscale sources come from: "github" or a clone/mirror directory. */
   upstream: string;
   /** Disk cache for upstream reads. */
@@ -33,6 +40,11 @@ const schema = z.object({
   BUMPGUARD_DB: z.string().min(1).default('.bumpguard/bumpguard.db'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   BUMPGUARD_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(1),
+  BUMPGUARD_PLATFORM_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(1),
+  /** Under `docker stop`'s default 10 s, so the checkpoint happens before SIGKILL. */
+  BUMPGUARD_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(3_600_000).default(8000),
+  BUMPGUARD_JOB_KIND: z.enum(['check', 'noop'], 'is "check" (default); "noop" is for scripts/bench-load.ts only').default('check'),
+  BUMPGUARD_NOOP_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(0),
   BUMPGUARD_UPSTREAM: z.string().min(1).default('github'),
   BUMPGUARD_CACHE: z.string().min(1).default('.bumpguard/cache'),
   GITHUB_TOKEN: z.string().optional(),
@@ -79,6 +91,10 @@ export function readServerEnv(env: NodeJS.ProcessEnv, readFile: (path: string) =
     db: e.BUMPGUARD_DB,
     logLevel: e.LOG_LEVEL,
     concurrency: e.BUMPGUARD_CONCURRENCY,
+    platformConcurrency: e.BUMPGUARD_PLATFORM_CONCURRENCY,
+    shutdownGraceMs: e.BUMPGUARD_SHUTDOWN_GRACE_MS,
+    jobKind: e.BUMPGUARD_JOB_KIND,
+    noopDelayMs: e.BUMPGUARD_NOOP_DELAY_MS,
     upstream: e.BUMPGUARD_UPSTREAM,
     cacheDir: e.BUMPGUARD_CACHE,
     upstreamToken: e.GITHUB_TOKEN ?? null,

@@ -1,5 +1,6 @@
 // Turns a job into the Forge it acts through. GitHub: an installation Octokit from Probot (the
 // same client `context.octokit` is), authenticated per job so tokens are fresh; Gitea: the token.
+import type { Logger } from 'pino';
 import type { ProbotOctokit } from 'probot';
 import type { BotJob } from '../bot/index.ts';
 import { GiteaForge, GitHubForge, type Forge } from '../forges/index.ts';
@@ -13,6 +14,7 @@ export interface ForgeResolverDeps {
   github: { auth(installationId: number): Promise<ProbotOctokit>; botLogin(): Promise<string> } | null;
   gitea: GiteaServerConfig | null;
   ids: ForgeIdStore | null;
+  log?: Logger;
 }
 
 export function createForgeResolver(d: ForgeResolverDeps) {
@@ -20,7 +22,14 @@ export function createForgeResolver(d: ForgeResolverDeps) {
   return async function forgeFor(job: Pick<BotJob, 'forge' | 'repo' | 'installationId'>): Promise<Forge> {
     if (job.forge === 'gitea') {
       if (!d.gitea) throw new Error('a Gitea job reached a server without Gitea configured');
-      return new GiteaForge({ url: d.gitea.url, token: d.gitea.token, repo: job.repo, botLogin: d.gitea.botLogin });
+      return new GiteaForge({
+        url: d.gitea.url,
+        token: d.gitea.token,
+        repo: job.repo,
+        botLogin: d.gitea.botLogin,
+        ...(d.gitea.retry ? { retry: d.gitea.retry } : {}),
+        onRetry: (op, err, delayMs, attempt) => d.log?.warn({ op, status: err.status, code: err.code, delayMs, attempt, repo: job.repo }, 'Gitea API call failed; retrying'),
+      });
     }
     if (!d.github || job.installationId === null) throw new Error('a GitHub job without an installation or GitHub configuration');
     const [octokit, botLogin] = await Promise.all([d.github.auth(job.installationId), d.github.botLogin()]);

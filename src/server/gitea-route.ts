@@ -2,10 +2,12 @@
 // ("sha256=<hex>", newer Gitea and Forgejo) when present, else X-Gitea-Signature (bare hex).
 // A webhook saved without a secret sends an empty signature: refused like a wrong one.
 import type { Logger } from 'pino';
-import { normalizeGiteaEvent, type BotJob } from '../bot/index.ts';
+import { normalizeGiteaEvent } from '../bot/index.ts';
+import type { RetryPolicy } from '../forges/with-retry.ts';
+import type { OnJob } from './create-server.ts';
 import { readWebhookBody } from './read-body.ts';
 import { requestHeader as header } from './request-header.ts';
-import { sendEmpty, sendJson, type Route } from './respond.ts';
+import { parseJsonObject, sendAccepted, sendEmpty, sendJson, type Route } from './respond.ts';
 import { hexFromHubSignature, verifySignature } from './verify-signature.ts';
 
 export interface GiteaServerConfig {
@@ -14,11 +16,13 @@ export interface GiteaServerConfig {
   webhookSecret: string;
   /** Login of the token's account: its own comments are ignored. */
   botLogin: string;
+  /** API retry policy (default: 3 retries, n² s backoff with jitter); tests inject `sleep`. */
+  retry?: Partial<RetryPolicy>;
 }
 
 interface RouteDeps {
   config: GiteaServerConfig;
-  onJob: (job: BotJob) => void | Promise<void>;
+  onJob: OnJob;
   log: Logger;
   bodyLimit: number;
 }
@@ -39,19 +43,14 @@ export function createGiteaRoute(d: RouteDeps): Route {
     }
     const event = header(req, 'x-gitea-event') ?? header(req, 'x-forgejo-event');
     if (!event || !delivery) return sendJson(res, 400, { error: `missing header ${event ? 'X-Gitea-Delivery' : 'X-Gitea-Event'}` });
-    let payload: unknown;
-    try {
-      payload = JSON.parse(body.toString('utf8'));
-    } catch (err) {
-      if (err instanceof SyntaxError) return sendJson(res, 400, { error: `body is not JSON: ${err.message}` });
-      throw err;
-    }
-    const result = normalizeGiteaEvent(event, payload, delivery, d.config.botLogin);
+    const payload = parseJsonObject(body);
+    if (!payload.ok) return sendJson(res, 400, { error: payload.error });
+    const result = normalizeGiteaEvent(event, payload.value, delivery, d.config.botLogin);
     if ('ignored' in result) {
+      if (result.malformed) return sendJson(res, 400, { error: `${result.ignored}: a field bumpguard needs is missing or has the wrong type` });
       d.log.debug({ delivery, event }, `delivery ignored: ${result.ignored}`);
       return sendEmpty(res, 204);
     }
-    await d.onJob(result);
-    sendJson(res, 202, { queued: true, delivery });
+    sendAccepted(res, delivery, await d.onJob(result));
   };
 }

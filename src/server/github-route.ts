@@ -5,10 +5,11 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Logger } from 'pino';
 import { createNodeMiddleware, Probot, ProbotOctokit, type ApplicationFunction } from 'probot';
-import { normalizeGithubEvent, type BotJob } from '../bot/index.ts';
+import { normalizeGithubEvent } from '../bot/index.ts';
+import type { OnJob } from './create-server.ts';
 import { readWebhookBody } from './read-body.ts';
 import { requestHeader as header } from './request-header.ts';
-import { captureResponse, sendEmpty, sendJson, type Route } from './respond.ts';
+import { captureResponse, parseJsonObject, sendAccepted, sendEmpty, sendJson, type Route } from './respond.ts';
 import { hexFromHubSignature, verifySignature } from './verify-signature.ts';
 
 export interface GithubServerConfig {
@@ -24,9 +25,15 @@ export interface GithubServerConfig {
 interface RouteDeps {
   config: GithubServerConfig;
   path: string;
-  onJob: (job: BotJob) => void | Promise<void>;
+  onJob: OnJob;
   log: Logger;
   bodyLimit: number;
+}
+
+/** What the app function learned about the delivery being answered. */
+interface Slot {
+  queued: string | null;
+  malformed: string | null;
 }
 
 export interface GithubRoute {
@@ -46,17 +53,18 @@ export async function createGithubRoute(d: RouteDeps): Promise<GithubRoute> {
     ...(d.config.baseUrl ? { baseUrl: d.config.baseUrl } : {}),
     ...(d.config.Octokit ? { Octokit: d.config.Octokit } : {}),
   });
-  const delivery = new AsyncLocalStorage<{ queued: boolean }>();
+  const delivery = new AsyncLocalStorage<Slot>();
   const appFn: ApplicationFunction = (app) => {
     app.onAny(async (context) => {
       const result = normalizeGithubEvent(context.name, context.payload, context.id);
+      const slot = delivery.getStore();
       if ('ignored' in result) {
+        if (result.malformed && slot) slot.malformed = result.ignored;
         d.log.debug({ delivery: context.id, event: context.name }, `delivery ignored: ${result.ignored}`);
         return;
       }
-      await d.onJob(result);
-      const slot = delivery.getStore();
-      if (slot) slot.queued = true;
+      const status = await d.onJob(result);
+      if (slot) slot.queued = status ?? 'queued';
     });
   };
   const middleware = await createNodeMiddleware(appFn, { probot, webhooksPath: d.path });
@@ -68,13 +76,17 @@ export async function createGithubRoute(d: RouteDeps): Promise<GithubRoute> {
       d.log.warn({ delivery: header(req, 'x-github-delivery') }, 'GitHub delivery with a missing or wrong signature refused');
       return sendJson(res, 401, { error: 'signature missing or wrong: the App webhook secret must equal WEBHOOK_SECRET' });
     }
+    // Probot answers 500 for a JSON body that is not an object ("null"): refuse it first.
+    const parsed = parseJsonObject(body);
+    if (!parsed.ok) return sendJson(res, 400, { error: parsed.error });
     // @octokit/webhooks reads `rawBody` when a framework has consumed the stream already.
     Object.assign(req, { body: {}, rawBody: new Uint8Array(body) });
     const captured = captureResponse();
-    const slot = { queued: false };
+    const slot: Slot = { queued: null, malformed: null };
     await delivery.run(slot, () => middleware(req, captured.res));
     if (captured.status === 200) {
-      if (slot.queued) return sendJson(res, 202, { queued: true, delivery: header(req, 'x-github-delivery') });
+      if (slot.queued !== null) return sendAccepted(res, header(req, 'x-github-delivery'), slot.queued);
+      if (slot.malformed !== null) return sendJson(res, 400, { error: `${slot.malformed}: a field bumpguard needs is missing or has the wrong type` });
       return sendEmpty(res, 204);
     }
     res.writeHead(captured.status || 500, captured.headers).end(captured.body);

@@ -1,5 +1,6 @@
 // The embedded store (node:sqlite). One file holds measured results (so a base is built once),
-// bump history for trend charts, overrides, and the forge ids the bot must update in place.
+// bump history for trend charts, overrides, the forge ids the bot must update in place, and the
+// durable job queue (jobs, deliveries, runs, PR heads, gate states).
 // Schema changes go through MIGRATIONS: append only, never edit a shipped step.
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -20,13 +21,36 @@ const MIGRATIONS: string[] = [
    CREATE INDEX overrides_by_head ON overrides (repo, pr, head_sha);
    CREATE TABLE forge_ids (
      repo TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (repo, key));`,
+  // 2. Durable jobs (issue 7): every accepted delivery, the job it became, each attempt at running
+  //    it, the latest head per PR, and the last gate state written per commit (restart reconcile).
+  `CREATE TABLE jobs (
+     id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, forge TEXT NOT NULL, repo TEXT NOT NULL,
+     pr_key TEXT NOT NULL, head_sha TEXT, idem_key TEXT NOT NULL, payload_json TEXT NOT NULL,
+     state TEXT NOT NULL CHECK (state IN ('queued', 'running', 'done', 'ignored', 'failed', 'superseded')),
+     attempts INTEGER NOT NULL DEFAULT 0, created_at TEXT NOT NULL, updated_at TEXT NOT NULL, outcome_json TEXT);
+   CREATE INDEX jobs_open ON jobs (id) WHERE state IN ('queued', 'running');
+   CREATE INDEX jobs_by_idem ON jobs (idem_key);
+   CREATE INDEX jobs_by_pr ON jobs (pr_key);
+   CREATE TABLE deliveries (
+     forge TEXT NOT NULL, delivery_id TEXT NOT NULL, job_id INTEGER NOT NULL REFERENCES jobs (id),
+     received_at TEXT NOT NULL, PRIMARY KEY (forge, delivery_id));
+   CREATE TABLE job_runs (
+     job_id INTEGER NOT NULL REFERENCES jobs (id), attempt INTEGER NOT NULL, started_at TEXT NOT NULL,
+     ended_at TEXT, result TEXT, PRIMARY KEY (job_id, attempt));
+   CREATE TABLE pr_heads (pr_key TEXT PRIMARY KEY, head_sha TEXT NOT NULL, updated_at TEXT NOT NULL);
+   CREATE TABLE gates (
+     forge TEXT NOT NULL, repo TEXT NOT NULL, pr INTEGER NOT NULL, sha TEXT NOT NULL, installation_id INTEGER,
+     state TEXT NOT NULL, updated_at TEXT NOT NULL, PRIMARY KEY (forge, repo, sha));
+   CREATE INDEX gates_by_state ON gates (state);`,
 ];
 
 export function openDatabase(path: string): DatabaseSync {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const db = new DatabaseSync(path);
   // WAL lets the server read while a job writes; busy_timeout rides out a concurrent CLI run.
-  db.exec('PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;');
+  // synchronous=NORMAL under WAL: a commit survives the process being killed (-9 included) and
+  // costs no fsync per webhook; only an OS crash or power loss can drop the last commits.
+  db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;');
   migrate(db);
   return db;
 }

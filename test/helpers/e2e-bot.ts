@@ -18,7 +18,10 @@ export interface RunningBot {
   calls: string[];
 }
 
-export async function startBot(opts: Pick<BotOptions, 'github' | 'gitea'> & { runCheck: RunCheck }): Promise<RunningBot> {
+/** `jobs`: a durable store shared with a later startBot (restart tests); default in memory. */
+export async function startBot(
+  opts: Pick<BotOptions, 'github' | 'gitea' | 'jobs' | 'concurrency' | 'bodyLimitBytes'> & { runCheck: RunCheck },
+): Promise<RunningBot> {
   const outcomes: RunningBot['outcomes'] = [];
   const bot = await createBot({
     ...opts,

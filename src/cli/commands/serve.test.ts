@@ -1,6 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { DatabaseSync } from 'node:sqlite';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -57,4 +60,51 @@ test('serve with a half-configured forge exits 2 naming the missing variables, n
   assert.match(text.err, /GITEA_WEBHOOK_SECRET: is required for Gitea/);
   assert.match(text.err, /GITEA_BOT_LOGIN: is required for Gitea/);
   assert.doesNotMatch(text.err, /super-secret-gitea-token/);
+});
+
+test('SIGTERM with a job running: it is checkpointed back to the queue, and the next start on the same database runs it', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'bumpguard-serve-'));
+  const env = (extra: NodeJS.ProcessEnv) => ({
+    PORT: '0', HOST: '127.0.0.1', BUMPGUARD_DB: join(dir, 'bumpguard.db'), BUMPGUARD_CACHE: join(dir, 'cache'),
+    GITEA_URL: 'http://127.0.0.1:9', GITEA_TOKEN: 'never-used', GITEA_WEBHOOK_SECRET: 'gitea-webhook-secret-for-tests', GITEA_BOT_LOGIN: 'bumpguard',
+    // The bench-only job kind stands in for a long build; a grace of 0 cancels it at once.
+    BUMPGUARD_JOB_KIND: 'noop', BUMPGUARD_SHUTDOWN_GRACE_MS: '0', ...extra,
+  });
+  const body = readFileSync(new URL('../../../test/fixtures/gitea/pull_request.opened.json', import.meta.url));
+  const jobState = () => {
+    const db = new DatabaseSync(join(dir, 'bumpguard.db'), { readOnly: true });
+    try {
+      return db.prepare('SELECT j.state, group_concat(r.result) AS runs FROM jobs j LEFT JOIN job_runs r ON r.job_id = j.id GROUP BY j.id').get() as { state: string; runs: string | null } | undefined;
+    } finally {
+      db.close();
+    }
+  };
+  try {
+    const first = new AbortController();
+    const a = io(env({ BUMPGUARD_NOOP_DELAY_MS: '60000' }), first.signal);
+    const running = serve(a.io);
+    const port = await Promise.race([a.listening, running.then((code) => assert.fail(`serve exited ${code}: ${a.text.err}`))]);
+    const res = await fetch(`http://127.0.0.1:${port}/api/gitea/webhooks`, {
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'application/json', 'x-gitea-event': 'pull_request', 'x-gitea-delivery': 'd-sigterm', 'x-gitea-signature': createHmac('sha256', 'gitea-webhook-secret-for-tests').update(body).digest('hex') },
+    });
+    assert.equal(res.status, 202);
+    for (let i = 0; i < 500 && jobState()?.state !== 'running'; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    first.abort();
+    assert.equal(await running, 0);
+    assert.deepEqual({ ...jobState() }, { state: 'queued', runs: 'checkpointed' });
+    assert.match(a.text.out, /"checkpointed":1/);
+
+    const second = new AbortController();
+    const b = io(env({}), second.signal);
+    const again = serve(b.io);
+    await Promise.race([b.listening, again.then((code) => assert.fail(`serve exited ${code}: ${b.text.err}`))]);
+    for (let i = 0; i < 500 && jobState()?.state !== 'done'; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    second.abort();
+    assert.equal(await again, 0);
+    assert.equal(jobState()?.state, 'done');
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });

@@ -5,7 +5,7 @@ import { once } from 'node:events';
 import { createUpstream } from '../../audit/upstream/index.ts';
 import { ConfigError } from '../../errors.ts';
 import { createBot, createLogger, readServerEnv, type ServerEnv } from '../../server/index.ts';
-import { openDatabase, ResultStore } from '../../store/index.ts';
+import { JobStore, openDatabase, ResultStore } from '../../store/index.ts';
 import { EXIT } from '../exit-code.ts';
 import type { Command } from '../io.ts';
 
@@ -16,10 +16,15 @@ Runs the webhook server: POST /api/github/webhooks (GitHub App), POST /api/gitea
 .env.example, docs/github.md, docs/gitea.md):
 
   PORT, HOST                 where to listen (default 3000 on 0.0.0.0)
-  BUMPGUARD_DB               sqlite file for results, history, overrides (default .bumpguard/bumpguard.db)
+  BUMPGUARD_DB               sqlite file for results, history, overrides and the job queue
+                             (default .bumpguard/bumpguard.db; one serve per file)
   BUMPGUARD_UPSTREAM         "github" or a tailscale/tailscale clone or mirror (default github)
   BUMPGUARD_CACHE            cache for upstream reads (default .bumpguard/cache)
   BUMPGUARD_CONCURRENCY      jobs at once (default 1)
+  BUMPGUARD_PLATFORM_CONCURRENCY  builds of one platform at once across jobs (default 1)
+  BUMPGUARD_SHUTDOWN_GRACE_MS     on SIGTERM, time running jobs get to finish before they are
+                             cancelled and queued again for the next start (default 8000)
+  BUMPGUARD_JOB_KIND         "check" (default); "noop" only for scripts/bench-load.ts
   GITHUB_TOKEN               optional, for upstream reads from GitHub
   APP_ID, PRIVATE_KEY (or PRIVATE_KEY_PATH), WEBHOOK_SECRET      the GitHub App
   GITEA_URL, GITEA_TOKEN, GITEA_WEBHOOK_SECRET, GITEA_BOT_LOGIN  Gitea
@@ -46,6 +51,7 @@ export const serve: Command = async (io) => {
   const log = createLogger({ level: env.logLevel, destination: io.stdout });
   const db = openDatabase(env.db);
   const store = new ResultStore(db);
+  if (env.jobKind === 'noop') log.warn({ delayMs: env.noopDelayMs }, 'BUMPGUARD_JOB_KIND=noop: jobs do nothing (load bench only)');
   const upstream = await createUpstream(env.upstream, {
     repo: 'tailscale/tailscale',
     cwd: io.cwd,
@@ -60,13 +66,22 @@ export const serve: Command = async (io) => {
     runCheck: async () => (await import('../../jobs/run-check.ts')).runCheck,
     ports: { upstream, store, now: () => new Date() },
     state: store,
+    jobs: new JobStore(db),
     concurrency: env.concurrency,
+    platformConcurrency: env.platformConcurrency,
+    jobKind: env.jobKind,
+    noopDelayMs: env.noopDelayMs,
   });
   const addr = await bot.server.listen(env.port, env.host);
-  log.info({ port: addr.port, host: addr.address, github: env.github !== null, gitea: env.gitea !== null, db: env.db }, 'bumpguard serve listening');
+  const { requeued, failed } = bot.queue.recovered;
+  log.info(
+    { port: addr.port, host: addr.address, github: env.github !== null, gitea: env.gitea !== null, db: env.db, pid: process.pid, queued: bot.queue.counts.queued, requeued: requeued.length, gaveUp: failed.length },
+    'bumpguard serve listening',
+  );
   if (!io.signal.aborted) await once(io.signal, 'abort');
-  log.info('shutting down: no new deliveries, running jobs are cancelled');
-  await bot.close();
+  log.info({ graceMs: env.shutdownGraceMs, running: bot.queue.counts.running }, 'shutting down: new deliveries get 503, running jobs get the grace period');
+  const { finished, checkpointed } = await bot.shutdown(env.shutdownGraceMs);
+  log.info({ finished, checkpointed, queued: bot.queue.store.countByState().queued }, 'stopped: checkpointed and queued jobs run at the next start');
   db.close();
   return EXIT.ok;
 };

@@ -1,6 +1,7 @@
 // One function per Gitea endpoint bumpguard calls (API v1, swagger at /api/swagger).
 import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import { readTextCapped } from '../read-capped.ts';
 import { encodePath, getJson, paginate, parseBody, request, type GiteaHttp } from './http.ts';
 import { giteaComment, giteaPermission, giteaPullRequest, type GiteaComment, type GiteaPullRequest, type GiteaStatusState } from './schema.ts';
 
@@ -15,9 +16,12 @@ export function getPull(http: GiteaHttp, repo: GiteaRepo, pr: number): Promise<G
   return getJson(http, 'getPullRequest', `${base(repo)}/pulls/${pr}`, giteaPullRequest);
 }
 
-export async function getPullDiff(http: GiteaHttp, repo: GiteaRepo, pr: number): Promise<string> {
+/** The diff text, refused (ForgeError too-large) once it passes `maxBytes`. */
+export async function getPullDiff(http: GiteaHttp, repo: GiteaRepo, pr: number, maxBytes: number): Promise<string> {
   const res = await request(http, 'getDiff', `${base(repo)}/pulls/${pr}.diff`, { accept: 'text/plain' });
-  return (await res?.text()) ?? '';
+  if (!res) return '';
+  const declared = Number(res.headers.get('content-length') ?? Number.NaN);
+  return readTextCapped(res.body, maxBytes, { forge: 'gitea', op: 'getDiff', ...(Number.isFinite(declared) ? { declaredBytes: declared } : {}) });
 }
 
 export async function getRawFile(http: GiteaHttp, repo: GiteaRepo, path: string, ref: string): Promise<string | null> {
@@ -40,7 +44,7 @@ export function listIssueComments(http: GiteaHttp, repo: GiteaRepo, pr: number):
 }
 
 export function createIssueComment(http: GiteaHttp, repo: GiteaRepo, pr: number, body: string): Promise<GiteaComment> {
-  return getJson(http, 'createComment', `${base(repo)}/issues/${pr}/comments`, giteaComment, { method: 'POST', json: { body } });
+  return getJson(http, 'createComment', `${base(repo)}/issues/${pr}/comments`, giteaComment, { method: 'POST', json: { body }, idempotent: false });
 }
 
 export function editIssueComment(http: GiteaHttp, repo: GiteaRepo, id: number, body: string): Promise<GiteaComment> {
@@ -48,7 +52,8 @@ export function editIssueComment(http: GiteaHttp, repo: GiteaRepo, id: number, b
 }
 
 export async function postCommentReaction(http: GiteaHttp, repo: GiteaRepo, id: number, content: string): Promise<void> {
-  const res = await request(http, 'react', `${base(repo)}/issues/comments/${id}/reactions`, { method: 'POST', json: { content } });
+  // Gitea answers an existing reaction with 200: sending it twice is harmless.
+  const res = await request(http, 'react', `${base(repo)}/issues/comments/${id}/reactions`, { method: 'POST', json: { content }, idempotent: true });
   await res?.body?.cancel();
 }
 
@@ -60,7 +65,8 @@ export interface GiteaStatusBody {
 }
 
 export async function createCommitStatus(http: GiteaHttp, repo: GiteaRepo, sha: string, status: GiteaStatusBody): Promise<void> {
-  const res = await request(http, 'setStatus', `${base(repo)}/statuses/${encodeURIComponent(sha)}`, { method: 'POST', json: status });
+  // A second identical status only adds a history entry; the latest per context is what gates.
+  const res = await request(http, 'setStatus', `${base(repo)}/statuses/${encodeURIComponent(sha)}`, { method: 'POST', json: status, idempotent: true });
   await res?.body?.cancel();
 }
 

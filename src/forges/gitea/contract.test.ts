@@ -18,7 +18,8 @@ const BOT = 'bumpguard';
 const webhookPr = JSON.parse(readFileSync(new globalThis.URL('../../../test/fixtures/gitea/pull_request.opened.json', import.meta.url), 'utf8')).pull_request;
 
 const api = () => nock(URL, { reqheaders: { authorization: `token ${TOKEN}` } });
-const forge = () => new GiteaForge({ url: URL, token: TOKEN, repo: 'routers/tailscale-mikrotik', botLogin: BOT });
+// No retries here: a 5xx must surface as the retryable error itself (retries: src/forges/with-retry.test.ts).
+const forge = () => new GiteaForge({ url: URL, token: TOKEN, repo: 'routers/tailscale-mikrotik', botLogin: BOT, retry: { retries: 0 } });
 
 const wireComment = (c: CommentFixture) => ({
   id: c.id,

@@ -4,12 +4,16 @@ import { z } from 'zod';
 import { ForgeError } from '../../errors.ts';
 import { forgeErrorFromHttp } from '../forge-error-from-http.ts';
 import { parseWire } from '../parse-wire.ts';
+import { withRetry, type RetryPolicy } from '../with-retry.ts';
 
 export interface GiteaHttp {
   /** Instance root, e.g. https://git.example.com (a sub-path install keeps its path). */
   baseUrl: string;
   token: string;
   fetch: typeof fetch;
+  retry: RetryPolicy;
+  /** Told before each retry (the adapter's owner logs it). */
+  onRetry?: ((op: string, err: ForgeError, delayMs: number, attempt: number) => void) | undefined;
 }
 
 export interface RequestOptions {
@@ -19,6 +23,11 @@ export interface RequestOptions {
   signal?: AbortSignal;
   /** Answer null instead of throwing on 404 (readFile, permission of an unknown user). */
   allow404?: boolean;
+  /**
+   * Safe to send twice (default: every method but POST). A POST that is not (creating a comment)
+   * is retried only when rate-limited: a 502 may come after the comment was created.
+   */
+  idempotent?: boolean;
 }
 
 /** Percent-encode each path segment ("a b/c" → "a%20b/c"). */
@@ -26,7 +35,16 @@ export function encodePath(path: string): string {
   return path.split('/').map(encodeURIComponent).join('/');
 }
 
-export async function request(http: GiteaHttp, op: string, path: string, opts: RequestOptions = {}): Promise<Response | null> {
+export function request(http: GiteaHttp, op: string, path: string, opts: RequestOptions = {}): Promise<Response | null> {
+  const idempotent = opts.idempotent ?? (opts.method ?? 'GET') !== 'POST';
+  return withRetry(() => requestOnce(http, op, path, opts), http.retry, {
+    signal: opts.signal,
+    retryable: (err) => idempotent || err.code === 'rate-limited',
+    onRetry: (err, delayMs, attempt) => http.onRetry?.(op, err, delayMs, attempt),
+  });
+}
+
+async function requestOnce(http: GiteaHttp, op: string, path: string, opts: RequestOptions): Promise<Response | null> {
   const url = `${http.baseUrl.replace(/\/+$/, '')}/api/v1${path}`;
   const headers: Record<string, string> = { authorization: `token ${http.token}`, accept: opts.accept ?? 'application/json' };
   if (opts.json !== undefined) headers['content-type'] = 'application/json';

@@ -2,6 +2,9 @@
 import { upsertComment } from '../upsert-comment.ts';
 import { extractTarball } from '../extract-tarball.ts';
 import type { Forge, Permission, PullRequest, Reaction, StatusInput, UpsertCommentInput, UpsertCommentResult } from '../types.ts';
+import type { ForgeError } from '../../errors.ts';
+import { DEFAULT_MAX_DIFF_BYTES } from '../read-capped.ts';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../with-retry.ts';
 import * as api from './api.ts';
 import type { GiteaHttp } from './http.ts';
 import { GITEA_STATUS_STATE, toForgeComment, toPermission, toPullRequest, toStatusDescription } from './map.ts';
@@ -15,6 +18,11 @@ export interface GiteaForgeOptions {
   /** Login of the account the token belongs to. */
   botLogin: string;
   fetch?: typeof fetch;
+  /** Retries of failed calls (default DEFAULT_RETRY_POLICY; tests inject sleep, or retries: 0). */
+  retry?: Partial<RetryPolicy>;
+  onRetry?: (op: string, err: ForgeError, delayMs: number, attempt: number) => void;
+  /** Largest PR diff read (default 10 MiB); a larger one is a ForgeError `too-large`. */
+  maxDiffBytes?: number;
 }
 
 export class GiteaForge implements Forge {
@@ -25,13 +33,15 @@ export class GiteaForge implements Forge {
   readonly limits = { commentChars: 60_000 };
   readonly #http: GiteaHttp;
   readonly #repo: api.GiteaRepo;
+  readonly #maxDiffBytes: number;
 
   constructor(opts: GiteaForgeOptions) {
     const [owner = '', name = ''] = opts.repo.split('/');
     this.repo = opts.repo;
     this.botLogin = opts.botLogin;
     this.#repo = { owner, name };
-    this.#http = { baseUrl: opts.url, token: opts.token, fetch: opts.fetch ?? globalThis.fetch };
+    this.#http = { baseUrl: opts.url, token: opts.token, fetch: opts.fetch ?? globalThis.fetch, retry: { ...DEFAULT_RETRY_POLICY, ...opts.retry }, onRetry: opts.onRetry };
+    this.#maxDiffBytes = opts.maxDiffBytes ?? DEFAULT_MAX_DIFF_BYTES;
   }
 
   async getPullRequest(pr: number): Promise<PullRequest> {
@@ -39,7 +49,7 @@ export class GiteaForge implements Forge {
   }
 
   getDiff(pr: number): Promise<string> {
-    return api.getPullDiff(this.#http, this.#repo, pr);
+    return api.getPullDiff(this.#http, this.#repo, pr, this.#maxDiffBytes);
   }
 
   readFile(path: string, sha: string): Promise<string | null> {

@@ -1,11 +1,12 @@
 // One function per GitHub REST endpoint bumpguard calls, over the installation's Octokit
-// (Probot's: retry and throttling plugins included).
+// (Probot's: retry and throttling plugins included, so failures arrive here already retried).
 import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import type { ProbotOctokit } from 'probot';
 import type { z } from 'zod';
-import { forgeErrorFromHttp } from '../forge-error-from-http.ts';
+import { forgeErrorAfterAttempts, forgeErrorFromHttp } from '../forge-error-from-http.ts';
 import { parseWire } from '../parse-wire.ts';
+import { readTextCapped } from '../read-capped.ts';
 import { STATUS_CONTEXT } from '../types.ts';
 import { ghCheckRunList, ghComment, ghPermission, ghPullRequest, type GhComment, type GhConclusion, type GhPullRequest } from './schema.ts';
 
@@ -24,7 +25,10 @@ async function call<T>(op: string, fn: () => Promise<T>, allow404 = false): Prom
     const status = typeof (err as { status?: unknown }).status === 'number' ? (err as { status: number }).status : undefined;
     if (status === 404 && allow404) return null;
     const headers = (err as { response?: { headers?: Record<string, string | undefined> } }).response?.headers ?? {};
-    throw forgeErrorFromHttp({ forge: 'github', op, status, header: (n) => headers[n], cause: err });
+    const failure = forgeErrorFromHttp({ forge: 'github', op, status, header: (n) => headers[n], cause: err });
+    // @octokit/plugin-retry leaves its count on the request options (wrap-request.js): say it gave up.
+    const retries = (err as { request?: { request?: { retryCount?: unknown } } }).request?.request?.retryCount;
+    throw typeof retries === 'number' && retries > 0 ? forgeErrorAfterAttempts(failure, retries + 1) : failure;
   }
 }
 
@@ -43,11 +47,15 @@ export async function getPull(octokit: ProbotOctokit, r: GhRepo, pr: number): Pr
   return parse('getPullRequest', ghPullRequest, res.data);
 }
 
-export async function getPullDiff(octokit: ProbotOctokit, r: GhRepo, pr: number): Promise<string> {
+/** The diff text, streamed and refused (ForgeError too-large) once it passes `maxBytes`. */
+export async function getPullDiff(octokit: ProbotOctokit, r: GhRepo, pr: number, maxBytes: number): Promise<string> {
   const res = await call('getDiff', () =>
-    octokit.request('GET /repos/{owner}/{repo}/pulls/{pull_number}', { ...r, pull_number: pr, mediaType: { format: 'diff' } }),
+    octokit.request('GET /repos/{owner}/{repo}/pulls/{pull_number}', { ...r, pull_number: pr, mediaType: { format: 'diff' }, request: { parseSuccessResponseBody: false } }),
   );
-  return asText(res.data);
+  const body = res.data as unknown;
+  if (!(body instanceof ReadableStream)) return asText(body);
+  const declared = Number(res.headers['content-length'] ?? Number.NaN);
+  return readTextCapped(body as ReadableStream<Uint8Array>, maxBytes, { forge: 'github', op: 'getDiff', ...(Number.isFinite(declared) ? { declaredBytes: declared } : {}) });
 }
 
 export async function getRawFile(octokit: ProbotOctokit, r: GhRepo, path: string, ref: string): Promise<string | null> {

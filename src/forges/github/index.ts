@@ -2,6 +2,7 @@
 // named `bumpguard`, one per head SHA, updated by id. One instance per repository.
 import type { ProbotOctokit } from 'probot';
 import { extractTarball } from '../extract-tarball.ts';
+import { DEFAULT_MAX_DIFF_BYTES } from '../read-capped.ts';
 import { upsertComment } from '../upsert-comment.ts';
 import type { Forge, Permission, PullRequest, Reaction, StatusInput, UpsertCommentInput, UpsertCommentResult } from '../types.ts';
 import * as api from './api.ts';
@@ -18,6 +19,8 @@ export interface GitHubForgeOptions {
    * is updated, not duplicated. Without an entry the adapter lists the commit's check runs.
    */
   checkRunIds?: CheckRunIds;
+  /** Largest PR diff read (default 10 MiB); a larger one is a ForgeError `too-large`. */
+  maxDiffBytes?: number;
 }
 
 /** A Map fits; src/store backs it with sqlite. */
@@ -38,6 +41,7 @@ export class GitHubForge implements Forge {
   readonly #octokit: ProbotOctokit;
   readonly #repo: api.GhRepo;
   readonly #checkRunIds: CheckRunIds;
+  readonly #maxDiffBytes: number;
 
   constructor(opts: GitHubForgeOptions) {
     const [owner = '', repo = ''] = opts.repo.split('/');
@@ -46,6 +50,7 @@ export class GitHubForge implements Forge {
     this.#octokit = opts.octokit;
     this.#repo = { owner, repo };
     this.#checkRunIds = opts.checkRunIds ?? new Map();
+    this.#maxDiffBytes = opts.maxDiffBytes ?? DEFAULT_MAX_DIFF_BYTES;
   }
 
   async getPullRequest(pr: number): Promise<PullRequest> {
@@ -53,7 +58,7 @@ export class GitHubForge implements Forge {
   }
 
   getDiff(pr: number): Promise<string> {
-    return api.getPullDiff(this.#octokit, this.#repo, pr);
+    return api.getPullDiff(this.#octokit, this.#repo, pr, this.#maxDiffBytes);
   }
 
   readFile(path: string, sha: string): Promise<string | null> {

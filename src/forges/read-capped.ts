@@ -1,0 +1,40 @@
+// Read a response body as text, but never more than `maxBytes`: a 50 MB PR diff is refused
+// after the limit, without holding it in memory (issue 7: bad input is bounded).
+import { ForgeError } from '../errors.ts';
+import type { ForgeKind } from './types.ts';
+
+/** 10 MiB: a Renovate bump changes a handful of lines; GitHub itself stops rendering diffs far below this. */
+export const DEFAULT_MAX_DIFF_BYTES = 10 * 1024 * 1024;
+
+export async function readTextCapped(
+  body: ReadableStream<Uint8Array> | null,
+  maxBytes: number,
+  where: { forge: ForgeKind; op: string; declaredBytes?: number },
+): Promise<string> {
+  if (body === null) return '';
+  const tooLarge = () =>
+    new ForgeError(
+      { forge: where.forge, op: where.op, code: 'too-large', retryable: false },
+      `${where.forge === 'github' ? 'GitHub' : 'Gitea'} API call ${where.op}: the answer is over ${Math.round(maxBytes / 1024 / 1024)} MiB, more than bumpguard reads (a Tailscale bump changes a few lines).`,
+    );
+  if (where.declaredBytes !== undefined && where.declaredBytes > maxBytes) {
+    await body.cancel();
+    throw tooLarge();
+  }
+  const reader = body.getReader();
+  const decoder = new TextDecoder();
+  const parts: string[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel();
+      throw tooLarge();
+    }
+    parts.push(decoder.decode(value, { stream: true }));
+  }
+  parts.push(decoder.decode());
+  return parts.join('');
+}

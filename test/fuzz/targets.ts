@@ -1,0 +1,59 @@
+// The parsers under fuzz, their seed inputs (our real-format fixtures) and grammar tokens, and
+// which throws are documented results rather than bugs.
+import { readdirSync, readFileSync } from 'node:fs';
+import { parseFeatureTags } from '../../src/audit/parse-featuretags.ts';
+import { parseRecipe } from '../../src/audit/parse-recipe.ts';
+import { parseCommand } from '../../src/bot/parse-command.ts';
+import { findTailscaleBumps } from '../../src/bump/find-bumps.ts';
+import { BumpguardError } from '../../src/errors.ts';
+import { parseDnsOutput } from '../../src/measure/parse-dns-output.ts';
+
+export interface FuzzTarget {
+  seeds(): string[];
+  tokens: string[];
+  call(input: string): unknown;
+  /** A throw the parser documents (a typed error), not a crash. */
+  allowed(err: unknown): boolean;
+}
+
+const root = new URL('../../', import.meta.url);
+const read = (path: string) => readFileSync(new URL(path, root), 'utf8');
+const readDir = (dir: string, ext: RegExp) =>
+  readdirSync(new URL(dir, root))
+    .filter((f) => ext.test(f))
+    .map((f) => read(`${dir}/${f}`));
+const none = () => false;
+
+export const TARGETS: Record<string, FuzzTarget> = {
+  parseFeatureTags: {
+    seeds: () => [...['v1.90.0', 'v1.98.8', 'v1.102.3'].map((t) => read(`src/audit/__fixtures__/featuretags/${t}.go`)), ...readDir('src/audit/__fixtures__/featuretags-edge', /\.go$/)],
+    tokens: ['Deps: []FeatureTag{', '}', '{', '"', '`', '/*', '*/', '//', 'var Features = map[FeatureTag]FeatureMeta{', 'const CLI = "cli"', 'func (ft FeatureTag) IsOmittable() bool {', '"\\', '+', 'ImplementationDetail: true,', ':'],
+    call: (input) => parseFeatureTags(input),
+    allowed: none,
+  },
+  parseRecipe: {
+    seeds: () => [read('test/fixtures/target-repo/Dockerfile'), ...readDir('src/audit/__fixtures__/recipes', /./)],
+    tokens: ['\\\n', "'", '"', '$(', ')', '`', '<<EOF\n', '\nEOF\n', " | sed -e 's/ts_omit_dns,\\{0,1\\}//g'", 'go run ./cmd/featuretags --min --add=osrouter', 'RUN ', ' && ', '; ', '#', 'ts_include_cli,', '-tags=$TAGS'],
+    call: (input) => parseRecipe([{ path: 'Dockerfile', text: input }, { path: 'build-tags.sh', text: input.slice(input.length >> 1) }]),
+    allowed: none,
+  },
+  findTailscaleBumps: {
+    seeds: () => [...readDir('src/bump/__fixtures__', /\.diff$/), ...readDir('test/fixtures/pr', /\.diff$/)],
+    tokens: ['@@ -1,3 +1,4 @@\n', '@@ -0,0 +1 @@\n', '--- a/Dockerfile\n', '+++ b/Dockerfile\n', 'diff --git a/Dockerfile b/Dockerfile\n', '\\ No newline at end of file\n', '+ARG TAILSCALE_VERSION=v1.98.9\n', '-ARG TAILSCALE_VERSION=v1.98.8\n', ' # renovate: datasource=github-releases depName=tailscale\n', '--- /dev/null\n', 'rename from x\n'],
+    call: (input) => findTailscaleBumps(input),
+    // Documented in find-bumps.ts: a malformed version-file hunk, or a huge one, is not "no bump".
+    allowed: (err) => err instanceof BumpguardError && (err.code === 'diff-unreadable' || err.code === 'diff-too-large'),
+  },
+  parseDnsOutput: {
+    seeds: () => readDir('src/measure/__fixtures__/dns', /\.txt$/),
+    tokens: [';; ->>HEADER<<- opcode: QUERY, status: NOERROR, id: 1\n', ';; flags: qr rd ra;', ';; Query time: 12 msec\n', 'google.com.\t\t300\tIN\tA\t142.250.0.1\n', 'Server:\t\t100.100.100.100\n', 'Address:', 'Name:', "** server can't find", ';; connection timed out; no servers could be reached\n', 'Non-authoritative answer:\n'],
+    call: (input) => parseDnsOutput(input),
+    allowed: none,
+  },
+  parseCommand: {
+    seeds: () => ['/rebuild arm64', '/accept size portmapper growth reviewed', 'Thanks!\n\n/audit', '```\n/rebuild\n```\n/help', '> /accept all\n\n/rebuild linux/arm/v7, amd64', '~~~~\n/x\n~~~', '    /indented\n/accept ram', '/accept'],
+    tokens: ['/', '/rebuild ', '/accept ', '```', '~~~', '> ', '    ', '\r\n', 'size ', 'all ', '\t'],
+    call: (input) => parseCommand(input),
+    allowed: none,
+  },
+};

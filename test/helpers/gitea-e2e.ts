@@ -1,0 +1,57 @@
+// Gitea deliveries and API mocks for e2e tests: headers as Gitea's deliverer sets them, the
+// body signed over its raw bytes, and the reads every check makes (PR, diff, config at base).
+import { createHmac, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import nock from 'nock';
+import { recorded, type RunningBot } from './e2e-bot.ts';
+
+export const GITEA = 'https://git.example.org';
+export const API = '/api/v1/repos/routers/tailscale-mikrotik';
+export const SECRET = 'gitea-webhook-secret-for-tests';
+export const TOKEN = 'gitea-api-token';
+export const BASE = '3f1c9a7d2b8e4f6a0c5d7e9f1a3b5c7d9e0f2a4b';
+/** Head of pull_request.opened.json and of .synchronized.json. */
+export const HEAD1 = '8d2e4f6a1b3c5d7e9f0a2b4c6d8e0f1a3b5c7d9e';
+export const HEAD2 = 'c4a6e8f0b2d4f6a8c0e2a4b6d8f0a2c4e6b8d0f2';
+
+export const rawFixture = (name: string): Buffer => readFileSync(new URL(`../fixtures/gitea/${name}.json`, import.meta.url));
+export const bumpDiff = readFileSync(new URL('../fixtures/pr/tailscale-patch.diff', import.meta.url), 'utf8');
+export const hmac = (body: Buffer | string, secret = SECRET): string => createHmac('sha256', secret).update(body).digest('hex');
+
+export function giteaHeaders(event: string, eventType: string, body: Buffer | string, id: string = randomUUID()): Record<string, string> {
+  return {
+    'user-agent': 'GiteaServer',
+    'x-gitea-delivery': id,
+    'x-gitea-event': event,
+    'x-gitea-event-type': eventType,
+    'x-gitea-signature': hmac(body),
+    'x-github-delivery': id,
+    'x-github-event': event,
+  };
+}
+
+export const giteaApi = (r: RunningBot): nock.Scope => recorded(nock(GITEA, { reqheaders: { authorization: `token ${TOKEN}` } }), r.calls);
+
+export const prJson = (head: string): Record<string, unknown> => ({
+  ...JSON.parse(rawFixture('pull_request.opened').toString()).pull_request,
+  head: { ref: 'renovate/tailscale-1.x', sha: head, repo_id: 12 },
+});
+
+export const commentJson = (id: number, body: string) => ({ id, html_url: `${GITEA}/routers/tailscale-mikrotik/pulls/14#issuecomment-${id}`, body, user: { login: 'bumpguard' } });
+
+/** The PR (at `head`), its diff, and the three config paths at the base (absent). */
+export function mockReads(r: RunningBot, head: string): void {
+  giteaApi(r).get(`${API}/pulls/14`).reply(200, prJson(head));
+  giteaApi(r).get(`${API}/pulls/14.diff`).reply(200, bumpDiff, { 'content-type': 'text/plain' });
+  for (const path of ['.bumpguard.yml', '.bumpguard.yaml', '.github/bumpguard.yml']) {
+    giteaApi(r).get(`${API}/raw/${path}`).query({ ref: BASE }).reply(404, { message: 'not found' });
+  }
+}
+
+export const READS = [
+  `GET ${API}/pulls/14`,
+  `GET ${API}/pulls/14.diff`,
+  `GET ${API}/raw/.bumpguard.yml?ref=${BASE}`,
+  `GET ${API}/raw/.bumpguard.yaml?ref=${BASE}`,
+  `GET ${API}/raw/.github/bumpguard.yml?ref=${BASE}`,
+];
