@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { execa } from 'execa';
-import { FACTS_PATH, TABLE_PATH, minOmitTags, renderFeaturetagsTable, type FeatureFacts } from '../scripts/gen-example-featuretags.ts';
+import { TABLE_PATH, renderFeaturetagsTable } from '../scripts/gen-example-featuretags.ts';
+import { expectedMinOmits, loadFacts } from './helpers/featuretags-facts.ts';
 import { createExampleRepo, EXAMPLE_DIR, setTailscaleVersion, type ExampleRepo } from './helpers/example-repo.ts';
 
 describe('createExampleRepo', () => {
@@ -51,26 +52,26 @@ describe('setTailscaleVersion', () => {
 });
 
 describe("the example's recorded featuretags table", () => {
-  const facts = JSON.parse(readFileSync(FACTS_PATH, 'utf8')) as FeatureFacts;
+  const facts = loadFacts();
 
   it('is what scripts/gen-example-featuretags.ts generates from the upstream facts', () => {
     assert.equal(readFileSync(TABLE_PATH, 'utf8'), renderFeaturetagsTable(facts));
   });
 
   it('omits everything but osrouter and the never-omittable cli, and omits features new in v1.92 (cachenetmap)', () => {
-    const tags = minOmitTags(facts.tags['v1.92.5']!, 'osrouter');
+    const tags = expectedMinOmits(facts['v1.92.5']!, 'osrouter');
     assert.ok(tags.includes('ts_omit_cachenetmap'));
     assert.ok(tags.includes('ts_omit_peerapiserver'));
     assert.ok(!tags.includes('ts_omit_osrouter'));
     assert.ok(!tags.includes('ts_omit_cli'));
-    assert.equal(minOmitTags(facts.tags['v1.90.9']!, 'osrouter').includes('ts_omit_cachenetmap'), false);
+    assert.equal(expectedMinOmits(facts['v1.90.9']!, 'osrouter').includes('ts_omit_cachenetmap'), false);
   });
 
   it("is printed by the image's busybox tools/featuretags for the recipe's call", async () => {
     const res = await execa('busybox', ['sh', `${EXAMPLE_DIR}tools/featuretags`, '--min', '--add=osrouter'], {
       env: { TAILSCALE_VERSION: 'v1.92.5' },
     });
-    assert.equal(res.stdout, minOmitTags(facts.tags['v1.92.5']!, 'osrouter').join(','));
+    assert.equal(res.stdout, expectedMinOmits(facts['v1.92.5']!, 'osrouter').join(','));
     const unknown = await execa('busybox', ['sh', `${EXAMPLE_DIR}tools/featuretags`, '--list'], {
       env: { TAILSCALE_VERSION: 'v1.99.0' }, reject: false,
     });
