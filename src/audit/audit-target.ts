@@ -3,7 +3,7 @@
 // and watched files, then run the pure audit. I/O goes through the RepoReader and
 // UpstreamSource ports only.
 import { classifyBump, findTailscaleBumps, findTailscaleVersionArg } from '../bump/index.ts';
-import { CONFIG_PATHS, parseConfig, type Config } from '../config/index.ts';
+import { findConfigFile, parseConfig, type Config } from '../config/index.ts';
 import { UpstreamError } from '../errors.ts';
 import type { Bump, Finding, Verdict } from '../model.ts';
 import type { RepoReader } from '../repo/types.ts';
@@ -40,10 +40,8 @@ export const FEATURETAGS_PATH = 'feature/featuretags/featuretags.go';
 
 /** `.bumpguard.yml` (or the other accepted names) at `ref`, parsed; defaults when there is none. Throws ConfigError. */
 export async function readRepoConfig(repo: AuditRepo, ref: string): Promise<{ config: Config; source: string }> {
-  for (const path of CONFIG_PATHS) {
-    const text = await repo.readFile(ref, path);
-    if (text !== null) return { config: parseConfig(text, path), source: `${path} at ${ref}` };
-  }
+  const found = await findConfigFile((path) => repo.readFile(ref, path));
+  if (found) return { config: parseConfig(found.text, found.path), source: `${found.path} at ${ref}` };
   return { config: parseConfig(null), source: 'defaults (no .bumpguard.yml)' };
 }
 

@@ -1,6 +1,6 @@
 export { configSchema, METRICS } from './schema.ts';
 export type { Config, ConfigInput, Builder, Canary, Metric, MetricThresholds, ThresholdLevel } from './schema.ts';
-export { parseConfig, CONFIG_PATHS } from './load-config.ts';
+export { parseConfig, findConfigFile, CONFIG_PATHS } from './load-config.ts';
 export { parseSize, parsePercent } from './parse-size.ts';
 export { configJsonSchema, type JsonSchema } from './config-json-schema.ts';
 export { renderConfigReference, type ReferenceOptions } from './render-config-reference.ts';
