@@ -1,11 +1,11 @@
 // Progress of a check on stderr: a live line with elapsed time on a terminal, plain lines in CI,
-// nothing at all with --json (stdout stays machine-readable, stderr quiet).
+// nothing at all with --json (stdout stays machine-readable, stderr quiet). Build logs are not
+// echoed: their tail is in the report when a build fails.
 import type { Writable } from 'node:stream';
 import type { ProgressEvent } from '../jobs/types.ts';
 
 export interface Progress {
   onProgress(event: ProgressEvent): void;
-  onLog(line: string): void;
   done(): void;
 }
 
@@ -38,9 +38,6 @@ export function createProgress(out: Writable, mode: 'tty' | 'lines' | 'quiet', n
         failed: `${what}: ${e.phase} failed`,
       };
       say(texts[e.state]);
-    },
-    onLog() {
-      // Build logs stay out of the way; their tail is in the report when a build fails.
     },
     done() {
       if (timer) clearInterval(timer);

@@ -83,7 +83,6 @@ export const check: Command = async (io) => {
         platforms, noCache: flags['no-cache'], noCacheBase: flags['no-cache-base'], auditOnly: flags['audit-only'],
       },
       { source, config, upstream, store: new ResultStore(db), now: () => new Date(), signal: io.signal, onProgress: progress.onProgress },
-      { onLog: progress.onLog },
     );
   } finally {
     progress.done();

@@ -52,21 +52,23 @@ export const measure: Command = async (io) => {
     io.stdout.write(MEASURE_HELP);
     return EXIT.ok;
   }
-  const source = localSourceTree(resolve(io.cwd, flags.repo ?? '.'));
+  const repoDir = resolve(io.cwd, flags.repo ?? '.');
+  const source = localSourceTree(repoDir);
   const sha = await source.resolve(flags.ref ?? 'HEAD');
   const { config } = await readRepoConfig(source, sha);
   const platforms = splitList(flags.platforms) ?? config.platforms;
   const engine = await detectEngine({ signal: io.signal });
   const db = openDatabase(defaultDbPath(io, flags.db));
+  const store = new ResultStore(db);
   const scratchDir = await mkdtemp(join(tmpdir(), 'bumpguard-measure-'));
   const progress = createProgress(io.stderr, flags.json ? 'quiet' : io.isTTY ? 'tty' : 'lines');
   const results: Record<string, SideResult> = {};
   try {
     for (const platform of platforms) {
       const measured = await measureSide({
-        repo: resolve(io.cwd, flags.repo ?? '.'), side: 'head', sha, platform, config, source, engine,
-        store: new ResultStore(db), fresh: Boolean(flags['no-cache']), scratchDir, now: () => new Date(),
-        signal: io.signal, onProgress: progress.onProgress, onLog: progress.onLog,
+        repo: repoDir, side: 'head', sha, platform, config, source, engine,
+        store, fresh: Boolean(flags['no-cache']), scratchDir, now: () => new Date(),
+        signal: io.signal, onProgress: progress.onProgress,
       });
       results[platform] = measured.result;
     }
