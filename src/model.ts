@@ -29,6 +29,9 @@ export type FindingKind =
   | 'watched-symbol-changed'
   | 'recipe-unreadable'
   | 'stale-acknowledgment'
+  | 'patch-stale'
+  | 'patch-drift'
+  | 'patch-unevaluated'
   | 'build-failed'
   | 'elf-mismatch'
   | 'canary-failed'
@@ -59,6 +62,17 @@ export interface Finding {
   fix?: string;
   /** Extra detail (log tail, symbol diff) shown collapsed in reports. */
   detail?: string;
+  /** For findings about a source edit: where the build makes it, and what it edits (upstream file or package, or the repo's patch file). */
+  edit?: EditRef;
+}
+
+/** A source edit as named in findings and acknowledgments. */
+export interface EditRef {
+  /** Repo path of the Dockerfile or script, and the 1-based line of the command. */
+  path: string;
+  line: number;
+  /** What the edit touches: an upstream file (sed), package directory (COPY) or the repo's patch file. */
+  target: string;
 }
 
 export type Verdict = 'success' | 'failure' | 'neutral' | 'error';
