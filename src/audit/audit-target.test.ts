@@ -71,6 +71,13 @@ test('a PR bump: found in the diff, audited with the base config, the watched sy
     ['warning', 'watched-symbol-changed', ''],
     ['info', 'missing-dep', 'advertiseroutes c2n'],
     ['info', 'features-added', 'routecheck runtimemetrics'],
+    // This in-memory upstream cannot list directories and no sed runner is given: said, not skipped.
+    ['info', 'patch-unevaluated', ''],
+    ['info', 'patch-unevaluated', ''],
+  ]);
+  assert.deepEqual(result.findings.filter((f) => f.kind === 'patch-unevaluated').map((f) => [f.edit, f.message.replace(/^.* was not evaluated: /, '')]), [
+    [{ path: 'Dockerfile', line: 14, target: 'cmd/tailscaled' }, 'memory cannot list directories'],
+    [{ path: 'Dockerfile', line: 16, target: 'net/tstun/wrap.go' }, 'no sed runner is available on this host'],
   ]);
 });
 

@@ -5,13 +5,16 @@
 import { classifyBump, findTailscaleBumps, findTailscaleVersionArg } from '../bump/index.ts';
 import { findConfigFile, parseConfig, type Config } from '../config/index.ts';
 import { UpstreamError } from '../errors.ts';
-import type { Bump, Finding, Verdict } from '../model.ts';
+import type { Bump, Finding, UpstreamReport, Verdict } from '../model.ts';
 import type { RepoReader } from '../repo/types.ts';
 import { auditBump, type WatchedSymbol } from './audit-bump.ts';
+import { auditUpstream } from './audit-upstream.ts';
 import { extractGoSymbol } from './extract-go-symbol.ts';
 import { parseFeatureTags } from './parse-featuretags.ts';
 import { parseRecipe } from './parse-recipe.ts';
+import { memoizeUpstream } from './memoize-upstream.ts';
 import { findReferencedScripts } from './read-recipe-files.ts';
+import type { EditRunner } from './source-edit-types.ts';
 import type { FeatureTable } from './types.ts';
 import type { UpstreamSource } from './upstream/types.ts';
 
@@ -34,6 +37,8 @@ export interface AuditResult {
   reason?: string;
   /** Where the config came from, e.g. ".bumpguard.yml at main" or "defaults". */
   configSource: string;
+  /** Source edits and upstream commits behind the shipped features; absent without a bump. */
+  upstream?: UpstreamReport;
 }
 
 export const FEATURETAGS_PATH = 'feature/featuretags/featuretags.go';
@@ -50,7 +55,10 @@ export function auditVerdict(findings: Finding[]): Verdict {
   return findings.some((f) => f.severity === 'blocker') ? 'failure' : 'success';
 }
 
-export async function auditTarget(input: AuditTargetInput, upstream: UpstreamSource, config?: Config): Promise<AuditResult> {
+/** `runner` replays the build's sed and patch edits (null: they are listed as not evaluated). */
+export async function auditTarget(input: AuditTargetInput, source: UpstreamSource, config?: Config, runner: EditRunner | null = null): Promise<AuditResult> {
+  // One read per distinct upstream file, whichever part of the audit asks first.
+  const upstream = memoizeUpstream(source);
   const configRef = 'baseRef' in input ? input.baseRef : (input.ref ?? 'HEAD');
   const read = config ? { config, source: 'given' } : await readRepoConfig(input.repo, configRef);
   const cfg = read.config;
@@ -60,18 +68,23 @@ export async function auditTarget(input: AuditTargetInput, upstream: UpstreamSou
   if (found.bump === null) return { ...base, bump: null, findings: [], verdict: 'neutral', reason: found.reason };
   const fromTag = upstreamTag(found.bump.from);
   const toTag = upstreamTag(found.bump.to);
-  const [recipe, patchFiles, oldTable, newTable, watched] = await Promise.all([
-    readRecipe(input.repo, headRef, cfg),
+  const recipe = await readRecipe(input.repo, headRef, cfg);
+  const repo = { readFile: (path: string) => input.repo.readFile(headRef, path), listFiles: (dir: string) => input.repo.listFiles(headRef, dir) };
+  const [patchFiles, oldTable, newTable, watched, edits] = await Promise.all([
     readPatches(input.repo, headRef, cfg.recipe.patches),
     readTable(upstream, fromTag),
     readTable(upstream, toTag),
     readWatched(upstream, fromTag, toTag, cfg.watch),
+    auditUpstream({ recipeFiles: recipe.files, repo, fromTag, toTag, config: cfg, upstream, runner }),
   ]);
-  const findings = auditBump({
-    fromTag, toTag, recipe: recipe.files.length > 0 ? parseRecipe(recipe.files) : null, recipeFiles: recipe.files,
-    config: cfg, oldTable, newTable, patchFiles, watched,
-  });
-  return { ...base, bump: found.bump, findings, verdict: auditVerdict(findings) };
+  const findings = [
+    ...auditBump({
+      fromTag, toTag, recipe: recipe.files.length > 0 ? parseRecipe(recipe.files) : null, recipeFiles: recipe.files,
+      config: cfg, oldTable, newTable, patchFiles, watched,
+    }),
+    ...edits.findings,
+  ];
+  return { ...base, bump: found.bump, findings, verdict: auditVerdict(findings), upstream: edits.report };
 }
 
 /** Tailscale tags carry a `v`; Renovate may write the version without it. */

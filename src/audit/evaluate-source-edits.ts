@@ -3,25 +3,13 @@
 // target file that is gone, a patch that no longer applies or a package that moved is a blocker:
 // the build still succeeds and the fix silently disappears. A changed count is a warning.
 import { diffLines, structuredPatch } from 'diff';
-import type { EditRef, Finding } from '../model.ts';
+import type { EditRef, EditStatus, Finding } from '../model.ts';
 import type { ApplyCheck, CopyGoEdit, PatchEdit, SedEdit, SedRun, SourceEdit } from './source-edit-types.ts';
-
-/** How one edit fared, for the report's list and `--json` (`upstream.edits`). */
-export interface EditStatus {
-  kind: SourceEdit['kind'];
-  path: string;
-  line: number;
-  command: string;
-  /** Upstream file (sed), package directory (COPY) or the repo's patch file; '' when unknown. */
-  target: string;
-  status: 'applies' | 'drift' | 'stale' | 'unevaluated';
-  /** sed only: lines changed at the base tag and at the new tag (null: not run there). */
-  changed?: { from: number | null; to: number | null };
-  message: string;
-}
 
 /** A finding before acknowledgment. */
 export type EditFinding = Omit<Finding, 'acknowledged'>;
+
+export type { EditStatus };
 
 export interface Evaluated {
   status: EditStatus;

@@ -36,6 +36,7 @@ export function findEditCommands(line: LogicalLine, ctx: ShellContext): SourceEd
     while (c < end && /^[A-Za-z_][A-Za-z0-9_]*=/.test(tokens[c]!.value)) c++;
     if (c === end) {
       for (let a = k; a < end; a++) assign(tokens[a] as Word, ctx.vars);
+      k = end - 1;
       continue;
     }
     const name = tokens[c]!.value;

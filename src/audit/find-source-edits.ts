@@ -8,7 +8,7 @@ import { posix } from 'node:path';
 import { expandVars, IMAGE_WORKDIR, insideRoot, isUpstreamUrl, resolvePath, type ContextCopy } from './build-paths.ts';
 import { findEditCommands, oneLine, type ShellContext } from './find-edit-commands.ts';
 import type { SourceEdit } from './source-edit-types.ts';
-import { splitDockerfileInstructions, splitShell } from './split-logical-lines.ts';
+import { splitDockerfileInstructions, splitShell, type DockerInstruction } from './split-logical-lines.ts';
 
 export interface FindSourceEditsInput {
   /** The Dockerfile, then the scripts it runs (as in parseRecipe). */
@@ -37,6 +37,8 @@ export function findSourceEdits(input: FindSourceEditsInput): SourceEdit[] {
   const edits: SourceEdit[] = [];
   let stage: StageState = { workdir: IMAGE_WORKDIR, root: null };
   const { instructions } = splitDockerfileInstructions(dockerfile.path, dockerfile.text);
+  const hints = featuretagsDirs(instructions, vars);
+  let stageIndex = -1;
   for (const ins of instructions) {
     const words = ins.args.trim().split(/\s+/).filter((w) => w !== '');
     switch (ins.keyword) {
@@ -44,6 +46,7 @@ export function findSourceEdits(input: FindSourceEditsInput): SourceEdit[] {
         const [image, as, name] = words.filter((w) => !w.startsWith('--'));
         const parent = image === undefined ? undefined : stages.get(image.toLowerCase());
         stage = parent ? { ...parent } : { workdir: IMAGE_WORKDIR, root: null };
+        stage.root ??= hints.get(++stageIndex) ?? null;
         if (as?.toLowerCase() === 'as' && name) stages.set(name.toLowerCase(), stage);
         break;
       }
@@ -89,6 +92,34 @@ export function findSourceEdits(input: FindSourceEditsInput): SourceEdit[] {
   }
   return edits;
 }
+
+/**
+ * Per stage, the WORKDIR of its RUN that calls featuretags: upstream's tool runs in the checkout
+ * (`./cmd/featuretags`), so that directory is the checkout for the whole stage, even for an edit
+ * written before the call. A `git clone` found on the way still takes precedence.
+ */
+function featuretagsDirs(instructions: DockerInstruction[], globals: ReadonlyMap<string, string | null>): Map<number, string> {
+  const vars = new Map(globals);
+  const dirs = new Map<number, string>();
+  let stage = -1;
+  let workdir: string | null = null;
+  for (const ins of instructions) {
+    if (ins.keyword === 'FROM') {
+      stage++;
+      workdir = IMAGE_WORKDIR;
+    } else if (ins.keyword === 'WORKDIR') {
+      workdir = resolvePath(workdir, expandVars(ins.args.trim(), vars));
+    } else if (ins.keyword === 'ARG' || ins.keyword === 'ENV') {
+      readVars(ins.keyword, ins.args, vars);
+    } else if (ins.keyword === 'RUN' && workdir !== null && !dirs.has(stage) && ins.shell.some((l) => FEATURETAGS_RE.test(l.text))) {
+      dirs.set(stage, workdir);
+    }
+  }
+  return dirs;
+}
+
+/** `go run ./cmd/featuretags` or a prebuilt `./tools/featuretags`, run from the current directory. */
+const FEATURETAGS_RE = /(^|[\s;&|(])(go\s+run\s+(-\S+\s+)*\.\/cmd\/featuretags|\.\/(\S+\/)?featuretags)(\s|$|\))/;
 
 /** `ARG A=1 B`, `ENV A=1 B=2`, legacy `ENV A 1`. A value from a variable expands when known. */
 function readVars(keyword: string, args: string, vars: Map<string, string | null>): void {

@@ -3,6 +3,7 @@
 // from one the bump introduced. A fix shared by several findings is printed once.
 import type { AuditResult } from '../audit/index.ts';
 import type { Finding, Severity } from '../model.ts';
+import { renderUpstreamText } from '../report/index.ts';
 
 const MARKS: Record<Severity, string> = { blocker: 'x', warning: '!', info: '-' };
 const TITLES: Record<Severity, string> = { blocker: 'Blockers', warning: 'Warnings', info: 'Info' };
@@ -18,6 +19,7 @@ export function renderAuditText(result: AuditResult, context: { upstream: string
     out.push('', `${TITLES[severity]} (${items.length})`);
     for (const f of items) out.push(...findingLines(f, from, shown));
   }
+  out.push(...renderUpstreamText(result.upstream));
   return `${out.join('\n')}\n`;
 }
 

@@ -123,17 +123,23 @@ export const configSchema = z.strictObject({
     .meta({ description: 'Where the feature-tag recipe lives and which features it opts in.' }),
   acknowledge: z
     .array(z.strictObject({
-      feature: z.string().meta({ description: 'The opted-in feature the finding is about.', examples: ['advertiseexitnode'] }),
+      feature: z.string().optional().meta({ description: 'The opted-in feature the finding is about.', examples: ['advertiseexitnode'] }),
       dep: z.string().optional().meta({
         description: "Accept only this missing dependency of the feature; without it, the feature's missing-dep, unknown-feature, noop-strip and deps-changed findings are all accepted.",
         examples: ['peerapiserver'],
       }),
+      edit: z.string().optional().meta({
+        description: 'Instead of a feature: a source edit, by what it edits (the upstream file a sed changes, the package a Go file is copied into, or the repo\'s patch file); accepts its patch-stale, patch-drift and patch-unevaluated findings.',
+        examples: ['net/tstun/wrap.go'],
+      }),
       reason: z.string().min(1).meta({ description: 'Why it is fine; shown in the report.', examples: ['the router answers DNS itself'] }),
+    }).refine((a) => (a.feature === undefined) !== (a.edit === undefined) && (a.dep === undefined || a.feature !== undefined), {
+      message: 'give either feature (with an optional dep) or edit',
     }))
     .default([])
     .meta({
       description: 'Known gaps the maintainers accept, each with a reason.',
-      examples: [[{ feature: 'advertiseexitnode', dep: 'peerapiserver', reason: 'exit-node clients use the router\'s own DNS' }]],
+      examples: [[{ feature: 'advertiseexitnode', dep: 'peerapiserver', reason: 'exit-node clients use the router\'s own DNS' }, { edit: 'net/tstun/wrap.go', reason: 'the panic is fixed upstream since v1.100' }]],
     }),
   watch: z.array(z.strictObject({
     file: z.string().meta({ description: 'File in the upstream repository.', examples: ['net/tstun/wrap.go'] }),

@@ -26,7 +26,7 @@ export async function runCheck(req: CheckRequest, ports: CheckPorts, opts: RunCh
 
   // 1. Audit the feature selection (pure, fast; also tells which Tailscale versions are involved).
   ports.onProgress?.({ phase: 'audit', state: 'start' });
-  const audit = await auditTarget({ repo: ports.source, baseRef: req.base.sha, headRef: req.head.sha }, ports.upstream, config);
+  const audit = await auditTarget({ repo: ports.source, baseRef: req.base.sha, headRef: req.head.sha }, ports.upstream, config, ports.editRunner ?? null);
   ports.onProgress?.({ phase: 'audit', state: 'done' });
 
   const platforms: PlatformResult[] = [];
@@ -68,6 +68,7 @@ export async function runCheck(req: CheckRequest, ports: CheckPorts, opts: RunCh
     headSha: req.head.sha,
     baseSha: req.base.sha,
     findings: audit.findings,
+    ...(audit.upstream && { upstream: audit.upstream }),
     platforms,
     builds,
     overrides: [],

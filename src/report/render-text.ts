@@ -5,6 +5,7 @@ import { formatBytes, METRIC_LABELS, shortSha, SIZE_METRICS, type MetricComparis
 import { formatDuration, formatTime } from './markdown.ts';
 import { bumpTitle, countsText, plural, VERDICT_LABELS } from './render-header.ts';
 import { deltaText } from './render-size-table.ts';
+import { renderUpstreamText } from './render-upstream-text.ts';
 
 const MARKS: Record<Severity, string> = { blocker: 'x', warning: '!', info: '-' };
 const TITLES: Record<Severity, string> = { blocker: 'Blockers', warning: 'Warnings', info: 'Info' };
@@ -84,6 +85,7 @@ export function renderText(result: CheckResult, outcome: PolicyOutcome): string 
     ...acceptedLines(outcome),
     ...tableLines(result, outcome),
     ...canaryLines(result),
+    ...renderUpstreamText(result.upstream),
   ];
   return `${lines.join('\n')}\n`;
 }

@@ -4,6 +4,8 @@ import { resolve } from 'node:path';
 import { auditTarget, readRepoConfig, type AuditTargetInput } from '../../audit/index.ts';
 import { UsageError } from '../../errors.ts';
 import { localGitRepo } from '../../repo/index.ts';
+import { localEditRunner } from '../../audit/upstream/index.ts';
+import type { JsonAuditReport } from '../../report/index.ts';
 import { defaultCacheDir, openUpstream, parseFlags, reportUsage, upstreamSpec } from '../common-options.ts';
 import { EXIT, exitCodeForVerdict } from '../exit-code.ts';
 import type { CliIo, Command } from '../io.ts';
@@ -79,9 +81,10 @@ export const audit: Command = async (io) => {
   const { config, source } = await readRepoConfig(repo, configRef);
   const upstream = await openUpstream(io, args.upstream, config.upstream, args.cache);
   const input: AuditTargetInput = { repo, ...args.target };
-  const result = { ...(await auditTarget(input, upstream, config)), configSource: source };
+  const result = { ...(await auditTarget(input, upstream, config, localEditRunner())), configSource: source };
   if (args.json) {
-    io.stdout.write(`${JSON.stringify({ bump: result.bump, verdict: result.verdict, findings: result.findings }, null, 2)}\n`);
+    const json: JsonAuditReport = { bump: result.bump, verdict: result.verdict, findings: result.findings, ...(result.upstream && { upstream: result.upstream }) };
+    io.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
   } else {
     io.stdout.write(renderAuditText(result, { upstream: upstream.describe }));
   }
