@@ -1,5 +1,6 @@
 // Domain types shared by every room. The `--json` contract of the CLI
 // (../docs/json-contract.md, design.md) is built from these: extend, never rename.
+import type { ErrorCode } from './errors.ts';
 
 /** A Tailscale version change found in a PR diff (src/bump). */
 export interface Bump {
@@ -34,7 +35,15 @@ export type FindingKind =
   | 'canary-failed'
   | 'threshold'
   | 'no-baseline'
-  | 'config-invalid';
+  | 'config-invalid'
+  /** No build file mentions featuretags, ts_omit_ or ts_include_: opt-in checks are skipped (info). */
+  | 'no-recipe'
+  /** The check could not finish a part for a reason outside the PR (Docker, a builder, the forge, upstream). */
+  | 'infra-error'
+  /** The PR removes the Renovate marker above the Tailscale version: Renovate stops bumping it. */
+  | 'marker-removed'
+  /** The change moves the Tailscale version to different values and none is the one built. */
+  | 'bump-unclear';
 
 export interface Finding {
   severity: Severity;
@@ -59,6 +68,8 @@ export interface Finding {
   fix?: string;
   /** Extra detail (log tail, symbol diff) shown collapsed in reports. */
   detail?: string;
+  /** For `infra-error` and `config-invalid` findings raised by an error: its stable code (src/errors.ts). */
+  code?: string;
 }
 
 export type Verdict = 'success' | 'failure' | 'neutral' | 'error';
@@ -86,6 +97,8 @@ export interface CanaryResult {
   assertion?: string;
   /** What was observed instead, e.g. "SERVFAIL". */
   observed?: string;
+  /** Set when the canary could not run as configured (not a failure of the image), e.g. a shell-form `run` in an image without /bin/sh. */
+  configError?: string;
 }
 
 /** One layer of an image as the router downloads and extracts it. */
@@ -182,8 +195,8 @@ export interface SideResult {
   analysis: ImageAnalysis | null;
   ram: RamMeasurement | null;
   canaries: CanaryResult[];
-  /** Set when the build/measure failed: what failed and the log tail. */
-  error?: { message: string; logTail: string };
+  /** Set when the build/measure failed: what failed, the log tail, and the error code (src/errors.ts ERROR_BLAME says whose fault). */
+  error?: { message: string; logTail: string; code?: ErrorCode };
 }
 
 export interface PlatformResult {

@@ -75,11 +75,11 @@ test('canary failure: the canary × arch table shows the failing assertion and t
   assert.ok(md.includes('> 1 blocker: canary magicdns-forwarder failed on linux/arm64: expected status NOERROR, got SERVFAIL'));
 });
 
-test('missing baseline: not judged, the reason up top, and the arch row says no baseline', () => {
+test('missing baseline: a failure whose reason up top says the way out, and the arch row says no baseline', () => {
   const { result, outcome } = missingBaseline();
   const md = renderReport(result, outcome);
-  assert.ok(md.includes('## ⚪ bumpguard not judged: tailscale v1.98.5 → v1.98.8 (patch)'));
-  assert.ok(md.includes('> not judged: no baseline for linux/arm64 at 3f9c2a7: the base was neither built nor found in the cache'));
+  assert.ok(md.includes('## ❌ bumpguard failed: tailscale v1.98.5 → v1.98.8 (patch)'));
+  assert.ok(md.includes('> 1 blocker: no baseline: fix the base build, or /accept size &lt;reason&gt; — linux/arm64 at 3f9c2a7: the base was neither built nor found in the cache'));
   assert.match(row(md, 'linux/arm64', 'Size'), /^\| \*\*linux\/arm64\*\* \| — → 3\.57 MiB<br>no baseline \|/);
 });
 
