@@ -45,10 +45,32 @@ export async function main(io: CliIo): Promise<number> {
   }
 }
 
+/** Window in which a repeated stop signal is the same stop delivered twice. */
+const TWIN_SIGNAL_MS = 1000;
+
+/**
+ * SIGINT/SIGTERM stop the command gracefully (serve: the shutdown grace). One stop often arrives
+ * twice: bin/bumpguard.js or npm forwards it while the terminal (Ctrl-C reaches the whole process
+ * group) or systemd (it signals the whole cgroup) delivers it too. A repeat within a second is that
+ * twin and ignored; a later one means "stop now".
+ */
+function onStopSignals(controller: AbortController): void {
+  let firstAt = 0;
+  const stop = (signal: 'SIGINT' | 'SIGTERM') => {
+    if (!controller.signal.aborted) {
+      firstAt = Date.now();
+      controller.abort(new Error(signal === 'SIGINT' ? 'interrupted' : 'terminated'));
+    } else if (Date.now() - firstAt > TWIN_SIGNAL_MS) {
+      process.exit(signal === 'SIGINT' ? EXIT.interrupted : 128 + 15);
+    }
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
 if (import.meta.main) {
   const controller = new AbortController();
-  process.once('SIGINT', () => controller.abort(new Error('interrupted')));
-  process.once('SIGTERM', () => controller.abort(new Error('terminated')));
+  onStopSignals(controller);
   const code = await main({
     argv: process.argv.slice(2),
     stdout: process.stdout,
@@ -60,3 +82,4 @@ if (import.meta.main) {
   });
   process.exitCode = code;
 }
+
