@@ -69,8 +69,8 @@ test('the error message never contains a secret value', () => {
 });
 
 test('every problem of the environment is reported at once, not one per start', () => {
-  const env = {
-    PORT: 'abc', LOG_LEVEL: 'loud', APP_ID: '12', WEBHOOK_SECRET: 'short', PRIVATE_KEY: 'not a key',
+  const env: NodeJS.ProcessEnv = {
+    PORT: 'abc', LOG_LEVEL: 'loud' as NodeJS.ProcessEnv['LOG_LEVEL'], APP_ID: '12', WEBHOOK_SECRET: 'short', PRIVATE_KEY: 'not a key',
     GITEA_URL: 'not-a-url', GITEA_TOKEN: 't0ken',
   };
   assert.deepEqual(issuesOf(() => readServerEnv(env, noFiles)).sort(), [
