@@ -10,6 +10,7 @@ import type { Builder } from '../config/index.ts';
 import { BuildError, CancelledError } from '../errors.ts';
 import { buildCommand, type BuildInvocation } from './build-command.ts';
 import { detectEngine, type EngineInfo } from './detect-engine.ts';
+import { findNetworkFailure, networkNoneMessage } from './find-network-failure.ts';
 import { LogTail } from './log-tail.ts';
 import { runLogged } from './run-logged.ts';
 
@@ -81,7 +82,9 @@ export async function buildImage(opts: BuildImageOptions): Promise<BuildOutput> 
       });
     }
     if (res.exitCode !== 0) {
-      throw new BuildError('build-failed', `The ${opts.platform} build failed: ${errorLine(tail.text())}`, {
+      const offline = (opts.network ?? 'none') === 'none' ? findNetworkFailure(tail.text()) : null;
+      const message = offline === null ? `The ${opts.platform} build failed: ${errorLine(tail.text())}` : networkNoneMessage(opts.platform, offline);
+      throw new BuildError('build-failed', message, {
         platform: opts.platform, logTail: tail.text(),
       });
     }

@@ -184,3 +184,32 @@ describe('detectEngine', () => {
     assert.match(stdout.trim(), /^no-docker: No Docker engine answers at unix:\/\/\/nonexistent\/bumpguard-test\.sock: start dockerd/);
   });
 });
+
+describe('a build that fetches sources while builds have no network (the default)', () => {
+  it('fails as build-failed saying it hit a network error and naming build.network', async () => {
+    const engine = await requireDocker();
+    const ctx = await mkdtemp(join(tmpdir(), 'bumpguard-offline-build-'));
+    try {
+      await mkdir(join(ctx, 'bin'));
+      await copyFile('/var/cache/bumpguard/busybox/amd64/busybox', join(ctx, 'bin/busybox'));
+      // As a real recipe fetches a Tailscale tarball; a .invalid name, and no network to ask anyway.
+      await writeFile(join(ctx, 'Dockerfile'), [
+        'FROM scratch', 'COPY bin/busybox /bin/busybox',
+        `RUN ["/bin/busybox", "wget", "-q", "-O", "/src.tar.gz", "https://tailscale.invalid/archive/${randomUUID()}.tar.gz"]`, '',
+      ].join('\n'));
+      await assert.rejects(
+        buildImage({ contextDir: ctx, dockerfile: 'Dockerfile', platform: 'linux/amd64', engine, outTar: join(ctx, 'out.tar') }),
+        (err: unknown) => {
+          assert.ok(err instanceof BuildError);
+          assert.equal(err.code, 'build-failed');
+          assert.equal(err.userMessage,
+            "The linux/amd64 build failed on a network error (wget: bad address 'tailscale.invalid'): builds run without a network by default " +
+            '(build.network: none). If the Dockerfile fetches sources in a RUN step, set `build: { network: default }` in .bumpguard.yml on the base branch.');
+          return true;
+        },
+      );
+    } finally {
+      await rm(ctx, { recursive: true, force: true });
+    }
+  });
+});
