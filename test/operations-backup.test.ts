@@ -16,7 +16,7 @@ test('the documented backup copies a store the bot is writing to, acceptances in
   const block = /<!-- backup-command -->\n```sh\n(?<body>[\s\S]*?)```/.exec(DOC)?.groups?.body ?? '';
   const program = /node -e '(?<js>[^']+)' (?<target>\S+)/.exec(block)?.groups;
   assert.ok(program, 'docs/operations.md shows the backup as `node -e \'…\' TARGET` after <!-- backup-command -->');
-  assert.equal(program.target, '/data/bumpguard-backup.db', 'the backup lands in the /data volume, where `docker compose cp` fetches it');
+  assert.equal(program.target, '/data/bumpguard-backup.db', 'the backup lands in the /data volume, where `docker cp` fetches it');
 
   const dir = mkdtempSync(join(tmpdir(), 'bumpguard-backup-'));
   try {
