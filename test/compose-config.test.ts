@@ -7,7 +7,7 @@ import { cp, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe, it, test } from 'node:test';
 import { execa } from 'execa';
 import { parse } from 'yaml';
 
@@ -77,4 +77,14 @@ describe('build/compose.yaml with the Compose setup-host.sh installs', () => {
     assert.deepStrictEqual(Object.keys(config.services).sort(), ['buildkitd', 'bumpguard', 'gitea']);
     assert.ok('gitea-data' in config.volumes);
   });
+});
+
+test('every set-up text writes build/.env with the same command as docs/operations.md', async () => {
+  const [, writeEnv] = await documentedSetup();
+  assert.match(writeEnv ?? '', /> build\/\.env$/);
+  for (const file of ['README.md', 'docs/github.md', 'docs/gitea.md', 'build/compose.yaml']) {
+    const copies = (await readFile(join(ROOT, file), 'utf8')).split('\n').filter((l) => l.includes('> build/.env')).map((l) => l.replace(/^[#\s]+/, ''));
+    assert.ok(copies.length > 0, `${file} shows how to write build/.env`);
+    for (const line of copies) assert.equal(line, writeEnv, file);
+  }
 });
