@@ -1,4 +1,5 @@
 // bumpguard CLI entry: dispatch to a subcommand; every command returns its exit code.
+import os from 'node:os';
 import { describeError, EXIT, exitCodeForError } from './exit-code.ts';
 import type { CliIo, Command } from './io.ts';
 
@@ -49,23 +50,22 @@ export async function main(io: CliIo): Promise<number> {
 const TWIN_SIGNAL_MS = 1000;
 
 /**
- * SIGINT/SIGTERM stop the command gracefully (serve: the shutdown grace). One stop often arrives
- * twice: bin/bumpguard.js or npm forwards it while the terminal (Ctrl-C reaches the whole process
- * group) or systemd (it signals the whole cgroup) delivers it too. A repeat within a second is that
- * twin and ignored; a later one means "stop now".
+ * SIGINT, SIGTERM and SIGHUP stop the command gracefully (serve: the shutdown grace). One stop
+ * often arrives twice: bin/bumpguard.js or npm forwards it while the terminal (Ctrl-C reaches the
+ * whole process group) or systemd (it signals the whole cgroup) delivers it too. A repeat within a
+ * second is that twin and ignored; a later one means "stop now".
  */
 function onStopSignals(controller: AbortController): void {
   let firstAt = 0;
-  const stop = (signal: 'SIGINT' | 'SIGTERM') => {
+  const stop = (signal: NodeJS.Signals) => {
     if (!controller.signal.aborted) {
       firstAt = Date.now();
       controller.abort(new Error(signal === 'SIGINT' ? 'interrupted' : 'terminated'));
     } else if (Date.now() - firstAt > TWIN_SIGNAL_MS) {
-      process.exit(signal === 'SIGINT' ? EXIT.interrupted : 128 + 15);
+      process.exit(signal === 'SIGINT' ? EXIT.interrupted : 128 + os.constants.signals[signal]);
     }
   };
-  process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGTERM', () => stop('SIGTERM'));
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, stop);
 }
 
 if (import.meta.main) {
@@ -82,4 +82,3 @@ if (import.meta.main) {
   });
   process.exitCode = code;
 }
-

@@ -82,7 +82,7 @@ export function readServerEnv(env: NodeJS.ProcessEnv, readFile: (path: string) =
   if (raw.PRIVATE_KEY && !isPrivateKey(raw.PRIVATE_KEY.replace(/\\n/g, '\n'))) {
     issues.push({ path: 'PRIVATE_KEY', message: 'is not a PEM private key: paste the .pem downloaded from the App settings, or set PRIVATE_KEY_PATH' });
   }
-  if (!github && !gitea && ![...GITHUB_VARS, ...GITEA_VARS].some(isSet)) {
+  if (![...GITHUB_VARS, ...GITEA_VARS].some(isSet)) {
     issues.push({ path: '(env)', message: `configure at least one forge: ${GITHUB_VARS.join(', ')} for GitHub, or ${GITEA_VARS.join(', ')} for Gitea` });
   }
   const e = parsed.data;

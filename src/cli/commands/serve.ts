@@ -95,8 +95,9 @@ async function probeEngine(log: ReturnType<typeof createLogger>, signal: AbortSi
     const engine = await detectEngine({ signal });
     log.info({ docker: engine.docker, engine: engine.serverVersion, platform: engine.hostPlatform }, 'docker engine reachable');
   } catch (err) {
+    // Never rejects: nothing awaits it until shutdown, and the server serves either way.
     if (signal.aborted) return;
-    if (!(err instanceof BuildError)) throw err;
-    log.error({ reason: err.userMessage, detail: err.logTail }, 'docker engine unreachable: checks end in error until this is fixed');
+    if (err instanceof BuildError) log.error({ reason: err.userMessage, detail: err.logTail }, 'docker engine unreachable: checks end in error until this is fixed');
+    else log.error({ err }, 'docker engine probe failed');
   }
 }
