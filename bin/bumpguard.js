@@ -3,7 +3,7 @@
 // which cannot strip types). Keeps stdio and the exit code, and passes stop signals on: a
 // supervisor that stops this wrapper (systemd, docker stop, npm) must stop the server too, not
 // leave it serving as an orphan. Under a supervisor, prefer starting Node 24 directly so the PID
-// it watches is the server's (docs/operations.md § Running without containers).
+// it watches is the server's (docs/operations.md § Running and upgrading).
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { constants } from 'node:os';
