@@ -87,6 +87,10 @@ export interface ImageMetrics {
   binaryUpx: boolean | null;
   ramRssBytes: number | null;
   ramPeakBytes: number | null;
+  /** Where the RSS figure was read (RamMeasurement.rssSource), null when not measured. */
+  ramRssSource: RssSource | null;
+  /** Where the peak figure was read (RamMeasurement.peakSource), null when not measured. */
+  ramPeakSource: RamMeasurement['peakSource'] | null;
 }
 
 export interface CanaryResult {
@@ -169,6 +173,8 @@ export interface RamStats {
   spread: number;
 }
 
+export type RssSource = 'proc-status' | 'docker-top' | 'docker-stats';
+
 export interface RamMeasurement {
   emulated: boolean;
   rss: RamStats | null;
@@ -179,6 +185,14 @@ export interface RamMeasurement {
   hwm?: RamStats | null;
   /** Where `peak` comes from: the container's cgroup (v1 max_usage_in_bytes, v2 memory.peak) or VmHWM. */
   peakSource?: 'cgroup-v1' | 'cgroup-v2' | 'vmhwm';
+  /**
+   * Where `rss` comes from. `proc-status`: VmRSS of the process, read from the engine host's /proc
+   * (the bot shares that host). `docker-top`: the same counter, as `ps` on the engine's host reports
+   * it through the Docker API (the bot runs in a container or the engine is remote). `docker-stats`:
+   * the container cgroup's resident anonymous memory through the Docker API, when the engine's host
+   * has no usable `ps`; a different figure, never compared with the other two.
+   */
+  rssSource?: RssSource;
   /** False when the image would not run with a read-only rootfs and was measured writable. */
   readOnly?: boolean;
   /** Name of the process whose RSS is reported (e.g. "routerd"). */

@@ -12,6 +12,7 @@ import { BuildError, CancelledError } from '../errors.ts';
 import { buildCommand, type BuildInvocation } from './build-command.ts';
 import { classifyBuildFailure } from './classify-build-failure.ts';
 import { detectEngine, type EngineInfo } from './detect-engine.ts';
+import { findNetworkFailure, networkNoneMessage } from './find-network-failure.ts';
 import { LogTail } from './log-tail.ts';
 import { runLogged } from './run-logged.ts';
 
@@ -82,7 +83,7 @@ export async function buildImage(opts: BuildImageOptions): Promise<BuildOutput> 
         platform: opts.platform, logTail: tail.text(), cause: res.spawnError,
       });
     }
-    if (res.exitCode !== 0) throw await failedBuild(engine.docker, opts.platform, tail.text(), opts.signal);
+    if (res.exitCode !== 0) throw await failedBuild(engine.docker, opts, tail.text());
     const imageId = await readImageId(join(scratch, 'image-id'), inv.idFormat);
     if (inv.saveTag) await saveImage(engine.docker, imageId, opts, note, tail);
     return { platform: opts.platform, tarPath: opts.outTar, imageId, durationMs: Math.round(now() - started), logTail: tail.text(), via: inv.kind };
@@ -93,9 +94,13 @@ export async function buildImage(opts: BuildImageOptions): Promise<BuildOutput> 
 }
 
 /** The build's own failure, or the engine's (it is asked whether it still answers when the log does not say). */
-async function failedBuild(docker: string, platform: string, log: string, signal?: AbortSignal): Promise<BuildError> {
+async function failedBuild(docker: string, opts: BuildImageOptions, log: string): Promise<BuildError> {
+  const { platform } = opts;
   let code = classifyBuildFailure(log);
-  if (code === 'build-error' && !(await engineAnswers(docker, signal))) code = 'docker-unavailable';
+  if (code === 'build-error' && !(await engineAnswers(docker, opts.signal))) code = 'docker-unavailable';
+  // A RUN step that fetched sources without a network: say which setting to change.
+  const offline = code === 'build-failed' && (opts.network ?? 'none') === 'none' ? findNetworkFailure(log) : null;
+  if (offline !== null) return new BuildError(code, networkNoneMessage(platform, offline), { platform, logTail: log });
   const what: Record<typeof code, string> = {
     'build-failed': `The ${platform} build failed`,
     'build-error': `The ${platform} build stopped for a reason that is not a build step of the image`,

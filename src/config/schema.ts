@@ -149,7 +149,7 @@ export const configSchema = z.strictObject({
   build: z
     .strictObject({
       timeoutSeconds: z.number().positive().default(1800).meta({ description: "Per build; the build's process group is killed after it.", examples: [3600] }),
-      network: z.enum(['none', 'default']).default('none').meta({ description: 'Network during RUN steps: none keeps builds hermetic.', examples: ['default'] }),
+      network: z.enum(['none', 'default']).default('none').meta({ description: 'Network during RUN steps: none keeps builds hermetic; set default when the Dockerfile fetches sources in a RUN step (git clone, go mod download).', examples: ['default'] }),
       versionArg: z.string().optional().meta({ description: 'Name of the version build arg; default: the ARG under the renovate marker.', examples: ['TAILSCALE_VERSION'] }),
     })
     .default({ timeoutSeconds: 1800, network: 'none' })

@@ -119,6 +119,21 @@ test('RAM: emulated and native figures are shown side by side but not compared, 
   assert.ok(md.includes('linux/arm64 RAM not compared: the base was measured emulated (qemu-user) and the head natively'));
 });
 
+test('RAM: the report says where the figures were read, naming platforms only where the sources differ', () => {
+  const viaApi = { ...ram([2 * MiB, 2 * MiB, 2 * MiB]), rssSource: 'docker-top' as const, peakSource: 'cgroup-v1' as const };
+  const platforms = [
+    buildPlatform('linux/amd64', { base: { ram: viaApi }, head: { ram: viaApi } }),
+    buildPlatform('linux/arm64', { base: { ram: { ...viaApi, emulated: true } }, head: { ram: { ...viaApi, emulated: true, rssSource: 'docker-stats' } } }),
+  ];
+  const result = buildCheckResult({ platforms });
+  const md = renderReport(result, evaluatePolicy(result, parseConfig(null)));
+  assert.ok(md.includes(
+    "Read from: RSS: the main process's RSS as ps on the engine's host reports it, through the Docker API (linux/amd64, linux/arm64), " +
+    "the container cgroup's anonymous memory, through the Docker API (no usable ps on the engine's host) (linux/arm64); " +
+    "peak: the container cgroup's peak (memory.max_usage_in_bytes).</sub>",
+  ), md.slice(md.indexOf('### RAM')));
+});
+
 test('oversized input stays under 60,000 characters and says what was trimmed', () => {
   const { result, outcome } = oversized();
   const md = renderReport(result, outcome);

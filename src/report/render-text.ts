@@ -4,6 +4,7 @@ import type { CheckResult, Finding, Severity } from '../model.ts';
 import { formatBytes, METRIC_LABELS, shortSha, SIZE_METRICS, type MetricComparison, type PolicyOutcome } from '../policy/index.ts';
 import { formatDuration, formatTime } from './markdown.ts';
 import { bumpTitle, countsText, plural, VERDICT_LABELS } from './render-header.ts';
+import { renderRamSources } from './render-ram-sources.ts';
 import { deltaText } from './render-size-table.ts';
 import { sideFailureLabel } from './side-failure.ts';
 
@@ -60,7 +61,8 @@ function tableLines(result: CheckResult, outcome: PolicyOutcome): string[] {
     const sizes = mine.filter((c) => (SIZE_METRICS as readonly string[]).includes(c.metric));
     return [...sizes, ...mine.filter((c) => !sizes.includes(c))].map(comparisonRow);
   });
-  return rows.length ? ['', 'Sizes and RAM (base → head)', ...columns([['arch', 'metric', 'base', 'head', 'Δ'], ...rows])] : [];
+  const sources = renderRamSources(result);
+  return rows.length ? ['', 'Sizes and RAM (base → head)', ...columns([['arch', 'metric', 'base', 'head', 'Δ'], ...rows]), ...(sources ? [`RAM read from: ${sources}`] : [])] : [];
 }
 
 function canaryLines(result: CheckResult): string[] {

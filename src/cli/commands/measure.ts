@@ -119,7 +119,7 @@ function renderMeasureText(sha: string, results: Record<string, SideResult>): st
     const size = (n: number | null) => (n === null ? 'n/a' : formatBytes(n));
     lines.push(
       `  image ${size(m.imageCompressedBytes)} · on flash ${size(m.flashBytes)} · rootfs ${size(m.rootfsBytes)} · duplicated ${size(m.duplicateBytes)}`,
-      `  binary ${size(m.binaryBytes)}${m.binaryUpx ? ' (UPX)' : ''} · RAM RSS ${size(m.ramRssBytes)} · peak ${size(m.ramPeakBytes)}`,
+      `  binary ${size(m.binaryBytes)}${m.binaryUpx ? ' (UPX)' : ''} · RAM RSS ${size(m.ramRssBytes)}${m.ramRssSource ? ` (${m.ramRssSource})` : ''} · peak ${size(m.ramPeakBytes)}${m.ramPeakSource ? ` (${m.ramPeakSource})` : ''}`,
     );
     for (const e of r.analysis?.elfs.filter((x) => !x.matches) ?? []) lines.push(`  ELF MISMATCH: ${e.path} is ${e.machine}`);
     for (const c of r.canaries) lines.push(`  canary ${c.name}: ${c.ok ? 'pass' : `FAIL — ${c.detail}`}`);
