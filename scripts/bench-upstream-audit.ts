@@ -1,5 +1,5 @@
-// Bench: the whole audit of a v1.98.8 → v1.102.2 bump of the example target (feature tags, the
-// source edits replayed with sed, the upstream commit digest), cold and warm. Goal: warm < 200 ms;
+// Bench: the whole audit of a v1.98.8 → v1.102.2 bump of the example target (config, bump, feature
+// tags, the source edits replayed with sed, the upstream commit digest), cold and warm. Goal: warm < 200 ms;
 // cold makes one upstream read per distinct file. Prints figures only.
 // The upstream is a generated git repository (both feature tables, the patched files and a few
 // hundred commits between the tags); set BUMPGUARD_TAILSCALE_MIRROR to also measure the real one.
@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { execa } from 'execa';
 import { auditTarget } from '../src/audit/index.ts';
+import { readConfigAt } from '../src/config/index.ts';
+import { detectBump } from '../src/jobs/detect-bump.ts';
 import { cachedUpstream, gitUpstream, localEditRunner, type UpstreamSource } from '../src/audit/upstream/index.ts';
 import { localGitRepo } from '../src/repo/index.ts';
 import { makeTargetRepo } from '../test/helpers/make-target-repo.ts';
@@ -81,7 +83,9 @@ async function bench(label: string, upstreamDir: string): Promise<void> {
     const upstream = cachedUpstream(inner, { cacheDir, repo: 'bench' });
     const once = async () => {
       const started = performance.now();
-      const r = await auditTarget({ repo, baseRef: target.base, headRef: target.head }, upstream, undefined, runner);
+      const { config } = await readConfigAt(repo, target.base);
+      const decision = await detectBump(repo, target.base, target.head, config);
+      const r = await auditTarget({ source: repo, ref: target.head, bump: decision.bump!, config, runner }, upstream);
       if (!r.upstream || r.upstream.edits.length === 0) throw new Error('the audit must replay the example\'s source edits');
       return { ms: performance.now() - started, r };
     };

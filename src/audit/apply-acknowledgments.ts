@@ -13,13 +13,13 @@ const BY_FEATURE: ReadonlySet<FindingKind> = new Set(['missing-dep', 'unknown-fe
 const BY_EDIT: ReadonlySet<FindingKind> = new Set(['patch-stale', 'patch-drift', 'patch-unevaluated']);
 
 export function acknowledges(ack: Acknowledgment, finding: RawFinding): boolean {
-  if (ack.edit !== undefined) return BY_EDIT.has(finding.kind) && finding.edit?.target === ack.edit;
+  if ('edit' in ack) return BY_EDIT.has(finding.kind) && finding.edit?.target === ack.edit;
   if (finding.features[0] !== ack.feature) return false;
   if (ack.dep !== undefined) return finding.kind === 'missing-dep' && finding.features[1] === ack.dep;
   return BY_FEATURE.has(finding.kind);
 }
 
 export function describeAck(ack: Acknowledgment): string {
-  if (ack.edit !== undefined) return `the edit of ${ack.edit}`;
-  return ack.dep === undefined ? ack.feature! : `${ack.feature} → ${ack.dep}`;
+  if ('edit' in ack) return `the edit of ${ack.edit}`;
+  return ack.dep === undefined ? ack.feature : `${ack.feature} → ${ack.dep}`;
 }

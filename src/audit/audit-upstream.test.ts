@@ -60,6 +60,7 @@ const REPO_FILES: Record<string, string> = {
 };
 
 let root: string;
+let up: string;
 let report: UpstreamReport;
 let findings: Finding[];
 
@@ -82,7 +83,7 @@ function commit(dir: string, message: string, files: Record<string, string | nul
 
 before(async () => {
   root = mkdtempSync(join(tmpdir(), 'bumpguard-upstream-audit-'));
-  const up = join(root, 'tailscale');
+  up = join(root, 'tailscale');
   mkdirSync(up);
   git(up, 'init', '-q', '-b', 'main');
   commit(up, 'base', {
@@ -104,19 +105,23 @@ before(async () => {
   commit(up, 'docs: typo', { 'README.md': 'hello\n' });
   git(up, 'tag', 'v1.100.0');
 
-  const result = await auditUpstream({
-    recipeFiles: [{ path: 'Dockerfile', text: DOCKERFILE }],
-    repo: { readFile: async (p) => REPO_FILES[p] ?? null, listFiles: async () => Object.keys(REPO_FILES) },
-    fromTag: 'v1.98.8',
-    toTag: 'v1.100.0',
-    config: parseConfig(null),
-    upstream: memoizeUpstream(gitUpstream(up)),
-    runner: localEditRunner({ tempRoot: root }),
-  });
+  const result = await audit(parseConfig(null));
   report = result.report;
   findings = result.findings;
 });
 after(() => rmSync(root, { recursive: true, force: true }));
+
+function audit(config: ReturnType<typeof parseConfig>) {
+  return auditUpstream({
+    recipeFiles: [{ path: 'Dockerfile', text: DOCKERFILE }],
+    repo: { readFile: async (p) => REPO_FILES[p] ?? null, listFiles: async () => Object.keys(REPO_FILES) },
+    fromTag: 'v1.98.8',
+    toTag: 'v1.100.0',
+    config,
+    upstream: memoizeUpstream(gitUpstream(up)),
+    runner: localEditRunner({ tempRoot: root }),
+  });
+}
 
 const at = (line: number) => findings.filter((f) => f.edit?.line === line);
 
@@ -182,5 +187,18 @@ describe('upstream commits behind the shipped features', () => {
     assert.deepEqual(c.groups[1]!.commits[0]!.files, ['feature/dns/dns.go', 'ipn/ipnlocal/dns.go']);
     assert.match(c.top[0]!.url, /^https:\/\/github\.com\/tailscale\/tailscale\/commit\/[0-9a-f]{40}$/);
     assert.equal(c.compareUrl, 'https://github.com/tailscale/tailscale/compare/v1.98.8...v1.100.0');
+  });
+});
+
+describe('acknowledging a source edit in .bumpguard.yml', () => {
+  it('turns its findings into info with the reason, and reports an entry that matches nothing', async () => {
+    const config = parseConfig('acknowledge:\n  - { edit: net/tstun/wrap.go, reason: fixed upstream }\n  - { edit: net/gone.go, reason: old }\n');
+    const { findings: acked } = await audit(config);
+    assert.deepEqual(acked.filter((f) => f.edit?.target === 'net/tstun/wrap.go' && f.kind === 'patch-stale').map((f) => [f.severity, f.acknowledged, f.acknowledgedReason]), [['info', true, 'fixed upstream']]);
+    assert.deepEqual(acked.filter((f) => f.kind === 'stale-acknowledgment').map((f) => f.message), [
+      'the acknowledgment of the edit of net/gone.go in .bumpguard.yml matches nothing at v1.100.0; remove it or update it',
+    ]);
+    // Other edits stay as they were.
+    assert.ok(acked.some((f) => f.edit?.line === 8 && f.severity === 'blocker'));
   });
 });

@@ -2,7 +2,7 @@
 // the new tag?), the Go symbols their sed addresses name (watched as if listed under `watch:`),
 // and the upstream commits between the tags that touch what the image compiles in. Findings are
 // acknowledged here by `acknowledge: [{ edit, reason }]`; the feature entries are audit-bump's.
-import type { Config } from '../config/index.ts';
+import { resolveBuildPaths, type Config } from '../config/index.ts';
 import { UpstreamError } from '../errors.ts';
 import type { CommitDigest, Finding, UpstreamReport } from '../model.ts';
 import { acknowledges, describeAck } from './apply-acknowledgments.ts';
@@ -22,7 +22,7 @@ export interface UpstreamAuditInput {
   repo: { readFile(path: string): Promise<string | null>; listFiles(dir: string): Promise<string[]> };
   fromTag: string;
   toTag: string;
-  config: Pick<Config, 'context' | 'upstream' | 'buildArgs' | 'watch' | 'acknowledge' | 'recipe'>;
+  config: Pick<Config, 'dockerfile' | 'context' | 'upstream' | 'buildArgs' | 'watch' | 'acknowledge' | 'recipe'>;
   /** Shared with the feature audit (memoizeUpstream), so each file is read once. */
   upstream: UpstreamSource;
   /** null: sed and patches are listed as not evaluated. */
@@ -32,7 +32,7 @@ export interface UpstreamAuditInput {
 export async function auditUpstream(input: UpstreamAuditInput): Promise<{ findings: Finding[]; report: UpstreamReport }> {
   const { fromTag, toTag, config, upstream } = input;
   const tags = { fromTag, toTag };
-  const edits = findSourceEdits({ files: input.recipeFiles, context: config.context, upstream: config.upstream, buildArgs: config.buildArgs });
+  const edits = findSourceEdits({ files: input.recipeFiles, context: resolveBuildPaths(config).context, upstream: config.upstream, buildArgs: config.buildArgs });
   const audit = await auditSourceEdits({ edits, tags, repo: input.repo, upstream, runner: input.runner });
   const listed = new Set(config.watch.map((w) => `${w.file}\0${w.symbol}`));
   const auto = audit.autoWatch.filter((w) => !listed.has(`${w.file}\0${w.symbol}`));
@@ -75,12 +75,12 @@ async function readDigest(input: UpstreamAuditInput, touched: string[]): Promise
 /** `acknowledge: [{ edit, reason }]` turns a source-edit finding into info; an entry matching nothing is reported. */
 function acknowledgeEdits(findings: Omit<Finding, 'acknowledged'>[], acks: Config['acknowledge'], toTag: string): Finding[] {
   const out: Finding[] = findings.map((f) => {
-    const ack = acks.find((a) => a.edit !== undefined && acknowledges(a, f));
+    const ack = acks.find((a) => 'edit' in a && acknowledges(a, f));
     if (!ack) return { ...f, acknowledged: false };
     return { ...f, severity: 'info', acknowledged: true, acknowledgedReason: ack.reason, acknowledgedBy: '.bumpguard.yml' };
   });
   for (const ack of acks) {
-    if (ack.edit === undefined || findings.some((f) => acknowledges(ack, f))) continue;
+    if (!('edit' in ack) || findings.some((f) => acknowledges(ack, f))) continue;
     out.push({
       severity: 'warning', kind: 'stale-acknowledgment', features: [], introduced: false, acknowledged: false,
       message: `the acknowledgment of ${describeAck(ack)} in .bumpguard.yml matches nothing at ${toTag}; remove it or update it`,

@@ -78,9 +78,11 @@ const dnsExpect = {
 
 const canary = z.strictObject({
   name: z.string().min(1).meta({ description: 'Name shown in the report.', examples: ['magicdns-forwarder'] }),
-  run: z.string().min(1).meta({
-    description: 'Shell command (busybox sh) run in the container or in a sidecar sharing its network namespace.',
-    examples: ['dig google.com @100.100.100.100'],
+  run: z.union([z.string().min(1), z.array(z.string()).min(1)]).meta({
+    description:
+      'The command, run in the container or in a sidecar sharing its network namespace. A string is shell form (`sh -c`, the image needs /bin/sh); ' +
+      'a list of strings is exec form, run as is (as a Dockerfile\'s CMD ["…"]), for images without a shell.',
+    examples: ['dig google.com @100.100.100.100', ['/bin/busybox', 'nslookup', 'router.lan', '127.0.0.1']],
   }),
   in: z.enum(['container', 'sidecar']).default('container').meta({ description: 'Where the command runs.', examples: ['sidecar'] }),
   sidecarImage: z.string().optional().meta({ description: 'Image for the sidecar (defaults to the built image itself).', examples: ['example/dig:1'] }),
@@ -122,24 +124,27 @@ export const configSchema = z.strictObject({
     .default({ optIn: 'auto', files: [], patches: 'patches' })
     .meta({ description: 'Where the feature-tag recipe lives and which features it opts in.' }),
   acknowledge: z
-    .array(z.strictObject({
-      feature: z.string().optional().meta({ description: 'The opted-in feature the finding is about.', examples: ['advertiseexitnode'] }),
-      dep: z.string().optional().meta({
-        description: "Accept only this missing dependency of the feature; without it, the feature's missing-dep, unknown-feature, noop-strip and deps-changed findings are all accepted.",
-        examples: ['peerapiserver'],
+    .array(z.union([
+      z.strictObject({
+        feature: z.string().meta({ description: 'The opted-in feature the finding is about.', examples: ['advertiseexitnode'] }),
+        dep: z.string().optional().meta({
+          description: "Accept only this missing dependency of the feature; without it, the feature's missing-dep, unknown-feature, noop-strip and deps-changed findings are all accepted.",
+          examples: ['peerapiserver'],
+        }),
+        reason: z.string().min(1).meta({ description: 'Why it is fine; shown in the report.', examples: ['the router answers DNS itself'] }),
       }),
-      edit: z.string().optional().meta({
-        description: 'Instead of a feature: a source edit, by what it edits (the upstream file a sed changes, the package a Go file is copied into, or the repo\'s patch file); accepts its patch-stale, patch-drift and patch-unevaluated findings.',
-        examples: ['net/tstun/wrap.go'],
+      z.strictObject({
+        edit: z.string().meta({
+          description: "Instead of a feature: a source edit, by what it edits (the upstream file a sed changes, the package Go files are copied into, or the repo's patch file); accepts its patch-stale, patch-drift and patch-unevaluated findings.",
+          examples: ['net/tstun/wrap.go'],
+        }),
+        reason: z.string().min(1).meta({ description: 'Why it is fine; shown in the report.', examples: ['the panic is gone upstream since v1.100'] }),
       }),
-      reason: z.string().min(1).meta({ description: 'Why it is fine; shown in the report.', examples: ['the router answers DNS itself'] }),
-    }).refine((a) => (a.feature === undefined) !== (a.edit === undefined) && (a.dep === undefined || a.feature !== undefined), {
-      message: 'give either feature (with an optional dep) or edit',
-    }))
+    ]))
     .default([])
     .meta({
-      description: 'Known gaps the maintainers accept, each with a reason.',
-      examples: [[{ feature: 'advertiseexitnode', dep: 'peerapiserver', reason: 'exit-node clients use the router\'s own DNS' }, { edit: 'net/tstun/wrap.go', reason: 'the panic is fixed upstream since v1.100' }]],
+      description: 'Known gaps the maintainers accept, each with a reason: by feature (and dep), or by source edit.',
+      examples: [[{ feature: 'advertiseexitnode', dep: 'peerapiserver', reason: 'exit-node clients use the router\'s own DNS' }, { edit: 'net/tstun/wrap.go', reason: 'the panic is gone upstream since v1.100' }]],
     }),
   watch: z.array(z.strictObject({
     file: z.string().meta({ description: 'File in the upstream repository.', examples: ['net/tstun/wrap.go'] }),
@@ -153,7 +158,7 @@ export const configSchema = z.strictObject({
   build: z
     .strictObject({
       timeoutSeconds: z.number().positive().default(1800).meta({ description: "Per build; the build's process group is killed after it.", examples: [3600] }),
-      network: z.enum(['none', 'default']).default('none').meta({ description: 'Network during RUN steps: none keeps builds hermetic.', examples: ['default'] }),
+      network: z.enum(['none', 'default']).default('none').meta({ description: 'Network during RUN steps: none keeps builds hermetic; set default when the Dockerfile fetches sources in a RUN step (git clone, go mod download).', examples: ['default'] }),
       versionArg: z.string().optional().meta({ description: 'Name of the version build arg; default: the ARG under the renovate marker.', examples: ['TAILSCALE_VERSION'] }),
     })
     .default({ timeoutSeconds: 1800, network: 'none' })

@@ -58,10 +58,10 @@ function mockReads(r: RunningBot, head: string) {
 
 const reads = [
   `GET ${API}/pulls/14`,
-  `GET ${API}/pulls/14.diff`,
   `GET ${API}/raw/.bumpguard.yml?ref=${BASE}`,
   `GET ${API}/raw/.bumpguard.yaml?ref=${BASE}`,
   `GET ${API}/raw/.github/bumpguard.yml?ref=${BASE}`,
+  `GET ${API}/pulls/14.diff`,
 ];
 
 test('gitea: a Renovate bump PR gets pending, one comment, then failure on a regression; the next push updates that comment', async () => {
