@@ -133,3 +133,8 @@ test('`sed -e | sed …`: the bare -e is named and the next sed is still read as
   assert.deepEqual(r.optIns, ['dns']);
   assert.deepEqual(r.diagnostics, [{ path: 'Dockerfile', line: 1, message: 'sed -e has no argument after it' }]);
 });
+
+test('a bare RUN with nothing after it runs nothing and is no crash', () => {
+  const r = parseRecipe([{ path: 'Dockerfile', text: "FROM scratch\nRUN\nRUN go run ./cmd/featuretags --min | sed 's/ts_omit_dns,//'\n" }]);
+  assert.deepEqual([r.featuretags?.line, r.optIns], [3, ['dns']]);
+});

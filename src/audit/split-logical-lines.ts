@@ -47,7 +47,9 @@ export function splitDockerfileInstructions(path: string, text: string): { instr
     const instruction: DockerInstruction = { keyword, line: start + 1, args: joined.line.text.slice(kw[0].length), flags: [], shell: [] };
     instructions.push(instruction);
     if (keyword !== 'RUN') continue;
-    const m = /^\s*RUN\s+((?:--[a-z-]+=\S+\s+)*)/i.exec(joined.line.text)!;
+    // A bare `RUN` (nothing after it) runs nothing.
+    const m = /^\s*RUN\s+((?:--[a-z-]+=\S+\s+)*)/i.exec(joined.line.text);
+    if (!m) continue;
     instruction.flags = m[1]!.split(/\s+/).filter((f) => f !== '');
     // Blank out `RUN` and its flags (same length, so offsets stay true): the shell never sees them.
     joined.line.text = ' '.repeat(m[0].length) + joined.line.text.slice(m[0].length);
