@@ -2,7 +2,7 @@
 // simple `NAME=value` assignments and the upstream checkout (`git clone`, the featuretags call),
 // and turn `sed -i`, `patch` and `git apply` into edits of upstream-relative files.
 import { expandVars, insideRoot, isUpstreamUrl, repoFileFor, resolvePath, type ContextCopy } from './build-paths.ts';
-import { commandStarts } from './find-featuretags-call.ts';
+import { commandStarts, isFeaturetagsBinary, isFeaturetagsPackage } from './find-featuretags-call.ts';
 import { isSed } from './find-sed-commands.ts';
 import { readSedInvocation, type Word } from './read-sed-invocation.ts';
 import type { EditSite, SourceEdit } from './source-edit-types.ts';
@@ -49,7 +49,7 @@ export function findEditCommands(line: LogicalLine, ctx: ShellContext): SourceEd
       readGit(tokens, c + 1, end, ctx, at, edits);
     } else if (name === 'go' && tokens[c + 1]?.value === 'run') {
       readGoRun(tokens, c + 2, end, ctx);
-    } else if (/(^|\/)featuretags$/.test(name)) {
+    } else if (isFeaturetagsBinary(name)) {
       ctx.root ??= ctx.cwd;
     } else if (isSed(name)) {
       readSed(tokens, c, ctx, at, edits);
@@ -225,7 +225,7 @@ function readGoRun(tokens: ShellToken[], from: number, end: number, ctx: ShellCo
   for (let j = from; j < end; j++) {
     const v = tokens[j]!.value;
     if (v === '-C' && j + 1 < end) cwd = resolvePath(cwd, word(tokens[++j] as Word, ctx.vars));
-    else if (/(^|\/)cmd\/featuretags(@\S+)?$/.test(v)) {
+    else if (isFeaturetagsPackage(v)) {
       ctx.root ??= v.startsWith('/') ? resolvePath(null, v.replace(/\/cmd\/featuretags.*$/, '')) : cwd;
       return;
     }

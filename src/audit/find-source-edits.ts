@@ -7,6 +7,8 @@
 import { posix } from 'node:path';
 import { expandVars, IMAGE_WORKDIR, insideRoot, isUpstreamUrl, resolvePath, type ContextCopy } from './build-paths.ts';
 import { findEditCommands, oneLine, type ShellContext } from './find-edit-commands.ts';
+import { findFeaturetagsCall } from './find-featuretags-call.ts';
+import { tokenizeShell } from './shell-words.ts';
 import type { SourceEdit } from './source-edit-types.ts';
 import { splitDockerfileInstructions, splitShell, type DockerInstruction } from './split-logical-lines.ts';
 
@@ -111,15 +113,12 @@ function featuretagsDirs(instructions: DockerInstruction[], globals: ReadonlyMap
       workdir = resolvePath(workdir, expandVars(ins.args.trim(), vars));
     } else if (ins.keyword === 'ARG' || ins.keyword === 'ENV') {
       readVars(ins.keyword, ins.args, vars);
-    } else if (ins.keyword === 'RUN' && workdir !== null && !dirs.has(stage) && ins.shell.some((l) => FEATURETAGS_RE.test(l.text))) {
+    } else if (ins.keyword === 'RUN' && workdir !== null && !dirs.has(stage) && ins.shell.some((l) => findFeaturetagsCall(l, tokenizeShell(l.text)) !== null)) {
       dirs.set(stage, workdir);
     }
   }
   return dirs;
 }
-
-/** `go run ./cmd/featuretags` or a prebuilt `./tools/featuretags`, run from the current directory. */
-const FEATURETAGS_RE = /(^|[\s;&|(])(go\s+run\s+(-\S+\s+)*\.\/cmd\/featuretags|\.\/(\S+\/)?featuretags)(\s|$|\))/;
 
 /** `ARG A=1 B`, `ENV A=1 B=2`, legacy `ENV A 1`. A value from a variable expands when known. */
 function readVars(keyword: string, args: string, vars: Map<string, string | null>): void {
