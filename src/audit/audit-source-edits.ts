@@ -34,11 +34,19 @@ export interface SourceEditsAudit {
 /** A patch larger than this, or touching more files, is not replayed. */
 const MAX_PATCH_BYTES = 1024 * 1024;
 const MAX_PATCH_FILES = 100;
+/**
+ * A recipe is a PR's text: each edit costs upstream reads (API requests on GitHub) and runs on the
+ * bot host, so only the first edited files are replayed, a few at a time. Real recipes have a handful.
+ */
+export const MAX_REPLAYED_FILES = 24;
+const PARALLEL = 4;
 
 export async function auditSourceEdits(input: SourceEditsInput): Promise<SourceEditsAudit> {
-  const results = await Promise.all(input.edits.map((edit) => evaluateEdit(edit, input)));
+  const { replayed, skipped } = withinBudget(input.edits);
+  const results = await mapLimit(replayed, PARALLEL, (edit) => evaluateEdit(edit, input));
   const evaluated = results.flat();
-  const autoWatch = input.edits.flatMap((edit) => (edit.kind === 'sed' ? watchedBy(edit) : []));
+  if (skipped.length > 0) evaluated.push(tooMany(skipped));
+  const autoWatch = replayed.flatMap((edit) => (edit.kind === 'sed' ? watchedBy(edit) : []));
   const touched = new Set<string>();
   for (const { status } of evaluated) {
     if (status.target === '' || status.kind === 'patch') continue;
@@ -54,6 +62,42 @@ export async function auditSourceEdits(input: SourceEditsInput): Promise<SourceE
 }
 
 type Result = Evaluated & { patchFiles?: string[] };
+
+/** The edits replayed (up to MAX_REPLAYED_FILES edited files, in recipe order) and the rest. */
+function withinBudget(edits: SourceEdit[]): { replayed: SourceEdit[]; skipped: SourceEdit[] } {
+  let files = 0;
+  const replayed: SourceEdit[] = [];
+  const skipped: SourceEdit[] = [];
+  for (const edit of edits) {
+    const cost = edit.kind === 'sed' ? edit.files.length : edit.kind === 'unreadable' ? 0 : 1;
+    if (files + cost > MAX_REPLAYED_FILES) skipped.push(edit);
+    else {
+      files += cost;
+      replayed.push(edit);
+    }
+  }
+  return { replayed, skipped };
+}
+
+/** One line for every edit past the budget, not one finding each. */
+function tooMany(skipped: SourceEdit[]): Result {
+  const first = skipped[0]!;
+  return unevaluatedEdit(first, '', `the recipe edits more than ${MAX_REPLAYED_FILES} upstream files; bumpguard replays the first ${MAX_REPLAYED_FILES}, and these ${skipped.length} edits from ${first.at.path}:${first.at.line} on are not replayed`);
+}
+
+/** `fn` over `items` with at most `limit` running at once, results in order. */
+async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const k = next++;
+      out[k] = await fn(items[k]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
 
 function evaluateEdit(edit: SourceEdit, input: SourceEditsInput): Promise<Result[]> {
   switch (edit.kind) {

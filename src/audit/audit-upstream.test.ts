@@ -202,3 +202,22 @@ describe('acknowledging a source edit in .bumpguard.yml', () => {
     assert.ok(acked.some((f) => f.edit?.line === 8 && f.severity === 'blocker'));
   });
 });
+
+describe('a recipe with more edits than bumpguard replays', () => {
+  it('replays the first 24 edited files, names the rest in one line, and reads upstream for those only', async () => {
+    const seds = Array.from({ length: 30 }, (_, i) => `RUN sed -i 's/a/b/' f${i}.go`).join('\n');
+    const reads: string[] = [];
+    const { findings: many, report: r } = await auditUpstream({
+      recipeFiles: [{ path: 'Dockerfile', text: `FROM scratch\nWORKDIR /src\nRUN git clone https://github.com/tailscale/tailscale .\n${seds}\n` }],
+      repo: { readFile: async () => null, listFiles: async () => [] },
+      fromTag: 'v1.98.8', toTag: 'v1.100.0', config: parseConfig(null),
+      upstream: { describe: 'memory', readFile: async (tag, path) => (reads.push(`${tag}:${path}`), 'a\n') },
+      runner: localEditRunner({ tempRoot: root }),
+    });
+    assert.equal(r.edits.filter((e) => e.status === 'applies').length, 24);
+    assert.deepEqual(many.filter((f) => f.kind === 'patch-unevaluated').map((f) => f.message), [
+      'sed at Dockerfile:28 was not evaluated: the recipe edits more than 24 upstream files; bumpguard replays the first 24, and these 6 edits from Dockerfile:28 on are not replayed',
+    ]);
+    assert.equal(new Set(reads).size, 48);
+  });
+});

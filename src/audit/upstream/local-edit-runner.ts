@@ -10,7 +10,7 @@ import { execa } from 'execa';
 import type { ApplyCheck, EditRunner, SedRun } from '../source-edit-types.ts';
 
 export interface LocalEditRunnerOptions {
-  /** Per run; default 5 s. */
+  /** Per run; default 2 s (a real edit takes milliseconds). */
   timeoutMs?: number;
   /** sed output cap in bytes; default 4× the input plus 1 MiB. */
   maxOutputBytes?: number;
@@ -24,7 +24,7 @@ const SANDBOX_REFUSAL = /disabled in sandbox mode/;
 const NO_SANDBOX = /unrecognized option|unknown option|invalid option/i;
 
 export function localEditRunner(options: LocalEditRunnerOptions = {}): EditRunner {
-  const timeout = options.timeoutMs ?? 5000;
+  const timeout = options.timeoutMs ?? 2000;
   const sedBinary = options.sedBinary ?? 'sed';
   const gitBinary = options.gitBinary ?? 'git';
   // PATH only, so neither tool sees the bot's tokens; git reads no user or system config.
