@@ -48,7 +48,8 @@ export function findSourceEdits(input: FindSourceEditsInput): SourceEdit[] {
         const [image, as, name] = words.filter((w) => !w.startsWith('--'));
         const parent = image === undefined ? undefined : stages.get(image.toLowerCase());
         stage = parent ? { ...parent } : { workdir: IMAGE_WORKDIR, root: null };
-        stage.root ??= hints.get(++stageIndex) ?? null;
+        const hint = hints.get(++stageIndex) ?? null;
+        stage.root ??= hint;
         if (as?.toLowerCase() === 'as' && name) stages.set(name.toLowerCase(), stage);
         break;
       }
@@ -88,7 +89,7 @@ export function findSourceEdits(input: FindSourceEditsInput): SourceEdit[] {
     }
   }
   for (const script of scripts) {
-    // A script the Dockerfile never runs is read as if it ran in the upstream checkout's root.
+    // A script no RUN names runs who knows where: its edits are listed, as not evaluated.
     const ctx = scriptContexts.get(script.path) ?? { cwd: null, root: null, vars, copies, upstream: input.upstream };
     for (const line of splitShell(script.path, script.text)) for (const e of findEditCommands(line, ctx)) edits.push(e);
   }
