@@ -44,7 +44,7 @@ test('what cannot be pinned down is unreadable with the reason, never dropped', 
     'WORKDIR /src/ts',
     'RUN git clone https://github.com/tailscale/tailscale .',
     'RUN cat /tmp/x.patch | patch -p1 && sed -i "s/x/$Y/" "$F"',
-  ].join('\n')).map((e) => [e.line, e.reason]), [
+  ].join('\n')).map((e) => [e.line, 'reason' in e ? e.reason : e.kind]), [
     [2, 'bumpguard cannot tell where the upstream checkout is (no `git clone` of it, `ADD` of its git URL or featuretags call before this line)'],
     [5, 'patch reads its patch from a pipe or an argument bumpguard does not follow; use `patch -pN < file` or `-i file`'],
     [5, 'the path $F comes from a shell variable bumpguard cannot resolve'],
