@@ -7,12 +7,11 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { main } from '../../src/cli/main.ts';
 import type { JsonReport } from '../../src/report/index.ts';
 import { LAYOUTS, makeCorpusRepo, type CorpusRepo } from '../helpers/corpus-repos.ts';
 import { requireDocker } from '../helpers/require-docker.ts';
+import { runCli } from '../helpers/run-cli.ts';
 
 const UPSTREAM = fileURLToPath(new URL('../fixtures/upstream/', import.meta.url));
 let work: string;
@@ -25,18 +24,11 @@ after(async () => {
   if (work) await rm(work, { recursive: true, force: true });
 });
 
-async function check(repo: CorpusRepo, head: string): Promise<{ code: number; report: JsonReport; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const out: Buffer[] = [];
-  const err: Buffer[] = [];
-  stdout.on('data', (c: Buffer) => out.push(c));
-  stderr.on('data', (c: Buffer) => err.push(c));
+async function check(repo: CorpusRepo, head: string): Promise<{ code: number; report: JsonReport }> {
   const argv = ['check', '--repo', repo.dir, '--base', 'main', '--head', head, '--upstream', UPSTREAM, '--db', join(work, 'store.db'), '--json'];
-  const code = await main({ argv, stdout, stderr, env: { ...process.env, BUMPGUARD_CACHE: work }, cwd: work, isTTY: false, signal: new AbortController().signal });
-  const text = Buffer.concat(out).toString();
-  assert.ok(text.startsWith('{'), `check printed JSON (stderr: ${Buffer.concat(err).toString()})`);
-  return { code, report: JSON.parse(text) as JsonReport, stderr: Buffer.concat(err).toString() };
+  const { code, stdout, stderr } = await runCli(argv, { env: { ...process.env, BUMPGUARD_CACHE: work }, cwd: work });
+  assert.ok(stdout.startsWith('{'), `check printed JSON (stderr: ${stderr})`);
+  return { code, report: JSON.parse(stdout) as JsonReport };
 }
 
 const EXIT = { success: 0, failure: 1, error: 2, neutral: 0 } as const;

@@ -16,6 +16,9 @@ const MARKER = '# renovate: datasource=github-releases depName=tailscale package
 const FEATURETAGS = '#!/bin/sh\necho "ts_omit_aws,ts_omit_dns,ts_omit_portmapper,ts_omit_ssh"\n';
 /** A static binary stands in for the prebuilt daemon: an amd64 ELF, as the real one is. */
 const DAEMON = { copyOf: BUSYBOX };
+/** Static busybox for every stage, and the featuretags stand-in a build stage runs. */
+const BUSYBOX_FILE = { 'bin/busybox': { copyOf: BUSYBOX, mode: 0o755 } } as const;
+const BUILD_TOOLS = { ...BUSYBOX_FILE, 'tools/featuretags': FEATURETAGS } as const;
 const GROWN_DAEMON = { copyOf: BUSYBOX, grow: 320 * 1024 };
 
 type FileSpec = string | { copyOf: string; grow?: number; mode?: number };
@@ -55,6 +58,15 @@ const buildStage = (version: string, arg = 'TAILSCALE_VERSION') => [
   `ARG ${arg}=${version}`,
 ];
 
+/** The final image: busybox, what the build stage wrote under /out, `extra` lines, a process to keep it running. */
+const finalStage = (extra: string[] = [], stage = 'FROM scratch') => [
+  stage,
+  'COPY bin/busybox /bin/busybox',
+  ...extra,
+  'ENTRYPOINT ["/bin/busybox", "sleep", "3600"]',
+  '',
+];
+
 export const LAYOUTS: Layout[] = [
   {
     name: 'containerfile-subdir',
@@ -65,12 +77,7 @@ export const LAYOUTS: Layout[] = [
       'image/Containerfile': [
         ...buildStage(v),
         "RUN ./tools/featuretags --min --add=osrouter | sed -e 's/ts_omit_dns,\\{0,1\\}//g' >/out/tags && echo \"$TAILSCALE_VERSION\" >/out/version",
-        'FROM scratch',
-        'COPY bin/busybox /bin/busybox',
-        'COPY --from=build /out/ /etc/tailscale/',
-        'COPY prebuilt/tailscaled /usr/local/bin/tailscaled',
-        'ENTRYPOINT ["/bin/busybox", "sleep", "3600"]',
-        '',
+        ...finalStage(['COPY --from=build /out/ /etc/tailscale/', 'COPY prebuilt/tailscaled /usr/local/bin/tailscaled']),
       ].join('\n'),
       'image/bin/busybox': { copyOf: BUSYBOX, mode: 0o755 },
       'image/tools/featuretags': FEATURETAGS,
@@ -92,15 +99,10 @@ export const LAYOUTS: Layout[] = [
         ...buildStage(v),
         'COPY build/tags.sh build/tags.sh',
         'RUN sh build/tags.sh >/out/tags && echo "$TAILSCALE_VERSION" >/out/version',
-        'FROM scratch',
-        'COPY bin/busybox /bin/busybox',
-        'COPY --from=build /out/ /etc/tailscale/',
-        'ENTRYPOINT ["/bin/busybox", "sleep", "3600"]',
-        '',
+        ...finalStage(['COPY --from=build /out/ /etc/tailscale/']),
       ].join('\n'),
       'build/tags.sh': "#!/bin/sh\n# Opt dns and portmapper back in.\n./tools/featuretags --min --add=osrouter | sed \\\n  -e 's/ts_omit_dns,\\{0,1\\}//g' \\\n  -e 's/ts_omit_portmapper,\\{0,1\\}//g'\n",
-      'bin/busybox': { copyOf: BUSYBOX, mode: 0o755 },
-      'tools/featuretags': FEATURETAGS,
+      ...BUILD_TOOLS,
     }),
     expect: { bump: { verdict: 'success', kinds: [] } },
   },
@@ -110,17 +112,8 @@ export const LAYOUTS: Layout[] = [
     from: 'v1.92.4', to: 'v1.92.5',
     config: `${ONE_ARCH}measure: { binary: /usr/local/bin/tailscaled }\n`,
     files: (v, variant) => ({
-      Dockerfile: [
-        'FROM scratch',
-        MARKER,
-        `ARG TAILSCALE_VERSION=${v}`,
-        'LABEL org.opencontainers.image.version=$TAILSCALE_VERSION',
-        'COPY bin/busybox /bin/busybox',
-        'COPY prebuilt/tailscaled /usr/local/bin/tailscaled',
-        'ENTRYPOINT ["/bin/busybox", "sleep", "3600"]',
-        '',
-      ].join('\n'),
-      'bin/busybox': { copyOf: BUSYBOX, mode: 0o755 },
+      Dockerfile: finalStage([MARKER, `ARG TAILSCALE_VERSION=${v}`, 'LABEL org.opencontainers.image.version=$TAILSCALE_VERSION', 'COPY prebuilt/tailscaled /usr/local/bin/tailscaled']).join('\n'),
+      ...BUSYBOX_FILE,
       'prebuilt/tailscaled': variant === 'regression' ? GROWN_DAEMON : DAEMON,
     }),
     expect: {
@@ -144,16 +137,10 @@ export const LAYOUTS: Layout[] = [
       Dockerfile: [
         ...buildStage(v),
         'RUN echo "$TAILSCALE_VERSION" >/out/version',
-        'FROM scratch',
-        'COPY bin/busybox /bin/busybox',
-        'COPY --from=build /out/ /etc/tailscale/',
         // The regression: the daemon went missing from the image (the canary catches it).
-        ...(variant === 'regression' ? [] : ['COPY prebuilt/tailscaled /usr/local/bin/tailscaled']),
-        'ENTRYPOINT ["/bin/busybox", "sleep", "3600"]',
-        '',
+        ...finalStage(['COPY --from=build /out/ /etc/tailscale/', ...(variant === 'regression' ? [] : ['COPY prebuilt/tailscaled /usr/local/bin/tailscaled'])]),
       ].join('\n'),
-      'bin/busybox': { copyOf: BUSYBOX, mode: 0o755 },
-      'tools/featuretags': FEATURETAGS,
+      ...BUILD_TOOLS,
       'prebuilt/tailscaled': DAEMON,
     }),
     expect: {
@@ -167,8 +154,8 @@ export const LAYOUTS: Layout[] = [
     from: 'v1.92.4', to: 'v1.92.5',
     config: `${ONE_ARCH}measure: { binary: /bin/busybox }\ncanaries:\n  - { name: daemon-present, run: "test -x /bin/busybox" }\n`,
     files: (v) => ({
-      Dockerfile: ['FROM scratch', MARKER, `ARG TAILSCALE_VERSION=${v}`, 'COPY bin/busybox /bin/busybox', 'ENTRYPOINT ["/bin/busybox", "sleep", "3600"]', ''].join('\n'),
-      'bin/busybox': { copyOf: BUSYBOX, mode: 0o755 },
+      Dockerfile: finalStage([MARKER, `ARG TAILSCALE_VERSION=${v}`]).join('\n'),
+      ...BUSYBOX_FILE,
     }),
     expect: { bump: { verdict: 'error', kinds: ['config-invalid', 'no-recipe'], mentions: [/^canary daemon-present cannot run on linux\/amd64: `run` is a shell command, but the image has no \/bin\/sh; write it in exec form, e\.g\. run: \["test","-x","\/bin\/busybox"\]$/] } },
   },
@@ -181,14 +168,9 @@ export const LAYOUTS: Layout[] = [
       Dockerfile: [
         ...buildStage(v),
         "RUN ./tools/featuretags --min --add=osrouter | sed -e 's/ts_omit_portmapper,\\{0,1\\}//g' >/out/tags && echo \"v$TAILSCALE_VERSION\" >/out/version",
-        'FROM scratch',
-        'COPY bin/busybox /bin/busybox',
-        'COPY --from=build /out/ /etc/tailscale/',
-        'ENTRYPOINT ["/bin/busybox", "sleep", "3600"]',
-        '',
+        ...finalStage(['COPY --from=build /out/ /etc/tailscale/']),
       ].join('\n'),
-      'bin/busybox': { copyOf: BUSYBOX, mode: 0o755 },
-      'tools/featuretags': FEATURETAGS,
+      ...BUILD_TOOLS,
     }),
     expect: { bump: { verdict: 'success', kinds: [] } },
   },
@@ -202,15 +184,9 @@ export const LAYOUTS: Layout[] = [
         ...buildStage(v, 'TS_VERSION'),
         "RUN ./tools/featuretags --min --add=osrouter | sed -e 's/ts_omit_dns,\\{0,1\\}//g' >/out/tags && echo \"$TS_VERSION\" >/out/version",
         'COPY prebuilt/tailscaled /out/tailscaled',
-        'FROM scratch AS final',
-        'COPY bin/busybox /bin/busybox',
-        'COPY --from=build /out/tags /out/version /etc/tailscale/',
-        'COPY --from=build /out/tailscaled /usr/local/bin/tailscaled',
-        'ENTRYPOINT ["/bin/busybox", "sleep", "3600"]',
-        '',
+        ...finalStage(['COPY --from=build /out/tags /out/version /etc/tailscale/', 'COPY --from=build /out/tailscaled /usr/local/bin/tailscaled'], 'FROM scratch AS final'),
       ].join('\n'),
-      'bin/busybox': { copyOf: BUSYBOX, mode: 0o755 },
-      'tools/featuretags': FEATURETAGS,
+      ...BUILD_TOOLS,
       'prebuilt/tailscaled': variant === 'regression' ? GROWN_DAEMON : DAEMON,
     }),
     expect: {
