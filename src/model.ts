@@ -105,6 +105,8 @@ export interface ImageMetrics {
   ramRssSource: RssSource | null;
   /** Where the peak figure was read (RamMeasurement.peakSource), null when not measured. */
   ramPeakSource: RamMeasurement['peakSource'] | null;
+  /** The concurrency the RAM figures were sampled under (RamMeasurement.concurrency); null when not measured or not recorded. */
+  ramConcurrency: SamplingConcurrency | null;
 }
 
 export interface CanaryResult {
@@ -211,6 +213,20 @@ export interface RamMeasurement {
   readOnly?: boolean;
   /** Name of the process whose RSS is reported (e.g. "routerd"). */
   process?: string;
+  /**
+   * How many runtime phases (RAM runs and canaries of one image) could and did run at once on the
+   * engine while these figures were sampled. Absent on figures from before runtime phases ran
+   * concurrently: those were sampled one at a time.
+   */
+  concurrency?: SamplingConcurrency;
+}
+
+/** The concurrency a RAM figure was sampled under: figures sampled under different bounds are not compared. */
+export interface SamplingConcurrency {
+  /** The bound on runtime phases at once on that engine. */
+  limit: number;
+  /** The most phases that ran at once (itself included) while this one ran. */
+  peak: number;
 }
 
 /** One side (base or head) of one platform. */
@@ -232,6 +248,19 @@ export interface PlatformResult {
   emulated: boolean;
   base: SideResult | null;
   head: SideResult | null;
+}
+
+/** Where one side of one platform is while a check runs. */
+export type SideStage = 'queued' | 'building' | 'measuring' | 'done';
+
+/**
+ * A check in progress, for reports written before it ends: each side's stage, and what the
+ * pending cells stand for (canary names per platform, whether RAM is measured).
+ */
+export interface CheckProgress {
+  stages: Record<string, { base: SideStage; head: SideStage }>;
+  canaries: Record<string, string[]>;
+  ram: boolean;
 }
 
 /** An `/accept` by a maintainer, valid for one head SHA only. */

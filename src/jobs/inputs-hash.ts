@@ -10,7 +10,12 @@ import { canariesFor } from '../measure/index.ts';
  */
 export const MEASUREMENT_VERSION = 2;
 
-export function inputsHash(config: Config, platform: string, buildArgs: Record<string, string>): string {
+/**
+ * `sampling.concurrency`: the bound on runtime phases at once under which RAM is sampled. A figure
+ * sampled under another bound is measured again rather than reused, so a base and its head are
+ * always sampled alike.
+ */
+export function inputsHash(config: Config, platform: string, buildArgs: Record<string, string>, sampling: { concurrency: number }): string {
   const inputs = {
     v: MEASUREMENT_VERSION,
     platform,
@@ -20,6 +25,7 @@ export function inputsHash(config: Config, platform: string, buildArgs: Record<s
     network: config.build.network,
     measure: config.measure,
     ram: config.ram,
+    sampling: config.ram.enabled ? sampling : null,
     canaries: canariesFor(config.canaries, platform),
   };
   return createHash('sha256').update(JSON.stringify(inputs)).digest('hex').slice(0, 32);

@@ -11,6 +11,7 @@ import { analyseImage, canariesFor, measureRuntime } from '../measure/index.ts';
 import type { SideResult } from '../model.ts';
 import type { ResultKey, ResultStore } from '../store/index.ts';
 import { inputsHash } from './inputs-hash.ts';
+import type { RuntimeSlots } from './runtime-slots.ts';
 import type { BuildSlots, ProgressEvent, SourceTree } from './types.ts';
 
 export interface MeasureSideInput {
@@ -33,7 +34,14 @@ export interface MeasureSideInput {
   onLog?: (line: string) => void;
   /** Build slots per platform, shared with other jobs; absent: no limit. */
   slots?: BuildSlots | undefined;
+  /** The job's own build lane: its builds run one at a time, in the order they were asked for. */
+  lane: BuildSlots;
+  /** Runtime phases (RAM runs, canaries) at once per engine, shared with other jobs. */
+  runtime: RuntimeSlots;
 }
+
+/** The engine whose host runs the images: where runtime phases are counted and bounded. */
+export const RUNTIME_ENGINE = 'local';
 
 export interface MeasuredSide {
   result: SideResult;
@@ -49,12 +57,13 @@ export function versionBuildArgs(config: Config, version: string | null): Record
   return { ...config.buildArgs, ...(name !== undefined && version !== null ? { [name]: version } : {}) };
 }
 
-type SideKeyInput = Pick<MeasureSideInput, 'repo' | 'sha' | 'version' | 'platform' | 'config'>;
+type SideKeyInput = Pick<MeasureSideInput, 'repo' | 'sha' | 'version' | 'platform' | 'config' | 'runtime'>;
 
 /** Where a side's measurement is stored: the commit fixes the tree, the inputs hash everything else. */
 function sideKey(input: SideKeyInput): { key: ResultKey; buildArgs: Record<string, string> } {
   const buildArgs = versionBuildArgs(input.config, input.version);
-  return { key: { repo: input.repo, commit: input.sha, platform: input.platform, inputsHash: inputsHash(input.config, input.platform, buildArgs) }, buildArgs };
+  const sampling = { concurrency: input.runtime.limit(RUNTIME_ENGINE) };
+  return { key: { repo: input.repo, commit: input.sha, platform: input.platform, inputsHash: inputsHash(input.config, input.platform, buildArgs, sampling) }, buildArgs };
 }
 
 /** A measurement of this side stored by an earlier run, or null (`/audit` judges with these and builds nothing). */
@@ -72,8 +81,13 @@ export async function measureSide(input: MeasureSideInput): Promise<MeasuredSide
     progress('build', 'cached');
     return { result: stored, built: false };
   }
-  const slots = input.slots ?? { run: <T>(_p: string, _s: AbortSignal, fn: () => Promise<T>) => fn() };
-  return slots.run(platform, input.signal, () => buildAndMeasure(input, key, buildArgs, progress));
+  return buildAndMeasure(input, key, buildArgs, progress);
+}
+
+/** The job's lane, then the platform's build slot shared with other jobs. */
+function inBuildSlot<T>(input: MeasureSideInput, fn: () => Promise<T>): Promise<T> {
+  const slots = input.slots ?? { run: <U>(_p: string, _s: AbortSignal, f: () => Promise<U>) => f() };
+  return input.lane.run('build', input.signal, () => slots.run(input.platform, input.signal, fn));
 }
 
 async function buildAndMeasure(input: MeasureSideInput, key: ResultKey, buildArgs: Record<string, string>, progress: Progress): Promise<MeasuredSide> {
@@ -81,26 +95,34 @@ async function buildAndMeasure(input: MeasureSideInput, key: ResultKey, buildArg
   const base: SideResult = { commit: sha, version: input.version, cached: false, analysis: null, ram: null, canaries: [] };
   const tar = join(input.scratchDir, `${side}-${platform.replaceAll('/', '-')}.tar`);
   try {
-    progress('build', 'start');
-    const tree = await input.source.checkout(sha, input.signal);
-    const paths = await existingBuildPaths(tree, resolveBuildPaths(config), sha);
-    const built = await buildImage({
-      contextDir: paths.context, dockerfile: paths.dockerfile, platform, buildArgs,
-      builder: config.builders[platform], outTar: tar, timeoutMs: config.build.timeoutSeconds * 1000,
-      signal: input.signal, network: config.build.network, engine: input.engine, onLog: input.onLog,
+    // 1. Build and analyse in a build slot; 2. run the image in a runtime slot, so the next build
+    //    starts while this image sits through its RAM windows.
+    const { built, analysis } = await inBuildSlot(input, async () => {
+      progress('build', 'start');
+      const tree = await input.source.checkout(sha, input.signal);
+      const paths = await existingBuildPaths(tree, resolveBuildPaths(config), sha);
+      const image = await buildImage({
+        contextDir: paths.context, dockerfile: paths.dockerfile, platform, buildArgs,
+        builder: config.builders[platform], outTar: tar, timeoutMs: config.build.timeoutSeconds * 1000,
+        signal: input.signal, network: config.build.network, engine: input.engine, onLog: input.onLog,
+      });
+      progress('build', 'done');
+      progress('measure', 'start');
+      const a = await analyseImage(tar, { platform, blockSize: config.measure.blockSize, binaryPath: config.measure.binary, top: config.measure.top });
+      progress('measure', 'done');
+      return { built: image, analysis: a };
     });
-    progress('build', 'done');
-    progress('measure', 'start');
-    const analysis = await analyseImage(tar, { platform, blockSize: config.measure.blockSize, binaryPath: config.measure.binary, top: config.measure.top });
-    progress('measure', 'done');
-    progress('ram', 'start');
-    const runtime = await measureRuntime({
-      docker: input.engine.docker, image: { imageId: built.imageId, tarPath: tar }, platform,
-      hostPlatform: input.engine.hostPlatform, ram: config.ram, canaries: canariesFor(config.canaries, platform),
-      signal: input.signal, onLog: input.onLog,
+    const { ram, canaries } = await input.runtime.run(RUNTIME_ENGINE, input.signal, async (phase) => {
+      progress('ram', 'start');
+      const runtime = await measureRuntime({
+        docker: input.engine.docker, image: { imageId: built.imageId, tarPath: tar }, platform,
+        hostPlatform: input.engine.hostPlatform, ram: config.ram, canaries: canariesFor(config.canaries, platform),
+        signal: input.signal, onLog: input.onLog,
+      });
+      progress('ram', 'done');
+      return { ram: runtime.ram && { ...runtime.ram, concurrency: phase.concurrency() }, canaries: runtime.canaries };
     });
-    progress('ram', 'done');
-    const result: SideResult = { ...base, analysis, ram: runtime.ram, canaries: runtime.canaries };
+    const result: SideResult = { ...base, analysis, ram, canaries };
     input.store?.saveResult(key, result, input.now().toISOString());
     return { result, built: true };
   } catch (err) {

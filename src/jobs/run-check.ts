@@ -1,5 +1,6 @@
 // The one job that judges a bump, for the CLI and the bot alike, in numbered steps:
 // audit → per platform, base and head (reused from the store when measured before) → history.
+// Snapshots along the way (ports.onSnapshot) let a report show the audit before any build ends.
 // The bump was decided once by the caller (detectBump) and is used here for the audit and the
 // builds alike. It decides no verdict: policy and report turn the CheckResult into one.
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -8,12 +9,15 @@ import { join } from 'node:path';
 import { auditTarget } from '../audit/index.ts';
 import { detectEngine, type EngineInfo } from '../build/index.ts';
 import { bumpFindings } from '../bump/index.ts';
-import { BuildError } from '../errors.ts';
+import { BuildError, CancelledError } from '../errors.ts';
 import { isEmulated } from '../measure/index.ts';
 import type { CheckResult, Finding, HistoryPoint, PlatformResult, UpstreamReport } from '../model.ts';
 import { errorFinding } from '../policy/index.ts';
-import { measureSide, storedSide } from './measure-side.ts';
-import type { CheckPorts, CheckRequest } from './types.ts';
+import { CheckProgressTracker } from './check-progress.ts';
+import { measureSide, storedSide, type MeasureSideInput } from './measure-side.ts';
+import { PlatformSlots } from './platform-slots.ts';
+import { RuntimeSlots } from './runtime-slots.ts';
+import type { CheckPorts, CheckRequest, ProgressEvent } from './types.ts';
 
 /** How many past bumps the history table and chart show. */
 export const HISTORY_LIMIT = 10;
@@ -27,6 +31,9 @@ export interface RunCheckOptions {
 export async function runCheck(req: CheckRequest, ports: CheckPorts, opts: RunCheckOptions = {}): Promise<CheckResult> {
   const started = ports.now().getTime();
   const { config } = ports;
+  const runtime = ports.runtime ?? new RuntimeSlots();
+  const platformList = req.platforms ?? config.platforms;
+  const tracker = new CheckProgressTracker(platformList, config);
 
   const { bump } = req;
   // 1. What the bump decision says, then the feature-selection audit (fast; an unreachable
@@ -41,61 +48,108 @@ export async function runCheck(req: CheckRequest, ports: CheckPorts, opts: RunCh
     ports.onProgress?.({ phase: 'audit', state: 'done' });
   }
 
-  const platforms: PlatformResult[] = [];
   const builds = { ran: 0, reused: 0 };
-  // 2. `/audit` builds nothing, but judges with the measurements stored for these commits, so a
-  //    quick re-audit can never turn a size failure into a pass.
-  if (req.auditOnly) platforms.push(...storedPlatforms(req, ports, builds));
-  // 3. The engine is checked once, before any build: "no Docker" is one clear finding, not N.
-  const engine = req.auditOnly ? null : await findEngine(opts, ports.signal, findings);
-  if (engine) {
-    const scratchDir = await mkdtemp(join(tmpdir(), 'bumpguard-check-'));
-    try {
-      // 4. Builds run one at a time: BuildKit already uses every core, and logs stay readable.
-      for (const platform of req.platforms ?? config.platforms) {
-        const sides = { base: null, head: null } as Pick<PlatformResult, 'base' | 'head'>;
-        for (const side of ['base', 'head'] as const) {
-          const measured = await measureSide({
-            repo: req.repo, side, sha: req[side].sha, version: bump.versions[side], platform, config, source: ports.source, engine,
-            store: ports.store, fresh: side === 'head' ? Boolean(req.noCache) : Boolean(req.noCacheBase),
-            scratchDir, now: ports.now, signal: ports.signal, onProgress: ports.onProgress, onLog: opts.onLog, slots: ports.slots,
-          });
-          sides[side] = measured.result;
-          if (measured.built) builds.ran++;
-          else if (measured.result.cached) builds.reused++;
-        }
-        // Images run on the local engine whoever built them, so qemu decides what is emulated.
-        platforms.push({ platform, emulated: isEmulated(platform, engine.hostPlatform), ...sides });
-      }
-    } finally {
-      await rm(scratchDir, { recursive: true, force: true });
+  let engine: EngineInfo | null = null;
+  const result = (platforms: PlatformResult[]): CheckResult => {
+    const at = ports.now();
+    return {
+      repo: req.repo, bump: bump.bump, baseRef: req.base.ref, headRef: req.head.ref, headSha: req.head.sha, baseSha: req.base.sha,
+      findings: [...findings], ...(upstream && { upstream }), platforms, builds: { ...builds }, overrides: [], history: [],
+      durationMs: at.getTime() - started, finishedAt: at.toISOString(),
+    };
+  };
+  // Images run on the local engine whoever built them, so qemu decides what is emulated.
+  const emulated = (platform: string) => (engine ? isEmulated(platform, engine.hostPlatform) : false);
+  const snapshot = () => ports.onSnapshot?.({ result: result(tracker.platforms(emulated)), progress: tracker.progress() });
+
+  let platforms: PlatformResult[] = [];
+  if (req.auditOnly) {
+    // 2. `/audit` builds nothing, but judges with the measurements stored for these commits, so
+    //    a quick re-audit can never turn a size failure into a pass.
+    platforms = storedPlatforms(req, ports, runtime, builds);
+  } else {
+    // 3. The engine is checked once, before any build: "no Docker" is one clear finding, not N.
+    engine = await findEngine(opts, ports.signal, findings);
+    if (engine) {
+      platforms = await measurePlatforms(req, ports, { engine, runtime, tracker, builds, onLog: opts.onLog, snapshot });
+      platforms = platforms.map((p) => ({ ...p, emulated: emulated(p.platform) }));
     }
   }
 
   // 5. The base is what the branch ships: it feeds the trend of past bumps.
-  const finishedAt = ports.now();
-  const history = recordHistory(req, ports, platforms, finishedAt.toISOString());
-  return {
-    repo: req.repo,
-    bump: bump.bump,
-    baseRef: req.base.ref,
-    headRef: req.head.ref,
-    headSha: req.head.sha,
-    baseSha: req.base.sha,
-    findings,
-    ...(upstream && { upstream }),
-    platforms,
-    builds,
-    overrides: [],
-    history,
-    durationMs: finishedAt.getTime() - started,
-    finishedAt: finishedAt.toISOString(),
-  };
+  const final = result(platforms);
+  return { ...final, history: recordHistory(req, ports, platforms, final.finishedAt) };
 }
 
-function storedPlatforms(req: CheckRequest, ports: CheckPorts, builds: CheckResult['builds']): PlatformResult[] {
+interface MeasureContext {
+  engine: EngineInfo;
+  runtime: RuntimeSlots;
+  tracker: CheckProgressTracker;
+  builds: CheckResult['builds'];
+  onLog: ((line: string) => void) | undefined;
+  /** Tells the caller where the check is now. */
+  snapshot: () => void;
+}
+
+/**
+ * 4. Every side of every platform: reused from the store where it can be, the rest built one at a
+ *    time in this job's lane (BuildKit already uses every core, and the shared builder stages stay
+ *    in its cache for the next platform), each image's RAM runs and canaries in a runtime slot
+ *    while the next one builds.
+ */
+async function measurePlatforms(req: CheckRequest, ports: CheckPorts, ctx: MeasureContext): Promise<PlatformResult[]> {
+  const { config } = ports;
+  const { tracker } = ctx;
+  // A bug in one side stops the others (they would otherwise run on, unobserved).
+  const stop = new AbortController();
+  const signal = AbortSignal.any([ports.signal, stop.signal]);
+  const lane = new PlatformSlots(1);
+  const scratchDir = await mkdtemp(join(tmpdir(), 'bumpguard-check-'));
+  const sides = (req.platforms ?? config.platforms).flatMap((platform) => (['base', 'head'] as const).map((side) => ({ platform, side })));
+  const onProgress = (e: ProgressEvent) => {
+    ports.onProgress?.(e);
+    if (tracker.onEvent(e)) ctx.snapshot();
+  };
+  try {
+    const input = (platform: string, side: 'base' | 'head'): MeasureSideInput => ({
+      repo: req.repo, side, sha: req[side].sha, version: req.bump.versions[side], platform, config, source: ports.source, engine: ctx.engine,
+      store: ports.store, fresh: side === 'head' ? Boolean(req.noCache) : Boolean(req.noCacheBase),
+      scratchDir, now: ports.now, signal, onProgress, onLog: ctx.onLog, slots: ports.slots, lane, runtime: ctx.runtime,
+    });
+    // Stored sides first, so the first snapshot already shows them done.
+    const pending = sides.filter(({ platform, side }) => {
+      const stored = input(platform, side).fresh ? null : storedSide(input(platform, side));
+      if (!stored) return true;
+      ports.onProgress?.({ phase: 'build', platform, side, state: 'cached' });
+      tracker.done(platform, side, stored);
+      ctx.builds.reused++;
+      return false;
+    });
+    ctx.snapshot();
+    const settled = await Promise.allSettled(pending.map(async ({ platform, side }) => {
+      try {
+        const measured = await measureSide(input(platform, side));
+        tracker.done(platform, side, measured.result);
+        if (measured.built) ctx.builds.ran++;
+        else if (measured.result.cached) ctx.builds.reused++;
+        ctx.snapshot();
+      } catch (err) {
+        stop.abort(err);
+        throw err;
+      }
+    }));
+    // The job's own cancellation wins over the errors it caused in the other sides.
+    const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected' && !(r.reason instanceof CancelledError)) ?? settled.find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason;
+  } finally {
+    await rm(scratchDir, { recursive: true, force: true });
+  }
+  return tracker.platforms(() => false);
+}
+
+function storedPlatforms(req: CheckRequest, ports: CheckPorts, runtime: RuntimeSlots, builds: CheckResult['builds']): PlatformResult[] {
   return (req.platforms ?? ports.config.platforms).map((platform) => {
-    const side = (s: 'base' | 'head') => storedSide({ repo: req.repo, sha: req[s].sha, version: req.bump.versions[s], platform, config: ports.config, store: ports.store });
+    const side = (s: 'base' | 'head') => storedSide({ repo: req.repo, sha: req[s].sha, version: req.bump.versions[s], platform, config: ports.config, store: ports.store, runtime });
     const base = side('base');
     const head = side('head');
     builds.reused += Number(base !== null) + Number(head !== null);

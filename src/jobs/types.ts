@@ -7,8 +7,10 @@ import type { EditRunner } from '../audit/source-edit-types.ts';
 import type { UpstreamSource } from '../audit/upstream/types.ts';
 import type { SourceTree } from '../repo/index.ts';
 import type { ResultStore } from '../store/index.ts';
+import type { CheckSnapshot } from './check-progress.ts';
+import type { RuntimeSlots } from './runtime-slots.ts';
 
-export type { SourceTree };
+export type { SourceTree, CheckSnapshot };
 
 export interface CheckRequest {
   /** "owner/name" on a forge, or the local directory path for the CLI. */
@@ -45,8 +47,12 @@ export interface CheckPorts {
   now: () => Date;
   signal: AbortSignal;
   onProgress?: (event: ProgressEvent) => void;
+  /** The check as far as it has got, after the audit and whenever a side moves on. */
+  onSnapshot?: (snapshot: CheckSnapshot) => void;
   /** Per-platform build limit shared by concurrent jobs (`serve`); none: no limit (CLI). */
   slots?: BuildSlots;
+  /** Runtime phases (RAM runs, canaries) at once per engine, shared by concurrent jobs; none: a bound of the core count for this check. */
+  runtime?: RuntimeSlots;
 }
 
 /** Runs `fn` when a build slot for `platform` is free (src/jobs/platform-slots.ts). */

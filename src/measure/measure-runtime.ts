@@ -1,6 +1,6 @@
-// RAM runs and canaries of one built image on one platform (issue 4, "RAM" and "Canaries").
-// `ram.runs` fresh containers, each sampled after readiness; canaries run in the first one
-// after its samples are taken, so they never inflate the RAM figures. Containers are always
+// RAM runs and canaries of one built image on one platform.
+// `ram.runs` fresh containers at once, each sampled after readiness; canaries run in the first
+// one after its samples are taken, so they never inflate the RAM figures. Containers are always
 // removed, and so is the image unless something else still uses it.
 import { randomUUID } from 'node:crypto';
 import type { Config, Canary } from '../config/index.ts';
@@ -38,42 +38,48 @@ export async function measureRuntime(opts: MeasureRuntimeOptions): Promise<Runti
   const emulated = isEmulated(opts.platform, opts.hostPlatform);
   const wantCanaries = opts.canaries.length > 0;
   const runs = opts.ram.enabled ? opts.ram.runs : wantCanaries ? 1 : 0;
-  const samples: RunSample[] = [];
-  let canaries: CanaryResult[] = [];
-  let readOnly = true;
-  let failure: string | null = null;
   const runId = opts.runId ?? randomUUID();
   const tag = `bumpguard-measure:${runId}`;
-  if (runs > 0) await acquireImage(opts.docker, opts.image, tag, opts.signal);
+  if (runs === 0) return { ram: null, canaries: [] };
+  await acquireImage(opts.docker, opts.image, tag, opts.signal);
+  let outcomes: RunOutcome[];
   try {
-    for (let i = 0; i < runs && failure === null; i++) {
-      const started = await startReady(opts, tag, runId, readOnly, log);
-      if ('error' in started) {
-        failure = started.error;
-        break;
-      }
-      readOnly = started.readOnly;
-      try {
-        if (opts.ram.enabled) {
-          samples.push(await sampleContainer(opts.docker, started.id, {
-            windowMs: opts.ram.windowMs, intervalMs: opts.ram.intervalMs, process: opts.ram.process, signal: opts.signal,
-          }));
-        }
-        if (i === 0 && wantCanaries) {
-          canaries = await runCanaries({
-            docker: opts.docker, containerId: started.id, imageId: opts.image.imageId, platform: opts.platform,
-            canaries: opts.canaries, signal: opts.signal, onLog: log, runId,
-          });
-        }
-      } finally {
-        await removeContainer(opts.docker, started.id);
-      }
-    }
+    // The runs are independent containers and mostly wait (start, readiness, the window), so they
+    // run side by side; the canaries run in the first one once its samples are taken.
+    // Every run settles (and removes its container) before the image is released or an error escapes.
+    const settled = await Promise.allSettled(Array.from({ length: runs }, (_, i) => oneRun(opts, tag, runId, i === 0 && wantCanaries, log)));
+    const thrown = settled.find((r) => r.status === 'rejected');
+    if (thrown) throw thrown.reason;
+    outcomes = settled.map((r) => (r as PromiseFulfilledResult<RunOutcome>).value);
   } finally {
-    if (runs > 0) await releaseImage(opts.docker, tag);
+    await releaseImage(opts.docker, tag);
   }
-  if (failure !== null && samples.length === 0 && wantCanaries) canaries = canariesNotRun(opts.canaries, opts.platform, failure);
+  const samples = outcomes.flatMap((o) => ('sample' in o && o.sample ? [o.sample] : []));
+  const failure = outcomes.find((o): o is { error: string } => 'error' in o)?.error ?? null;
+  const first = outcomes[0]!;
+  let canaries: CanaryResult[] = [];
+  if (wantCanaries) canaries = 'error' in first ? canariesNotRun(opts.canaries, opts.platform, first.error) : first.canaries;
+  const readOnly = outcomes.every((o) => !('readOnly' in o) || o.readOnly);
   return { ram: opts.ram.enabled ? ramResult(samples, emulated, readOnly, failure) : null, canaries };
+}
+
+type RunOutcome = { sample: RunSample | null; canaries: CanaryResult[]; readOnly: boolean } | { error: string };
+
+/** One container: started (read-only first), sampled, and the canaries when asked; always removed. */
+async function oneRun(opts: MeasureRuntimeOptions, tag: string, runId: string, withCanaries: boolean, log: (l: string) => void): Promise<RunOutcome> {
+  const started = await startReady(opts, tag, runId, log);
+  if ('error' in started) return started;
+  try {
+    const sample = opts.ram.enabled
+      ? await sampleContainer(opts.docker, started.id, { windowMs: opts.ram.windowMs, intervalMs: opts.ram.intervalMs, process: opts.ram.process, signal: opts.signal })
+      : null;
+    const canaries = withCanaries
+      ? await runCanaries({ docker: opts.docker, containerId: started.id, imageId: opts.image.imageId, platform: opts.platform, canaries: opts.canaries, signal: opts.signal, onLog: log, runId })
+      : [];
+    return { sample, canaries, readOnly: started.readOnly };
+  } finally {
+    await removeContainer(opts.docker, started.id);
+  }
 }
 
 function ramResult(samples: RunSample[], emulated: boolean, readOnly: boolean, failure: string | null): RamMeasurement {
@@ -100,12 +106,9 @@ function ramResult(samples: RunSample[], emulated: boolean, readOnly: boolean, f
 type Started = { id: string; readOnly: boolean } | { error: string };
 
 /** Starts a container and waits for readiness; read-only first, writable if that one dies. */
-async function startReady(
-  opts: MeasureRuntimeOptions, image: string, runId: string, readOnly: boolean, log: (l: string) => void,
-): Promise<Started> {
-  const attempts = readOnly ? [true, false] : [false];
+async function startReady(opts: MeasureRuntimeOptions, image: string, runId: string, log: (l: string) => void): Promise<Started> {
   let last = '';
-  for (const ro of attempts) {
+  for (const ro of [true, false]) {
     let id: string;
     try {
       id = await startContainer(opts.docker, { image, runId, platform: opts.platform, readOnly: ro, command: opts.ram.command }, opts.signal);

@@ -135,6 +135,26 @@ test('RAM: VmRSS from the host\'s /proc and ps through the Docker API are the sa
   assert.equal(rss?.severity, 'blocker');
 });
 
+test('RAM: figures sampled under different concurrency bounds are not compared; the same bound is, whatever ran beside it', () => {
+  const p = (headLimit: number) => buildPlatform('linux/amd64', {
+    base: { ram: { ...ram([2 * MiB, 2 * MiB, 2 * MiB]), concurrency: { limit: 2, peak: 1 } } },
+    head: { ram: { ...ram([4 * MiB, 4 * MiB, 4 * MiB]), concurrency: { limit: headLimit, peak: headLimit } } },
+  });
+  const refused = evaluateThresholds([p(4)], undefined);
+  assert.deepEqual(refused.findings.map((f) => [f.severity, f.metric]), [['info', 'ramRss']]);
+  assert.match(refused.findings[0]!.message, /^linux\/amd64 RAM not compared: the base was sampled with up to 2 images at once and the head with up to 4 images/);
+  assert.deepEqual(refused.comparisons.filter((c) => c.metric.startsWith('ram')).map((c) => c.notComparable), [
+    'base sampled with up to 2 images at once, head with up to 4 images', 'base sampled with up to 2 images at once, head with up to 4 images',
+  ]);
+  assert.equal(evaluateThresholds([p(2)], undefined).findings.find((f) => f.metric === 'ramRss')?.severity, 'blocker');
+  // A figure stored before runtime phases ran side by side was sampled alone.
+  const legacy = buildPlatform('linux/amd64', {
+    base: { ram: ram([2 * MiB, 2 * MiB, 2 * MiB]) },
+    head: { ram: { ...ram([4 * MiB, 4 * MiB, 4 * MiB]), concurrency: { limit: 1, peak: 1 } } },
+  });
+  assert.equal(evaluateThresholds([legacy], undefined).findings.find((f) => f.metric === 'ramRss')?.severity, 'blocker');
+});
+
 test('RAM: emulated on both sides is like with like and is judged, labelled emulated', () => {
   const p = buildPlatform('linux/arm64', {
     base: { ram: ram([20 * MiB, 20.1 * MiB, 20.2 * MiB], { emulated: true }) },

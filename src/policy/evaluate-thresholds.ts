@@ -99,6 +99,15 @@ function rssKind(r: RamMeasurement): 'process' | 'cgroup' {
 
 const RSS_KIND_WORDS = { process: "the process's resident memory", cgroup: "the container cgroup's anonymous memory" } as const;
 
+/** Figures from before runtime phases ran concurrently carry no bound: they were sampled one at a time. */
+function samplingLimit(r: RamMeasurement): number {
+  return r.concurrency?.limit ?? 1;
+}
+
+function plural(images: number): string {
+  return `${images} image${images === 1 ? '' : 's'}`;
+}
+
 /** Why a base and head RAM figure must not be compared, or null when they may. */
 function ramRefusal(metric: keyof typeof RAM_READERS, base: RamMeasurement, head: RamMeasurement): { what: string; short: string; why: string } | null {
   if (base.emulated !== head.emulated) {
@@ -107,6 +116,15 @@ function ramRefusal(metric: keyof typeof RAM_READERS, base: RamMeasurement, head
       short: `base measured ${emulationWord(base.emulated)}, head ${emulationWord(head.emulated)}`,
       why: `the base was measured ${emulationWord(base.emulated)} and the head ${emulationWord(head.emulated)}; ` +
         "RSS under qemu-user is not the router's RSS, so the figures are not comparable",
+    };
+  }
+  const [b, h] = [samplingLimit(base), samplingLimit(head)];
+  if (b !== h) {
+    return {
+      what: 'RAM',
+      short: `base sampled with up to ${plural(b)} at once, head with up to ${plural(h)}`,
+      why: `the base was sampled with up to ${plural(b)} at once and the head with up to ${plural(h)}; ` +
+        'images starting beside each other compete for the CPU, so the figures are not comparable',
     };
   }
   if (metric === 'ramRss' && rssKind(base) !== rssKind(head)) {

@@ -48,6 +48,7 @@ export function toImageMetrics(side: SideResult | null): ImageMetrics | null {
     ramPeakBytes: side.ram?.peak?.median ?? null,
     ramRssSource: side.ram?.rss ? (side.ram.rssSource ?? null) : null,
     ramPeakSource: side.ram?.peak ? (side.ram.peakSource ?? null) : null,
+    ramConcurrency: side.ram?.rss || side.ram?.peak ? (side.ram.concurrency ?? null) : null,
   };
 }
 

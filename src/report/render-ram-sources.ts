@@ -18,15 +18,27 @@ const PEAK_WORDS: Record<NonNullable<RamMeasurement['peakSource']>, string> = {
 export function renderRamSources(result: CheckResult): string | null {
   const rss = new Map<string, string[]>();
   const peak = new Map<string, string[]>();
+  const sampled = new Map<number, number[]>();
   for (const p of result.platforms) {
     for (const side of [p.base, p.head]) {
       const ram = side?.ram;
       if (ram?.rss && ram.rssSource) add(rss, RSS_WORDS[ram.rssSource], p.platform);
       if (ram?.peak && ram.peakSource) add(peak, PEAK_WORDS[ram.peakSource], p.platform);
+      if ((ram?.rss || ram?.peak) && ram.concurrency) sampled.set(ram.concurrency.limit, [...(sampled.get(ram.concurrency.limit) ?? []), ram.concurrency.peak]);
     }
   }
-  const parts = [list('RSS', rss), list('peak', peak)].filter((s): s is string => s !== null);
+  const parts = [list('RSS', rss), list('peak', peak), concurrencyWords(sampled)].filter((s): s is string => s !== null);
   return parts.length ? `${parts.join('; ')}.` : null;
+}
+
+/** "sampled with up to 2 images measured at once (1–2 were)", per bound when engines differ. */
+function concurrencyWords(sampled: Map<number, number[]>): string | null {
+  if (sampled.size === 0) return null;
+  const each = [...sampled].sort(([a], [b]) => a - b).map(([limit, peaks]) => {
+    const [lo, hi] = [Math.min(...peaks), Math.max(...peaks)];
+    return `up to ${limit} image${limit === 1 ? '' : 's'} at once (${lo === hi ? lo : `${lo}–${hi}`} ${lo === 1 && hi === 1 ? 'was' : 'were'})`;
+  });
+  return `sampled with ${each.join(' or ')}`;
 }
 
 function add(map: Map<string, string[]>, words: string, platform: string): void {

@@ -7,6 +7,8 @@ import { detectEngine } from '../../build/index.ts';
 import { readConfigAt } from '../../config/index.ts';
 import { UsageError } from '../../errors.ts';
 import { versionAtRef } from '../../jobs/detect-bump.ts';
+import { PlatformSlots } from '../../jobs/platform-slots.ts';
+import { RuntimeSlots } from '../../jobs/runtime-slots.ts';
 import { measureSide } from '../../jobs/measure-side.ts';
 import { isEmulated } from '../../measure/index.ts';
 import type { CheckResult, SideResult } from '../../model.ts';
@@ -69,14 +71,15 @@ export const measure: Command = async (io) => {
   const progress = createProgress(io.stderr, flags.json ? 'quiet' : io.isTTY ? 'tty' : 'lines');
   const results: Record<string, SideResult> = {};
   try {
-    for (const platform of platforms) {
-      const measured = await measureSide({
-        repo: repoDir, side: 'head', sha, version, platform, config, source, engine,
-        store, fresh: Boolean(flags['no-cache']), scratchDir, now: () => new Date(),
-        signal: io.signal, onProgress: progress.onProgress,
-      });
-      results[platform] = measured.result;
-    }
+    // Built one at a time in order; each image's RAM runs and canaries overlap the next build.
+    const lane = new PlatformSlots(1);
+    const runtime = new RuntimeSlots();
+    const measured = await Promise.all(platforms.map((platform) => measureSide({
+      repo: repoDir, side: 'head', sha, version, platform, config, source, engine,
+      store, fresh: Boolean(flags['no-cache']), scratchDir, now: () => new Date(),
+      signal: io.signal, onProgress: progress.onProgress, lane, runtime,
+    })));
+    platforms.forEach((platform, i) => (results[platform] = measured[i]!.result));
   } finally {
     progress.done();
     await rm(scratchDir, { recursive: true, force: true });
