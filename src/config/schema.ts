@@ -177,7 +177,7 @@ export const configSchema = z.strictObject({
   ram: z
     .strictObject({
       enabled: z.boolean().default(true).meta({ description: 'Run the image to measure resident memory (foreign platforms under qemu-user).', examples: [false] }),
-      runs: z.number().int().positive().default(3).meta({ description: 'Runs per side; medians are compared and the spread is the noise.', examples: [5] }),
+      runs: z.number().int().positive().default(3).meta({ description: 'Runs per side, started side by side; medians are compared and the spread is the noise.', examples: [5] }),
       windowMs: z.number().int().positive().default(3000).meta({ description: 'Sampling window after readiness.', examples: [5000] }),
       intervalMs: z.number().int().positive().default(250).meta({ description: 'Time between samples in the window.', examples: [100] }),
       process: z.string().optional().meta({ description: 'Process whose RSS is the main figure (matched against /proc/<pid>/comm or cmdline).', examples: ['tailscaled'] }),

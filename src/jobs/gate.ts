@@ -1,7 +1,7 @@
 // Every write a job makes to the PR (sticky comment, status/check) goes through here, so each
 // one first checks that the job's head SHA is still the PR's latest: a superseded run never
-// overwrites the newer one (forges.md § Both). Progress updates are chained and awaited before
-// the final state, so "building arm64…" can never land after the verdict.
+// overwrites the newer one (forges.md § Both). Interim reports are chained and awaited before
+// the final comment and state, so "builds 3/6" can never land after the verdict.
 import type { Logger } from 'pino';
 import { STATUS_CONTEXT, type Forge, type GateState, type UpsertCommentResult } from '../forges/index.ts';
 import { MARKER } from '../report/index.ts';
@@ -27,7 +27,6 @@ export class Gate {
   readonly #key: string;
   #detailsUrl: string;
   #progress: Promise<void> = Promise.resolve();
-  #lastProgress = '';
 
   constructor(o: GateOptions) {
     this.#o = o;
@@ -49,23 +48,33 @@ export class Gate {
     });
   }
 
-  /** Fire-and-forget progress (e.g. which arch is building); failures only warn. */
-  progress(title: string): void {
-    if (title === this.#lastProgress) return;
-    this.#lastProgress = title;
+  /**
+   * A report before the verdict: the comment, then a pending status whose title counts the builds
+   * and whose summary (GitHub's check-run output) is the same report. Chained like progress, so the
+   * verdict never lands first; failures only warn, the final report follows.
+   */
+  interim(body: string, title: string): Promise<void> {
     this.#progress = this.#progress.then(async () => {
       try {
+        await this.#upsert(body);
         await this.#write('progress', async () => {
-          await this.#o.forge.setStatus({ sha: this.#o.sha, context: STATUS_CONTEXT, state: 'pending', title, summary: title, detailsUrl: this.#detailsUrl, pr: this.#o.pr });
+          await this.#o.forge.setStatus({ sha: this.#o.sha, context: STATUS_CONTEXT, state: 'pending', title, summary: body, detailsUrl: this.#detailsUrl, pr: this.#o.pr });
           this.#note('pending');
         });
       } catch (err) {
-        this.#o.log.warn({ err }, 'progress status not written; the final status follows');
+        this.#o.log.warn({ err }, 'interim report not written; the final report follows');
       }
     });
+    return this.#progress;
   }
 
+  /** The sticky comment, after any interim write still under way. */
   async comment(body: string): Promise<UpsertCommentResult | null> {
+    await this.#progress;
+    return this.#upsert(body);
+  }
+
+  async #upsert(body: string): Promise<UpsertCommentResult | null> {
     const { forge, ids, pr } = this.#o;
     const idKey = `comment:${pr}`;
     let result: UpsertCommentResult | null = null;

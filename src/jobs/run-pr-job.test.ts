@@ -7,9 +7,11 @@ import { fakeRunCheck as fakeCheck } from '../../test/helpers/fake-run-check.ts'
 import type { BotEvent, BotJob, SlashCommand } from '../bot/types.ts';
 import { BuildError, ForgeError } from '../errors.ts';
 import type { PullRequest } from '../forges/types.ts';
+import type { CheckProgress, Finding } from '../model.ts';
 import { HeadTracker } from './head-tracker.ts';
 import { InMemoryJobState } from './in-memory-job-state.ts';
 import { runPrJob, type PrJobDeps } from './run-pr-job.ts';
+import type { RunCheck } from './types.ts';
 
 const BASE = '3f1c9a7d2b8e4f6a0c5d7e9f1a3b5c7d9e0f2a4b';
 const HEAD = '8d2e4f6a1b3c5d7e9f0a2b4c6d8e0f1a3b5c7d9e';
@@ -200,18 +202,96 @@ test('a build infrastructure error ends in gate error with its message, never pe
   assert.match([...forge.comments.values()][0] ?? '', /could not finish/);
 });
 
-test('progress updates name the arch being built and always land before the verdict', async () => {
-  const { forge, deps } = setup();
-  const check = fakeCheck();
-  deps.runCheck = async (req, ports) => {
-    ports.onProgress?.({ phase: 'build', platform: 'linux/arm64', side: 'head', state: 'start' });
-    ports.onProgress?.({ phase: 'build', platform: 'linux/arm64', side: 'head', state: 'done' });
-    return check(req, ports);
+/** Timers a test steps by hand: `advance(ms)` fires what fell due. */
+function steppedTimers() {
+  let now = 0;
+  const due: { at: number; fn: () => void }[] = [];
+  return {
+    timers: {
+      now: () => now,
+      after(ms: number, fn: () => void) {
+        const entry = { at: now + ms, fn };
+        due.push(entry);
+        return () => void due.splice(due.indexOf(entry), 1);
+      },
+    },
+    advance(ms: number) {
+      now += ms;
+      for (const entry of due.filter((d) => d.at <= now)) {
+        due.splice(due.indexOf(entry), 1);
+        entry.fn();
+      }
+    },
   };
+}
+
+/** A check that reports the audit at once, then each platform settling `stepMs` apart, then its result. */
+function stagedCheck(step: (ms: number) => void, stepMs: number, findings: Finding[]): RunCheck {
+  const inner = fakeCheck({ findings });
+  return async (req, ports) => {
+    const final = await inner(req, ports);
+    const platforms = final.platforms.map((p) => p.platform);
+    const stages: CheckProgress['stages'] = Object.fromEntries(platforms.map((p) => [p, { base: 'queued', head: 'queued' }]));
+    const progress = (): CheckProgress => ({ stages: structuredClone(stages), canaries: Object.fromEntries(platforms.map((p) => [p, ['magicdns']])), ram: true });
+    const shown = new Set<string>();
+    const snapshot = () => ports.onSnapshot?.({ result: { ...final, platforms: final.platforms.map((p) => (shown.has(p.platform) ? p : { ...p, base: null, head: null })) }, progress: progress() });
+    stages[platforms[0]!] = { base: 'building', head: 'queued' };
+    snapshot();
+    for (const platform of platforms) {
+      step(stepMs);
+      await new Promise((resolve) => setImmediate(resolve));
+      stages[platform] = { base: 'done', head: 'done' };
+      shown.add(platform);
+      snapshot();
+    }
+    return final;
+  };
+}
+
+test('the audit reaches the PR before any build ends; platforms follow at most one edit per 15 s; the verdict is the same report as without them', async () => {
+  const audit: Finding = { severity: 'blocker', kind: 'missing-dep', features: ['advertiseexitnode', 'peerapiserver'], introduced: true, acknowledged: false, message: 'advertiseexitnode needs peerapiserver, which the recipe omits', fix: '-a\n+b\n' };
+  const clock = steppedTimers();
+  const { forge, deps } = setup();
+  deps.timers = clock.timers;
+  deps.runCheck = stagedCheck(clock.advance, 10_000, [audit]);
   await runPrJob(job(pushed()), deps);
-  const statusTitles = forge.calls.flatMap((c) => (c.op === 'setStatus' ? [`${c.state}: ${c.title}`] : []));
-  assert.equal(statusTitles[1], 'pending: Building linux/arm64 (head)…');
-  assert.match(statusTitles.at(-1) ?? '', /^success: passed/);
+  const log = forge.writes.map((c) => (c.op === 'setStatus' ? `${c.state}: ${c.title}` : c.op === 'upsertComment' ? `comment:${c.outcome}` : c.op));
+  // t=0 the audit: written at once. t=10 s amd64 settles: held for 15 s after the last write, and
+  // written when the clock passes it (builds 2/6). t=20 s arm64 settles: held again, and dropped
+  // when arm/v7 settles at t=30 s, because the verdict follows at once.
+  assert.deepEqual(log, [
+    'pending: Checking tailscale v1.98.5 → v1.98.8…',
+    'comment:created', 'pending: audit: 1 blocker · builds 0/6',
+    'comment:updated', 'pending: audit: 1 blocker · builds 2/6',
+    'comment:updated', 'failure: failed: 1 blocker — advertiseexitnode needs peerapiserver, which the recipe omits',
+  ]);
+  const bodies = forge.calls.flatMap((c) => (c.op === 'upsertComment' ? [c.body] : []));
+  assert.match(bodies[0]!, /## ⏳ bumpguard checking: tailscale v1\.98\.5 → v1\.98\.8/);
+  assert.match(bodies[0]!, /advertiseexitnode needs peerapiserver/);
+  assert.match(bodies[0]!, /```diff/, 'the suggested fix is in the first write');
+  assert.match(bodies[0]!, /\| \*\*linux\/amd64\*\* \| building… \| building… \|/);
+  assert.match(bodies[0]!, /\| \*\*linux\/arm64\*\* \| queued \| queued \|/);
+  assert.match(bodies[0]!, /\| magicdns \| building… \| queued \| queued \|/);
+  assert.doesNotMatch(bodies[1]!, /\| \*\*linux\/amd64\*\* \| building…/, 'amd64 shows its figures once settled');
+  // The final write is the report a check without interim writes posts.
+  const plain = setup();
+  plain.deps.runCheck = fakeCheck({ findings: [audit] });
+  await runPrJob(job(pushed()), plain.deps);
+  assert.equal(bodies.at(-1), [...plain.forge.comments.values()][0]);
+});
+
+test('a job superseded mid-check writes no interim report and no verdict', async () => {
+  const clock = steppedTimers();
+  const { forge, deps, heads } = setup();
+  deps.timers = clock.timers;
+  const staged = stagedCheck(clock.advance, 10_000, []);
+  deps.runCheck = async (req, ports) => {
+    heads.note(HeadTracker.key('gitea', 'routers/tailscale-mikrotik', 14), NEWER);
+    return staged(req, ports);
+  };
+  const outcome = await runPrJob(job(pushed()), deps);
+  assert.equal(outcome.status, 'superseded');
+  assert.deepEqual(forge.writes.map((c) => c.op === 'setStatus' ? c.state : c.op), ['pending']);
 });
 
 test('a re-run of the check by a maintainer runs again; an event for an older head is skipped', async () => {

@@ -10,13 +10,15 @@ import { CancelledError, ConfigError } from '../errors.ts';
 import type { Forge, PullRequest } from '../forges/index.ts';
 import type { Bump, CheckResult } from '../model.ts';
 import { decideVerdict, evaluatePolicy } from '../policy/index.ts';
-import { clip, renderReport, renderSummary } from '../report/index.ts';
+import { buildCounts, clip, renderProgressSummary, renderReport, renderSummary } from '../report/index.ts';
+import { judgeSnapshot } from './check-progress.ts';
 import { detectBump } from './detect-bump.ts';
 import { createForgeSourceTree } from './forge-source-tree.ts';
 import { Gate } from './gate.ts';
 import type { HeadTracker } from './head-tracker.ts';
+import { InterimReports, type Timers } from './interim-reports.ts';
 import { triageEvent, type PrJobOutcome, type RunPlan } from './triage-event.ts';
-import type { CheckPorts, ForgeIdStore, GateLedger, OverrideStore, ProgressEvent, RunCheck, SourceTree } from './types.ts';
+import type { CheckPorts, ForgeIdStore, GateLedger, OverrideStore, RunCheck, SourceTree } from './types.ts';
 
 export type { PrJobOutcome, PrJobStatus } from './triage-event.ts';
 
@@ -25,7 +27,7 @@ export interface PrJobDeps {
   forge: Forge;
   runCheck: RunCheck;
   /** What runCheck needs besides the source, config and signal. */
-  ports: Pick<CheckPorts, 'upstream' | 'editRunner' | 'store' | 'now' | 'slots'>;
+  ports: Pick<CheckPorts, 'upstream' | 'editRunner' | 'store' | 'now' | 'slots' | 'runtime'>;
   /** Notes each gate state written (restart reconcile); none in plain tests. */
   ledger?: GateLedger;
   state: OverrideStore & ForgeIdStore;
@@ -35,6 +37,8 @@ export interface PrJobDeps {
   signal: AbortSignal;
   /** Parent directory of source checkouts (default: the OS temp dir). */
   workspace?: string;
+  /** Paces the reports written before the verdict (tests step it; default: the real clock). */
+  timers?: Timers;
 }
 
 interface Ctx {
@@ -134,19 +138,26 @@ async function judgePullRequest(ctx: Ctx, plan: RunPlan, pr: PullRequest, source
   // 8. The gate goes pending before any slow work.
   const what = decision.bump ? `tailscale ${decision.bump.from} → ${decision.bump.to}` : 'this pull request';
   await gate.status('pending', `Checking ${what}…`, `bumpguard is checking ${what} at ${pr.head.sha}.`);
-  // 9. Audit, builds, measurements, canaries.
-  const result = await deps.runCheck(
-    {
-      repo: job.repo,
-      base: pr.base,
-      head: pr.head,
-      bump: decision,
-      ...(platforms.platforms.length > 0 ? { platforms: platforms.platforms } : {}),
-      noCache: plan.noCache,
-      auditOnly: plan.auditOnly,
-    },
-    { ...deps.ports, source, config, signal: deps.signal, onProgress: (e) => progress(gate, e) },
-  );
+  // 9. Audit, builds, measurements, canaries; the audit and each settled platform reach the PR
+  //    before the verdict (at most one edit per interval).
+  const interim = interimReports(ctx, gate, pr, config);
+  let result: CheckResult;
+  try {
+    result = await deps.runCheck(
+      {
+        repo: job.repo,
+        base: pr.base,
+        head: pr.head,
+        bump: decision,
+        ...(platforms.platforms.length > 0 ? { platforms: platforms.platforms } : {}),
+        noCache: plan.noCache,
+        auditOnly: plan.auditOnly,
+      },
+      { ...deps.ports, source, config, signal: deps.signal, ...(plan.auditOnly ? {} : { onSnapshot: (s) => interim.update(s) }) },
+    );
+  } finally {
+    await interim.settle();
+  }
   // 10. Judge, render, write: comment first so the status can link to it.
   const judged: CheckResult = { ...result, overrides: deps.state.listOverrides(job.repo, pr.number, pr.head.sha) };
   const policy = evaluatePolicy(judged, config);
@@ -176,25 +187,21 @@ function forkApproved(ctx: Ctx, plan: RunPlan, pr: PullRequest): boolean {
   return ctx.deps.state.getForgeId(ctx.job.repo, key) !== null;
 }
 
-function progress(gate: Gate, e: ProgressEvent): void {
-  const title = progressTitle(e);
-  if (title) gate.progress(title);
-}
-
-function progressTitle(e: ProgressEvent): string | null {
-  if (e.state !== 'start') return null;
-  switch (e.phase) {
-    case 'audit':
-      return 'Auditing feature tags…';
-    case 'build':
-      return `Building ${e.platform} (${e.side})…`;
-    case 'ram':
-      return `Measuring RAM on ${e.platform} (${e.side})…`;
-    case 'canary':
-      return `Running canaries on ${e.platform}…`;
-    case 'measure':
-      return null;
-  }
+/** The report as far as the check has got, judged like the final one, written through the gate. */
+function interimReports(ctx: Ctx, gate: Gate, pr: PullRequest, config: Config): InterimReports {
+  const { deps, job } = ctx;
+  return new InterimReports({
+    ...(deps.timers ? { timers: deps.timers } : {}),
+    write: async (snapshot) => {
+      const { done, total } = buildCounts(snapshot.progress);
+      // The last side settled: the verdict follows at once, an interim edit would only be noise.
+      if (done === total) return;
+      const result = { ...snapshot.result, overrides: deps.state.listOverrides(job.repo, pr.number, pr.head.sha) };
+      const outcome = judgeSnapshot({ ...snapshot, result }, config);
+      const body = renderReport(result, outcome, { maxChars: deps.forge.limits.commentChars, progress: snapshot.progress });
+      await gate.interim(body, renderProgressSummary(outcome, snapshot.progress));
+    },
+  });
 }
 
 /** Invalid `.bumpguard.yml`: a report whose findings name each bad field, gate `error`. */

@@ -1,6 +1,7 @@
 // Canary × arch: pass/fail, and for a failure the assertion and what was observed.
-import type { CanaryResult, CheckResult, PlatformResult } from '../model.ts';
+import type { CanaryResult, CheckProgress, CheckResult, PlatformResult } from '../model.ts';
 import { cell, clip, table } from './markdown.ts';
+import { pendingCell } from './render-progress.ts';
 import { sideFailureLabel } from './side-failure.ts';
 
 function failure(c: CanaryResult): string {
@@ -11,7 +12,9 @@ function failure(c: CanaryResult): string {
   return `❌ ${cell(clip(c.detail || 'failed', 160))}`;
 }
 
-function canaryCell(p: PlatformResult, name: string): string {
+function canaryCell(p: PlatformResult, name: string, progress: CheckProgress | undefined): string {
+  const pending = pendingCell(progress, p.platform);
+  if (pending) return progress?.canaries[p.platform]?.includes(name) ? pending : '—';
   if (p.head?.error) return `not run (${sideFailureLabel(p.head.error)})`;
   const head = p.head?.canaries.find((c) => c.name === name);
   if (!head) return '—';
@@ -21,9 +24,10 @@ function canaryCell(p: PlatformResult, name: string): string {
 }
 
 /** The canary table, or '' when no canary ran. */
-export function renderCanaryTable(result: CheckResult): string {
-  const names = [...new Set(result.platforms.flatMap((p) => p.head?.canaries.map((c) => c.name) ?? []))];
+export function renderCanaryTable(result: CheckResult, progress?: CheckProgress): string {
+  const configured = progress ? result.platforms.flatMap((p) => progress.canaries[p.platform] ?? []) : [];
+  const names = [...new Set([...result.platforms.flatMap((p) => p.head?.canaries.map((c) => c.name) ?? []), ...configured])];
   if (names.length === 0) return '';
-  const rows = names.map((name) => [cell(name), ...result.platforms.map((p) => canaryCell(p, name))]);
+  const rows = names.map((name) => [cell(name), ...result.platforms.map((p) => canaryCell(p, name, progress))]);
   return ['### Canaries', table(['canary', ...result.platforms.map((p) => cell(p.platform))], rows)].join('\n\n');
 }

@@ -1,7 +1,8 @@
 // RAM per arch: median ± spread of N runs, emulated figures marked, noise and refusals said.
-import type { CheckResult, PlatformResult } from '../model.ts';
+import type { CheckProgress, CheckResult, PlatformResult } from '../model.ts';
 import { formatBytes, type MetricComparison, type PolicyOutcome } from '../policy/index.ts';
 import { cell, table } from './markdown.ts';
+import { pendingCell } from './render-progress.ts';
 import { renderRamSources } from './render-ram-sources.ts';
 import { deltaText, levelBadge } from './render-size-table.ts';
 
@@ -23,7 +24,9 @@ function deltaCell(c: MetricComparison | undefined, outcome: PolicyOutcome): str
   return c.level ? `**${delta}**` : delta;
 }
 
-function row(p: PlatformResult, outcome: PolicyOutcome): string[] | null {
+function row(p: PlatformResult, outcome: PolicyOutcome, progress: CheckProgress | undefined): string[] | null {
+  const pending = progress?.ram ? pendingCell(progress, p.platform) : null;
+  if (pending) return [`**${cell(p.platform)}**${p.emulated ? ' 🧪 emulated' : ''}`, pending, '—', pending, '—', '—'];
   const of = (m: 'ramRss' | 'ramPeak') => outcome.comparisons.find((c) => c.platform === p.platform && c.metric === m);
   const rss = of('ramRss');
   const peak = of('ramPeak');
@@ -37,8 +40,8 @@ function row(p: PlatformResult, outcome: PolicyOutcome): string[] | null {
 }
 
 /** The RAM table, or '' when RAM was not measured anywhere. */
-export function renderRamTable(result: CheckResult, outcome: PolicyOutcome): string {
-  const rows = result.platforms.map((p) => row(p, outcome)).filter((r): r is string[] => r !== null);
+export function renderRamTable(result: CheckResult, outcome: PolicyOutcome, progress?: CheckProgress): string {
+  const rows = result.platforms.map((p) => row(p, outcome, progress)).filter((r): r is string[] => r !== null);
   if (rows.length === 0) return '';
   const sources = renderRamSources(result);
   return [

@@ -2,7 +2,7 @@
 // deterministic — every time shown comes from the input. It must stay under the forge's
 // comment limit (GitHub: 65,536 characters), so it degrades in a fixed order and says so:
 // per-arch details, then top movers, then history, then finding details and list lengths.
-import type { CheckResult } from '../model.ts';
+import type { CheckProgress, CheckResult } from '../model.ts';
 import type { PolicyOutcome } from '../policy/index.ts';
 import { moversByPlatform, type Mover } from './compute-movers.ts';
 import { clip, escapeText, thousands } from './markdown.ts';
@@ -14,6 +14,7 @@ import { renderFooter } from './render-footer.ts';
 import { renderHeader } from './render-header.ts';
 import { renderHistory } from './render-history.ts';
 import { renderPlatformDetails } from './render-platform-details.ts';
+import { renderProgressHeader } from './render-progress.ts';
 import { renderRamTable } from './render-ram-table.ts';
 import { renderSizeTable } from './render-size-table.ts';
 import { renderUpstream } from './render-upstream.ts';
@@ -27,6 +28,11 @@ export interface ReportOptions {
   top?: number;
   /** Earlier bumps in the history; default 10. */
   historyLimit?: number;
+  /**
+   * The check is still running: a report for the PR before the verdict. Platforms not settled
+   * show their stage; `outcome` judges the audit and the settled platforms only.
+   */
+  progress?: CheckProgress;
 }
 
 interface Trim {
@@ -62,14 +68,17 @@ interface Ctx {
   commands: boolean;
   top: number;
   historyLimit: number;
+  progress: CheckProgress | undefined;
 }
 
 function trimNote(ctx: Ctx, trim: Trim, hidden: number): string {
   const { result, outcome, top, historyLimit, movers: moverLists } = ctx;
   const cut: string[] = [];
-  if (!trim.details && renderPlatformDetails(result.platforms, outcome, { full: true, movers: false, top, moverLists })) cut.push('per-arch layers, largest files and build logs');
-  if (!trim.movers && renderPlatformDetails(result.platforms, outcome, { full: false, movers: true, top, moverLists })) cut.push('top movers');
-  if (!trim.history && renderHistory(result, historyLimit)) cut.push('history');
+  // A report in progress shows no details or history, so trimming cannot have cut them.
+  const shown = ctx.progress === undefined;
+  if (shown && !trim.details && renderPlatformDetails(result.platforms, outcome, { full: true, movers: false, top, moverLists })) cut.push('per-arch layers, largest files and build logs');
+  if (shown && !trim.movers && renderPlatformDetails(result.platforms, outcome, { full: false, movers: true, top, moverLists })) cut.push('top movers');
+  if (shown && !trim.history && renderHistory(result, historyLimit)) cut.push('history');
   if (!trim.commits && (result.upstream?.commits.relevant ?? 0) > 0) cut.push('the upstream commit list');
   if (!trim.findingDetail && outcome.findings.some((f) => f.detail && f.kind !== 'build-failed' && f.kind !== 'no-baseline')) cut.push('finding details');
   if (hidden > 0) cut.push(`${hidden} findings beyond the first ${trim.perGroup} per severity`);
@@ -79,20 +88,21 @@ function trimNote(ctx: Ctx, trim: Trim, hidden: number): string {
 }
 
 function assemble(ctx: Ctx, trim: Trim): string {
-  const { result, outcome, top } = ctx;
+  const { result, outcome, top, progress } = ctx;
   const findings = renderFindings(outcome.findings, { perGroup: trim.perGroup, withDetail: trim.findingDetail, logsElsewhere: trim.details });
   const sections = [
     MARKER,
-    renderHeader(result, outcome),
+    progress ? renderProgressHeader(result, outcome, progress) : renderHeader(result, outcome),
     trimNote(ctx, trim, findings.hidden),
     findings.text,
     renderAccepted(outcome),
-    renderSizeTable(result, outcome, ctx.movers),
-    renderRamTable(result, outcome),
-    renderCanaryTable(result),
+    renderSizeTable(result, outcome, ctx.movers, progress),
+    renderRamTable(result, outcome, progress),
+    renderCanaryTable(result, progress),
     renderUpstream(result.upstream, { full: trim.commits }),
-    renderPlatformDetails(result.platforms, outcome, { full: trim.details, movers: trim.movers, top, moverLists: ctx.movers }),
-    trim.history ? renderHistory(result, ctx.historyLimit) : '',
+    // Details and the history come with the verdict (the history is recorded when the check ends).
+    progress ? '' : renderPlatformDetails(result.platforms, outcome, { full: trim.details, movers: trim.movers, top, moverLists: ctx.movers }),
+    trim.history && !progress ? renderHistory(result, ctx.historyLimit) : '',
     renderFooter(ctx.commands),
   ];
   return `${sections.filter((s) => s !== '').join('\n\n')}\n`;
@@ -127,6 +137,7 @@ export function renderReport(result: CheckResult, outcome: PolicyOutcome, opts: 
     commands: opts.commands ?? true,
     top,
     historyLimit: opts.historyLimit ?? 10,
+    progress: opts.progress,
   };
   for (const trim of LADDER) {
     const text = assemble(ctx, trim);

@@ -1,9 +1,10 @@
 // One row per arch: compressed image, on flash, rootfs, binary — base → head, Δ bytes, Δ %.
 import type { Metric } from '../config/index.ts';
-import type { CheckResult, Finding, PlatformResult } from '../model.ts';
+import type { CheckProgress, CheckResult, Finding, PlatformResult } from '../model.ts';
 import { formatBytes, formatPercent, formatSignedBytes, METRIC_LABELS, SIZE_METRICS, type MetricComparison, type PolicyOutcome } from '../policy/index.ts';
 import type { Mover } from './compute-movers.ts';
 import { cell, code, table } from './markdown.ts';
+import { pendingCell } from './render-progress.ts';
 import { sideFailureLabel } from './side-failure.ts';
 
 /** "▲ +12.3 KiB (+0.32%)", "▼ -4 KiB (-0.1%)", "= ±0 B". */
@@ -27,8 +28,10 @@ function metricCell(c: MetricComparison | undefined, findings: Finding[]): strin
   return `${formatBytes(c.base)} → ${formatBytes(c.head)}<br>${c.level ? `**${delta.trim()}**` : delta}`;
 }
 
-function row(p: PlatformResult, comparisons: MetricComparison[], findings: Finding[]): string[] {
+function row(p: PlatformResult, comparisons: MetricComparison[], findings: Finding[], progress: CheckProgress | undefined): string[] {
   const name = `**${cell(p.platform)}**`;
+  const pending = pendingCell(progress, p.platform);
+  if (pending) return [name, ...SIZE_METRICS.map(() => pending)];
   if (p.head?.error) return [name, `❌ ${sideFailureLabel(p.head.error)} (log in details)`, '—', '—', '—'];
   if (!p.head?.analysis) return [name, 'not built in this run', '—', '—', '—'];
   const of = (m: Metric) => comparisons.find((c) => c.platform === p.platform && c.metric === m);
@@ -49,10 +52,10 @@ function culprits(result: CheckResult, comparisons: MetricComparison[], movers: 
 }
 
 /** The size table with its legend, or '' when no platform was measured or failed. */
-export function renderSizeTable(result: CheckResult, outcome: PolicyOutcome, movers: ReadonlyMap<string, Mover[]>): string {
+export function renderSizeTable(result: CheckResult, outcome: PolicyOutcome, movers: ReadonlyMap<string, Mover[]>, progress?: CheckProgress): string {
   if (result.platforms.length === 0) return '';
   const headers = ['arch', ...SIZE_METRICS.map((m) => METRIC_LABELS[m])];
-  const rows = result.platforms.map((p) => row(p, outcome.comparisons, outcome.findings));
+  const rows = result.platforms.map((p) => row(p, outcome.comparisons, outcome.findings, progress));
   return [
     '### Size',
     table(headers, rows),

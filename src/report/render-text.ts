@@ -77,6 +77,22 @@ function canaryLines(result: CheckResult): string[] {
   return rows.length ? ['', 'Canaries', ...columns(rows)] : [];
 }
 
+/** The audit part of a check still running, for a terminal: the bump and the audit's findings with their fixes. */
+export function renderTextAudit(result: CheckResult, outcome: PolicyOutcome): string {
+  const audit = outcome.findings.filter((f) => f.platform === undefined);
+  const lines = [`bumpguard audit: ${bumpTitle(result)}`, ...(audit.length ? findingLines(audit) : ['  no findings']), ...renderUpstreamText(result.upstream), ''];
+  return `${lines.join('\n')}\n`;
+}
+
+/** One settled platform of a check still running: its figures base → head, and its canaries. */
+export function renderTextPlatform(result: CheckResult, outcome: PolicyOutcome, platform: string): string {
+  const only: CheckResult = { ...result, platforms: result.platforms.filter((p) => p.platform === platform) };
+  const rows = tableLines(only, outcome).slice(3).filter((l) => !l.startsWith('RAM read from'));
+  const canaries = canaryLines(only).slice(2);
+  const mine = outcome.findings.filter((f) => f.platform === platform && !f.acknowledged && f.severity !== 'info');
+  return `${[...rows, ...canaries, ...mine.map((f) => `  ${MARKS[f.severity]} ${f.message}`)].join('\n')}\n`;
+}
+
 /** Plain-text report for terminals; deterministic like the markdown. */
 export function renderText(result: CheckResult, outcome: PolicyOutcome): string {
   const v = VERDICT_LABELS[outcome.verdict];

@@ -7,6 +7,7 @@ import type { BotJob } from '../bot/index.ts';
 import { HeadTracker } from '../jobs/head-tracker.ts';
 import { JobQueue, type EnqueueStatus, type JobRunResult } from '../jobs/job-queue.ts';
 import { PlatformSlots } from '../jobs/platform-slots.ts';
+import { RuntimeSlots } from '../jobs/runtime-slots.ts';
 import { runPrJob, type PrJobDeps, type PrJobOutcome } from '../jobs/run-pr-job.ts';
 import type { ForgeIdStore, OverrideStore, RunCheck } from '../jobs/types.ts';
 import { JobStore, openDatabase } from '../store/index.ts';
@@ -17,7 +18,7 @@ export interface BotOptions extends Pick<ServerOptions, 'github' | 'gitea' | 'bo
   log: Logger;
   /** Loaded on first use, so the server answers webhooks even before the build stack is imported. */
   runCheck: () => Promise<RunCheck>;
-  ports: Omit<PrJobDeps['ports'], 'slots'>;
+  ports: Omit<PrJobDeps['ports'], 'slots' | 'runtime'>;
   state: OverrideStore & ForgeIdStore;
   /** Durable jobs, deliveries and gate states (default: a private in-memory database). */
   jobs?: JobStore;
@@ -25,6 +26,8 @@ export interface BotOptions extends Pick<ServerOptions, 'github' | 'gitea' | 'bo
   concurrency?: number;
   /** Builds of one platform at once across jobs (default 1). */
   platformConcurrency?: number;
+  /** Runtime phases (RAM runs, canaries) at once on the engine across jobs (default: the core count). */
+  runtimeConcurrency?: number;
   /** How long shutdown waits for running jobs before cancelling and checkpointing them (default 0). */
   shutdownGraceMs?: number;
   /** `noop`: jobs only wait `noopDelayMs` and touch no forge — for scripts/bench-load.ts only. */
@@ -49,6 +52,7 @@ export async function createBot(o: BotOptions): Promise<Bot> {
   const jobs = o.jobs ?? new JobStore(openDatabase(':memory:'));
   const now = o.ports.now;
   const slots = new PlatformSlots(o.platformConcurrency ?? 1);
+  const runtime = new RuntimeSlots(o.runtimeConcurrency);
   let server: BumpguardServer | null = null;
   const forgeOf = (job: Parameters<BumpguardServer['forgeFor']>[0]) => {
     if (!server) throw new Error('job ran before the server was created');
@@ -60,7 +64,7 @@ export async function createBot(o: BotOptions): Promise<Bot> {
     const outcome = await runPrJob(job, {
       forge,
       runCheck: await o.runCheck(),
-      ports: { ...o.ports, slots },
+      ports: { ...o.ports, slots, runtime },
       state: o.state,
       heads,
       log: o.log,

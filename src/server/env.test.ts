@@ -28,6 +28,7 @@ test('Gitea alone is a valid server configuration with defaults for the rest', (
     logLevel: 'info',
     concurrency: 1,
     platformConcurrency: 1,
+    runtimeConcurrency: null,
     shutdownGraceMs: 8000,
     jobKind: 'check',
     noopDelayMs: 0,

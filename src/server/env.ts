@@ -15,6 +15,8 @@ export interface ServerEnv {
   concurrency: number;
   /** Builds of one platform at once across jobs (default 1). */
   platformConcurrency: number;
+  /** Runtime phases (RAM runs, canaries) at once on the engine across jobs (default: the core count). */
+  runtimeConcurrency: number | null;
   /** On SIGTERM, how long running jobs may finish before they are cancelled and checkpointed. */
   shutdownGraceMs: number;
   /** `noop` replaces every job by a wait of `noopDelayMs`: scripts/bench-load.ts only. */
@@ -41,6 +43,7 @@ const schema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   BUMPGUARD_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(1),
   BUMPGUARD_PLATFORM_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(1),
+  BUMPGUARD_RUNTIME_CONCURRENCY: z.coerce.number().int().min(1).max(64).optional(),
   /** Under `docker stop`'s default 10 s, so the checkpoint happens before SIGKILL. */
   BUMPGUARD_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(3_600_000).default(8000),
   BUMPGUARD_JOB_KIND: z.enum(['check', 'noop'], 'is "check" (default); "noop" is for scripts/bench-load.ts only').default('check'),
@@ -96,6 +99,7 @@ export function readServerEnv(env: NodeJS.ProcessEnv, readFile: (path: string) =
     logLevel: e.LOG_LEVEL,
     concurrency: e.BUMPGUARD_CONCURRENCY,
     platformConcurrency: e.BUMPGUARD_PLATFORM_CONCURRENCY,
+    runtimeConcurrency: e.BUMPGUARD_RUNTIME_CONCURRENCY ?? null,
     shutdownGraceMs: e.BUMPGUARD_SHUTDOWN_GRACE_MS,
     jobKind: e.BUMPGUARD_JOB_KIND,
     noopDelayMs: e.BUMPGUARD_NOOP_DELAY_MS,

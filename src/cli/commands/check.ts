@@ -3,6 +3,7 @@
 import { resolve } from 'node:path';
 import { readConfigAt } from '../../config/index.ts';
 import { UsageError } from '../../errors.ts';
+import { judgeSnapshot } from '../../jobs/check-progress.ts';
 import { detectBump } from '../../jobs/detect-bump.ts';
 import { runCheck } from '../../jobs/run-check.ts';
 import type { CheckResult } from '../../model.ts';
@@ -76,7 +77,7 @@ export const check: Command = async (io) => {
   const cacheDir = flags.cache ?? defaultCacheDir(io);
   const upstream = await openUpstream(io, upstreamSpec(io, flags.upstream), config.upstream, cacheDir);
   const db = openDatabase(defaultDbPath(io, flags.db));
-  const progress = createProgress(io.stderr, flags.json ? 'quiet' : io.isTTY ? 'tty' : 'lines');
+  const progress = createProgress(io.stderr, flags.json ? 'quiet' : io.isTTY ? 'tty' : 'lines', undefined, (snapshot) => judgeSnapshot(snapshot, config));
   if (!flags.json) io.stderr.write(`bumpguard check: config from ${configSource}; ${flags.base} (${baseSha.slice(0, 12)}) → ${flags.head ?? 'HEAD'} (${headSha.slice(0, 12)})\n`);
   let result: CheckResult;
   try {
@@ -86,7 +87,7 @@ export const check: Command = async (io) => {
         repo: repoDir, base: { ref: flags.base, sha: baseSha }, head: { ref: flags.head ?? 'HEAD', sha: headSha }, bump,
         platforms, noCache: flags['no-cache'], noCacheBase: flags['no-cache-base'], auditOnly: flags['audit-only'],
       },
-      { source, config, upstream, editRunner: localEditRunner(), store: new ResultStore(db), now: () => new Date(), signal: io.signal, onProgress: progress.onProgress },
+      { source, config, upstream, editRunner: localEditRunner(), store: new ResultStore(db), now: () => new Date(), signal: io.signal, onProgress: progress.onProgress, onSnapshot: progress.onSnapshot },
     );
   } finally {
     progress.done();

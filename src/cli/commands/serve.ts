@@ -23,6 +23,7 @@ Runs the webhook server: POST /api/github/webhooks (GitHub App), POST /api/gitea
   BUMPGUARD_CACHE            cache for upstream reads (default .bumpguard/cache)
   BUMPGUARD_CONCURRENCY      jobs at once (default 1)
   BUMPGUARD_PLATFORM_CONCURRENCY  builds of one platform at once across jobs (default 1)
+  BUMPGUARD_RUNTIME_CONCURRENCY   RAM runs and canaries of images at once on the engine, across jobs (default: cores)
   BUMPGUARD_SHUTDOWN_GRACE_MS     on SIGTERM, time running jobs get to finish before they are
                              cancelled and queued again for the next start (default 8000)
   BUMPGUARD_JOB_KIND         "check" (default); "noop" only for scripts/bench-load.ts
@@ -70,6 +71,7 @@ export const serve: Command = async (io) => {
     jobs: new JobStore(db),
     concurrency: env.concurrency,
     platformConcurrency: env.platformConcurrency,
+    ...(env.runtimeConcurrency !== null ? { runtimeConcurrency: env.runtimeConcurrency } : {}),
     jobKind: env.jobKind,
     noopDelayMs: env.noopDelayMs,
   });
