@@ -10,6 +10,7 @@ import { execa } from 'execa';
 import type { Builder } from '../config/index.ts';
 import { BuildError, CancelledError } from '../errors.ts';
 import { buildCommand, type BuildInvocation } from './build-command.ts';
+import { BuildSteps, summariseSteps, type BuildStep } from './build-steps.ts';
 import { classifyBuildFailure } from './classify-build-failure.ts';
 import { detectEngine, type EngineInfo } from './detect-engine.ts';
 import { findNetworkFailure, networkNoneMessage } from './find-network-failure.ts';
@@ -47,6 +48,8 @@ export interface BuildOutput {
   logTail: string;
   /** Which client built it. */
   via: BuildInvocation['kind'];
+  /** Each Dockerfile step: cached or ran, and for how long (BuildKit's plain progress). */
+  steps: BuildStep[];
 }
 
 export async function buildImage(opts: BuildImageOptions): Promise<BuildOutput> {
@@ -54,6 +57,7 @@ export async function buildImage(opts: BuildImageOptions): Promise<BuildOutput> 
   const started = now();
   const engine = opts.engine ?? (await detectEngine({ signal: opts.signal }));
   const tail = new LogTail();
+  const steps = new BuildSteps();
   const scratch = await mkdtemp(join(tmpdir(), 'bumpguard-build-'));
   const tag = opts.tag ?? `bumpguard-build:${randomUUID()}`;
   const inv = buildCommand(opts.builder, {
@@ -70,7 +74,11 @@ export async function buildImage(opts: BuildImageOptions): Promise<BuildOutput> 
     if (inv.ensureBuilder) await ensureRemoteBuilder(engine.docker, inv.ensureBuilder, opts, note);
     note(`$ ${[inv.file, ...inv.args].join(' ')}`);
     const res = await runLogged(inv.file, inv.args, {
-      env: inv.env, signal: opts.signal, timeoutMs: opts.timeoutMs, tail, onLog: opts.onLog,
+      env: inv.env, signal: opts.signal, timeoutMs: opts.timeoutMs, tail,
+      onLog: (line) => {
+        steps.line(line);
+        opts.onLog?.(line);
+      },
     });
     if (res.cancelled) throw new CancelledError(`The ${opts.platform} build was cancelled.`);
     if (res.timedOut) {
@@ -86,7 +94,8 @@ export async function buildImage(opts: BuildImageOptions): Promise<BuildOutput> 
     if (res.exitCode !== 0) throw await failedBuild(engine.docker, opts, tail.text());
     const imageId = await readImageId(join(scratch, 'image-id'), inv.idFormat);
     if (inv.saveTag) await saveImage(engine.docker, imageId, opts, note, tail);
-    return { platform: opts.platform, tarPath: opts.outTar, imageId, durationMs: Math.round(now() - started), logTail: tail.text(), via: inv.kind };
+    note(`${opts.platform}: ${summariseSteps(steps.steps())}`);
+    return { platform: opts.platform, tarPath: opts.outTar, imageId, durationMs: Math.round(now() - started), logTail: tail.text(), via: inv.kind, steps: steps.steps() };
   } finally {
     if (inv.saveTag) await untag(engine.docker, inv.saveTag, note);
     await rm(scratch, { recursive: true, force: true });

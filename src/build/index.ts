@@ -5,3 +5,4 @@ export { buildCommand, remoteBuilderName, type BuildInvocation, type BuildReques
 export { detectEngine, NO_DOCKER_MESSAGE, type EngineInfo } from './detect-engine.ts';
 export { pickDockerBinary, DEBIAN_DOCKER } from './docker-binary.ts';
 export { LogTail, DEFAULT_TAIL_LINES } from './log-tail.ts';
+export { BuildSteps, summariseSteps, type BuildStep } from './build-steps.ts';

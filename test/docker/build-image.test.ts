@@ -11,6 +11,7 @@ import { BuildError, CancelledError } from '../../src/errors.ts';
 import { analyseImage } from '../../src/measure/index.ts';
 import { createExampleRepo, type ExampleRepo } from '../helpers/example-repo.ts';
 import { requireDocker } from '../helpers/require-docker.ts';
+import { BUSYBOX } from '../helpers/corpus-repos.ts';
 
 const MACHINES: Record<string, string> = { 'linux/amd64': 'x86_64', 'linux/arm64': 'aarch64', 'linux/arm/v7': 'arm' };
 
@@ -80,6 +81,48 @@ describe('buildImage on the example target', () => {
         return true;
       },
     );
+  });
+});
+
+describe('build step timings', () => {
+  // What they show on Debian's docker 20.10 (BuildKit v0.8 inside the engine): a step of a stage on
+  // --platform=$BUILDPLATFORM is reused for the next target platform only while it does not depend
+  // on a COPY from the build context (that source is keyed per target there); newer BuildKit through
+  // buildx shares it, and a multi-platform invocation runs it once (docs/scaling.md).
+  it('say which steps ran and for how long, and which came from the cache', async () => {
+    const engine = await requireDocker();
+    const dir = await mkdtemp(join(tmpdir(), 'bumpguard-build-steps-'));
+    try {
+      await copyFile(BUSYBOX, join(dir, 'busybox'));
+      // The token makes this test's steps its own, whatever else the engine has cached.
+      const token = randomUUID();
+      await writeFile(join(dir, 'Dockerfile'), [
+        'FROM --platform=$BUILDPLATFORM scratch AS build',
+        'COPY busybox /bin/busybox',
+        `RUN ["/bin/busybox", "sh", "-c", "echo ${token} > /shared && /bin/busybox sleep 1"]`,
+        'ARG TARGETARCH',
+        'RUN ["/bin/busybox", "sh", "-c", "cp /shared /out-$TARGETARCH"]',
+        'FROM scratch',
+        'COPY --from=build /out-* /',
+        '',
+      ].join('\n'));
+      const build = async (platform: string) => {
+        const built = await buildImage({ contextDir: dir, dockerfile: 'Dockerfile', platform, engine, outTar: join(dir, 'image.tar') });
+        // The busybox COPY may be cached by any earlier build of the same file: only the RUN steps are ours.
+        return built.steps.filter((s) => s.instruction.startsWith('RUN')).map((s) => ({ shared: s.instruction.includes('echo'), cached: s.cached, seconds: s.seconds }));
+      };
+      const first = await build('linux/amd64');
+      assert.equal(first.length, 2);
+      assert.ok(!first[0]!.cached && first[0]!.seconds! >= 1, 'the step that sleeps 1 s ran, and its time is read');
+      assert.ok(!first[1]!.cached);
+      const again = await build('linux/amd64');
+      assert.deepStrictEqual(again, [{ shared: true, cached: true, seconds: 0 }, { shared: false, cached: true, seconds: 0 }], 'the same target again: all from the cache');
+      const other = await build('linux/arm64');
+      assert.equal(other[1]!.cached, false, 'the per-target step runs for the new target');
+      assert.ok(other[0]!.cached ? other[0]!.seconds === 0 : other[0]!.seconds! >= 1, 'the shared step: cached, or ran again (docker 20.10) and timed');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 
