@@ -2,7 +2,7 @@
 // the real check. It only wires; every decision lives in src/jobs and the pure rooms.
 import { readFileSync } from 'node:fs';
 import { once } from 'node:events';
-import { createUpstream } from '../../audit/upstream/index.ts';
+import { createUpstream, localEditRunner } from '../../audit/upstream/index.ts';
 import { detectEngine } from '../../build/index.ts';
 import { BuildError, ConfigError } from '../../errors.ts';
 import { createBot, createLogger, readServerEnv, type ServerEnv } from '../../server/index.ts';
@@ -65,7 +65,7 @@ export const serve: Command = async (io) => {
     log,
     // Imported on first use: the build stack is only needed once a bump arrives.
     runCheck: async () => (await import('../../jobs/run-check.ts')).runCheck,
-    ports: { upstream, store, now: () => new Date() },
+    ports: { upstream, editRunner: localEditRunner(), store, now: () => new Date() },
     state: store,
     jobs: new JobStore(db),
     concurrency: env.concurrency,
