@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { BuildError } from '../errors.ts';
-import { buildCommand, remoteBuilderName, type BuildRequest, type ClientCaps } from './build-command.ts';
+import { buildCommand, canBuildTogether, multiPlatformCommand, remoteBuilderName, type BuildRequest, type ClientCaps } from './build-command.ts';
 
 const REQ: BuildRequest = {
   contextDir: '/tmp/tree', dockerfile: 'Dockerfile', platform: 'linux/arm64',
@@ -93,5 +93,52 @@ describe('buildCommand', () => {
     assert.equal(code(() => buildCommand({ kind: 'buildx' }, REQ, WITH_BUILDX)), 'builder-config');
     assert.equal(code(() => buildCommand({ kind: 'remote' }, REQ, WITH_BUILDX)), 'builder-config');
     assert.equal(code(() => buildCommand({ kind: 'remote', endpoint: 'tcp://x:1234' }, REQ, DEBIAN)), 'no-remote-client');
+  });
+
+  it('adds a local BuildKit cache to buildx and buildctl builds, importing only one that exists', () => {
+    const cache = { dir: '/data/build-cache/3f9c2a7d/linux-arm64', import: true };
+    const bx = buildCommand({ kind: 'buildx', name: 'arm-box' }, { ...REQ, cache }, WITH_BUILDX).args;
+    assert.deepStrictEqual(bx.slice(bx.indexOf('--cache-from'), bx.indexOf('--output')), [
+      '--cache-from', 'type=local,src=/data/build-cache/3f9c2a7d/linux-arm64',
+      '--cache-to', 'type=local,dest=/data/build-cache/3f9c2a7d/linux-arm64,mode=max',
+    ]);
+    const first = buildCommand({ kind: 'buildx', name: 'arm-box' }, { ...REQ, cache: { ...cache, import: false } }, WITH_BUILDX).args;
+    assert.equal(first.includes('--cache-from'), false, 'an empty cache directory is not imported');
+    const ctl = buildCommand({ kind: 'remote', endpoint: 'tcp://arm64-builder:1234' }, { ...REQ, cache }, { ...DEBIAN, buildctl: 'buildctl' }).args;
+    assert.deepStrictEqual(ctl.slice(ctl.indexOf('--import-cache'), ctl.indexOf('--output')), [
+      '--import-cache', 'type=local,src=/data/build-cache/3f9c2a7d/linux-arm64',
+      '--export-cache', 'type=local,dest=/data/build-cache/3f9c2a7d/linux-arm64,mode=max',
+    ]);
+    // docker 20.10's `docker build` has no --cache-to: the engine's own BuildKit cache serves it.
+    assert.equal(buildCommand(undefined, { ...REQ, cache }, DEBIAN).args.some((a) => a.startsWith('--cache')), false);
+  });
+});
+
+describe('multiPlatformCommand', () => {
+  const CONTAINERD: ClientCaps = { ...WITH_BUILDX, imageStore: 'containerd' };
+  const { platform: _platform, tag: _tag, ...rest } = REQ;
+
+  it('builds every platform of a commit in one buildx invocation into one OCI archive', () => {
+    const inv = multiPlatformCommand({ ...rest, platforms: ['linux/amd64', 'linux/arm64', 'linux/arm/v7'], outTar: '/tmp/out/head.tar' }, CONTAINERD);
+    assert.deepStrictEqual(inv, {
+      kind: 'buildx',
+      file: '/usr/bin/docker',
+      args: [
+        'buildx', 'build', '--progress', 'plain', '--platform', 'linux/amd64,linux/arm64,linux/arm/v7', '--network', 'none',
+        '-f', '/tmp/tree/Dockerfile', '--build-arg', 'TAILSCALE_VERSION=v1.92.5', '--provenance=false',
+        '--output', 'type=oci,dest=/tmp/out/head.tar', '--iidfile', '/tmp/b/image-id', '/tmp/tree',
+      ],
+      env: {},
+      saveTag: null,
+      idFormat: 'iidfile',
+      ensureBuilder: null,
+    });
+  });
+
+  it('is chosen only with buildx on the containerd image store and every platform on the local engine', () => {
+    assert.equal(canBuildTogether(CONTAINERD, [undefined, { kind: 'local' }]), true);
+    assert.equal(canBuildTogether(WITH_BUILDX, [undefined, undefined]), false, 'the classic image store holds one platform per image');
+    assert.equal(canBuildTogether({ ...DEBIAN, imageStore: 'containerd' }, [undefined]), false, 'no buildx plugin');
+    assert.equal(canBuildTogether(CONTAINERD, [undefined, { kind: 'remote', endpoint: 'tcp://arm64-builder:1234' }]), false);
   });
 });

@@ -23,7 +23,15 @@ export interface BuildRequest {
   idFile: string;
   /** Temporary tag for local builds (removed after `docker save`). */
   tag: string;
+  /**
+   * A local BuildKit cache directory (`type=local`) to export to, and to import from when it holds
+   * one (`import`). buildx and buildctl only: docker 20.10's `docker build` has no `--cache-to`.
+   */
+  cache?: { dir: string; import: boolean };
 }
+
+/** One invocation for several platforms of one commit (multi-platform engines only). */
+export type MultiBuildRequest = Omit<BuildRequest, 'platform' | 'tag'> & { platforms: string[] };
 
 /** What the host's clients can do (from detectEngine). */
 export interface ClientCaps {
@@ -32,6 +40,11 @@ export interface ClientCaps {
   buildx: string | null;
   /** Path of a buildctl binary, null when none. */
   buildctl: string | null;
+  /**
+   * Where the engine keeps images: `containerd` (the containerd image store) holds multi-platform
+   * images, so buildx builds several platforms in one invocation and the engine loads the result.
+   */
+  imageStore?: 'containerd' | 'classic';
 }
 
 export interface BuildInvocation {
@@ -72,11 +85,11 @@ export function remoteBuilderName(endpoint: string): string {
   return `bumpguard-remote-${createHash('sha256').update(endpoint).digest('hex').slice(0, 12)}`;
 }
 
-function dockerfilePath(req: BuildRequest): string {
+function dockerfilePath(req: Pick<BuildRequest, 'dockerfile' | 'contextDir'>): string {
   return isAbsolute(req.dockerfile) ? req.dockerfile : join(req.contextDir, req.dockerfile);
 }
 
-function buildArgFlags(req: BuildRequest, flag: string, prefix = ''): string[] {
+function buildArgFlags(req: Pick<BuildRequest, 'buildArgs'>, flag: string, prefix = ''): string[] {
   return Object.entries(req.buildArgs).flatMap(([k, v]) => [flag, `${prefix}${k}=${v}`]);
 }
 
@@ -96,16 +109,54 @@ function dockerBuild(req: BuildRequest, caps: ClientCaps): BuildInvocation {
   };
 }
 
+/** Whether `multiPlatformCommand` can build these platforms: buildx on an engine with the containerd image store, all on the local engine. */
+export function canBuildTogether(caps: ClientCaps, builders: (Builder | undefined)[]): boolean {
+  return caps.buildx !== null && caps.imageStore === 'containerd' && builders.every((b) => (b?.kind ?? 'local') === 'local');
+}
+
+/**
+ * The head's platforms in one buildx invocation: stages on --platform=$BUILDPLATFORM are solved
+ * once for all of them, and the OCI archive holds one image per platform (analysed per platform,
+ * loaded into the containerd image store for the RAM runs).
+ */
+export function multiPlatformCommand(req: MultiBuildRequest, caps: ClientCaps): BuildInvocation {
+  if (caps.buildx === null) throw new BuildError('no-buildx', `Building ${req.platforms.join(', ')} in one invocation needs the docker buildx plugin, which is not installed.`);
+  return {
+    kind: 'buildx',
+    file: caps.docker,
+    args: [
+      'buildx', 'build', '--progress', 'plain', '--platform', req.platforms.join(','), '--network', req.network,
+      '-f', dockerfilePath(req), ...buildArgFlags(req, '--build-arg'), ...provenanceFlag(caps), ...cacheFlags(req, 'buildx'),
+      '--output', `type=oci,dest=${req.outTar}`, '--iidfile', req.idFile, req.contextDir,
+    ],
+    env: {},
+    saveTag: null,
+    idFormat: 'iidfile',
+    ensureBuilder: null,
+  };
+}
+
+/** buildx ≥ 0.10 attaches provenance attestations by default; a plain image archive is wanted. */
+function provenanceFlag(caps: ClientCaps): string[] {
+  return caps.buildx !== null && versionAtLeast(caps.buildx, [0, 10]) ? ['--provenance=false'] : [];
+}
+
+/** mode=max keeps the intermediate stages too: the builder stage is what is worth reusing. */
+function cacheFlags(req: Pick<BuildRequest, 'cache'>, client: 'buildx' | 'buildctl'): string[] {
+  if (!req.cache) return [];
+  const { dir } = req.cache;
+  const [from, to] = client === 'buildx' ? ['--cache-from', '--cache-to'] : ['--import-cache', '--export-cache'];
+  return [...(req.cache.import ? [from, `type=local,src=${dir}`] : []), to, `type=local,dest=${dir},mode=max`];
+}
+
 function buildx(req: BuildRequest, caps: ClientCaps, name: string, endpoint: string | null): BuildInvocation {
-  // buildx ≥ 0.10 attaches provenance attestations by default; a plain docker archive is wanted.
-  const provenance = caps.buildx !== null && versionAtLeast(caps.buildx, [0, 10]) ? ['--provenance=false'] : [];
   return {
     kind: 'buildx',
     file: caps.docker,
     args: [
       'buildx', 'build', '--builder', name, '--progress', 'plain', '--platform', req.platform,
-      '--network', req.network, '-f', dockerfilePath(req), ...buildArgFlags(req, '--build-arg'), ...provenance,
-      '--output', `type=docker,dest=${req.outTar}`, '--iidfile', req.idFile, req.contextDir,
+      '--network', req.network, '-f', dockerfilePath(req), ...buildArgFlags(req, '--build-arg'), ...provenanceFlag(caps),
+      ...cacheFlags(req, 'buildx'), '--output', `type=docker,dest=${req.outTar}`, '--iidfile', req.idFile, req.contextDir,
     ],
     env: endpoint === null ? {} : { BUILDKIT_HOST: endpoint },
     saveTag: null,
@@ -124,7 +175,7 @@ function buildctl(req: BuildRequest, file: string, endpoint: string): BuildInvoc
       '--local', `context=${req.contextDir}`, '--local', `dockerfile=${dirname(df)}`,
       '--opt', `filename=${basename(df)}`, '--opt', `platform=${req.platform}`,
       ...(req.network === 'none' ? ['--opt', 'force-network-mode=none'] : []),
-      ...buildArgFlags(req, '--opt', 'build-arg:'),
+      ...buildArgFlags(req, '--opt', 'build-arg:'), ...cacheFlags(req, 'buildctl'),
       '--output', `type=docker,name=${req.tag},dest=${req.outTar}`, '--metadata-file', req.idFile,
     ],
     env: { BUILDKIT_HOST: endpoint },

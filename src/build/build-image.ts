@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { execa } from 'execa';
 import type { Builder } from '../config/index.ts';
 import { BuildError, CancelledError } from '../errors.ts';
-import { buildCommand, type BuildInvocation } from './build-command.ts';
+import { buildCommand, multiPlatformCommand, type BuildInvocation, type BuildRequest } from './build-command.ts';
 import { BuildSteps, summariseSteps, type BuildStep } from './build-steps.ts';
 import { classifyBuildFailure } from './classify-build-failure.ts';
 import { detectEngine, type EngineInfo } from './detect-engine.ts';
@@ -37,6 +37,10 @@ export interface BuildImageOptions {
   tag?: string;
   /** Monotonic milliseconds (injected in tests). */
   now?: () => number;
+  /** Build these platforms in one invocation into one OCI archive (multiPlatformCommand); `platform` then only names them in messages. */
+  together?: string[];
+  /** A local BuildKit cache directory (BuildRequest.cache). */
+  cache?: BuildRequest['cache'];
 }
 
 export interface BuildOutput {
@@ -60,11 +64,13 @@ export async function buildImage(opts: BuildImageOptions): Promise<BuildOutput> 
   const steps = new BuildSteps();
   const scratch = await mkdtemp(join(tmpdir(), 'bumpguard-build-'));
   const tag = opts.tag ?? `bumpguard-build:${randomUUID()}`;
-  const inv = buildCommand(opts.builder, {
-    contextDir: opts.contextDir, dockerfile: opts.dockerfile, platform: opts.platform,
-    buildArgs: opts.buildArgs ?? {}, network: opts.network ?? 'none',
-    outTar: opts.outTar, idFile: join(scratch, 'image-id'), tag,
-  }, engine);
+  const req = {
+    contextDir: opts.contextDir, dockerfile: opts.dockerfile, buildArgs: opts.buildArgs ?? {}, network: opts.network ?? 'none',
+    outTar: opts.outTar, idFile: join(scratch, 'image-id'), ...(opts.cache ? { cache: opts.cache } : {}),
+  } as const;
+  const inv = opts.together
+    ? multiPlatformCommand({ ...req, platforms: opts.together }, engine)
+    : buildCommand(opts.builder, { ...req, platform: opts.platform, tag }, engine);
   const note = (line: string) => {
     tail.line(line);
     opts.onLog?.(line);

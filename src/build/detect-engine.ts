@@ -25,8 +25,8 @@ export async function detectEngine(opts: { docker?: string; signal?: AbortSignal
   const docker = opts.docker ?? pickDockerBinary(process.env, existsSync);
   const run = (args: string[]) =>
     execa(docker, args, { reject: false, timeout: 15_000, cancelSignal: opts.signal, stdin: 'ignore' });
-  const info = await run(['info', '--format', '{{.ServerVersion}}|{{.Architecture}}|{{.CgroupVersion}}']);
-  const [serverVersion = '', arch = '', cgroup = ''] = String(info.stdout ?? '').trim().split('|');
+  const info = await run(['info', '--format', '{{.ServerVersion}}|{{.Architecture}}|{{.CgroupVersion}}|{{json .DriverStatus}}']);
+  const [serverVersion = '', arch = '', cgroup = '', driverStatus = ''] = String(info.stdout ?? '').trim().split('|');
   if (info.exitCode !== 0 || serverVersion === '' || serverVersion.startsWith('<no value>')) {
     // `docker info --format` hides why on older clients ("template: … nil pointer"); `version` says it.
     const version = info.cause === undefined ? await run(['version', '--format', '{{.Server.Version}}']) : info;
@@ -43,6 +43,8 @@ export async function detectEngine(opts: { docker?: string; signal?: AbortSignal
     cgroupVersion: cgroup === '1' || cgroup === '2' ? cgroup : null,
     buildx: buildxVersion,
     buildctl: buildctl.exitCode === 0 ? 'buildctl' : null,
+    // The containerd image store reports its snapshotter as the storage driver's type.
+    imageStore: driverStatus.includes('io.containerd.snapshotter') ? 'containerd' : 'classic',
   };
 }
 

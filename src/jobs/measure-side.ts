@@ -4,7 +4,7 @@
 // cancellation and unexpected errors (bugs) escape.
 import { rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { buildImage, engineAnswers, type EngineInfo } from '../build/index.ts';
+import { buildImage, engineAnswers, type BuildCache, type BuildOutput, type EngineInfo } from '../build/index.ts';
 import { buildPathsIn, missingPathMessage, resolveBuildPaths, type BuildPaths, type Config } from '../config/index.ts';
 import { blameOf, BuildError, BumpguardError, CancelledError } from '../errors.ts';
 import { analyseImage, canariesFor, measureRuntime } from '../measure/index.ts';
@@ -38,6 +38,16 @@ export interface MeasureSideInput {
   lane: BuildSlots;
   /** Runtime phases (RAM runs, canaries) at once per engine, shared with other jobs. */
   runtime: RuntimeSlots;
+  /** The platforms of this side built in one invocation (multi-platform engines); the first side to get the lane builds them all. */
+  together?: SharedBuild | undefined;
+  /** A BuildKit cache directory for builders that can export one; none: the builder's own cache only. */
+  cache?: BuildCache | null | undefined;
+}
+
+/** One build for several platforms of a side, shared by their measureSide calls. */
+export interface SharedBuild {
+  platforms: string[];
+  result?: Promise<BuildOutput>;
 }
 
 /** The engine whose host runs the images: where runtime phases are counted and bounded. */
@@ -93,29 +103,26 @@ function inBuildSlot<T>(input: MeasureSideInput, fn: () => Promise<T>): Promise<
 async function buildAndMeasure(input: MeasureSideInput, key: ResultKey, buildArgs: Record<string, string>, progress: Progress): Promise<MeasuredSide> {
   const { config, platform, side, sha } = input;
   const base: SideResult = { commit: sha, version: input.version, cached: false, analysis: null, ram: null, canaries: [] };
-  const tar = join(input.scratchDir, `${side}-${platform.replaceAll('/', '-')}.tar`);
+  // A side built together with others shares their archive, which the check removes at its end.
+  const tar = input.together ? null : join(input.scratchDir, `${side}-${platform.replaceAll('/', '-')}.tar`);
   try {
     // 1. Build and analyse in a build slot; 2. run the image in a runtime slot, so the next build
     //    starts while this image sits through its RAM windows.
     const { built, analysis } = await inBuildSlot(input, async () => {
       progress('build', 'start');
-      const tree = await input.source.checkout(sha, input.signal);
-      const paths = await existingBuildPaths(tree, resolveBuildPaths(config), sha);
-      const image = await buildImage({
-        contextDir: paths.context, dockerfile: paths.dockerfile, platform, buildArgs,
-        builder: config.builders[platform], outTar: tar, timeoutMs: config.build.timeoutSeconds * 1000,
-        signal: input.signal, network: config.build.network, engine: input.engine, onLog: input.onLog,
-      });
+      const image = input.together
+        ? await (input.together.result ??= buildSide(input, buildArgs, join(input.scratchDir, `${side}-together.tar`), input.together.platforms))
+        : await buildSide(input, buildArgs, tar!, null);
       progress('build', 'done');
       progress('measure', 'start');
-      const a = await analyseImage(tar, { platform, blockSize: config.measure.blockSize, binaryPath: config.measure.binary, top: config.measure.top });
+      const a = await analyseImage(image.tarPath, { platform, blockSize: config.measure.blockSize, binaryPath: config.measure.binary, top: config.measure.top });
       progress('measure', 'done');
       return { built: image, analysis: a };
     });
     const { ram, canaries } = await input.runtime.run(RUNTIME_ENGINE, input.signal, async (phase) => {
       progress('ram', 'start');
       const runtime = await measureRuntime({
-        docker: input.engine.docker, image: { imageId: built.imageId, tarPath: tar }, platform,
+        docker: input.engine.docker, image: { imageId: built.imageId, tarPath: built.tarPath }, platform,
         hostPlatform: input.engine.hostPlatform, ram: config.ram, canaries: canariesFor(config.canaries, platform),
         signal: input.signal, onLog: input.onLog,
       });
@@ -133,8 +140,29 @@ async function buildAndMeasure(input: MeasureSideInput, key: ResultKey, buildArg
     const logTail = failure instanceof BuildError ? failure.logTail : '';
     return { result: { ...base, error: { message: failure.userMessage, logTail, code: failure.code } }, built: true };
   } finally {
-    await rm(tar, { force: true });
+    if (tar) await rm(tar, { force: true });
   }
+}
+
+/** One platform's image, or (`together`) every platform of the side in one invocation; the build cache directory when the client can use one. */
+async function buildSide(input: MeasureSideInput, buildArgs: Record<string, string>, outTar: string, together: string[] | null): Promise<BuildOutput> {
+  const { config, platform, sha } = input;
+  const tree = await input.source.checkout(sha, input.signal);
+  const paths = await existingBuildPaths(tree, resolveBuildPaths(config), sha);
+  const builder = together ? undefined : config.builders[platform];
+  // Only buildx and buildctl export a cache; docker 20.10's `docker build` keeps the engine's own.
+  const usesCache = together !== null || (builder?.kind ?? 'local') !== 'local';
+  const cache = input.cache && usesCache ? await input.cache.dirFor(input.repo, together ? together.join(',') : platform) : undefined;
+  const built = await buildImage({
+    contextDir: paths.context, dockerfile: paths.dockerfile, platform: together ? together.join(', ') : platform, buildArgs,
+    builder, outTar, timeoutMs: config.build.timeoutSeconds * 1000, signal: input.signal, network: config.build.network,
+    engine: input.engine, onLog: input.onLog, ...(together ? { together } : {}), ...(cache ? { cache } : {}),
+  });
+  if (cache) {
+    const pruned = await input.cache!.prune();
+    if (pruned.removed.length > 0) input.onLog?.(`build cache over its bound: removed ${pruned.removed.join(', ')}`);
+  }
+  return built;
 }
 
 /** A docker call failed outside the build (loading, running, sampling): the engine's fault when it no longer answers, else a bug. */

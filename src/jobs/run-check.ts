@@ -7,14 +7,15 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { auditTarget } from '../audit/index.ts';
-import { detectEngine, type EngineInfo } from '../build/index.ts';
+import { canBuildTogether, detectEngine, type EngineInfo } from '../build/index.ts';
+import type { Config } from '../config/index.ts';
 import { bumpFindings } from '../bump/index.ts';
 import { BuildError, CancelledError } from '../errors.ts';
 import { isEmulated } from '../measure/index.ts';
 import type { CheckResult, Finding, HistoryPoint, PlatformResult, UpstreamReport } from '../model.ts';
 import { errorFinding } from '../policy/index.ts';
 import { CheckProgressTracker } from './check-progress.ts';
-import { measureSide, storedSide, type MeasureSideInput } from './measure-side.ts';
+import { measureSide, storedSide, type MeasureSideInput, type SharedBuild } from './measure-side.ts';
 import { PlatformSlots } from './platform-slots.ts';
 import { RuntimeSlots } from './runtime-slots.ts';
 import type { CheckPorts, CheckRequest, ProgressEvent } from './types.ts';
@@ -114,7 +115,7 @@ async function measurePlatforms(req: CheckRequest, ports: CheckPorts, ctx: Measu
     const input = (platform: string, side: 'base' | 'head'): MeasureSideInput => ({
       repo: req.repo, side, sha: req[side].sha, version: req.bump.versions[side], platform, config, source: ports.source, engine: ctx.engine,
       store: ports.store, fresh: side === 'head' ? Boolean(req.noCache) : Boolean(req.noCacheBase),
-      scratchDir, now: ports.now, signal, onProgress, onLog: ctx.onLog, slots: ports.slots, lane, runtime: ctx.runtime,
+      scratchDir, now: ports.now, signal, onProgress, onLog: ctx.onLog, slots: ports.slots, lane, runtime: ctx.runtime, cache: ports.buildCache ?? null,
     });
     // Stored sides first, so the first snapshot already shows them done.
     const pending = sides.filter(({ platform, side }) => {
@@ -126,9 +127,10 @@ async function measurePlatforms(req: CheckRequest, ports: CheckPorts, ctx: Measu
       return false;
     });
     ctx.snapshot();
+    const together = buildTogether(pending, ctx.engine, config, ctx.onLog);
     const settled = await Promise.allSettled(pending.map(async ({ platform, side }) => {
       try {
-        const measured = await measureSide(input(platform, side));
+        const measured = await measureSide({ ...input(platform, side), together: together[side].includes(platform) ? together.shared[side] : undefined });
         tracker.done(platform, side, measured.result);
         if (measured.built) ctx.builds.ran++;
         else if (measured.result.cached) ctx.builds.reused++;
@@ -145,6 +147,22 @@ async function measurePlatforms(req: CheckRequest, ports: CheckPorts, ctx: Measu
     await rm(scratchDir, { recursive: true, force: true });
   }
   return tracker.platforms(() => false);
+}
+
+/**
+ * Where the engine builds several platforms at once (buildx on the containerd image store), the
+ * platforms of each side that need building go in one invocation: its $BUILDPLATFORM stages are
+ * solved once. Elsewhere each platform is its own build, in order, and BuildKit's cache carries
+ * what it can from one to the next (docs/scaling.md says how much that is on docker 20.10).
+ */
+function buildTogether(pending: { platform: string; side: 'base' | 'head' }[], engine: EngineInfo, config: Config, onLog?: (line: string) => void) {
+  const group = (side: 'base' | 'head') => {
+    const platforms = pending.filter((p) => p.side === side).map((p) => p.platform);
+    return platforms.length > 1 && canBuildTogether(engine, platforms.map((p) => config.builders[p])) ? platforms : [];
+  };
+  const sides = { base: group('base'), head: group('head') };
+  for (const side of ['base', 'head'] as const) if (sides[side].length > 0) onLog?.(`${side}: building ${sides[side].join(', ')} in one invocation`);
+  return { ...sides, shared: { base: { platforms: sides.base } as SharedBuild, head: { platforms: sides.head } as SharedBuild } };
 }
 
 function storedPlatforms(req: CheckRequest, ports: CheckPorts, runtime: RuntimeSlots, builds: CheckResult['builds']): PlatformResult[] {

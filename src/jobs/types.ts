@@ -1,5 +1,6 @@
 // Ports of the orchestration room. `runCheck` (src/jobs/run-check.ts) is the one function
 // that builds, measures and audits; the CLI and the bot both call it with their own SourceTree.
+import type { BuildCache } from '../build/index.ts';
 import type { BumpDecision } from '../bump/index.ts';
 import type { Config } from '../config/index.ts';
 import type { CheckResult, Override } from '../model.ts';
@@ -53,6 +54,8 @@ export interface CheckPorts {
   slots?: BuildSlots;
   /** Runtime phases (RAM runs, canaries) at once per engine, shared by concurrent jobs; none: a bound of the core count for this check. */
   runtime?: RuntimeSlots;
+  /** A BuildKit cache directory per repo and platform for builders that export one (buildx, buildctl); none: their own cache only. */
+  buildCache?: BuildCache | null;
 }
 
 /** Runs `fn` when a build slot for `platform` is free (src/jobs/platform-slots.ts). */

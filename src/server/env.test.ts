@@ -29,6 +29,7 @@ test('Gitea alone is a valid server configuration with defaults for the rest', (
     concurrency: 1,
     platformConcurrency: 1,
     runtimeConcurrency: null,
+    buildCache: null,
     shutdownGraceMs: 8000,
     jobKind: 'check',
     noopDelayMs: 0,

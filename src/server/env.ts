@@ -3,6 +3,7 @@
 // not half-configured, and not both.
 import { createPrivateKey } from 'node:crypto';
 import { z } from 'zod';
+import { parseSize } from '../config/index.ts';
 import { ConfigError, type ConfigIssue } from '../errors.ts';
 
 export interface ServerEnv {
@@ -17,6 +18,8 @@ export interface ServerEnv {
   platformConcurrency: number;
   /** Runtime phases (RAM runs, canaries) at once on the engine across jobs (default: the core count). */
   runtimeConcurrency: number | null;
+  /** A BuildKit cache directory for builders that export one, and its bound in bytes; null: none. */
+  buildCache: { dir: string; maxBytes: number } | null;
   /** On SIGTERM, how long running jobs may finish before they are cancelled and checkpointed. */
   shutdownGraceMs: number;
   /** `noop` replaces every job by a wait of `noopDelayMs`: scripts/bench-load.ts only. */
@@ -44,6 +47,8 @@ const schema = z.object({
   BUMPGUARD_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(1),
   BUMPGUARD_PLATFORM_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(1),
   BUMPGUARD_RUNTIME_CONCURRENCY: z.coerce.number().int().min(1).max(64).optional(),
+  BUMPGUARD_BUILD_CACHE: z.string().min(1).optional(),
+  BUMPGUARD_BUILD_CACHE_MAX: z.string().refine((v) => parseSize(v) !== null, 'must be a size such as 10GiB or 500MB').default('10GiB'),
   /** Under `docker stop`'s default 10 s, so the checkpoint happens before SIGKILL. */
   BUMPGUARD_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(3_600_000).default(8000),
   BUMPGUARD_JOB_KIND: z.enum(['check', 'noop'], 'is "check" (default); "noop" is for scripts/bench-load.ts only').default('check'),
@@ -100,6 +105,7 @@ export function readServerEnv(env: NodeJS.ProcessEnv, readFile: (path: string) =
     concurrency: e.BUMPGUARD_CONCURRENCY,
     platformConcurrency: e.BUMPGUARD_PLATFORM_CONCURRENCY,
     runtimeConcurrency: e.BUMPGUARD_RUNTIME_CONCURRENCY ?? null,
+    buildCache: e.BUMPGUARD_BUILD_CACHE ? { dir: e.BUMPGUARD_BUILD_CACHE, maxBytes: parseSize(e.BUMPGUARD_BUILD_CACHE_MAX)! } : null,
     shutdownGraceMs: e.BUMPGUARD_SHUTDOWN_GRACE_MS,
     jobKind: e.BUMPGUARD_JOB_KIND,
     noopDelayMs: e.BUMPGUARD_NOOP_DELAY_MS,

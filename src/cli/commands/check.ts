@@ -1,7 +1,8 @@
 // `bumpguard check`: the bot's whole job on a local repo, no forge: audit, build base and head
 // for every platform, measure, run canaries, compare, decide, and print the report.
 import { resolve } from 'node:path';
-import { readConfigAt } from '../../config/index.ts';
+import { BuildCache } from '../../build/index.ts';
+import { parseSize, readConfigAt } from '../../config/index.ts';
 import { UsageError } from '../../errors.ts';
 import { judgeSnapshot } from '../../jobs/check-progress.ts';
 import { detectBump } from '../../jobs/detect-bump.ts';
@@ -87,7 +88,10 @@ export const check: Command = async (io) => {
         repo: repoDir, base: { ref: flags.base, sha: baseSha }, head: { ref: flags.head ?? 'HEAD', sha: headSha }, bump,
         platforms, noCache: flags['no-cache'], noCacheBase: flags['no-cache-base'], auditOnly: flags['audit-only'],
       },
-      { source, config, upstream, editRunner: localEditRunner(), store: new ResultStore(db), now: () => new Date(), signal: io.signal, onProgress: progress.onProgress, onSnapshot: progress.onSnapshot },
+      {
+        source, config, upstream, editRunner: localEditRunner(), store: new ResultStore(db), now: () => new Date(), signal: io.signal,
+        onProgress: progress.onProgress, onSnapshot: progress.onSnapshot, buildCache: buildCacheFromEnv(io),
+      },
     );
   } finally {
     progress.done();
@@ -99,6 +103,15 @@ export const check: Command = async (io) => {
   if (!flags.json) io.stderr.write(`bumpguard check: ${outcome.verdict}: ${outcome.reason} (builds ran: ${result.builds.ran}, reused: ${result.builds.reused})\n`);
   return exitCodeForVerdict(outcome.verdict);
 };
+
+/** BUMPGUARD_BUILD_CACHE (and _MAX), as `serve` reads them: for builders that export a BuildKit cache. */
+function buildCacheFromEnv(io: CliIo): BuildCache | null {
+  const dir = io.env.BUMPGUARD_BUILD_CACHE;
+  if (!dir) return null;
+  const max = parseSize(io.env.BUMPGUARD_BUILD_CACHE_MAX || '10GiB');
+  if (max === null) throw new UsageError(`BUMPGUARD_BUILD_CACHE_MAX must be a size such as 10GiB, not "${io.env.BUMPGUARD_BUILD_CACHE_MAX}"`);
+  return new BuildCache(resolve(io.cwd, dir), max);
+}
 
 function writeResult(io: CliIo, result: CheckResult, outcome: PolicyOutcome, format: 'json' | 'markdown' | 'text'): void {
   if (format === 'json') io.stdout.write(`${JSON.stringify(renderJson(result, outcome), null, 2)}\n`);

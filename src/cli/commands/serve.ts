@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { createUpstream, localEditRunner } from '../../audit/upstream/index.ts';
-import { detectEngine } from '../../build/index.ts';
+import { BuildCache, detectEngine } from '../../build/index.ts';
 import { BuildError, ConfigError } from '../../errors.ts';
 import { createBot, createLogger, readServerEnv, type ServerEnv } from '../../server/index.ts';
 import { JobStore, openDatabase, ResultStore } from '../../store/index.ts';
@@ -24,6 +24,8 @@ Runs the webhook server: POST /api/github/webhooks (GitHub App), POST /api/gitea
   BUMPGUARD_CONCURRENCY      jobs at once (default 1)
   BUMPGUARD_PLATFORM_CONCURRENCY  builds of one platform at once across jobs (default 1)
   BUMPGUARD_RUNTIME_CONCURRENCY   RAM runs and canaries of images at once on the engine, across jobs (default: cores)
+  BUMPGUARD_BUILD_CACHE           BuildKit cache directory for buildx/buildctl builders (default: none)
+  BUMPGUARD_BUILD_CACHE_MAX       its bound, oldest pruned first (default 10GiB)
   BUMPGUARD_SHUTDOWN_GRACE_MS     on SIGTERM, time running jobs get to finish before they are
                              cancelled and queued again for the next start (default 8000)
   BUMPGUARD_JOB_KIND         "check" (default); "noop" only for scripts/bench-load.ts
@@ -66,7 +68,7 @@ export const serve: Command = async (io) => {
     log,
     // Imported on first use: the build stack is only needed once a bump arrives.
     runCheck: async () => (await import('../../jobs/run-check.ts')).runCheck,
-    ports: { upstream, editRunner: localEditRunner(), store, now: () => new Date() },
+    ports: { upstream, editRunner: localEditRunner(), store, now: () => new Date(), buildCache: env.buildCache && new BuildCache(env.buildCache.dir, env.buildCache.maxBytes) },
     state: store,
     jobs: new JobStore(db),
     concurrency: env.concurrency,
