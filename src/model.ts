@@ -214,9 +214,9 @@ export interface RamMeasurement {
   /** Name of the process whose RSS is reported (e.g. "routerd"). */
   process?: string;
   /**
-   * How many runtime phases (RAM runs and canaries of one image) could and did run at once on the
-   * engine while these figures were sampled. Absent on figures from before runtime phases ran
-   * concurrently: those were sampled one at a time.
+   * How many runtime phases (the RAM runs and canaries of one platform's base and head) could and
+   * did run at once on the engine while these figures were sampled. Absent on figures from before
+   * runtime phases ran concurrently: those were sampled one at a time.
    */
   concurrency?: SamplingConcurrency;
 }

@@ -8,7 +8,7 @@ const LOG = `#1 [internal] load build definition from Dockerfile
 #1 transferring dockerfile: 2.31kB done
 #1 DONE 0.0s
 
-#5 [build 1/9] COPY artifacts/amd64/busybox /bin/busybox
+#5 [build  1/11] COPY artifacts/amd64/busybox /bin/busybox
 #5 CACHED
 
 #6 [build 2/9] RUN busybox ln -s busybox /bin/sh

@@ -30,8 +30,9 @@ export class BuildSteps {
     if (step) {
       const id = Number(step.id);
       if (this.#steps.has(id)) return;
-      // "[build 3/9]", "[stage-1 2/2]", "[3/5]" for an unnamed single stage; "[internal] …" is BuildKit's own.
-      const m = /^(?:(?<stage>\S+) )?\d+\/\d+$/.exec(step.label!)?.groups;
+      // "[build 3/9]", "[build  3/11]" (padded), "[stage-1 2/2]", "[3/5]" for an unnamed single stage;
+      // "[internal] …" is BuildKit's own.
+      const m = /^(?:(?<stage>\S+) +)?\d+\/\d+$/.exec(step.label!)?.groups;
       if (!m) return;
       this.#steps.set(id, { id, stage: m.stage ?? 'stage-0', instruction: step.instruction!, cached: false, seconds: null });
       return;

@@ -11,6 +11,7 @@ import { analyseImage, canariesFor, measureRuntime } from '../measure/index.ts';
 import type { SideResult } from '../model.ts';
 import type { ResultKey, ResultStore } from '../store/index.ts';
 import { inputsHash } from './inputs-hash.ts';
+import type { PlatformPhase } from './platform-phase.ts';
 import type { RuntimeSlots } from './runtime-slots.ts';
 import type { BuildSlots, ProgressEvent, SourceTree } from './types.ts';
 
@@ -36,8 +37,10 @@ export interface MeasureSideInput {
   slots?: BuildSlots | undefined;
   /** The job's own build lane: its builds run one at a time, in the order they were asked for. */
   lane: BuildSlots;
-  /** Runtime phases (RAM runs, canaries) at once per engine, shared with other jobs. */
+  /** Runtime phases (RAM runs, canaries) at once per engine, shared with other jobs: its bound keys the result. */
   runtime: RuntimeSlots;
+  /** The platform's runtime phase, shared with the other side of the platform (PlatformPhase). */
+  phase: PlatformPhase;
   /** The platforms of this side built in one invocation (multi-platform engines); the first side to get the lane builds them all. */
   together?: SharedBuild | undefined;
   /** A BuildKit cache directory for builders that can export one; none: the builder's own cache only. */
@@ -88,10 +91,21 @@ export async function measureSide(input: MeasureSideInput): Promise<MeasuredSide
   const { key, buildArgs } = sideKey(input);
   const stored = input.fresh ? null : storedSide(input);
   if (stored) {
+    input.phase.leave();
     progress('build', 'cached');
     return { result: stored, built: false };
   }
-  return buildAndMeasure(input, key, buildArgs, progress);
+  // The platform's phase must hear from this side once: it arrives with its image, or it leaves.
+  let arrived = false;
+  const phase: PlatformPhase['run'] = (fn) => {
+    arrived = true;
+    return input.phase.run(fn);
+  };
+  try {
+    return await buildAndMeasure(input, key, buildArgs, progress, phase);
+  } finally {
+    if (!arrived) input.phase.leave();
+  }
 }
 
 /** The job's lane, then the platform's build slot shared with other jobs. */
@@ -100,14 +114,16 @@ function inBuildSlot<T>(input: MeasureSideInput, fn: () => Promise<T>): Promise<
   return input.lane.run('build', input.signal, () => slots.run(input.platform, input.signal, fn));
 }
 
-async function buildAndMeasure(input: MeasureSideInput, key: ResultKey, buildArgs: Record<string, string>, progress: Progress): Promise<MeasuredSide> {
+async function buildAndMeasure(
+  input: MeasureSideInput, key: ResultKey, buildArgs: Record<string, string>, progress: Progress, inPhase: PlatformPhase['run'],
+): Promise<MeasuredSide> {
   const { config, platform, side, sha } = input;
   const base: SideResult = { commit: sha, version: input.version, cached: false, analysis: null, ram: null, canaries: [] };
   // A side built together with others shares their archive, which the check removes at its end.
   const tar = input.together ? null : join(input.scratchDir, `${side}-${platform.replaceAll('/', '-')}.tar`);
   try {
-    // 1. Build and analyse in a build slot; 2. run the image in a runtime slot, so the next build
-    //    starts while this image sits through its RAM windows.
+    // 1. Build and analyse in a build slot; 2. run the image in the platform's runtime phase (beside
+    //    the other side), so the next build starts while these images sit through their RAM windows.
     const { built, analysis } = await inBuildSlot(input, async () => {
       progress('build', 'start');
       const image = input.together
@@ -119,7 +135,7 @@ async function buildAndMeasure(input: MeasureSideInput, key: ResultKey, buildArg
       progress('measure', 'done');
       return { built: image, analysis: a };
     });
-    const { ram, canaries } = await input.runtime.run(RUNTIME_ENGINE, input.signal, async (phase) => {
+    const { ram, canaries } = await inPhase(async (phase) => {
       progress('ram', 'start');
       const runtime = await measureRuntime({
         docker: input.engine.docker, image: { imageId: built.imageId, tarPath: built.tarPath }, platform,

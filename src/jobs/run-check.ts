@@ -15,7 +15,8 @@ import { isEmulated } from '../measure/index.ts';
 import type { CheckResult, Finding, HistoryPoint, PlatformResult, UpstreamReport } from '../model.ts';
 import { errorFinding } from '../policy/index.ts';
 import { CheckProgressTracker } from './check-progress.ts';
-import { measureSide, storedSide, type MeasureSideInput, type SharedBuild } from './measure-side.ts';
+import { measureSide, RUNTIME_ENGINE, storedSide, type MeasureSideInput, type SharedBuild } from './measure-side.ts';
+import { PlatformPhase } from './platform-phase.ts';
 import { PlatformSlots } from './platform-slots.ts';
 import { RuntimeSlots } from './runtime-slots.ts';
 import type { CheckPorts, CheckRequest, ProgressEvent } from './types.ts';
@@ -106,13 +107,16 @@ async function measurePlatforms(req: CheckRequest, ports: CheckPorts, ctx: Measu
   const signal = AbortSignal.any([ports.signal, stop.signal]);
   const lane = new PlatformSlots(1);
   const scratchDir = await mkdtemp(join(tmpdir(), 'bumpguard-check-'));
-  const sides = (req.platforms ?? config.platforms).flatMap((platform) => (['base', 'head'] as const).map((side) => ({ platform, side })));
+  // Emulated platforms build first: the platform measured last sets the check's tail, and a native
+  // image is ready (and measured) several times faster than one under qemu.
+  const order = [...(req.platforms ?? config.platforms)].sort((a, b) => Number(!isEmulated(a, ctx.engine.hostPlatform)) - Number(!isEmulated(b, ctx.engine.hostPlatform)));
+  const sides = order.flatMap((platform) => (['base', 'head'] as const).map((side) => ({ platform, side })));
   const onProgress = (e: ProgressEvent) => {
     ports.onProgress?.(e);
     if (tracker.onEvent(e)) ctx.snapshot();
   };
   try {
-    const input = (platform: string, side: 'base' | 'head'): MeasureSideInput => ({
+    const input = (platform: string, side: 'base' | 'head'): Omit<MeasureSideInput, 'phase'> => ({
       repo: req.repo, side, sha: req[side].sha, version: req.bump.versions[side], platform, config, source: ports.source, engine: ctx.engine,
       store: ports.store, fresh: side === 'head' ? Boolean(req.noCache) : Boolean(req.noCacheBase),
       scratchDir, now: ports.now, signal, onProgress, onLog: ctx.onLog, slots: ports.slots, lane, runtime: ctx.runtime, cache: ports.buildCache ?? null,
@@ -128,9 +132,13 @@ async function measurePlatforms(req: CheckRequest, ports: CheckPorts, ctx: Measu
     });
     ctx.snapshot();
     const together = buildTogether(pending, ctx.engine, config, ctx.onLog);
+    // One runtime phase per platform for the sides built here: base and head sampled side by side.
+    const phases = new Map((req.platforms ?? config.platforms).map((p) => [p, new PlatformPhase(ctx.runtime, RUNTIME_ENGINE, pending.filter((s) => s.platform === p).length, signal)]));
     const settled = await Promise.allSettled(pending.map(async ({ platform, side }) => {
       try {
-        const measured = await measureSide({ ...input(platform, side), together: together[side].includes(platform) ? together.shared[side] : undefined });
+        const measured = await measureSide({
+          ...input(platform, side), phase: phases.get(platform)!, together: together[side].includes(platform) ? together.shared[side] : undefined,
+        });
         tracker.done(platform, side, measured.result);
         if (measured.built) ctx.builds.ran++;
         else if (measured.result.cached) ctx.builds.reused++;

@@ -1,8 +1,9 @@
-// Runtime phases (RAM runs and canaries of one built side) are mostly waiting: containers start,
-// get ready and sit through a sampling window. They run concurrently, bounded per engine (by
-// default the number of cores, since emulated start-up under qemu does burn CPU), and shared by
-// every job of the bot. Each phase learns the concurrency it was sampled under, so the figure can
-// carry it: RAM sampled with three images starting beside it is not silently the same as alone.
+// Runtime phases (the RAM runs and canaries of one platform's images, src/jobs/platform-phase.ts)
+// are mostly waiting: containers start, get ready and sit through a sampling window. They run
+// concurrently, bounded per engine (by default the number of cores, since emulated start-up under
+// qemu does burn CPU), and shared by every job of the bot. Each phase learns the concurrency it was
+// sampled under, so the figure can carry it: RAM sampled with other platforms starting beside it is
+// not silently the same as alone.
 import { availableParallelism } from 'node:os';
 import PQueue from 'p-queue';
 import { CancelledError } from '../errors.ts';

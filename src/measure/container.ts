@@ -109,6 +109,9 @@ export interface NotReady {
 export async function waitReady(docker: string, id: string, ready: ReadyCondition, signal?: AbortSignal): Promise<NotReady | null> {
   const started = Date.now();
   const logRe = ready.log === undefined ? null : new RegExp(ready.log, 'm');
+  // The log line is awaited on one followed stream: polling `docker logs` for many containers at
+  // once (each poll a docker process) would cost more CPU than the images under test.
+  const followed = logRe === null ? null : await followLogUntil(docker, id, logRe, ready.timeoutMs, signal);
   for (;;) {
     const state = await containerState(docker, id, signal);
     if (!state.running) {
@@ -116,7 +119,8 @@ export async function waitReady(docker: string, id: string, ready: ReadyConditio
       return { kind: 'exited', message: `the container exited with code ${state.exitCode} before it was ready${logs ? `: ${logs}` : ''}` };
     }
     const elapsed = Date.now() - started;
-    const logOk = logRe === null || logRe.test(await containerLogs(docker, id, signal));
+    // A stream that ended with the container still up (the engine dropped it): read the log instead.
+    const logOk = logRe === null || followed === 'matched' || (followed === 'ended' && logRe.test(await containerLogs(docker, id, signal)));
     const fileOk = ready.file === undefined || (await fileExists(docker, id, ready.file, signal));
     if (logOk && fileOk && elapsed >= (ready.delayMs ?? 0)) return null;
     if (elapsed > ready.timeoutMs) {
@@ -125,6 +129,36 @@ export async function waitReady(docker: string, id: string, ready: ReadyConditio
     }
     await sleep(POLL_MS, signal);
   }
+}
+
+/** Follows the container's log until a line matches, the stream ends (the container stopped), or `timeoutMs`. */
+async function followLogUntil(docker: string, id: string, re: RegExp, timeoutMs: number, signal?: AbortSignal): Promise<'matched' | 'ended' | 'timeout'> {
+  const stop = new AbortController();
+  const child = execa(docker, ['logs', '--follow', id], {
+    all: true, buffer: false, reject: false, stdin: 'ignore', cancelSignal: signal ? AbortSignal.any([signal, stop.signal]) : stop.signal,
+  });
+  let text = '';
+  let outcome: 'matched' | 'ended' | 'timeout' = 'ended';
+  const timer = setTimeout(() => {
+    outcome = 'timeout';
+    stop.abort();
+  }, timeoutMs);
+  child.all?.setEncoding('utf8');
+  child.all?.on('data', (chunk: string) => {
+    // Keep a bounded tail: a chatty daemon must not grow this without end.
+    text = (text + chunk).slice(-65_536);
+    if (outcome === 'ended' && re.test(text)) {
+      outcome = 'matched';
+      stop.abort();
+    }
+  });
+  try {
+    await child;
+  } finally {
+    clearTimeout(timer);
+  }
+  if (signal?.aborted) throw new CancelledError('Measuring was cancelled.');
+  return outcome;
 }
 
 /** `docker cp` needs no binary inside the image, unlike `test -e`. */

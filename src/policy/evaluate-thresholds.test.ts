@@ -142,9 +142,9 @@ test('RAM: figures sampled under different concurrency bounds are not compared; 
   });
   const refused = evaluateThresholds([p(4)], undefined);
   assert.deepEqual(refused.findings.map((f) => [f.severity, f.metric]), [['info', 'ramRss']]);
-  assert.match(refused.findings[0]!.message, /^linux\/amd64 RAM not compared: the base was sampled with up to 2 images at once and the head with up to 4 images/);
+  assert.match(refused.findings[0]!.message, /^linux\/amd64 RAM not compared: the base was sampled with up to 2 platforms at once and the head with up to 4 platforms/);
   assert.deepEqual(refused.comparisons.filter((c) => c.metric.startsWith('ram')).map((c) => c.notComparable), [
-    'base sampled with up to 2 images at once, head with up to 4 images', 'base sampled with up to 2 images at once, head with up to 4 images',
+    'base sampled with up to 2 platforms at once, head with up to 4 platforms', 'base sampled with up to 2 platforms at once, head with up to 4 platforms',
   ]);
   assert.equal(evaluateThresholds([p(2)], undefined).findings.find((f) => f.metric === 'ramRss')?.severity, 'blocker');
   // A figure stored before runtime phases ran side by side was sampled alone.

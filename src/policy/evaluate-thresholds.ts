@@ -104,8 +104,8 @@ function samplingLimit(r: RamMeasurement): number {
   return r.concurrency?.limit ?? 1;
 }
 
-function plural(images: number): string {
-  return `${images} image${images === 1 ? '' : 's'}`;
+function platforms(n: number): string {
+  return `${n} platform${n === 1 ? '' : 's'}`;
 }
 
 /** Why a base and head RAM figure must not be compared, or null when they may. */
@@ -122,8 +122,8 @@ function ramRefusal(metric: keyof typeof RAM_READERS, base: RamMeasurement, head
   if (b !== h) {
     return {
       what: 'RAM',
-      short: `base sampled with up to ${plural(b)} at once, head with up to ${plural(h)}`,
-      why: `the base was sampled with up to ${plural(b)} at once and the head with up to ${plural(h)}; ` +
+      short: `base sampled with up to ${platforms(b)} at once, head with up to ${platforms(h)}`,
+      why: `the base was sampled with up to ${platforms(b)} at once and the head with up to ${platforms(h)}; ` +
         'images starting beside each other compete for the CPU, so the figures are not comparable',
     };
   }

@@ -31,12 +31,12 @@ export function renderRamSources(result: CheckResult): string | null {
   return parts.length ? `${parts.join('; ')}.` : null;
 }
 
-/** "sampled with up to 2 images measured at once (1–2 were)", per bound when engines differ. */
+/** "sampled with up to 2 platforms measured at once (1–2 were)", per bound when engines differ. */
 function concurrencyWords(sampled: Map<number, number[]>): string | null {
   if (sampled.size === 0) return null;
   const each = [...sampled].sort(([a], [b]) => a - b).map(([limit, peaks]) => {
     const [lo, hi] = [Math.min(...peaks), Math.max(...peaks)];
-    return `up to ${limit} image${limit === 1 ? '' : 's'} at once (${lo === hi ? lo : `${lo}–${hi}`} ${lo === 1 && hi === 1 ? 'was' : 'were'})`;
+    return `up to ${limit} platform${limit === 1 ? '' : 's'} measured at once (${lo === hi ? lo : `${lo}–${hi}`} ${lo === 1 && hi === 1 ? 'was' : 'were'})`;
   });
   return `sampled with ${each.join(' or ')}`;
 }

@@ -9,7 +9,8 @@ import { UsageError } from '../../errors.ts';
 import { versionAtRef } from '../../jobs/detect-bump.ts';
 import { PlatformSlots } from '../../jobs/platform-slots.ts';
 import { RuntimeSlots } from '../../jobs/runtime-slots.ts';
-import { measureSide } from '../../jobs/measure-side.ts';
+import { measureSide, RUNTIME_ENGINE } from '../../jobs/measure-side.ts';
+import { PlatformPhase } from '../../jobs/platform-phase.ts';
 import { isEmulated } from '../../measure/index.ts';
 import type { CheckResult, SideResult } from '../../model.ts';
 import { evaluatePolicy, formatBytes } from '../../policy/index.ts';
@@ -77,7 +78,7 @@ export const measure: Command = async (io) => {
     const measured = await Promise.all(platforms.map((platform) => measureSide({
       repo: repoDir, side: 'head', sha, version, platform, config, source, engine,
       store, fresh: Boolean(flags['no-cache']), scratchDir, now: () => new Date(),
-      signal: io.signal, onProgress: progress.onProgress, lane, runtime,
+      signal: io.signal, onProgress: progress.onProgress, lane, runtime, phase: new PlatformPhase(runtime, RUNTIME_ENGINE, 1, io.signal),
     })));
     platforms.forEach((platform, i) => (results[platform] = measured[i]!.result));
   } finally {

@@ -23,7 +23,7 @@ Runs the webhook server: POST /api/github/webhooks (GitHub App), POST /api/gitea
   BUMPGUARD_CACHE            cache for upstream reads (default .bumpguard/cache)
   BUMPGUARD_CONCURRENCY      jobs at once (default 1)
   BUMPGUARD_PLATFORM_CONCURRENCY  builds of one platform at once across jobs (default 1)
-  BUMPGUARD_RUNTIME_CONCURRENCY   RAM runs and canaries of images at once on the engine, across jobs (default: cores)
+  BUMPGUARD_RUNTIME_CONCURRENCY   platforms whose RAM runs and canaries run at once on the engine, across jobs (default: cores)
   BUMPGUARD_BUILD_CACHE           BuildKit cache directory for buildx/buildctl builders (default: none)
   BUMPGUARD_BUILD_CACHE_MAX       its bound, oldest pruned first (default 10GiB)
   BUMPGUARD_SHUTDOWN_GRACE_MS     on SIGTERM, time running jobs get to finish before they are
