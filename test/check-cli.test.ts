@@ -47,6 +47,9 @@ test('check builds base and head of every platform and blocks the example bump',
     assert.ok(p.head.flashBytes >= p.head.rootfsBytes, 'on-flash counts every block-rounded layer');
     assert.equal(p.head.binaryUpx, true, 'routerd ships UPX-packed');
     assert.ok((p.head.ramRssBytes ?? 0) > 0, `${platform} RSS measured`);
+    // Base and head of a platform are sampled side by side, so under the same concurrency.
+    assert.ok(p.head.ramConcurrency && p.head.ramConcurrency.limit >= 1, `${platform} records the concurrency it was sampled under`);
+    assert.deepEqual(p.base.ramConcurrency, p.head.ramConcurrency);
     assert.equal(p.emulated, platform !== 'linux/amd64');
     // The bump changes the feature selection, so the image really changes size.
     assert.notEqual(p.head.rootfsBytes, p.base.rootfsBytes, `${platform} rootfs differs between versions`);
