@@ -6,6 +6,7 @@ import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { execa } from 'execa';
+import { childEnv } from '../child-env.ts';
 import type { Builder } from '../config/index.ts';
 import { BuildError, CancelledError } from '../errors.ts';
 import { buildCommand, type BuildInvocation } from './build-command.ts';
@@ -113,7 +114,7 @@ async function readImageId(path: string, format: BuildInvocation['idFormat']): P
 async function saveImage(docker: string, imageId: string, opts: BuildImageOptions, note: (l: string) => void, tail: LogTail) {
   // Saved by id, not tag: the archive then carries no tag, and loading it later leaves none behind.
   note(`$ ${docker} save -o ${opts.outTar} ${imageId}`);
-  const res = await execa(docker, ['save', '-o', opts.outTar, imageId], { reject: false, cancelSignal: opts.signal, stdin: 'ignore' });
+  const res = await execa(docker, ['save', '-o', opts.outTar, imageId], { ...childEnv(), reject: false, cancelSignal: opts.signal, stdin: 'ignore' });
   if (res.isCanceled) throw new CancelledError(`Saving the ${opts.platform} image was cancelled.`);
   if (res.exitCode !== 0) {
     throw new BuildError('image-save-failed', `docker save of the ${opts.platform} image failed: ${String(res.stderr).trim()}`, {
@@ -123,7 +124,7 @@ async function saveImage(docker: string, imageId: string, opts: BuildImageOption
 }
 
 async function untag(docker: string, tag: string, note: (l: string) => void): Promise<void> {
-  const res = await execa(docker, ['rmi', tag], { reject: false, stdin: 'ignore' });
+  const res = await execa(docker, ['rmi', tag], { ...childEnv(), reject: false, stdin: 'ignore' });
   // A failed build never created the tag; anything else is worth a line in the log, not a failure.
   if (res.exitCode !== 0 && !/No such image/i.test(String(res.stderr))) note(`warning: could not remove ${tag}: ${String(res.stderr).trim()}`);
 }
@@ -131,11 +132,11 @@ async function untag(docker: string, tag: string, note: (l: string) => void): Pr
 async function ensureRemoteBuilder(
   docker: string, b: { name: string; endpoint: string }, opts: BuildImageOptions, note: (l: string) => void,
 ): Promise<void> {
-  const inspect = await execa(docker, ['buildx', 'inspect', b.name], { reject: false, cancelSignal: opts.signal, stdin: 'ignore' });
+  const inspect = await execa(docker, ['buildx', 'inspect', b.name], { ...childEnv(), reject: false, cancelSignal: opts.signal, stdin: 'ignore' });
   if (inspect.exitCode === 0) return;
   note(`$ ${docker} buildx create --name ${b.name} --driver remote ${b.endpoint}`);
   const create = await execa(docker, ['buildx', 'create', '--name', b.name, '--driver', 'remote', b.endpoint], {
-    reject: false, cancelSignal: opts.signal, stdin: 'ignore',
+    ...childEnv(), reject: false, cancelSignal: opts.signal, stdin: 'ignore',
   });
   if (create.exitCode !== 0) {
     throw new BuildError('builder-unreachable', `Cannot set up the remote builder ${b.endpoint} for ${opts.platform}: ${String(create.stderr).trim()}`, {

@@ -2,6 +2,7 @@
 // into the operator's next step (style.md: setup mistakes name the fix).
 import { existsSync } from 'node:fs';
 import { execa } from 'execa';
+import { childEnv } from '../child-env.ts';
 import { BuildError } from '../errors.ts';
 import type { ClientCaps } from './build-command.ts';
 import { pickDockerBinary } from './docker-binary.ts';
@@ -23,7 +24,7 @@ const ARCHES: Record<string, string> = {
 export async function detectEngine(opts: { docker?: string; signal?: AbortSignal } = {}): Promise<EngineInfo> {
   const docker = opts.docker ?? pickDockerBinary(process.env, existsSync);
   const run = (args: string[]) =>
-    execa(docker, args, { reject: false, timeout: 15_000, cancelSignal: opts.signal, stdin: 'ignore' });
+    execa(docker, args, { ...childEnv(), reject: false, timeout: 15_000, cancelSignal: opts.signal, stdin: 'ignore' });
   const info = await run(['info', '--format', '{{.ServerVersion}}|{{.Architecture}}|{{.CgroupVersion}}']);
   const [serverVersion = '', arch = '', cgroup = ''] = String(info.stdout ?? '').trim().split('|');
   if (info.exitCode !== 0 || serverVersion === '' || serverVersion.startsWith('<no value>')) {
@@ -32,7 +33,7 @@ export async function detectEngine(opts: { docker?: string; signal?: AbortSignal
   }
   const buildx = await run(['buildx', 'version']);
   const buildxVersion = buildx.exitCode === 0 ? (/v?\d+\.\d+(\.\d+)?/.exec(String(buildx.stdout))?.[0] ?? 'unknown') : null;
-  const buildctl = await execa('buildctl', ['--version'], { reject: false, timeout: 5000, stdin: 'ignore' });
+  const buildctl = await execa('buildctl', ['--version'], { ...childEnv(), reject: false, timeout: 5000, stdin: 'ignore' });
   return {
     docker,
     serverVersion,

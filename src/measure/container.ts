@@ -1,6 +1,7 @@
 // The container lifecycle shared by RAM runs and canaries: load the built image if the engine
 // lacks it, run it off the network, wait for readiness, exec, and always remove.
 import { execa } from 'execa';
+import { childEnv } from '../child-env.ts';
 import { CancelledError } from '../errors.ts';
 
 export interface ImageRef {
@@ -44,10 +45,10 @@ const POLL_MS = 100;
  */
 export async function acquireImage(docker: string, image: ImageRef, tag: string, signal?: AbortSignal): Promise<void> {
   for (let attempt = 0; ; attempt++) {
-    const inspect = await execa(docker, ['image', 'inspect', '--format', '{{.Id}}', image.imageId], { reject: false, cancelSignal: signal, stdin: 'ignore' });
+    const inspect = await execa(docker, ['image', 'inspect', '--format', '{{.Id}}', image.imageId], { ...childEnv(), reject: false, cancelSignal: signal, stdin: 'ignore' });
     throwIfCancelled(inspect, signal);
-    if (inspect.exitCode !== 0) await execa(docker, ['load', '-q', '-i', image.tarPath], { cancelSignal: signal, stdin: 'ignore' });
-    const tagged = await execa(docker, ['tag', image.imageId, tag], { reject: false, cancelSignal: signal, stdin: 'ignore' });
+    if (inspect.exitCode !== 0) await execa(docker, ['load', '-q', '-i', image.tarPath], { ...childEnv(), cancelSignal: signal, stdin: 'ignore' });
+    const tagged = await execa(docker, ['tag', image.imageId, tag], { ...childEnv(), reject: false, cancelSignal: signal, stdin: 'ignore' });
     throwIfCancelled(tagged, signal);
     if (tagged.exitCode === 0) return;
     // Another job released the image between our inspect and tag: load it again.
@@ -56,7 +57,7 @@ export async function acquireImage(docker: string, image: ImageRef, tag: string,
 }
 
 export async function releaseImage(docker: string, tag: string): Promise<void> {
-  await execa(docker, ['rmi', tag], { reject: false, stdin: 'ignore' });
+  await execa(docker, ['rmi', tag], { ...childEnv(), reject: false, stdin: 'ignore' });
 }
 
 /** `docker run -d --network none`; returns the container id. Throws the engine's message on failure. */
@@ -67,14 +68,14 @@ export async function startContainer(docker: string, spec: ContainerSpec, signal
     ...(spec.readOnly ? ['--read-only'] : []),
     ...(entrypoint !== undefined ? ['--entrypoint', entrypoint] : []), spec.image, ...rest,
   ];
-  const res = await execa(docker, args, { reject: false, cancelSignal: signal, stdin: 'ignore' });
+  const res = await execa(docker, args, { ...childEnv(), reject: false, cancelSignal: signal, stdin: 'ignore' });
   throwIfCancelled(res, signal);
   if (res.exitCode !== 0) throw new Error(String(res.stderr).trim() || `docker run exited ${res.exitCode}`);
   return String(res.stdout).trim();
 }
 
 export async function removeContainer(docker: string, id: string): Promise<void> {
-  await execa(docker, ['rm', '-f', '-v', id], { reject: false, stdin: 'ignore' });
+  await execa(docker, ['rm', '-f', '-v', id], { ...childEnv(), reject: false, stdin: 'ignore' });
 }
 
 export interface ContainerState {
@@ -86,14 +87,14 @@ export interface ContainerState {
 
 export async function containerState(docker: string, id: string, signal?: AbortSignal): Promise<ContainerState> {
   const res = await execa(docker, ['inspect', '--format', '{{.State.Running}} {{.State.Pid}} {{.State.ExitCode}}', id], {
-    cancelSignal: signal, stdin: 'ignore',
+    ...childEnv(), cancelSignal: signal, stdin: 'ignore',
   });
   const [running, pid, exitCode] = String(res.stdout).trim().split(' ');
   return { running: running === 'true', pid: Number(pid), exitCode: Number(exitCode) };
 }
 
 export async function containerLogs(docker: string, id: string, signal?: AbortSignal): Promise<string> {
-  const res = await execa(docker, ['logs', id], { reject: false, cancelSignal: signal, stdin: 'ignore', all: true });
+  const res = await execa(docker, ['logs', id], { ...childEnv(), reject: false, cancelSignal: signal, stdin: 'ignore', all: true });
   return String(res.all ?? '');
 }
 
@@ -129,7 +130,7 @@ export async function waitReady(docker: string, id: string, ready: ReadyConditio
 
 /** `docker cp` needs no binary inside the image, unlike `test -e`. */
 async function fileExists(docker: string, id: string, path: string, signal?: AbortSignal): Promise<boolean> {
-  const res = await execa(docker, ['cp', `${id}:${path}`, '-'], { reject: false, cancelSignal: signal, stdout: 'ignore', stdin: 'ignore' });
+  const res = await execa(docker, ['cp', `${id}:${path}`, '-'], { ...childEnv(), reject: false, cancelSignal: signal, stdout: 'ignore', stdin: 'ignore' });
   throwIfCancelled(res, signal);
   return res.exitCode === 0;
 }
@@ -140,7 +141,7 @@ export async function execIn(
 ): Promise<ExecResult> {
   const started = Date.now();
   const res = await execa(docker, args, {
-    reject: false, timeout: opts.timeoutMs, cancelSignal: opts.signal, stdin: 'ignore', forceKillAfterDelay: 2000,
+    ...childEnv(), reject: false, timeout: opts.timeoutMs, cancelSignal: opts.signal, stdin: 'ignore', forceKillAfterDelay: 2000,
   });
   throwIfCancelled(res, opts.signal);
   return {

@@ -4,6 +4,7 @@
 // image); through `docker exec cat` otherwise.
 import { readFile } from 'node:fs/promises';
 import { execa } from 'execa';
+import { childEnv } from '../child-env.ts';
 import type { RamMeasurement } from '../model.ts';
 import { containerState, sleep } from './container.ts';
 import { memoryCgroup, parseCgroupBytes, parseProcCgroup } from './parse-cgroup.ts';
@@ -68,7 +69,7 @@ async function makeProbe(docker: string, id: string, processName: string | undef
 /** Through the container itself: needs `cat` in the image (busybox has it). */
 async function execProbe(docker: string, id: string, signal?: AbortSignal): Promise<MemoryProbe> {
   const cat = async (path: string) => {
-    const res = await execa(docker, ['exec', id, 'cat', path], { reject: false, cancelSignal: signal, stdin: 'ignore' });
+    const res = await execa(docker, ['exec', id, 'cat', path], { ...childEnv(), reject: false, cancelSignal: signal, stdin: 'ignore' });
     return res.exitCode === 0 ? String(res.stdout) : null;
   };
   const v1 = await cat('/sys/fs/cgroup/memory/memory.max_usage_in_bytes');

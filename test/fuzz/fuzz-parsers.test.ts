@@ -29,7 +29,7 @@ function fuzz(target: string): Promise<Report> {
   const report: Report = { failures: [], slow: [], hung: null, ran: 0 };
   const worker = new Worker(new URL('./fuzz-worker.ts', import.meta.url), { workerData: { target, seed: SEED, iterations: ITERATIONS } });
   return new Promise((resolve, reject) => {
-    let current = -1;
+    let current = Number.NaN;
     let watchdog = setTimeout(() => undefined, 0);
     const arm = () => {
       clearTimeout(watchdog);
@@ -63,7 +63,7 @@ function fuzz(target: string): Promise<Report> {
 function save(target: string, index: number): string {
   const t = TARGETS[target]!;
   const path = join(tmpdir(), `bumpguard-fuzz-${target}-${SEED}-${index}.txt`);
-  writeFileSync(path, fuzzInput(rngFor(SEED, index), t.seeds(), t.tokens));
+  writeFileSync(path, index < 0 ? t.hostile!()[-index - 1]! : fuzzInput(rngFor(SEED, index), t.seeds(), t.tokens));
   return path;
 }
 
@@ -76,6 +76,6 @@ for (const target of Object.keys(TARGETS)) {
       [],
     );
     assert.deepEqual(r.slow.map((s) => `#${s.index} took ${s.ms} ms on ${s.length} chars (${save(target, s.index)})`), []);
-    assert.equal(r.ran, ITERATIONS);
+    assert.equal(r.ran, ITERATIONS + (TARGETS[target]!.hostile?.().length ?? 0));
   });
 }

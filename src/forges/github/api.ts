@@ -58,13 +58,17 @@ export async function getPullDiff(octokit: ProbotOctokit, r: GhRepo, pr: number,
   return readTextCapped(body as ReadableStream<Uint8Array>, maxBytes, { forge: 'github', op: 'getDiff', ...(Number.isFinite(declared) ? { declaredBytes: declared } : {}) });
 }
 
-export async function getRawFile(octokit: ProbotOctokit, r: GhRepo, path: string, ref: string): Promise<string | null> {
+export async function getRawFile(octokit: ProbotOctokit, r: GhRepo, path: string, ref: string, maxBytes: number): Promise<string | null> {
   const res = await call(
     'readFile',
-    () => octokit.request('GET /repos/{owner}/{repo}/contents/{path}', { ...r, path, ref, mediaType: { format: 'raw' } }),
+    () => octokit.request('GET /repos/{owner}/{repo}/contents/{path}', { ...r, path, ref, mediaType: { format: 'raw' }, request: { parseSuccessResponseBody: false } }),
     true,
   );
-  return res === null ? null : asText(res.data);
+  if (res === null) return null;
+  const body = res.data as unknown;
+  if (!(body instanceof ReadableStream)) return asText(body);
+  const declared = Number(res.headers['content-length'] ?? Number.NaN);
+  return readTextCapped(body as ReadableStream<Uint8Array>, maxBytes, { forge: 'github', op: 'readFile', what: path, ...(Number.isFinite(declared) ? { declaredBytes: declared } : {}) });
 }
 
 /** The tarball as a byte stream; GitHub redirects to codeload with a short-lived token in the URL. */

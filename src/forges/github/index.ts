@@ -2,7 +2,7 @@
 // named `bumpguard`, one per head SHA, updated by id. One instance per repository.
 import type { ProbotOctokit } from 'probot';
 import { extractTarball } from '../extract-tarball.ts';
-import { DEFAULT_MAX_DIFF_BYTES } from '../read-capped.ts';
+import { DEFAULT_MAX_DIFF_BYTES, DEFAULT_MAX_FILE_BYTES } from '../read-capped.ts';
 import { upsertComment } from '../upsert-comment.ts';
 import type { Forge, Permission, PullRequest, Reaction, StatusInput, UpsertCommentInput, UpsertCommentResult } from '../types.ts';
 import * as api from './api.ts';
@@ -21,6 +21,8 @@ export interface GitHubForgeOptions {
   checkRunIds?: CheckRunIds;
   /** Largest PR diff read (default 10 MiB); a larger one is a ForgeError `too-large`. */
   maxDiffBytes?: number;
+  /** Largest file read by readFile (default 1 MiB); a larger one is a ForgeError `too-large`. */
+  maxFileBytes?: number;
 }
 
 /** A Map fits; src/store backs it with sqlite. */
@@ -42,6 +44,7 @@ export class GitHubForge implements Forge {
   readonly #repo: api.GhRepo;
   readonly #checkRunIds: CheckRunIds;
   readonly #maxDiffBytes: number;
+  readonly #maxFileBytes: number;
 
   constructor(opts: GitHubForgeOptions) {
     const [owner = '', repo = ''] = opts.repo.split('/');
@@ -51,6 +54,7 @@ export class GitHubForge implements Forge {
     this.#repo = { owner, repo };
     this.#checkRunIds = opts.checkRunIds ?? new Map();
     this.#maxDiffBytes = opts.maxDiffBytes ?? DEFAULT_MAX_DIFF_BYTES;
+    this.#maxFileBytes = opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   }
 
   async getPullRequest(pr: number): Promise<PullRequest> {
@@ -62,7 +66,7 @@ export class GitHubForge implements Forge {
   }
 
   readFile(path: string, sha: string): Promise<string | null> {
-    return api.getRawFile(this.#octokit, this.#repo, path, sha);
+    return api.getRawFile(this.#octokit, this.#repo, path, sha, this.#maxFileBytes);
   }
 
   async downloadTree(sha: string, destDir: string, signal: AbortSignal): Promise<void> {
