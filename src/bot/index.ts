@@ -4,4 +4,4 @@ export { normalizeGithubEvent } from './normalize-github-event.ts';
 export { normalizeGiteaEvent } from './normalize-gitea-event.ts';
 export { parseCommand } from './parse-command.ts';
 export { canRunCommands, matchesTrigger, resolvePlatforms } from './guards.ts';
-export { renderCommandFailed, renderForkWaiting, renderHelp, renderJobError, renderRefusal, renderUnknownPlatforms, userMessageOf } from './messages.ts';
+export { renderCommandFailed, renderApprovalWaiting, renderHelp, renderJobError, renderRefusal, renderStaleCommand, renderUnknownPlatforms, userMessageOf } from './messages.ts';

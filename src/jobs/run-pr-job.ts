@@ -3,7 +3,9 @@
 // Every write goes through Gate (skipped once a newer push is known); an error that escapes
 // turns the gate to `error` with its user message — it is never left pending.
 import type { Logger } from 'pino';
-import { matchesTrigger, resolvePlatforms, renderCommandFailed, renderForkWaiting, renderJobError, renderUnknownPlatforms, userMessageOf, type BotJob } from '../bot/index.ts';
+import {
+  matchesTrigger, resolvePlatforms, renderApprovalWaiting, renderCommandFailed, renderJobError, renderStaleCommand, renderUnknownPlatforms, userMessageOf, type BotJob,
+} from '../bot/index.ts';
 import { findTailscaleBumps } from '../bump/index.ts';
 import { parseConfig, type Config } from '../config/index.ts';
 import { CancelledError, type ConfigError } from '../errors.ts';
@@ -15,7 +17,9 @@ import { createForgeSourceTree } from './forge-source-tree.ts';
 import { Gate } from './gate.ts';
 import type { HeadTracker } from './head-tracker.ts';
 import { readBaseConfig } from './read-base-config.ts';
+import { authorTrust, coversHead, isApproved, recordApproval, type Trust } from './approve-head.ts';
 import { triageEvent, type PrJobOutcome, type RunPlan } from './triage-event.ts';
+import { verifyCommand } from './verify-command.ts';
 import type { CheckPorts, ForgeIdStore, GateLedger, OverrideStore, ProgressEvent, RunCheck } from './types.ts';
 
 export type { PrJobOutcome, PrJobStatus } from './triage-event.ts';
@@ -46,11 +50,19 @@ interface Ctx {
   headSha: string | null;
 }
 
-export async function runPrJob(job: BotJob, deps: PrJobDeps): Promise<PrJobOutcome> {
+export async function runPrJob(delivered: BotJob, deps: PrJobDeps): Promise<PrJobOutcome> {
+  let job = delivered;
   const log = deps.log.child({ delivery: job.deliveryId, repo: job.repo, pr: job.event.pr, event: job.event.type });
   const ctx: Ctx = { job, deps, log, gate: null, headSha: null };
   let outcome: PrJobOutcome;
   try {
+    // 0. A command is what the forge's API says the comment says, by whom it says.
+    if (job.event.type === 'command') {
+      const verified = await verifyCommand(job.event, deps.forge);
+      if ('status' in verified) return done(log, verified);
+      if (verified.sender.login !== job.event.sender.login) log.warn({ delivered: job.event.sender.login, author: verified.sender.login }, 'delivery names another comment author than the forge; acting on the forge');
+      ctx.job = job = { ...job, event: verified };
+    }
     // 1. Who asked for what (commands: permission, help, reactions).
     const triaged = await triageEvent(job.event, deps.forge, log);
     if ('status' in triaged) return done(log, triaged);
@@ -90,26 +102,35 @@ async function checkPullRequest(ctx: Ctx, plan: RunPlan): Promise<PrJobOutcome> 
   const loaded = await readBaseConfig(forge, pr.base.sha, log);
   if (!loaded.ok) return reportConfigInvalid(ctx, pr, bumps[0] ?? null, loaded.error);
   const { config } = loaded;
-  // 5. Guards: trigger settings for runs nobody asked for; a fork is built only once a
-  //    maintainer approved its head SHA (/rebuild, Re-run, Rebuild button).
+  // 5. Guards: trigger settings for runs nobody asked for; untrusted code is built only at a
+  //    head a maintainer approved (/rebuild, Re-run, Rebuild button).
   if (!plan.requested && !matchesTrigger(pr, config.trigger)) return { status: 'ignored', reason: 'trigger.headRef/authors do not match' };
-  if (pr.isFork && !plan.auditOnly && !forkApproved(ctx, plan, pr)) {
-    await gate.comment(renderForkWaiting(pr.head.sha));
-    await gate.status('pending', 'Waiting for a maintainer: comment /rebuild to build this fork PR', renderForkWaiting(pr.head.sha), { awaiting: true });
-    return { status: 'waiting-approval', reason: 'fork PR: a maintainer must comment /rebuild' };
+  const trust = plan.auditOnly ? null : await authorTrust(forge, pr);
+  if (trust !== null && !trust.trusted) {
+    const approval = approve(ctx, plan, pr);
+    if (approval === 'stale') return answerStale(ctx, pr, '/rebuild');
+    if (approval === 'waiting') {
+      const body = renderApprovalWaiting(pr.head.sha, trust.why);
+      await gate.comment(body);
+      await gate.status('pending', `Waiting for a maintainer: comment /rebuild to build this ${trust.why === 'fork' ? 'fork ' : ''}PR`, body, { awaiting: true });
+      return { status: 'waiting-approval', reason: `${trust.why === 'fork' ? 'fork PR' : `${pr.author} lacks write access`}: a maintainer must comment /rebuild` };
+    }
   }
   const platforms = resolvePlatforms(plan.platforms, config.platforms);
   if (platforms.unknown.length > 0) {
     await forge.reply(pr.number, renderUnknownPlatforms(platforms.unknown, config.platforms));
     return { status: 'answered', reason: `unknown platforms ${platforms.unknown.join(', ')}` };
   }
-  // 6. An /accept is stored for this head only, then the check re-evaluates with it.
-  if (plan.accept) deps.state.addOverride(job.repo, pr.number, { ...plan.accept, by: plan.by, at: deps.ports.now().toISOString(), headSha: pr.head.sha });
+  // 6. An /accept is stored for the head it was written against only, then the check re-evaluates with it.
+  if (plan.accept) {
+    if (!coversHead(plan, headContext(ctx, pr))) return answerStale(ctx, pr, '/accept');
+    deps.state.addOverride(job.repo, pr.number, { ...plan.accept, by: plan.by, at: deps.ports.now().toISOString(), headSha: pr.head.sha });
+  }
   // 7. The gate goes pending before any slow work.
   const what = bumps[0] ? `tailscale ${bumps[0].from} → ${bumps[0].to}` : 'this pull request';
   await gate.status('pending', `Checking ${what}…`, `bumpguard is checking ${what} at ${pr.head.sha}.`);
   // 8. Audit, builds, measurements, canaries.
-  const result = await runCheckOnForge(ctx, plan, pr, diff, config, platforms.platforms, gate);
+  const result = await runCheckOnForge(ctx, plan, pr, diff, config, platforms.platforms, gate, trust);
   // 9. Judge, render, write: comment first so the status can link to it.
   const judged: CheckResult = { ...result, overrides: deps.state.listOverrides(job.repo, pr.number, pr.head.sha) };
   const policy = evaluatePolicy(judged, config);
@@ -120,17 +141,29 @@ async function checkPullRequest(ctx: Ctx, plan: RunPlan): Promise<PrJobOutcome> 
   return { status: 'done', reason: policy.reason, verdict: policy.verdict };
 }
 
-/** A maintainer's build request approves the fork's current head; later commands on it reuse that. */
-function forkApproved(ctx: Ctx, plan: RunPlan, pr: PullRequest): boolean {
-  const key = `fork-approved:${pr.head.sha}`;
-  if (plan.approvesFork) {
-    ctx.deps.state.setForgeId(ctx.job.repo, key, plan.by);
-    return true;
+/** A maintainer's build request approves the head it was written against; later commands on that head reuse it. */
+function approve(ctx: Ctx, plan: RunPlan, pr: PullRequest): 'approved' | 'waiting' | 'stale' {
+  const { state } = ctx.deps;
+  if (plan.approves) {
+    if (!coversHead(plan, headContext(ctx, pr))) return 'stale';
+    recordApproval(state, ctx.job.repo, pr.head.sha, plan.by);
+    return 'approved';
   }
-  return ctx.deps.state.getForgeId(ctx.job.repo, key) !== null;
+  return isApproved(state, ctx.job.repo, pr.head.sha) ? 'approved' : 'waiting';
 }
 
-async function runCheckOnForge(ctx: Ctx, plan: RunPlan, pr: PullRequest, diff: string, config: Config, platforms: string[], gate: Gate): Promise<CheckResult> {
+function headContext(ctx: Ctx, pr: PullRequest) {
+  return { forge: ctx.deps.forge, repo: ctx.job.repo, pr, heads: ctx.deps.heads, now: ctx.deps.ports.now, ledger: ctx.deps.ledger };
+}
+
+async function answerStale(ctx: Ctx, pr: PullRequest, command: string): Promise<PrJobOutcome> {
+  await ctx.deps.forge.reply(pr.number, renderStaleCommand(command, pr.head.sha));
+  return { status: 'refused', reason: `${command} was written before head ${pr.head.sha} arrived` };
+}
+
+async function runCheckOnForge(
+  ctx: Ctx, plan: RunPlan, pr: PullRequest, diff: string, config: Config, platforms: string[], gate: Gate, trust: Trust | null,
+): Promise<CheckResult> {
   const { deps, job } = ctx;
   const source = createForgeSourceTree({
     forge: deps.forge,
@@ -147,6 +180,8 @@ async function runCheckOnForge(ctx: Ctx, plan: RunPlan, pr: PullRequest, diff: s
         ...(platforms.length > 0 ? { platforms } : {}),
         noCache: plan.noCache,
         auditOnly: plan.auditOnly,
+        // An approved build of untrusted code still must not fetch from the bot's network or show raw logs.
+        untrustedHead: trust !== null && !trust.trusted,
       },
       {
         ...deps.ports,

@@ -32,6 +32,11 @@ export interface CheckRequest {
   noCacheBase?: boolean;
   /** Audit only: no builds (`/audit`). */
   auditOnly?: boolean;
+  /**
+   * The head is code of someone who cannot push to the repository (a maintainer approved the
+   * build): its builds fetch nothing from the network and its logs are not shown verbatim.
+   */
+  untrustedHead?: boolean;
 }
 
 export type ProgressEvent =
@@ -81,4 +86,6 @@ export interface ForgeIdStore {
 export interface GateLedger {
   /** `state`: a GateState, or `awaiting` (pending on a person, e.g. fork approval). */
   noteGate(gate: { pr: number; sha: string; state: string }): void;
+  /** A head the job found on the PR that no push had announced (recorded like a push's). */
+  noteHead?(head: { pr: number; sha: string; at: string }): void;
 }

@@ -65,7 +65,10 @@ export async function createBot(o: BotOptions): Promise<Bot> {
       heads,
       log: o.log,
       signal,
-      ledger: { noteGate: (g) => jobs.noteGate({ ...g, forge: job.forge, repo: job.repo, installationId: job.installationId }, now().toISOString()) },
+      ledger: {
+        noteGate: (g) => jobs.noteGate({ ...g, forge: job.forge, repo: job.repo, installationId: job.installationId }, now().toISOString()),
+        noteHead: (h) => jobs.noteHead(HeadTracker.key(job.forge, job.repo, h.pr), h.sha, h.at),
+      },
       ...(o.workspace ? { workspace: o.workspace } : {}),
     });
     // Writes during shutdown are skipped: the job is checkpointed and runs again.

@@ -86,7 +86,10 @@ export class JobStore {
         `UPDATE jobs SET state = 'superseded', updated_at = ?, outcome_json = ? WHERE pr_key = ? AND kind = 'pr' AND state = 'queued'
          AND head_sha IS NOT NULL AND head_sha != ? RETURNING id`,
       ),
-      head: db.prepare('INSERT OR REPLACE INTO pr_heads (pr_key, head_sha, updated_at) VALUES (?, ?, ?)'),
+      // The time is when this head became the latest: a repeat of the same head keeps it.
+      head: db.prepare(
+        'INSERT INTO pr_heads (pr_key, head_sha, updated_at) VALUES (?, ?, ?) ON CONFLICT (pr_key) DO UPDATE SET head_sha = excluded.head_sha, updated_at = excluded.updated_at WHERE head_sha != excluded.head_sha',
+      ),
       insertJob: db.prepare(
         `INSERT INTO jobs (kind, forge, repo, pr_key, head_sha, idem_key, payload_json, state, created_at, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?)`,
@@ -201,9 +204,18 @@ export class JobStore {
     return this.#db.prepare(`SELECT 1 FROM jobs WHERE pr_key = ? AND state IN (${list}) LIMIT 1`).get(prKey) !== undefined;
   }
 
-  /** The latest head per PR key, as pushes noted them. */
-  listHeads(): [string, string][] {
-    return (this.#db.prepare('SELECT pr_key, head_sha FROM pr_heads').all() as { pr_key: string; head_sha: string }[]).map((r) => [r.pr_key, r.head_sha]);
+  /** The latest head per PR key, as pushes noted them, and when. */
+  listHeads(): [string, string, string][] {
+    return (this.#db.prepare('SELECT pr_key, head_sha, updated_at FROM pr_heads').all() as { pr_key: string; head_sha: string; updated_at: string }[]).map((r) => [
+      r.pr_key,
+      r.head_sha,
+      r.updated_at,
+    ]);
+  }
+
+  /** A head a job found on the PR that no push announced (the time is kept if it is already the latest). */
+  noteHead(prKey: string, sha: string, at: string): void {
+    this.#s.head!.run(prKey, sha, at);
   }
 
   /** The gate state last written for a commit (after the forge accepted it). */

@@ -10,7 +10,7 @@ import nock from 'nock';
 import { ProbotOctokit } from 'probot';
 import { deliver, recorded, startBot, type RunningBot } from '../helpers/e2e-bot.ts';
 import { fakeRunCheck } from '../helpers/fake-run-check.ts';
-import { githubExample } from '../helpers/github-examples.ts';
+import { githubExample, renovatePullRequest } from '../helpers/github-examples.ts';
 import { useHttpMock } from '../helpers/http-mock.ts';
 
 useHttpMock();
@@ -53,8 +53,7 @@ function mockAppAuth(r: RunningBot) {
 }
 
 function mockReads(r: RunningBot, head: string) {
-  const pr = githubExample('pull_request', 'opened').pull_request;
-  pr.head.sha = head;
+  const pr = renovatePullRequest(head);
   const authed = () => recorded(nock('https://api.github.com', { reqheaders: { authorization: 'token ghs_e2e_installation' } }), r.calls);
   authed().get(`${REPO}/pulls/2`).reply(200, pr);
   authed().get(`${REPO}/pulls/2`).matchHeader('accept', 'application/vnd.github.v3.diff').reply(200, bumpDiff, { 'content-type': 'text/plain' });
@@ -158,6 +157,9 @@ test('github: a command by a user without write access is refused politely; noth
   payload.issue.pull_request = { url: 'https://api.github.com/repos/Codertocat/Hello-World/pulls/2' };
   payload.comment.body = 'Could you try again?\n\n/rebuild arm64';
   payload.sender = { ...payload.sender, login: 'visitor' };
+  api(r)
+    .get(`${REPO}/issues/comments/${payload.comment.id}`)
+    .reply(200, { ...payload.comment, user: { login: 'visitor', type: 'User' }, issue_url: `https://api.github.com${REPO}/issues/2` });
   api(r).post(`${REPO}/issues/comments/${payload.comment.id}/reactions`, { content: 'eyes' }).reply(201, { id: 1 });
   api(r).get(`${REPO}/collaborators/visitor/permission`).reply(200, { permission: 'read', role_name: 'read' });
   api(r).post(`${REPO}/issues/2/comments`, (b) => /@visitor, thanks — `\/rebuild` needs write access/.test(b.body)).reply(201, { id: 950, html_url: 'h', body: 'b', user: { login: 'bumpguard[bot]' } });
@@ -165,6 +167,7 @@ test('github: a command by a user without write access is refused politely; noth
   assert.equal((await githubDelivery(r, 'issue_comment', payload)).status, 202);
   await r.bot.queue.onIdle();
   assert.deepEqual(repoCalls(r), [
+    `GET ${REPO}/issues/comments/${payload.comment.id}`,
     `POST ${REPO}/issues/comments/${payload.comment.id}/reactions`,
     `GET ${REPO}/collaborators/visitor/permission`,
     `POST ${REPO}/issues/2/comments`,

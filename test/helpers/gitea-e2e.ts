@@ -39,13 +39,14 @@ export const prJson = (head: string): Record<string, unknown> => ({
 
 export const commentJson = (id: number, body: string) => ({ id, html_url: `${GITEA}/routers/tailscale-mikrotik/pulls/14#issuecomment-${id}`, body, user: { login: 'bumpguard' } });
 
-/** The PR (at `head`), its diff, and the three config paths at the base (absent). */
+/** The PR (at `head`), its diff, the three config paths at the base (absent), and its author's (renovate's) write access. */
 export function mockReads(r: RunningBot, head: string): void {
   giteaApi(r).get(`${API}/pulls/14`).reply(200, prJson(head));
   giteaApi(r).get(`${API}/pulls/14.diff`).reply(200, bumpDiff, { 'content-type': 'text/plain' });
   for (const path of ['.bumpguard.yml', '.bumpguard.yaml', '.github/bumpguard.yml']) {
     giteaApi(r).get(`${API}/raw/${path}`).query({ ref: BASE }).reply(404, { message: 'not found' });
   }
+  giteaApi(r).get(`${API}/collaborators/renovate/permission`).reply(200, { permission: 'write', role_name: 'write' });
 }
 
 export const READS = [
@@ -54,4 +55,12 @@ export const READS = [
   `GET ${API}/raw/.bumpguard.yml?ref=${BASE}`,
   `GET ${API}/raw/.bumpguard.yaml?ref=${BASE}`,
   `GET ${API}/raw/.github/bumpguard.yml?ref=${BASE}`,
+  `GET ${API}/collaborators/renovate/permission`,
 ];
+
+/** Comment `id` as the Gitea API returns it: written by `login` on PR 14 at `createdAt`. */
+export function mockComment(r: RunningBot, id: number, login: string, body: string, createdAt = '2025-06-13T07:15:00Z'): void {
+  giteaApi(r)
+    .get(`${API}/issues/comments/${id}`)
+    .reply(200, { ...commentJson(id, body), user: { login }, created_at: createdAt, pull_request_url: `${GITEA}/routers/tailscale-mikrotik/pulls/14`, issue_url: '' });
+}

@@ -45,6 +45,10 @@ export function listIssueComments(http: GiteaHttp, repo: GiteaRepo, pr: number):
   return paginate(http, 'listComments', `${base(repo)}/issues/${pr}/comments`, giteaComment, (c) => c.id);
 }
 
+export function getIssueComment(http: GiteaHttp, repo: GiteaRepo, id: number): Promise<GiteaComment> {
+  return getJson(http, 'getComment', `${base(repo)}/issues/comments/${id}`, giteaComment);
+}
+
 export function createIssueComment(http: GiteaHttp, repo: GiteaRepo, pr: number, body: string): Promise<GiteaComment> {
   return getJson(http, 'createComment', `${base(repo)}/issues/${pr}/comments`, giteaComment, { method: 'POST', json: { body }, idempotent: false });
 }

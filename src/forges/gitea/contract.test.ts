@@ -82,6 +82,11 @@ forgeContract('gitea', {
         .reply(201, { id: 1, status: EXPECTED_STATE[c.state], context: 'bumpguard' });
     }
   },
+  comment(c) {
+    api()
+      .get(`${API}/issues/comments/${c.id}`)
+      .reply(200, { ...wireComment(c), created_at: c.createdAt, issue_url: '', pull_request_url: `${URL}/routers/tailscale-mikrotik/pulls/${c.pr}` });
+  },
   reaction(commentId, reaction) {
     api().post(`${API}/issues/comments/${commentId}/reactions`, { content: reaction }).reply(201, { user: { login: BOT }, content: reaction });
   },

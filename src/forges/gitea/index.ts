@@ -1,13 +1,13 @@
 // Gitea (and Forgejo) adapter: REST v1 with a token. One instance per repository; no module state.
 import { upsertComment } from '../upsert-comment.ts';
 import { extractTarball } from '../extract-tarball.ts';
-import type { Forge, Permission, PullRequest, Reaction, StatusInput, UpsertCommentInput, UpsertCommentResult } from '../types.ts';
+import type { Forge, Permission, PrComment, PullRequest, Reaction, StatusInput, UpsertCommentInput, UpsertCommentResult } from '../types.ts';
 import type { ForgeError } from '../../errors.ts';
 import { DEFAULT_MAX_DIFF_BYTES, DEFAULT_MAX_FILE_BYTES } from '../read-capped.ts';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../with-retry.ts';
 import * as api from './api.ts';
 import type { GiteaHttp } from './http.ts';
-import { GITEA_STATUS_STATE, toForgeComment, toPermission, toPullRequest, toStatusDescription } from './map.ts';
+import { GITEA_STATUS_STATE, toForgeComment, toPermission, toPrComment, toPullRequest, toStatusDescription } from './map.ts';
 
 export interface GiteaForgeOptions {
   /** Instance root URL, e.g. https://git.example.com */
@@ -88,6 +88,10 @@ export class GiteaForge implements Forge {
 
   react(commentId: number, reaction: Reaction): Promise<void> {
     return api.postCommentReaction(this.#http, this.#repo, commentId, reaction);
+  }
+
+  async getComment(id: number): Promise<PrComment> {
+    return toPrComment(await api.getIssueComment(this.#http, this.#repo, id));
   }
 
   async reply(pr: number, body: string): Promise<{ id: number }> {

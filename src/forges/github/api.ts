@@ -88,6 +88,11 @@ export async function listIssueComments(octokit: ProbotOctokit, r: GhRepo, pr: n
   return all.map((c) => parse('listComments', ghComment, c));
 }
 
+export async function getIssueComment(octokit: ProbotOctokit, r: GhRepo, id: number): Promise<GhComment> {
+  const res = await call('getComment', () => octokit.request('GET /repos/{owner}/{repo}/issues/comments/{comment_id}', { ...r, comment_id: id }));
+  return parse('getComment', ghComment, res.data);
+}
+
 export async function createIssueComment(octokit: ProbotOctokit, r: GhRepo, pr: number, body: string): Promise<GhComment> {
   const res = await call('createComment', () =>
     octokit.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', { ...r, issue_number: pr, body }),

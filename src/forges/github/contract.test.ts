@@ -93,6 +93,9 @@ forgeContract('github', {
       else api().patch(`${REPO}/check-runs/4242`, body).reply(200, { id: 4242, name: 'bumpguard' });
     });
   },
+  comment(c) {
+    api().get(`${REPO}/issues/comments/${c.id}`).reply(200, { ...wireComment(c), created_at: c.createdAt, issue_url: `https://api.github.com${REPO}/issues/${c.pr}` });
+  },
   reaction(commentId, reaction) {
     api().post(`${REPO}/issues/comments/${commentId}/reactions`, { content: reaction }).reply(201, { id: 1, content: reaction });
   },

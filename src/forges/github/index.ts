@@ -4,9 +4,9 @@ import type { ProbotOctokit } from 'probot';
 import { extractTarball } from '../extract-tarball.ts';
 import { DEFAULT_MAX_DIFF_BYTES, DEFAULT_MAX_FILE_BYTES } from '../read-capped.ts';
 import { upsertComment } from '../upsert-comment.ts';
-import type { Forge, Permission, PullRequest, Reaction, StatusInput, UpsertCommentInput, UpsertCommentResult } from '../types.ts';
+import type { Forge, Permission, PrComment, PullRequest, Reaction, StatusInput, UpsertCommentInput, UpsertCommentResult } from '../types.ts';
 import * as api from './api.ts';
-import { fitSummary, GITHUB_CHECK_STATE, toForgeComment, toPermission, toPullRequest } from './map.ts';
+import { fitSummary, GITHUB_CHECK_STATE, toForgeComment, toPermission, toPrComment, toPullRequest } from './map.ts';
 
 export interface GitHubForgeOptions {
   octokit: ProbotOctokit;
@@ -108,6 +108,10 @@ export class GitHubForge implements Forge {
 
   react(commentId: number, reaction: Reaction): Promise<void> {
     return api.createCommentReaction(this.#octokit, this.#repo, commentId, reaction);
+  }
+
+  async getComment(id: number): Promise<PrComment> {
+    return toPrComment(await api.getIssueComment(this.#octokit, this.#repo, id));
   }
 
   async reply(pr: number, body: string): Promise<{ id: number }> {
