@@ -11,7 +11,7 @@ import { normaliseTarPath, whiteoutEntry } from './tar-path.ts';
 import { isUpxPacked, UPX_SCAN_BYTES } from './upx.ts';
 
 /** Per-entry facts a whole image may hold: a router image has a few dozen files (1M empty files once took 894 MB). */
-export const MAX_IMAGE_ENTRIES = 100_000;
+export const MAX_IMAGE_ENTRIES = 50_000;
 /** Longest entry name or link target kept (Linux PATH_MAX). */
 export const MAX_ENTRY_PATH_CHARS = 4096;
 
