@@ -64,6 +64,9 @@ export class JobQueue {
   readonly #busy = new Set<string>();
   readonly #idle: (() => void)[] = [];
   readonly #batch: { job: BotJob; resolve: (s: EnqueueStatus) => void; reject: (err: unknown) => void }[] = [];
+  /** Records of ended jobs not yet committed (the store refused a write). */
+  readonly #unsaved: (() => void)[] = [];
+  #retry: NodeJS.Timeout | null = null;
   #stopped = false;
   #started = false;
   #pumpScheduled = false;
@@ -229,9 +232,10 @@ export class JobQueue {
     const limit = this.#o.concurrency ?? 1;
     const taken: JobRow[] = [];
     const claimed: JobRow[] = [];
+    const records = [...this.#unsaved.splice(0), ...(finished ? [finished] : [])];
     try {
       this.#store.batch(() => {
-        finished?.();
+        for (const record of records) record();
         while (!this.#stopped && this.#running.size + claimed.length < limit) {
           const next = this.#fair.take((prKey) => this.#busy.has(prKey) || claimed.some((c) => c.prKey === prKey));
           if (!next) break;
@@ -241,10 +245,17 @@ export class JobQueue {
         }
       });
     } catch (err) {
-      // Nothing was committed: an ended job stays `running` (re-queued at the next start), the taken ones go back.
-      this.#o.log.error({ err }, 'job state not saved');
+      // Nothing was committed (the database is locked by another process, or the disk is full):
+      // the taken jobs go back, and the ended jobs' records are tried again shortly. Should this
+      // process die first, an ended job stays `running` and is re-queued at the next start.
+      this.#o.log.error({ err }, 'job state not saved; trying again in a second');
       for (const row of taken) this.#fair.push(row);
       claimed.length = 0;
+      this.#unsaved.unshift(...records);
+      this.#retry ??= setTimeout(() => {
+        this.#retry = null;
+        this.#pump();
+      }, 1000).unref();
     }
     for (const row of claimed) this.#start(row);
     this.#checkIdle();

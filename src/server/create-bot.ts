@@ -13,7 +13,7 @@ import { JobStore, openDatabase } from '../store/index.ts';
 import { createServer, type BumpguardServer, type ServerOptions } from './create-server.ts';
 import { reconcileAtStart, runReconcileTask, settleAfterJob } from '../jobs/job-recovery.ts';
 
-export interface BotOptions extends Pick<ServerOptions, 'github' | 'gitea' | 'bodyLimitBytes'> {
+export interface BotOptions extends Pick<ServerOptions, 'github' | 'gitea' | 'bodyLimitBytes' | 'maxBodiesInFlight' | 'headersTimeoutMs' | 'requestTimeoutMs'> {
   log: Logger;
   /** Loaded on first use, so the server answers webhooks even before the build stack is imported. */
   runCheck: () => Promise<RunCheck>;
@@ -101,6 +101,10 @@ export async function createBot(o: BotOptions): Promise<Bot> {
     ...(o.github ? { github: o.github } : {}),
     ...(o.gitea ? { gitea: o.gitea } : {}),
     ...(o.bodyLimitBytes ? { bodyLimitBytes: o.bodyLimitBytes } : {}),
+    ...(o.maxBodiesInFlight ? { maxBodiesInFlight: o.maxBodiesInFlight } : {}),
+    ...(o.headersTimeoutMs ? { headersTimeoutMs: o.headersTimeoutMs } : {}),
+    ...(o.requestTimeoutMs ? { requestTimeoutMs: o.requestTimeoutMs } : {}),
+    problems: () => (jobs.problem === null ? [] : [jobs.problem]),
     log: o.log,
     forgeIds: o.state,
     onJob: async (job): Promise<EnqueueStatus> => {

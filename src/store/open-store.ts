@@ -43,12 +43,17 @@ const MIGRATIONS: string[] = [
      forge TEXT NOT NULL, repo TEXT NOT NULL, pr INTEGER NOT NULL, sha TEXT NOT NULL, installation_id INTEGER,
      state TEXT NOT NULL, updated_at TEXT NOT NULL, PRIMARY KEY (forge, repo, sha));
    CREATE INDEX gates_by_state ON gates (state);`,
+  // 3. One `serve` per database: the holder of the lease and its last heartbeat.
+  `CREATE TABLE lease (
+     name TEXT PRIMARY KEY, holder TEXT NOT NULL, pid INTEGER NOT NULL, host TEXT NOT NULL,
+     acquired_at TEXT NOT NULL, heartbeat_at TEXT NOT NULL);`,
 ];
 
 /** The store holds overrides, forge ids and job payloads: readable by its owner only. */
 const FILE_MODE = 0o600;
 
-export function openDatabase(path: string): DatabaseSync {
+/** `busyTimeoutMs`: how long a write waits for another process's lock, blocking the thread (default 5 s; serve waits less). */
+export function openDatabase(path: string, opts: { busyTimeoutMs?: number } = {}): DatabaseSync {
   if (path !== ':memory:') prepareFile(path);
   let db: DatabaseSync;
   try {
@@ -59,7 +64,7 @@ export function openDatabase(path: string): DatabaseSync {
   // WAL lets the server read while a job writes; busy_timeout rides out a concurrent CLI run.
   // synchronous=NORMAL under WAL: a commit survives the process being killed (-9 included) and
   // costs no fsync per webhook; only an OS crash or power loss can drop the last commits.
-  db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;');
+  db.exec(`PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = ${Math.max(0, Math.trunc(opts.busyTimeoutMs ?? 5000))}; PRAGMA foreign_keys = ON;`);
   migrate(db);
   return db;
 }

@@ -5,7 +5,7 @@ import { once } from 'node:events';
 import { createUpstream } from '../../audit/upstream/index.ts';
 import { ConfigError } from '../../errors.ts';
 import { createBot, createLogger, readServerEnv, type ServerEnv } from '../../server/index.ts';
-import { JobStore, openDatabase, ResultStore } from '../../store/index.ts';
+import { JobStore, LeaseHeldError, openDatabase, ResultStore, StoreLease } from '../../store/index.ts';
 import { EXIT } from '../exit-code.ts';
 import type { Command } from '../io.ts';
 
@@ -17,7 +17,8 @@ Runs the webhook server: POST /api/github/webhooks (GitHub App), POST /api/gitea
 
   PORT, HOST                 where to listen (default 3000 on 0.0.0.0)
   BUMPGUARD_DB               sqlite file for results, history, overrides and the job queue
-                             (default .bumpguard/bumpguard.db; one serve per file)
+                             (default .bumpguard/bumpguard.db; one serve per file: a second
+                             one refuses to start)
   BUMPGUARD_UPSTREAM         "github" or a tailscale/tailscale clone or mirror (default github)
   BUMPGUARD_CACHE            cache for upstream reads (default .bumpguard/cache)
   BUMPGUARD_CONCURRENCY      jobs at once (default 1)
@@ -49,7 +50,26 @@ export const serve: Command = async (io) => {
   }
   // JSON lines on the command's stdout (pipe through pino-pretty to read them).
   const log = createLogger({ level: env.logLevel, destination: io.stdout });
-  const db = openDatabase(env.db);
+  // A locked database must not stall the webhook server: writes wait at most 200 ms for another process.
+  const db = openDatabase(env.db, { busyTimeoutMs: 200 });
+  // One serve per database: a second one would run every job and write every status twice.
+  const stopped = new AbortController();
+  io.signal.addEventListener('abort', () => stopped.abort(), { once: true });
+  let lease: StoreLease;
+  try {
+    lease = new StoreLease(db, {
+      onLost: () => {
+        log.error({ db: env.db }, 'another bumpguard serve took this database over (this one stalled past the lease); stopping');
+        stopped.abort();
+      },
+      onHeartbeatError: (err) => log.warn({ err }, 'lease heartbeat not written; trying again'),
+    });
+  } catch (err) {
+    db.close();
+    if (!(err instanceof LeaseHeldError)) throw err;
+    io.stderr.write(`bumpguard serve: ${err.userMessage}\n`);
+    return EXIT.error;
+  }
   const store = new ResultStore(db);
   if (env.jobKind === 'noop') log.warn({ delayMs: env.noopDelayMs }, 'BUMPGUARD_JOB_KIND=noop: jobs do nothing (load bench only)');
   const upstream = await createUpstream(env.upstream, {
@@ -78,10 +98,11 @@ export const serve: Command = async (io) => {
     { port: addr.port, host: addr.address, github: env.github !== null, gitea: env.gitea !== null, db: env.db, pid: process.pid, queued: bot.queue.counts.queued, requeued: requeued.length, gaveUp: failed.length },
     'bumpguard serve listening',
   );
-  if (!io.signal.aborted) await once(io.signal, 'abort');
+  if (!stopped.signal.aborted) await once(stopped.signal, 'abort');
   log.info({ graceMs: env.shutdownGraceMs, running: bot.queue.counts.running }, 'shutting down: new deliveries get 503, running jobs get the grace period');
   const { finished, checkpointed } = await bot.shutdown(env.shutdownGraceMs);
   log.info({ finished, checkpointed, queued: bot.queue.store.countByState().queued }, 'stopped: checkpointed and queued jobs run at the next start');
+  lease.release();
   db.close();
   return EXIT.ok;
 };
