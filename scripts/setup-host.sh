@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Prepares a bare Debian 12 host for bumpguard's real builds (called by .ci/run; safe to re-run):
-#   - Debian's docker.io engine (BuildKit via DOCKER_BUILDKIT=1), qemu-user-static + binfmt for
+#   - Debian's docker.io engine (BuildKit via DOCKER_BUILDKIT=1) and docker-compose (1.29, runs
+#     build/compose.yaml), qemu-user-static + binfmt for
 #     foreign-arch builds and runs, Go 1.19 (cross-compiles the example daemon), UPX, busybox-static;
 #   - static busybox for amd64/arm64/armhf in $BUMPGUARD_CACHE/busybox/<arch>/busybox (the example
 #     image's rootfs; no registry is reachable, so every image is FROM scratch);
@@ -12,7 +13,7 @@ set -euo pipefail
 CACHE="${BUMPGUARD_CACHE:-/var/cache/bumpguard}"
 DOCKER=/usr/bin/docker
 DOCKERD_LOG="${BUMPGUARD_DOCKERD_LOG:-/var/log/bumpguard-dockerd.log}"
-PACKAGES=(docker.io qemu-user-static binfmt-support busybox-static golang-go upx-ucl git ca-certificates)
+PACKAGES=(docker.io docker-compose qemu-user-static binfmt-support busybox-static golang-go upx-ucl git ca-certificates)
 BACKPORTS_LIST=/etc/apt/sources.list.d/bumpguard-bookworm-backports.list
 FOREIGN=(arm64 armhf)
 
@@ -141,4 +142,4 @@ fetch_busybox
 setup_binfmt
 start_dockerd
 verify_foreign_builds
-say "done: $("$DOCKER" version -f 'engine {{.Server.Version}}'), $(go version | cut -d' ' -f3), $(upx --version | head -1)"
+say "done: $("$DOCKER" version -f 'engine {{.Server.Version}}'), docker-compose $(docker-compose version --short), $(go version | cut -d' ' -f3), $(upx --version | head -1)"

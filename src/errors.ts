@@ -1,10 +1,186 @@
-// Typed errors. `code` is a stable kebab-case string scripts may match on;
-// `userMessage` is one sentence a maintainer understands (style.md § Errors).
+// Typed errors. `code` is a stable kebab-case string scripts may match on (one union per error
+// class below); `userMessage` is one sentence a maintainer understands (style.md § Errors).
+// ERROR_BLAME is the one table that says whose problem each code is: the target repo's (a
+// broken build), the configuration's, or the infrastructure's (Docker, a builder, the forge, the
+// upstream source). Only the target's own failures may fail a PR; the rest end as `error`.
+
+/** The repository under check: git, checkouts and PR diffs. */
+export type SourceErrorCode =
+  | 'git-unavailable'
+  | 'git-failed'
+  | 'repo-not-git'
+  | 'repo-not-root'
+  | 'ref-unknown'
+  | 'checkout-failed'
+  | 'diff-unavailable'
+  | 'diff-unreadable'
+  | 'diff-too-large';
+
+/** Builds and the container engine. */
+export type BuildErrorCode =
+  /** The target's own build failed: a RUN step exited non-zero, a COPY source is missing, a parse error. */
+  | 'build-failed'
+  /** The build failed for a reason bumpguard does not recognise as the target's own. */
+  | 'build-error'
+  | 'build-timeout'
+  | 'no-docker'
+  /** The engine stopped answering (daemon stopped or crashed, socket gone) during the work. */
+  | 'docker-unavailable'
+  | 'no-buildx'
+  | 'no-remote-client'
+  | 'builder-config'
+  | 'builder-unreachable'
+  | 'image-save-failed'
+  /** `context` in .bumpguard.yml names a folder the commit does not have. */
+  | 'context-missing'
+  /** `dockerfile` in .bumpguard.yml names a file the commit does not have. */
+  | 'dockerfile-missing';
+
+/** Reading the exported image archive. */
+export type ImageErrorCode =
+  | 'image-missing'
+  | 'image-unreadable'
+  /** More entries than a router image has: per-entry facts are not kept for them all. */
+  | 'image-too-many-entries';
+
+/** The database (BUMPGUARD_DB). */
+export type StoreErrorCode =
+  /** The file or its directory cannot be created or opened. */
+  | 'store-unavailable'
+  /** Another process holds the write lock (SQLITE_BUSY). */
+  | 'store-busy'
+  /** The disk is full (SQLITE_FULL). */
+  | 'store-full'
+  /** Another `serve` holds the database's lease. */
+  | 'store-leased';
+
+/** Canaries that cannot run as configured. */
+export type CanaryErrorCode = 'canary-needs-shell';
+
+/** The upstream Tailscale source (feature table, watched files). */
+export type UpstreamErrorCode =
+  | 'featuretags-missing'
+  | 'featuretags-unreadable'
+  | 'upstream-bad-path'
+  | 'upstream-bad-ref'
+  | 'upstream-bad-repo'
+  | 'upstream-bad-response'
+  | 'upstream-cache-unreadable'
+  | 'upstream-cache-unwritable'
+  | 'upstream-git-failed'
+  | 'upstream-git-missing'
+  | 'upstream-not-found'
+  | 'upstream-not-git'
+  | 'upstream-rate-limited'
+  | 'upstream-tag-missing'
+  | 'upstream-unauthorized'
+  | 'upstream-unavailable'
+  | 'upstream-unreachable'
+  | 'upstream-unreadable';
+
+export type ForgeErrorCode =
+  | 'not-found'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'rate-limited'
+  | 'conflict'
+  | 'unavailable'
+  | 'bad-response'
+  /** The answer is larger than bumpguard reads (a 50 MB PR diff): not retried. */
+  | 'too-large';
+
+export type ErrorCode =
+  | SourceErrorCode
+  | BuildErrorCode
+  | ImageErrorCode
+  | StoreErrorCode
+  | CanaryErrorCode
+  | UpstreamErrorCode
+  | ForgeErrorCode
+  | 'config-invalid'
+  | 'usage'
+  | 'cancelled';
+
+/**
+ * Whose problem a failure is. `target`: the image repo at that commit (a PR's build failure is a
+ * blocker; the base's means there is no baseline). `config`: .bumpguard.yml (verdict `error`, the
+ * field named). `infrastructure`: not the PR's fault (verdict `error`; `/rebuild` retries).
+ */
+export type Blame = 'target' | 'config' | 'infrastructure' | 'usage' | 'cancelled';
+
+export const ERROR_BLAME = {
+  'git-unavailable': 'infrastructure',
+  'git-failed': 'infrastructure',
+  'repo-not-git': 'usage',
+  'repo-not-root': 'usage',
+  'ref-unknown': 'usage',
+  'checkout-failed': 'infrastructure',
+  'diff-unavailable': 'infrastructure',
+  'diff-unreadable': 'infrastructure',
+  'diff-too-large': 'target',
+  'build-failed': 'target',
+  'build-error': 'infrastructure',
+  // A build may hang on a slow or overloaded builder as easily as on the recipe: retrying is the way out.
+  'build-timeout': 'infrastructure',
+  'no-docker': 'infrastructure',
+  'docker-unavailable': 'infrastructure',
+  'no-buildx': 'infrastructure',
+  'no-remote-client': 'infrastructure',
+  'builder-config': 'config',
+  'builder-unreachable': 'infrastructure',
+  'image-save-failed': 'infrastructure',
+  'context-missing': 'config',
+  'dockerfile-missing': 'config',
+  'image-missing': 'infrastructure',
+  'image-unreadable': 'infrastructure',
+  // A PR whose image holds 50,000 files is not a router image; the cap keeps the bot's memory bounded.
+  'image-too-many-entries': 'target',
+  'store-unavailable': 'infrastructure',
+  'store-busy': 'infrastructure',
+  'store-full': 'infrastructure',
+  'store-leased': 'infrastructure',
+  'canary-needs-shell': 'config',
+  'featuretags-missing': 'infrastructure',
+  'featuretags-unreadable': 'infrastructure',
+  'upstream-bad-path': 'config',
+  'upstream-bad-ref': 'config',
+  'upstream-bad-repo': 'config',
+  'upstream-bad-response': 'infrastructure',
+  'upstream-cache-unreadable': 'infrastructure',
+  'upstream-cache-unwritable': 'infrastructure',
+  'upstream-git-failed': 'infrastructure',
+  'upstream-git-missing': 'infrastructure',
+  'upstream-not-found': 'config',
+  'upstream-not-git': 'config',
+  'upstream-rate-limited': 'infrastructure',
+  // A tag the mirror or the API does not have (yet): a lagging mirror, not the bump itself.
+  'upstream-tag-missing': 'infrastructure',
+  'upstream-unauthorized': 'infrastructure',
+  'upstream-unavailable': 'infrastructure',
+  'upstream-unreachable': 'infrastructure',
+  'upstream-unreadable': 'infrastructure',
+  'not-found': 'infrastructure',
+  unauthorized: 'infrastructure',
+  forbidden: 'infrastructure',
+  'rate-limited': 'infrastructure',
+  conflict: 'infrastructure',
+  unavailable: 'infrastructure',
+  'bad-response': 'infrastructure',
+  'too-large': 'infrastructure',
+  'config-invalid': 'config',
+  usage: 'usage',
+  cancelled: 'cancelled',
+} as const satisfies Record<ErrorCode, Blame>;
+
+/** Whose problem `err` is; anything that is not a BumpguardError is a bug, never the PR's fault. */
+export function blameOf(err: unknown): Blame {
+  return err instanceof BumpguardError ? ERROR_BLAME[err.code] : 'infrastructure';
+}
 
 export class BumpguardError extends Error {
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly userMessage: string;
-  constructor(code: string, userMessage: string, options?: { cause?: unknown }) {
+  constructor(code: ErrorCode, userMessage: string, options?: { cause?: unknown }) {
     super(userMessage, options);
     this.name = new.target.name;
     this.code = code;
@@ -35,16 +211,18 @@ export class UsageError extends BumpguardError {
 
 /** Upstream Tailscale source could not be read (missing tag, no network, bad clone). */
 export class UpstreamError extends BumpguardError {
-  constructor(code: string, userMessage: string, options?: { cause?: unknown }) {
+  declare readonly code: UpstreamErrorCode;
+  constructor(code: UpstreamErrorCode, userMessage: string, options?: { cause?: unknown }) {
     super(code, userMessage, options);
   }
 }
 
 /** A build or container engine problem; `logTail` holds the last lines of output. */
 export class BuildError extends BumpguardError {
+  declare readonly code: BuildErrorCode | CanaryErrorCode;
   readonly platform: string | undefined;
   readonly logTail: string;
-  constructor(code: string, userMessage: string, init: { platform?: string; logTail?: string; cause?: unknown } = {}) {
+  constructor(code: BuildErrorCode | CanaryErrorCode, userMessage: string, init: { platform?: string; logTail?: string; cause?: unknown } = {}) {
     super(code, userMessage, { cause: init.cause });
     this.platform = init.platform;
     this.logTail = init.logTail ?? '';
@@ -57,17 +235,6 @@ export class CancelledError extends BumpguardError {
     super('cancelled', userMessage, options);
   }
 }
-
-export type ForgeErrorCode =
-  | 'not-found'
-  | 'unauthorized'
-  | 'forbidden'
-  | 'rate-limited'
-  | 'conflict'
-  | 'unavailable'
-  | 'bad-response'
-  /** The answer is larger than bumpguard reads (a 50 MB PR diff): not retried. */
-  | 'too-large';
 
 /** A forge API call failed. `retryable` tells src/jobs whether trying again can help. */
 export class ForgeError extends BumpguardError {

@@ -1,5 +1,6 @@
 // Domain types shared by every room. The `--json` contract of the CLI
 // (../docs/json-contract.md, design.md) is built from these: extend, never rename.
+import type { ErrorCode } from './errors.ts';
 
 /** A Tailscale version change found in a PR diff (src/bump). */
 export interface Bump {
@@ -34,7 +35,15 @@ export type FindingKind =
   | 'canary-failed'
   | 'threshold'
   | 'no-baseline'
-  | 'config-invalid';
+  | 'config-invalid'
+  /** No build file mentions featuretags, ts_omit_ or ts_include_: opt-in checks are skipped (info). */
+  | 'no-recipe'
+  /** The check could not finish a part for a reason outside the PR (Docker, a builder, the forge, upstream). */
+  | 'infra-error'
+  /** The PR removes the Renovate marker above the Tailscale version: Renovate stops bumping it. */
+  | 'marker-removed'
+  /** The change moves the Tailscale version to different values and none is the one built. */
+  | 'bump-unclear';
 
 export interface Finding {
   severity: Severity;
@@ -59,6 +68,8 @@ export interface Finding {
   fix?: string;
   /** Extra detail (log tail, symbol diff) shown collapsed in reports. */
   detail?: string;
+  /** For `infra-error` and `config-invalid` findings raised by an error: its stable code (src/errors.ts). */
+  code?: string;
 }
 
 export type Verdict = 'success' | 'failure' | 'neutral' | 'error';
@@ -76,6 +87,10 @@ export interface ImageMetrics {
   binaryUpx: boolean | null;
   ramRssBytes: number | null;
   ramPeakBytes: number | null;
+  /** Where the RSS figure was read (RamMeasurement.rssSource), null when not measured. */
+  ramRssSource: RssSource | null;
+  /** Where the peak figure was read (RamMeasurement.peakSource), null when not measured. */
+  ramPeakSource: RamMeasurement['peakSource'] | null;
 }
 
 export interface CanaryResult {
@@ -86,6 +101,8 @@ export interface CanaryResult {
   assertion?: string;
   /** What was observed instead, e.g. "SERVFAIL". */
   observed?: string;
+  /** Set when the canary could not run as configured (not a failure of the image), e.g. a shell-form `run` in an image without /bin/sh. */
+  configError?: string;
 }
 
 /** One layer of an image as the router downloads and extracts it. */
@@ -156,6 +173,8 @@ export interface RamStats {
   spread: number;
 }
 
+export type RssSource = 'proc-status' | 'docker-top' | 'docker-stats';
+
 export interface RamMeasurement {
   emulated: boolean;
   rss: RamStats | null;
@@ -166,6 +185,14 @@ export interface RamMeasurement {
   hwm?: RamStats | null;
   /** Where `peak` comes from: the container's cgroup (v1 max_usage_in_bytes, v2 memory.peak) or VmHWM. */
   peakSource?: 'cgroup-v1' | 'cgroup-v2' | 'vmhwm';
+  /**
+   * Where `rss` comes from. `proc-status`: VmRSS of the process, read from the engine host's /proc
+   * (the bot shares that host). `docker-top`: the same counter, as `ps` on the engine's host reports
+   * it through the Docker API (the bot runs in a container or the engine is remote). `docker-stats`:
+   * the container cgroup's resident anonymous memory through the Docker API, when the engine's host
+   * has no usable `ps`; a different figure, never compared with the other two.
+   */
+  rssSource?: RssSource;
   /** False when the image would not run with a read-only rootfs and was measured writable. */
   readOnly?: boolean;
   /** Name of the process whose RSS is reported (e.g. "routerd"). */
@@ -182,8 +209,8 @@ export interface SideResult {
   analysis: ImageAnalysis | null;
   ram: RamMeasurement | null;
   canaries: CanaryResult[];
-  /** Set when the build/measure failed: what failed and the log tail. */
-  error?: { message: string; logTail: string };
+  /** Set when the build/measure failed: what failed, the log tail, and the error code (src/errors.ts ERROR_BLAME says whose fault). */
+  error?: { message: string; logTail: string; code?: ErrorCode };
 }
 
 export interface PlatformResult {

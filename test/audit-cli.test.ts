@@ -67,15 +67,15 @@ test('the text report names the bump, the verdict, the pre-existing gap and the 
   assert.equal(lines.filter((l) => l.trim() === 'suggested fix: the same as above').length, 1);
 });
 
-test('--from/--to audits HEAD for a tag move; a branch without a bump is neutral and exits 0', async (t) => {
+test('--from/--to audits HEAD for a tag move; a branch without a bump passes with the reason and exits 0', async (t) => {
   const target = await makeTargetRepo();
   t.after(() => target.cleanup());
   const byTags = await run(['audit', '--repo', target.dir, '--from', 'v1.98.8', '--to', 'v1.100.0', '--upstream', UPSTREAM, '--json']);
   assert.equal(byTags.code, 1);
   const none = await run(['audit', '--repo', target.dir, '--base', target.base, '--head', target.base, '--upstream', UPSTREAM, '--json']);
   assert.equal(none.code, 0);
-  assert.deepEqual(JSON.parse(none.stdout), { bump: null, verdict: 'neutral', findings: [] });
-  assert.equal(none.stderr, 'bumpguard audit: neutral: no Tailscale version change between main and main\n');
+  assert.deepEqual(JSON.parse(none.stdout), { bump: null, verdict: 'success', findings: [] });
+  assert.equal(none.stderr, 'bumpguard audit: success: not a Tailscale bump — nothing to check\n');
 });
 
 test('usage and infrastructure errors exit 2 with one clear line', async (t) => {

@@ -39,8 +39,13 @@ export interface ContractHarness {
   comments(pr: number, list: CommentFixture[]): void;
   createComment(pr: number, body: string, id: number): void;
   updateComment(id: number, body: string, answer?: 'ok' | 'missing'): void;
-  /** Every request one `setStatus` per state (in order, same SHA) must make. */
-  statuses(sha: string, states: { state: GateState; title: string; detailsUrl: string }[]): void;
+  /**
+   * Every request one `setStatus` per state (in order, same SHA) must make; returns what the
+   * forge then shows as the gate of `sha` (the latest state of the context), in its own words.
+   */
+  statuses(sha: string, states: { state: GateState; title: string; detailsUrl: string }[]): () => unknown;
+  /** The forge's own words for what each of our states shows (restated, not imported from map.ts). */
+  shownAs: Record<GateState, unknown>;
   reaction(commentId: number, reaction: Reaction): void;
   /** One comment by id, on PR `pr`, written at `createdAt`. */
   comment(c: CommentFixture & { pr: number; createdAt: string }): void;
@@ -87,9 +92,9 @@ export function forgeContract(name: string, h: ContractHarness): void {
     h.file('.github/bumpguard.yml', PR.baseSha, { status: 404 });
     h.file('Dockerfile', PR.baseSha, { status: 502 });
     const forge = h.forge();
-    assert.equal(await forge.readFile('.bumpguard.yml', PR.baseSha), 'platforms: [linux/arm64]\n');
-    assert.equal(await forge.readFile('.github/bumpguard.yml', PR.baseSha), null);
-    await assert.rejects(forge.readFile('Dockerfile', PR.baseSha), (err: unknown) => err instanceof ForgeError && err.code === 'unavailable' && err.retryable && err.op === 'readFile');
+    assert.equal(await forge.readFile(PR.baseSha, '.bumpguard.yml'), 'platforms: [linux/arm64]\n');
+    assert.equal(await forge.readFile(PR.baseSha, '.github/bumpguard.yml'), null);
+    await assert.rejects(forge.readFile(PR.baseSha, 'Dockerfile'), (err: unknown) => err instanceof ForgeError && err.code === 'unavailable' && err.retryable && err.op === 'readFile');
   });
 
   t('downloadTree extracts the archive without its top folder', async () => {
@@ -141,12 +146,15 @@ export function forgeContract(name: string, h: ContractHarness): void {
     assert.deepEqual({ id: res.id, outcome: res.outcome }, { id: 82, outcome: 'created' });
   });
 
-  t('setStatus maps pending and every verdict to the forge gate', async () => {
+  t('setStatus maps pending and every verdict to the forge gate, and each new state is what the forge shows', async () => {
     const states: GateState[] = ['pending', 'success', 'failure', 'neutral', 'error'];
     const calls = states.map((state) => ({ state, title: `gate ${state}`, detailsUrl: 'https://forge.example/c/1' }));
-    h.statuses(PR.headSha, calls);
+    const shown = h.statuses(PR.headSha, calls);
     const forge = h.forge();
-    for (const c of calls) await forge.setStatus({ sha: PR.headSha, context: STATUS_CONTEXT, summary: `summary ${c.state}`, pr: 14, ...c });
+    for (const c of calls) {
+      await forge.setStatus({ sha: PR.headSha, context: STATUS_CONTEXT, summary: `summary ${c.state}`, pr: 14, ...c });
+      assert.deepEqual(shown(), h.shownAs[c.state], `after ${c.state}`);
+    }
   });
 
   t('getComment gives the author, text, time and PR of a comment as the forge has it', async () => {
@@ -156,7 +164,7 @@ export function forgeContract(name: string, h: ContractHarness): void {
 
   t('readFile refuses a file over the cap as too-large, without reading it all', async () => {
     h.file('Dockerfile', PR.headSha, { text: 'x'.repeat(2 * 1024 * 1024) });
-    await assert.rejects(h.forge().readFile('Dockerfile', PR.headSha), (err: unknown) => err instanceof ForgeError && err.code === 'too-large' && /readFile of Dockerfile/.test(err.userMessage));
+    await assert.rejects(h.forge().readFile(PR.headSha, 'Dockerfile'), (err: unknown) => err instanceof ForgeError && err.code === 'too-large' && /readFile of Dockerfile/.test(err.userMessage));
   });
 
   t('react and reply post to the comment and the PR', async () => {

@@ -17,6 +17,8 @@ export interface AuditBumpInput {
   toTag: string;
   /** The recipe as parsed from the head; null when there was nothing to parse. */
   recipe: Recipe | null;
+  /** Set when no build file mentions a feature-tag recipe at all (every feature kept, or a prebuilt binary): the files looked at. */
+  noRecipe?: { files: string[] };
   /** Texts of the recipe files (for the suggested fix). */
   recipeFiles: { path: string; text: string }[];
   config: Pick<Config, 'acknowledge' | 'recipe'>;
@@ -30,7 +32,7 @@ export interface AuditBumpInput {
 export type { WatchedSymbol };
 
 const SEVERITY_ORDER: Severity[] = ['blocker', 'warning', 'info'];
-const KIND_ORDER: FindingKind[] = ['recipe-unreadable', 'missing-dep', 'unknown-feature', 'patch-unknown-feature', 'noop-strip', 'deps-changed', 'watched-symbol-changed', 'features-added', 'features-removed', 'stale-acknowledgment'];
+const KIND_ORDER: FindingKind[] = ['no-recipe', 'recipe-unreadable', 'missing-dep', 'unknown-feature', 'patch-unknown-feature', 'noop-strip', 'deps-changed', 'watched-symbol-changed', 'features-added', 'features-removed', 'stale-acknowledgment'];
 
 export function auditBump(input: AuditBumpInput): Finding[] {
   const explicit = input.config.recipe.optIn === 'auto' ? null : input.config.recipe.optIn;
@@ -44,7 +46,7 @@ export function auditBump(input: AuditBumpInput): Finding[] {
   const after = state(input.newTable, input.toTag);
   const oldKeys = new Set(before.findings.map(keyOf));
   const findings: Finding[] = after.findings.map((f) => ({ ...f, introduced: !oldKeys.has(keyOf(f)), acknowledged: false }));
-  const unreadable = recipeUnreadable(input.recipe, explicit, optInsKnown);
+  const unreadable = input.noRecipe && explicit === null ? noRecipe(input.noRecipe.files) : recipeUnreadable(input.recipe, explicit, optInsKnown);
   if (unreadable) findings.push(unreadable);
   const changes = findChangeFindings({ ...input, optedIn: [...new Set([...before.selection.optedIn, ...after.selection.optedIn])], usesMin: input.recipe?.featuretags?.min ?? explicit !== null });
   findings.push(...changes.map((f) => ({ ...f, acknowledged: false })));
@@ -55,6 +57,15 @@ export function auditBump(input: AuditBumpInput): Finding[] {
 
 function keyOf(f: RawFinding): string {
   return `${f.kind}\u0000${f.features.join('\u0000')}`;
+}
+
+/** Nothing to audit is not a blocker: one info line, and the change findings (features added, removed) still apply. */
+function noRecipe(files: string[]): Finding {
+  const where = files.length > 0 ? files.join(', ') : 'the configured Dockerfile (it does not exist at the head)';
+  return {
+    severity: 'info', kind: 'no-recipe', features: [], introduced: false, acknowledged: false,
+    message: `no feature-tag recipe found in ${where}: opt-in checks skipped`,
+  };
 }
 
 function recipeUnreadable(recipe: Recipe | null, explicit: string[] | null, optInsKnown: boolean): Finding | null {

@@ -2,16 +2,20 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createTwoFilesPatch } from 'diff';
-import { UpstreamError } from '../errors.ts';
-import type { RepoReader } from '../repo/types.ts';
+import { bumpBetweenTags, bumpFindings } from '../bump/index.ts';
+import { parseConfig, readConfigAt } from '../config/index.ts';
+import { detectBump } from '../jobs/detect-bump.ts';
+import type { Bump } from '../model.ts';
+import type { SourceReader } from '../repo/types.ts';
 import { auditTarget, FEATURETAGS_PATH } from './audit-target.ts';
+import { UpstreamError } from '../errors.ts';
 import type { UpstreamSource } from './upstream/types.ts';
 
 const example = (name: string) => readFileSync(new URL(`../../test/fixtures/target-repo/${name}`, import.meta.url), 'utf8');
 const featuretagsGo = (tag: string) => readFileSync(new URL(`./__fixtures__/featuretags/${tag}.go`, import.meta.url), 'utf8');
 
 /** Refs → files, with a diff computed like `git diff base...head` for two refs. */
-function memoryRepo(refs: Record<string, Record<string, string>>): RepoReader & { reads: string[] } {
+function memoryRepo(refs: Record<string, Record<string, string>>): SourceReader & { reads: string[] } {
   const reads: string[] = [];
   const tree = (ref: string) => {
     const files = refs[ref];
@@ -34,10 +38,6 @@ function memoryRepo(refs: Record<string, Record<string, string>>): RepoReader & 
         .map((p) => createTwoFilesPatch(`a/${p}`, `b/${p}`, tree(base)[p] ?? '', tree(head)[p] ?? ''))
         .join('');
     },
-    async resolve(ref) {
-      tree(ref);
-      return ref;
-    },
   };
 }
 
@@ -59,13 +59,17 @@ const upstream = memoryUpstream({
   'v1.100.0/net/tstun/wrap.go': 'package tstun\n\nfunc invertGSOChecksum(pkt []byte) {\n\treturn\n}\n',
 });
 
-test('a PR bump: found in the diff, audited with the base config, the watched symbol compared', async () => {
+const config = parseConfig(example('.bumpguard.yml'));
+const minor: Bump = { file: 'Dockerfile', line: 8, arg: 'TAILSCALE_VERSION', from: 'v1.98.8', to: 'v1.100.0', type: 'minor' };
+
+test('a PR bump: decided once from the diff, audited at the head with the base config, the watched symbol compared', async () => {
   const repo = memoryRepo({ main: exampleFiles('v1.98.8'), pr: exampleFiles('v1.100.0') });
-  const result = await auditTarget({ repo, baseRef: 'main', headRef: 'pr' }, upstream);
-  assert.deepEqual(result.bump, { file: 'Dockerfile', line: 8, arg: 'TAILSCALE_VERSION', from: 'v1.98.8', to: 'v1.100.0', type: 'minor' });
-  assert.equal(result.verdict, 'failure');
-  assert.equal(result.configSource, '.bumpguard.yml at main');
-  assert.deepEqual(result.findings.map((f) => [f.severity, f.kind, f.features.join(' ')]), [
+  const { config: base, source } = await readConfigAt(repo, 'main');
+  assert.equal(source, '.bumpguard.yml at main');
+  const decision = await detectBump(repo, 'main', 'pr', base);
+  assert.deepEqual(decision.bump, minor);
+  const findings = await auditTarget({ source: repo, ref: 'pr', bump: decision.bump!, config: base }, upstream);
+  assert.deepEqual(findings.map((f) => [f.severity, f.kind, f.features.join(' ')]), [
     ['blocker', 'missing-dep', 'advertiseexitnode peerapiserver'],
     ['blocker', 'missing-dep', 'useexitnode peerapiclient'],
     ['warning', 'watched-symbol-changed', ''],
@@ -74,37 +78,20 @@ test('a PR bump: found in the diff, audited with the base config, the watched sy
   ]);
 });
 
-test('a PR cannot acknowledge its own gaps: config is read from the base, never the head', async () => {
+test('a PR cannot acknowledge its own gaps: the audit reads no config, the caller passes the base one', async () => {
   const lenient = 'acknowledge:\n  - { feature: advertiseexitnode, reason: trust me }\n  - { feature: useexitnode, reason: trust me }\n';
   const repo = memoryRepo({ main: exampleFiles('v1.98.8'), pr: exampleFiles('v1.100.0', { '.bumpguard.yml': lenient }) });
-  const result = await auditTarget({ repo, baseRef: 'main', headRef: 'pr' }, upstream);
-  assert.equal(result.verdict, 'failure');
+  const findings = await auditTarget({ source: repo, ref: 'pr', bump: minor, config: (await readConfigAt(repo, 'main')).config }, upstream);
+  assert.equal(findings.filter((f) => f.severity === 'blocker' && !f.acknowledged).length, 2);
   assert.ok(!repo.reads.includes('pr:.bumpguard.yml'));
-});
-
-test('a diff that does not touch the Tailscale version is neutral with the reason', async () => {
-  const repo = memoryRepo({ main: exampleFiles('v1.98.8'), pr: exampleFiles('v1.98.8', { 'README.md': 'hello\n' }) });
-  const result = await auditTarget({ repo, baseRef: 'main', headRef: 'pr' }, upstream);
-  assert.deepEqual({ bump: result.bump, findings: result.findings, verdict: result.verdict, reason: result.reason }, {
-    bump: null, findings: [], verdict: 'neutral', reason: 'no Tailscale version change between main and pr',
-  });
-});
-
-test('two Tailscale bumps to different versions in the Dockerfile are reported, not guessed between', async () => {
-  const twice = (a: string, b: string) => `# renovate: depName=tailscale\nARG TAILSCALE_VERSION=${a}\n\nFROM scratch\n\n# renovate: depName=tailscale\nARG TS_CLI=${b}\n`;
-  const repo = memoryRepo({ main: { Dockerfile: twice('v1.98.8', 'v1.98.8') }, pr: { Dockerfile: twice('v1.100.0', 'v1.98.10') } });
-  const result = await auditTarget({ repo, baseRef: 'main', headRef: 'pr' }, upstream);
-  assert.equal(result.verdict, 'neutral');
-  assert.equal(result.bump, null);
-  assert.deepEqual(result.bumps.map((b) => `${b.arg} ${b.to}`), ['TAILSCALE_VERSION v1.100.0', 'TS_CLI v1.98.10']);
-  assert.match(result.reason!, /different values .*audit each with --from\/--to/);
 });
 
 test('--from/--to audits the recipe at HEAD, and versions without v map to upstream tags', async () => {
   const repo = memoryRepo({ HEAD: exampleFiles('v1.98.8') });
-  const result = await auditTarget({ repo, fromTag: '1.98.8', toTag: '1.100.0' }, upstream);
-  assert.deepEqual(result.bump, { file: 'Dockerfile', line: 8, arg: 'TAILSCALE_VERSION', from: '1.98.8', to: '1.100.0', type: 'minor' });
-  assert.equal(result.findings.filter((f) => f.severity === 'blocker').length, 2);
+  const bump = bumpBetweenTags('1.98.8', '1.100.0', { path: 'Dockerfile', text: await repo.readFile('HEAD', 'Dockerfile') });
+  assert.deepEqual(bump, { file: 'Dockerfile', line: 8, arg: 'TAILSCALE_VERSION', from: '1.98.8', to: '1.100.0', type: 'minor' });
+  const findings = await auditTarget({ source: repo, ref: 'HEAD', bump, config }, upstream);
+  assert.equal(findings.filter((f) => f.severity === 'blocker').length, 2);
 });
 
 test('a script the Dockerfile runs is read as part of the recipe', async () => {
@@ -112,8 +99,8 @@ test('a script the Dockerfile runs is read as part of the recipe', async () => {
   const script = "#!/bin/sh\n./tools/featuretags --min --add=osrouter | sed -e 's/ts_omit_advertiseexitnode,\\{0,1\\}//g' -e 's/ts_omit_peerapiserver,\\{0,1\\}//g'\n";
   const files = { Dockerfile: dockerfile, 'build-tags.sh': script, 'unrelated.sh': "go run ./cmd/featuretags --min | sed 's/ts_omit_dns//'\n" };
   const repo = memoryRepo({ HEAD: files });
-  const result = await auditTarget({ repo, fromTag: 'v1.98.8', toTag: 'v1.100.0' }, upstream);
-  assert.deepEqual(result.findings.map((f) => [f.kind, f.features.join(' ')]), [
+  const findings = await auditTarget({ source: repo, ref: 'HEAD', bump: minor, config: parseConfig(null) }, upstream);
+  assert.deepEqual(findings.map((f) => [f.kind, f.features.join(' ')]), [
     ['missing-dep', 'advertiseexitnode advertiseroutes'],
     ['missing-dep', 'advertiseexitnode c2n'],
     ['features-added', 'routecheck runtimemetrics'],
@@ -121,37 +108,73 @@ test('a script the Dockerfile runs is read as part of the recipe', async () => {
   assert.ok(!repo.reads.includes('HEAD:unrelated.sh'));
 });
 
-test('an upstream tag without a feature table is an UpstreamError naming the tag', async () => {
-  const repo = memoryRepo({ HEAD: exampleFiles('v1.98.8') });
-  await assert.rejects(
-    auditTarget({ repo, fromTag: 'v1.88.0', toTag: 'v1.100.0' }, upstream),
-    (err: unknown) => err instanceof UpstreamError && err.code === 'featuretags-missing' && /v1\.88\.0/.test(err.userMessage),
-  );
+test('the Dockerfile is read where `dockerfile` says, relative to the repo root, not to `context`', async () => {
+  const containerfile = example('Dockerfile').replace(/^ARG TAILSCALE_VERSION=.*$/m, 'ARG TAILSCALE_VERSION=v1.98.8');
+  const repo = memoryRepo({ HEAD: { 'image/Containerfile': containerfile } });
+  const cfg = parseConfig('dockerfile: image/Containerfile\ncontext: image\n');
+  const findings = await auditTarget({ source: repo, ref: 'HEAD', bump: { ...minor, file: 'image/Containerfile' }, config: cfg }, upstream);
+  assert.ok(repo.reads.includes('HEAD:image/Containerfile'));
+  assert.ok(findings.some((f) => f.kind === 'missing-dep'), 'the recipe in image/Containerfile was audited');
 });
 
-test('a garbled upstream feature table is an UpstreamError, not an empty audit', async () => {
+test('no feature-tag recipe anywhere (a prebuilt daemon copied in): one info line and the upstream feature changes, no blocker', async () => {
+  const dockerfile = '# renovate: depName=tailscale\nARG TAILSCALE_VERSION=v1.98.8\nFROM scratch\nCOPY prebuilt/tailscaled /usr/local/bin/tailscaled\n';
+  const repo = memoryRepo({ HEAD: { 'image/Containerfile': dockerfile } });
+  const cfg = parseConfig('dockerfile: image/Containerfile\ncontext: image\n');
+  const findings = await auditTarget({ source: repo, ref: 'HEAD', bump: minor, config: cfg }, upstream);
+  assert.deepEqual(findings.map((f) => [f.severity, f.kind, f.message]), [
+    ['info', 'no-recipe', 'no feature-tag recipe found in image/Containerfile: opt-in checks skipped'],
+    ['info', 'features-added', 'v1.100.0 adds 2 feature(s): routecheck, runtimemetrics'],
+  ]);
+});
+
+test('an upstream tag without a feature table ends the audit as one infra-error finding naming the tag', async () => {
+  const repo = memoryRepo({ HEAD: exampleFiles('v1.98.8') });
+  const findings = await auditTarget({ source: repo, ref: 'HEAD', bump: { ...minor, from: 'v1.88.0' }, config }, upstream);
+  assert.deepEqual(findings.map((f) => [f.severity, f.kind, f.code]), [['blocker', 'infra-error', 'featuretags-missing']]);
+  assert.match(findings[0]!.message, /^the feature-tag audit of v1\.88\.0 → v1\.100\.0 could not run: .*v1\.88\.0.* — not caused by this change/);
+});
+
+test('a garbled upstream feature table is an infra-error finding, not an empty audit', async () => {
   const repo = memoryRepo({ HEAD: exampleFiles('v1.98.8') });
   const garbled = memoryUpstream({
     [`v1.98.8/${FEATURETAGS_PATH}`]: 'package featuretags\n\nvar Features = map[FeatureTag]FeatureMeta{ "dns": {Sym: ',
     [`v1.100.0/${FEATURETAGS_PATH}`]: featuretagsGo('v1.100.0'),
   });
-  await assert.rejects(
-    auditTarget({ repo, fromTag: 'v1.98.8', toTag: 'v1.100.0' }, garbled),
-    (err: unknown) => err instanceof UpstreamError && err.code === 'featuretags-unreadable' && /v1\.98\.8/.test(err.userMessage),
-  );
+  const findings = await auditTarget({ source: repo, ref: 'HEAD', bump: minor, config }, garbled);
+  assert.deepEqual(findings.map((f) => [f.kind, f.code]), [['infra-error', 'featuretags-unreadable']]);
+  assert.match(findings[0]!.message, /v1\.98\.8/);
 });
 
-test('a Dockerfile the audit cannot read (binary junk, an endless unterminated line) is a recipe-unreadable blocker, not a crash', async () => {
-  const junk = (version: string) =>
-    [
-      '# renovate: datasource=github-releases depName=tailscale packageName=tailscale/tailscale versioning=semver',
-      `ARG TAILSCALE_VERSION=${version}`,
-      '\u0000\u0001\uFFFD\uD800 RUN "unterminated \\',
-      `RUN echo '${'x\\'.repeat(500_000)}`,
-    ].join('\n');
-  const repo = memoryRepo({ main: { Dockerfile: junk('v1.98.8') }, pr: { Dockerfile: junk('v1.100.0') } });
-  const result = await auditTarget({ repo, baseRef: 'main', headRef: 'pr' }, upstream);
-  assert.equal(result.bump?.to, 'v1.100.0');
-  assert.equal(result.verdict, 'failure');
-  assert.deepEqual(result.findings.filter((f) => f.kind === 'recipe-unreadable').map((f) => f.severity), ['blocker']);
+test('an unreachable upstream is one infra-error finding; other failures still throw', async () => {
+  const repo = memoryRepo({ HEAD: exampleFiles('v1.98.8') });
+  const offline: UpstreamSource = { describe: 'github.com', readFile: async () => { throw new UpstreamError('upstream-unreachable', 'Cannot reach api.github.com: getaddrinfo ENOTFOUND.'); } };
+  const findings = await auditTarget({ source: repo, ref: 'HEAD', bump: minor, config }, offline);
+  assert.deepEqual(findings.map((f) => [f.severity, f.kind, f.code]), [['blocker', 'infra-error', 'upstream-unreachable']]);
+  const broken: UpstreamSource = { describe: 'bug', readFile: async () => { throw new TypeError('a bug'); } };
+  await assert.rejects(auditTarget({ source: repo, ref: 'HEAD', bump: minor, config }, broken), TypeError);
+});
+
+test('a recipe the audit cannot read (binary junk, an endless unterminated line) is a recipe-unreadable blocker, not a crash', async () => {
+  const junk = [
+    '# renovate: datasource=github-releases depName=tailscale packageName=tailscale/tailscale versioning=semver',
+    'ARG TAILSCALE_VERSION=v1.100.0',
+    '\u0000\u0001\uFFFD\uD800 RUN "unterminated \\',
+    `RUN go run ./cmd/featuretags --min | echo '${'x\\'.repeat(500_000)}`,
+  ].join('\n');
+  const repo = memoryRepo({ pr: { Dockerfile: junk } });
+  const findings = await auditTarget({ source: repo, ref: 'pr', bump: minor, config: parseConfig(null) }, upstream);
+  assert.deepEqual(findings.filter((f) => f.kind === 'recipe-unreadable').map((f) => f.severity), ['blocker']);
+});
+
+test('two Tailscale bumps to different values in the Dockerfile are reported as one unclear-bump blocker, not guessed between', async () => {
+  const twice = (a: string, b: string) => `# renovate: depName=tailscale\nARG TAILSCALE_VERSION=${a}\n\nFROM scratch\n\n# renovate: depName=tailscale\nARG TS_CLI=${b}\n`;
+  const repo = memoryRepo({ main: { Dockerfile: twice('v1.98.8', 'v1.98.8') }, pr: { Dockerfile: twice('v1.100.0', 'v1.98.10') } });
+  const decision = await detectBump(repo, 'main', 'pr', parseConfig(null));
+  assert.equal(decision.bump, null);
+  assert.deepEqual(decision.bumps.map((b) => `${b.arg} ${b.to}`), ['TAILSCALE_VERSION v1.100.0', 'TS_CLI v1.98.10']);
+  assert.deepEqual(bumpFindings(decision).map((f) => [f.severity, f.kind]), [['blocker', 'bump-unclear']]);
+  // build.versionArg names the one that is built: then there is nothing unclear.
+  const chosen = await detectBump(repo, 'main', 'pr', parseConfig('build: { versionArg: TS_CLI }\n'));
+  assert.deepEqual(chosen.bump && [chosen.bump.arg, chosen.bump.to], ['TS_CLI', 'v1.98.10']);
 });

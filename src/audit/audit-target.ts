@@ -1,12 +1,13 @@
-// Audit one target repo: find the bump (PR diff between two refs, or tags given outright),
-// read the recipe at the head and the config at the base, fetch both upstream feature tables
-// and watched files, then run the pure audit. I/O goes through the RepoReader and
-// UpstreamSource ports only.
-import { classifyBump, findTailscaleBumps, findTailscaleVersionArg } from '../bump/index.ts';
-import { findConfigFile, parseConfig, type Config } from '../config/index.ts';
-import { UpstreamError } from '../errors.ts';
-import type { Bump, Finding, Verdict } from '../model.ts';
-import type { RepoReader } from '../repo/types.ts';
+// Audit one target repo for a bump decided by the caller (src/jobs detectBump): read the recipe
+// at the head, fetch both upstream feature tables and watched files, then run the pure audit.
+// I/O goes through the source-tree and UpstreamSource ports only. An upstream that cannot be
+// read ends the audit as one finding (the rest of the check still runs); it decides no verdict.
+import { upstreamTag } from '../bump/index.ts';
+import { resolveBuildPaths, type Config } from '../config/index.ts';
+import { blameOf, BumpguardError, UpstreamError } from '../errors.ts';
+import type { Bump, Finding } from '../model.ts';
+import { errorFinding } from '../policy/error-finding.ts';
+import type { SourceReader } from '../repo/types.ts';
 import { auditBump, type WatchedSymbol } from './audit-bump.ts';
 import { extractGoSymbol } from './extract-go-symbol.ts';
 import { parseFeatureTags } from './parse-featuretags.ts';
@@ -15,112 +16,62 @@ import { findReferencedScripts } from './read-recipe-files.ts';
 import type { FeatureTable } from './types.ts';
 import type { UpstreamSource } from './upstream/types.ts';
 
-/** What an audit reads from the repo; src/jobs' SourceTree fits too. */
-export type AuditRepo = Pick<RepoReader, 'readFile' | 'listFiles' | 'diff'>;
-
-export type AuditTargetInput =
-  | { repo: AuditRepo; baseRef: string; headRef: string }
-  /** Audit the recipe at `ref` (default HEAD) as if it moved from one tag to another. */
-  | { repo: AuditRepo; fromTag: string; toTag: string; ref?: string };
-
-export interface AuditResult {
-  /** The audited bump; null when there is none (or several disagree: see `reason`). */
-  bump: Bump | null;
-  /** Every Tailscale bump the diff contains. */
-  bumps: Bump[];
-  findings: Finding[];
-  verdict: Verdict;
-  /** Why the verdict is neutral, in one line. */
-  reason?: string;
-  /** Where the config came from, e.g. ".bumpguard.yml at main" or "defaults". */
-  configSource: string;
+export interface AuditTargetInput {
+  source: Pick<SourceReader, 'readFile' | 'listFiles'>;
+  /** Where the recipe and patches are read: the PR's head. */
+  ref: string;
+  bump: Bump;
+  /** From the base (a PR cannot loosen its own audit). */
+  config: Config;
 }
 
 export const FEATURETAGS_PATH = 'feature/featuretags/featuretags.go';
 
-/** `.bumpguard.yml` (or the other accepted names) at `ref`, parsed; defaults when there is none. Throws ConfigError. */
-export async function readRepoConfig(repo: AuditRepo, ref: string): Promise<{ config: Config; source: string }> {
-  const found = await findConfigFile((path) => repo.readFile(ref, path));
-  if (found) return { config: parseConfig(found.text, found.path), source: `${found.path} at ${ref}` };
-  return { config: parseConfig(null), source: 'defaults (no .bumpguard.yml)' };
-}
+/** What marks a file as (part of) a feature-tag recipe. */
+const RECIPE_WORDS = /featuretags|ts_omit_|ts_include_/;
 
-/** Blockers that are not acknowledged fail the audit; everything else passes (warnings listed). */
-export function auditVerdict(findings: Finding[]): Verdict {
-  return findings.some((f) => f.severity === 'blocker') ? 'failure' : 'success';
-}
-
-export async function auditTarget(input: AuditTargetInput, upstream: UpstreamSource, config?: Config): Promise<AuditResult> {
-  const configRef = 'baseRef' in input ? input.baseRef : (input.ref ?? 'HEAD');
-  const read = config ? { config, source: 'given' } : await readRepoConfig(input.repo, configRef);
-  const cfg = read.config;
-  const headRef = 'headRef' in input ? input.headRef : (input.ref ?? 'HEAD');
-  const found = 'baseRef' in input ? await findBump(input.repo, input.baseRef, input.headRef, cfg) : await tagBump(input.repo, headRef, input.fromTag, input.toTag, cfg);
-  const base = { bumps: found.bumps, configSource: read.source };
-  if (found.bump === null) return { ...base, bump: null, findings: [], verdict: 'neutral', reason: found.reason };
-  const fromTag = upstreamTag(found.bump.from);
-  const toTag = upstreamTag(found.bump.to);
-  const [recipe, patchFiles, oldTable, newTable, watched] = await Promise.all([
-    readRecipe(input.repo, headRef, cfg),
-    readPatches(input.repo, headRef, cfg.recipe.patches),
-    readTable(upstream, fromTag),
-    readTable(upstream, toTag),
-    readWatched(upstream, fromTag, toTag, cfg.watch),
-  ]);
-  const findings = auditBump({
-    fromTag, toTag, recipe: recipe.files.length > 0 ? parseRecipe(recipe.files) : null, recipeFiles: recipe.files,
-    config: cfg, oldTable, newTable, patchFiles, watched,
-  });
-  return { ...base, bump: found.bump, findings, verdict: auditVerdict(findings) };
-}
-
-/** Tailscale tags carry a `v`; Renovate may write the version without it. */
-export function upstreamTag(version: string): string {
-  return /^\d/.test(version) ? `v${version}` : version;
-}
-
-async function findBump(repo: AuditRepo, baseRef: string, headRef: string, cfg: Config): Promise<{ bump: Bump | null; bumps: Bump[]; reason?: string }> {
-  const bumps = findTailscaleBumps(await repo.diff(baseRef, headRef));
-  if (bumps.length === 0) {
-    // The marker can sit outside the diff's context lines; compare the built file itself.
-    const [before, after] = await Promise.all([repo.readFile(baseRef, cfg.dockerfile), repo.readFile(headRef, cfg.dockerfile)]);
-    const a = before === null ? null : findTailscaleVersionArg(before, cfg.dockerfile);
-    const b = after === null ? null : findTailscaleVersionArg(after, cfg.dockerfile);
-    if (a === null || b === null || a.value === b.value) return { bump: null, bumps, reason: `no Tailscale version change between ${baseRef} and ${headRef}` };
-    const bump: Bump = { file: cfg.dockerfile, line: b.line, arg: b.arg, from: a.value, to: b.value, type: classifyBump(a.value, b.value) };
-    return { bump, bumps: [bump] };
+export async function auditTarget(input: AuditTargetInput, upstream: UpstreamSource): Promise<Finding[]> {
+  const { source, ref, bump, config } = input;
+  const fromTag = upstreamTag(bump.from);
+  const toTag = upstreamTag(bump.to);
+  try {
+    const [recipe, patchFiles, oldTable, newTable, watched] = await Promise.all([
+      readRecipe(source, ref, config),
+      readPatches(source, ref, config.recipe.patches),
+      readTable(upstream, fromTag),
+      readTable(upstream, toTag),
+      readWatched(upstream, fromTag, toTag, config.watch),
+    ]);
+    const found = recipe.files.some((f) => RECIPE_WORDS.test(f.text));
+    return auditBump({
+      fromTag, toTag, recipe: found ? parseRecipe(recipe.files) : null, recipeFiles: recipe.files,
+      ...(found ? {} : { noRecipe: { files: recipe.files.map((f) => f.path) } }),
+      config, oldTable, newTable, patchFiles, watched,
+    });
+  } catch (err) {
+    // The upstream source (or the repo) could not be read: the audit part is one error finding.
+    const blame = blameOf(err);
+    if (err instanceof BumpguardError && (blame === 'infrastructure' || blame === 'config')) {
+      return [errorFinding(err, `the feature-tag audit of ${fromTag} → ${toTag} could not run`)];
+    }
+    throw err;
   }
-  const inDockerfile = bumps.filter((b) => b.file === cfg.dockerfile);
-  const candidates = inDockerfile.length > 0 ? inDockerfile : bumps;
-  const pairs = new Set(candidates.map((b) => `${upstreamTag(b.from)} → ${upstreamTag(b.to)}`));
-  if (pairs.size > 1) {
-    const list = candidates.map((b) => `${b.file}:${b.line} ${b.arg} ${b.from} → ${b.to}`).join('; ');
-    return { bump: null, bumps, reason: `the diff changes the Tailscale version to different values (${list}); audit each with --from/--to` };
-  }
-  return { bump: candidates[0]!, bumps };
 }
 
-async function tagBump(repo: AuditRepo, ref: string, from: string, to: string, cfg: Config): Promise<{ bump: Bump; bumps: Bump[]; reason?: string }> {
-  const text = await repo.readFile(ref, cfg.dockerfile);
-  const arg = text === null ? null : findTailscaleVersionArg(text, cfg.dockerfile);
-  const bump: Bump = { file: cfg.dockerfile, line: arg?.line ?? 0, arg: arg?.arg ?? '', from, to, type: classifyBump(from, to) };
-  return { bump, bumps: [] };
-}
-
-async function readRecipe(repo: AuditRepo, ref: string, cfg: Config): Promise<{ files: { path: string; text: string }[] }> {
-  const dockerfile = await repo.readFile(ref, cfg.dockerfile);
+async function readRecipe(source: AuditTargetInput['source'], ref: string, cfg: Config): Promise<{ files: { path: string; text: string }[] }> {
+  const path = resolveBuildPaths(cfg).dockerfile;
+  const dockerfile = await source.readFile(ref, path);
   if (dockerfile === null) return { files: [] };
-  const scripts = findReferencedScripts(dockerfile, await repo.listFiles(ref, '.'));
-  const paths = [...new Set([...cfg.recipe.files, ...scripts])].filter((p) => p !== cfg.dockerfile);
-  const texts = await Promise.all(paths.map(async (path) => ({ path, text: await repo.readFile(ref, path) })));
+  const scripts = findReferencedScripts(dockerfile, await source.listFiles(ref, '.'));
+  const paths = [...new Set([...cfg.recipe.files, ...scripts])].filter((p) => p !== path);
+  const texts = await Promise.all(paths.map(async (p) => ({ path: p, text: await source.readFile(ref, p) })));
   const files = texts.filter((f): f is { path: string; text: string } => f.text !== null);
-  return { files: [{ path: cfg.dockerfile, text: dockerfile }, ...files] };
+  return { files: [{ path, text: dockerfile }, ...files] };
 }
 
-async function readPatches(repo: AuditRepo, ref: string, dir: string): Promise<{ path: string; text: string }[]> {
-  const paths = (await repo.listFiles(ref, dir)).filter((p) => p.endsWith('.go'));
-  const files = await Promise.all(paths.map(async (path) => ({ path, text: (await repo.readFile(ref, path)) ?? '' })));
-  return files;
+async function readPatches(source: AuditTargetInput['source'], ref: string, dir: string): Promise<{ path: string; text: string }[]> {
+  const paths = (await source.listFiles(ref, dir)).filter((p) => p.endsWith('.go'));
+  return Promise.all(paths.map(async (path) => ({ path, text: (await source.readFile(ref, path)) ?? '' })));
 }
 
 async function readTable(upstream: UpstreamSource, tag: string): Promise<FeatureTable> {

@@ -7,23 +7,30 @@ import { locate, type LogicalLine } from './split-logical-lines.ts';
 
 type Word = Extract<ShellToken, { kind: 'word' }>;
 
-/** True when token `k` starts a simple command (line start, after an operator or after `VAR=x` words). */
-export function atCommandPosition(tokens: ShellToken[], k: number): boolean {
-  for (let j = k - 1; j >= 0; j--) {
-    const t = tokens[j]!;
-    if (t.kind === 'op') return true;
-    if (!/^[A-Za-z_][A-Za-z0-9_]*=/.test(t.value)) return false;
+/**
+ * For each token, whether it is a word that starts a simple command (at the line start, after an
+ * operator, or after `VAR=x` words). One pass: asking token by token and walking back over the
+ * assignments was quadratic on a line of thousands of `A=1`.
+ */
+export function commandStarts(tokens: ShellToken[]): boolean[] {
+  const starts: boolean[] = new Array<boolean>(tokens.length);
+  let atStart = true;
+  for (let k = 0; k < tokens.length; k++) {
+    const t = tokens[k]!;
+    starts[k] = t.kind === 'word' && atStart;
+    atStart = t.kind === 'op' || (atStart && /^[A-Za-z_][A-Za-z0-9_]*=/.test(t.value));
   }
-  return true;
+  return starts;
 }
 
 export function findFeaturetagsCall(
   line: LogicalLine,
   tokens: ShellToken[],
 ): { call: FeaturetagsCall; diagnostics: RecipeDiagnostic[] } | null {
+  const starts = commandStarts(tokens);
   for (let k = 0; k < tokens.length; k++) {
     const start = tokens[k]!;
-    if (start.kind !== 'word' || !atCommandPosition(tokens, k)) continue;
+    if (!starts[k]) continue;
     let program: number | null = null;
     if (start.value === 'go' && tokens[k + 1]?.value === 'run') {
       // The package comes after go's own flags (`-C dir`, `-mod=mod`, …), before any operator.
@@ -71,13 +78,14 @@ function readFlags(
       continue;
     }
     if (value === undefined) {
+      // Only a word can be the value: an operator ends the command (`--add | sed …`).
       const next = tokens[j + 1];
       value = next?.kind === 'word' ? next.value : '';
-      j++;
+      if (next?.kind === 'word') j++;
     }
     if (value.includes('$')) note(`featuretags --${name}=${value} uses a variable the audit cannot resolve`);
     const names = value.split(',').map((s) => s.trim()).filter((s) => s !== '' && !s.includes('$'));
-    call[name].push(...names);
+    for (const n of names) call[name].push(n);
   }
   return { call, diagnostics };
 }

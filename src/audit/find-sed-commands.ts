@@ -1,23 +1,16 @@
 // Find sed commands in a recipe line and the substitutions they apply, with the source
 // position of each (for a suggested fix in the same style).
+import { commandStarts } from './find-featuretags-call.ts';
 import { parseSedScript } from './parse-sed-script.ts';
+import { readSedInvocation, type SedInvocation, type Word } from './read-sed-invocation.ts';
 import type { RecipeDiagnostic, RecipeSed, SedSite } from './recipe-types.ts';
-import { atCommandPosition } from './find-featuretags-call.ts';
 import type { ShellToken } from './shell-words.ts';
 import { locate, type LogicalLine } from './split-logical-lines.ts';
 
-type Word = Extract<ShellToken, { kind: 'word' }>;
-
-interface SedInvocation {
-  /** `index`: the word's position in the line's tokens (null for `--expression=…`, a derived word). */
-  scripts: { word: Word; viaE: boolean; index: number | null }[];
-  extended: boolean;
-  /** Reads files or edits in place: a source edit, not a filter of the tag list. */
-  onFiles: boolean;
-}
-
 // `ts_omit_dns`, or an alternation `ts_omit_\(gro\|netstack\)` (BRE) / `ts_omit_(gro|netstack)` (ERE).
-const STRIP_RE = /ts_omit_(?:\\?\((?<alts>[^)]*?)\\?\)|(?<one>[A-Za-z0-9_]+))/g;
+// The alternation stops at the next parenthesis either way, so a regex of thousands of unclosed
+// `ts_omit_\(` is read in one pass.
+const STRIP_RE = /ts_omit_(?:\\?\((?<alts>[^()]*?)\\?\)|(?<one>[A-Za-z0-9_]+))/g;
 
 /** Feature names a substitution's regex deletes the omit tag of; [] when the command is not a strip. */
 export function strippedFeatures(regex: string, replacement: string): string[] {
@@ -25,7 +18,7 @@ export function strippedFeatures(regex: string, replacement: string): string[] {
   const names: string[] = [];
   for (const m of regex.matchAll(STRIP_RE)) {
     if (m.groups!.one !== undefined) names.push(m.groups!.one);
-    else names.push(...m.groups!.alts!.split(/\\?\|/).filter((a) => /^[A-Za-z0-9_]+$/.test(a)));
+    else for (const a of m.groups!.alts!.split(/\\?\|/)) if (/^[A-Za-z0-9_]+$/.test(a)) names.push(a);
   }
   return [...new Set(names)];
 }
@@ -34,12 +27,21 @@ export function strippedFeatures(regex: string, replacement: string): string[] {
 export function findSedCommands(line: LogicalLine, tokens: ShellToken[], inPipeline: boolean): { seds: RecipeSed[]; diagnostics: RecipeDiagnostic[] } {
   const seds: RecipeSed[] = [];
   const diagnostics: RecipeDiagnostic[] = [];
+  const starts = commandStarts(tokens);
   for (let k = 0; k < tokens.length; k++) {
     const t = tokens[k]!;
-    if (t.kind !== 'word' || !/(^|\/)sed$/.test(t.value) || !atCommandPosition(tokens, k)) continue;
-    const sed = readInvocation(tokens, k + 1);
+    if (!starts[k] || !isSed(t.value)) continue;
+    const sed = readSedInvocation(tokens, k + 1);
+    k = sed.end - 1;
+    const onFiles = sed.inPlace || sed.files.length > 0;
     const mentionsTags = sed.scripts.some((s) => /ts_(omit|include)_/.test(s.word.value));
-    if (!(mentionsTags || (inPipeline && !sed.onFiles))) continue;
+    const filter = inPipeline && !onFiles;
+    if (!(mentionsTags || filter)) continue;
+    const at = locate(line, t.start).line;
+    for (const problem of sed.problems) diagnostics.push({ path: line.path, line: at, message: problem });
+    for (const file of sed.scriptFiles) {
+      if (filter) diagnostics.push({ path: line.path, line: at, message: `sed -f ${file.value}: the audit does not read sed script files; list the opt-ins in recipe.optIn` });
+    }
     for (const script of sed.scripts) {
       const parsed = parseSedScript(script.word.value, sed.extended);
       const at = locate(line, script.word.start);
@@ -66,30 +68,9 @@ export function findSedCommands(line: LogicalLine, tokens: ShellToken[], inPipel
   return { seds, diagnostics };
 }
 
-function readInvocation(tokens: ShellToken[], from: number): SedInvocation {
-  const sed: SedInvocation = { scripts: [], extended: false, onFiles: false };
-  const operands: Word[] = [];
-  for (let j = from; j < tokens.length && tokens[j]!.kind === 'word'; j++) {
-    const w = tokens[j] as Word;
-    if (w.value === '-e' || w.value === '--expression') {
-      const next = tokens[j + 1];
-      if (next?.kind === 'word') sed.scripts.push({ word: next, viaE: true, index: j + 1 });
-      j++;
-    } else if (w.value.startsWith('--expression=')) {
-      sed.scripts.push({ word: { ...w, value: w.value.slice('--expression='.length), quote: null }, viaE: true, index: null });
-    } else if (/^-[a-zA-Z]+$/.test(w.value)) {
-      if (/[Er]/.test(w.value)) sed.extended = true;
-      if (/i/.test(w.value)) sed.onFiles = true;
-    } else if (w.value === '--regexp-extended') {
-      sed.extended = true;
-    } else if (!w.value.startsWith('--')) {
-      operands.push(w);
-    }
-  }
-  // Without -e the first operand is the script; further operands are input files.
-  if (sed.scripts.length === 0 && operands.length > 0) sed.scripts.push({ word: operands.shift()!, viaE: false, index: null });
-  if (operands.length > 0) sed.onFiles = true;
-  return sed;
+/** `sed`, or a path to it (`/bin/sed`). */
+export function isSed(word: string): boolean {
+  return /(^|\/)sed$/.test(word);
 }
 
 /**

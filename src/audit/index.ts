@@ -17,13 +17,4 @@ export { extractGoSymbol } from './extract-go-symbol.ts';
 export { auditBump, type AuditBumpInput, type WatchedSymbol } from './audit-bump.ts';
 export { resolveSelection, type Selection } from './resolve-selection.ts';
 export { suggestStrips, type SuggestedFix } from './suggest-strips.ts';
-export {
-  auditTarget,
-  auditVerdict,
-  readRepoConfig,
-  upstreamTag,
-  FEATURETAGS_PATH,
-  type AuditRepo,
-  type AuditResult,
-  type AuditTargetInput,
-} from './audit-target.ts';
+export { auditTarget, FEATURETAGS_PATH, type AuditTargetInput } from './audit-target.ts';

@@ -125,3 +125,11 @@ test('a Dockerfile under another name and `go run -C dir` are still read', () =>
   const r = parseRecipe([{ path: 'build/router.containerfile.in', text }]);
   assert.deepEqual([r.featuretags?.command, r.featuretags?.line, r.optIns], ['go run -C /src -mod=mod ./cmd/featuretags', 2, ['dns']]);
 });
+
+test('`sed -e | sed …`: the bare -e is named and the next sed is still read as its own strip', () => {
+  const text = "RUN go run ./cmd/featuretags --min --add | sed -e | sed 's/ts_omit_dns,//' > /tags\n";
+  const r = parseRecipe([{ path: 'Dockerfile', text }]);
+  assert.deepEqual(r.featuretags?.add, []);
+  assert.deepEqual(r.optIns, ['dns']);
+  assert.deepEqual(r.diagnostics, [{ path: 'Dockerfile', line: 1, message: 'sed -e has no argument after it' }]);
+});

@@ -19,10 +19,10 @@ export function parseRecipe(files: { path: string; text: string }[]): Recipe {
     const dockerfile = versionFileKind(file.path) === 'dockerfile' || (index === 0 && !/\.(sh|bash)$/.test(file.path));
     if (dockerfile) {
       const split = splitDockerfile(file.path, file.text);
-      lines.push(...split.lines);
-      diagnostics.push(...split.diagnostics);
+      append(lines, split.lines);
+      append(diagnostics, split.diagnostics);
     } else {
-      lines.push(...splitShell(file.path, file.text));
+      append(lines, splitShell(file.path, file.text));
     }
   }
   let call: FeaturetagsCall | null = null;
@@ -33,13 +33,13 @@ export function parseRecipe(files: { path: string; text: string }[]): Recipe {
     const found = findFeaturetagsCall(line, tokens);
     if (found && call === null) {
       call = found.call;
-      diagnostics.push(...found.diagnostics);
+      append(diagnostics, found.diagnostics);
     } else if (found) {
       diagnostics.push({ path: line.path, line: found.call.line, message: `a second featuretags call (${call!.path}:${call!.line} is the one audited) is ignored` });
     }
     const sedFound = findSedCommands(line, tokens, found !== null);
-    seds.push(...sedFound.seds);
-    diagnostics.push(...sedFound.diagnostics);
+    append(seds, sedFound.seds);
+    append(diagnostics, sedFound.diagnostics);
     for (const t of tokens) if (t.kind === 'word') for (const m of t.value.matchAll(INCLUDE_RE)) includeTags.add(m[0]);
   }
   if (call === null) {
@@ -50,4 +50,9 @@ export function parseRecipe(files: { path: string; text: string }[]): Recipe {
   }
   const optIns = [...new Set(seds.flatMap((s) => s.features))];
   return { featuretags: call, seds, optIns, includeTags: [...includeTags], diagnostics };
+}
+
+/** `push(...items)` passes every item as an argument and overflows the stack on a huge recipe. */
+function append<T>(into: T[], items: readonly T[]): void {
+  for (const item of items) into.push(item);
 }

@@ -32,11 +32,10 @@ export function parseSedScript(script: string, extended: boolean): SedScript {
     if (i >= script.length) break;
     if (script[i] === 's' && i + 1 < script.length && !/[\s\\\n]/.test(script[i + 1]!)) {
       const parsed = readSubstitute(script, i, extended);
-      if (parsed) {
-        result.substitutes.push(parsed.command);
-        i = parsed.next;
-        continue;
-      }
+      if (parsed.command) result.substitutes.push(parsed.command);
+      else result.others.push(script.slice(i, parsed.next).trim());
+      i = parsed.next;
+      continue;
     }
     const end = nextSeparator(script, i);
     result.others.push(script.slice(i, end).trim());
@@ -50,7 +49,12 @@ function nextSeparator(script: string, from: number): number {
   return script.length;
 }
 
-function readSubstitute(script: string, start: number, extended: boolean): { command: SedSubstitute; next: number } | null {
+/**
+ * One `s` command from `start`; `command` is null when it is malformed, and `next` always moves
+ * past what was read. An unterminated `s` swallows the rest of the script (sed rejects it too):
+ * restarting after it at the next `;` made a script of many unterminated `s` quadratic.
+ */
+function readSubstitute(script: string, start: number, extended: boolean): { command: SedSubstitute | null; next: number } {
   const delim = script[start + 1]!;
   const parts: string[] = [];
   let k = start + 2;
@@ -71,11 +75,11 @@ function readSubstitute(script: string, start: number, extended: boolean): { com
     }
     k++;
   }
-  if (parts.length < 2) return null;
+  if (parts.length < 2) return { command: null, next: script.length };
   let flags = '';
   while (k < script.length && /[gpIi0-9]/.test(script[k]!)) flags += script[k++];
   const end = nextSeparator(script, k);
-  if (script.slice(k, end).trim() !== '') return null;
+  if (script.slice(k, end).trim() !== '') return { command: null, next: end };
   return {
     command: {
       source: script.slice(start, k),

@@ -38,7 +38,7 @@ export function splitDockerfile(path: string, text: string): SplitResult {
         diagnostics.push({ path, line: start + 1, message: `RUN heredoc <<${heredoc.groups.word} is never closed` });
         break;
       }
-      lines.push(...body.lines);
+      for (const l of body.lines) lines.push(l);
       i = body.next;
       continue;
     }
@@ -78,6 +78,14 @@ function joinContinued(
 ): { line: LogicalLine; next: number } {
   const offset = opts.lineOffset ?? 0;
   const line: LogicalLine = { path, text: '', pieces: [] };
+  // Pieces are joined once at the end: a growing string read between appends is copied flat
+  // again each time, which made a long unterminated quote quadratic.
+  const parts: string[] = [];
+  let length = 0;
+  const append = (part: string) => {
+    parts.push(part);
+    length += part.length;
+  };
   const scan = newShellScan();
   let i = from;
   while (i < physical.length) {
@@ -89,60 +97,81 @@ function joinContinued(
     const comment = opts.dockerComments && /^\s*#/.test(raw);
     const continued = !comment && /(^|[^\\])(\\\\)*\\$/.test(raw);
     const body = continued ? raw.slice(0, -1) : raw;
-    line.pieces.push({ offset: line.text.length, line: i + offset, column: 0 });
-    line.text += body;
+    line.pieces.push({ offset: length, line: i + offset, column: 0 });
+    append(body);
+    if (!opts.dockerComments) feedShellScan(scan, body);
     if (continued) {
-      line.text += ' ';
+      append(' ');
+      if (!opts.dockerComments) feedShellScan(scan, ' ');
       continue;
     }
-    if (!opts.dockerComments && shellWantsMore(line.text, scan)) {
-      line.text += '\n';
+    if (!opts.dockerComments && shellWantsMore(scan)) {
+      append('\n');
+      feedShellScan(scan, '\n');
       continue;
     }
     break;
   }
+  line.text = parts.join('');
   return { line, next: i };
 }
 
-/** Quote and `$(` state of a logical line scanned so far; `k` is where the scan resumes. */
+/** Quote and `$(` state of a logical line, fed piece by piece. */
 interface ShellScan {
-  k: number;
   single: boolean;
   double: boolean;
   depth: number;
   /** An unquoted `#` began a comment: nothing after it changes the state. */
   comment: boolean;
+  /** The previous piece ended in a backslash that escapes the next character. */
+  escaped: boolean;
+  /** The previous piece ended in `$`, which opens a substitution if `(` comes next. */
+  dollar: boolean;
+  /** The character before the next one (a `#` starts a comment only after whitespace). */
+  prev: string;
+  /** The last two non-blank characters seen: a line ending in `|` or `&&` continues. */
+  tail: string;
 }
 
-const newShellScan = (): ShellScan => ({ k: 0, single: false, double: false, depth: 0, comment: false });
+const newShellScan = (): ShellScan => ({ single: false, double: false, depth: 0, comment: false, escaped: false, dollar: false, prev: '', tail: '' });
 
-/**
- * A shell line continues after a trailing pipe/and/or or while a quote or `$(` is open. The scan
- * resumes where the previous call stopped: rescanning the growing line on every physical line was
- * quadratic on a long unterminated quote (found by test/fuzz, issue 7).
- */
-function shellWantsMore(text: string, s: ShellScan): boolean {
-  const end = text.trimEnd();
-  if (end.endsWith('|') || end.endsWith('&&')) return true;
-  for (; !s.comment && s.k < text.length; s.k++) {
-    const c = text[s.k];
+/** Advance the scan over one more piece of the line; each character is looked at once. */
+function feedShellScan(s: ShellScan, piece: string): void {
+  const trimmed = piece.trimEnd();
+  if (trimmed !== '') s.tail = (s.tail + trimmed).slice(-2);
+  for (let k = 0; !s.comment && k < piece.length; k++) {
+    const c = piece[k]!;
+    const prev = s.prev;
+    s.prev = c;
+    if (s.escaped) {
+      s.escaped = false;
+      continue;
+    }
+    const dollar = s.dollar;
+    s.dollar = false;
     if (s.single) {
       if (c === "'") s.single = false;
     } else if (c === '\\') {
-      s.k++;
+      s.escaped = true;
     } else if (c === "'" && !s.double) {
       s.single = true;
     } else if (c === '"') {
       s.double = !s.double;
-    } else if (c === '#' && !s.double && (s.k === 0 || /\s/.test(text[s.k - 1]!))) {
+    } else if (c === '#' && !s.double && (prev === '' || /\s/.test(prev))) {
       s.comment = true;
-    } else if (c === '$' && text[s.k + 1] === '(') {
+    } else if (c === '$') {
+      s.dollar = true;
+    } else if (c === '(' && dollar) {
       s.depth++;
-      s.k++;
     } else if (c === ')' && s.depth > 0) {
       s.depth--;
     }
   }
+}
+
+/** A shell line continues after a trailing pipe/and/or or while a quote or `$(` is open. */
+function shellWantsMore(s: ShellScan): boolean {
+  if (s.tail.endsWith('|') || s.tail.endsWith('&&')) return true;
   return s.single || s.double || s.depth > 0;
 }
 

@@ -1,7 +1,7 @@
 // The bot's own short comments (help, refusals, waiting for approval, a job error). Pure markdown;
 // the full report is src/report's. Sticky ones start with MARKER so the next run replaces them.
 import { ForgeError, BumpguardError } from '../errors.ts';
-import { OVERRIDE_SCOPES, shortSha } from '../policy/index.ts';
+import { NOT_A_BUMP, OVERRIDE_SCOPES, shortSha } from '../policy/index.ts';
 import { code, escapeText, MARKER } from '../report/index.ts';
 
 export function renderHelp(problem?: string): string {
@@ -38,6 +38,23 @@ export function renderApprovalWaiting(headSha: string, why: 'fork' | 'author'): 
 /** Not sticky: a /rebuild or /accept written before the PR's current head arrived does not cover it. */
 export function renderStaleCommand(command: string, headSha: string): string {
   return `${code(command)} was written before head ${code(shortSha(headSha))} arrived (or before bumpguard saw it), so it does not apply to that head and nothing was recorded. Review ${code(shortSha(headSha))} and comment ${code(command)} again to apply it.`;
+}
+
+export type Unchecked = 'not-a-bump' | 'not-triggered';
+
+/** The passing gate of a PR bumpguard has nothing to say about: a title (< 140 chars) and the check's summary. */
+export function renderUnchecked(why: Unchecked, headSha: string): { title: string; summary: string } {
+  const at = code(shortSha(headSha));
+  if (why === 'not-a-bump') {
+    return {
+      title: NOT_A_BUMP,
+      summary: `This pull request does not change the Tailscale version at ${at}, so bumpguard passes it at once. A later push that bumps Tailscale is checked in full; a maintainer can comment \`/rebuild\` to measure it anyway.`,
+    };
+  }
+  return {
+    title: 'not checked: trigger settings leave this PR alone — nothing to check',
+    summary: `\`trigger.headRef\` / \`trigger.authors\` in .bumpguard.yml do not match this pull request, so bumpguard passes ${at} unchecked. A maintainer can comment \`/rebuild\` to check it anyway.`,
+  };
 }
 
 /** Sticky: the run failed for a reason outside the PR (forge, Docker, network). */

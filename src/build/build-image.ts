@@ -1,6 +1,7 @@
 // One BuildKit build of one platform into an image archive (issue 4, "Real builds").
-// Expected failures come back as typed errors the orchestrator turns into findings:
-// BuildError (build-failed / build-timeout, with the log tail) or CancelledError.
+// Expected failures come back as typed errors the orchestrator turns into findings: BuildError
+// (with the log tail; classify-build-failure.ts tells the image's own failure from the engine's)
+// or CancelledError.
 import { randomUUID } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -10,7 +11,9 @@ import { childEnv } from '../child-env.ts';
 import type { Builder } from '../config/index.ts';
 import { BuildError, CancelledError } from '../errors.ts';
 import { buildCommand, type BuildInvocation } from './build-command.ts';
+import { classifyBuildFailure } from './classify-build-failure.ts';
 import { detectEngine, type EngineInfo } from './detect-engine.ts';
+import { findNetworkFailure, networkNoneMessage } from './find-network-failure.ts';
 import { LogTail } from './log-tail.ts';
 import { runLogged } from './run-logged.ts';
 
@@ -81,11 +84,7 @@ export async function buildImage(opts: BuildImageOptions): Promise<BuildOutput> 
         platform: opts.platform, logTail: tail.text(), cause: res.spawnError,
       });
     }
-    if (res.exitCode !== 0) {
-      throw new BuildError('build-failed', `The ${opts.platform} build failed: ${errorLine(tail.text())}`, {
-        platform: opts.platform, logTail: tail.text(),
-      });
-    }
+    if (res.exitCode !== 0) throw await failedBuild(engine.docker, opts, tail.text());
     const imageId = await readImageId(join(scratch, 'image-id'), inv.idFormat);
     if (inv.saveTag) await saveImage(engine.docker, imageId, opts, note, tail);
     return { platform: opts.platform, tarPath: opts.outTar, imageId, durationMs: Math.round(now() - started), logTail: tail.text(), via: inv.kind };
@@ -93,6 +92,28 @@ export async function buildImage(opts: BuildImageOptions): Promise<BuildOutput> 
     if (inv.saveTag) await untag(engine.docker, inv.saveTag, note);
     await rm(scratch, { recursive: true, force: true });
   }
+}
+
+/** The build's own failure, or the engine's (it is asked whether it still answers when the log does not say). */
+async function failedBuild(docker: string, opts: BuildImageOptions, log: string): Promise<BuildError> {
+  const { platform } = opts;
+  let code = classifyBuildFailure(log);
+  if (code === 'build-error' && !(await engineAnswers(docker, opts.signal))) code = 'docker-unavailable';
+  // A RUN step that fetched sources without a network: say which setting to change.
+  const offline = code === 'build-failed' && (opts.network ?? 'none') === 'none' ? findNetworkFailure(log) : null;
+  if (offline !== null) return new BuildError(code, networkNoneMessage(platform, offline), { platform, logTail: log });
+  const what: Record<typeof code, string> = {
+    'build-failed': `The ${platform} build failed`,
+    'build-error': `The ${platform} build stopped for a reason that is not a build step of the image`,
+    'docker-unavailable': `The Docker engine stopped answering during the ${platform} build`,
+  };
+  return new BuildError(code, `${what[code]}: ${errorLine(log)}`, { platform, logTail: log });
+}
+
+/** Whether the engine still answers (`docker version` reaches the server). */
+export async function engineAnswers(docker: string, signal?: AbortSignal): Promise<boolean> {
+  const res = await execa(docker, ['version', '--format', '{{.Server.Version}}'], { ...childEnv(), reject: false, timeout: 15_000, cancelSignal: signal, stdin: 'ignore' });
+  return res.exitCode === 0 && String(res.stdout).trim() !== '';
 }
 
 /** The most telling line of a failed build: BuildKit's last `ERROR`/`error:` line. */

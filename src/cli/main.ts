@@ -1,4 +1,5 @@
 // bumpguard CLI entry: dispatch to a subcommand; every command returns its exit code.
+import os from 'node:os';
 import { describeError, EXIT, exitCodeForError } from './exit-code.ts';
 import type { CliIo, Command } from './io.ts';
 
@@ -45,10 +46,31 @@ export async function main(io: CliIo): Promise<number> {
   }
 }
 
+/** Window in which a repeated stop signal is the same stop delivered twice. */
+const TWIN_SIGNAL_MS = 1000;
+
+/**
+ * SIGINT, SIGTERM and SIGHUP stop the command gracefully (serve: the shutdown grace). One stop
+ * often arrives twice: bin/bumpguard.js or npm forwards it while the terminal (Ctrl-C reaches the
+ * whole process group) or systemd (it signals the whole cgroup) delivers it too. A repeat within a
+ * second is that twin and ignored; a later one means "stop now".
+ */
+function onStopSignals(controller: AbortController): void {
+  let firstAt = 0;
+  const stop = (signal: NodeJS.Signals) => {
+    if (!controller.signal.aborted) {
+      firstAt = Date.now();
+      controller.abort(new Error(signal === 'SIGINT' ? 'interrupted' : 'terminated'));
+    } else if (Date.now() - firstAt > TWIN_SIGNAL_MS) {
+      process.exit(signal === 'SIGINT' ? EXIT.interrupted : 128 + os.constants.signals[signal]);
+    }
+  };
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, stop);
+}
+
 if (import.meta.main) {
   const controller = new AbortController();
-  process.once('SIGINT', () => controller.abort(new Error('interrupted')));
-  process.once('SIGTERM', () => controller.abort(new Error('terminated')));
+  onStopSignals(controller);
   const code = await main({
     argv: process.argv.slice(2),
     stdout: process.stdout,

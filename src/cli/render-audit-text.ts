@@ -1,15 +1,25 @@
 // Plain-text report of `bumpguard audit` for a terminal: the bump, the verdict, then findings
 // by severity, each marked [new] or [already at <from>] so a pre-existing gap reads differently
 // from one the bump introduced. A fix shared by several findings is printed once.
-import type { AuditResult } from '../audit/index.ts';
-import type { Finding, Severity } from '../model.ts';
+import type { Bump, Finding, Severity, Verdict } from '../model.ts';
+
+export interface AuditReport {
+  bump: Bump | null;
+  findings: Finding[];
+  verdict: Verdict;
+  /** Why this verdict, one sentence (policy decideVerdict). */
+  reason: string;
+  /** Where the config came from, e.g. ".bumpguard.yml at main" or "defaults (no .bumpguard.yml)". */
+  configSource: string;
+}
 
 const MARKS: Record<Severity, string> = { blocker: 'x', warning: '!', info: '-' };
 const TITLES: Record<Severity, string> = { blocker: 'Blockers', warning: 'Warnings', info: 'Info' };
 
-export function renderAuditText(result: AuditResult, context: { upstream: string }): string {
+export function renderAuditText(result: AuditReport, context: { upstream: string }): string {
   const out: string[] = [headline(result), `  config: ${result.configSource} · upstream: ${context.upstream}`];
-  if (result.reason) out.push(`  ${result.reason}`);
+  // With a bump the findings say why; without one (or when the audit could not run) the reason does.
+  if (!result.bump || result.verdict === 'error') out.push(`  ${result.reason}`);
   const from = result.bump?.from ?? 'base';
   const shown = new Set<string>();
   for (const severity of ['blocker', 'warning', 'info'] as const) {
@@ -21,7 +31,7 @@ export function renderAuditText(result: AuditResult, context: { upstream: string
   return `${out.join('\n')}\n`;
 }
 
-function headline(result: AuditResult): string {
+function headline(result: AuditReport): string {
   const b = result.bump;
   const what = b ? `tailscale ${b.from} → ${b.to} (${b.type}${b.line > 0 ? `, ${b.file}:${b.line}` : ''})` : 'no Tailscale bump';
   const blockers = result.findings.filter((f) => f.severity === 'blocker').length;

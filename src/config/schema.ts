@@ -86,9 +86,11 @@ const dnsExpect = {
 
 const canary = z.strictObject({
   name: z.string().min(1).meta({ description: 'Name shown in the report.', examples: ['magicdns-forwarder'] }),
-  run: z.string().min(1).meta({
-    description: 'Shell command (busybox sh) run in the container or in a sidecar sharing its network namespace.',
-    examples: ['dig google.com @100.100.100.100'],
+  run: z.union([z.string().min(1), z.array(z.string()).min(1)]).meta({
+    description:
+      'The command, run in the container or in a sidecar sharing its network namespace. A string is shell form (`sh -c`, the image needs /bin/sh); ' +
+      'a list of strings is exec form, run as is (as a Dockerfile\'s CMD ["…"]), for images without a shell.',
+    examples: ['dig google.com @100.100.100.100', ['/bin/busybox', 'nslookup', 'router.lan', '127.0.0.1']],
   }),
   in: z.enum(['container', 'sidecar']).default('container').meta({ description: 'Where the command runs.', examples: ['sidecar'] }),
   sidecarImage: z.string().optional().meta({ description: 'Image for the sidecar (defaults to the built image itself).', examples: ['example/dig:1'] }),
@@ -155,7 +157,7 @@ export const configSchema = z.strictObject({
   build: z
     .strictObject({
       timeoutSeconds: z.number().positive().max(6 * 3600).default(1800).meta({ description: "Per build; the build's process group is killed after it.", examples: [3600] }),
-      network: z.enum(['none', 'default']).default('none').meta({ description: 'Network during RUN steps: none keeps builds hermetic.', examples: ['default'] }),
+      network: z.enum(['none', 'default']).default('none').meta({ description: 'Network during RUN steps: none keeps builds hermetic; set default when the Dockerfile fetches sources in a RUN step (git clone, go mod download).', examples: ['default'] }),
       versionArg: z.string().optional().meta({ description: 'Name of the version build arg; default: the ARG under the renovate marker.', examples: ['TAILSCALE_VERSION'] }),
     })
     .default({ timeoutSeconds: 1800, network: 'none' })

@@ -76,8 +76,8 @@ export interface Forge {
   getPullRequest(pr: number): Promise<PullRequest>;
   /** Unified diff of the PR (what the PR page shows). */
   getDiff(pr: number): Promise<string>;
-  /** File text at a commit; null only when the forge says 404. */
-  readFile(path: string, sha: string): Promise<string | null>;
+  /** File text at a ref (ref first, as every source-tree port); null only when the forge says 404. */
+  readFile(ref: string, path: string): Promise<string | null>;
   /** Extract the tree at `sha` into `destDir` (exists, empty) via the archive API. */
   downloadTree(sha: string, destDir: string, signal: AbortSignal): Promise<void>;
   upsertComment(input: UpsertCommentInput): Promise<UpsertCommentResult>;

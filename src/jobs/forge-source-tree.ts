@@ -9,8 +9,8 @@ import type { SourceTree } from './types.ts';
 
 export interface ForgeSourceTreeOptions {
   forge: Forge;
-  /** The PR's diff, answered for its own base..head. */
-  prDiff: { baseSha: string; headSha: string; text: string };
+  /** The PR whose diff is answered for its own base..head (fetched once, when first asked). */
+  pr: { number: number; baseSha: string; headSha: string };
   signal: AbortSignal;
   /** Parent of the temporary checkouts (default: the OS temp dir). */
   workspace?: string;
@@ -19,6 +19,7 @@ export interface ForgeSourceTreeOptions {
 export function createForgeSourceTree(opts: ForgeSourceTreeOptions): SourceTree {
   const checkouts = new Map<string, Promise<string>>();
   const dirs: string[] = [];
+  let prDiff: Promise<string> | null = null;
 
   const checkout = (sha: string, signal: AbortSignal): Promise<string> => {
     let dir = checkouts.get(sha);
@@ -32,7 +33,7 @@ export function createForgeSourceTree(opts: ForgeSourceTreeOptions): SourceTree 
   };
 
   return {
-    readFile: (sha, path) => opts.forge.readFile(path, sha),
+    readFile: (ref, path) => opts.forge.readFile(ref, path),
     async listFiles(sha, dir) {
       const root = await checkout(sha, opts.signal);
       const target = join(root, dir);
@@ -40,7 +41,7 @@ export function createForgeSourceTree(opts: ForgeSourceTreeOptions): SourceTree 
       return listRecursive(root, target);
     },
     async diff(baseSha, headSha) {
-      if (baseSha === opts.prDiff.baseSha && headSha === opts.prDiff.headSha) return opts.prDiff.text;
+      if (baseSha === opts.pr.baseSha && headSha === opts.pr.headSha) return (prDiff ??= opts.forge.getDiff(opts.pr.number));
       throw new BumpguardError('diff-unavailable', `Only the pull request's own diff is available from the forge (asked for ${baseSha.slice(0, 12)}..${headSha.slice(0, 12)}).`);
     },
     checkout,

@@ -1,18 +1,20 @@
 // The key under which a measurement is reused: the commit fixes the tree, this hash fixes
 // everything else that changes the figures (build settings, what and how we measure).
 import { createHash } from 'node:crypto';
-import type { Config } from '../config/index.ts';
+import { resolveBuildPaths, type Config } from '../config/index.ts';
 import { canariesFor } from '../measure/index.ts';
 
-/** Bump when the analysis itself changes so stored figures are not compared with new ones. */
-export const MEASUREMENT_VERSION = 1;
+/**
+ * Bump when the analysis itself changes so stored figures are not compared with new ones.
+ * 2: `dockerfile` is relative to the repo root (it was read relative to `context`).
+ */
+export const MEASUREMENT_VERSION = 2;
 
 export function inputsHash(config: Config, platform: string, buildArgs: Record<string, string>): string {
   const inputs = {
     v: MEASUREMENT_VERSION,
     platform,
-    dockerfile: config.dockerfile,
-    context: config.context,
+    ...resolveBuildPaths(config),
     buildArgs,
     builder: config.builders[platform] ?? null,
     network: config.build.network,

@@ -1,12 +1,12 @@
-// Build, analyse and run one side (base or head) of one platform. Expected failures (a broken
-// build, an image that will not start) become SideResult.error, which policy turns into findings;
-// only cancellation, a missing engine and forge failures escape.
-import { rm } from 'node:fs/promises';
+// Build, analyse and run one side (base or head) of one platform. A failure becomes
+// SideResult.error with its code; src/errors.ts ERROR_BLAME (applied by policy) says whether it is
+// the target's own build failure, a configuration problem or infrastructure trouble. Only
+// cancellation and unexpected errors (bugs) escape.
+import { rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { buildImage, type EngineInfo } from '../build/index.ts';
-import { findTailscaleVersionArg } from '../bump/index.ts';
-import type { Config } from '../config/index.ts';
-import { BuildError, BumpguardError, CancelledError, ForgeError } from '../errors.ts';
+import { buildImage, engineAnswers, type EngineInfo } from '../build/index.ts';
+import { buildPathsIn, missingPathMessage, resolveBuildPaths, type BuildPaths, type Config } from '../config/index.ts';
+import { blameOf, BuildError, BumpguardError, CancelledError } from '../errors.ts';
 import { analyseImage, canariesFor, measureRuntime } from '../measure/index.ts';
 import type { SideResult } from '../model.ts';
 import type { ResultKey, ResultStore } from '../store/index.ts';
@@ -17,6 +17,8 @@ export interface MeasureSideInput {
   repo: string;
   side: 'base' | 'head';
   sha: string;
+  /** The Tailscale version this side builds (the job's one bump decision); null when unknown. */
+  version: string | null;
   platform: string;
   config: Config;
   source: SourceTree;
@@ -39,42 +41,51 @@ export interface MeasuredSide {
   built: boolean;
 }
 
-export async function measureSide(input: MeasureSideInput): Promise<MeasuredSide> {
-  const { config, platform, side, sha } = input;
-  const progress = (phase: 'build' | 'measure' | 'ram' | 'canary', state: 'start' | 'done' | 'cached' | 'failed') =>
-    input.onProgress?.({ phase, platform, side, state });
-  const dockerfileText = await input.source.readFile(sha, join(config.context, config.dockerfile));
-  const versionArg = dockerfileText === null ? null : findTailscaleVersionArg(dockerfileText, config.dockerfile);
-  const argName = config.build.versionArg ?? versionArg?.arg;
-  const buildArgs = { ...config.buildArgs, ...(argName && versionArg ? { [argName]: versionArg.value } : {}) };
-  const key = { repo: input.repo, commit: sha, platform, inputsHash: inputsHash(config, platform, buildArgs) };
-  const stored = input.fresh ? null : (input.store?.findResult(key) ?? null);
-  if (stored) {
-    progress('build', 'cached');
-    return { result: { ...stored, cached: true }, built: false };
-  }
-  const base: SideResult = { commit: sha, version: versionArg?.value ?? null, cached: false, analysis: null, ram: null, canaries: [] };
-  if (dockerfileText === null) {
-    return { result: { ...base, error: { message: `${config.dockerfile} does not exist at ${sha.slice(0, 12)}`, logTail: '' } }, built: false };
-  }
-  const slots = input.slots ?? { run: <T>(_p: string, _s: AbortSignal, fn: () => Promise<T>) => fn() };
-  return slots.run(platform, input.signal, () => buildAndMeasure(input, base, key, buildArgs, progress));
+type Progress = (phase: 'build' | 'measure' | 'ram' | 'canary', state: 'start' | 'done' | 'cached' | 'failed') => void;
+
+/** `build.versionArg` names the build arg that carries the version; without it the Dockerfile's own ARG default is built. */
+export function versionBuildArgs(config: Config, version: string | null): Record<string, string> {
+  const name = config.build.versionArg;
+  return { ...config.buildArgs, ...(name !== undefined && version !== null ? { [name]: version } : {}) };
 }
 
-async function buildAndMeasure(
-  input: MeasureSideInput,
-  base: SideResult,
-  key: ResultKey,
-  buildArgs: Record<string, string>,
-  progress: (phase: 'build' | 'measure' | 'ram' | 'canary', state: 'start' | 'done' | 'cached' | 'failed') => void,
-): Promise<MeasuredSide> {
+type SideKeyInput = Pick<MeasureSideInput, 'repo' | 'sha' | 'version' | 'platform' | 'config'>;
+
+/** Where a side's measurement is stored: the commit fixes the tree, the inputs hash everything else. */
+function sideKey(input: SideKeyInput): { key: ResultKey; buildArgs: Record<string, string> } {
+  const buildArgs = versionBuildArgs(input.config, input.version);
+  return { key: { repo: input.repo, commit: input.sha, platform: input.platform, inputsHash: inputsHash(input.config, input.platform, buildArgs) }, buildArgs };
+}
+
+/** A measurement of this side stored by an earlier run, or null (`/audit` judges with these and builds nothing). */
+export function storedSide(input: SideKeyInput & { store: ResultStore | null }): SideResult | null {
+  const stored = input.store?.findResult(sideKey(input).key) ?? null;
+  return stored && { ...stored, cached: true };
+}
+
+export async function measureSide(input: MeasureSideInput): Promise<MeasuredSide> {
+  const { platform, side } = input;
+  const progress: Progress = (phase, state) => input.onProgress?.({ phase, platform, side, state });
+  const { key, buildArgs } = sideKey(input);
+  const stored = input.fresh ? null : storedSide(input);
+  if (stored) {
+    progress('build', 'cached');
+    return { result: stored, built: false };
+  }
+  const slots = input.slots ?? { run: <T>(_p: string, _s: AbortSignal, fn: () => Promise<T>) => fn() };
+  return slots.run(platform, input.signal, () => buildAndMeasure(input, key, buildArgs, progress));
+}
+
+async function buildAndMeasure(input: MeasureSideInput, key: ResultKey, buildArgs: Record<string, string>, progress: Progress): Promise<MeasuredSide> {
   const { config, platform, side, sha } = input;
+  const base: SideResult = { commit: sha, version: input.version, cached: false, analysis: null, ram: null, canaries: [] };
   const tar = join(input.scratchDir, `${side}-${platform.replaceAll('/', '-')}.tar`);
   try {
     progress('build', 'start');
     const tree = await input.source.checkout(sha, input.signal);
+    const paths = await existingBuildPaths(tree, resolveBuildPaths(config), sha);
     const built = await buildImage({
-      contextDir: join(tree, config.context), dockerfile: config.dockerfile, platform, buildArgs,
+      contextDir: paths.context, dockerfile: paths.dockerfile, platform, buildArgs,
       builder: config.builders[platform], outTar: tar, timeoutMs: config.build.timeoutSeconds * 1000,
       signal: input.signal, network: config.build.network, engine: input.engine, onLog: input.onLog,
     });
@@ -94,14 +105,36 @@ async function buildAndMeasure(
     return { result, built: true };
   } catch (err) {
     if (err instanceof CancelledError || input.signal.aborted) throw err instanceof CancelledError ? err : new CancelledError(undefined, { cause: err });
-    if (err instanceof BuildError && err.code === 'no-docker') throw err;
-    // The forge failing to hand over the tree is infrastructure (gate `error`), not a broken build.
-    if (err instanceof ForgeError) throw err;
-    if (!(err instanceof BumpguardError)) throw err;
+    const failure = err instanceof BumpguardError ? err : await engineGone(input, err);
+    if (blameOf(failure) === 'cancelled') throw failure;
     progress('build', 'failed');
-    const logTail = err instanceof BuildError ? err.logTail : '';
-    return { result: { ...base, error: { message: err.userMessage, logTail } }, built: true };
+    const logTail = failure instanceof BuildError ? failure.logTail : '';
+    return { result: { ...base, error: { message: failure.userMessage, logTail, code: failure.code } }, built: true };
   } finally {
     await rm(tar, { force: true });
+  }
+}
+
+/** A docker call failed outside the build (loading, running, sampling): the engine's fault when it no longer answers, else a bug. */
+async function engineGone(input: MeasureSideInput, err: unknown): Promise<BuildError> {
+  if (await engineAnswers(input.engine.docker, input.signal)) throw err;
+  const why = err instanceof Error ? err.message.split('\n')[0] : String(err);
+  return new BuildError('docker-unavailable', `The Docker engine stopped answering while measuring ${input.platform} (${input.side}): ${why}`, { platform: input.platform, cause: err });
+}
+
+/** The configured Dockerfile and context inside the checkout; a missing one names its config key. */
+async function existingBuildPaths(tree: string, paths: BuildPaths, sha: string): Promise<BuildPaths> {
+  const inTree = buildPathsIn(tree, paths);
+  if ((await kindOf(inTree.context)) !== 'dir') throw new BuildError('context-missing', missingPathMessage('context', paths.context, sha));
+  if ((await kindOf(inTree.dockerfile)) !== 'file') throw new BuildError('dockerfile-missing', missingPathMessage('dockerfile', paths.dockerfile, sha));
+  return inTree;
+}
+
+async function kindOf(path: string): Promise<'dir' | 'file' | null> {
+  try {
+    return (await stat(path)).isDirectory() ? 'dir' : 'file';
+  } catch (err) {
+    if (err instanceof Error && 'code' in err && (err.code === 'ENOENT' || err.code === 'ENOTDIR')) return null;
+    throw err;
   }
 }

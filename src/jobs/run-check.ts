@@ -1,14 +1,18 @@
 // The one job that judges a bump, for the CLI and the bot alike, in numbered steps:
 // audit → per platform, base and head (reused from the store when measured before) → history.
-// It decides nothing: policy and report turn the CheckResult into a verdict and a comment.
+// The bump was decided once by the caller (detectBump) and is used here for the audit and the
+// builds alike. It decides no verdict: policy and report turn the CheckResult into one.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { auditTarget } from '../audit/index.ts';
 import { detectEngine, type EngineInfo } from '../build/index.ts';
+import { bumpFindings } from '../bump/index.ts';
+import { BuildError } from '../errors.ts';
 import { isEmulated } from '../measure/index.ts';
-import type { CheckResult, HistoryPoint, PlatformResult } from '../model.ts';
-import { measureSide } from './measure-side.ts';
+import type { CheckResult, Finding, HistoryPoint, PlatformResult } from '../model.ts';
+import { errorFinding } from '../policy/index.ts';
+import { measureSide, storedSide } from './measure-side.ts';
 import type { CheckPorts, CheckRequest } from './types.ts';
 
 /** How many past bumps the history table and chart show. */
@@ -24,24 +28,32 @@ export async function runCheck(req: CheckRequest, ports: CheckPorts, opts: RunCh
   const started = ports.now().getTime();
   const { config } = ports;
 
-  // 1. Audit the feature selection (pure, fast; also tells which Tailscale versions are involved).
-  ports.onProgress?.({ phase: 'audit', state: 'start' });
-  const audit = await auditTarget({ repo: ports.source, baseRef: req.base.sha, headRef: req.head.sha }, ports.upstream, config);
-  ports.onProgress?.({ phase: 'audit', state: 'done' });
+  const { bump } = req;
+  // 1. What the bump decision says, then the feature-selection audit (fast; an unreachable
+  //    upstream ends it as one error finding and the builds still run).
+  const findings: Finding[] = bumpFindings(bump);
+  if (bump.bump) {
+    ports.onProgress?.({ phase: 'audit', state: 'start' });
+    findings.push(...(await auditTarget({ source: ports.source, ref: req.head.sha, bump: bump.bump, config }, ports.upstream)));
+    ports.onProgress?.({ phase: 'audit', state: 'done' });
+  }
 
   const platforms: PlatformResult[] = [];
   const builds = { ran: 0, reused: 0 };
-  if (!req.auditOnly) {
-    // 2. The engine is checked once, before any build: "no Docker" is one clear error, not N findings.
-    const engine = opts.engine ?? (await detectEngine({ signal: ports.signal }));
+  // 2. `/audit` builds nothing, but judges with the measurements stored for these commits, so a
+  //    quick re-audit can never turn a size failure into a pass.
+  if (req.auditOnly) platforms.push(...storedPlatforms(req, ports, builds));
+  // 3. The engine is checked once, before any build: "no Docker" is one clear finding, not N.
+  const engine = req.auditOnly ? null : await findEngine(opts, ports.signal, findings);
+  if (engine) {
     const scratchDir = await mkdtemp(join(tmpdir(), 'bumpguard-check-'));
     try {
-      // 3. Builds run one at a time: BuildKit already uses every core, and logs stay readable.
+      // 4. Builds run one at a time: BuildKit already uses every core, and logs stay readable.
       for (const platform of req.platforms ?? config.platforms) {
         const sides = { base: null, head: null } as Pick<PlatformResult, 'base' | 'head'>;
         for (const side of ['base', 'head'] as const) {
           const measured = await measureSide({
-            repo: req.repo, side, sha: req[side].sha, platform, config, source: ports.source, engine,
+            repo: req.repo, side, sha: req[side].sha, version: bump.versions[side], platform, config, source: ports.source, engine,
             store: ports.store, fresh: side === 'head' ? Boolean(req.noCache) : Boolean(req.noCacheBase),
             scratchDir, now: ports.now, signal: ports.signal, onProgress: ports.onProgress, onLog: opts.onLog, slots: ports.slots,
           });
@@ -57,17 +69,17 @@ export async function runCheck(req: CheckRequest, ports: CheckPorts, opts: RunCh
     }
   }
 
-  // 4. The base is what the branch ships: it feeds the trend of past bumps.
+  // 5. The base is what the branch ships: it feeds the trend of past bumps.
   const finishedAt = ports.now();
   const history = recordHistory(req, ports, platforms, finishedAt.toISOString());
   return {
     repo: req.repo,
-    bump: audit.bump,
+    bump: bump.bump,
     baseRef: req.base.ref,
     headRef: req.head.ref,
     headSha: req.head.sha,
     baseSha: req.base.sha,
-    findings: audit.findings,
+    findings,
     platforms,
     builds,
     overrides: [],
@@ -75,6 +87,28 @@ export async function runCheck(req: CheckRequest, ports: CheckPorts, opts: RunCh
     durationMs: finishedAt.getTime() - started,
     finishedAt: finishedAt.toISOString(),
   };
+}
+
+function storedPlatforms(req: CheckRequest, ports: CheckPorts, builds: CheckResult['builds']): PlatformResult[] {
+  return (req.platforms ?? ports.config.platforms).map((platform) => {
+    const side = (s: 'base' | 'head') => storedSide({ repo: req.repo, sha: req[s].sha, version: req.bump.versions[s], platform, config: ports.config, store: ports.store });
+    const base = side('base');
+    const head = side('head');
+    builds.reused += Number(base !== null) + Number(head !== null);
+    return { platform, emulated: head?.ram?.emulated ?? base?.ram?.emulated ?? false, base, head };
+  });
+}
+
+/** The engine, or null with an infrastructure finding when there is none to build on. */
+async function findEngine(opts: RunCheckOptions, signal: AbortSignal, findings: Finding[]): Promise<EngineInfo | null> {
+  if (opts.engine) return opts.engine;
+  try {
+    return await detectEngine({ signal });
+  } catch (err) {
+    if (!(err instanceof BuildError)) throw err;
+    findings.push(errorFinding(err, 'no image was built'));
+    return null;
+  }
 }
 
 function recordHistory(req: CheckRequest, ports: CheckPorts, platforms: PlatformResult[], at: string): HistoryPoint[] {

@@ -96,11 +96,13 @@ test('the next push updates the same comment instead of adding one', async () =>
   assert.equal(forge.comments.size, 1);
 });
 
-test('a PR that does not bump Tailscale gets no status and no comment', async () => {
+test('a PR that does not bump Tailscale passes at once: one success gate, no comment, no build', async () => {
   const { forge, deps, check } = setup({ diff: README_DIFF });
-  assert.equal((await runPrJob(job(pushed()), deps)).status, 'ignored');
-  assert.deepEqual(forge.writes, []);
+  const outcome = await runPrJob(job(pushed()), deps);
+  assert.deepEqual([outcome.status, outcome.verdict], ['done', 'success']);
+  assert.deepEqual(forge.writes, [{ op: 'setStatus', sha: HEAD, state: 'success', title: 'not a Tailscale bump — nothing to check' }]);
   assert.equal(check.requests.length, 0);
+  assert.equal(forge.calls.some((c) => c.op === 'downloadTree'), false);
 });
 
 test('a run superseded by a newer push writes nothing after the newer head is known', async () => {
@@ -135,10 +137,12 @@ test('config is read from the base commit, never from the head', async () => {
   assert.deepEqual(check.ports[0]?.config.platforms, ['linux/arm64']);
 });
 
-test('trigger.authors keeps the bot quiet on bump PRs by other authors', async () => {
-  const { forge, deps } = setup({ pr: pr({ author: 'mira' }), files: { [`${BASE}:.bumpguard.yml`]: 'trigger: { authors: [renovate] }\n' } });
-  assert.equal((await runPrJob(job(pushed()), deps)).status, 'ignored');
-  assert.deepEqual(forge.writes, []);
+test('trigger.authors leaves bump PRs by other authors unchecked, and their gate passes at once', async () => {
+  const { forge, deps, check } = setup({ pr: pr({ author: 'mira' }), files: { [`${BASE}:.bumpguard.yml`]: 'trigger: { authors: [renovate] }\n' } });
+  assert.equal((await runPrJob(job(pushed()), deps)).verdict, 'success');
+  assert.deepEqual(states(forge.writes), ['success']);
+  assert.match(forge.writes[0]?.op === 'setStatus' ? forge.writes[0].title : '', /^not checked: trigger settings/);
+  assert.equal(check.requests.length, 0);
 });
 
 test('a fork PR is never built unasked; a maintainer\'s /rebuild approves that head', async () => {

@@ -4,23 +4,24 @@
 // turns the gate to `error` with its user message — it is never left pending.
 import type { Logger } from 'pino';
 import {
-  matchesTrigger, resolvePlatforms, renderApprovalWaiting, renderCommandFailed, renderJobError, renderStaleCommand, renderUnknownPlatforms, userMessageOf, type BotJob,
+  matchesTrigger, resolvePlatforms, renderApprovalWaiting, renderCommandFailed, renderJobError, renderStaleCommand, renderUnchecked, renderUnknownPlatforms, userMessageOf,
+  type BotJob, type Unchecked,
 } from '../bot/index.ts';
 import { findTailscaleBumps } from '../bump/index.ts';
-import { parseConfig, type Config } from '../config/index.ts';
-import { CancelledError, type ConfigError } from '../errors.ts';
+import { parseConfig, readConfigAt, type Config } from '../config/index.ts';
+import { CancelledError, ConfigError } from '../errors.ts';
 import type { Forge, PullRequest } from '../forges/index.ts';
 import type { Bump, CheckResult } from '../model.ts';
-import { evaluatePolicy } from '../policy/index.ts';
+import { decideVerdict, evaluatePolicy } from '../policy/index.ts';
 import { clip, renderReport, renderSummary } from '../report/index.ts';
+import { detectBump } from './detect-bump.ts';
 import { createForgeSourceTree } from './forge-source-tree.ts';
 import { Gate } from './gate.ts';
 import type { HeadTracker } from './head-tracker.ts';
-import { readBaseConfig } from './read-base-config.ts';
-import { authorTrust, coversHead, isApproved, recordApproval, type Trust } from './approve-head.ts';
+import { authorTrust, coversHead, isApproved, recordApproval } from './approve-head.ts';
 import { triageEvent, type PrJobOutcome, type RunPlan } from './triage-event.ts';
 import { verifyCommand } from './verify-command.ts';
-import type { CheckPorts, ForgeIdStore, GateLedger, OverrideStore, ProgressEvent, RunCheck } from './types.ts';
+import type { CheckPorts, ForgeIdStore, GateLedger, OverrideStore, ProgressEvent, RunCheck, SourceTree } from './types.ts';
 
 export type { PrJobOutcome, PrJobStatus } from './triage-event.ts';
 
@@ -89,22 +90,49 @@ async function checkPullRequest(ctx: Ctx, plan: RunPlan): Promise<PrJobOutcome> 
   if (pr.state !== 'open') return { status: 'ignored', reason: `the pull request is ${pr.state}` };
   if (job.event.type !== 'command' && job.event.headSha !== pr.head.sha) return { status: 'superseded', reason: `head moved on to ${pr.head.sha}` };
   ctx.headSha = pr.head.sha;
+  // Every open PR gets the gate (a required check must never wait for a bot that has nothing to
+  // say), so from here on an error is reported on the PR too.
   const gate = new Gate({ forge, heads: deps.heads, ids: deps.state, pr: pr.number, sha: pr.head.sha, prUrl: pr.url, signal: deps.signal, log, ledger: deps.ledger });
-  // Errors are reported on the PR once it is ours to judge: asked for, or (below) a bump.
-  if (plan.requested) ctx.gate = gate;
-  // 3. Is this a Tailscale bump? The diff is the truth, not the title. An unreadable diff
-  //    throws and is reported: answering "no bump" would wave the PR through.
-  const diff = await forge.getDiff(pr.number);
   ctx.gate = gate;
-  const bumps = findTailscaleBumps(diff);
-  if (bumps.length === 0 && !plan.requested) return { status: 'ignored', reason: 'no Tailscale bump in the diff' };
-  // 4. Config from the base commit; an invalid one is the verdict `error`, fields listed.
-  const loaded = await readBaseConfig(forge, pr.base.sha, log);
-  if (!loaded.ok) return reportConfigInvalid(ctx, pr, bumps[0] ?? null, loaded.error);
-  const { config } = loaded;
-  // 5. Guards: trigger settings for runs nobody asked for; untrusted code is built only at a
-  //    head a maintainer approved (/rebuild, Re-run, Rebuild button).
-  if (!plan.requested && !matchesTrigger(pr, config.trigger)) return { status: 'ignored', reason: 'trigger.headRef/authors do not match' };
+  // 3. The repository through the forge: files by API, the PR's diff, trees for builds.
+  const source = createForgeSourceTree({
+    forge,
+    pr: { number: pr.number, baseSha: pr.base.sha, headSha: pr.head.sha },
+    signal: deps.signal,
+    ...(deps.workspace ? { workspace: deps.workspace } : {}),
+  });
+  try {
+    return await judgePullRequest(ctx, plan, pr, source, gate);
+  } finally {
+    await source.dispose();
+  }
+}
+
+async function judgePullRequest(ctx: Ctx, plan: RunPlan, pr: PullRequest, source: SourceTree, gate: Gate): Promise<PrJobOutcome> {
+  const { job, deps, log } = ctx;
+  const { forge } = deps;
+  // 4. Config from the base commit. An invalid one is the verdict `error`, fields listed, for a
+  //    PR that bumps Tailscale; a PR that does not is still waved through.
+  let config: Config;
+  try {
+    const read = await readConfigAt(source, pr.base.sha);
+    log.info({ source: read.source }, 'config read');
+    config = read.config;
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    const bumps = findTailscaleBumps(await source.diff(pr.base.sha, pr.head.sha));
+    if (bumps.length === 0 && !plan.requested) return passUnchecked(gate, pr, 'not-a-bump');
+    return reportConfigInvalid(ctx, pr, bumps[0] ?? null, err);
+  }
+  // 5. The one bump decision of this job: it feeds the audit and every build below. The diff is
+  //    the truth, not the title; an unreadable diff throws and is reported (answering "no bump"
+  //    would wave the PR through).
+  const decision = await detectBump(source, pr.base.sha, pr.head.sha, config);
+  if (!decision.bump && !decision.ambiguous && !plan.requested) return passUnchecked(gate, pr, 'not-a-bump');
+  // 6. Guards: trigger settings for runs nobody asked for; untrusted code (a fork, or an author
+  //    who cannot push here) is built only at a head a maintainer approved (/rebuild, Re-run,
+  //    Rebuild button).
+  if (!plan.requested && !matchesTrigger(pr, config.trigger)) return passUnchecked(gate, pr, 'not-triggered');
   const trust = plan.auditOnly ? null : await authorTrust(forge, pr);
   if (trust !== null && !trust.trusted) {
     const approval = approve(ctx, plan, pr);
@@ -121,17 +149,30 @@ async function checkPullRequest(ctx: Ctx, plan: RunPlan): Promise<PrJobOutcome> 
     await forge.reply(pr.number, renderUnknownPlatforms(platforms.unknown, config.platforms));
     return { status: 'answered', reason: `unknown platforms ${platforms.unknown.join(', ')}` };
   }
-  // 6. An /accept is stored for the head it was written against only, then the check re-evaluates with it.
+  // 7. An /accept is stored for the head it was written against only, then the check re-evaluates with it.
   if (plan.accept) {
     if (!coversHead(plan, headContext(ctx, pr))) return answerStale(ctx, pr, '/accept');
     deps.state.addOverride(job.repo, pr.number, { ...plan.accept, by: plan.by, at: deps.ports.now().toISOString(), headSha: pr.head.sha });
   }
-  // 7. The gate goes pending before any slow work.
-  const what = bumps[0] ? `tailscale ${bumps[0].from} → ${bumps[0].to}` : 'this pull request';
+  // 8. The gate goes pending before any slow work.
+  const what = decision.bump ? `tailscale ${decision.bump.from} → ${decision.bump.to}` : 'this pull request';
   await gate.status('pending', `Checking ${what}…`, `bumpguard is checking ${what} at ${pr.head.sha}.`);
-  // 8. Audit, builds, measurements, canaries.
-  const result = await runCheckOnForge(ctx, plan, pr, diff, config, platforms.platforms, gate, trust);
-  // 9. Judge, render, write: comment first so the status can link to it.
+  // 9. Audit, builds, measurements, canaries.
+  const result = await deps.runCheck(
+    {
+      repo: job.repo,
+      base: pr.base,
+      head: pr.head,
+      bump: decision,
+      ...(platforms.platforms.length > 0 ? { platforms: platforms.platforms } : {}),
+      noCache: plan.noCache,
+      auditOnly: plan.auditOnly,
+      // An approved build of untrusted code still must not fetch from the bot's network or show raw logs.
+      untrustedHead: trust !== null && !trust.trusted,
+    },
+    { ...deps.ports, source, config, signal: deps.signal, onProgress: (e) => progress(gate, e) },
+  );
+  // 10. Judge, render, write: comment first so the status can link to it.
   const judged: CheckResult = { ...result, overrides: deps.state.listOverrides(job.repo, pr.number, pr.head.sha) };
   const policy = evaluatePolicy(judged, config);
   const body = renderReport(judged, policy, { maxChars: forge.limits.commentChars });
@@ -139,6 +180,15 @@ async function checkPullRequest(ctx: Ctx, plan: RunPlan): Promise<PrJobOutcome> 
   const wrote = await gate.status(policy.verdict, renderSummary(policy), body);
   if (!wrote) return { status: 'superseded', reason: 'a newer head arrived during the run' };
   return { status: 'done', reason: policy.reason, verdict: policy.verdict };
+}
+
+/** A PR the bot has nothing to say about passes at once: one gate write, no build, no comment. */
+async function passUnchecked(gate: Gate, pr: PullRequest, why: Unchecked): Promise<PrJobOutcome> {
+  const text = renderUnchecked(why, pr.head.sha);
+  const { verdict, reason } = decideVerdict([], { nothingToCheck: text.title });
+  const wrote = await gate.status(verdict, reason, text.summary);
+  if (!wrote) return { status: 'superseded', reason: 'a newer head arrived' };
+  return { status: 'done', reason, verdict };
 }
 
 /** A maintainer's build request approves the head it was written against; later commands on that head reuse it. */
@@ -161,42 +211,9 @@ async function answerStale(ctx: Ctx, pr: PullRequest, command: string): Promise<
   return { status: 'refused', reason: `${command} was written before head ${pr.head.sha} arrived` };
 }
 
-async function runCheckOnForge(
-  ctx: Ctx, plan: RunPlan, pr: PullRequest, diff: string, config: Config, platforms: string[], gate: Gate, trust: Trust | null,
-): Promise<CheckResult> {
-  const { deps, job } = ctx;
-  const source = createForgeSourceTree({
-    forge: deps.forge,
-    prDiff: { baseSha: pr.base.sha, headSha: pr.head.sha, text: diff },
-    signal: deps.signal,
-    ...(deps.workspace ? { workspace: deps.workspace } : {}),
-  });
-  try {
-    return await deps.runCheck(
-      {
-        repo: job.repo,
-        base: pr.base,
-        head: pr.head,
-        ...(platforms.length > 0 ? { platforms } : {}),
-        noCache: plan.noCache,
-        auditOnly: plan.auditOnly,
-        // An approved build of untrusted code still must not fetch from the bot's network or show raw logs.
-        untrustedHead: trust !== null && !trust.trusted,
-      },
-      {
-        ...deps.ports,
-        source,
-        config,
-        signal: deps.signal,
-        onProgress: (e) => {
-          const title = progressTitle(e);
-          if (title) gate.progress(title);
-        },
-      },
-    );
-  } finally {
-    await source.dispose();
-  }
+function progress(gate: Gate, e: ProgressEvent): void {
+  const title = progressTitle(e);
+  if (title) gate.progress(title);
 }
 
 function progressTitle(e: ProgressEvent): string | null {

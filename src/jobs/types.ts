@@ -1,29 +1,21 @@
 // Ports of the orchestration room. `runCheck` (src/jobs/run-check.ts) is the one function
 // that builds, measures and audits; the CLI and the bot both call it with their own SourceTree.
+import type { BumpDecision } from '../bump/index.ts';
 import type { Config } from '../config/index.ts';
 import type { CheckResult, Override } from '../model.ts';
 import type { UpstreamSource } from '../audit/upstream/types.ts';
+import type { SourceTree } from '../repo/index.ts';
 import type { ResultStore } from '../store/index.ts';
 
-/** Read access to the target repository at commits, whatever holds it (local git, forge archive). */
-export interface SourceTree {
-  /** Text of a file at a commit; null when it does not exist there. */
-  readFile(sha: string, path: string): Promise<string | null>;
-  /** Paths of the files under `dir` (recursive, repo-relative) at a commit; [] when absent. */
-  listFiles(sha: string, dir: string): Promise<string[]>;
-  /** Unified diff between two commits. */
-  diff(baseSha: string, headSha: string): Promise<string>;
-  /** A directory holding the tree at `sha` (for building); cleaned up by `dispose`. */
-  checkout(sha: string, signal: AbortSignal): Promise<string>;
-  /** Remove every checkout made. */
-  dispose(): Promise<void>;
-}
+export type { SourceTree };
 
 export interface CheckRequest {
   /** "owner/name" on a forge, or the local directory path for the CLI. */
   repo: string;
   base: { ref: string; sha: string };
   head: { ref: string; sha: string };
+  /** The one bump decision of the job (detectBump), used by the audit and every build. */
+  bump: BumpDecision;
   /** Subset of the config's platforms (e.g. `/rebuild linux/arm64`). */
   platforms?: string[];
   /** Ignore the stored result of the head (`--no-cache`, `/rebuild`). */

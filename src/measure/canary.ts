@@ -1,5 +1,6 @@
-// Runs a repo's canaries against a running container: inside it (`docker exec … sh -c`) or in a
-// sidecar sharing its network namespace (`--network container:<id>`), each with its timeout.
+// Runs a repo's canaries against a running container: inside it (`docker exec`) or in a sidecar
+// sharing its network namespace (`--network container:<id>`), each with its timeout. A string
+// `run` is shell form (`sh -c`); a list is exec form, run as is, for images without a shell.
 import type { Canary } from '../config/index.ts';
 import type { CanaryResult } from '../model.ts';
 import { execIn } from './container.ts';
@@ -26,17 +27,31 @@ export function canariesFor(canaries: Canary[], platform: string): Canary[] {
 export async function runCanaries(opts: RunCanariesOptions): Promise<CanaryResult[]> {
   const results: CanaryResult[] = [];
   for (const canary of canariesFor(opts.canaries, opts.platform)) {
+    const [program, ...rest] = typeof canary.run === 'string' ? ['sh', '-c', canary.run] : canary.run;
     const args = canary.in === 'sidecar'
       ? ['run', '--rm', '--network', `container:${opts.containerId}`, '--platform', opts.platform,
         ...(opts.runId ? ['--label', `bumpguard.run=${opts.runId}`] : []),
-        '--entrypoint', 'sh', canary.sidecarImage ?? opts.imageId, '-c', canary.run]
-      : ['exec', opts.containerId, 'sh', '-c', canary.run];
+        '--entrypoint', program!, canary.sidecarImage ?? opts.imageId, ...rest]
+      : ['exec', opts.containerId, program!, ...rest];
     const run = await execIn(opts.docker, args, { timeoutMs: canary.timeoutSeconds * 1000, signal: opts.signal });
-    const result = evaluateCanary(canary.name, canary.expect, run);
+    const result = typeof canary.run === 'string' && lacksShell(run) ? needsShell(canary) : evaluateCanary(canary.name, canary.expect, run);
     opts.onLog?.(`canary ${canary.name} (${opts.platform}): ${result.ok ? 'ok' : 'FAILED'}: ${result.detail}`);
     results.push(result);
   }
   return results;
+}
+
+/** The runtime's answer when `sh` is not in the image (runc: exec: "sh": executable file not found in $PATH). */
+function lacksShell(run: { exitCode: number | null; stderr: string }): boolean {
+  return (run.exitCode === 126 || run.exitCode === 127) && /exec: "sh": (executable file not found|no such file or directory)/.test(run.stderr);
+}
+
+/** A shell-form canary in an image without a shell is a configuration mistake, not a failure of the image. */
+function needsShell(canary: Canary): CanaryResult {
+  const words = (canary.run as string).trim().split(/\s+/);
+  const suggestion = JSON.stringify(words);
+  const message = `\`run\` is a shell command, but the image has no /bin/sh; write it in exec form, e.g. run: ${suggestion}`;
+  return { name: canary.name, ok: false, detail: message, configError: message };
 }
 
 /** Every applicable canary failed for the same reason (the container never became ready). */

@@ -1,6 +1,5 @@
 // src/measure: image analysis (streamed archive, ELF/UPX checks, byte math).
 export { analyseImage, type AnalyseImageOptions } from './analyse-image.ts';
-export { compareAnalyses } from './compare-analyses.ts';
 export { blockRound, flashBytes } from './flash-bytes.ts';
 export { expectedElfMachine, parseElfHeader, type ElfHeader } from './elf-header.ts';
 export { isUpxPacked } from './upx.ts';

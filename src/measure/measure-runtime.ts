@@ -87,6 +87,9 @@ function ramResult(samples: RunSample[], emulated: boolean, readOnly: boolean, f
   };
   const source = samples.find((s) => s.peakSource !== null)?.peakSource;
   if (source) result.peakSource = source;
+  // Every run of one side reads the same way (one bot, one engine); the first says which.
+  const rssSource = samples.find((s) => s.rss !== null)?.rssSource;
+  if (rssSource) result.rssSource = rssSource;
   const process = samples.find((s) => s.process !== null)?.process;
   if (process) result.process = process;
   if (failure !== null) result.error = failure;

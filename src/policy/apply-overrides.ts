@@ -3,8 +3,9 @@
 //
 // What each kind covers is an exhaustive table so a new FindingKind must be placed here.
 // `all` is the union of the four named kinds and deliberately nothing more: a failed build,
-// a foreign-arch ELF, a missing baseline or invalid config mean the image or the check itself
-// is broken, and no reason makes that image safe to ship — fix it or /rebuild.
+// a foreign-arch ELF, invalid config or trouble outside the PR mean the image or the check itself
+// is broken, and no reason makes that image safe to ship — fix it or /rebuild. A missing baseline
+// is a size question (nothing to compare the head with), so `/accept size` answers it.
 import type { Finding, FindingKind, MetricName, Override } from '../model.ts';
 import type { AcceptedOverride } from './types.ts';
 
@@ -23,12 +24,16 @@ const SCOPE_OF_KIND: Record<FindingKind, Scope | 'by-metric'> = {
   'watched-symbol-changed': 'audit',
   'recipe-unreadable': 'audit',
   'stale-acknowledgment': 'audit',
+  'no-recipe': 'audit',
+  'marker-removed': 'audit',
+  'bump-unclear': 'audit',
   'canary-failed': 'canary',
   threshold: 'by-metric',
   'build-failed': null,
   'elf-mismatch': null,
-  'no-baseline': null,
+  'no-baseline': 'size',
   'config-invalid': null,
+  'infra-error': null,
 };
 
 const SCOPE_OF_METRIC: Record<MetricName, Scope> = {
@@ -37,11 +42,11 @@ const SCOPE_OF_METRIC: Record<MetricName, Scope> = {
 
 /** What each `/accept` kind acknowledges, for /help and the report. */
 export const OVERRIDE_SCOPES = {
-  size: 'size thresholds: compressed image, on-flash, rootfs, main binary',
+  size: 'size thresholds (compressed image, on-flash, rootfs, main binary) and a missing baseline',
   ram: 'RAM thresholds: RSS and peak',
   canary: 'failed canaries',
   audit: 'feature-tag audit blockers',
-  all: 'size, ram, canary and audit together (never build failures, foreign-arch ELFs, missing baselines or invalid config)',
+  all: 'size, ram, canary and audit together (never build failures, foreign-arch ELFs, invalid config or infrastructure errors)',
 } as const satisfies Record<OverrideKind, string>;
 
 /** The `/accept` kind that can acknowledge this finding, or null when none can. */

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseConfig } from '../config/index.ts';
 import type { Finding, Override } from '../model.ts';
+import { decideVerdict } from './decide-verdict.ts';
 import { evaluatePolicy } from './evaluate-policy.ts';
 import {
   BASE_SHA, HEAD_SHA, PLATFORMS, buildCheckResult, buildPlatform, canaryFail, canaryPass,
@@ -53,7 +54,7 @@ test('an audit blocker fails the check', () => {
 
 test('a failed head build on arm/v7 is a blocker carrying the log tail', () => {
   const platforms = PLATFORMS.map((p) => buildPlatform(p, p === 'linux/arm/v7'
-    ? { head: { error: { message: 'go build exited with 2', logTail: '# tailscale.com/net/tstun\nundefined: invertGSOChecksum' } } }
+    ? { head: { error: { message: 'go build exited with 2', logTail: '# tailscale.com/net/tstun\nundefined: invertGSOChecksum', code: 'build-failed' } } }
     : {}));
   const out = evaluatePolicy(buildCheckResult({ platforms }), config);
   assert.equal(out.verdict, 'failure');
@@ -86,21 +87,33 @@ test('a failed canary is a blocker with the assertion and the observed value; a 
   ]);
 });
 
-test('a missing baseline is neutral with an explicit finding, never a silent pass', () => {
+test('a missing baseline blocks on every forge, with the reason and the way out, never a silent pass', () => {
   const platforms = PLATFORMS.map((p) => buildPlatform(p, p === 'linux/arm64' ? { base: null } : {}));
   const out = evaluatePolicy(buildCheckResult({ platforms }), config);
-  assert.equal(out.verdict, 'neutral');
-  assert.deepEqual(out.findings.map((f) => f.message), [
-    'no baseline for linux/arm64 at 3f9c2a7: the base was neither built nor found in the cache, so sizes, RAM and canaries were not compared',
+  assert.equal(out.verdict, 'failure');
+  assert.deepEqual(out.findings.map((f) => [f.severity, f.kind, f.message]), [
+    ['blocker', 'no-baseline', 'no baseline: fix the base build, or /accept size <reason> — linux/arm64 at 3f9c2a7: the base was neither built nor found in the cache, so sizes, RAM and canaries were not compared'],
   ]);
-  assert.match(out.reason, /^not judged: no baseline for linux\/arm64 at 3f9c2a7/);
+  assert.match(out.reason, /^1 blocker: no baseline: fix the base build, or \/accept size <reason> — linux\/arm64 at 3f9c2a7/);
 });
 
-test('a failed base build is neutral and says the base failed', () => {
-  const platforms = [buildPlatform('linux/arm/v7', { base: { error: { message: 'BuildKit worker unreachable', logTail: 'dial tcp: i/o timeout' } } })];
+test('a base that failed its own build is no baseline; `/accept size` at this head clears it', () => {
+  const platforms = [buildPlatform('linux/arm/v7', { base: { error: { message: 'executor failed running [/bin/sh -c make]: exit code: 2', logTail: 'make: *** [all] Error 2', code: 'build-failed' } } })];
   const out = evaluatePolicy(buildCheckResult({ platforms }), config);
-  assert.equal(out.verdict, 'neutral');
-  assert.equal(out.findings[0]!.message, 'no baseline for linux/arm/v7 at 3f9c2a7: the base build failed (BuildKit worker unreachable), so nothing was compared');
+  assert.equal(out.verdict, 'failure');
+  assert.equal(out.findings[0]!.message, 'no baseline: fix the base build, or /accept size <reason> — linux/arm/v7 at 3f9c2a7: the base build failed (executor failed running [/bin/sh -c make]: exit code: 2), so nothing was compared');
+  const accepted = evaluatePolicy(buildCheckResult({ platforms, overrides: [override('size')] }), config);
+  assert.equal(accepted.verdict, 'success');
+  assert.deepEqual(accepted.accepted[0]!.findings.map((f) => f.kind), ['no-baseline']);
+});
+
+test('a base that could not be built for a reason outside the repo is an error, not a missing baseline', () => {
+  const platforms = [buildPlatform('linux/arm/v7', { base: { error: { message: 'Cannot set up the remote builder tcp://arm:1234', logTail: 'dial tcp: i/o timeout', code: 'builder-unreachable' } } })];
+  const out = evaluatePolicy(buildCheckResult({ platforms }), config);
+  assert.equal(out.verdict, 'error');
+  assert.deepEqual(out.findings.map((f) => [f.kind, f.code]), [['infra-error', 'builder-unreachable']]);
+  assert.match(out.reason, /^could not finish: linux\/arm\/v7 base build failed at 3f9c2a7: Cannot set up the remote builder tcp:\/\/arm:1234 — not caused by this change/);
+  assert.equal(evaluatePolicy(buildCheckResult({ platforms, overrides: [override('all')] }), config).verdict, 'error', '/accept cannot clear what was never judged');
 });
 
 test('a blocker beats a missing baseline: failure, with both findings listed', () => {
@@ -110,16 +123,42 @@ test('a blocker beats a missing baseline: failure, with both findings listed', (
   assert.deepEqual(out.findings.map((f) => f.kind), ['missing-dep', 'no-baseline']);
 });
 
-test('a platform not built in this run is neutral, not a pass', () => {
+test('a platform whose head was not measured (an /audit with nothing stored) is an error, not a pass', () => {
   const platforms = [buildPlatform('linux/amd64'), buildPlatform('linux/arm64', { head: null })];
   const out = evaluatePolicy(buildCheckResult({ platforms }), config);
-  assert.equal(out.verdict, 'neutral');
-  assert.match(out.findings[0]!.message, /^no measurement of linux\/arm64 at c0ffee5: the head was not built in this run/);
+  assert.equal(out.verdict, 'error');
+  assert.match(out.findings[0]!.message, /^linux\/arm64 head not measured: nothing is measured at c0ffee5 yet and this run built nothing/);
+});
+
+test('an infrastructure error wins over blockers: the check is incomplete, and the blockers are still listed', () => {
+  const platforms = [buildPlatform('linux/amd64', { head: { error: { message: 'The Docker engine stopped answering during the linux/amd64 build', logTail: '', code: 'docker-unavailable' } } })];
+  const out = evaluatePolicy(buildCheckResult({ platforms, findings: [missingDep] }), config);
+  assert.equal(out.verdict, 'error');
+  assert.match(out.reason, /^could not finish: linux\/amd64 head build failed at c0ffee5: The Docker engine stopped answering.*; 1 blocker found as well$/);
+});
+
+test('a side error without a code is never blamed on the PR', () => {
+  const platforms = [buildPlatform('linux/amd64', { head: { error: { message: 'something unexpected', logTail: '' } } })];
+  assert.equal(evaluatePolicy(buildCheckResult({ platforms }), config).verdict, 'error');
+});
+
+test('a shell-form canary in an image without a shell is a configuration error, not a canary failure', () => {
+  const noShell = { name: 'dns', ok: false, detail: 'no shell', configError: '`run` is a shell command, but the image has no /bin/sh; write it in exec form, e.g. run: ["nslookup","router.lan"]' };
+  const platforms = [buildPlatform('linux/amd64', { head: { canaries: [noShell] } })];
+  const out = evaluatePolicy(buildCheckResult({ platforms }), config);
+  assert.equal(out.verdict, 'error');
+  assert.deepEqual(out.findings.map((f) => f.kind), ['config-invalid']);
+  assert.match(out.reason, /^canary dns cannot run on linux\/amd64: `run` is a shell command, but the image has no \/bin\/sh; write it in exec form/);
+});
+
+test('nothing to check passes at once with the reason; findings are still judged', () => {
+  assert.deepEqual(decideVerdict([], { nothingToCheck: 'not a Tailscale bump — nothing to check' }), { verdict: 'success', reason: 'not a Tailscale bump — nothing to check' });
+  assert.equal(decideVerdict([missingDep], { nothingToCheck: 'x' }).verdict, 'failure');
 });
 
 test('findings another room already reported are not repeated', () => {
   const reported: Finding = { severity: 'blocker', kind: 'build-failed', features: [], platform: 'linux/arm/v7', introduced: true, acknowledged: false, message: 'build of linux/arm/v7 timed out after 1800 s' };
-  const platforms = [buildPlatform('linux/arm/v7', { head: { error: { message: 'timeout', logTail: '' } } })];
+  const platforms = [buildPlatform('linux/arm/v7', { head: { error: { message: 'executor failed running', logTail: '', code: 'build-failed' } } })];
   const out = evaluatePolicy(buildCheckResult({ platforms, findings: [reported] }), config);
   assert.deepEqual(out.findings, [reported]);
 });
@@ -163,7 +202,7 @@ test('/accept audit acknowledges audit blockers; /accept canary acknowledges can
 test('/accept all never covers a failed build or a foreign-arch ELF', () => {
   const platforms = [
     buildPlatform('linux/arm64', { head: { foreignMachine: 'x86_64', binaryGrowth: 300 * KiB } }),
-    buildPlatform('linux/arm/v7', { head: { error: { message: 'go build exited with 2', logTail: '' } } }),
+    buildPlatform('linux/arm/v7', { head: { error: { message: 'go build exited with 2', logTail: '', code: 'build-failed' } } }),
   ];
   const out = evaluatePolicy(buildCheckResult({ platforms, findings: [missingDep], overrides: [override('all')] }), config);
   assert.equal(out.verdict, 'failure');

@@ -109,6 +109,32 @@ test('RAM: emulated figures are never compared with native ones, and the finding
   ]);
 });
 
+test('RAM: a process RSS is never compared with a container cgroup figure; the peak still is', () => {
+  // The base was measured through ps (the process's VmRSS), the head on an engine host without ps
+  // (the cgroup's anonymous memory): a 1.4 MiB "drop" that is only a change of what was counted.
+  const p = buildPlatform('linux/amd64', {
+    base: { ram: { ...ram([1.5 * MiB, 1.5 * MiB, 1.5 * MiB]), rssSource: 'docker-top' } },
+    head: { ram: { ...ram([0.05 * MiB, 0.05 * MiB, 0.05 * MiB], { peak: [3.9 * MiB, 3.9 * MiB, 3.9 * MiB] }), rssSource: 'docker-stats' } },
+  });
+  const { findings, comparisons } = evaluateThresholds([p], undefined);
+  assert.deepEqual(findings.map((f) => [f.severity, f.metric]), [['info', 'ramRss']]);
+  assert.match(findings[0]!.message, /^linux\/amd64 RSS not compared: the base figure is the process's resident memory and the head's the container cgroup's anonymous memory/);
+  const rss = comparisons.find((c) => c.metric === 'ramRss');
+  const peak = comparisons.find((c) => c.metric === 'ramPeak');
+  assert.equal(rss?.notComparable, "base is the process's resident memory, head the container cgroup's anonymous memory");
+  assert.equal(peak?.notComparable, undefined);
+  assert.equal(peak?.deltaBytes, Math.round(3.9 * MiB) - Math.round(1.5 * MiB + 1_572_864));
+});
+
+test('RAM: VmRSS from the host\'s /proc and ps through the Docker API are the same counter and are compared', () => {
+  const p = buildPlatform('linux/amd64', {
+    base: { ram: { ...ram([2 * MiB, 2 * MiB, 2 * MiB]), rssSource: 'proc-status' } },
+    head: { ram: { ...ram([4 * MiB, 4 * MiB, 4 * MiB]), rssSource: 'docker-top' } },
+  });
+  const rss = evaluateThresholds([p], undefined).findings.find((f) => f.metric === 'ramRss');
+  assert.equal(rss?.severity, 'blocker');
+});
+
 test('RAM: emulated on both sides is like with like and is judged, labelled emulated', () => {
   const p = buildPlatform('linux/arm64', {
     base: { ram: ram([20 * MiB, 20.1 * MiB, 20.2 * MiB], { emulated: true }) },

@@ -92,6 +92,34 @@ function emulationWord(emulated: boolean): string {
   return emulated ? 'emulated (qemu-user)' : 'natively';
 }
 
+/** What an RSS figure counts: one process's resident memory, or the container cgroup's anonymous memory. */
+function rssKind(r: RamMeasurement): 'process' | 'cgroup' {
+  return r.rssSource === 'docker-stats' ? 'cgroup' : 'process';
+}
+
+const RSS_KIND_WORDS = { process: "the process's resident memory", cgroup: "the container cgroup's anonymous memory" } as const;
+
+/** Why a base and head RAM figure must not be compared, or null when they may. */
+function ramRefusal(metric: keyof typeof RAM_READERS, base: RamMeasurement, head: RamMeasurement): { what: string; short: string; why: string } | null {
+  if (base.emulated !== head.emulated) {
+    return {
+      what: 'RAM',
+      short: `base measured ${emulationWord(base.emulated)}, head ${emulationWord(head.emulated)}`,
+      why: `the base was measured ${emulationWord(base.emulated)} and the head ${emulationWord(head.emulated)}; ` +
+        "RSS under qemu-user is not the router's RSS, so the figures are not comparable",
+    };
+  }
+  if (metric === 'ramRss' && rssKind(base) !== rssKind(head)) {
+    return {
+      what: 'RSS',
+      short: `base is ${RSS_KIND_WORDS[rssKind(base)]}, head ${RSS_KIND_WORDS[rssKind(head)]}`,
+      why: `the base figure is ${RSS_KIND_WORDS[rssKind(base)]} and the head's ${RSS_KIND_WORDS[rssKind(head)]} ` +
+        "(the engine's host had no usable ps for one of them), so the figures are not comparable",
+    };
+  }
+  return null;
+}
+
 function evaluateRam(p: PlatformResult, levels: Record<Metric, MetricLevels>, out: ThresholdEvaluation): void {
   const head = p.head?.ram;
   if (!p.head?.analysis || !head) return;
@@ -99,8 +127,7 @@ function evaluateRam(p: PlatformResult, levels: Record<Metric, MetricLevels>, ou
     out.findings.push(ramInfo(p.platform, 'ramRss', `${p.platform} RAM not measured: ${head.error}`));
   }
   const base = p.base?.ram ?? null;
-  const refused = base !== null && base.emulated !== head.emulated;
-  let refusalReported = false;
+  const reported = new Set<string>();
   for (const metric of Object.keys(RAM_READERS) as (keyof typeof RAM_READERS)[]) {
     const h = RAM_READERS[metric](head);
     if (!h) continue;
@@ -109,13 +136,12 @@ function evaluateRam(p: PlatformResult, levels: Record<Metric, MetricLevels>, ou
       platform: p.platform, metric, base: b?.median ?? null, head: h.median, deltaBytes: null, deltaPercent: null,
       level: null, emulated: head.emulated, runs: h.runs.length, baseSpread: b?.spread ?? null, headSpread: h.spread,
     };
-    if (b && refused) {
-      c.notComparable = `base measured ${emulationWord(base.emulated)}, head ${emulationWord(head.emulated)}`;
-      if (!refusalReported) {
-        refusalReported = true;
-        out.findings.push(ramInfo(p.platform, metric,
-          `${p.platform} RAM not compared: the base was measured ${emulationWord(base.emulated)} and the head ` +
-          `${emulationWord(head.emulated)}; RSS under qemu-user is not the router's RSS, so the figures are not comparable`));
+    const refusal = b && base ? ramRefusal(metric, base, head) : null;
+    if (refusal) {
+      c.notComparable = refusal.short;
+      if (!reported.has(refusal.why)) {
+        reported.add(refusal.why);
+        out.findings.push(ramInfo(p.platform, metric, `${p.platform} ${refusal.what} not compared: ${refusal.why}`));
       }
     } else if (b) {
       c.deltaBytes = h.median - b.median;

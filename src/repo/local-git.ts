@@ -1,11 +1,11 @@
-// RepoReader over a local git clone (bare or not) via the git CLI. Reads committed content
+// The source reader over a local git clone (bare or not) via the git CLI. Reads committed content
 // only, never the working tree, so what is audited is exactly what a PR would contain.
 import { realpath } from 'node:fs/promises';
 import { resolve as resolvePath } from 'node:path';
 import { execa } from 'execa';
 import { childEnv } from '../child-env.ts';
 import { BumpguardError } from '../errors.ts';
-import type { RepoReader } from './types.ts';
+import type { LocalSource } from './types.ts';
 
 interface GitResult {
   stdout: string;
@@ -13,7 +13,7 @@ interface GitResult {
   exitCode: number;
 }
 
-export function localGitRepo(dir: string): RepoReader {
+export function localGitRepo(dir: string): LocalSource {
   let checked: Promise<void> | null = null;
   const shas = new Map<string, Promise<string>>();
 

@@ -1,12 +1,11 @@
 // SourceTree over a local git repository: what `bumpguard check` builds from. Checkouts are
 // `git archive` exports (committed content only) made once per commit and removed by dispose().
 import { rm } from 'node:fs/promises';
-import type { SourceTree } from '../jobs/types.ts';
 import { gitCheckout } from './git-checkout.ts';
 import { localGitRepo } from './local-git.ts';
-import type { RepoReader } from './types.ts';
+import type { LocalSource, SourceTree } from './types.ts';
 
-export function localSourceTree(dir: string): SourceTree & Pick<RepoReader, 'resolve'> {
+export function localSourceTree(dir: string): SourceTree & LocalSource {
   const repo = localGitRepo(dir);
   const checkouts = new Map<string, Promise<string>>();
   return {

@@ -1,7 +1,6 @@
-// Files that changed most between base and head. src/measure has its own compareAnalyses;
-// the report stays pure and independent of that edge room, so it recomputes from the
-// two flattened file lists (the ImageAnalysis contract), which is a few lines.
-import type { FileEntry } from '../model.ts';
+// Files that changed most between base and head, computed once per platform for the whole
+// report (the size table's "biggest file change" and the per-arch movers table both read it).
+import type { FileEntry, PlatformResult } from '../model.ts';
 
 export interface Mover {
   path: string;
@@ -27,4 +26,15 @@ export function computeMovers(base: FileEntry[], head: FileEntry[], top: number)
   return movers
     .sort((x, y) => Math.abs(y.delta) - Math.abs(x.delta) || x.path.localeCompare(y.path))
     .slice(0, top);
+}
+
+/** Movers per platform with both sides analysed: the one computation the report's sections share. */
+export function moversByPlatform(platforms: PlatformResult[], top: number): ReadonlyMap<string, Mover[]> {
+  const out = new Map<string, Mover[]>();
+  for (const p of platforms) {
+    const base = p.base?.analysis;
+    const head = p.head?.analysis;
+    if (base && head) out.set(p.platform, computeMovers(base.files, head.files, top));
+  }
+  return out;
 }

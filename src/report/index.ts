@@ -3,7 +3,7 @@ export { renderReport, type ReportOptions } from './render-report.ts';
 export { renderSummary, SUMMARY_MAX } from './render-summary.ts';
 export { renderText } from './render-text.ts';
 export { MARKER } from './marker.ts';
-export { computeMovers, type Mover } from './compute-movers.ts';
+export { computeMovers, moversByPlatform, type Mover } from './compute-movers.ts';
 export { KIND_NOTES } from './render-findings.ts';
 export { escapeText, code, clip } from './markdown.ts';
 export { renderJson, toImageMetrics, type JsonReport, type JsonAuditReport, type JsonPlatform } from './render-json.ts';

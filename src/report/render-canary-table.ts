@@ -1,6 +1,7 @@
 // Canary × arch: pass/fail, and for a failure the assertion and what was observed.
 import type { CanaryResult, CheckResult, PlatformResult } from '../model.ts';
 import { cell, clip, table } from './markdown.ts';
+import { sideFailureLabel } from './side-failure.ts';
 
 function failure(c: CanaryResult): string {
   if (c.assertion) {
@@ -11,7 +12,7 @@ function failure(c: CanaryResult): string {
 }
 
 function canaryCell(p: PlatformResult, name: string): string {
-  if (p.head?.error) return 'not run (build failed)';
+  if (p.head?.error) return `not run (${sideFailureLabel(p.head.error)})`;
   const head = p.head?.canaries.find((c) => c.name === name);
   if (!head) return '—';
   if (head.ok) return '✅ pass';

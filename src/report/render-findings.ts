@@ -5,8 +5,10 @@ import { clip, escapeText, fence, tail } from './markdown.ts';
 
 /** Why each kind matters, in the order kinds are listed (most actionable first). */
 export const KIND_NOTES = {
-  'config-invalid': '.bumpguard.yml on the base branch is invalid; nothing else in this run can be trusted until it is fixed there.',
+  'config-invalid': '.bumpguard.yml on the base branch is invalid or does not fit the repository; nothing else in this run can be trusted until it is fixed there.',
+  'infra-error': 'Part of the check could not run for a reason outside this change (Docker, a builder, the forge, the upstream source). It blocks because nothing was judged there; `/rebuild` tries again.',
   'build-failed': 'The image did not build for this platform, so nothing was measured there.',
+  'no-baseline': 'The base could not be measured, so the head was not compared with anything. It blocks until the base builds again, or a maintainer answers `/accept size <reason>`.',
   'elf-mismatch': 'A binary in the image is built for another CPU; it will not start on the router.',
   'missing-dep': 'An opted-in feature depends on a feature the recipe omits. The image builds, but the feature breaks at runtime (the exit-node DNS SERVFAIL incident: peerapiserver was omitted).',
   'canary-failed': 'A runtime check from .bumpguard.yml failed against the built image.',
@@ -20,7 +22,9 @@ export const KIND_NOTES = {
   'features-added': 'New upstream features; `--min` omits them unless the recipe opts in.',
   'features-removed': 'Features upstream removed in this version.',
   'stale-acknowledgment': 'An `acknowledge:` entry in .bumpguard.yml no longer matches anything; it can be removed.',
-  'no-baseline': 'One side of the comparison is missing, so the figures were not judged (neutral, not a pass).',
+  'bump-unclear': 'The change moves the Tailscale version to different values and none of them is the one the configured Dockerfile builds, so the feature audit did not run.',
+  'marker-removed': 'The `# renovate:` marker above the Tailscale version is gone, so Renovate stops proposing bumps; bumpguard found the version by its ARG name.',
+  'no-recipe': 'No build file mentions featuretags, ts_omit_ or ts_include_, so there is no feature selection to check (the image keeps every feature, or ships a prebuilt binary).',
 } as const satisfies Record<FindingKind, string>;
 
 const KIND_ORDER = Object.keys(KIND_NOTES) as FindingKind[];
@@ -32,7 +36,7 @@ const SHOWS_ORIGIN = new Set<FindingKind>([
 ]);
 
 /** Their `detail` is the log tail, shown in the per-arch details unless those were trimmed. */
-const LOG_KINDS = new Set<FindingKind>(['build-failed', 'no-baseline']);
+const LOG_KINDS = new Set<FindingKind>(['build-failed', 'no-baseline', 'infra-error']);
 
 const GROUPS: { severity: Severity; title: string }[] = [
   { severity: 'blocker', title: '❌ Blockers' },

@@ -43,6 +43,8 @@ export function toImageMetrics(side: SideResult | null): ImageMetrics | null {
     binaryUpx: a.binary?.upx ?? null,
     ramRssBytes: side.ram?.rss?.median ?? null,
     ramPeakBytes: side.ram?.peak?.median ?? null,
+    ramRssSource: side.ram?.rss ? (side.ram.rssSource ?? null) : null,
+    ramPeakSource: side.ram?.peak ? (side.ram.peakSource ?? null) : null,
   };
 }
 

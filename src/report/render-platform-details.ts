@@ -2,22 +2,25 @@
 // bytes, the main binary, and build log tails when a build failed.
 import type { ImageAnalysis, PlatformResult } from '../model.ts';
 import { formatBytes, formatSignedBytes, type PolicyOutcome } from '../policy/index.ts';
-import { computeMovers } from './compute-movers.ts';
+import type { Mover } from './compute-movers.ts';
 import { cell, code, fence, table, tail } from './markdown.ts';
 import { deltaText } from './render-size-table.ts';
+import { sideFailureLabel } from './side-failure.ts';
 
 export interface DetailsOptions {
   /** Layers, largest files, binary line and log tails. */
   full: boolean;
   /** Top movers vs base. */
   movers: boolean;
-  /** How many largest files / movers. */
+  /** How many largest files. */
   top: number;
+  /** Top movers per platform (moversByPlatform); a platform without an entry has no comparison. */
+  moverLists: ReadonlyMap<string, Mover[]>;
 }
 
 function summary(p: PlatformResult, outcome: PolicyOutcome): string {
   const name = `<b>${cell(p.platform)}</b>`;
-  if (p.head?.error) return `${name} — ❌ build failed`;
+  if (p.head?.error) return `${name} — ❌ ${sideFailureLabel(p.head.error)}`;
   const a = p.head?.analysis;
   if (!a) return `${name} — not built in this run`;
   const image = outcome.comparisons.find((c) => c.platform === p.platform && c.metric === 'image');
@@ -46,11 +49,8 @@ function factsLine(a: ImageAnalysis): string {
   return `${bin} · duplicated across layers: ${formatBytes(a.duplicateBytes)} · on flash: ${formatBytes(a.flashBytes)} at ${formatBytes(a.blockSize)} blocks · ${elfs}`;
 }
 
-function moversTable(p: PlatformResult, top: number): string {
-  const base = p.base?.analysis;
-  const head = p.head?.analysis;
-  if (!base || !head) return '';
-  const movers = computeMovers(base.files, head.files, top);
+function moversTable(movers: Mover[] | undefined): string {
+  if (movers === undefined) return '';
   if (movers.length === 0) return '**Top movers vs base**: no file changed size.';
   const rows = movers.map((m) => [
     code(m.path), m.base === null ? 'new' : formatBytes(m.base), m.head === null ? 'removed' : formatBytes(m.head), formatSignedBytes(m.delta),
@@ -70,7 +70,7 @@ function platformBody(p: PlatformResult, opts: DetailsOptions): string[] {
     if (p.base?.error) parts.push(logBlock(`${p.platform} base build log`, p.base.error.logTail));
     if (a) parts.push(layersTable(a), largestTable(a, opts.top), factsLine(a));
   }
-  if (opts.movers) parts.push(moversTable(p, opts.top));
+  if (opts.movers) parts.push(moversTable(opts.moverLists.get(p.platform)));
   return parts.filter((s) => s !== '');
 }
 

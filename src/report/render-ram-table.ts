@@ -2,6 +2,7 @@
 import type { CheckResult, PlatformResult } from '../model.ts';
 import { formatBytes, type MetricComparison, type PolicyOutcome } from '../policy/index.ts';
 import { cell, table } from './markdown.ts';
+import { renderRamSources } from './render-ram-sources.ts';
 import { deltaText, levelBadge } from './render-size-table.ts';
 
 function figure(median: number, spread: number | null | undefined): string {
@@ -39,9 +40,11 @@ function row(p: PlatformResult, outcome: PolicyOutcome): string[] | null {
 export function renderRamTable(result: CheckResult, outcome: PolicyOutcome): string {
   const rows = result.platforms.map((p) => row(p, outcome)).filter((r): r is string[] => r !== null);
   if (rows.length === 0) return '';
+  const sources = renderRamSources(result);
   return [
     '### RAM',
     table(['arch', 'RSS (median ± spread)', 'Δ RSS', 'peak (median ± spread)', 'Δ peak', 'runs'], rows),
-    '<sub>± is the spread (max − min) over the runs; a Δ within the larger spread is noise and is not judged. 🧪 emulated = measured under qemu-user: not the router\'s RSS, only compared with other emulated figures.</sub>',
+    '<sub>± is the spread (max − min) over the runs; a Δ within the larger spread is noise and is not judged. 🧪 emulated = measured under qemu-user: not the router\'s RSS, only compared with other emulated figures.' +
+      `${sources ? ` Read from: ${cell(sources)}` : ''}</sub>`,
   ].join('\n\n');
 }

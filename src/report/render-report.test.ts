@@ -75,11 +75,11 @@ test('canary failure: the canary × arch table shows the failing assertion and t
   assert.ok(md.includes('> 1 blocker: canary magicdns-forwarder failed on linux/arm64: expected status NOERROR, got SERVFAIL'));
 });
 
-test('missing baseline: not judged, the reason up top, and the arch row says no baseline', () => {
+test('missing baseline: a failure whose reason up top says the way out, and the arch row says no baseline', () => {
   const { result, outcome } = missingBaseline();
   const md = renderReport(result, outcome);
-  assert.ok(md.includes('## ⚪ bumpguard not judged: tailscale v1.98.5 → v1.98.8 (patch)'));
-  assert.ok(md.includes('> not judged: no baseline for linux/arm64 at 3f9c2a7: the base was neither built nor found in the cache'));
+  assert.ok(md.includes('## ❌ bumpguard failed: tailscale v1.98.5 → v1.98.8 (patch)'));
+  assert.ok(md.includes('> 1 blocker: no baseline: fix the base build, or /accept size &lt;reason&gt; — linux/arm64 at 3f9c2a7: the base was neither built nor found in the cache'));
   assert.match(row(md, 'linux/arm64', 'Size'), /^\| \*\*linux\/arm64\*\* \| — → 3\.57 MiB<br>no baseline \|/);
 });
 
@@ -117,6 +117,21 @@ test('RAM: emulated and native figures are shown side by side but not compared, 
   assert.ok(ramRow.includes('not compared: base measured emulated (qemu-user), head natively'));
   assert.ok(!ramRow.includes('▼'));
   assert.ok(md.includes('linux/arm64 RAM not compared: the base was measured emulated (qemu-user) and the head natively'));
+});
+
+test('RAM: the report says where the figures were read, naming platforms only where the sources differ', () => {
+  const viaApi = { ...ram([2 * MiB, 2 * MiB, 2 * MiB]), rssSource: 'docker-top' as const, peakSource: 'cgroup-v1' as const };
+  const platforms = [
+    buildPlatform('linux/amd64', { base: { ram: viaApi }, head: { ram: viaApi } }),
+    buildPlatform('linux/arm64', { base: { ram: { ...viaApi, emulated: true } }, head: { ram: { ...viaApi, emulated: true, rssSource: 'docker-stats' } } }),
+  ];
+  const result = buildCheckResult({ platforms });
+  const md = renderReport(result, evaluatePolicy(result, parseConfig(null)));
+  assert.ok(md.includes(
+    "Read from: RSS: the main process's RSS as ps on the engine's host reports it, through the Docker API (linux/amd64, linux/arm64), " +
+    "the container cgroup's anonymous memory, through the Docker API (no usable ps on the engine's host) (linux/arm64); " +
+    "peak: the container cgroup's peak (memory.max_usage_in_bytes).</sub>",
+  ), md.slice(md.indexOf('### RAM')));
 });
 
 test('oversized input stays under 60,000 characters and says what was trimmed', () => {

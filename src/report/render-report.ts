@@ -4,6 +4,7 @@
 // per-arch details, then top movers, then history, then finding details and list lengths.
 import type { CheckResult } from '../model.ts';
 import type { PolicyOutcome } from '../policy/index.ts';
+import { moversByPlatform, type Mover } from './compute-movers.ts';
 import { clip, escapeText, thousands } from './markdown.ts';
 import { MARKER } from './marker.ts';
 import { renderAccepted } from './render-accepted.ts';
@@ -51,6 +52,8 @@ const LADDER: Trim[] = [
 interface Ctx {
   result: CheckResult;
   outcome: PolicyOutcome;
+  /** Top movers per platform, computed once for every section that shows them. */
+  movers: ReadonlyMap<string, Mover[]>;
   maxChars: number;
   commands: boolean;
   top: number;
@@ -58,10 +61,10 @@ interface Ctx {
 }
 
 function trimNote(ctx: Ctx, trim: Trim, hidden: number): string {
-  const { result, outcome, top, historyLimit } = ctx;
+  const { result, outcome, top, historyLimit, movers: moverLists } = ctx;
   const cut: string[] = [];
-  if (!trim.details && renderPlatformDetails(result.platforms, outcome, { full: true, movers: false, top })) cut.push('per-arch layers, largest files and build logs');
-  if (!trim.movers && renderPlatformDetails(result.platforms, outcome, { full: false, movers: true, top })) cut.push('top movers');
+  if (!trim.details && renderPlatformDetails(result.platforms, outcome, { full: true, movers: false, top, moverLists })) cut.push('per-arch layers, largest files and build logs');
+  if (!trim.movers && renderPlatformDetails(result.platforms, outcome, { full: false, movers: true, top, moverLists })) cut.push('top movers');
   if (!trim.history && renderHistory(result, historyLimit)) cut.push('history');
   if (!trim.findingDetail && outcome.findings.some((f) => f.detail && f.kind !== 'build-failed' && f.kind !== 'no-baseline')) cut.push('finding details');
   if (hidden > 0) cut.push(`${hidden} findings beyond the first ${trim.perGroup} per severity`);
@@ -79,10 +82,10 @@ function assemble(ctx: Ctx, trim: Trim): string {
     trimNote(ctx, trim, findings.hidden),
     findings.text,
     renderAccepted(outcome),
-    renderSizeTable(result, outcome),
+    renderSizeTable(result, outcome, ctx.movers),
     renderRamTable(result, outcome),
     renderCanaryTable(result),
-    renderPlatformDetails(result.platforms, outcome, { full: trim.details, movers: trim.movers, top }),
+    renderPlatformDetails(result.platforms, outcome, { full: trim.details, movers: trim.movers, top, moverLists: ctx.movers }),
     trim.history ? renderHistory(result, ctx.historyLimit) : '',
     renderFooter(ctx.commands),
   ];
@@ -110,11 +113,13 @@ function minimal(ctx: Ctx): string {
 
 /** The report markdown, starting with MARKER, always shorter than `maxChars`. */
 export function renderReport(result: CheckResult, outcome: PolicyOutcome, opts: ReportOptions = {}): string {
+  const top = opts.top ?? 10;
   const ctx: Ctx = {
     result, outcome,
+    movers: moversByPlatform(result.platforms, top),
     maxChars: opts.maxChars ?? 60_000,
     commands: opts.commands ?? true,
-    top: opts.top ?? 10,
+    top,
     historyLimit: opts.historyLimit ?? 10,
   };
   for (const trim of LADDER) {

@@ -12,8 +12,8 @@ test('a pass names the largest image growth', () => {
   assert.equal(renderSummary(cleanBump().outcome), 'passed: no findings — largest compressed image Δ: linux/amd64 +12.2 KiB (+0.31%) → 3.83 MiB');
 });
 
-test('neutral says which baseline is missing', () => {
-  assert.match(renderSummary(missingBaseline().outcome), /^not judged: 1 warning — no baseline for linux\/arm64 at 3f9c2a7: /);
+test('a missing baseline fails and the status line says the way out', () => {
+  assert.match(renderSummary(missingBaseline().outcome), /^failed: 1 blocker — no baseline: fix the base build, or \/accept size <reason> — linux\/arm64 at 3f9c2a7: /);
 });
 
 test('every scenario fits a Gitea status description (< 140 characters)', () => {

@@ -4,7 +4,9 @@ import type { CheckResult, Finding, Severity } from '../model.ts';
 import { formatBytes, METRIC_LABELS, shortSha, SIZE_METRICS, type MetricComparison, type PolicyOutcome } from '../policy/index.ts';
 import { formatDuration, formatTime } from './markdown.ts';
 import { bumpTitle, countsText, plural, VERDICT_LABELS } from './render-header.ts';
+import { renderRamSources } from './render-ram-sources.ts';
 import { deltaText } from './render-size-table.ts';
+import { sideFailureLabel } from './side-failure.ts';
 
 const MARKS: Record<Severity, string> = { blocker: 'x', warning: '!', info: '-' };
 const TITLES: Record<Severity, string> = { blocker: 'Blockers', warning: 'Warnings', info: 'Info' };
@@ -54,19 +56,20 @@ function comparisonRow(c: MetricComparison): string[] {
 
 function tableLines(result: CheckResult, outcome: PolicyOutcome): string[] {
   const rows = result.platforms.flatMap((p) => {
-    if (p.head?.error) return [[p.platform, 'build failed', '', '', '']];
+    if (p.head?.error) return [[p.platform, sideFailureLabel(p.head.error), '', '', '']];
     const mine = outcome.comparisons.filter((c) => c.platform === p.platform);
     const sizes = mine.filter((c) => (SIZE_METRICS as readonly string[]).includes(c.metric));
     return [...sizes, ...mine.filter((c) => !sizes.includes(c))].map(comparisonRow);
   });
-  return rows.length ? ['', 'Sizes and RAM (base → head)', ...columns([['arch', 'metric', 'base', 'head', 'Δ'], ...rows])] : [];
+  const sources = renderRamSources(result);
+  return rows.length ? ['', 'Sizes and RAM (base → head)', ...columns([['arch', 'metric', 'base', 'head', 'Δ'], ...rows]), ...(sources ? [`RAM read from: ${sources}`] : [])] : [];
 }
 
 function canaryLines(result: CheckResult): string[] {
   const names = [...new Set(result.platforms.flatMap((p) => p.head?.canaries.map((c) => c.name) ?? []))];
   const rows = names.flatMap((name) => result.platforms.map((p) => {
     const c = p.head?.canaries.find((x) => x.name === name);
-    if (!c) return [name, p.platform, p.head?.error ? 'not run (build failed)' : '—', ''];
+    if (!c) return [name, p.platform, p.head?.error ? `not run (${sideFailureLabel(p.head.error)})` : '—', ''];
     const why = c.assertion ? `expected ${c.assertion}${c.observed !== undefined ? `, got ${c.observed}` : ''}` : c.detail;
     return [name, p.platform, c.ok ? 'pass' : 'FAIL', c.ok ? '' : why];
   }));

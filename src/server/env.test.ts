@@ -67,3 +67,18 @@ test('the error message never contains a secret value', () => {
     assert.doesNotMatch(err.userMessage, /t0ken|short/);
   }
 });
+
+test('every problem of the environment is reported at once, not one per start', () => {
+  const env: NodeJS.ProcessEnv = {
+    PORT: 'abc', LOG_LEVEL: 'loud' as NodeJS.ProcessEnv['LOG_LEVEL'], APP_ID: '12', WEBHOOK_SECRET: 'short', PRIVATE_KEY: 'not a key',
+    GITEA_URL: 'not-a-url', GITEA_TOKEN: 't0ken',
+  };
+  assert.deepEqual(issuesOf(() => readServerEnv(env, noFiles)).sort(), [
+    'GITEA_BOT_LOGIN', 'GITEA_URL', 'GITEA_WEBHOOK_SECRET', 'LOG_LEVEL', 'PORT', 'PRIVATE_KEY', 'WEBHOOK_SECRET',
+  ]);
+});
+
+test('an unreadable PRIVATE_KEY_PATH is reported once, as that variable', () => {
+  const env = { APP_ID: '12', WEBHOOK_SECRET: 'another-long-secret', PRIVATE_KEY_PATH: '/run/secrets/missing.pem' };
+  assert.deepEqual(issuesOf(() => readServerEnv(env, noFiles)), ['PRIVATE_KEY_PATH']);
+});

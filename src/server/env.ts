@@ -73,15 +73,19 @@ export function readServerEnv(env: NodeJS.ProcessEnv, readFile: (path: string) =
   for (const [k, v] of Object.entries(raw)) if (v === '') delete raw[k];
   const parsed = schema.safeParse(raw);
   if (!parsed.success) issues.push(...parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
-  const e = parsed.data;
-  const github = e && configured('GitHub App', GITHUB_VARS, e, issues);
-  const gitea = e && configured('Gitea', GITEA_VARS, e, issues);
-  if (e && github && e.PRIVATE_KEY && !isPrivateKey(e.PRIVATE_KEY.replace(/\\n/g, '\n'))) {
+  // Which forges are set up, and the key, are judged on what is set, not on the parsed values:
+  // one start lists every problem, instead of revealing them one per start.
+  // PRIVATE_KEY_PATH stands for PRIVATE_KEY, also when the file could not be read (reported above).
+  const isSet = (v: string) => raw[v] !== undefined || (v === 'PRIVATE_KEY' && raw.PRIVATE_KEY_PATH !== undefined);
+  const github = configured('GitHub App', GITHUB_VARS, isSet, issues);
+  const gitea = configured('Gitea', GITEA_VARS, isSet, issues);
+  if (raw.PRIVATE_KEY && !isPrivateKey(raw.PRIVATE_KEY.replace(/\\n/g, '\n'))) {
     issues.push({ path: 'PRIVATE_KEY', message: 'is not a PEM private key: paste the .pem downloaded from the App settings, or set PRIVATE_KEY_PATH' });
   }
-  if (e && !github && !gitea && issues.length === 0) {
+  if (![...GITHUB_VARS, ...GITEA_VARS].some(isSet)) {
     issues.push({ path: '(env)', message: `configure at least one forge: ${GITHUB_VARS.join(', ')} for GitHub, or ${GITEA_VARS.join(', ')} for Gitea` });
   }
+  const e = parsed.data;
   if (issues.length > 0 || !e) {
     throw new ConfigError(`The server environment is invalid: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, issues);
   }
@@ -106,8 +110,8 @@ export function readServerEnv(env: NodeJS.ProcessEnv, readFile: (path: string) =
 }
 
 /** All of a forge's variables set → true; none → false; some → an issue per missing one. */
-function configured(name: string, vars: readonly string[], e: Record<string, unknown>, issues: ConfigIssue[]): boolean {
-  const missing = vars.filter((v) => e[v] === undefined);
+function configured(name: string, vars: readonly string[], isSet: (v: string) => boolean, issues: ConfigIssue[]): boolean {
+  const missing = vars.filter((v) => !isSet(v));
   if (missing.length === vars.length) return false;
   for (const v of missing) issues.push({ path: v, message: `is required for ${name} (${vars.join(', ')} go together)` });
   return missing.length === 0;

@@ -3,7 +3,7 @@
 import type { Logger } from 'pino';
 import type { ProbotOctokit } from 'probot';
 import type { BotJob } from '../bot/index.ts';
-import { GiteaForge, GitHubForge, type Forge } from '../forges/index.ts';
+import { GiteaForge, GitHubForge, type CheckRunMemo, type Forge } from '../forges/index.ts';
 import { InMemoryJobState } from '../jobs/in-memory-job-state.ts';
 import type { ForgeIdStore } from '../jobs/types.ts';
 import type { GiteaServerConfig } from './gitea-route.ts';
@@ -33,13 +33,18 @@ export function createForgeResolver(d: ForgeResolverDeps) {
     }
     if (!d.github || job.installationId === null) throw new Error('a GitHub job without an installation or GitHub configuration');
     const [octokit, botLogin] = await Promise.all([d.github.auth(job.installationId), d.github.botLogin()]);
-    const checkRunIds = {
-      get: (key: string) => {
-        const v = ids.getForgeId(job.repo, key);
-        return v === null ? undefined : Number(v);
-      },
-      set: (key: string, id: number) => ids.setForgeId(job.repo, key, String(id)),
-    };
-    return new GitHubForge({ octokit, repo: job.repo, botLogin, checkRunIds });
+    return new GitHubForge({ octokit, repo: job.repo, botLogin, checkRuns: checkRunMemo(ids, job.repo) });
+  };
+}
+
+/** "check-run:<sha>" → "<id>" while in progress, "<id>:completed" once finished (a bare id from older versions reads as in progress: the PATCH answer tells). */
+function checkRunMemo(ids: ForgeIdStore, repo: string): CheckRunMemo {
+  return {
+    get(sha) {
+      const value = ids.getForgeId(repo, `check-run:${sha}`);
+      const m = value === null ? null : /^(\d+)(:completed)?$/.exec(value);
+      return m ? { id: Number(m[1]), completed: m[2] !== undefined } : undefined;
+    },
+    set: (sha, run) => ids.setForgeId(repo, `check-run:${sha}`, `${run.id}${run.completed ? ':completed' : ''}`),
   };
 }

@@ -5,8 +5,12 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
+import { chmod, copyFile, mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { execa } from 'execa';
-import type { EngineInfo } from '../../src/build/index.ts';
+import { buildImage, type EngineInfo } from '../../src/build/index.ts';
+import type { RamMeasurement } from '../../src/model.ts';
 import { requireDocker } from '../helpers/require-docker.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -87,6 +91,40 @@ describe('the bot image (build/Dockerfile)', () => {
     assert.deepStrictEqual(JSON.parse(listing.stdout), {
       app: ['bin', 'node_modules', 'package.json', 'src'], tests: [], dev: [], runtime: ['probot', 'zod', 'pino', 'execa'],
     });
+  });
+
+  it('measures the RAM of a shell-less image from inside its container, through the Docker API', async () => {
+    // As build/compose.yaml runs it: the engine's socket mounted, its group added, no view of the
+    // engine's processes. The archive is mounted where the bot would have written it.
+    const ctx = await mkdtemp(join(tmpdir(), 'bumpguard-bot-ram-'));
+    try {
+      await mkdir(join(ctx, 'bin'));
+      await copyFile('/var/cache/bumpguard/busybox/amd64/busybox', join(ctx, 'bin/busybox'));
+      await writeFile(join(ctx, 'Dockerfile'), 'FROM scratch\nCOPY bin/busybox /bin/busybox\nENTRYPOINT ["/bin/busybox", "httpd", "-f", "-p", "127.0.0.1:8080"]\n');
+      const built = await buildImage({ contextDir: ctx, dockerfile: 'Dockerfile', platform: 'linux/amd64', engine, outTar: join(ctx, 'img.tar') });
+      await chmod(ctx, 0o755);
+      await chmod(built.tarPath, 0o644);
+      const socketGroup = String((await stat('/var/run/docker.sock')).gid);
+      const measure = `
+        import { measureRam } from '/app/src/measure/index.ts';
+        const ram = { enabled: true, runs: 2, windowMs: 500, intervalMs: 250, ready: { timeoutMs: 10000 } };
+        const res = await measureRam({ docker: 'docker', image: ${JSON.stringify({ imageId: built.imageId, tarPath: built.tarPath })},
+          platform: 'linux/amd64', hostPlatform: ${JSON.stringify(engine.hostPlatform)}, ram });
+        console.log(JSON.stringify(res));`;
+      const res = await docker([
+        'run', '--rm', '--network', 'none', '--group-add', socketGroup, '-v', '/var/run/docker.sock:/var/run/docker.sock',
+        '-v', `${ctx}:${ctx}:ro`, '--entrypoint', 'node', tag, '--input-type=module', '-e', measure,
+      ]);
+      const ram = JSON.parse(res.stdout) as RamMeasurement;
+      assert.equal(ram.error, undefined);
+      assert.equal(ram.rssSource, 'docker-top');
+      assert.equal(ram.process, 'busybox');
+      assert.equal(ram.rss?.runs.length, 2);
+      assert.ok(ram.rss!.median > 256 * 1024, `RSS ${ram.rss!.median}`);
+      if (engine.cgroupVersion === '1') assert.equal(ram.peakSource, 'cgroup-v1');
+    } finally {
+      await rm(ctx, { recursive: true, force: true });
+    }
   });
 
   async function waitForHealth(name: string): Promise<string> {

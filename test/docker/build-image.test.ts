@@ -1,7 +1,7 @@
 // Real BuildKit builds of the bundled example (needs the engine from scripts/setup-host.sh).
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -158,5 +158,58 @@ describe('detectEngine', () => {
       assert.equal(err.userMessage, NO_DOCKER_MESSAGE);
       return true;
     });
+  });
+
+  // As a bot whose container lacks the socket's group (compose without DOCKER_GID): the user
+  // nobody on this host, in a child process so the test runner keeps its own identity.
+  const probeAs = (opts: { uid?: number; gid?: number; env?: Record<string, string> }) => execa(process.execPath, [
+    '--input-type=module', '-e',
+    `import { detectEngine } from ${JSON.stringify(new URL('../../src/build/index.ts', import.meta.url).href)};
+     detectEngine().then(() => console.log('reachable'), (err) => console.log(err.code + ': ' + err.userMessage));`,
+  ], { ...opts, env: { ...process.env, ...opts.env }, stdin: 'ignore' });
+
+  it('says "permission denied on the socket" when the user is not in the socket\'s group', async () => {
+    const engine = await requireDocker();
+    const socket = '/var/run/docker.sock';
+    const gid = (await stat(socket)).gid;
+    const { stdout } = await probeAs({ uid: 65534, gid: 65534, env: { BUMPGUARD_DOCKER: engine.docker } });
+    assert.equal(stdout.trim(),
+      `no-docker: Permission denied on the Docker socket ${socket}: this process (uid 65534, groups 65534) is not in its group ${gid}. ` +
+      `In compose, put that group in build/.env as DOCKER_GID (stat -c %g ${socket}) and recreate the container; on a host, add the bot's user to the socket's group.`);
+  });
+
+  it('says no engine answers, and where, when nothing listens on the socket', async () => {
+    const engine = await requireDocker();
+    const { stdout } = await probeAs({ env: { BUMPGUARD_DOCKER: engine.docker, DOCKER_HOST: 'unix:///nonexistent/bumpguard-test.sock' } });
+    assert.match(stdout.trim(), /^no-docker: No Docker engine answers at unix:\/\/\/nonexistent\/bumpguard-test\.sock: start dockerd/);
+  });
+});
+
+describe('a build that fetches sources while builds have no network (the default)', () => {
+  it('fails as build-failed saying it hit a network error and naming build.network', async () => {
+    const engine = await requireDocker();
+    const ctx = await mkdtemp(join(tmpdir(), 'bumpguard-offline-build-'));
+    try {
+      await mkdir(join(ctx, 'bin'));
+      await copyFile('/var/cache/bumpguard/busybox/amd64/busybox', join(ctx, 'bin/busybox'));
+      // As a real recipe fetches a Tailscale tarball; a .invalid name, and no network to ask anyway.
+      await writeFile(join(ctx, 'Dockerfile'), [
+        'FROM scratch', 'COPY bin/busybox /bin/busybox',
+        `RUN ["/bin/busybox", "wget", "-q", "-O", "/src.tar.gz", "https://tailscale.invalid/archive/${randomUUID()}.tar.gz"]`, '',
+      ].join('\n'));
+      await assert.rejects(
+        buildImage({ contextDir: ctx, dockerfile: 'Dockerfile', platform: 'linux/amd64', engine, outTar: join(ctx, 'out.tar') }),
+        (err: unknown) => {
+          assert.ok(err instanceof BuildError);
+          assert.equal(err.code, 'build-failed');
+          assert.equal(err.userMessage,
+            "The linux/amd64 build failed on a network error (wget: bad address 'tailscale.invalid'): builds run without a network by default " +
+            '(build.network: none). If the Dockerfile fetches sources in a RUN step, set `build: { network: default }` in .bumpguard.yml on the base branch.');
+          return true;
+        },
+      );
+    } finally {
+      await rm(ctx, { recursive: true, force: true });
+    }
   });
 });

@@ -1,5 +1,6 @@
 // RAM runs and canaries of the real example image (needs the engine from scripts/setup-host.sh).
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm, writeFile, copyFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,7 +8,9 @@ import { after, before, describe, it } from 'node:test';
 import { execa } from 'execa';
 import { buildImage, type BuildOutput, type EngineInfo } from '../../src/build/index.ts';
 import { parseConfig, type Config } from '../../src/config/index.ts';
-import { measureRuntime } from '../../src/measure/index.ts';
+import { measureRam, measureRuntime } from '../../src/measure/index.ts';
+import { acquireImage, releaseImage, removeContainer, startContainer, waitReady } from '../../src/measure/container.ts';
+import { sampleContainer } from '../../src/measure/ram.ts';
 import { createExampleRepo, type ExampleRepo } from '../helpers/example-repo.ts';
 import { requireDocker } from '../helpers/require-docker.ts';
 
@@ -186,5 +189,64 @@ describe('measureRuntime with images that misbehave', () => {
     assert.match(res.ram?.error ?? '', /exited with code 3 before it was ready: config missing/);
     assert.equal(res.ram?.rss, null);
     assert.deepStrictEqual(res.canaries.map((c) => [c.name, c.ok, c.assertion]), [['lan-dns', false, 'runs']]);
+  });
+});
+
+describe('RAM of a shell-less image (FROM scratch, busybox httpd, no /bin/sh to exec into)', () => {
+  let engine: EngineInfo;
+  let ctx: string;
+  let built: BuildOutput;
+  const ram: Config['ram'] = { enabled: true, runs: 1, windowMs: 500, intervalMs: 250, ready: { timeoutMs: 10_000 } };
+  before(async () => {
+    engine = await requireDocker();
+    ctx = await mkdtemp(join(tmpdir(), 'bumpguard-shellless-'));
+    await mkdir(join(ctx, 'bin'));
+    await copyFile('/var/cache/bumpguard/busybox/amd64/busybox', join(ctx, 'bin/busybox'));
+    await writeFile(join(ctx, 'Dockerfile'), [
+      'FROM scratch', 'COPY bin/busybox /bin/busybox', 'ENTRYPOINT ["/bin/busybox", "httpd", "-f", "-p", "127.0.0.1:8080"]', '',
+    ].join('\n'));
+    built = await buildImage({ contextDir: ctx, dockerfile: 'Dockerfile', platform: 'linux/amd64', engine, outTar: join(ctx, 'img.tar') });
+  });
+  after(async () => {
+    if (ctx) await rm(ctx, { recursive: true, force: true });
+  });
+
+  it('gets a RAM figure from the engine host\'s /proc when the bot shares that host', async () => {
+    const res = await measureRam({
+      docker: engine.docker, image: { imageId: built.imageId, tarPath: built.tarPath }, platform: 'linux/amd64', hostPlatform: engine.hostPlatform, ram,
+    });
+    assert.equal(res?.error, undefined);
+    assert.equal(res?.rssSource, 'proc-status');
+    assert.equal(res?.process, 'busybox');
+    assert.ok(res!.rss!.median > 256 * 1024, `RSS ${res!.rss!.median}`);
+  });
+
+  it('gets the same RSS through the Docker API when it cannot see the engine\'s processes, as a bot in a container', async () => {
+    const runId = `test-shellless-${randomUUID()}`;
+    const tag = `bumpguard-measure:${runId}`;
+    await acquireImage(engine.docker, { imageId: built.imageId, tarPath: built.tarPath }, tag);
+    const id = await startContainer(engine.docker, { image: tag, runId, platform: 'linux/amd64', readOnly: true });
+    try {
+      assert.equal(await waitReady(engine.docker, id, ram.ready), null);
+      const exec = await execa(engine.docker, ['exec', id, 'cat', '/proc/1/status'], { reject: false });
+      assert.notEqual(exec.exitCode, 0, 'nothing in the image can be exec\'d to read /proc from inside');
+      const window = { windowMs: 500, intervalMs: 250 };
+      const viaApi = await sampleContainer(engine.docker, id, { ...window, readHostProc: false });
+      const viaHost = await sampleContainer(engine.docker, id, window);
+      assert.equal(viaApi.rssSource, 'docker-top');
+      assert.equal(viaHost.rssSource, 'proc-status');
+      assert.equal(viaApi.process, 'busybox');
+      // One idle httpd read twice: ps's rss and VmRSS are the same kernel counter.
+      assert.ok(Math.abs(viaApi.rss! - viaHost.rss!) <= 64 * 1024, `API ${viaApi.rss} vs /proc ${viaHost.rss}`);
+      if (engine.cgroupVersion === '1') {
+        assert.equal(viaApi.peakSource, 'cgroup-v1');
+        assert.ok(viaApi.peak! >= viaApi.rss!, `peak ${viaApi.peak} ≥ RSS ${viaApi.rss}`);
+      } else {
+        assert.equal(viaApi.peak, null, 'the Docker API has no peak on cgroup v2');
+      }
+    } finally {
+      await removeContainer(engine.docker, id);
+      await releaseImage(engine.docker, tag);
+    }
   });
 });

@@ -73,27 +73,48 @@ test('unknown events and actions are acknowledged with 204 and ignored', async (
   await nothingEnqueued(r);
 });
 
-test('a PR diff of 50 MB is cut off at 10 MiB: the job ends in a clear error and the gate is not touched', async () => {
+const hugeDiff = () =>
+  Readable.from(
+    (function* () {
+      const line = Buffer.from(`+${'x'.repeat(1023)}\n`);
+      for (let i = 0; i < 50 * 1024; i++) yield line;
+    })(),
+  );
+
+function mockConfigAbsent(r: RunningBot) {
+  for (const path of ['.bumpguard.yml', '.bumpguard.yaml', '.github/bumpguard.yml']) api(r).get(`${API}/raw/${path}`).query({ ref: BASE }).reply(404, { message: 'not found' });
+}
+
+test('a PR diff of 50 MB is cut off at 10 MiB; the Dockerfile at both sides decides, so a big PR that bumps nothing passes at once', async () => {
   const r = await start();
   api(r).get(`${API}/pulls/14`).reply(200, prJson(HEAD1));
+  mockConfigAbsent(r);
   // Streamed, without a content-length: the adapter must count what it reads (read-capped.test.ts
   // shows it stops pulling at the limit; nock itself buffers, so that is not asserted here).
-  api(r)
-    .get(`${API}/pulls/14.diff`)
-    .reply(200, () =>
-      Readable.from(
-        (function* () {
-          const line = Buffer.from(`+${'x'.repeat(1023)}\n`);
-          for (let i = 0; i < 50 * 1024; i++) yield line;
-        })(),
-      ),
-    );
-  const body = rawFixture('pull_request.opened');
-  assert.equal((await gitea(r, body)).status, 202);
+  api(r).get(`${API}/pulls/14.diff`).reply(200, hugeDiff);
+  const dockerfile = '# renovate: datasource=github-releases depName=tailscale\nARG TAILSCALE_VERSION=v1.98.8\nFROM scratch\n';
+  for (const ref of [BASE, HEAD1]) api(r).get(`${API}/raw/Dockerfile`).query({ ref }).reply(200, dockerfile);
+  api(r).post(`${API}/statuses/${HEAD1}`, (b) => b.state === 'success' && b.description === 'not a Tailscale bump — nothing to check').reply(201, {});
+  assert.equal((await gitea(r, rawFixture('pull_request.opened'))).status, 202);
   await r.bot.queue.onIdle();
-  assert.equal(r.outcomes[0]?.outcome.status, 'error');
-  assert.match(r.outcomes[0]?.outcome.reason ?? '', /getDiff: the answer is over 10 MiB/);
-  assert.deepEqual(r.calls, [`GET ${API}/pulls/14`, `GET ${API}/pulls/14.diff`]);
+  assert.deepEqual(r.outcomes.map((o) => [o.outcome.status, o.outcome.verdict]), [['done', 'success']]);
+});
+
+test('a 50 MB PR diff that does bump Tailscale in the Dockerfile is still found and checked', async () => {
+  const r = await start();
+  api(r).get(`${API}/pulls/14`).reply(200, prJson(HEAD1));
+  mockConfigAbsent(r);
+  api(r).get(`${API}/pulls/14.diff`).reply(200, hugeDiff);
+  const dockerfile = (v: string) => `# renovate: datasource=github-releases depName=tailscale\nARG TAILSCALE_VERSION=${v}\nFROM scratch\n`;
+  api(r).get(`${API}/raw/Dockerfile`).query({ ref: BASE }).reply(200, dockerfile('v1.98.5'));
+  api(r).get(`${API}/raw/Dockerfile`).query({ ref: HEAD1 }).reply(200, dockerfile('v1.98.8'));
+  api(r).post(`${API}/statuses/${HEAD1}`, (b) => b.state === 'pending' && b.description === 'Checking tailscale v1.98.5 → v1.98.8…').reply(201, {});
+  api(r).get(`${API}/issues/14/comments`).query(true).reply(200, [], { 'x-total-count': '0' });
+  api(r).post(`${API}/issues/14/comments`).reply(201, commentJson(901, 'x'));
+  api(r).post(`${API}/statuses/${HEAD1}`, (b) => b.state === 'success').reply(201, {});
+  assert.equal((await gitea(r, rawFixture('pull_request.opened'))).status, 202);
+  await r.bot.queue.onIdle();
+  assert.equal(r.outcomes[0]?.outcome.verdict, 'success');
 });
 
 test('an invalid .bumpguard.yml on the base names the wrong field in the comment and sets the gate to error', async () => {

@@ -10,6 +10,7 @@ import nock from 'nock';
 import { ProbotOctokit } from 'probot';
 import { deliver, recorded, startBot, type RunningBot } from '../helpers/e2e-bot.ts';
 import { fakeRunCheck } from '../helpers/fake-run-check.ts';
+import { GithubCheckRuns } from '../helpers/github-check-runs.ts';
 import { githubExample, renovatePullRequest } from '../helpers/github-examples.ts';
 import { useHttpMock } from '../helpers/http-mock.ts';
 
@@ -64,29 +65,28 @@ function mockReads(r: RunningBot, head: string) {
 
 const reads = [
   `GET ${REPO}/pulls/2`,
-  `GET ${REPO}/pulls/2`,
   `GET ${REPO}/contents/.bumpguard.yml?ref=${BASE}`,
   `GET ${REPO}/contents/.bumpguard.yaml?ref=${BASE}`,
   `GET ${REPO}/contents/.github%2Fbumpguard.yml?ref=${BASE}`,
+  `GET ${REPO}/pulls/2`,
 ];
+
+const checkRuns = (r: RunningBot) => new GithubCheckRuns(() => api(r), REPO, 77);
 
 test('github: a bump PR gets an in-progress check, one comment, then a failure conclusion; the next push edits the comment', async () => {
   const r = await start(300 * KiB);
+  const runs = checkRuns(r);
   mockAppAuth(r);
   mockReads(r, HEAD1);
-  api(r).get(`${REPO}/commits/${HEAD1}/check-runs`).query({ check_name: 'bumpguard', filter: 'latest' }).reply(200, { total_count: 0, check_runs: [] });
-  api(r)
-    .post(`${REPO}/check-runs`, (b) => b.name === 'bumpguard' && b.head_sha === HEAD1 && b.status === 'in_progress' && b.output.title === 'Checking tailscale v1.98.5 → v1.98.8…' && b.external_id === '2' && b.actions[0].identifier === 'rebuild')
-    .reply(201, { id: 77, name: 'bumpguard' });
+  runs.list(HEAD1);
+  runs.create(1, (b) => b.name === 'bumpguard' && b.head_sha === HEAD1 && b.status === 'in_progress' && b.output?.title === 'Checking tailscale v1.98.5 → v1.98.8…');
   api(r).get(`${REPO}/issues/2/comments`).query({ per_page: '100' }).reply(200, [
     { id: 5, html_url: 'https://github.com/Codertocat/Hello-World/pull/2#issuecomment-5', body: 'quoting <!-- bumpguard:report -->', user: { login: 'Codertocat' } },
   ]);
   api(r)
     .post(`${REPO}/issues/2/comments`, (b) => b.body.startsWith('<!-- bumpguard:report -->') && /bumpguard failed/.test(b.body))
     .reply(201, { id: 900, html_url: 'https://github.com/Codertocat/Hello-World/pull/2#issuecomment-900', body: 'x', user: { login: 'bumpguard[bot]' } });
-  api(r)
-    .patch(`${REPO}/check-runs/77`, (b) => b.status === 'completed' && b.conclusion === 'failure' && /^failed: /.test(b.output.title) && b.output.summary.startsWith('<!-- bumpguard:report -->') && b.details_url === 'https://github.com/Codertocat/Hello-World/pull/2#issuecomment-900')
-    .reply(200, { id: 77 });
+  runs.update(1, (b: any) => b.status === 'completed' && b.conclusion === 'failure' && /^failed: /.test(b.output.title) && b.output.summary.startsWith('<!-- bumpguard:report -->') && b.details_url === 'https://github.com/Codertocat/Hello-World/pull/2#issuecomment-900' && b.external_id === '2' && b.actions[0].identifier === 'rebuild');
 
   const res = await githubDelivery(r, 'pull_request', githubExample('pull_request', 'opened'));
   assert.equal(res.status, 202);
@@ -103,12 +103,10 @@ test('github: a bump PR gets an in-progress check, one comment, then a failure c
   // Renovate pushes again: a new check run for the new SHA, the same comment edited.
   r.calls.length = 0;
   mockReads(r, HEAD2);
-  api(r).get(`${REPO}/commits/${HEAD2}/check-runs`).query({ check_name: 'bumpguard', filter: 'latest' }).reply(200, { total_count: 0, check_runs: [] });
-  api(r).post(`${REPO}/check-runs`, (b) => b.head_sha === HEAD2 && b.status === 'in_progress').reply(201, { id: 78, name: 'bumpguard' });
+  runs.list(HEAD2).create(1, (b) => b.head_sha === HEAD2 && b.status === 'in_progress').update(1, (b) => b.conclusion === 'failure');
   api(r)
     .patch(`${REPO}/issues/comments/900`, (b) => b.body.startsWith('<!-- bumpguard:report -->'))
     .reply(200, { id: 900, html_url: 'https://github.com/Codertocat/Hello-World/pull/2#issuecomment-900', body: 'y', user: { login: 'bumpguard[bot]' } });
-  api(r).patch(`${REPO}/check-runs/78`, (b) => b.conclusion === 'failure').reply(200, { id: 78 });
   const pushed = githubExample('pull_request', 'synchronize');
   pushed.pull_request.head.sha = HEAD2;
   assert.equal((await githubDelivery(r, 'pull_request', pushed)).status, 202);
@@ -121,20 +119,23 @@ test('github: a bump PR gets an in-progress check, one comment, then a failure c
     `PATCH ${REPO}/check-runs/78`,
   ]);
   assert.deepEqual(r.outcomes.map((o) => o.outcome.verdict), ['failure', 'failure']);
+  assert.deepEqual([runs.gate(HEAD1)?.conclusion, runs.gate(HEAD2)?.conclusion], ['failure', 'failure']);
 });
 
-test('github: a clean bump ends in a success conclusion', async () => {
+test('github: a clean bump finishes the check run an earlier job left in progress with a success conclusion', async () => {
   const r = await start(2 * KiB);
+  const runs = checkRuns(r);
+  runs.seed({ head_sha: HEAD1, status: 'in_progress', conclusion: null });
   mockAppAuth(r);
   mockReads(r, HEAD1);
-  api(r).get(`${REPO}/commits/${HEAD1}/check-runs`).query(true).reply(200, { total_count: 1, check_runs: [{ id: 80, name: 'bumpguard', app: { slug: 'bumpguard' } }] });
-  api(r).patch(`${REPO}/check-runs/80`, (b) => b.status === 'in_progress').reply(200, { id: 80 });
+  runs.list(HEAD1).update(2);
   api(r).get(`${REPO}/issues/2/comments`).query(true).reply(200, []);
   api(r).post(`${REPO}/issues/2/comments`).reply(201, { id: 901, html_url: 'https://github.com/c/1', body: 'x', user: { login: 'bumpguard[bot]' } });
-  api(r).patch(`${REPO}/check-runs/80`, (b) => b.status === 'completed' && b.conclusion === 'success').reply(200, { id: 80 });
   assert.equal((await githubDelivery(r, 'pull_request', githubExample('pull_request', 'opened'))).status, 202);
   await r.bot.queue.onIdle();
   assert.equal(r.outcomes[0]?.outcome.verdict, 'success');
+  assert.equal(runs.runs.length, 1, 'the run in progress was finished, not duplicated');
+  assert.equal(runs.gate(HEAD1)?.conclusion, 'success');
 });
 
 test('github: bad, missing and empty signatures are refused with 401 and nothing is enqueued', async () => {

@@ -42,7 +42,7 @@ test('github: check-run writes failing with 502 are retried 3 times, then the ch
   let title = '';
   api(r)
     .post(`${REPO}/check-runs`, (b) => b.status === 'completed' && b.conclusion === 'failure' && Boolean((title = b.output.title)))
-    .reply(201, { id: 77 });
+    .reply(201, { id: 77, name: 'bumpguard', status: 'completed', conclusion: 'failure' });
 
   const body = JSON.stringify(githubExample('pull_request', 'opened'));
   const res = await deliver(`${r.url}/api/github/webhooks`, body, { 'x-github-event': 'pull_request', 'x-github-delivery': randomUUID(), 'x-hub-signature-256': await sign(SECRET, body) });

@@ -1,8 +1,7 @@
 // Runs one target's fuzz inputs in a worker thread, reporting each input before and after the
 // call, so the test (main thread) can stop a parser that hangs and name the input.
 import { parentPort, workerData } from 'node:worker_threads';
-import { fuzzInput, rngFor } from './mutate.ts';
-import { TARGETS } from './targets.ts';
+import { caseInput, TARGETS } from './targets.ts';
 
 const { target: name, seed, iterations } = workerData as { target: string; seed: number; iterations: number };
 const target = TARGETS[name]!;
@@ -10,7 +9,7 @@ const seeds = target.seeds();
 const hostile = target.hostile?.() ?? [];
 // Hostile inputs get negative indices: -1 is hostile[0].
 for (let index = -hostile.length; index < iterations; index++) {
-  const input = index < 0 ? hostile[-index - 1]! : fuzzInput(rngFor(seed, index), seeds, target.tokens);
+  const input = index < 0 ? hostile[-index - 1]! : caseInput(target, seeds, seed, index);
   parentPort!.postMessage({ type: 'start', index });
   const started = performance.now();
   let error: string | null = null;

@@ -68,3 +68,16 @@ export function fuzzInput(rng: Rng, seeds: readonly string[], tokens: readonly s
   for (let n = 1 + int(rng, 5); n > 0; n--) text = mutateOnce(rng, text, tokens, seeds);
   return text;
 }
+
+/**
+ * Grow `text` to about `bytes` by repeating one unit many times at one place: a grammar token,
+ * a slice of the text, or both. Repeated structure is what turns a quadratic parser into a
+ * hang, and it takes megabytes, not the kilobytes of a mutation, to see it within a budget.
+ */
+export function scaleUp(rng: Rng, text: string, tokens: readonly string[], bytes: number): string {
+  const at = int(rng, text.length + 1);
+  const slice = text.slice(at, at + 1 + int(rng, 80));
+  const kind = int(rng, 4);
+  const unit = kind <= 1 ? pick(rng, tokens) : kind === 2 ? slice || pick(rng, tokens) : pick(rng, tokens) + slice;
+  return text.slice(0, at) + unit.repeat(Math.max(1, Math.ceil(bytes / unit.length))) + text.slice(at);
+}

@@ -7,6 +7,7 @@ import { parseCommand } from '../../src/bot/parse-command.ts';
 import { findTailscaleBumps } from '../../src/bump/find-bumps.ts';
 import { BumpguardError } from '../../src/errors.ts';
 import { parseDnsOutput } from '../../src/measure/parse-dns-output.ts';
+import { fuzzInput, rngFor, scaleUp } from './mutate.ts';
 
 export interface FuzzTarget {
   seeds(): string[];
@@ -16,6 +17,17 @@ export interface FuzzTarget {
   allowed(err: unknown): boolean;
   /** Known-hostile inputs (past blow-ups), run before the mutated ones under the same time budget. */
   hostile?(): string[];
+  /** Every `every`-th input is grown to megabytes (`scaleUp`), for parsers that read whole files. */
+  scale?: { every: number; minBytes: number; maxBytes: number };
+}
+
+/** Input `index` of a run on `target`: a mutated seed, or for scaled targets sometimes a grown one. */
+export function caseInput(target: FuzzTarget, seeds: readonly string[], seed: number, index: number): string {
+  const rng = rngFor(seed, index);
+  const input = fuzzInput(rng, seeds, target.tokens);
+  const scale = target.scale;
+  if (scale === undefined || index % scale.every !== scale.every - 1) return input;
+  return scaleUp(rng, input, target.tokens, scale.minBytes + Math.floor(rng() * (scale.maxBytes - scale.minBytes)));
 }
 
 const root = new URL('../../', import.meta.url);
@@ -35,9 +47,14 @@ export const TARGETS: Record<string, FuzzTarget> = {
   },
   parseRecipe: {
     seeds: () => [read('test/fixtures/target-repo/Dockerfile'), ...readDir('src/audit/__fixtures__/recipes', /./)],
-    tokens: ['\\\n', "'", '"', '$(', ')', '`', '<<EOF\n', '\nEOF\n', " | sed -e 's/ts_omit_dns,\\{0,1\\}//g'", 'go run ./cmd/featuretags --min --add=osrouter', 'RUN ', ' && ', '; ', '#', 'ts_include_cli,', '-tags=$TAGS'],
+    tokens: [
+      '\\\n', "'", '"', '$(', ')', '`', '<<EOF\n', '\nEOF\n', " | sed -e 's/ts_omit_dns,\\{0,1\\}//g'", 'go run ./cmd/featuretags --min --add=osrouter', 'RUN ', ' && ', '; ', '#', 'ts_include_cli,', '-tags=$TAGS',
+      // Shapes that were quadratic: a bare `-e` before an operator, assignment prefixes, unterminated `s`, `\(` alternations.
+      'sed -e | ', 'A=1 ', "sed -i -e 's/x/y/' f.go ", 's\u0101;', 'ts_omit_\\(a\\|', '|\n', "'\n",
+    ],
     call: (input) => parseRecipe([{ path: 'Dockerfile', text: input }, { path: 'build-tags.sh', text: input.slice(input.length >> 1) }]),
     allowed: none,
+    scale: { every: 8, minBytes: 256 * 1024, maxBytes: 2 * 1024 * 1024 },
   },
   findTailscaleBumps: {
     seeds: () => [...readDir('src/bump/__fixtures__', /\.diff$/), ...readDir('test/fixtures/pr', /\.diff$/)],

@@ -39,7 +39,7 @@ export interface SideSpec {
   foreignMachine?: string;
   ram?: RamMeasurement | null;
   canaries?: CanaryResult[];
-  error?: { message: string; logTail: string };
+  error?: NonNullable<SideResult['error']>;
 }
 
 export function ramStats(runs: number[]): RamStats {

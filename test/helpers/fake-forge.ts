@@ -61,9 +61,9 @@ export class FakeForge implements Forge {
     return this.diff;
   }
 
-  async readFile(path: string, sha: string): Promise<string | null> {
+  async readFile(ref: string, path: string): Promise<string | null> {
     this.#maybeFail('readFile');
-    return this.#init.files?.[`${sha}:${path}`] ?? null;
+    return this.#init.files?.[`${ref}:${path}`] ?? null;
   }
 
   async downloadTree(sha: string, destDir: string): Promise<void> {

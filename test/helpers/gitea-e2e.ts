@@ -51,10 +51,10 @@ export function mockReads(r: RunningBot, head: string): void {
 
 export const READS = [
   `GET ${API}/pulls/14`,
-  `GET ${API}/pulls/14.diff`,
   `GET ${API}/raw/.bumpguard.yml?ref=${BASE}`,
   `GET ${API}/raw/.bumpguard.yaml?ref=${BASE}`,
   `GET ${API}/raw/.github/bumpguard.yml?ref=${BASE}`,
+  `GET ${API}/pulls/14.diff`,
   `GET ${API}/collaborators/renovate/permission`,
 ];
 

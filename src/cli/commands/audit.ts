@@ -1,13 +1,17 @@
 // `bumpguard audit`: the feature-tag audit of a Tailscale bump in a local repo, no builds.
 // Either two refs (the PR: base and head branch) or two tags against the repo's HEAD recipe.
 import { resolve } from 'node:path';
-import { auditTarget, readRepoConfig, type AuditTargetInput } from '../../audit/index.ts';
+import { auditTarget } from '../../audit/index.ts';
+import { bumpBetweenTags, bumpFindings, type BumpDecision } from '../../bump/index.ts';
+import { readConfigAt, resolveBuildPaths, type Config } from '../../config/index.ts';
 import { UsageError } from '../../errors.ts';
-import { localGitRepo } from '../../repo/index.ts';
+import { detectBump } from '../../jobs/detect-bump.ts';
+import { decideVerdict, NOT_A_BUMP } from '../../policy/index.ts';
+import { localGitRepo, type LocalSource } from '../../repo/index.ts';
 import { defaultCacheDir, openUpstream, parseFlags, reportUsage, upstreamSpec } from '../common-options.ts';
 import { EXIT, exitCodeForVerdict } from '../exit-code.ts';
 import type { CliIo, Command } from '../io.ts';
-import { renderAuditText } from '../render-audit-text.ts';
+import { renderAuditText, type AuditReport } from '../render-audit-text.ts';
 
 export const AUDIT_HELP = `Usage: bumpguard audit --repo DIR [--base REF [--head REF] | --from vA --to vB] [options]
 
@@ -76,15 +80,27 @@ export const audit: Command = async (io) => {
   const repo = localGitRepo(args.repo);
   // Config comes from the base (design.md): a PR cannot loosen its own audit.
   const configRef = 'baseRef' in args.target ? args.target.baseRef : 'HEAD';
-  const { config, source } = await readRepoConfig(repo, configRef);
+  const { config, source } = await readConfigAt(repo, configRef);
   const upstream = await openUpstream(io, args.upstream, config.upstream, args.cache);
-  const input: AuditTargetInput = { repo, ...args.target };
-  const result = { ...(await auditTarget(input, upstream, config)), configSource: source };
+  const decision = await decide(repo, args.target, config);
+  const headRef = 'headRef' in args.target ? args.target.headRef : 'HEAD';
+  const findings = [...bumpFindings(decision)];
+  if (decision.bump) findings.push(...(await auditTarget({ source: repo, ref: headRef, bump: decision.bump, config }, upstream)));
+  const { verdict, reason } = decideVerdict(findings, decision.bump || decision.ambiguous ? {} : { nothingToCheck: NOT_A_BUMP });
+  const result: AuditReport = { bump: decision.bump, findings, verdict, reason, configSource: source };
   if (args.json) {
     io.stdout.write(`${JSON.stringify({ bump: result.bump, verdict: result.verdict, findings: result.findings }, null, 2)}\n`);
   } else {
     io.stdout.write(renderAuditText(result, { upstream: upstream.describe }));
   }
-  if (result.verdict === 'neutral' && result.reason) io.stderr.write(`bumpguard audit: neutral: ${result.reason}\n`);
+  if (!decision.bump || verdict === 'error') io.stderr.write(`bumpguard audit: ${verdict}: ${reason}\n`);
   return exitCodeForVerdict(result.verdict);
 };
+
+/** The bump between two refs, or given outright by tags (placed at the Dockerfile's version line at HEAD). */
+async function decide(repo: LocalSource, target: AuditArgs['target'], config: Config): Promise<BumpDecision> {
+  if ('baseRef' in target) return detectBump(repo, target.baseRef, target.headRef, config);
+  const path = resolveBuildPaths(config).dockerfile;
+  const bump = bumpBetweenTags(target.fromTag, target.toTag, { path, text: await repo.readFile('HEAD', path) });
+  return { bump, bumps: [bump], ambiguous: false, versions: { base: bump.from, head: bump.to }, markerRemoved: null };
+}

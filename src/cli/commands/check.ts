@@ -1,8 +1,9 @@
 // `bumpguard check`: the bot's whole job on a local repo, no forge: audit, build base and head
 // for every platform, measure, run canaries, compare, decide, and print the report.
 import { resolve } from 'node:path';
-import { readRepoConfig } from '../../audit/index.ts';
+import { readConfigAt } from '../../config/index.ts';
 import { UsageError } from '../../errors.ts';
+import { detectBump } from '../../jobs/detect-bump.ts';
 import { runCheck } from '../../jobs/run-check.ts';
 import type { CheckResult } from '../../model.ts';
 import { evaluatePolicy, type PolicyOutcome } from '../../policy/index.ts';
@@ -36,8 +37,9 @@ Options:
   --json                 print the structured result (docs/json-contract.md) instead
   -h, --help             show this help
 
-Exit codes: 0 success or neutral (the reason on stderr), 1 failure verdict, 2 usage, config
-or infrastructure error (e.g. no Docker engine), 130 interrupted.
+Exit codes: 0 success, 1 failure verdict, 2 usage, config or an error verdict (no Docker engine,
+an engine that stopped answering, an unreachable upstream: the report still shows what was
+measured), 130 interrupted.
 `;
 
 const FLAGS = {
@@ -64,7 +66,7 @@ export const check: Command = async (io) => {
   const repoDir = resolve(io.cwd, flags.repo ?? '.');
   const source = localSourceTree(repoDir);
   const [baseSha, headSha] = await Promise.all([source.resolve(flags.base), source.resolve(flags.head ?? 'HEAD')]);
-  const { config, source: configSource } = await readRepoConfig(source, baseSha);
+  const { config, source: configSource } = await readConfigAt(source, baseSha);
   const platforms = splitList(flags.platforms);
   const unknown = (platforms ?? []).filter((p) => !config.platforms.includes(p));
   if (unknown.length > 0) {
@@ -77,9 +79,10 @@ export const check: Command = async (io) => {
   if (!flags.json) io.stderr.write(`bumpguard check: config from ${configSource}; ${flags.base} (${baseSha.slice(0, 12)}) → ${flags.head ?? 'HEAD'} (${headSha.slice(0, 12)})\n`);
   let result: CheckResult;
   try {
+    const bump = await detectBump(source, baseSha, headSha, config);
     result = await runCheck(
       {
-        repo: repoDir, base: { ref: flags.base, sha: baseSha }, head: { ref: flags.head ?? 'HEAD', sha: headSha },
+        repo: repoDir, base: { ref: flags.base, sha: baseSha }, head: { ref: flags.head ?? 'HEAD', sha: headSha }, bump,
         platforms, noCache: flags['no-cache'], noCacheBase: flags['no-cache-base'], auditOnly: flags['audit-only'],
       },
       { source, config, upstream, store: new ResultStore(db), now: () => new Date(), signal: io.signal, onProgress: progress.onProgress },

@@ -3,17 +3,19 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { readRepoConfig } from '../../audit/index.ts';
 import { detectEngine } from '../../build/index.ts';
+import { readConfigAt } from '../../config/index.ts';
 import { UsageError } from '../../errors.ts';
+import { versionAtRef } from '../../jobs/detect-bump.ts';
 import { measureSide } from '../../jobs/measure-side.ts';
-import type { SideResult } from '../../model.ts';
-import { formatBytes } from '../../policy/index.ts';
+import { isEmulated } from '../../measure/index.ts';
+import type { CheckResult, SideResult } from '../../model.ts';
+import { evaluatePolicy, formatBytes } from '../../policy/index.ts';
 import { toImageMetrics } from '../../report/index.ts';
 import { localSourceTree } from '../../repo/index.ts';
 import { openDatabase, ResultStore } from '../../store/index.ts';
 import { defaultDbPath, parseFlags, reportUsage, splitList } from '../common-options.ts';
-import { EXIT } from '../exit-code.ts';
+import { EXIT, exitCodeForVerdict } from '../exit-code.ts';
 import type { Command } from '../io.ts';
 import { createProgress } from '../progress.ts';
 
@@ -28,11 +30,13 @@ Options:
   --platforms LIST    comma-separated subset of the config's platforms
   --db PATH           results store (default: $BUMPGUARD_DB or ~/.cache/bumpguard/bumpguard.db)
   --no-cache          rebuild even when a stored result exists
-  --json              print { platform: { metrics, canaries, elfMismatches, error } } as JSON
+  --json              print { commit, verdict, reason, platforms: { platform: { emulated, metrics,
+                      canaries, elfMismatches, error, cached } } } as JSON
   -h, --help          show this help
 
-Exit codes: 0 every platform built and its canaries passed, 1 a build, ELF arch check or canary
-failed, 2 usage, config or infrastructure error.
+Exit codes: 0 every platform built and its canaries passed, 1 the image's own build, ELF arch
+check or a canary failed, 2 usage, config or infrastructure error (Docker, a builder, the engine
+stopping mid-run).
 `;
 
 const FLAGS = {
@@ -55,7 +59,8 @@ export const measure: Command = async (io) => {
   const repoDir = resolve(io.cwd, flags.repo ?? '.');
   const source = localSourceTree(repoDir);
   const sha = await source.resolve(flags.ref ?? 'HEAD');
-  const { config } = await readRepoConfig(source, sha);
+  const { config } = await readConfigAt(source, sha);
+  const version = await versionAtRef(source, sha, config);
   const platforms = splitList(flags.platforms) ?? config.platforms;
   const engine = await detectEngine({ signal: io.signal });
   const db = openDatabase(defaultDbPath(io, flags.db));
@@ -66,7 +71,7 @@ export const measure: Command = async (io) => {
   try {
     for (const platform of platforms) {
       const measured = await measureSide({
-        repo: repoDir, side: 'head', sha, platform, config, source, engine,
+        repo: repoDir, side: 'head', sha, version, platform, config, source, engine,
         store, fresh: Boolean(flags['no-cache']), scratchDir, now: () => new Date(),
         signal: io.signal, onProgress: progress.onProgress,
       });
@@ -78,18 +83,29 @@ export const measure: Command = async (io) => {
     await source.dispose();
     db.close();
   }
-  const failed = Object.values(results).some((r) => r.error || r.canaries.some((c) => !c.ok) || r.analysis?.elfs.some((e) => !e.matches));
+  // One side, no baseline: the same policy as `check` judges builds, ELFs and canaries.
+  const emulated = (platform: string) => isEmulated(platform, engine.hostPlatform);
+  const outcome = evaluatePolicy(asCheckResult(repoDir, sha, results, emulated), config, { baseline: false });
   if (flags.json) {
     const json = Object.fromEntries(Object.entries(results).map(([p, r]) => [p, {
-      metrics: toImageMetrics(r), canaries: r.canaries,
+      emulated: emulated(p), metrics: toImageMetrics(r), canaries: r.canaries,
       elfMismatches: r.analysis?.elfs.filter((e) => !e.matches) ?? [], error: r.error ?? null, cached: r.cached,
     }]));
-    io.stdout.write(`${JSON.stringify({ commit: sha, platforms: json }, null, 2)}\n`);
+    io.stdout.write(`${JSON.stringify({ commit: sha, verdict: outcome.verdict, reason: outcome.reason, platforms: json }, null, 2)}\n`);
   } else {
     io.stdout.write(renderMeasureText(sha, results));
+    io.stderr.write(`bumpguard measure: ${outcome.verdict}: ${outcome.reason}\n`);
   }
-  return failed ? EXIT.failure : EXIT.ok;
+  return exitCodeForVerdict(outcome.verdict);
 };
+
+function asCheckResult(repo: string, sha: string, results: Record<string, SideResult>, emulated: (p: string) => boolean): CheckResult {
+  const platforms = Object.entries(results).map(([platform, head]) => ({ platform, emulated: emulated(platform), base: null, head }));
+  return {
+    repo, bump: null, baseRef: sha, headRef: sha, headSha: sha, findings: [], platforms,
+    builds: { ran: 0, reused: 0 }, overrides: [], history: [], durationMs: 0, finishedAt: '',
+  };
+}
 
 function renderMeasureText(sha: string, results: Record<string, SideResult>): string {
   const lines = [`bumpguard measure ${sha.slice(0, 12)}`, ''];
@@ -103,7 +119,7 @@ function renderMeasureText(sha: string, results: Record<string, SideResult>): st
     const size = (n: number | null) => (n === null ? 'n/a' : formatBytes(n));
     lines.push(
       `  image ${size(m.imageCompressedBytes)} · on flash ${size(m.flashBytes)} · rootfs ${size(m.rootfsBytes)} · duplicated ${size(m.duplicateBytes)}`,
-      `  binary ${size(m.binaryBytes)}${m.binaryUpx ? ' (UPX)' : ''} · RAM RSS ${size(m.ramRssBytes)} · peak ${size(m.ramPeakBytes)}`,
+      `  binary ${size(m.binaryBytes)}${m.binaryUpx ? ' (UPX)' : ''} · RAM RSS ${size(m.ramRssBytes)}${m.ramRssSource ? ` (${m.ramRssSource})` : ''} · peak ${size(m.ramPeakBytes)}${m.ramPeakSource ? ` (${m.ramPeakSource})` : ''}`,
     );
     for (const e of r.analysis?.elfs.filter((x) => !x.matches) ?? []) lines.push(`  ELF MISMATCH: ${e.path} is ${e.machine}`);
     for (const c of r.canaries) lines.push(`  canary ${c.name}: ${c.ok ? 'pass' : `FAIL — ${c.detail}`}`);

@@ -3,7 +3,8 @@
 import { readFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { createUpstream } from '../../audit/upstream/index.ts';
-import { ConfigError } from '../../errors.ts';
+import { detectEngine } from '../../build/index.ts';
+import { BuildError, ConfigError } from '../../errors.ts';
 import { createBot, createLogger, readServerEnv, type ServerEnv } from '../../server/index.ts';
 import { JobStore, LeaseHeldError, openDatabase, ResultStore, StoreLease } from '../../store/index.ts';
 import { EXIT } from '../exit-code.ts';
@@ -98,7 +99,9 @@ export const serve: Command = async (io) => {
     { port: addr.port, host: addr.address, github: env.github !== null, gitea: env.gitea !== null, db: env.db, pid: process.pid, queued: bot.queue.counts.queued, requeued: requeued.length, gaveUp: failed.length },
     'bumpguard serve listening',
   );
+  const engineProbe = env.jobKind === 'check' ? probeEngine(log, io.signal) : Promise.resolve();
   if (!stopped.signal.aborted) await once(stopped.signal, 'abort');
+  await engineProbe;
   log.info({ graceMs: env.shutdownGraceMs, running: bot.queue.counts.running }, 'shutting down: new deliveries get 503, running jobs get the grace period');
   const { finished, checkpointed } = await bot.shutdown(env.shutdownGraceMs);
   log.info({ finished, checkpointed, queued: bot.queue.store.countByState().queued }, 'stopped: checkpointed and queued jobs run at the next start');
@@ -106,3 +109,16 @@ export const serve: Command = async (io) => {
   db.close();
   return EXIT.ok;
 };
+
+/** Docker trouble (no engine, no access to its socket) is logged at start, not at the first bump. */
+async function probeEngine(log: ReturnType<typeof createLogger>, signal: AbortSignal): Promise<void> {
+  try {
+    const engine = await detectEngine({ signal });
+    log.info({ docker: engine.docker, engine: engine.serverVersion, platform: engine.hostPlatform }, 'docker engine reachable');
+  } catch (err) {
+    // Never rejects: nothing awaits it until shutdown, and the server serves either way.
+    if (signal.aborted) return;
+    if (err instanceof BuildError) log.error({ reason: err.userMessage, detail: err.logTail }, 'docker engine unreachable: checks end in error until this is fixed');
+    else log.error({ err }, 'docker engine probe failed');
+  }
+}

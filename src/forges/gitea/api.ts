@@ -24,7 +24,7 @@ export async function getPullDiff(http: GiteaHttp, repo: GiteaRepo, pr: number, 
   return readTextCapped(res.body, maxBytes, { forge: 'gitea', op: 'getDiff', ...(Number.isFinite(declared) ? { declaredBytes: declared } : {}) });
 }
 
-export async function getRawFile(http: GiteaHttp, repo: GiteaRepo, path: string, ref: string, maxBytes: number): Promise<string | null> {
+export async function getRawFile(http: GiteaHttp, repo: GiteaRepo, ref: string, path: string, maxBytes: number): Promise<string | null> {
   const res = await request(http, 'readFile', `${base(repo)}/raw/${encodePath(path)}?ref=${encodeURIComponent(ref)}`, {
     accept: '*/*',
     allow404: true,

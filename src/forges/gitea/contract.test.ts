@@ -76,17 +76,24 @@ forgeContract('gitea', {
     else scope.reply(404, { errors: null, message: 'comment does not exist [id: 81]', url: `${URL}/api/swagger` });
   },
   statuses(sha, calls) {
+    // Gitea keeps every status; the commit shows the newest per context.
+    let latest: string | undefined;
     for (const c of calls) {
       api()
         .post(`${API}/statuses/${sha}`, { state: EXPECTED_STATE[c.state], context: 'bumpguard', description: c.title, target_url: c.detailsUrl })
-        .reply(201, { id: 1, status: EXPECTED_STATE[c.state], context: 'bumpguard' });
+        .reply(201, () => {
+          latest = EXPECTED_STATE[c.state];
+          return { id: 1, status: latest, context: 'bumpguard' };
+        });
     }
+    return () => latest;
   },
   comment(c) {
     api()
       .get(`${API}/issues/comments/${c.id}`)
       .reply(200, { ...wireComment(c), created_at: c.createdAt, issue_url: '', pull_request_url: `${URL}/routers/tailscale-mikrotik/pulls/${c.pr}` });
   },
+  shownAs: EXPECTED_STATE,
   reaction(commentId, reaction) {
     api().post(`${API}/issues/comments/${commentId}/reactions`, { content: reaction }).reply(201, { user: { login: BOT }, content: reaction });
   },

@@ -56,8 +56,8 @@ export class GiteaForge implements Forge {
     return api.getPullDiff(this.#http, this.#repo, pr, this.#maxDiffBytes);
   }
 
-  readFile(path: string, sha: string): Promise<string | null> {
-    return api.getRawFile(this.#http, this.#repo, path, sha, this.#maxFileBytes);
+  readFile(ref: string, path: string): Promise<string | null> {
+    return api.getRawFile(this.#http, this.#repo, ref, path, this.#maxFileBytes);
   }
 
   async downloadTree(sha: string, destDir: string, signal: AbortSignal): Promise<void> {

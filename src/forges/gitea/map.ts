@@ -4,8 +4,10 @@ import type { ForgeComment, GateState, Permission, PrComment, PullRequest } from
 import type { GiteaComment, GiteaPullRequest, GiteaStatusState } from './schema.ts';
 
 /**
- * Gitea has no "neutral"; `warning` is the closest state. Branch protection treats every state
- * but `success` as blocking, so a neutral verdict holds a Gitea merge (GitHub lets neutral pass).
+ * Gitea has no "neutral"; `warning` is the closest state. Whether `warning` blocks depends on the
+ * version: Gitea 1.25+ combines it as success (go-gitea/gitea#37042, CommitStatusStates.Combine).
+ * So nothing that must block is ever `neutral`: a bump that could not be compared is a `failure`,
+ * and bumpguard's own gates use only success, failure, error and pending.
  */
 export const GITEA_STATUS_STATE = {
   pending: 'pending',

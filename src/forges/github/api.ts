@@ -8,7 +8,7 @@ import { forgeErrorAfterAttempts, forgeErrorFromHttp } from '../forge-error-from
 import { parseWire } from '../parse-wire.ts';
 import { readTextCapped } from '../read-capped.ts';
 import { STATUS_CONTEXT } from '../types.ts';
-import { ghCheckRunList, ghComment, ghPermission, ghPullRequest, type GhComment, type GhConclusion, type GhPullRequest } from './schema.ts';
+import { ghCheckRun, ghCheckRunList, ghComment, ghPermission, ghPullRequest, type GhCheckRun, type GhComment, type GhConclusion, type GhPullRequest } from './schema.ts';
 
 export interface GhRepo {
   owner: string;
@@ -58,7 +58,7 @@ export async function getPullDiff(octokit: ProbotOctokit, r: GhRepo, pr: number,
   return readTextCapped(body as ReadableStream<Uint8Array>, maxBytes, { forge: 'github', op: 'getDiff', ...(Number.isFinite(declared) ? { declaredBytes: declared } : {}) });
 }
 
-export async function getRawFile(octokit: ProbotOctokit, r: GhRepo, path: string, ref: string, maxBytes: number): Promise<string | null> {
+export async function getRawFile(octokit: ProbotOctokit, r: GhRepo, ref: string, path: string, maxBytes: number): Promise<string | null> {
   const res = await call(
     'readFile',
     () => octokit.request('GET /repos/{owner}/{repo}/contents/{path}', { ...r, path, ref, mediaType: { format: 'raw' }, request: { parseSuccessResponseBody: false } }),
@@ -116,14 +116,13 @@ export async function createCommentReaction(
   await call('react', () => octokit.request('POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions', { ...r, comment_id: id, content }));
 }
 
-/** Our check runs on a commit, newest first; other apps' runs of the same name are left out. */
-export async function findCheckRunIds(octokit: ProbotOctokit, r: GhRepo, sha: string, appSlug: string): Promise<number[]> {
+/** Our latest check run on a commit; other apps' runs of the same name are left out. */
+export async function findLatestCheckRun(octokit: ProbotOctokit, r: GhRepo, sha: string, appSlug: string): Promise<GhCheckRun | null> {
   const res = await call('setStatus', () =>
     octokit.request('GET /repos/{owner}/{repo}/commits/{ref}/check-runs', { ...r, ref: sha, check_name: STATUS_CONTEXT, filter: 'latest' }),
   );
   return parse('setStatus', ghCheckRunList, res.data)
-    .check_runs.filter((run) => run.name === STATUS_CONTEXT && (run.app?.slug ?? appSlug) === appSlug)
-    .map((run) => run.id);
+    .check_runs.find((run) => run.name === STATUS_CONTEXT && (run.app?.slug ?? appSlug) === appSlug) ?? null;
 }
 
 interface GhCheckRunCommon {
@@ -136,21 +135,21 @@ interface GhCheckRunCommon {
 
 export type GhCheckRunBody = GhCheckRunCommon & ({ status: 'in_progress' } | { status: 'completed'; conclusion: GhConclusion });
 
-export async function createCheckRun(octokit: ProbotOctokit, r: GhRepo, sha: string, body: GhCheckRunBody): Promise<number> {
+export async function createCheckRun(octokit: ProbotOctokit, r: GhRepo, sha: string, body: GhCheckRunBody): Promise<GhCheckRun> {
   const res = await call('setStatus', () =>
     octokit.request('POST /repos/{owner}/{repo}/check-runs', { ...r, name: STATUS_CONTEXT, head_sha: sha, ...body }),
   );
-  return parse('setStatus', ghCheckRunList.shape.check_runs.element, res.data).id;
+  return parse('setStatus', ghCheckRun, res.data);
 }
 
-/** null when the run no longer exists. */
-export async function updateCheckRun(octokit: ProbotOctokit, r: GhRepo, id: number, body: GhCheckRunBody): Promise<number | null> {
+/** The run as GitHub holds it after the update (a completed run keeps its state); null when it no longer exists. */
+export async function updateCheckRun(octokit: ProbotOctokit, r: GhRepo, id: number, body: GhCheckRunBody): Promise<GhCheckRun | null> {
   const res = await call(
     'setStatus',
     () => octokit.request('PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}', { ...r, check_run_id: id, ...body }),
     true,
   );
-  return res === null ? null : id;
+  return res === null ? null : parse('setStatus', ghCheckRun, res.data);
 }
 
 export async function getCollaboratorPermission(

@@ -1,10 +1,12 @@
 // The shared Forge contract over nock, in GitHub's wire format (REST v3, check runs).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { isDeepStrictEqual } from 'node:util';
 import nock from 'nock';
 import { ForgeError } from '../../errors.ts';
 import { ProbotOctokit } from 'probot';
 import { forgeContract, type CommentFixture, type PrFixture } from '../../../test/forge-contract.ts';
+import { GithubCheckRuns } from '../../../test/helpers/github-check-runs.ts';
 import { githubExample } from '../../../test/helpers/github-examples.ts';
 import { useHttpMock } from '../../../test/helpers/http-mock.ts';
 import type { GateState } from '../types.ts';
@@ -80,7 +82,8 @@ forgeContract('github', {
     else scope.reply(404, { message: 'Not Found' });
   },
   statuses(sha, calls) {
-    api().get(`${REPO}/commits/${sha}/check-runs`).query({ check_name: 'bumpguard', filter: 'latest' }).reply(200, { total_count: 0, check_runs: [] });
+    const runs = new GithubCheckRuns(api, REPO);
+    runs.list(sha);
     calls.forEach((c, i) => {
       const body = {
         ...EXPECTED_CHECK[c.state],
@@ -89,9 +92,19 @@ forgeContract('github', {
         output: { title: c.title, summary: `summary ${c.state}` },
         actions: REBUILD,
       };
-      if (i === 0) api().post(`${REPO}/check-runs`, { name: 'bumpguard', head_sha: sha, ...body }).reply(201, { id: 4242, name: 'bumpguard', app: { slug: 'bumpguard' } });
-      else api().patch(`${REPO}/check-runs/4242`, body).reply(200, { id: 4242, name: 'bumpguard' });
+      // The pending run is created, then finished by the first verdict; once it is completed,
+      // every further verdict is a new check run on the same head (a PATCH would not change it).
+      if (i === 1) runs.update(1, (b) => isDeepStrictEqual(b, body));
+      else runs.create(1, (b) => isDeepStrictEqual(b, { name: 'bumpguard', head_sha: sha, ...body }));
     });
+    return () => runs.gate(sha);
+  },
+  shownAs: {
+    pending: { status: 'in_progress', conclusion: null, title: 'gate pending' },
+    success: { status: 'completed', conclusion: 'success', title: 'gate success' },
+    failure: { status: 'completed', conclusion: 'failure', title: 'gate failure' },
+    neutral: { status: 'completed', conclusion: 'neutral', title: 'gate neutral' },
+    error: { status: 'completed', conclusion: 'failure', title: 'gate error' },
   },
   comment(c) {
     api().get(`${REPO}/issues/comments/${c.id}`).reply(200, { ...wireComment(c), created_at: c.createdAt, issue_url: `https://api.github.com${REPO}/issues/${c.pr}` });
@@ -115,14 +128,42 @@ forgeContract('github', {
   ],
 });
 
-test('github: a check run left by an earlier job on the same SHA is updated, not duplicated', async () => {
-  api()
-    .get(`${REPO}/commits/abc/check-runs`)
-    .query({ check_name: 'bumpguard', filter: 'latest' })
-    .reply(200, { total_count: 2, check_runs: [{ id: 9, name: 'bumpguard', app: { slug: 'someone-else' } }, { id: 7, name: 'bumpguard', app: { slug: 'bumpguard' } }] });
-  api().patch(`${REPO}/check-runs/7`, (b: { status: string; conclusion: string }) => b.status === 'completed' && b.conclusion === 'success').reply(200, { id: 7 });
+test('github: a check run an earlier job left in progress on the same SHA is finished, not duplicated; another app\'s run is left alone', async () => {
+  const runs = new GithubCheckRuns(api, REPO, 7);
+  const ours = runs.seed({ head_sha: 'abc', status: 'in_progress', conclusion: null });
+  runs.seed({ head_sha: 'abc', status: 'in_progress', conclusion: null, app: 'someone-else' });
+  runs.list('abc').update(1, (b) => b.status === 'completed' && b.conclusion === 'success');
   const forge = new GitHubForge({ octokit: octokit(), repo: 'routers/tailscale-mikrotik', botLogin: BOT });
   await forge.setStatus({ sha: 'abc', context: 'bumpguard', state: 'success', title: 'ok', summary: 'ok' });
+  assert.deepEqual([ours.status, ours.conclusion, runs.runs.length], ['completed', 'success', 2]);
+});
+
+test('github: a finished check run is final: /accept, Re-run and /rebuild at the same head each write a new run, and the gate follows the latest', async () => {
+  const runs = new GithubCheckRuns(api, REPO);
+  runs.seed({ head_sha: 'abc', status: 'completed', conclusion: 'failure', title: 'failed: 1 blocker' });
+  // After a restart the adapter knows nothing: it lists, sees a completed run, and creates a new one.
+  runs.list('abc').create(1, (b) => b.status === 'in_progress').update(1, (b) => b.conclusion === 'success');
+  const forge = new GitHubForge({ octokit: octokit(), repo: 'routers/tailscale-mikrotik', botLogin: BOT });
+  const set = (state: GateState, title: string) => forge.setStatus({ sha: 'abc', context: 'bumpguard', state, title, summary: title });
+  await set('pending', 'Checking…');
+  await set('success', 'passed: 1 accepted');
+  assert.deepEqual(runs.gate('abc'), { status: 'completed', conclusion: 'success', title: 'passed: 1 accepted' });
+  // The adapter remembers the run it finished, so the next conclusion needs no listing and no PATCH.
+  runs.create(1, (b) => b.status === 'completed' && b.conclusion === 'failure');
+  await set('failure', 'failed: 1 blocker');
+  assert.deepEqual(runs.gate('abc'), { status: 'completed', conclusion: 'failure', title: 'failed: 1 blocker' });
+  assert.equal(runs.runs.length, 3);
+});
+
+test('github: a remembered run that turns out to be completed (GitHub kept its state) is replaced by a new run', async () => {
+  const runs = new GithubCheckRuns(api, REPO);
+  const old = runs.seed({ head_sha: 'abc', status: 'completed', conclusion: 'failure' });
+  runs.update(1).create(1, (b) => b.conclusion === 'success');
+  const memo = new Map([['abc', { id: old.id, completed: false }]]);
+  const forge = new GitHubForge({ octokit: octokit(), repo: 'routers/tailscale-mikrotik', botLogin: BOT, checkRuns: memo });
+  await forge.setStatus({ sha: 'abc', context: 'bumpguard', state: 'success', title: 'passed', summary: 'passed' });
+  assert.deepEqual(runs.gate('abc'), { status: 'completed', conclusion: 'success', title: 'passed' });
+  assert.equal(old.conclusion, 'failure', 'GitHub never changed the finished run');
 });
 
 test('github: a rate-limited answer is a retryable rate-limited error', async () => {

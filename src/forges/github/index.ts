@@ -1,11 +1,16 @@
 // GitHub adapter: a GitHub App installation's Octokit (from Probot). The gate is a check run
-// named `bumpguard`, one per head SHA, updated by id. One instance per repository.
+// named `bumpguard` on the head SHA. A finished check run is final on GitHub (a PATCH to a
+// completed run keeps its status and conclusion, as GitHub's community forum, Mergify, Atlantis
+// and Tekton report), so only a run still in progress is updated: every new run and every change
+// of conclusion is a NEW check run of the same name, and the required check follows the latest.
+// One instance per repository.
 import type { ProbotOctokit } from 'probot';
 import { extractTarball } from '../extract-tarball.ts';
 import { DEFAULT_MAX_DIFF_BYTES, DEFAULT_MAX_FILE_BYTES } from '../read-capped.ts';
 import { upsertComment } from '../upsert-comment.ts';
 import type { Forge, Permission, PrComment, PullRequest, Reaction, StatusInput, UpsertCommentInput, UpsertCommentResult } from '../types.ts';
 import * as api from './api.ts';
+import type { GhCheckRun } from './schema.ts';
 import { fitSummary, GITHUB_CHECK_STATE, toForgeComment, toPermission, toPrComment, toPullRequest } from './map.ts';
 
 export interface GitHubForgeOptions {
@@ -15,20 +20,20 @@ export interface GitHubForgeOptions {
   /** The app's bot login, "<app-slug>[bot]". */
   botLogin: string;
   /**
-   * Check-run ids of this repository by "check-run:<sha>", kept across jobs (src/store) so a run
-   * is updated, not duplicated. Without an entry the adapter lists the commit's check runs.
+   * The check run last written per head SHA, kept across jobs (src/store), so a run in progress
+   * is finished rather than duplicated. Without an entry the adapter lists the commit's check runs.
    */
-  checkRunIds?: CheckRunIds;
+  checkRuns?: CheckRunMemo;
   /** Largest PR diff read (default 10 MiB); a larger one is a ForgeError `too-large`. */
   maxDiffBytes?: number;
   /** Largest file read by readFile (default 1 MiB); a larger one is a ForgeError `too-large`. */
   maxFileBytes?: number;
 }
 
-/** A Map fits; src/store backs it with sqlite. */
-export interface CheckRunIds {
-  get(key: string): number | undefined;
-  set(key: string, id: number): unknown;
+/** The last check run bumpguard wrote on a commit; a Map fits, src/store backs it with sqlite. */
+export interface CheckRunMemo {
+  get(sha: string): { id: number; completed: boolean } | undefined;
+  set(sha: string, run: { id: number; completed: boolean }): unknown;
 }
 
 /** The check's "Rebuild" button; GitHub sends check_run.requested_action with this identifier. */
@@ -42,7 +47,7 @@ export class GitHubForge implements Forge {
   readonly limits = { commentChars: 65_000 };
   readonly #octokit: ProbotOctokit;
   readonly #repo: api.GhRepo;
-  readonly #checkRunIds: CheckRunIds;
+  readonly #checkRuns: CheckRunMemo;
   readonly #maxDiffBytes: number;
   readonly #maxFileBytes: number;
 
@@ -52,7 +57,7 @@ export class GitHubForge implements Forge {
     this.botLogin = opts.botLogin;
     this.#octokit = opts.octokit;
     this.#repo = { owner, repo };
-    this.#checkRunIds = opts.checkRunIds ?? new Map();
+    this.#checkRuns = opts.checkRuns ?? new Map();
     this.#maxDiffBytes = opts.maxDiffBytes ?? DEFAULT_MAX_DIFF_BYTES;
     this.#maxFileBytes = opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   }
@@ -65,8 +70,8 @@ export class GitHubForge implements Forge {
     return api.getPullDiff(this.#octokit, this.#repo, pr, this.#maxDiffBytes);
   }
 
-  readFile(path: string, sha: string): Promise<string | null> {
-    return api.getRawFile(this.#octokit, this.#repo, path, sha, this.#maxFileBytes);
+  readFile(ref: string, path: string): Promise<string | null> {
+    return api.getRawFile(this.#octokit, this.#repo, ref, path, this.#maxFileBytes);
   }
 
   async downloadTree(sha: string, destDir: string, signal: AbortSignal): Promise<void> {
@@ -87,7 +92,6 @@ export class GitHubForge implements Forge {
   }
 
   async setStatus(input: StatusInput): Promise<void> {
-    const key = `check-run:${input.sha}`;
     const body: api.GhCheckRunBody = {
       ...GITHUB_CHECK_STATE[input.state],
       ...(input.detailsUrl ? { details_url: input.detailsUrl } : {}),
@@ -95,15 +99,16 @@ export class GitHubForge implements Forge {
       output: { title: input.title, summary: fitSummary(input.summary) },
       actions: [REBUILD_ACTION],
     };
-    const known = this.#checkRunIds.get(key) ?? (await this.#findCheckRun(input.sha));
-    const updated = known === undefined ? null : await api.updateCheckRun(this.#octokit, this.#repo, known, body);
-    const id = updated ?? (await api.createCheckRun(this.#octokit, this.#repo, input.sha, body));
-    this.#checkRunIds.set(key, id);
+    const last = this.#checkRuns.get(input.sha) ?? (await this.#findCheckRun(input.sha));
+    // Only a run still in progress can change; GitHub's answer says whether it did.
+    const updated = last && !last.completed ? await api.updateCheckRun(this.#octokit, this.#repo, last.id, body) : null;
+    const run = updated !== null && holds(updated, body) ? updated : await api.createCheckRun(this.#octokit, this.#repo, input.sha, body);
+    this.#checkRuns.set(input.sha, { id: run.id, completed: run.status === 'completed' });
   }
 
-  async #findCheckRun(sha: string): Promise<number | undefined> {
-    const ids = await api.findCheckRunIds(this.#octokit, this.#repo, sha, this.botLogin.replace(/\[bot\]$/, ''));
-    return ids[0];
+  async #findCheckRun(sha: string): Promise<{ id: number; completed: boolean } | undefined> {
+    const run = await api.findLatestCheckRun(this.#octokit, this.#repo, sha, this.botLogin.replace(/\[bot\]$/, ''));
+    return run === null ? undefined : { id: run.id, completed: run.status === 'completed' };
   }
 
   react(commentId: number, reaction: Reaction): Promise<void> {
@@ -122,4 +127,10 @@ export class GitHubForge implements Forge {
   async permissionOf(login: string): Promise<Permission> {
     return toPermission(await api.getCollaboratorPermission(this.#octokit, this.#repo, login));
   }
+}
+
+/** Whether GitHub now shows the state we asked for (a completed run silently keeps its own). */
+function holds(run: GhCheckRun, body: api.GhCheckRunBody): boolean {
+  if (body.status === 'completed') return run.status === 'completed' && run.conclusion === body.conclusion;
+  return run.status !== 'completed';
 }

@@ -5,9 +5,9 @@ import type { GhComment, GhConclusion, GhPullRequest } from './schema.ts';
 export type GhCheckState = { status: 'in_progress' } | { status: 'completed'; conclusion: GhConclusion };
 
 /**
- * A required check passes on success, neutral or skipped. `error` must block, so it is a
- * failure whose title says the check could not finish (its own conclusion would read as a pass
- * or as "cancelled", which maintainers ignore).
+ * A required check passes on success, neutral or skipped, so nothing that must block is neutral.
+ * `error` must block, so it is a failure whose title says the check could not finish (its own
+ * conclusion would read as a pass or as "cancelled", which maintainers ignore).
  */
 export const GITHUB_CHECK_STATE = {
   pending: { status: 'in_progress' },

@@ -34,8 +34,12 @@ export type GhComment = z.output<typeof ghComment>;
 export const ghCheckRun = z.object({
   id: z.number(),
   name: z.string(),
+  /** queued | in_progress | completed (and newer waiting states): only `completed` is final. */
+  status: z.string(),
+  conclusion: z.string().nullish(),
   app: z.object({ slug: z.string() }).nullish(),
 });
+export type GhCheckRun = z.output<typeof ghCheckRun>;
 
 export const ghCheckRunList = z.object({ check_runs: z.array(ghCheckRun) });
 

@@ -130,7 +130,7 @@ export const ARMV7_LOG = [
 
 export function buildFailureArmV7(): Scenario {
   const platforms = PLATFORMS.map((p) => routerPlatform(p, p === 'linux/arm/v7'
-    ? { spec: { head: { error: { message: 'go build exited with 1', logTail: ARMV7_LOG } } } }
+    ? { spec: { head: { error: { message: 'go build exited with 1', logTail: ARMV7_LOG, code: 'build-failed' } } } }
     : {}));
   return scenario(buildCheckResult({ platforms }));
 }
@@ -150,7 +150,7 @@ export function oversized(): Scenario {
   const platforms = PLATFORMS.map((p) => routerPlatform(p, {
     growth: 300 * KiB,
     spec: p === 'linux/arm/v7'
-      ? { head: { error: { message: 'go build exited with 1', logTail: hugeLog } } }
+      ? { head: { error: { message: 'go build exited with 1', logTail: hugeLog, code: 'build-failed' } } }
       : { base: { extraFiles: files, ram: ramFor(p, 'base') }, head: { extraFiles: files.map((f) => ({ ...f, bytes: f.bytes + 512 })), binaryGrowth: 300 * KiB } },
   }));
   const findings: Finding[] = Array.from({ length: 300 }, (_, i) => ({
