@@ -11,6 +11,7 @@ import { ProbotOctokit } from 'probot';
 import { deliver, recorded, startBot } from '../helpers/e2e-bot.ts';
 import { fakeRunCheck } from '../helpers/fake-run-check.ts';
 import { API, BASE, bumpDiff, commentJson, GITEA, giteaApi as api, giteaHeaders, HEAD1, prJson, rawFixture, SECRET, TOKEN } from '../helpers/gitea-e2e.ts';
+import { GithubCheckRuns } from '../helpers/github-check-runs.ts';
 import { githubExample } from '../helpers/github-examples.ts';
 import { useHttpMock } from '../helpers/http-mock.ts';
 
@@ -56,8 +57,8 @@ test('github: a same-repository PR by a user with read access only waits for a m
   gh().get(`${REPO}/collaborators/reader/permission`).reply(200, { permission: 'read', role_name: 'read' });
   gh().get(`${REPO}/issues/2/comments`).query(true).reply(200, []);
   gh().post(`${REPO}/issues/2/comments`, (b) => /without write access/.test(b.body)).reply(201, { id: 900, html_url: 'h', body: 'b', user: { login: 'bumpguard[bot]' } });
-  gh().get(`${REPO}/commits/${pr.head.sha}/check-runs`).query(true).reply(200, { total_count: 0, check_runs: [] });
-  gh().post(`${REPO}/check-runs`, (b) => b.status === 'in_progress' && /Waiting for a maintainer/.test(b.output.title)).reply(201, { id: 7, name: 'bumpguard' });
+  const runs = new GithubCheckRuns(gh, REPO);
+  runs.list(pr.head.sha).create(1, (b) => b.status === 'in_progress' && /Waiting for a maintainer/.test(b.output?.title ?? ''));
   const body = JSON.stringify(event);
   const res = await deliver(`${r.url}/api/github/webhooks`, body, { 'x-github-event': 'pull_request', 'x-github-delivery': 'd-agit', 'x-hub-signature-256': await sign(secret, body) });
   assert.equal(res.status, 202);

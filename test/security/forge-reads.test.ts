@@ -21,7 +21,6 @@ const gitea = { url: GITEA, token: TOKEN, webhookSecret: SECRET, botLogin: 'bump
 test('a 20 MB .bumpguard.yml is refused after 1 MiB with a clear error, not read into memory', async () => {
   const r = await startBot({ gitea, runCheck: fakeRunCheck() });
   api(r).get(`${API}/pulls/14`).reply(200, prJson(HEAD1));
-  api(r).get(`${API}/pulls/14.diff`).reply(200, bumpDiff);
   // Streamed without a content-length, as a server that does not say would send it.
   api(r)
     .get(`${API}/raw/.bumpguard.yml`)
