@@ -5,7 +5,7 @@ import { blameOf, BuildError, BumpguardError, CancelledError, ConfigError, ERROR
 const byBlame = (blame: Blame) => (Object.keys(ERROR_BLAME) as ErrorCode[]).filter((c) => ERROR_BLAME[c] === blame).sort();
 
 test('only the target failing its own build (or a diff too big to read, or an image no router runs) is the PR\'s fault', () => {
-  assert.deepEqual(byBlame('target'), ['build-failed', 'diff-too-large', 'image-too-many-entries']);
+  assert.deepEqual(byBlame('target'), ['build-failed', 'build-refused', 'diff-too-large', 'image-too-many-entries']);
 });
 
 test('Docker, builders, checkouts, the forge and the upstream source are infrastructure: verdict error, never build-failed', () => {

@@ -22,6 +22,8 @@ export type BuildErrorCode =
   | 'build-failed'
   /** The build failed for a reason bumpguard does not recognise as the target's own. */
   | 'build-error'
+  /** Not built: untrusted code whose Dockerfile has the engine fetch from the bot's network. */
+  | 'build-refused'
   | 'build-timeout'
   | 'no-docker'
   /** The engine stopped answering (daemon stopped or crashed, socket gone) during the work. */
@@ -120,6 +122,8 @@ export const ERROR_BLAME = {
   'diff-too-large': 'target',
   'build-failed': 'target',
   'build-error': 'infrastructure',
+  // The PR's own Dockerfile asks for what an unreviewed build may not do (ADD <url>, a pulled image).
+  'build-refused': 'target',
   // A build may hang on a slow or overloaded builder as easily as on the recipe: retrying is the way out.
   'build-timeout': 'infrastructure',
   'no-docker': 'infrastructure',

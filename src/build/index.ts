@@ -5,3 +5,5 @@ export { buildCommand, remoteBuilderName, type BuildInvocation, type BuildReques
 export { detectEngine, NO_DOCKER_MESSAGE, type EngineInfo } from './detect-engine.ts';
 export { pickDockerBinary, DEBIAN_DOCKER } from './docker-binary.ts';
 export { LogTail, DEFAULT_TAIL_LINES } from './log-tail.ts';
+export { findRemoteSources, type RemoteSource, type RemoteSourceKind } from './find-remote-sources.ts';
+export { commentSafeLog, redactHostPaths, summarizeBuildFailure, type BuildFailureSummary, type HostPath } from './comment-safe-log.ts';

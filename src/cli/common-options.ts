@@ -4,7 +4,9 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { createUpstream, type UpstreamSource } from '../audit/upstream/index.ts';
-import { UsageError } from '../errors.ts';
+import { ConfigError, UsageError } from '../errors.ts';
+import type { Sandbox } from '../jobs/types.ts';
+import { readContainerLimits } from '../measure/index.ts';
 import type { CliIo } from './io.ts';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
@@ -47,4 +49,11 @@ export function splitList(value: string | undefined): string[] | undefined {
   if (value === undefined) return undefined;
   const items = value.split(',').map((s) => s.trim()).filter((s) => s !== '');
   return items.length > 0 ? items : undefined;
+}
+
+/** The container cage from BUMPGUARD_CONTAINER_* (the CLI builds the user's own code: no untrusted-build rules). */
+export function cliSandbox(io: CliIo): Sandbox {
+  const { limits, issues } = readContainerLimits(io.env);
+  if (issues.length > 0) throw new ConfigError(`The environment is invalid: ${issues.map((i) => `${i.path} ${i.message}`).join('; ')}`, issues);
+  return { untrustedNetwork: 'all', limits };
 }

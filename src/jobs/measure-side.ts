@@ -11,7 +11,8 @@ import { analyseImage, canariesFor, measureRuntime } from '../measure/index.ts';
 import type { SideResult } from '../model.ts';
 import type { ResultKey, ResultStore } from '../store/index.ts';
 import { inputsHash } from './inputs-hash.ts';
-import type { BuildSlots, ProgressEvent, SourceTree } from './types.ts';
+import type { BuildFailure, BuildSlots, ProgressEvent, Sandbox, SourceTree } from './types.ts';
+import { hostPathsOf, refuseRemoteSources, shownFailure } from './untrusted-build.ts';
 
 export interface MeasureSideInput {
   repo: string;
@@ -33,6 +34,10 @@ export interface MeasureSideInput {
   onLog?: (line: string) => void;
   /** Build slots per platform, shared with other jobs; absent: no limit. */
   slots?: BuildSlots | undefined;
+  /** The side is code of someone who cannot push to the repository (see untrusted-build.ts). */
+  untrusted?: boolean;
+  sandbox?: Sandbox | undefined;
+  onBuildFailed?: ((failure: BuildFailure) => void) | undefined;
 }
 
 export interface MeasuredSide {
@@ -80,14 +85,18 @@ async function buildAndMeasure(input: MeasureSideInput, key: ResultKey, buildArg
   const { config, platform, side, sha } = input;
   const base: SideResult = { commit: sha, version: input.version, cached: false, analysis: null, ram: null, canaries: [] };
   const tar = join(input.scratchDir, `${side}-${platform.replaceAll('/', '-')}.tar`);
+  const untrusted = input.untrusted === true;
+  const policy = input.sandbox?.untrustedNetwork ?? 'none';
+  let tree: string | null = null;
   try {
     progress('build', 'start');
-    const tree = await input.source.checkout(sha, input.signal);
+    tree = await input.source.checkout(sha, input.signal);
     const paths = await existingBuildPaths(tree, resolveBuildPaths(config), sha);
+    if (untrusted) await refuseRemoteSources(paths.dockerfile, buildArgs, policy, platform);
     const built = await buildImage({
       contextDir: paths.context, dockerfile: paths.dockerfile, platform, buildArgs,
       builder: config.builders[platform], outTar: tar, timeoutMs: config.build.timeoutSeconds * 1000,
-      signal: input.signal, network: config.build.network, engine: input.engine, onLog: input.onLog,
+      signal: input.signal, network: untrusted && policy !== 'all' ? 'none' : config.build.network, engine: input.engine, onLog: input.onLog,
     });
     progress('build', 'done');
     progress('measure', 'start');
@@ -97,7 +106,7 @@ async function buildAndMeasure(input: MeasureSideInput, key: ResultKey, buildArg
     const runtime = await measureRuntime({
       docker: input.engine.docker, image: { imageId: built.imageId, tarPath: tar }, platform,
       hostPlatform: input.engine.hostPlatform, ram: config.ram, canaries: canariesFor(config.canaries, platform),
-      signal: input.signal, onLog: input.onLog,
+      signal: input.signal, onLog: input.onLog, ...(input.sandbox ? { limits: input.sandbox.limits, owner: input.sandbox.owner } : {}),
     });
     progress('ram', 'done');
     const result: SideResult = { ...base, analysis, ram: runtime.ram, canaries: runtime.canaries };
@@ -108,8 +117,10 @@ async function buildAndMeasure(input: MeasureSideInput, key: ResultKey, buildArg
     const failure = err instanceof BumpguardError ? err : await engineGone(input, err);
     if (blameOf(failure) === 'cancelled') throw failure;
     progress('build', 'failed');
-    const logTail = failure instanceof BuildError ? failure.logTail : '';
-    return { result: { ...base, error: { message: failure.userMessage, logTail, code: failure.code } }, built: true };
+    const raw = failure instanceof BuildError ? failure.logTail : '';
+    input.onBuildFailed?.({ platform, side, sha, code: failure.code, message: failure.userMessage, logTail: raw });
+    const shown = shownFailure(failure, raw, { untrusted, platform, hostPaths: hostPathsOf({ checkout: tree, scratch: input.scratchDir }) });
+    return { result: { ...base, error: { ...shown, code: failure.code } }, built: true };
   } finally {
     await rm(tar, { force: true });
   }

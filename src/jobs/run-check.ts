@@ -56,6 +56,8 @@ export async function runCheck(req: CheckRequest, ports: CheckPorts, opts: RunCh
             repo: req.repo, side, sha: req[side].sha, version: bump.versions[side], platform, config, source: ports.source, engine,
             store: ports.store, fresh: side === 'head' ? Boolean(req.noCache) : Boolean(req.noCacheBase),
             scratchDir, now: ports.now, signal: ports.signal, onProgress: ports.onProgress, onLog: opts.onLog, slots: ports.slots,
+            // The base is merged code; only the head can be a stranger's.
+            untrusted: side === 'head' && Boolean(req.untrustedHead), sandbox: ports.sandbox, onBuildFailed: ports.onBuildFailed,
           });
           sides[side] = measured.result;
           if (measured.built) builds.ran++;

@@ -30,7 +30,7 @@ export interface PrJobDeps {
   forge: Forge;
   runCheck: RunCheck;
   /** What runCheck needs besides the source, config and signal. */
-  ports: Pick<CheckPorts, 'upstream' | 'store' | 'now' | 'slots'>;
+  ports: Pick<CheckPorts, 'upstream' | 'store' | 'now' | 'slots' | 'sandbox'>;
   /** Notes each gate state written (restart reconcile); none in plain tests. */
   ledger?: GateLedger;
   state: OverrideStore & ForgeIdStore;
@@ -170,7 +170,11 @@ async function judgePullRequest(ctx: Ctx, plan: RunPlan, pr: PullRequest, source
       // An approved build of untrusted code still must not fetch from the bot's network or show raw logs.
       untrustedHead: trust !== null && !trust.trusted,
     },
-    { ...deps.ports, source, config, signal: deps.signal, onProgress: (e) => progress(gate, e) },
+    {
+      ...deps.ports, source, config, signal: deps.signal, onProgress: (e) => progress(gate, e),
+      // The operator's log gets the raw tail the comment does not show (redacted, or summarised for untrusted code).
+      onBuildFailed: (f) => log.warn({ platform: f.platform, side: f.side, sha: f.sha, code: f.code, reason: f.message, logTail: f.logTail }, 'build failed'),
+    },
   );
   // 10. Judge, render, write: comment first so the status can link to it.
   const judged: CheckResult = { ...result, overrides: deps.state.listOverrides(job.repo, pr.number, pr.head.sha) };

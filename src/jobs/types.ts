@@ -5,6 +5,7 @@ import type { Config } from '../config/index.ts';
 import type { CheckResult, Override } from '../model.ts';
 import type { UpstreamSource } from '../audit/upstream/types.ts';
 import type { SourceTree } from '../repo/index.ts';
+import type { ContainerLimits } from '../measure/index.ts';
 import type { ResultStore } from '../store/index.ts';
 
 export type { SourceTree };
@@ -49,6 +50,35 @@ export interface CheckPorts {
   onProgress?: (event: ProgressEvent) => void;
   /** Per-platform build limit shared by concurrent jobs (`serve`); none: no limit (CLI). */
   slots?: BuildSlots;
+  /** The operator's cage for builds and containers (default: no network for untrusted code, DEFAULT_CONTAINER_LIMITS). */
+  sandbox?: Sandbox;
+  /** Told of every failed build with its raw log tail: the operator's log gets what the PR comment does not show. */
+  onBuildFailed?: (failure: BuildFailure) => void;
+}
+
+/**
+ * What the engine may fetch for a build of untrusted code: `none` (default) refuses `ADD <url>`,
+ * pulled images and cache mounts; `pull` allows images (FROM, COPY --from) but not URLs; `all`
+ * allows everything the Dockerfile asks, RUN steps on the configured network included.
+ */
+export type UntrustedNetwork = 'none' | 'pull' | 'all';
+
+/** Operator settings (environment), never the repository's. */
+export interface Sandbox {
+  untrustedNetwork: UntrustedNetwork;
+  limits: ContainerLimits;
+  /** Labels containers so this serve can remove what a crash left behind. */
+  owner?: string;
+}
+
+export interface BuildFailure {
+  platform: string;
+  side: 'base' | 'head';
+  sha: string;
+  code: string;
+  message: string;
+  /** Unredacted, as the builder printed it. */
+  logTail: string;
 }
 
 /** Runs `fn` when a build slot for `platform` is free (src/jobs/platform-slots.ts). */

@@ -2,6 +2,7 @@
 // lacks it, run it off the network, wait for readiness, exec, and always remove.
 import { execa } from 'execa';
 import { childEnv } from '../child-env.ts';
+import { limitFlags, type ContainerLimits } from './container-limits.ts';
 import { CancelledError } from '../errors.ts';
 
 export interface ImageRef {
@@ -24,8 +25,39 @@ export interface ContainerSpec {
   runId: string;
   platform: string;
   readOnly: boolean;
+  limits: ContainerLimits;
+  /** `--user` of this attempt; null: the image's own user. */
+  user: string | null;
+  /** Value of the `bumpguard.owner` label: the serve that may remove it after a crash. */
+  owner?: string | undefined;
   /** Replaces the image's entrypoint + cmd. */
   command?: string[];
+}
+
+/** The labels of a container bumpguard starts: its run, and the serve that owns it. */
+export function containerLabels(runId: string, owner: string | undefined): string[] {
+  return ['--label', `bumpguard.run=${runId}`, ...(owner ? ['--label', `${OWNER_LABEL}=${owner}`] : [])];
+}
+
+const OWNER_LABEL = 'bumpguard.owner';
+
+/**
+ * Containers an earlier process of this serve left behind (it was killed mid-run), removed at
+ * start. `owner` is "<database id>/<process id>": containers of the same database but another
+ * process go; this process's own, a CLI run's and another serve's stay.
+ */
+export async function removeLeftoverContainers(docker: string, owner: string, signal?: AbortSignal): Promise<number> {
+  const database = owner.slice(0, owner.indexOf('/') + 1);
+  const list = await execa(docker, ['ps', '-a', '--filter', `label=${OWNER_LABEL}`, '--format', `{{.ID}} {{.Label "${OWNER_LABEL}"}}`], {
+    ...childEnv(), reject: false, cancelSignal: signal, stdin: 'ignore',
+  });
+  const ids = String(list.stdout ?? '')
+    .split('\n')
+    .map((line) => line.trim().split(' '))
+    .filter(([id, label]) => id && label && database !== '' && label.startsWith(database) && label !== owner)
+    .map(([id]) => id!);
+  if (ids.length > 0) await execa(docker, ['rm', '-f', '-v', ...ids], { ...childEnv(), reject: false, cancelSignal: signal, stdin: 'ignore' });
+  return ids.length;
 }
 
 export interface ExecResult {
@@ -64,7 +96,8 @@ export async function releaseImage(docker: string, tag: string): Promise<void> {
 export async function startContainer(docker: string, spec: ContainerSpec, signal?: AbortSignal): Promise<string> {
   const [entrypoint, ...rest] = spec.command ?? [];
   const args = [
-    'run', '-d', '--network', 'none', '--platform', spec.platform, '--label', `bumpguard.run=${spec.runId}`,
+    'run', '-d', '--network', 'none', '--platform', spec.platform, ...containerLabels(spec.runId, spec.owner),
+    ...limitFlags(spec.limits, spec.user),
     ...(spec.readOnly ? ['--read-only'] : []),
     ...(entrypoint !== undefined ? ['--entrypoint', entrypoint] : []), spec.image, ...rest,
   ];

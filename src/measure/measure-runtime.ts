@@ -7,6 +7,7 @@ import type { Config, Canary } from '../config/index.ts';
 import { CancelledError } from '../errors.ts';
 import type { CanaryResult, RamMeasurement } from '../model.ts';
 import { canariesNotRun, runCanaries } from './canary.ts';
+import { DEFAULT_CONTAINER_LIMITS, usersToTry, type ContainerLimits } from './container-limits.ts';
 import {
   acquireImage, releaseImage, removeContainer, startContainer, waitReady, type ImageRef,
 } from './container.ts';
@@ -25,6 +26,16 @@ export interface MeasureRuntimeOptions {
   onLog?: (line: string) => void;
   /** Names this run's image tag (bumpguard-measure:<runId>) and container label (injected in tests). */
   runId?: string;
+  /** The operator's cage for the image (default DEFAULT_CONTAINER_LIMITS). */
+  limits?: ContainerLimits;
+  /** Labels every container `bumpguard.owner=<owner>` (serve removes its own leftovers at start). */
+  owner?: string | undefined;
+}
+
+/** How a container is started: read-only first, as each user to try. */
+interface Mode {
+  readOnly: boolean;
+  user: string | null;
 }
 
 export interface RuntimeResult {
@@ -40,19 +51,20 @@ export async function measureRuntime(opts: MeasureRuntimeOptions): Promise<Runti
   const runs = opts.ram.enabled ? opts.ram.runs : wantCanaries ? 1 : 0;
   const samples: RunSample[] = [];
   let canaries: CanaryResult[] = [];
-  let readOnly = true;
+  // Once a mode works, the later runs start there: base and head of a side are measured alike.
+  let modes: Mode[] = usersToTry(opts.limits ?? DEFAULT_CONTAINER_LIMITS).flatMap((user) => [{ readOnly: true, user }, { readOnly: false, user }]);
   let failure: string | null = null;
   const runId = opts.runId ?? randomUUID();
   const tag = `bumpguard-measure:${runId}`;
   if (runs > 0) await acquireImage(opts.docker, opts.image, tag, opts.signal);
   try {
     for (let i = 0; i < runs && failure === null; i++) {
-      const started = await startReady(opts, tag, runId, readOnly, log);
+      const started = await startReady(opts, tag, runId, modes, log);
       if ('error' in started) {
         failure = started.error;
         break;
       }
-      readOnly = started.readOnly;
+      modes = modes.slice(modes.indexOf(started.mode));
       try {
         if (opts.ram.enabled) {
           samples.push(await sampleContainer(opts.docker, started.id, {
@@ -62,7 +74,8 @@ export async function measureRuntime(opts: MeasureRuntimeOptions): Promise<Runti
         if (i === 0 && wantCanaries) {
           canaries = await runCanaries({
             docker: opts.docker, containerId: started.id, imageId: opts.image.imageId, platform: opts.platform,
-            canaries: opts.canaries, signal: opts.signal, onLog: log, runId,
+            canaries: opts.canaries, signal: opts.signal, onLog: log, runId, owner: opts.owner,
+            limits: opts.limits ?? DEFAULT_CONTAINER_LIMITS, user: started.mode.user,
           });
         }
       } finally {
@@ -73,7 +86,7 @@ export async function measureRuntime(opts: MeasureRuntimeOptions): Promise<Runti
     if (runs > 0) await releaseImage(opts.docker, tag);
   }
   if (failure !== null && samples.length === 0 && wantCanaries) canaries = canariesNotRun(opts.canaries, opts.platform, failure);
-  return { ram: opts.ram.enabled ? ramResult(samples, emulated, readOnly, failure) : null, canaries };
+  return { ram: opts.ram.enabled ? ramResult(samples, emulated, modes[0]?.readOnly ?? true, failure) : null, canaries };
 }
 
 function ramResult(samples: RunSample[], emulated: boolean, readOnly: boolean, failure: string | null): RamMeasurement {
@@ -97,18 +110,20 @@ function ramResult(samples: RunSample[], emulated: boolean, readOnly: boolean, f
   return result;
 }
 
-type Started = { id: string; readOnly: boolean } | { error: string };
+type Started = { id: string; mode: Mode } | { error: string };
 
-/** Starts a container and waits for readiness; read-only first, writable if that one dies. */
-async function startReady(
-  opts: MeasureRuntimeOptions, image: string, runId: string, readOnly: boolean, log: (l: string) => void,
-): Promise<Started> {
-  const attempts = readOnly ? [true, false] : [false];
+/**
+ * Starts a container and waits for readiness, trying `modes` in order: an image that dies
+ * read-only or as the unprivileged user is started writable, then as its own user.
+ */
+async function startReady(opts: MeasureRuntimeOptions, image: string, runId: string, modes: Mode[], log: (l: string) => void): Promise<Started> {
   let last = '';
-  for (const ro of attempts) {
+  for (const [i, mode] of modes.entries()) {
     let id: string;
     try {
-      id = await startContainer(opts.docker, { image, runId, platform: opts.platform, readOnly: ro, command: opts.ram.command }, opts.signal);
+      id = await startContainer(opts.docker, {
+        image, runId, platform: opts.platform, readOnly: mode.readOnly, limits: opts.limits ?? DEFAULT_CONTAINER_LIMITS, user: mode.user, owner: opts.owner, command: opts.ram.command,
+      }, opts.signal);
     } catch (err) {
       if (err instanceof CancelledError) throw err;
       last = `docker run failed: ${err instanceof Error ? err.message : String(err)}`;
@@ -118,13 +133,18 @@ async function startReady(
       await removeContainer(opts.docker, id);
       throw err;
     });
-    if (notReady === null) return { id, readOnly: ro };
+    if (notReady === null) return { id, mode };
     await removeContainer(opts.docker, id);
     last = notReady.message;
-    if (notReady.kind === 'timeout') break; // a slow start is not a read-only problem
-    if (ro) log(`${opts.platform}: ${last}; retrying without --read-only`);
+    if (notReady.kind === 'timeout') break; // a slow start is not a read-only or user problem
+    const next = modes[i + 1];
+    if (next) log(`${opts.platform}: ${last}; retrying ${describe(next)}`);
   }
   return { error: last };
+}
+
+function describe(mode: Mode): string {
+  return `${mode.readOnly ? 'read-only' : 'without --read-only'}, as ${mode.user === null ? "the image's user" : `user ${mode.user}`}`;
 }
 
 /** RAM runs only (no canaries): `measureRuntime` with an empty canary list. */

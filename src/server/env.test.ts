@@ -36,7 +36,19 @@ test('Gitea alone is a valid server configuration with defaults for the rest', (
     upstreamToken: null,
     github: null,
     gitea: { url: 'https://git.example.org', token: 't0ken', webhookSecret: 'a-long-random-secret', botLogin: 'bumpguard' },
+    sandbox: { untrustedNetwork: 'none', limits: { memory: '512m', pids: 256, user: 'auto' } },
   });
+});
+
+test('the cage of untrusted builds and containers is the operator\'s to set, and wrong values are named', () => {
+  const set = readServerEnv({ ...gitea, BUMPGUARD_UNTRUSTED_NETWORK: 'pull', BUMPGUARD_CONTAINER_MEMORY: '1G', BUMPGUARD_CONTAINER_PIDS: '64', BUMPGUARD_CONTAINER_USER: '1000:1000' }, noFiles);
+  assert.deepEqual(set.sandbox, { untrustedNetwork: 'pull', limits: { memory: '1g', pids: 64, user: '1000:1000' } });
+  assert.throws(
+    () => readServerEnv({ ...gitea, BUMPGUARD_UNTRUSTED_NETWORK: 'yes', BUMPGUARD_CONTAINER_MEMORY: '1k', BUMPGUARD_CONTAINER_PIDS: '0', BUMPGUARD_CONTAINER_USER: 'root' }, noFiles),
+    (err: unknown) =>
+      err instanceof ConfigError &&
+      err.issues.map((i) => i.path).sort().join() === 'BUMPGUARD_CONTAINER_MEMORY,BUMPGUARD_CONTAINER_PIDS,BUMPGUARD_CONTAINER_USER,BUMPGUARD_UNTRUSTED_NETWORK',
+  );
 });
 
 test('the GitHub App key may come from PRIVATE_KEY_PATH, and \\n escapes in PRIVATE_KEY are undone', () => {

@@ -4,6 +4,8 @@
 import { createPrivateKey } from 'node:crypto';
 import { z } from 'zod';
 import { ConfigError, type ConfigIssue } from '../errors.ts';
+import type { UntrustedNetwork } from '../jobs/types.ts';
+import { readContainerLimits, type ContainerLimits } from '../measure/index.ts';
 
 export interface ServerEnv {
   port: number;
@@ -28,6 +30,8 @@ export interface ServerEnv {
   upstreamToken: string | null;
   github: { appId: string; privateKey: string; webhookSecret: string; baseUrl?: string } | null;
   gitea: { url: string; token: string; webhookSecret: string; botLogin: string } | null;
+  /** The cage of untrusted builds and of every container (docs/security.md). */
+  sandbox: { untrustedNetwork: UntrustedNetwork; limits: ContainerLimits };
 }
 
 const GITHUB_VARS = ['APP_ID', 'PRIVATE_KEY', 'WEBHOOK_SECRET'] as const;
@@ -46,6 +50,7 @@ const schema = z.object({
   BUMPGUARD_JOB_KIND: z.enum(['check', 'noop'], 'is "check" (default); "noop" is for scripts/bench-load.ts only').default('check'),
   BUMPGUARD_NOOP_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(0),
   BUMPGUARD_UPSTREAM: z.string().min(1).default('github'),
+  BUMPGUARD_UNTRUSTED_NETWORK: z.enum(['none', 'pull', 'all'], 'is "none" (default), "pull" (images may be pulled) or "all"').default('none'),
   BUMPGUARD_CACHE: z.string().min(1).default('.bumpguard/cache'),
   GITHUB_TOKEN: z.string().optional(),
   APP_ID: z.string().regex(/^\d+$/, 'must be the numeric App ID from the App settings page').optional(),
@@ -73,6 +78,8 @@ export function readServerEnv(env: NodeJS.ProcessEnv, readFile: (path: string) =
   for (const [k, v] of Object.entries(raw)) if (v === '') delete raw[k];
   const parsed = schema.safeParse(raw);
   if (!parsed.success) issues.push(...parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
+  const containers = readContainerLimits(raw);
+  issues.push(...containers.issues);
   // Which forges are set up, and the key, are judged on what is set, not on the parsed values:
   // one start lists every problem, instead of revealing them one per start.
   // PRIVATE_KEY_PATH stands for PRIVATE_KEY, also when the file could not be read (reported above).
@@ -106,6 +113,7 @@ export function readServerEnv(env: NodeJS.ProcessEnv, readFile: (path: string) =
       ? { appId: e.APP_ID!, privateKey: e.PRIVATE_KEY!.replace(/\\n/g, '\n'), webhookSecret: e.WEBHOOK_SECRET!, ...(e.GITHUB_API_URL ? { baseUrl: e.GITHUB_API_URL } : {}) }
       : null,
     gitea: gitea ? { url: e.GITEA_URL!, token: e.GITEA_TOKEN!, webhookSecret: e.GITEA_WEBHOOK_SECRET!, botLogin: e.GITEA_BOT_LOGIN! } : null,
+    sandbox: { untrustedNetwork: e.BUMPGUARD_UNTRUSTED_NETWORK, limits: containers.limits },
   };
 }
 

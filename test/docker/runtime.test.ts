@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { execa } from 'execa';
 import { buildImage, type BuildOutput, type EngineInfo } from '../../src/build/index.ts';
 import { parseConfig, type Config } from '../../src/config/index.ts';
-import { measureRam, measureRuntime } from '../../src/measure/index.ts';
+import { DEFAULT_CONTAINER_LIMITS, measureRam, measureRuntime } from '../../src/measure/index.ts';
 import { acquireImage, releaseImage, removeContainer, startContainer, waitReady } from '../../src/measure/container.ts';
 import { sampleContainer } from '../../src/measure/ram.ts';
 import { createExampleRepo, type ExampleRepo } from '../helpers/example-repo.ts';
@@ -225,7 +225,7 @@ describe('RAM of a shell-less image (FROM scratch, busybox httpd, no /bin/sh to 
     const runId = `test-shellless-${randomUUID()}`;
     const tag = `bumpguard-measure:${runId}`;
     await acquireImage(engine.docker, { imageId: built.imageId, tarPath: built.tarPath }, tag);
-    const id = await startContainer(engine.docker, { image: tag, runId, platform: 'linux/amd64', readOnly: true });
+    const id = await startContainer(engine.docker, { image: tag, runId, platform: 'linux/amd64', readOnly: true, limits: DEFAULT_CONTAINER_LIMITS, user: null });
     try {
       assert.equal(await waitReady(engine.docker, id, ram.ready), null);
       const exec = await execa(engine.docker, ['exec', id, 'cat', '/proc/1/status'], { reject: false });

@@ -25,6 +25,7 @@ export async function startBot(
     /** The bot's clock (default: fixed at 2025-06-13T08:00:00Z). */
     now?: () => Date;
     upstream?: BotOptions['ports']['upstream'];
+    sandbox?: BotOptions['ports']['sandbox'];
   },
 ): Promise<RunningBot> {
   const outcomes: RunningBot['outcomes'] = [];
@@ -36,6 +37,7 @@ export async function startBot(
       upstream: opts.upstream ?? { describe: 'not used by the fake check', readFile: async () => null },
       store: null,
       now: opts.now ?? (() => new Date('2025-06-13T08:00:00Z')),
+      ...(opts.sandbox ? { sandbox: opts.sandbox } : {}),
     },
     state: new InMemoryJobState(),
     onJobDone: (job, outcome) => outcomes.push({ job, outcome }),

@@ -10,7 +10,7 @@ import { evaluatePolicy, type PolicyOutcome } from '../../policy/index.ts';
 import { renderJson, renderReport, renderText } from '../../report/index.ts';
 import { localSourceTree } from '../../repo/index.ts';
 import { openDatabase, ResultStore } from '../../store/index.ts';
-import { defaultCacheDir, defaultDbPath, openUpstream, parseFlags, reportUsage, splitList, upstreamSpec } from '../common-options.ts';
+import { defaultCacheDir, defaultDbPath, openUpstream, parseFlags, reportUsage, splitList, upstreamSpec, cliSandbox } from '../common-options.ts';
 import { EXIT, exitCodeForVerdict } from '../exit-code.ts';
 import type { CliIo, Command } from '../io.ts';
 import { createProgress } from '../progress.ts';
@@ -72,6 +72,7 @@ export const check: Command = async (io) => {
   if (unknown.length > 0) {
     return reportUsage(io, 'check', new UsageError(`${unknown.join(', ')} not in the config's platforms (${config.platforms.join(', ')})`));
   }
+  const sandbox = cliSandbox(io);
   const cacheDir = flags.cache ?? defaultCacheDir(io);
   const upstream = await openUpstream(io, upstreamSpec(io, flags.upstream), config.upstream, cacheDir);
   const db = openDatabase(defaultDbPath(io, flags.db));
@@ -85,7 +86,7 @@ export const check: Command = async (io) => {
         repo: repoDir, base: { ref: flags.base, sha: baseSha }, head: { ref: flags.head ?? 'HEAD', sha: headSha }, bump,
         platforms, noCache: flags['no-cache'], noCacheBase: flags['no-cache-base'], auditOnly: flags['audit-only'],
       },
-      { source, config, upstream, store: new ResultStore(db), now: () => new Date(), signal: io.signal, onProgress: progress.onProgress },
+      { source, config, upstream, store: new ResultStore(db), now: () => new Date(), signal: io.signal, onProgress: progress.onProgress, sandbox },
     );
   } finally {
     progress.done();

@@ -14,7 +14,7 @@ import { evaluatePolicy, formatBytes } from '../../policy/index.ts';
 import { toImageMetrics } from '../../report/index.ts';
 import { localSourceTree } from '../../repo/index.ts';
 import { openDatabase, ResultStore } from '../../store/index.ts';
-import { defaultDbPath, parseFlags, reportUsage, splitList } from '../common-options.ts';
+import { defaultDbPath, parseFlags, reportUsage, splitList, cliSandbox } from '../common-options.ts';
 import { EXIT, exitCodeForVerdict } from '../exit-code.ts';
 import type { Command } from '../io.ts';
 import { createProgress } from '../progress.ts';
@@ -62,6 +62,7 @@ export const measure: Command = async (io) => {
   const { config } = await readConfigAt(source, sha);
   const version = await versionAtRef(source, sha, config);
   const platforms = splitList(flags.platforms) ?? config.platforms;
+  const sandbox = cliSandbox(io);
   const engine = await detectEngine({ signal: io.signal });
   const db = openDatabase(defaultDbPath(io, flags.db));
   const store = new ResultStore(db);
@@ -73,7 +74,7 @@ export const measure: Command = async (io) => {
       const measured = await measureSide({
         repo: repoDir, side: 'head', sha, version, platform, config, source, engine,
         store, fresh: Boolean(flags['no-cache']), scratchDir, now: () => new Date(),
-        signal: io.signal, onProgress: progress.onProgress,
+        signal: io.signal, onProgress: progress.onProgress, sandbox,
       });
       results[platform] = measured.result;
     }

@@ -1,5 +1,6 @@
 // `bumpguard serve`: env → webhook server for GitHub and/or Gitea → in-process job queue →
 // the real check. It only wires; every decision lives in src/jobs and the pure rooms.
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { createUpstream } from '../../audit/upstream/index.ts';
@@ -7,6 +8,7 @@ import { detectEngine } from '../../build/index.ts';
 import { BuildError, ConfigError } from '../../errors.ts';
 import { createBot, createLogger, readServerEnv, type ServerEnv } from '../../server/index.ts';
 import { JobStore, LeaseHeldError, openDatabase, ResultStore, StoreLease } from '../../store/index.ts';
+import { removeLeftoverContainers } from '../../measure/index.ts';
 import { EXIT } from '../exit-code.ts';
 import type { Command } from '../io.ts';
 
@@ -27,6 +29,10 @@ Runs the webhook server: POST /api/github/webhooks (GitHub App), POST /api/gitea
   BUMPGUARD_SHUTDOWN_GRACE_MS     on SIGTERM, time running jobs get to finish before they are
                              cancelled and queued again for the next start (default 8000)
   BUMPGUARD_JOB_KIND         "check" (default); "noop" only for scripts/bench-load.ts
+  BUMPGUARD_UNTRUSTED_NETWORK  what builds of PRs whose author cannot push may fetch on this
+                             host's network: none (default), pull (images), all
+  BUMPGUARD_CONTAINER_MEMORY, BUMPGUARD_CONTAINER_PIDS, BUMPGUARD_CONTAINER_USER
+                             the cage of RAM runs and canaries (default 512m, 256, auto)
   GITHUB_TOKEN               optional, for upstream reads from GitHub
   APP_ID, PRIVATE_KEY (or PRIVATE_KEY_PATH), WEBHOOK_SECRET      the GitHub App
   GITEA_URL, GITEA_TOKEN, GITEA_WEBHOOK_SECRET, GITEA_BOT_LOGIN  Gitea
@@ -72,6 +78,9 @@ export const serve: Command = async (io) => {
     return EXIT.error;
   }
   const store = new ResultStore(db);
+  // Containers are labelled with this database's id and this process: the next start removes
+  // what a killed process left running, and nothing of another serve's or a CLI run's.
+  const owner = `${databaseId(store)}/${randomUUID()}`;
   if (env.jobKind === 'noop') log.warn({ delayMs: env.noopDelayMs }, 'BUMPGUARD_JOB_KIND=noop: jobs do nothing (load bench only)');
   const upstream = await createUpstream(env.upstream, {
     repo: 'tailscale/tailscale',
@@ -85,7 +94,7 @@ export const serve: Command = async (io) => {
     log,
     // Imported on first use: the build stack is only needed once a bump arrives.
     runCheck: async () => (await import('../../jobs/run-check.ts')).runCheck,
-    ports: { upstream, store, now: () => new Date() },
+    ports: { upstream, store, now: () => new Date(), sandbox: { ...env.sandbox, owner } },
     state: store,
     jobs: new JobStore(db),
     concurrency: env.concurrency,
@@ -99,7 +108,7 @@ export const serve: Command = async (io) => {
     { port: addr.port, host: addr.address, github: env.github !== null, gitea: env.gitea !== null, db: env.db, pid: process.pid, queued: bot.queue.counts.queued, requeued: requeued.length, gaveUp: failed.length },
     'bumpguard serve listening',
   );
-  const engineProbe = env.jobKind === 'check' ? probeEngine(log, io.signal) : Promise.resolve();
+  const engineProbe = env.jobKind === 'check' ? probeEngine(log, io.signal, owner) : Promise.resolve();
   if (!stopped.signal.aborted) await once(stopped.signal, 'abort');
   await engineProbe;
   log.info({ graceMs: env.shutdownGraceMs, running: bot.queue.counts.running }, 'shutting down: new deliveries get 503, running jobs get the grace period');
@@ -111,14 +120,26 @@ export const serve: Command = async (io) => {
 };
 
 /** Docker trouble (no engine, no access to its socket) is logged at start, not at the first bump. */
-async function probeEngine(log: ReturnType<typeof createLogger>, signal: AbortSignal): Promise<void> {
+async function probeEngine(log: ReturnType<typeof createLogger>, signal: AbortSignal, owner: string): Promise<void> {
   try {
     const engine = await detectEngine({ signal });
     log.info({ docker: engine.docker, engine: engine.serverVersion, platform: engine.hostPlatform }, 'docker engine reachable');
+    const removed = await removeLeftoverContainers(engine.docker, owner, signal);
+    if (removed > 0) log.warn({ removed }, 'containers left behind by an earlier run of this server removed');
   } catch (err) {
     // Never rejects: nothing awaits it until shutdown, and the server serves either way.
     if (signal.aborted) return;
     if (err instanceof BuildError) log.error({ reason: err.userMessage, detail: err.logTail }, 'docker engine unreachable: checks end in error until this is fixed');
     else log.error({ err }, 'docker engine probe failed');
   }
+}
+
+/** A random id kept in the database itself: stable across restarts, different for every database. */
+function databaseId(store: ResultStore): string {
+  const key = 'serve-database-id';
+  const known = store.getForgeId('(bumpguard)', key);
+  if (known !== null) return known;
+  const id = randomUUID();
+  store.setForgeId('(bumpguard)', key, id);
+  return id;
 }
