@@ -11,7 +11,6 @@ import { ProbotOctokit } from 'probot';
 import { deliver, recorded, startBot } from '../helpers/e2e-bot.ts';
 import { fakeRunCheck } from '../helpers/fake-run-check.ts';
 import { API, BASE, bumpDiff, commentJson, GITEA, giteaApi as api, giteaHeaders, HEAD1, prJson, rawFixture, SECRET, TOKEN } from '../helpers/gitea-e2e.ts';
-import { GithubCheckRuns } from '../helpers/github-check-runs.ts';
 import { githubExample } from '../helpers/github-examples.ts';
 import { useHttpMock } from '../helpers/http-mock.ts';
 
@@ -26,16 +25,21 @@ test('gitea: an AGit PR (head in the base repository) by a read-only user waits 
   api(r).get(`${API}/pulls/14.diff`).reply(200, bumpDiff);
   for (const path of ['.bumpguard.yml', '.bumpguard.yaml', '.github/bumpguard.yml']) api(r).get(`${API}/raw/${path}`).query({ ref: BASE }).reply(404, {});
   api(r).get(`${API}/collaborators/reader/permission`).reply(200, { permission: 'read' });
+  // Whatever the bot writes is accepted and recorded: the assertions below judge it.
+  let comment = '';
+  const statuses: string[] = [];
   api(r).get(`${API}/issues/14/comments`).query(true).reply(200, [], { 'x-total-count': '0' });
-  api(r).post(`${API}/issues/14/comments`, (b) => /without write access to this repository/.test(b.body)).reply(201, commentJson(901, 'w'));
-  api(r).post(`${API}/statuses/${HEAD1}`, (b) => b.state === 'pending' && /Waiting for a maintainer/.test(b.description)).reply(201, {});
+  api(r).post(`${API}/issues/14/comments`, (b) => Boolean((comment = b.body))).reply(201, commentJson(901, 'w'));
+  api(r).post(`${API}/statuses/${HEAD1}`, (b) => Boolean(statuses.push(`${b.state}: ${b.description}`))).times(3).optionally().reply(201, {});
   const payload = JSON.parse(rawFixture('pull_request.opened').toString());
   payload.pull_request = { ...payload.pull_request, ...agit };
   const body = JSON.stringify(payload);
   assert.equal((await deliver(`${r.url}/api/gitea/webhooks`, body, giteaHeaders('pull_request', 'pull_request', body))).status, 202);
   await r.bot.queue.onIdle();
-  assert.equal(r.outcomes[0]?.outcome.status, 'waiting-approval');
   assert.equal(check.requests.length, 0, 'nothing was built');
+  assert.equal(r.outcomes[0]?.outcome.status, 'waiting-approval');
+  assert.match(comment, /without write access to this repository/);
+  assert.deepEqual(statuses, ['pending: Waiting for a maintainer: comment /rebuild to build this PR']);
 });
 
 test('github: a same-repository PR by a user with read access only waits for a maintainer and is not built', async () => {
@@ -55,14 +59,21 @@ test('github: a same-repository PR by a user with read access only waits for a m
   gh().get(`${REPO}/pulls/2`).matchHeader('accept', 'application/vnd.github.v3.diff').reply(200, bumpDiff);
   for (const path of ['.bumpguard.yml', '.bumpguard.yaml', '.github/bumpguard.yml']) gh().get(`${REPO}/contents/${encodeURIComponent(path)}`).query(true).reply(404, {});
   gh().get(`${REPO}/collaborators/reader/permission`).reply(200, { permission: 'read', role_name: 'read' });
+  let comment = '';
   gh().get(`${REPO}/issues/2/comments`).query(true).reply(200, []);
-  gh().post(`${REPO}/issues/2/comments`, (b) => /without write access/.test(b.body)).reply(201, { id: 900, html_url: 'h', body: 'b', user: { login: 'bumpguard[bot]' } });
-  const runs = new GithubCheckRuns(gh, REPO);
-  runs.list(pr.head.sha).create(1, (b) => b.status === 'in_progress' && /Waiting for a maintainer/.test(b.output?.title ?? ''));
+  gh().post(`${REPO}/issues/2/comments`, (b) => Boolean((comment = b.body))).reply(201, { id: 900, html_url: 'h', body: 'b', user: { login: 'bumpguard[bot]' } });
+  const checks: string[] = [];
+  // nock 15 hands a one-argument reply function the fetch Request.
+  const run = (status: number, b: any) => [status, { id: 7, name: 'bumpguard', head_sha: pr.head.sha, status: b.status, conclusion: b.conclusion ?? null, app: { slug: 'bumpguard' } }];
+  gh().get(`${REPO}/commits/${pr.head.sha}/check-runs`).query(true).optionally().times(3).reply(200, { total_count: 0, check_runs: [] });
+  gh().post(`${REPO}/check-runs`, (b) => Boolean(checks.push(`${b.status}: ${b.output?.title}`))).optionally().times(3).reply(async (req: Request) => run(201, await req.json()));
+  gh().patch(/\/check-runs\/7$/, (b) => Boolean(checks.push(`${b.status}: ${b.output?.title}`))).optionally().times(3).reply(async (req: Request) => run(200, await req.json()));
   const body = JSON.stringify(event);
   const res = await deliver(`${r.url}/api/github/webhooks`, body, { 'x-github-event': 'pull_request', 'x-github-delivery': 'd-agit', 'x-hub-signature-256': await sign(secret, body) });
   assert.equal(res.status, 202);
   await r.bot.queue.onIdle();
-  assert.equal(r.outcomes[0]?.outcome.status, 'waiting-approval');
   assert.equal(check.requests.length, 0, 'nothing was built');
+  assert.equal(r.outcomes[0]?.outcome.status, 'waiting-approval');
+  assert.match(comment, /without write access/);
+  assert.deepEqual(checks, ['in_progress: Waiting for a maintainer: comment /rebuild to build this PR']);
 });
