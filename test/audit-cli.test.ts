@@ -4,25 +4,16 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { applyPatch } from 'diff';
-import { main } from '../src/cli/main.ts';
 import type { Finding } from '../src/model.ts';
+import type { JsonAuditReport } from '../src/report/index.ts';
 import { makeTargetRepo, UPSTREAM_FIXTURES } from './helpers/make-target-repo.ts';
+import { runCli } from './helpers/run-cli.ts';
 
 const UPSTREAM = fileURLToPath(UPSTREAM_FIXTURES);
 
-async function run(argv: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d: Buffer) => (out += d.toString()));
-  stderr.on('data', (d: Buffer) => (err += d.toString()));
-  const code = await main({ argv, stdout, stderr, env, cwd: process.cwd(), isTTY: false, signal: new AbortController().signal });
-  return { code, stdout: out, stderr: err };
-}
+const run = (argv: string[], env: NodeJS.ProcessEnv = {}) => runCli(argv, { env });
 
 test('audit --json on the example bump: missing-dep blockers, exit 1; the suggested diff applies and clears them', async (t) => {
   const target = await makeTargetRepo();
@@ -30,8 +21,14 @@ test('audit --json on the example bump: missing-dep blockers, exit 1; the sugges
   const args = ['audit', '--repo', target.dir, '--base', target.base, '--head', target.head, '--upstream', UPSTREAM, '--json'];
   const first = await run(args);
   assert.equal(first.code, 1, first.stderr);
-  const report = JSON.parse(first.stdout) as { bump: unknown; verdict: string; findings: Finding[] };
-  assert.deepEqual(Object.keys(report), ['bump', 'verdict', 'findings']);
+  const report = JSON.parse(first.stdout) as JsonAuditReport;
+  assert.deepEqual(Object.keys(report), ['bump', 'verdict', 'findings', 'upstream']);
+  // The recipe's source edits, replayed with GNU sed against the upstream fixtures of both tags.
+  assert.deepEqual(report.upstream!.edits.map((e) => [e.kind, `${e.path}:${e.line}`, e.target, e.status, e.changed ?? null]), [
+    ['copy-go', 'Dockerfile:14', 'cmd/tailscaled', 'applies', null],
+    ['sed', 'Dockerfile:16', 'net/tstun/wrap.go', 'applies', { from: 1, to: 1 }],
+  ]);
+  assert.match(report.upstream!.commits.note!, /^no upstream history to list commits from/);
   assert.deepEqual(report.bump, { file: 'Dockerfile', line: 8, arg: 'TAILSCALE_VERSION', from: 'v1.98.8', to: 'v1.100.0', type: 'minor' });
   assert.equal(report.verdict, 'failure');
   const blockers = report.findings.filter((f) => f.severity === 'blocker');

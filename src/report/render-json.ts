@@ -1,7 +1,7 @@
 // The CLI's `--json` document (design.md "The CLI's --json contract"): users script against it,
 // so keys are only ever added. Pure: built from the same CheckResult and PolicyOutcome as the comment.
 import type { PolicyOutcome } from '../policy/index.ts';
-import type { Bump, CanaryResult, CheckResult, Finding, ImageMetrics, SideResult, Verdict } from '../model.ts';
+import type { Bump, CanaryResult, CheckResult, Finding, ImageMetrics, SideResult, UpstreamReport, Verdict } from '../model.ts';
 
 export interface JsonPlatform {
   emulated: boolean;
@@ -18,6 +18,8 @@ export interface JsonReport {
   /** Why this verdict, one sentence. */
   reason: string;
   findings: Finding[];
+  /** Source edits and upstream commits behind the shipped features; absent without a bump. */
+  upstream?: UpstreamReport;
   platforms: Record<string, JsonPlatform>;
   builds: { ran: number; reused: number };
   headSha: string;
@@ -29,6 +31,7 @@ export interface JsonAuditReport {
   bump: Bump | null;
   verdict: Verdict;
   findings: Finding[];
+  upstream?: UpstreamReport;
 }
 
 export function toImageMetrics(side: SideResult | null): ImageMetrics | null {
@@ -68,6 +71,7 @@ export function renderJson(result: CheckResult, outcome: PolicyOutcome): JsonRep
     verdict: outcome.verdict,
     reason: outcome.reason,
     findings: outcome.findings,
+    ...(result.upstream && { upstream: result.upstream }),
     platforms,
     builds: result.builds,
     headSha: result.headSha,

@@ -10,7 +10,8 @@ import { evaluatePolicy, type PolicyOutcome } from '../../policy/index.ts';
 import { renderJson, renderReport, renderText } from '../../report/index.ts';
 import { localSourceTree } from '../../repo/index.ts';
 import { openDatabase, ResultStore } from '../../store/index.ts';
-import { defaultCacheDir, defaultDbPath, openUpstream, parseFlags, reportUsage, splitList, upstreamSpec, cliSandbox } from '../common-options.ts';
+import { localEditRunner } from '../../audit/upstream/index.ts';
+import { cliSandbox, defaultCacheDir, defaultDbPath, openUpstream, parseFlags, reportUsage, splitList, upstreamSpec } from '../common-options.ts';
 import { EXIT, exitCodeForVerdict } from '../exit-code.ts';
 import type { CliIo, Command } from '../io.ts';
 import { createProgress } from '../progress.ts';
@@ -86,7 +87,7 @@ export const check: Command = async (io) => {
         repo: repoDir, base: { ref: flags.base, sha: baseSha }, head: { ref: flags.head ?? 'HEAD', sha: headSha }, bump,
         platforms, noCache: flags['no-cache'], noCacheBase: flags['no-cache-base'], auditOnly: flags['audit-only'],
       },
-      { source, config, upstream, store: new ResultStore(db), now: () => new Date(), signal: io.signal, onProgress: progress.onProgress, sandbox },
+      { source, config, upstream, editRunner: localEditRunner(), store: new ResultStore(db), now: () => new Date(), signal: io.signal, onProgress: progress.onProgress, sandbox },
     );
   } finally {
     progress.done();

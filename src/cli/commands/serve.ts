@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { once } from 'node:events';
-import { createUpstream } from '../../audit/upstream/index.ts';
+import { createUpstream, localEditRunner } from '../../audit/upstream/index.ts';
 import { detectEngine } from '../../build/index.ts';
 import { BuildError, ConfigError } from '../../errors.ts';
 import { createBot, createLogger, readServerEnv, type ServerEnv } from '../../server/index.ts';
@@ -94,7 +94,7 @@ export const serve: Command = async (io) => {
     log,
     // Imported on first use: the build stack is only needed once a bump arrives.
     runCheck: async () => (await import('../../jobs/run-check.ts')).runCheck,
-    ports: { upstream, store, now: () => new Date(), sandbox: { ...env.sandbox, owner } },
+    ports: { upstream, editRunner: localEditRunner(), store, now: () => new Date(), sandbox: { ...env.sandbox, owner } },
     state: store,
     jobs: new JobStore(db),
     concurrency: env.concurrency,
