@@ -51,6 +51,10 @@ const schema = z.object({
   BUMPGUARD_NOOP_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(0),
   BUMPGUARD_UPSTREAM: z.string().min(1).default('github'),
   BUMPGUARD_UNTRUSTED_NETWORK: z.enum(['none', 'pull', 'all'], 'is "none" (default), "pull" (images may be pulled) or "all"').default('none'),
+  /** Checked by readContainerLimits (the CLI reads them too). */
+  BUMPGUARD_CONTAINER_MEMORY: z.string().optional(),
+  BUMPGUARD_CONTAINER_PIDS: z.string().optional(),
+  BUMPGUARD_CONTAINER_USER: z.string().optional(),
   BUMPGUARD_CACHE: z.string().min(1).default('.bumpguard/cache'),
   GITHUB_TOKEN: z.string().optional(),
   APP_ID: z.string().regex(/^\d+$/, 'must be the numeric App ID from the App settings page').optional(),

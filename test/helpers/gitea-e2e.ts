@@ -49,6 +49,15 @@ export function mockReads(r: RunningBot, head: string): void {
   giteaApi(r).get(`${API}/collaborators/renovate/permission`).reply(200, { permission: 'write', role_name: 'write' });
 }
 
+/** The reads of a PR that is no bump (no author check): READS without its last entry. */
+export const PR_READS = [
+  `GET ${API}/pulls/14`,
+  `GET ${API}/raw/.bumpguard.yml?ref=${BASE}`,
+  `GET ${API}/raw/.bumpguard.yaml?ref=${BASE}`,
+  `GET ${API}/raw/.github/bumpguard.yml?ref=${BASE}`,
+  `GET ${API}/pulls/14.diff`,
+];
+
 export const READS = [
   `GET ${API}/pulls/14`,
   `GET ${API}/raw/.bumpguard.yml?ref=${BASE}`,
@@ -58,8 +67,8 @@ export const READS = [
   `GET ${API}/collaborators/renovate/permission`,
 ];
 
-/** Comment `id` as the Gitea API returns it: written by `login` on PR 14 at `createdAt`. */
-export function mockComment(r: RunningBot, id: number, login: string, body: string, createdAt = '2025-06-13T07:15:00Z'): void {
+/** Comment `id` as the Gitea API returns it: written by `login` on PR 14 at `createdAt` (default: after the bot's test clock saw the head). */
+export function mockComment(r: RunningBot, id: number, login: string, body: string, createdAt = '2025-06-13T09:00:00Z'): void {
   giteaApi(r)
     .get(`${API}/issues/comments/${id}`)
     .reply(200, { ...commentJson(id, body), user: { login }, created_at: createdAt, pull_request_url: `${GITEA}/routers/tailscale-mikrotik/pulls/14`, issue_url: '' });
