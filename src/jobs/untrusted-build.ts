@@ -6,9 +6,9 @@ import { readFile, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { commentSafeLog, findRemoteSources, redactHostPaths, summarizeBuildFailure, type HostPath, type RemoteSource } from '../build/index.ts';
 import { BuildError, type BumpguardError } from '../errors.ts';
+import { DEFAULT_MAX_FILE_BYTES } from '../forges/index.ts';
 import type { UntrustedNetwork } from './types.ts';
 
-const MAX_DOCKERFILE_BYTES = 1024 * 1024;
 
 const WHAT: Record<RemoteSource['kind'], string> = {
   url: 'downloads',
@@ -25,7 +25,8 @@ function refused(sources: RemoteSource[], policy: UntrustedNetwork): RemoteSourc
 
 /** Throws BuildError `build-refused` when the Dockerfile fetches what the operator does not allow. */
 export async function refuseRemoteSources(dockerfile: string, buildArgs: Record<string, string>, policy: UntrustedNetwork, platform: string): Promise<void> {
-  if ((await stat(dockerfile)).size > MAX_DOCKERFILE_BYTES) {
+  // The same cap as a Dockerfile read through the forge's file API.
+  if ((await stat(dockerfile)).size > DEFAULT_MAX_FILE_BYTES) {
     throw new BuildError('build-refused', `The ${platform} build was refused: the Dockerfile is over 1 MiB.`, { platform });
   }
   const found = refused(findRemoteSources(await readFile(dockerfile, 'utf8'), buildArgs), policy);

@@ -49,7 +49,7 @@ export function mockReads(r: RunningBot, head: string): void {
   giteaApi(r).get(`${API}/collaborators/renovate/permission`).reply(200, { permission: 'write', role_name: 'write' });
 }
 
-/** The reads of a PR that is no bump (no author check): READS without its last entry. */
+/** The reads of a PR that is no bump (its author is not checked). */
 export const PR_READS = [
   `GET ${API}/pulls/14`,
   `GET ${API}/raw/.bumpguard.yml?ref=${BASE}`,
@@ -58,14 +58,17 @@ export const PR_READS = [
   `GET ${API}/pulls/14.diff`,
 ];
 
-export const READS = [
-  `GET ${API}/pulls/14`,
-  `GET ${API}/raw/.bumpguard.yml?ref=${BASE}`,
-  `GET ${API}/raw/.bumpguard.yaml?ref=${BASE}`,
-  `GET ${API}/raw/.github/bumpguard.yml?ref=${BASE}`,
-  `GET ${API}/pulls/14.diff`,
-  `GET ${API}/collaborators/renovate/permission`,
-];
+/** The reads of a bump PR: the PR's, then its author's write access. */
+export const READS = [...PR_READS, `GET ${API}/collaborators/renovate/permission`];
+
+/** The sticky comment and the `error` status of a job that ends in error; returns the comment's text. */
+export function expectErrorReport(r: RunningBot): () => string {
+  let comment = '';
+  giteaApi(r).get(`${API}/issues/14/comments`).query(true).reply(200, [], { 'x-total-count': '0' });
+  giteaApi(r).post(`${API}/issues/14/comments`, (b) => Boolean((comment = b.body))).reply(201, commentJson(901, 'x'));
+  giteaApi(r).post(`${API}/statuses/${HEAD1}`, (b) => b.state === 'error').reply(201, {});
+  return () => comment;
+}
 
 /** Comment `id` as the Gitea API returns it: written by `login` on PR 14 at `createdAt` (default: after the bot's test clock saw the head). */
 export function mockComment(r: RunningBot, id: number, login: string, body: string, createdAt = '2025-06-13T09:00:00Z'): void {

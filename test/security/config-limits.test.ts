@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { deliver, startBot, type RunningBot } from '../helpers/e2e-bot.ts';
 import { fakeRunCheck } from '../helpers/fake-run-check.ts';
-import { API, BASE, bumpDiff, commentJson, GITEA, giteaApi as api, giteaHeaders, HEAD1, prJson, rawFixture, SECRET, TOKEN } from '../helpers/gitea-e2e.ts';
+import { API, BASE, bumpDiff, expectErrorReport, GITEA, giteaApi as api, giteaHeaders, HEAD1, prJson, rawFixture, SECRET, TOKEN } from '../helpers/gitea-e2e.ts';
 import { useHttpMock } from '../helpers/http-mock.ts';
 
 useHttpMock();
@@ -18,16 +18,13 @@ async function judgeWithConfig(config: string): Promise<{ r: RunningBot; comment
   api(r).get(`${API}/pulls/14`).reply(200, prJson(HEAD1));
   api(r).get(`${API}/pulls/14.diff`).reply(200, bumpDiff);
   api(r).get(`${API}/raw/.bumpguard.yml`).query({ ref: BASE }).reply(200, config);
-  api(r).get(`${API}/issues/14/comments`).query(true).reply(200, [], { 'x-total-count': '0' });
-  let comment = '';
-  api(r).post(`${API}/issues/14/comments`, (b) => Boolean((comment = b.body))).reply(201, commentJson(901, 'x'));
-  api(r).post(`${API}/statuses/${HEAD1}`, (b) => b.state === 'error').reply(201, {});
+  const comment = expectErrorReport(r);
   const body = rawFixture('pull_request.opened');
   assert.equal((await deliver(`${r.url}/api/gitea/webhooks`, body, giteaHeaders('pull_request', 'pull_request', body))).status, 202);
   await r.bot.queue.onIdle();
   assert.equal(r.outcomes[0]?.outcome.verdict, 'error');
   assert.equal(check.requests.length, 0, 'nothing was checked with that config');
-  return { r, comment };
+  return { r, comment: comment() };
 }
 
 test('config paths must stay inside the repository: absolute paths and ".." are refused before any read', async () => {

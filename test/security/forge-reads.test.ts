@@ -11,7 +11,7 @@ import { createUpstream } from '../../src/audit/upstream/index.ts';
 import { runCheck } from '../../src/jobs/run-check.ts';
 import { deliver, startBot } from '../helpers/e2e-bot.ts';
 import { fakeRunCheck } from '../helpers/fake-run-check.ts';
-import { API, BASE, bumpDiff, commentJson, GITEA, giteaApi as api, giteaHeaders, HEAD1, mockComment, prJson, rawFixture, SECRET, TOKEN } from '../helpers/gitea-e2e.ts';
+import { API, BASE, bumpDiff, commentJson, expectErrorReport, GITEA, giteaApi as api, giteaHeaders, HEAD1, mockComment, prJson, rawFixture, SECRET, TOKEN } from '../helpers/gitea-e2e.ts';
 import { useHttpMock } from '../helpers/http-mock.ts';
 
 useHttpMock();
@@ -29,15 +29,12 @@ test('a 20 MB .bumpguard.yml is refused after 1 MiB with a clear error, not read
       const line = Buffer.from(`# ${'x'.repeat(1021)}\n`);
       for (let i = 0; i < 20 * 1024; i++) yield line;
     })()));
-  api(r).get(`${API}/issues/14/comments`).query(true).reply(200, [], { 'x-total-count': '0' });
-  let comment = '';
-  api(r).post(`${API}/issues/14/comments`, (b) => Boolean((comment = b.body))).reply(201, commentJson(901, 'x'));
-  api(r).post(`${API}/statuses/${HEAD1}`, (b) => b.state === 'error').reply(201, {});
+  const comment = expectErrorReport(r);
   const body = rawFixture('pull_request.opened');
   assert.equal((await deliver(`${r.url}/api/gitea/webhooks`, body, giteaHeaders('pull_request', 'pull_request', body))).status, 202);
   await r.bot.queue.onIdle();
   assert.equal(r.outcomes[0]?.outcome.verdict, 'error');
-  assert.match(comment, /readFile of \.bumpguard\.yml: the answer is over 1 MiB/);
+  assert.match(comment(), /readFile of \.bumpguard\.yml: the answer is over 1 MiB/);
 });
 
 /** A .tar.gz as Gitea's archive endpoint sends it (top folder = repo name). */
