@@ -18,7 +18,7 @@ const ROOT = new URL('../', import.meta.url);
 export const SCHEMA_FILES = ['docs/bumpguard.schema.json', 'docs/configuration.md'] as const;
 
 const EXAMPLE = `# .bumpguard.yml on the base branch; every key is optional
-dockerfile: Dockerfile
+dockerfile: Dockerfile            # relative to the repo root, e.g. image/Containerfile with context: image
 platforms: [linux/amd64, linux/arm64, linux/arm/v7]
 recipe: { optIn: auto }           # or the list of opted-in features when the recipe is not parseable
 watch:                            # upstream symbols whose change is worth a warning
@@ -31,6 +31,8 @@ canaries:
   - name: magicdns-forwarder
     run: dig google.com @100.100.100.100
     expect: { status: NOERROR, minAnswers: 1, flags: [ra], queryTimeMs: { gt: 0 } }
+  - name: daemon-present          # exec form: runs in an image without /bin/sh
+    run: [/bin/busybox, test, -x, /usr/local/bin/tailscaled]
 trigger:
   headRef: ^renovate/tailscale
   authors: ["renovate[bot]"]

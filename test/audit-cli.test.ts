@@ -4,25 +4,15 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { applyPatch } from 'diff';
-import { main } from '../src/cli/main.ts';
 import type { Finding } from '../src/model.ts';
 import { makeTargetRepo, UPSTREAM_FIXTURES } from './helpers/make-target-repo.ts';
+import { runCli } from './helpers/run-cli.ts';
 
 const UPSTREAM = fileURLToPath(UPSTREAM_FIXTURES);
 
-async function run(argv: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d: Buffer) => (out += d.toString()));
-  stderr.on('data', (d: Buffer) => (err += d.toString()));
-  const code = await main({ argv, stdout, stderr, env, cwd: process.cwd(), isTTY: false, signal: new AbortController().signal });
-  return { code, stdout: out, stderr: err };
-}
+const run = (argv: string[], env: NodeJS.ProcessEnv = {}) => runCli(argv, { env });
 
 test('audit --json on the example bump: missing-dep blockers, exit 1; the suggested diff applies and clears them', async (t) => {
   const target = await makeTargetRepo();

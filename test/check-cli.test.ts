@@ -6,12 +6,11 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { main } from '../src/cli/main.ts';
 import type { JsonReport } from '../src/report/index.ts';
 import { createExampleRepo, type ExampleRepo } from './helpers/example-repo.ts';
 import { requireDocker } from './helpers/require-docker.ts';
+import { runCli } from './helpers/run-cli.ts';
 
 const UPSTREAM = fileURLToPath(new URL('./fixtures/upstream/', import.meta.url));
 let repo: ExampleRepo;
@@ -27,23 +26,14 @@ after(async () => {
   if (work) await rm(work, { recursive: true, force: true });
 });
 
-async function runCli(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const out: Buffer[] = [];
-  const err: Buffer[] = [];
-  stdout.on('data', (c: Buffer) => out.push(c));
-  stderr.on('data', (c: Buffer) => err.push(c));
-  const code = await main({ argv, stdout, stderr, env: { ...process.env, BUMPGUARD_CACHE: work }, cwd: work, isTTY: false, signal: new AbortController().signal });
-  return { code, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() };
-}
+const run = (argv: string[]) => runCli(argv, { env: { ...process.env, BUMPGUARD_CACHE: work }, cwd: work });
 
 const checkArgs = (...extra: string[]) => [
   'check', '--repo', repo.dir, '--base', repo.baseRef, '--head', repo.headRef, '--upstream', UPSTREAM, '--db', join(work, 'store.db'), ...extra,
 ];
 
 test('check builds base and head of every platform and blocks the example bump', { timeout: 900_000 }, async () => {
-  const { code, stdout, stderr } = await runCli(checkArgs('--json'));
+  const { code, stdout, stderr } = await run(checkArgs('--json'));
   assert.equal(stderr, '', 'with --json nothing but the JSON is written');
   const report = JSON.parse(stdout) as JsonReport;
   assert.equal(code, 1, 'a failure verdict exits 1');
@@ -69,7 +59,7 @@ test('check builds base and head of every platform and blocks the example bump',
 });
 
 test('a second check reuses the stored base: 0 base builds', { timeout: 900_000 }, async () => {
-  const { code, stdout } = await runCli(checkArgs('--json', '--no-cache', '--platforms', 'linux/amd64,linux/arm/v7'));
+  const { code, stdout } = await run(checkArgs('--json', '--no-cache', '--platforms', 'linux/amd64,linux/arm/v7'));
   const report = JSON.parse(stdout) as JsonReport;
   assert.equal(code, 1);
   assert.deepEqual(report.builds, { ran: 2, reused: 2 }, 'only the two heads are rebuilt (--no-cache applies to the head)');
@@ -77,7 +67,7 @@ test('a second check reuses the stored base: 0 base builds', { timeout: 900_000 
 });
 
 test('the markdown report names each arch and the verdict for the PR comment', { timeout: 900_000 }, async () => {
-  const { code, stdout, stderr } = await runCli(checkArgs());
+  const { code, stdout, stderr } = await run(checkArgs());
   assert.equal(code, 1);
   assert.match(stdout, /^<!-- bumpguard:report -->/);
   assert.match(stdout, /tailscale v1\.90\.9 → v1\.92\.5/);
@@ -87,7 +77,7 @@ test('the markdown report names each arch and the verdict for the PR comment', {
 });
 
 test('an unknown platform is a usage error naming the configured ones', async () => {
-  const { code, stderr } = await runCli(checkArgs('--platforms', 'linux/riscv64'));
+  const { code, stderr } = await run(checkArgs('--platforms', 'linux/riscv64'));
   assert.equal(code, 2);
   assert.match(stderr, /linux\/riscv64 not in the config's platforms \(linux\/amd64, linux\/arm64, linux\/arm\/v7\)/);
 });

@@ -5,8 +5,12 @@
 // too, but says the PR is not to blame and `/rebuild` retries.
 import type { BuildErrorCode } from '../errors.ts';
 
-/** Lost contact with the engine or builder: checked first, a dying daemon can break a RUN step too. */
+/**
+ * Lost contact with the engine or builder, in the client's own lines (a RUN step's output, `#5 0.12 …`,
+ * is the image's business). Checked first: a dying daemon can break a RUN step too.
+ */
 const ENGINE_GONE = [
+  /^(error: )?unexpected EOF$/i, // the client when dockerd stops mid-build (20.10)
   /Cannot connect to the Docker daemon/i,
   /error during connect/i,
   /Is the docker daemon running/i,
@@ -29,8 +33,11 @@ const TARGET_FAULT = [
   /failed to read dockerfile/i,
 ];
 
+const STEP_OUTPUT = /^#\d+ \d+\.\d+ /;
+
 export function classifyBuildFailure(log: string): Extract<BuildErrorCode, 'build-failed' | 'build-error' | 'docker-unavailable'> {
-  if (ENGINE_GONE.some((re) => re.test(log))) return 'docker-unavailable';
+  const clientLines = log.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !STEP_OUTPUT.test(l));
+  if (clientLines.some((line) => ENGINE_GONE.some((re) => re.test(line)))) return 'docker-unavailable';
   if (TARGET_FAULT.some((re) => re.test(log))) return 'build-failed';
   return 'build-error';
 }

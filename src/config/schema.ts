@@ -116,7 +116,10 @@ const ready = z.strictObject({
 });
 
 export const configSchema = z.strictObject({
-  dockerfile: z.string().default('Dockerfile').meta({ description: 'Dockerfile of the image, relative to the repo root.', examples: ['docker/Dockerfile.routeros'] }),
+  dockerfile: z.string().default('Dockerfile').meta({
+    description: 'Dockerfile (or Containerfile) of the image, relative to the repo root — not to `context` — as `docker build -f FILE CONTEXT` run at the root reads it.',
+    examples: ['image/Containerfile'],
+  }),
   context: z.string().default('.').meta({ description: 'Build context, relative to the repo root.', examples: ['docker'] }),
   platforms: z.array(z.string()).min(1).default(['linux/amd64', 'linux/arm64', 'linux/arm/v7'])
     .meta({ description: 'Platforms to build, measure and canary.', examples: [['linux/arm64', 'linux/arm/v7']] }),

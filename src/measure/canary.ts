@@ -41,9 +41,9 @@ export async function runCanaries(opts: RunCanariesOptions): Promise<CanaryResul
   return results;
 }
 
-/** The runtime's answer when `sh` is not in the image (runc: exec: "sh": executable file not found in $PATH). */
-function lacksShell(run: { exitCode: number | null; stderr: string }): boolean {
-  return (run.exitCode === 126 || run.exitCode === 127) && /exec: "sh": (executable file not found|no such file or directory)/.test(run.stderr);
+/** The runtime's answer when `sh` is not in the image (runc: exec: "sh": executable file not found in $PATH; `docker exec` prints it on stdout). */
+function lacksShell(run: { exitCode: number | null; stdout: string; stderr: string }): boolean {
+  return (run.exitCode === 126 || run.exitCode === 127) && /exec: "sh": (executable file not found|no such file or directory)/.test(`${run.stdout}\n${run.stderr}`);
 }
 
 /** A shell-form canary in an image without a shell is a configuration mistake, not a failure of the image. */

@@ -3,76 +3,17 @@
 // GitHub signs them; the GitHub API (app token, PR, check runs, comments) mocked with nock.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { generateKeyPairSync, randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { sign } from '@octokit/webhooks-methods';
-import nock from 'nock';
-import { ProbotOctokit } from 'probot';
-import { deliver, recorded, startBot, type RunningBot } from '../helpers/e2e-bot.ts';
+import { deliver } from '../helpers/e2e-bot.ts';
 import { fakeRunCheck } from '../helpers/fake-run-check.ts';
-import { GithubCheckRuns } from '../helpers/github-check-runs.ts';
+import { api, checkRuns, githubDelivery, HEAD1, HEAD2, mockAppAuth, mockReads, READS as reads, REPO, repoCalls, startGithubBot } from '../helpers/github-e2e.ts';
 import { githubExample } from '../helpers/github-examples.ts';
 import { useHttpMock } from '../helpers/http-mock.ts';
 
 useHttpMock();
 
-const SECRET = 'github-webhook-secret-for-tests';
-const REPO = '/repos/Codertocat/Hello-World';
-const BASE = 'f95f852bd8fca8fcc58a9a2d6c842781e32a215e';
-const HEAD1 = 'ec26c3e57ca3a959ca5aad62de7213c562f8c821';
-const HEAD2 = '4d1b9c6e2f0a8d3b7c5e1f9a2d6b0c8e4f7a3d15';
 const KiB = 1024;
-const privateKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
-const bumpDiff = readFileSync(new URL('../fixtures/pr/tailscale-patch.diff', import.meta.url), 'utf8');
-// No retries and no write pacing in tests: Probot sets its throttle options after ours, so they
-// are overridden last, here. A failed call must show up as a failure, not as a slow pass.
-const Octokit = ProbotOctokit.defaults((options: Record<string, any>) => ({
-  ...options,
-  retry: { enabled: false },
-  throttle: { ...options.throttle, enabled: false },
-}));
-
-async function start(growth = 2 * KiB): Promise<RunningBot> {
-  return startBot({ github: { appId: 123, privateKey, webhookSecret: SECRET, Octokit }, runCheck: fakeRunCheck({ growth }) });
-}
-
-async function githubDelivery(r: RunningBot, event: string, payload: unknown, signature?: string | null) {
-  const body = JSON.stringify(payload);
-  const headers: Record<string, string> = { 'x-github-event': event, 'x-github-delivery': randomUUID(), 'user-agent': 'GitHub-Hookshot/e2e' };
-  const sig = signature === undefined ? await sign(SECRET, body) : signature;
-  if (sig !== null) headers['x-hub-signature-256'] = sig;
-  return deliver(`${r.url}/api/github/webhooks`, body, headers);
-}
-
-const api = (r: RunningBot) => recorded(nock('https://api.github.com'), r.calls);
-const repoCalls = (r: RunningBot) => r.calls.filter((c) => c.includes(REPO));
-
-/** The app's JWT calls: an installation token, and the app's slug for its bot login. */
-function mockAppAuth(r: RunningBot) {
-  api(r).post('/app/installations/1/access_tokens').reply(201, { token: 'ghs_e2e_installation', expires_at: '2099-01-01T00:00:00Z', permissions: { checks: 'write' }, repository_selection: 'all' });
-  api(r).get('/app').reply(200, { id: 123, slug: 'bumpguard', name: 'bumpguard', owner: { login: 'routers' } });
-}
-
-function mockReads(r: RunningBot, head: string) {
-  const pr = githubExample('pull_request', 'opened').pull_request;
-  pr.head.sha = head;
-  const authed = () => recorded(nock('https://api.github.com', { reqheaders: { authorization: 'token ghs_e2e_installation' } }), r.calls);
-  authed().get(`${REPO}/pulls/2`).reply(200, pr);
-  authed().get(`${REPO}/pulls/2`).matchHeader('accept', 'application/vnd.github.v3.diff').reply(200, bumpDiff, { 'content-type': 'text/plain' });
-  for (const path of ['.bumpguard.yml', '.bumpguard.yaml', '.github/bumpguard.yml']) {
-    authed().get(`${REPO}/contents/${encodeURIComponent(path)}`).query({ ref: BASE }).reply(404, { message: 'Not Found' });
-  }
-}
-
-const reads = [
-  `GET ${REPO}/pulls/2`,
-  `GET ${REPO}/contents/.bumpguard.yml?ref=${BASE}`,
-  `GET ${REPO}/contents/.bumpguard.yaml?ref=${BASE}`,
-  `GET ${REPO}/contents/.github%2Fbumpguard.yml?ref=${BASE}`,
-  `GET ${REPO}/pulls/2`,
-];
-
-const checkRuns = (r: RunningBot) => new GithubCheckRuns(() => api(r), REPO, 77);
+const start = (growth = 2 * KiB) => startGithubBot(fakeRunCheck({ growth }));
 
 test('github: a bump PR gets an in-progress check, one comment, then a failure conclusion; the next push edits the comment', async () => {
   const r = await start(300 * KiB);
