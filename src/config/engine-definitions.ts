@@ -91,3 +91,37 @@ export function parseEngineDefinitions(text: string | null, source: string): Eng
   }
   return parsed.data;
 }
+
+/** Build-slot limits of the engines that set their own (src/jobs/engine-slots.ts). */
+export function engineSlotLimits(definitions: EngineDefinition[]): Record<string, number> {
+  return Object.fromEntries(definitions.filter((d) => d.slots !== undefined).map((d) => [d.name, d.slots!]));
+}
+
+/** Where the operator's engines come from: BUMPGUARD_ENGINES, BUMPGUARD_ENGINES_FILE, or a CLI flag's file. */
+export interface EngineSources {
+  /** JSON text (BUMPGUARD_ENGINES). */
+  json?: string | undefined;
+  /** A file holding the same JSON (BUMPGUARD_ENGINES_FILE, `--engines FILE`). */
+  file?: string | undefined;
+  /** Name of the variable or flag that gave `file`, for messages. */
+  fileSource?: string;
+}
+
+/** The engines from one source; both given is a mistake, none is no engines. `readFile` is injected. */
+export function readEngineDefinitions(from: EngineSources, readFile: (path: string) => string): EngineDefinition[] {
+  const fileSource = from.fileSource ?? 'BUMPGUARD_ENGINES_FILE';
+  if (from.json?.trim() && from.file?.trim()) {
+    throw new ConfigError(`Give the engines once: BUMPGUARD_ENGINES or ${fileSource}, not both.`, [{ path: fileSource, message: 'set together with BUMPGUARD_ENGINES' }]);
+  }
+  if (from.file?.trim()) {
+    let text: string;
+    try {
+      text = readFile(from.file);
+    } catch (err) {
+      const why = err instanceof Error ? err.message : String(err);
+      throw new ConfigError(`${fileSource}: cannot read ${from.file}: ${why}`, [{ path: fileSource, message: `cannot read ${from.file}: ${why}` }], { cause: err });
+    }
+    return parseEngineDefinitions(text, `${fileSource} (${from.file})`);
+  }
+  return parseEngineDefinitions(from.json ?? null, 'BUMPGUARD_ENGINES');
+}

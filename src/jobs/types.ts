@@ -6,6 +6,7 @@ import type { CheckResult, Override } from '../model.ts';
 import type { UpstreamSource } from '../audit/upstream/types.ts';
 import type { SourceTree } from '../repo/index.ts';
 import type { ResultStore } from '../store/index.ts';
+import type { EngineSetup } from './platform-engines.ts';
 
 export type { SourceTree };
 
@@ -42,13 +43,15 @@ export interface CheckPorts {
   now: () => Date;
   signal: AbortSignal;
   onProgress?: (event: ProgressEvent) => void;
-  /** Per-platform build limit shared by concurrent jobs (`serve`); none: no limit (CLI). */
+  /** Per-engine build limit shared by concurrent jobs (`serve`); none: no limit (CLI). */
   slots?: BuildSlots;
+  /** The operator's engines; none: every platform on the bot's own engine. */
+  engines?: EngineSetup;
 }
 
-/** Runs `fn` when a build slot for `platform` is free (src/jobs/platform-slots.ts). */
+/** Runs `fn` when a build slot on `engine` is free (src/jobs/engine-slots.ts). */
 export interface BuildSlots {
-  run<T>(platform: string, signal: AbortSignal, fn: () => Promise<T>): Promise<T>;
+  run<T>(engine: string, signal: AbortSignal, fn: () => Promise<T>): Promise<T>;
 }
 
 export type RunCheck = (req: CheckRequest, ports: CheckPorts) => Promise<CheckResult>;

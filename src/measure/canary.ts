@@ -2,12 +2,14 @@
 // sharing its network namespace (`--network container:<id>`), each with its timeout. A string
 // `run` is shell form (`sh -c`); a list is exec form, run as is, for images without a shell.
 import type { Canary } from '../config/index.ts';
+import type { DockerClient } from '../docker-client.ts';
 import type { CanaryResult } from '../model.ts';
 import { execIn } from './container.ts';
 import { evaluateCanary } from './evaluate-canary.ts';
 
 export interface RunCanariesOptions {
-  docker: string;
+  /** The docker client of the engine the image runs on. */
+  docker: DockerClient;
   containerId: string;
   /** The image under test: the default sidecar image. */
   imageId: string;

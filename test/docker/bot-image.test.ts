@@ -37,7 +37,7 @@ describe('the bot image (build/Dockerfile)', () => {
   const tag = `bumpguard-test/bot:${randomUUID().slice(0, 8)}`;
   const containers: string[] = [];
   const docker = (args: string[], opts: { reject?: boolean } = {}) =>
-    execa(engine.docker, args, { reject: opts.reject ?? true, stdin: 'ignore' });
+    execa(engine.docker.file, args, { reject: opts.reject ?? true, stdin: 'ignore' });
 
   before(async () => {
     engine = await requireDocker();
