@@ -61,7 +61,7 @@ function missingBaseline(p: PlatformResult, result: CheckResult): Finding | null
     // baseline; once only when the head failed the same way (an engine that does not answer).
     if (blameOfFailure(base.error) !== 'target') {
       const head = p.head?.error;
-      return head?.code === base.error.code && head.message === base.error.message ? null : sideFailed(p, 'base', base, base.error);
+      return head !== undefined && head.code === base.error.code && head.message === base.error.message ? null : sideFailed(p, 'base', base, base.error);
     }
     return noBaseline(`the base build failed (${base.error.message}), so nothing was compared`, base.error.logTail);
   }
