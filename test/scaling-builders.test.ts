@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { buildCommand, remoteBuilderName, type BuildInvocation, type ClientCaps } from '../src/build/index.ts';
+import { buildCommand, remoteBuilderName, type ClientCaps } from '../src/build/index.ts';
 import { parseConfig, parseEngineDefinitions, selectEngine, type Config, type EngineDefinition } from '../src/config/index.ts';
 import { dockerClientFor, dockerCommandLine, localDockerClient } from '../src/docker-client.ts';
 import { BuildError } from '../src/errors.ts';
