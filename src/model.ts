@@ -30,6 +30,9 @@ export type FindingKind =
   | 'watched-symbol-changed'
   | 'recipe-unreadable'
   | 'stale-acknowledgment'
+  | 'patch-stale'
+  | 'patch-drift'
+  | 'patch-unevaluated'
   | 'build-failed'
   | 'elf-mismatch'
   | 'canary-failed'
@@ -72,6 +75,17 @@ export interface Finding {
   detail?: string;
   /** For `infra-error` and `config-invalid` findings raised by an error: its stable code (src/errors.ts). */
   code?: string;
+  /** For findings about a source edit: where the build makes it, and what it edits (upstream file or package, or the repo's patch file). */
+  edit?: EditRef;
+}
+
+/** A source edit as named in findings and acknowledgments. */
+export interface EditRef {
+  /** Repo path of the Dockerfile or script, and the 1-based line of the command. */
+  path: string;
+  line: number;
+  /** What the edit touches: an upstream file (sed), package directory (COPY) or the repo's patch file. */
+  target: string;
 }
 
 export type Verdict = 'success' | 'failure' | 'neutral' | 'error';
@@ -268,6 +282,8 @@ export interface CheckResult {
   baseSha?: string;
   /** Audit findings and any other finding produced before policy (build failures, ELF, canaries). */
   findings: Finding[];
+  /** Source edits and upstream commits behind the shipped features; absent when there is no bump. */
+  upstream?: UpstreamReport;
   platforms: PlatformResult[];
   builds: { ran: number; reused: number };
   overrides: Override[];
@@ -276,4 +292,59 @@ export interface CheckResult {
   durationMs: number;
   /** ISO time the run finished (injected clock). */
   finishedAt: string;
+}
+
+/** How one edit fared, for the report's list and `--json` (`upstream.edits`). */
+export interface EditStatus {
+  kind: 'sed' | 'patch' | 'copy-go' | 'unreadable';
+  path: string;
+  line: number;
+  command: string;
+  /** Upstream file (sed), package directory (COPY) or the repo's patch file; '' when unknown. */
+  target: string;
+  status: 'applies' | 'drift' | 'stale' | 'unevaluated';
+  /** sed only: lines changed at the base tag and at the new tag (null: not run there). */
+  changed?: { from: number | null; to: number | null };
+  message: string;
+}
+
+export interface DigestCommit {
+  sha: string;
+  shortSha: string;
+  subject: string;
+  url: string;
+  /** The relevant files it touched (not all its files). */
+  files: string[];
+}
+
+export interface DigestGroup {
+  /** A feature name, or "source patches". */
+  name: string;
+  kind: 'feature' | 'patches';
+  commits: DigestCommit[];
+}
+
+export interface CommitDigest {
+  /** Where the history came from, e.g. "git log in /srv/tailscale.git"; null when none was available. */
+  source: string | null;
+  /** One line for the reader when the list is missing or incomplete (no history source, the 250-commit limit). */
+  note: string | null;
+  /** Commits between the tags, as listed by the source. */
+  total: number;
+  /** Commits in at least one group. */
+  relevant: number;
+  compareUrl: string;
+  groups: DigestGroup[];
+  /** The most relevant commits, newest first within equal relevance: what the comment lists. */
+  top: DigestCommit[];
+}
+
+/** What the bump changes upstream for this image (`--json` key `upstream`). */
+export interface UpstreamReport {
+  from: string;
+  to: string;
+  /** Each source edit the build makes, and whether it still applies. */
+  edits: EditStatus[];
+  /** Commits between the tags that touch code the image compiles in. */
+  commits: CommitDigest;
 }

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { applyPatch } from 'diff';
 import type { Finding } from '../src/model.ts';
+import type { JsonAuditReport } from '../src/report/index.ts';
 import { makeTargetRepo, UPSTREAM_FIXTURES } from './helpers/make-target-repo.ts';
 import { runCli } from './helpers/run-cli.ts';
 
@@ -20,8 +21,14 @@ test('audit --json on the example bump: missing-dep blockers, exit 1; the sugges
   const args = ['audit', '--repo', target.dir, '--base', target.base, '--head', target.head, '--upstream', UPSTREAM, '--json'];
   const first = await run(args);
   assert.equal(first.code, 1, first.stderr);
-  const report = JSON.parse(first.stdout) as { bump: unknown; verdict: string; findings: Finding[] };
-  assert.deepEqual(Object.keys(report), ['bump', 'verdict', 'findings']);
+  const report = JSON.parse(first.stdout) as JsonAuditReport;
+  assert.deepEqual(Object.keys(report), ['bump', 'verdict', 'findings', 'upstream']);
+  // The recipe's source edits, replayed with GNU sed against the upstream fixtures of both tags.
+  assert.deepEqual(report.upstream!.edits.map((e) => [e.kind, `${e.path}:${e.line}`, e.target, e.status, e.changed ?? null]), [
+    ['copy-go', 'Dockerfile:14', 'cmd/tailscaled', 'applies', null],
+    ['sed', 'Dockerfile:16', 'net/tstun/wrap.go', 'applies', { from: 1, to: 1 }],
+  ]);
+  assert.match(report.upstream!.commits.note!, /^no upstream history to list commits from/);
   assert.deepEqual(report.bump, { file: 'Dockerfile', line: 8, arg: 'TAILSCALE_VERSION', from: 'v1.98.8', to: 'v1.100.0', type: 'minor' });
   assert.equal(report.verdict, 'failure');
   const blockers = report.findings.filter((f) => f.severity === 'blocker');

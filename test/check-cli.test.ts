@@ -73,6 +73,9 @@ test('the markdown report names each arch and the verdict for the PR comment', {
   assert.match(stdout, /tailscale v1\.90\.9 → v1\.92\.5/);
   for (const arch of ['linux/amd64', 'linux/arm64', 'linux/arm/v7']) assert.match(stdout, new RegExp(`\\*\\*${arch.replaceAll('/', '\\/')}\\*\\*`));
   assert.match(stdout, /emulated/);
+  // The example's sed on net/tstun/wrap.go, replayed against the upstream fixtures of both tags.
+  assert.match(stdout, /### Upstream behind this bump\n\nSource edits the build makes to upstream/);
+  assert.match(stdout, /\| sed at `Dockerfile:22` \| `net\/tstun\/wrap\.go` \| 1 line \| 1 line \| ✅ applies \|/);
   assert.match(stderr, /builds ran: 0, reused: 6/, 'everything was measured by the tests above');
 });
 

@@ -88,7 +88,8 @@ function acknowledge(findings: Finding[], acks: AuditBumpInput['config']['acknow
     return { ...f, severity: 'info' as const, acknowledged: true, acknowledgedReason: ack.reason, acknowledgedBy: '.bumpguard.yml' };
   });
   for (const ack of acks) {
-    if (findings.some((f) => acknowledges(ack, f))) continue;
+    // `edit` entries concern source edits, which audit-upstream.ts acknowledges.
+    if ('edit' in ack || findings.some((f) => acknowledges(ack, f))) continue;
     out.push({
       severity: 'warning',
       kind: 'stale-acknowledgment',

@@ -68,20 +68,27 @@ test('a PR bump: decided once from the diff, audited at the head with the base c
   assert.equal(source, '.bumpguard.yml at main');
   const decision = await detectBump(repo, 'main', 'pr', base);
   assert.deepEqual(decision.bump, minor);
-  const findings = await auditTarget({ source: repo, ref: 'pr', bump: decision.bump!, config: base }, upstream);
+  const { findings } = await auditTarget({ source: repo, ref: 'pr', bump: decision.bump!, config: base }, upstream);
   assert.deepEqual(findings.map((f) => [f.severity, f.kind, f.features.join(' ')]), [
     ['blocker', 'missing-dep', 'advertiseexitnode peerapiserver'],
     ['blocker', 'missing-dep', 'useexitnode peerapiclient'],
     ['warning', 'watched-symbol-changed', ''],
     ['info', 'missing-dep', 'advertiseroutes c2n'],
     ['info', 'features-added', 'routecheck runtimemetrics'],
+    // This in-memory upstream cannot list directories and no sed runner is given: said, not skipped.
+    ['info', 'patch-unevaluated', ''],
+    ['info', 'patch-unevaluated', ''],
+  ]);
+  assert.deepEqual(findings.filter((f) => f.kind === 'patch-unevaluated').map((f) => [f.edit, f.message.replace(/^.* was not evaluated: /, '')]), [
+    [{ path: 'Dockerfile', line: 14, target: 'cmd/tailscaled' }, 'memory cannot list directories'],
+    [{ path: 'Dockerfile', line: 16, target: 'net/tstun/wrap.go' }, 'no sed runner is available on this host'],
   ]);
 });
 
 test('a PR cannot acknowledge its own gaps: the audit reads no config, the caller passes the base one', async () => {
   const lenient = 'acknowledge:\n  - { feature: advertiseexitnode, reason: trust me }\n  - { feature: useexitnode, reason: trust me }\n';
   const repo = memoryRepo({ main: exampleFiles('v1.98.8'), pr: exampleFiles('v1.100.0', { '.bumpguard.yml': lenient }) });
-  const findings = await auditTarget({ source: repo, ref: 'pr', bump: minor, config: (await readConfigAt(repo, 'main')).config }, upstream);
+  const { findings } = await auditTarget({ source: repo, ref: 'pr', bump: minor, config: (await readConfigAt(repo, 'main')).config }, upstream);
   assert.equal(findings.filter((f) => f.severity === 'blocker' && !f.acknowledged).length, 2);
   assert.ok(!repo.reads.includes('pr:.bumpguard.yml'));
 });
@@ -90,7 +97,7 @@ test('--from/--to audits the recipe at HEAD, and versions without v map to upstr
   const repo = memoryRepo({ HEAD: exampleFiles('v1.98.8') });
   const bump = bumpBetweenTags('1.98.8', '1.100.0', { path: 'Dockerfile', text: await repo.readFile('HEAD', 'Dockerfile') });
   assert.deepEqual(bump, { file: 'Dockerfile', line: 8, arg: 'TAILSCALE_VERSION', from: '1.98.8', to: '1.100.0', type: 'minor' });
-  const findings = await auditTarget({ source: repo, ref: 'HEAD', bump, config }, upstream);
+  const { findings } = await auditTarget({ source: repo, ref: 'HEAD', bump, config }, upstream);
   assert.equal(findings.filter((f) => f.severity === 'blocker').length, 2);
 });
 
@@ -99,7 +106,7 @@ test('a script the Dockerfile runs is read as part of the recipe', async () => {
   const script = "#!/bin/sh\n./tools/featuretags --min --add=osrouter | sed -e 's/ts_omit_advertiseexitnode,\\{0,1\\}//g' -e 's/ts_omit_peerapiserver,\\{0,1\\}//g'\n";
   const files = { Dockerfile: dockerfile, 'build-tags.sh': script, 'unrelated.sh': "go run ./cmd/featuretags --min | sed 's/ts_omit_dns//'\n" };
   const repo = memoryRepo({ HEAD: files });
-  const findings = await auditTarget({ source: repo, ref: 'HEAD', bump: minor, config: parseConfig(null) }, upstream);
+  const { findings } = await auditTarget({ source: repo, ref: 'HEAD', bump: minor, config: parseConfig(null) }, upstream);
   assert.deepEqual(findings.map((f) => [f.kind, f.features.join(' ')]), [
     ['missing-dep', 'advertiseexitnode advertiseroutes'],
     ['missing-dep', 'advertiseexitnode c2n'],
@@ -112,7 +119,7 @@ test('the Dockerfile is read where `dockerfile` says, relative to the repo root,
   const containerfile = example('Dockerfile').replace(/^ARG TAILSCALE_VERSION=.*$/m, 'ARG TAILSCALE_VERSION=v1.98.8');
   const repo = memoryRepo({ HEAD: { 'image/Containerfile': containerfile } });
   const cfg = parseConfig('dockerfile: image/Containerfile\ncontext: image\n');
-  const findings = await auditTarget({ source: repo, ref: 'HEAD', bump: { ...minor, file: 'image/Containerfile' }, config: cfg }, upstream);
+  const { findings } = await auditTarget({ source: repo, ref: 'HEAD', bump: { ...minor, file: 'image/Containerfile' }, config: cfg }, upstream);
   assert.ok(repo.reads.includes('HEAD:image/Containerfile'));
   assert.ok(findings.some((f) => f.kind === 'missing-dep'), 'the recipe in image/Containerfile was audited');
 });
@@ -121,7 +128,7 @@ test('no feature-tag recipe anywhere (a prebuilt daemon copied in): one info lin
   const dockerfile = '# renovate: depName=tailscale\nARG TAILSCALE_VERSION=v1.98.8\nFROM scratch\nCOPY prebuilt/tailscaled /usr/local/bin/tailscaled\n';
   const repo = memoryRepo({ HEAD: { 'image/Containerfile': dockerfile } });
   const cfg = parseConfig('dockerfile: image/Containerfile\ncontext: image\n');
-  const findings = await auditTarget({ source: repo, ref: 'HEAD', bump: minor, config: cfg }, upstream);
+  const { findings } = await auditTarget({ source: repo, ref: 'HEAD', bump: minor, config: cfg }, upstream);
   assert.deepEqual(findings.map((f) => [f.severity, f.kind, f.message]), [
     ['info', 'no-recipe', 'no feature-tag recipe found in image/Containerfile: opt-in checks skipped'],
     ['info', 'features-added', 'v1.100.0 adds 2 feature(s): routecheck, runtimemetrics'],
@@ -130,7 +137,7 @@ test('no feature-tag recipe anywhere (a prebuilt daemon copied in): one info lin
 
 test('an upstream tag without a feature table ends the audit as one infra-error finding naming the tag', async () => {
   const repo = memoryRepo({ HEAD: exampleFiles('v1.98.8') });
-  const findings = await auditTarget({ source: repo, ref: 'HEAD', bump: { ...minor, from: 'v1.88.0' }, config }, upstream);
+  const { findings } = await auditTarget({ source: repo, ref: 'HEAD', bump: { ...minor, from: 'v1.88.0' }, config }, upstream);
   assert.deepEqual(findings.map((f) => [f.severity, f.kind, f.code]), [['blocker', 'infra-error', 'featuretags-missing']]);
   assert.match(findings[0]!.message, /^the feature-tag audit of v1\.88\.0 → v1\.100\.0 could not run: .*v1\.88\.0.* — not caused by this change/);
 });
@@ -141,7 +148,7 @@ test('a garbled upstream feature table is an infra-error finding, not an empty a
     [`v1.98.8/${FEATURETAGS_PATH}`]: 'package featuretags\n\nvar Features = map[FeatureTag]FeatureMeta{ "dns": {Sym: ',
     [`v1.100.0/${FEATURETAGS_PATH}`]: featuretagsGo('v1.100.0'),
   });
-  const findings = await auditTarget({ source: repo, ref: 'HEAD', bump: minor, config }, garbled);
+  const { findings } = await auditTarget({ source: repo, ref: 'HEAD', bump: minor, config }, garbled);
   assert.deepEqual(findings.map((f) => [f.kind, f.code]), [['infra-error', 'featuretags-unreadable']]);
   assert.match(findings[0]!.message, /v1\.98\.8/);
 });
@@ -149,7 +156,7 @@ test('a garbled upstream feature table is an infra-error finding, not an empty a
 test('an unreachable upstream is one infra-error finding; other failures still throw', async () => {
   const repo = memoryRepo({ HEAD: exampleFiles('v1.98.8') });
   const offline: UpstreamSource = { describe: 'github.com', readFile: async () => { throw new UpstreamError('upstream-unreachable', 'Cannot reach api.github.com: getaddrinfo ENOTFOUND.'); } };
-  const findings = await auditTarget({ source: repo, ref: 'HEAD', bump: minor, config }, offline);
+  const { findings } = await auditTarget({ source: repo, ref: 'HEAD', bump: minor, config }, offline);
   assert.deepEqual(findings.map((f) => [f.severity, f.kind, f.code]), [['blocker', 'infra-error', 'upstream-unreachable']]);
   const broken: UpstreamSource = { describe: 'bug', readFile: async () => { throw new TypeError('a bug'); } };
   await assert.rejects(auditTarget({ source: repo, ref: 'HEAD', bump: minor, config }, broken), TypeError);
@@ -163,7 +170,7 @@ test('a recipe the audit cannot read (binary junk, an endless unterminated line)
     `RUN go run ./cmd/featuretags --min | echo '${'x\\'.repeat(500_000)}`,
   ].join('\n');
   const repo = memoryRepo({ pr: { Dockerfile: junk } });
-  const findings = await auditTarget({ source: repo, ref: 'pr', bump: minor, config: parseConfig(null) }, upstream);
+  const { findings } = await auditTarget({ source: repo, ref: 'pr', bump: minor, config: parseConfig(null) }, upstream);
   assert.deepEqual(findings.filter((f) => f.kind === 'recipe-unreadable').map((f) => f.severity), ['blocker']);
 });
 

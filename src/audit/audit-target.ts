@@ -1,18 +1,22 @@
 // Audit one target repo for a bump decided by the caller (src/jobs detectBump): read the recipe
 // at the head, fetch both upstream feature tables and watched files, then run the pure audit.
-// I/O goes through the source-tree and UpstreamSource ports only. An upstream that cannot be
-// read ends the audit as one finding (the rest of the check still runs); it decides no verdict.
+// I/O goes through the source-tree, UpstreamSource and EditRunner ports only. The upstream half
+// (source edits, commits behind the shipped features) is audit-upstream.ts. An upstream that
+// cannot be read ends the audit as one finding (the rest of the check still runs); it decides no verdict.
 import { upstreamTag } from '../bump/index.ts';
 import { resolveBuildPaths, type Config } from '../config/index.ts';
 import { blameOf, BumpguardError, UpstreamError } from '../errors.ts';
-import type { Bump, Finding } from '../model.ts';
+import type { Bump, Finding, UpstreamReport } from '../model.ts';
 import { errorFinding } from '../policy/error-finding.ts';
 import type { SourceReader } from '../repo/types.ts';
 import { auditBump, type WatchedSymbol } from './audit-bump.ts';
+import { auditUpstream } from './audit-upstream.ts';
 import { extractGoSymbol } from './extract-go-symbol.ts';
 import { parseFeatureTags } from './parse-featuretags.ts';
+import { memoizeUpstream } from './memoize-upstream.ts';
 import { parseRecipe } from './parse-recipe.ts';
 import { findReferencedScripts } from './read-recipe-files.ts';
+import type { EditRunner } from './source-edit-types.ts';
 import type { FeatureTable } from './types.ts';
 import type { UpstreamSource } from './upstream/types.ts';
 
@@ -23,6 +27,14 @@ export interface AuditTargetInput {
   bump: Bump;
   /** From the base (a PR cannot loosen its own audit). */
   config: Config;
+  /** Replays the build's sed and patch edits; null or absent: they are listed as not evaluated. */
+  runner?: EditRunner | null;
+}
+
+export interface AuditOutcome {
+  findings: Finding[];
+  /** Source edits and upstream commits behind the shipped features; null when the audit could not run. */
+  upstream: UpstreamReport | null;
 }
 
 export const FEATURETAGS_PATH = 'feature/featuretags/featuretags.go';
@@ -30,29 +42,34 @@ export const FEATURETAGS_PATH = 'feature/featuretags/featuretags.go';
 /** What marks a file as (part of) a feature-tag recipe. */
 const RECIPE_WORDS = /featuretags|ts_omit_|ts_include_/;
 
-export async function auditTarget(input: AuditTargetInput, upstream: UpstreamSource): Promise<Finding[]> {
-  const { source, ref, bump, config } = input;
+export async function auditTarget(input: AuditTargetInput, source: UpstreamSource): Promise<AuditOutcome> {
+  const { ref, bump, config } = input;
   const fromTag = upstreamTag(bump.from);
   const toTag = upstreamTag(bump.to);
+  // One read per distinct upstream file, whichever part of the audit asks first.
+  const upstream = memoizeUpstream(source);
+  const repo = { readFile: (path: string) => input.source.readFile(ref, path), listFiles: (dir: string) => input.source.listFiles(ref, dir) };
   try {
-    const [recipe, patchFiles, oldTable, newTable, watched] = await Promise.all([
-      readRecipe(source, ref, config),
-      readPatches(source, ref, config.recipe.patches),
+    const recipe = await readRecipe(input.source, ref, config);
+    const [patchFiles, oldTable, newTable, watched, edits] = await Promise.all([
+      readPatches(input.source, ref, config.recipe.patches),
       readTable(upstream, fromTag),
       readTable(upstream, toTag),
       readWatched(upstream, fromTag, toTag, config.watch),
+      auditUpstream({ recipeFiles: recipe.files, repo, fromTag, toTag, config, upstream, runner: input.runner ?? null }),
     ]);
     const found = recipe.files.some((f) => RECIPE_WORDS.test(f.text));
-    return auditBump({
+    const findings = auditBump({
       fromTag, toTag, recipe: found ? parseRecipe(recipe.files) : null, recipeFiles: recipe.files,
       ...(found ? {} : { noRecipe: { files: recipe.files.map((f) => f.path) } }),
       config, oldTable, newTable, patchFiles, watched,
     });
+    return { findings: [...findings, ...edits.findings], upstream: edits.report };
   } catch (err) {
     // The upstream source (or the repo) could not be read: the audit part is one error finding.
     const blame = blameOf(err);
     if (err instanceof BumpguardError && (blame === 'infrastructure' || blame === 'config')) {
-      return [errorFinding(err, `the feature-tag audit of ${fromTag} → ${toTag} could not run`)];
+      return { findings: [errorFinding(err, `the feature-tag audit of ${fromTag} → ${toTag} could not run`)], upstream: null };
     }
     throw err;
   }

@@ -4,20 +4,19 @@
 // this skips there; set BUMPGUARD_TAILSCALE_MIRROR to a clone or bare mirror to run it anywhere.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { loadFacts, toFacts } from '../../test/helpers/featuretags-facts.ts';
+import { tailscaleMirror } from '../../test/helpers/tailscale-mirror.ts';
 import { REVIEWED_CMD_FEATURETAGS } from './emulate-featuretags.ts';
 import { parseFeatureTags } from './parse-featuretags.ts';
 import { gitUpstream } from './upstream/git-upstream.ts';
 
-const MIRROR = process.env.BUMPGUARD_TAILSCALE_MIRROR ?? '/work/.mirror/tailscale+tailscale/repo';
-const skip = existsSync(MIRROR) ? false : `no upstream mirror at ${MIRROR} (set BUMPGUARD_TAILSCALE_MIRROR)`;
+const { dir: MIRROR, skip } = tailscaleMirror();
 
 // A skipped test (not just a skipped suite) so the runner's summary counts it.
 if (skip) it('real upstream featuretags.go at every recorded tag', { skip }, () => {});
 else describe('real upstream featuretags.go at every recorded tag', () => {
-  const upstream = gitUpstream(MIRROR);
+  const upstream = gitUpstream(MIRROR!);
   for (const [tag, expected] of Object.entries(loadFacts())) {
     it(`${tag}: parses without diagnostics to the recorded facts`, async () => {
       const source = await upstream.readFile(tag, 'feature/featuretags/featuretags.go');

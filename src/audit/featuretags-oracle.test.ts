@@ -1,20 +1,22 @@
 // The emulator against the real thing: build upstream's cmd/featuretags from a local mirror with
 // a local Go toolchain (≥ 1.23) in a temporary directory and compare stdout, stderr and exit code
-// over a matrix of flags, at every distinct feature table. Needs the mirror and Go, so it skips in
-// CI; run it with BUMPGUARD_TAILSCALE_MIRROR=… BUMPGUARD_GO=/usr/lib/go-1.23/bin/go.
+// over a matrix of flags, at every distinct feature table. Needs the mirror and Go, so it skips
+// unless BUMPGUARD_TAILSCALE_MIRROR names one: BUMPGUARD_TAILSCALE_MIRROR=… BUMPGUARD_GO=/usr/lib/go-1.23/bin/go.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { tailscaleMirror } from '../../test/helpers/tailscale-mirror.ts';
 import { emulateFeatureTags } from './emulate-featuretags.ts';
 import { parseFeatureTags } from './parse-featuretags.ts';
 
-const MIRROR = process.env.BUMPGUARD_TAILSCALE_MIRROR ?? '/work/.mirror/tailscale+tailscale/repo';
+const mirror = tailscaleMirror();
+const MIRROR = mirror.dir ?? '';
 const GO = process.env.BUMPGUARD_GO ?? 'go';
-const goMinor = Number(/go1\.(\d+)/.exec(spawnSync(GO, ['version'], { encoding: 'utf8' }).stdout ?? '')?.[1] ?? 0);
-const skip = !existsSync(MIRROR) ? `no upstream mirror at ${MIRROR}` : goMinor < 23 ? `needs Go >= 1.23 (set BUMPGUARD_GO)` : false;
+const goMinor = mirror.skip ? 0 : Number(/go1\.(\d+)/.exec(spawnSync(GO, ['version'], { encoding: 'utf8' }).stdout ?? '')?.[1] ?? 0);
+const skip = mirror.skip || (goMinor < 23 ? `needs Go >= 1.23 (set BUMPGUARD_GO)` : false);
 // One tag per distinct feature table between v1.90.0 and v1.102.3.
 const TAGS = ['v1.90.0', 'v1.92.0', 'v1.94.0', 'v1.96.0', 'v1.98.0', 'v1.100.0', 'v1.102.3'];
 const ADDS = ['', 'osrouter', 'cli,osrouter', 'advertiseexitnode,useexitnode', 'nosuch', ',,'];

@@ -8,6 +8,8 @@ import type { FeatureTable } from './types.ts';
 export interface WatchedSymbol {
   file: string;
   symbol: string;
+  /** Why it is watched when not listed under `watch:`, e.g. "the sed at Dockerfile:14 edits it". */
+  via?: string;
   old: string | null;
   new: string | null;
 }
@@ -65,8 +67,9 @@ function featureSetChanges({ oldTable, newTable, fromTag, toTag, usesMin }: Chan
   return out;
 }
 
-function watchedChanged(w: WatchedSymbol, { fromTag, toTag }: ChangeInput): ChangeFinding[] {
-  const name = `${w.symbol} (${w.file})`;
+/** A watched symbol's change between the two tags, as findings. */
+export function watchedChanged(w: WatchedSymbol, { fromTag, toTag }: Pick<ChangeInput, 'fromTag' | 'toTag'>): ChangeFinding[] {
+  const name = `${w.symbol} (${w.file}${w.via ? `; watched because ${w.via}` : ''})`;
   if (w.old !== null && w.new !== null) {
     if (w.old === w.new) return [];
     const detail = createTwoFilesPatch(`${fromTag}/${w.file}`, `${toTag}/${w.file}`, `${w.old}\n`, `${w.new}\n`, undefined, undefined, { headerOptions: FILE_HEADERS_ONLY });

@@ -23,6 +23,16 @@ export function commandStarts(tokens: ShellToken[]): boolean[] {
   return starts;
 }
 
+/** The package `go run` is given: `./cmd/featuretags`, `tailscale.com/cmd/featuretags@v1.98.8`. */
+export function isFeaturetagsPackage(word: string): boolean {
+  return /(^|\/)cmd\/featuretags(@\S+)?$/.test(word);
+}
+
+/** A prebuilt featuretags program run by path or name (`./tools/featuretags`). */
+export function isFeaturetagsBinary(word: string): boolean {
+  return /(^|\/)[\w.-]*featuretags$/.test(word);
+}
+
 export function findFeaturetagsCall(
   line: LogicalLine,
   tokens: ShellToken[],
@@ -35,12 +45,12 @@ export function findFeaturetagsCall(
     if (start.value === 'go' && tokens[k + 1]?.value === 'run') {
       // The package comes after go's own flags (`-C dir`, `-mod=mod`, …), before any operator.
       for (let j = k + 2; j < tokens.length && tokens[j]!.kind === 'word'; j++) {
-        if (/(^|\/)cmd\/featuretags(@\S+)?$/.test(tokens[j]!.value)) {
+        if (isFeaturetagsPackage(tokens[j]!.value)) {
           program = j;
           break;
         }
       }
-    } else if (/(^|\/)[\w.-]*featuretags$/.test(start.value)) {
+    } else if (isFeaturetagsBinary(start.value)) {
       program = k;
     }
     if (program === null) continue;

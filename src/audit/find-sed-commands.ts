@@ -12,6 +12,9 @@ import { locate, type LogicalLine } from './split-logical-lines.ts';
 // `ts_omit_\(` is read in one pass.
 const STRIP_RE = /ts_omit_(?:\\?\((?<alts>[^()]*?)\\?\)|(?<one>[A-Za-z0-9_]+))/g;
 
+/** Longer replacements are not replayed (a strip replaces with nothing or a short prefix). */
+const MAX_REPLACEMENT = 256;
+
 /** Feature names a substitution's regex deletes the omit tag of; [] when the command is not a strip. */
 export function strippedFeatures(regex: string, replacement: string): string[] {
   if (/ts_omit_/.test(replacement)) return [];
@@ -50,12 +53,16 @@ export function findSedCommands(line: LogicalLine, tokens: ShellToken[], inPipel
       }
       const style = siteStyle(line, tokens, script, parsed.substitutes.length);
       for (const sub of parsed.substitutes) {
+        // Each replay may multiply the tag list by the replacement's length: keep that bounded.
+        const tooLong = sub.replacement.length > MAX_REPLACEMENT;
         if (sub.regex === null) {
           diagnostics.push({ path: line.path, line: at.line, message: `sed expression "${sub.source}" uses regex syntax the audit cannot replay` });
+        } else if (tooLong) {
+          diagnostics.push({ path: line.path, line: at.line, message: `sed expression "${sub.source.slice(0, 80)}…" has a replacement longer than ${MAX_REPLACEMENT} characters; the audit does not replay it` });
         }
         seds.push({
           source: sub.source,
-          regex: sub.regex,
+          regex: tooLong ? null : sub.regex,
           replacement: sub.replacement,
           global: sub.global,
           ignoreCase: sub.ignoreCase,

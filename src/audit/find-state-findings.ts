@@ -26,10 +26,11 @@ export type RawFinding = Omit<Finding, 'introduced' | 'acknowledged'>;
 export function findStateFindings(input: StateInput): RawFinding[] {
   const out: RawFinding[] = [];
   if (input.selection.failure !== null) out.push(failureFinding(input.selection.failure, input.tag));
+  if (input.selection.replayStopped) out.push({ severity: 'blocker', kind: 'recipe-unreadable', features: [], message: input.selection.replayStopped });
   if (input.optInsKnown) {
     out.push(...unknownFeatures(input));
     // With featuretags failing there is no tag list for the strips to act on.
-    if (input.selection.failure === null) out.push(...noopStrips(input));
+    if (input.selection.failure === null && !input.selection.replayStopped) out.push(...noopStrips(input));
     out.push(...missingDeps(input));
   }
   for (const c of input.constraints) {

@@ -15,7 +15,7 @@ const brief = (r: ReturnType<typeof parseRecipe>) => ({
 
 test('the example Dockerfile: featuretags flags, thirteen opt-ins in order, the cli prefix and no diagnostics', () => {
   const r = parseRecipe([{ path: 'Dockerfile', text: exampleDockerfile }]);
-  assert.deepEqual(r.featuretags, { path: 'Dockerfile', line: 18, command: 'go run ./cmd/featuretags', min: true, add: ['osrouter'], remove: [] });
+  assert.deepEqual(r.featuretags, { path: 'Dockerfile', line: 20, command: 'go run ./cmd/featuretags', min: true, add: ['osrouter'], remove: [] });
   assert.deepEqual(r.optIns, [
     'advertiseexitnode', 'advertiseroutes', 'useexitnode', 'useroutes', 'dns', 'portmapper', 'listenrawdisco',
     'health', 'iptables', 'unixsocketidentity', 'ipnbus', 'netstack', 'gro',
@@ -24,9 +24,9 @@ test('the example Dockerfile: featuretags flags, thirteen opt-ins in order, the 
   assert.deepEqual(r.diagnostics, []);
   // The first strip shares its line with `| sed`, the others sit alone on continuation lines; `s/,$//` strips nothing.
   assert.deepEqual(brief(r).seds.map((s) => [s.at, s.style, s.features]).filter((_, k) => k === 0 || k === 1 || k === 13), [
-    ['Dockerfile:19', 'e-arg', ['advertiseexitnode']],
-    ['Dockerfile:20', 'own-line', ['advertiseroutes']],
-    ['Dockerfile:32', 'e-arg', []],
+    ['Dockerfile:21', 'e-arg', ['advertiseexitnode']],
+    ['Dockerfile:22', 'own-line', ['advertiseroutes']],
+    ['Dockerfile:34', 'e-arg', []],
   ]);
 });
 
@@ -132,4 +132,9 @@ test('`sed -e | sed …`: the bare -e is named and the next sed is still read as
   assert.deepEqual(r.featuretags?.add, []);
   assert.deepEqual(r.optIns, ['dns']);
   assert.deepEqual(r.diagnostics, [{ path: 'Dockerfile', line: 1, message: 'sed -e has no argument after it' }]);
+});
+
+test('a bare RUN with nothing after it runs nothing and is no crash', () => {
+  const r = parseRecipe([{ path: 'Dockerfile', text: "FROM scratch\nRUN\nRUN go run ./cmd/featuretags --min | sed 's/ts_omit_dns,//'\n" }]);
+  assert.deepEqual([r.featuretags?.line, r.optIns], [3, ['dns']]);
 });

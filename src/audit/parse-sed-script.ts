@@ -2,6 +2,8 @@
 // recipe's strips can be replayed on the exact tag list upstream prints (a strip for a
 // renamed feature then visibly matches nothing). GNU sed syntax, as in golang:alpine's busybox/GNU sed.
 
+import { isReplaySafe } from './replay-safe-regex.ts';
+
 export interface SedSubstitute {
   /** The command as written, e.g. `s/ts_omit_dns,\{0,1\}//g`. */
   source: string;
@@ -133,7 +135,8 @@ export function sedRegexToJs(regex: string, extended: boolean): string | null {
     if (err instanceof SyntaxError) return null;
     throw err;
   }
-  return out;
+  // The strips are replayed with V8's backtracking engine: refuse shapes that could run unbounded.
+  return isReplaySafe(out) ? out : null;
 }
 
 function bracketEnd(regex: string, open: number): number {

@@ -18,9 +18,13 @@ export interface Selection {
   removedBy: string[][];
   /** featuretags' own error at this tag (e.g. unknown --remove feature), when it fails. */
   failure: string | null;
+  /** Why the replay of the recipe's seds was stopped, when it was (a tag list growing without bound). */
+  replayStopped?: string;
 }
 
 const OMIT_PREFIX = 'ts_omit_';
+/** Upstream prints about 3 KiB of tags; a replay past this is not a feature selection. */
+const MAX_TAGS_TEXT = 64 * 1024;
 
 /**
  * Replay the recipe at one tag. `explicitOptIns` (config `recipe.optIn` list) replaces the
@@ -48,6 +52,8 @@ export function resolveSelection(table: FeatureTable, tag: string, recipe: Recip
       }
       const before = omitted(splitTags(text));
       text = text.replace(new RegExp(sed.regex, (sed.global ? 'g' : '') + (sed.ignoreCase ? 'i' : '')), sed.replacement);
+      // Strips shorten the list; seds that keep growing it (`s/,/&&/g` again and again) are not strips.
+      if (text.length > MAX_TAGS_TEXT) return stopped(table, keptByAdd, add, `the recipe's sed commands grow the tag list past ${MAX_TAGS_TEXT / 1024} KiB at ${tag}; bumpguard stops replaying them`);
       const after = omitted(splitTags(text));
       const gone = [...before].filter((f) => !after.has(f));
       removedBy.push(gone);
@@ -69,4 +75,9 @@ function splitTags(text: string): string[] {
 
 function omitted(tags: string[]): Set<string> {
   return new Set(tags.filter((t) => t.startsWith(OMIT_PREFIX)).map((t) => t.slice(OMIT_PREFIX.length)));
+}
+
+/** A replay cut short: reported like a failing featuretags call (one blocker, no missing-dep noise). */
+function stopped(table: FeatureTable, keptByAdd: Set<string>, add: string[], why: string): Selection {
+  return { included: new Set(table.keys()), keptByAdd, optedIn: [...add], removedBy: [], failure: null, replayStopped: why };
 }

@@ -17,18 +17,40 @@ export interface SplitResult {
 
 const HEREDOC_RE = /<<(?<dash>-?)\s*(?<quote>["']?)(?<word>[A-Za-z_][A-Za-z0-9_]*)\k<quote>/;
 
-/** RUN commands of a Dockerfile (other instructions carry no shell), heredoc bodies included. */
-export function splitDockerfile(path: string, text: string): SplitResult {
+/** One Dockerfile instruction, continuations joined. */
+export interface DockerInstruction {
+  /** Upper-case keyword: FROM, WORKDIR, COPY, RUN … */
+  keyword: string;
+  /** 1-based line where it starts. */
+  line: number;
+  /** The arguments after the keyword (flags included), joined into one line. */
+  args: string;
+  /** RUN only: `--flag=value` options before the command (e.g. `--mount=type=bind,…`). */
+  flags: string[];
+  /** RUN only: the command lines the shell runs (the heredoc body, when there is one). */
+  shell: LogicalLine[];
+}
+
+/** Every instruction of a Dockerfile in order; RUN instructions carry their shell lines. */
+export function splitDockerfileInstructions(path: string, text: string): { instructions: DockerInstruction[]; diagnostics: SplitResult['diagnostics'] } {
   const physical = text.split(/\r?\n/);
-  const lines: LogicalLine[] = [];
+  const instructions: DockerInstruction[] = [];
   const diagnostics: SplitResult['diagnostics'] = [];
   let i = 0;
   while (i < physical.length) {
     const start = i;
     const joined = joinContinued(path, physical, i, { dockerComments: true });
     i = joined.next;
-    const m = /^\s*RUN\s+(?:--[a-z-]+=\S+\s+)*/i.exec(joined.line.text);
+    const kw = /^\s*([A-Za-z]+)(?:\s+|$)/.exec(joined.line.text);
+    if (!kw || joined.line.text.trimStart().startsWith('#')) continue;
+    const keyword = kw[1]!.toUpperCase();
+    const instruction: DockerInstruction = { keyword, line: start + 1, args: joined.line.text.slice(kw[0].length), flags: [], shell: [] };
+    instructions.push(instruction);
+    if (keyword !== 'RUN') continue;
+    // A bare `RUN` (nothing after it) runs nothing.
+    const m = /^\s*RUN\s+((?:--[a-z-]+=\S+\s+)*)/i.exec(joined.line.text);
     if (!m) continue;
+    instruction.flags = m[1]!.split(/\s+/).filter((f) => f !== '');
     // Blank out `RUN` and its flags (same length, so offsets stay true): the shell never sees them.
     joined.line.text = ' '.repeat(m[0].length) + joined.line.text.slice(m[0].length);
     const heredoc = HEREDOC_RE.exec(joined.line.text);
@@ -38,12 +60,20 @@ export function splitDockerfile(path: string, text: string): SplitResult {
         diagnostics.push({ path, line: start + 1, message: `RUN heredoc <<${heredoc.groups.word} is never closed` });
         break;
       }
-      for (const l of body.lines) lines.push(l);
+      instruction.shell = body.lines;
       i = body.next;
       continue;
     }
-    lines.push(joined.line);
+    instruction.shell = [joined.line];
   }
+  return { instructions, diagnostics };
+}
+
+/** RUN commands of a Dockerfile (other instructions carry no shell), heredoc bodies included. */
+export function splitDockerfile(path: string, text: string): SplitResult {
+  const { instructions, diagnostics } = splitDockerfileInstructions(path, text);
+  const lines: LogicalLine[] = [];
+  for (const instruction of instructions) for (const l of instruction.shell) lines.push(l);
   return { lines, diagnostics };
 }
 

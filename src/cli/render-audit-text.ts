@@ -1,7 +1,8 @@
 // Plain-text report of `bumpguard audit` for a terminal: the bump, the verdict, then findings
 // by severity, each marked [new] or [already at <from>] so a pre-existing gap reads differently
 // from one the bump introduced. A fix shared by several findings is printed once.
-import type { Bump, Finding, Severity, Verdict } from '../model.ts';
+import type { Bump, Finding, Severity, UpstreamReport, Verdict } from '../model.ts';
+import { renderUpstreamText } from '../report/index.ts';
 
 export interface AuditReport {
   bump: Bump | null;
@@ -11,6 +12,8 @@ export interface AuditReport {
   reason: string;
   /** Where the config came from, e.g. ".bumpguard.yml at main" or "defaults (no .bumpguard.yml)". */
   configSource: string;
+  /** Source edits and upstream commits behind the shipped features, when the audit ran. */
+  upstream?: UpstreamReport | null;
 }
 
 const MARKS: Record<Severity, string> = { blocker: 'x', warning: '!', info: '-' };
@@ -28,6 +31,7 @@ export function renderAuditText(result: AuditReport, context: { upstream: string
     out.push('', `${TITLES[severity]} (${items.length})`);
     for (const f of items) out.push(...findingLines(f, from, shown));
   }
+  out.push(...renderUpstreamText(result.upstream ?? undefined));
   return `${out.join('\n')}\n`;
 }
 

@@ -13,13 +13,17 @@ interface Field {
 /** Every field of the JSON Schema, descending into objects, list items and map values. */
 function fields(node: JsonSchema, path: string[] = [], wrap: (v: unknown) => unknown = (v) => v): Field[] {
   const out: Field[] = path.length > 0 ? [{ path, node, wrap }] : [];
-  const target = (node.items as JsonSchema | undefined) ?? (typeof node.additionalProperties === 'object' ? (node.additionalProperties as JsonSchema) : node);
-  const container = (v: unknown) => (target === node.items ? wrap([v]) : target === node ? wrap(v) : wrap({ 'linux/arm64': v }));
-  const props = (target.properties as Record<string, JsonSchema> | undefined) ?? {};
-  for (const [key, child] of Object.entries(props)) {
-    const siblings = Object.fromEntries(((target.required as string[] | undefined) ?? []).filter((k) => k !== key)
-      .map((k) => [k, (props[k]!.examples as unknown[])[0]]));
-    out.push(...fields(child, [...path, key], (v) => container({ ...siblings, [key]: v })));
+  const items = node.items as JsonSchema | undefined;
+  const target = items ?? (typeof node.additionalProperties === 'object' ? (node.additionalProperties as JsonSchema) : node);
+  const container = (v: unknown) => (target === items ? wrap([v]) : target === node ? wrap(v) : wrap({ 'linux/arm64': v }));
+  // A list item of several shapes (anyOf): each shape's fields, with that shape's required siblings.
+  for (const shape of Array.isArray(target.anyOf) ? (target.anyOf as JsonSchema[]) : [target]) {
+    const props = (shape.properties as Record<string, JsonSchema> | undefined) ?? {};
+    for (const [key, child] of Object.entries(props)) {
+      const siblings = Object.fromEntries(((shape.required as string[] | undefined) ?? []).filter((k) => k !== key)
+        .map((k) => [k, (props[k]!.examples as unknown[])[0]]));
+      out.push(...fields(child, [...path, key], (v) => container({ ...siblings, [key]: v })));
+    }
   }
   return out;
 }

@@ -81,9 +81,13 @@ function childrenOf(node: JsonSchema, path: string): Array<{ node: JsonSchema; p
     return Object.entries(props).map(([k, v]) => ({ node: v, path: `${path}.${k}`, required: required.has(k) }));
   }
   const items = node.items as JsonSchema | undefined;
-  if (items && Object.keys(properties(items)).length > 0) {
-    const itemRequired = new Set((items.required as string[] | undefined) ?? []);
-    return Object.entries(properties(items)).map(([k, v]) => ({ node: v, path: `${path}[].${k}`, required: itemRequired.has(k) }));
+  // List items may take one of several shapes (anyOf): each field once, required only when every shape requires it.
+  const shapes = items === undefined ? [] : Array.isArray(items.anyOf) ? (items.anyOf as JsonSchema[]) : [items];
+  if (shapes.some((s) => Object.keys(properties(s)).length > 0)) {
+    const fields = new Map<string, JsonSchema>();
+    for (const s of shapes) for (const [k, v] of Object.entries(properties(s))) if (!fields.has(k)) fields.set(k, v);
+    const requiredEverywhere = (k: string) => shapes.every((s) => ((s.required as string[] | undefined) ?? []).includes(k));
+    return [...fields].map(([k, v]) => ({ node: v, path: `${path}[].${k}`, required: requiredEverywhere(k) }));
   }
   const values = node.additionalProperties;
   if (isSchema(values) && Object.keys(properties(values)).length > 0) {
@@ -95,7 +99,7 @@ function childrenOf(node: JsonSchema, path: string): Array<{ node: JsonSchema; p
 function typeOf(node: JsonSchema): string {
   if (Array.isArray(node.enum)) return node.enum.map((v) => `\`${String(v)}\``).join(' \\| ');
   if (node.const !== undefined) return `\`${String(node.const)}\``;
-  if (Array.isArray(node.anyOf)) return (node.anyOf as JsonSchema[]).map(typeOf).join(' \\| ');
+  if (Array.isArray(node.anyOf)) return [...new Set((node.anyOf as JsonSchema[]).map(typeOf))].join(' \\| ');
   if (Array.isArray(node.type)) return node.type.join(' \\| ');
   if (node.type === 'array') return `${typeOf((node.items as JsonSchema | undefined) ?? {})}[]`;
   if (node.type === 'object' && isSchema(node.additionalProperties)) {

@@ -136,18 +136,27 @@ export const configSchema = z.strictObject({
     .default({ optIn: 'auto', files: [], patches: 'patches' })
     .meta({ description: 'Where the feature-tag recipe lives and which features it opts in.' }),
   acknowledge: z
-    .array(z.strictObject({
-      feature: z.string().meta({ description: 'The opted-in feature the finding is about.', examples: ['advertiseexitnode'] }),
-      dep: z.string().optional().meta({
-        description: "Accept only this missing dependency of the feature; without it, the feature's missing-dep, unknown-feature, noop-strip and deps-changed findings are all accepted.",
-        examples: ['peerapiserver'],
+    .array(z.union([
+      z.strictObject({
+        feature: z.string().meta({ description: 'The opted-in feature the finding is about.', examples: ['advertiseexitnode'] }),
+        dep: z.string().optional().meta({
+          description: "Accept only this missing dependency of the feature; without it, the feature's missing-dep, unknown-feature, noop-strip and deps-changed findings are all accepted.",
+          examples: ['peerapiserver'],
+        }),
+        reason: z.string().min(1).meta({ description: 'Why it is fine; shown in the report.', examples: ['the router answers DNS itself'] }),
       }),
-      reason: z.string().min(1).meta({ description: 'Why it is fine; shown in the report.', examples: ['the router answers DNS itself'] }),
-    }))
+      z.strictObject({
+        edit: z.string().meta({
+          description: "Instead of a feature: a source edit, by what it edits (the upstream file a sed changes, the package Go files are copied into, or the repo's patch file); accepts its patch-stale, patch-drift and patch-unevaluated findings.",
+          examples: ['net/tstun/wrap.go'],
+        }),
+        reason: z.string().min(1).meta({ description: 'Why it is fine; shown in the report.', examples: ['the panic is gone upstream since v1.100'] }),
+      }),
+    ]))
     .default([])
     .meta({
-      description: 'Known gaps the maintainers accept, each with a reason.',
-      examples: [[{ feature: 'advertiseexitnode', dep: 'peerapiserver', reason: 'exit-node clients use the router\'s own DNS' }]],
+      description: 'Known gaps the maintainers accept, each with a reason: by feature (and dep), or by source edit.',
+      examples: [[{ feature: 'advertiseexitnode', dep: 'peerapiserver', reason: 'exit-node clients use the router\'s own DNS' }, { edit: 'net/tstun/wrap.go', reason: 'the panic is gone upstream since v1.100' }]],
     }),
   watch: z.array(z.strictObject({
     file: z.string().meta({ description: 'File in the upstream repository.', examples: ['net/tstun/wrap.go'] }),

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { auditTarget } from '../audit/index.ts';
 import { bumpFindings } from '../bump/index.ts';
 import { BuildError } from '../errors.ts';
-import type { CheckResult, Finding, HistoryPoint, PlatformResult } from '../model.ts';
+import type { CheckResult, Finding, HistoryPoint, PlatformResult, UpstreamReport } from '../model.ts';
 import { measureSide, storedSide } from './measure-side.ts';
 import { CheckEngines, platformResult, unbuiltSide, type PlatformEngine } from './platform-engines.ts';
 import type { CheckPorts, CheckRequest } from './types.ts';
@@ -28,9 +28,12 @@ export async function runCheck(req: CheckRequest, ports: CheckPorts, opts: RunCh
   // 1. What the bump decision says, then the feature-selection audit (fast; an unreachable
   //    upstream ends it as one error finding and the builds still run).
   const findings: Finding[] = bumpFindings(bump);
+  let upstream: UpstreamReport | null = null;
   if (bump.bump) {
     ports.onProgress?.({ phase: 'audit', state: 'start' });
-    findings.push(...(await auditTarget({ source: ports.source, ref: req.head.sha, bump: bump.bump, config }, ports.upstream)));
+    const audit = await auditTarget({ source: ports.source, ref: req.head.sha, bump: bump.bump, config, runner: ports.editRunner ?? null }, ports.upstream);
+    findings.push(...audit.findings);
+    upstream = audit.upstream;
     ports.onProgress?.({ phase: 'audit', state: 'done' });
   }
 
@@ -83,6 +86,7 @@ export async function runCheck(req: CheckRequest, ports: CheckPorts, opts: RunCh
     headSha: req.head.sha,
     baseSha: req.base.sha,
     findings,
+    ...(upstream && { upstream }),
     platforms,
     builds,
     overrides: [],

@@ -3,6 +3,7 @@
 import type { BumpDecision } from '../bump/index.ts';
 import type { Config } from '../config/index.ts';
 import type { CheckResult, Override } from '../model.ts';
+import type { EditRunner } from '../audit/source-edit-types.ts';
 import type { UpstreamSource } from '../audit/upstream/types.ts';
 import type { SourceTree } from '../repo/index.ts';
 import type { ResultStore } from '../store/index.ts';
@@ -37,6 +38,8 @@ export interface CheckPorts {
   config: Config;
   /** Upstream Tailscale files (feature table, watched symbols), cached by tag. */
   upstream: UpstreamSource;
+  /** Replays the build's sed/patch edits on upstream files (sandboxed); none: they are reported as not evaluated. */
+  editRunner?: EditRunner;
   /** Reused results (a base is built once) and history; null: measure everything, keep nothing. */
   store: ResultStore | null;
   /** Injected clock (ISO timestamps in results). */

@@ -8,3 +8,4 @@ export { KIND_NOTES } from './render-findings.ts';
 export { escapeText, code, clip } from './markdown.ts';
 export { renderJson, toImageMetrics, type JsonReport, type JsonAuditReport, type JsonPlatform } from './render-json.ts';
 export { engineWords, isNative } from './engine-label.ts';
+export { renderUpstreamText } from './render-upstream-text.ts';

@@ -15,6 +15,9 @@ export const KIND_NOTES = {
   threshold: 'A size or memory figure grew past a configured level (both the bytes and the percent must be exceeded).',
   'unknown-feature': 'The recipe opts in a feature this Tailscale version does not have; its sed strip matches nothing, so the feature you wanted is silently left out.',
   'patch-unknown-feature': "A patch file's //go:build line names a feature this version does not have; the patch silently stops compiling in.",
+  'patch-stale': 'A source edit the build makes to upstream no longer takes effect (a sed that matches nothing, a patch that no longer applies, a package that is gone). The build still succeeds; what the edit fixed comes back on the router.',
+  'patch-drift': 'A sed edit of upstream source now changes a different number of lines: check it still edits what it should.',
+  'patch-unevaluated': 'A source edit bumpguard could not replay; the reason is given. Check it by hand.',
   'noop-strip': 'A sed strip matches nothing in the `--min` tag list, so it has no effect.',
   'recipe-unreadable': 'The recipe could not be fully parsed; the audit used what it could read.',
   'deps-changed': 'Upstream changed the dependencies of a feature the image uses.',
@@ -32,7 +35,7 @@ const KIND_ORDER = Object.keys(KIND_NOTES) as FindingKind[];
 
 /** Kinds for which "new in this bump" vs "already at base" tells the maintainer something. */
 const SHOWS_ORIGIN = new Set<FindingKind>([
-  'missing-dep', 'unknown-feature', 'patch-unknown-feature', 'noop-strip', 'recipe-unreadable', 'deps-changed',
+  'missing-dep', 'unknown-feature', 'patch-unknown-feature', 'patch-stale', 'patch-drift', 'noop-strip', 'recipe-unreadable', 'deps-changed',
   'watched-symbol-changed', 'features-added', 'features-removed', 'stale-acknowledgment', 'canary-failed', 'elf-mismatch',
 ]);
 

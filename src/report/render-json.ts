@@ -2,7 +2,7 @@
 // so keys are only ever added. Pure: built from the same CheckResult and PolicyOutcome as the comment.
 import type { PolicyOutcome } from '../policy/index.ts';
 import { isNative } from './engine-label.ts';
-import type { Bump, CanaryResult, CheckResult, Finding, ImageMetrics, SideResult, Verdict } from '../model.ts';
+import type { Bump, CanaryResult, CheckResult, Finding, ImageMetrics, SideResult, UpstreamReport, Verdict } from '../model.ts';
 
 export interface JsonPlatform {
   emulated: boolean;
@@ -23,6 +23,8 @@ export interface JsonReport {
   /** Why this verdict, one sentence. */
   reason: string;
   findings: Finding[];
+  /** Source edits and upstream commits behind the shipped features; absent without a bump. */
+  upstream?: UpstreamReport;
   platforms: Record<string, JsonPlatform>;
   builds: { ran: number; reused: number };
   headSha: string;
@@ -34,6 +36,7 @@ export interface JsonAuditReport {
   bump: Bump | null;
   verdict: Verdict;
   findings: Finding[];
+  upstream?: UpstreamReport;
 }
 
 export function toImageMetrics(side: SideResult | null): ImageMetrics | null {
@@ -75,6 +78,7 @@ export function renderJson(result: CheckResult, outcome: PolicyOutcome): JsonRep
     verdict: outcome.verdict,
     reason: outcome.reason,
     findings: outcome.findings,
+    ...(result.upstream && { upstream: result.upstream }),
     platforms,
     builds: result.builds,
     headSha: result.headSha,

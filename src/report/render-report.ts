@@ -16,6 +16,7 @@ import { renderHistory } from './render-history.ts';
 import { renderPlatformDetails } from './render-platform-details.ts';
 import { renderRamTable } from './render-ram-table.ts';
 import { renderSizeTable } from './render-size-table.ts';
+import { renderUpstream } from './render-upstream.ts';
 
 export interface ReportOptions {
   /** Hard upper bound on the length; default 60,000. */
@@ -30,14 +31,16 @@ export interface ReportOptions {
 
 interface Trim {
   details: boolean;
+  /** The upstream commit list (the source edits stay). */
+  commits: boolean;
   movers: boolean;
   history: boolean;
   findingDetail: boolean;
   perGroup: number | null;
 }
 
-const FULL: Trim = { details: true, movers: true, history: true, findingDetail: true, perGroup: null };
-const SHORT: Trim = { details: false, movers: false, history: false, findingDetail: false, perGroup: null };
+const FULL: Trim = { details: true, commits: true, movers: true, history: true, findingDetail: true, perGroup: null };
+const SHORT: Trim = { details: false, commits: false, movers: false, history: false, findingDetail: false, perGroup: null };
 
 /** Each step trims more; the first that fits wins. */
 const LADDER: Trim[] = [
@@ -45,6 +48,7 @@ const LADDER: Trim[] = [
   { ...FULL, details: false },
   { ...FULL, details: false, movers: false },
   { ...FULL, details: false, movers: false, history: false },
+  { ...FULL, details: false, movers: false, history: false, commits: false },
   SHORT,
   ...[50, 20, 10, 5, 1].map((perGroup) => ({ ...SHORT, perGroup })),
 ];
@@ -66,6 +70,7 @@ function trimNote(ctx: Ctx, trim: Trim, hidden: number): string {
   if (!trim.details && renderPlatformDetails(result.platforms, outcome, { full: true, movers: false, top, moverLists })) cut.push('per-arch layers, largest files and build logs');
   if (!trim.movers && renderPlatformDetails(result.platforms, outcome, { full: false, movers: true, top, moverLists })) cut.push('top movers');
   if (!trim.history && renderHistory(result, historyLimit)) cut.push('history');
+  if (!trim.commits && (result.upstream?.commits.relevant ?? 0) > 0) cut.push('the upstream commit list');
   if (!trim.findingDetail && outcome.findings.some((f) => f.detail && f.kind !== 'build-failed' && f.kind !== 'no-baseline')) cut.push('finding details');
   if (hidden > 0) cut.push(`${hidden} findings beyond the first ${trim.perGroup} per severity`);
   if (cut.length === 0) return '';
@@ -85,6 +90,7 @@ function assemble(ctx: Ctx, trim: Trim): string {
     renderSizeTable(result, outcome, ctx.movers),
     renderRamTable(result, outcome),
     renderCanaryTable(result),
+    renderUpstream(result.upstream, { full: trim.commits }),
     renderPlatformDetails(result.platforms, outcome, { full: trim.details, movers: trim.movers, top, moverLists: ctx.movers }),
     trim.history ? renderHistory(result, ctx.historyLimit) : '',
     renderFooter(ctx.commands),

@@ -7,6 +7,7 @@ import { formatDuration, formatTime } from './markdown.ts';
 import { bumpTitle, countsText, plural, VERDICT_LABELS } from './render-header.ts';
 import { renderRamSources } from './render-ram-sources.ts';
 import { deltaText } from './render-size-table.ts';
+import { renderUpstreamText } from './render-upstream-text.ts';
 import { sideFailureLabel } from './side-failure.ts';
 
 const MARKS: Record<Severity, string> = { blocker: 'x', warning: '!', info: '-' };
@@ -90,6 +91,7 @@ export function renderText(result: CheckResult, outcome: PolicyOutcome): string 
     ...acceptedLines(outcome),
     ...tableLines(result, outcome),
     ...canaryLines(result),
+    ...renderUpstreamText(result.upstream),
   ];
   return `${lines.join('\n')}\n`;
 }

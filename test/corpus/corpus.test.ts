@@ -53,3 +53,30 @@ for (const layout of LAYOUTS) {
     }
   });
 }
+
+test('an upstream source that cannot be read: the image is still measured, the audit part is one infra-error finding, the verdict error', { timeout: 300_000 }, async (t) => {
+  const repo = await makeCorpusRepo(LAYOUTS.find((l) => l.name === 'recipe-script')!);
+  t.after(() => repo.cleanup());
+  const emptyMirror = await mkdtemp(join(work, 'upstream-'));
+  const argv = ['check', '--repo', repo.dir, '--base', 'main', '--head', 'bump', '--upstream', emptyMirror, '--db', join(work, 'store.db'), '--json'];
+  const { code, stdout } = await runCli(argv, { env: { ...process.env, BUMPGUARD_CACHE: work }, cwd: work });
+  const report = JSON.parse(stdout) as JsonReport;
+  assert.equal(code, 2);
+  assert.equal(report.verdict, 'error');
+  assert.deepEqual(report.findings.map((f) => [f.kind, f.code]), [['infra-error', 'upstream-tag-missing']]);
+  assert.match(report.reason, /^could not finish: the feature-tag audit of v1\.92\.4 → v1\.92\.5 could not run: /);
+  const p = report.platforms['linux/amd64'];
+  assert.ok(p?.base && p.head && p.head.imageCompressedBytes > 0, 'both sides were measured anyway');
+});
+
+test('measure --json says per platform whether it ran emulated, and judges with the same verdict as check', { timeout: 300_000 }, async (t) => {
+  const repo = await makeCorpusRepo(LAYOUTS.find((l) => l.name === 'shellless-exec-canaries')!);
+  t.after(() => repo.cleanup());
+  const argv = ['measure', '--repo', repo.dir, '--ref', 'regression', '--db', join(work, 'store.db'), '--json'];
+  const { code, stdout } = await runCli(argv, { env: { ...process.env, BUMPGUARD_CACHE: work }, cwd: work });
+  const out = JSON.parse(stdout) as { verdict: string; reason: string; platforms: Record<string, { emulated: boolean; canaries: { name: string; ok: boolean }[] }> };
+  assert.equal(out.platforms['linux/amd64']?.emulated, false);
+  assert.deepEqual(out.platforms['linux/amd64']?.canaries.map((c) => [c.name, c.ok]), [['daemon-present', false], ['version-file', true]]);
+  assert.deepEqual([code, out.verdict], [1, 'failure']);
+  assert.match(out.reason, /^1 blocker: canary daemon-present failed on linux\/amd64/);
+});

@@ -1,6 +1,7 @@
 // The parsers under fuzz, their seed inputs (our real-format fixtures) and grammar tokens, and
 // which throws are documented results rather than bugs.
 import { readdirSync, readFileSync } from 'node:fs';
+import { findSourceEdits } from '../../src/audit/find-source-edits.ts';
 import { parseFeatureTags } from '../../src/audit/parse-featuretags.ts';
 import { parseRecipe } from '../../src/audit/parse-recipe.ts';
 import { parseCommand } from '../../src/bot/parse-command.ts';
@@ -51,6 +52,17 @@ export const TARGETS: Record<string, FuzzTarget> = {
       'sed -e | ', 'A=1 ', "sed -i -e 's/x/y/' f.go ", 's\u0101;', 'ts_omit_\\(a\\|', '|\n', "'\n",
     ],
     call: (input) => parseRecipe([{ path: 'Dockerfile', text: input }, { path: 'build-tags.sh', text: input.slice(input.length >> 1) }]),
+    allowed: none,
+    scale: { every: 8, minBytes: 256 * 1024, maxBytes: 2 * 1024 * 1024 },
+  },
+  findSourceEdits: {
+    seeds: () => [read('test/fixtures/target-repo/Dockerfile'), read('examples/router-image/Dockerfile'), ...readDir('src/audit/__fixtures__/recipes', /./)],
+    tokens: [
+      '\\\n', "'", '"', '$(', ')', 'RUN ', 'WORKDIR /src/tailscale\n', 'COPY patches/*.go ./cmd/tailscaled/\n', 'FROM golang:1.25-alpine AS build\n',
+      'RUN git clone https://github.com/tailscale/tailscale.git /src/tailscale\n', "sed -i -e '/func x/,/^}/ s/a/b/' net/tstun/wrap.go", 'patch -p1 < /tmp/x.patch',
+      'git apply /p/y.patch', 'cd .. && ', 'A=1 ', '--mount=type=bind,source=p,target=/p ', 'ARG X=${Y}\n', ' && ', '; ', '|',
+    ],
+    call: (input) => findSourceEdits({ files: [{ path: 'Dockerfile', text: input }, { path: 'build.sh', text: input.slice(input.length >> 1) }], context: '.', upstream: 'tailscale/tailscale', buildArgs: {} }),
     allowed: none,
     scale: { every: 8, minBytes: 256 * 1024, maxBytes: 2 * 1024 * 1024 },
   },

@@ -1,5 +1,5 @@
-// A PR's Dockerfile is read by the audit before anyone has reviewed it, so its recipe parse must
-// stay linear: a line of `sed -e | ` repeated to 256 KB took 24 s to parse, and 1 MB hung the
+// A PR's Dockerfile is read by the audit before anyone has reviewed it, so its recipe parse (and the
+// replay of its strips) must stay bounded: a line of `sed -e | ` repeated to 256 KB took 24 s to parse, and 1 MB hung the
 // server. Reproduced through the real CLI in a child process, which is killed if it hangs.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -44,5 +44,18 @@ for (const [name, unit] of [
     assert.equal(r.exitCode, 1);
     const report = JSON.parse(r.stdout) as { findings: { kind: string; features: string[] }[] };
     assert.ok(report.findings.some((f) => f.kind === 'missing-dep' && f.features.join() === 'advertiseexitnode,peerapiserver'));
+  });
+}
+
+// The strips are then replayed on upstream's tag list with V8's backtracking regex engine.
+for (const [name, line, expected] of [
+  ['a strip whose regex backtracks without bound', "go run ./cmd/featuretags --min | sed -e 's/\\(.*\\)*x//' > /tmp/t", /uses regex syntax the audit cannot replay/],
+  ['strips that double the tag list again and again', `go run ./cmd/featuretags --min | sed ${"-e 's/,/&&/g' ".repeat(40)}> /tmp/t`, /grow the tag list past 64 KiB/],
+] as const) {
+  test(`audit of a PR whose Dockerfile has ${name} answers in time and says why it did not replay`, { timeout: LIMIT_MS + 30_000 }, async () => {
+    const r = await auditWithLine(line);
+    assert.equal(r.timedOut, false, `the audit was killed after ${LIMIT_MS} ms`);
+    const report = JSON.parse(r.stdout) as { findings: { kind: string; message: string; detail?: string }[] };
+    assert.ok(report.findings.some((f) => f.kind === 'recipe-unreadable' && expected.test(`${f.message}\n${f.detail ?? ''}`)), JSON.stringify(report.findings.map((f) => f.message)));
   });
 }

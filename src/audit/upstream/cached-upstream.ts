@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { UpstreamError } from '../../errors.ts';
 import { isImmutableRef } from './check-ref.ts';
 import { errnoCode } from './errno-code.ts';
-import type { UpstreamSource } from './types.ts';
+import type { UpstreamHistory, UpstreamLog, UpstreamSource } from './types.ts';
 
 export interface CachedUpstreamOptions {
   cacheDir: string;
@@ -55,8 +55,26 @@ export function cachedUpstream(inner: UpstreamSource, options: CachedUpstreamOpt
       throw unwritable(err);
     }
   };
+  /** A JSON value cached under `kind/key` (keys of immutable refs only); `undefined` from `compute` is never stored. */
+  const json = async <T>(kind: string, key: string, compute: () => Promise<T>): Promise<T> => {
+    const dir = join(root, kind);
+    const file = join(dir, keyPart(key));
+    const hit = await load(file);
+    if (typeof hit === 'string') return JSON.parse(hit) as T;
+    const value = await compute();
+    await store(dir, file, JSON.stringify(value));
+    return value;
+  };
+  const history = inner.history && cachedHistory(inner.history, json);
   return {
     describe: `${inner.describe} (cached in ${options.cacheDir})`,
+    ...(inner.listDir && {
+      listDir: (tag: string, path: string) => {
+        const listDir = inner.listDir!.bind(inner);
+        return isImmutableRef(tag) ? json('dirs', `${tag}\0${path}`, () => listDir(tag, path)) : listDir(tag, path);
+      },
+    }),
+    ...(history && { history }),
     async readFile(tag, path) {
       if (!isImmutableRef(tag)) return inner.readFile(tag, path);
       const dir = join(root, keyPart(tag));
@@ -66,6 +84,21 @@ export function cachedUpstream(inner: UpstreamSource, options: CachedUpstreamOpt
       const value = await inner.readFile(tag, path);
       await store(dir, file, value);
       return value;
+    },
+  };
+}
+
+type JsonCache = <T>(kind: string, key: string, compute: () => Promise<T>) => Promise<T>;
+
+/** Logs between two tags and build lines at a tag never change: both are cached whole. */
+function cachedHistory(inner: UpstreamHistory, json: JsonCache): UpstreamHistory {
+  return {
+    describe: inner.describe,
+    log: (from, to) => (isImmutableRef(from) && isImmutableRef(to) ? json<UpstreamLog>('logs', `${from}..${to}`, () => inner.log(from, to)) : inner.log(from, to)),
+    async buildLines(tag, paths) {
+      if (!isImmutableRef(tag)) return inner.buildLines(tag, paths);
+      const key = `${tag}\0${createHash('sha256').update(paths.join('\0')).digest('hex')}`;
+      return new Map(await json<[string, string][]>('build-lines', key, async () => [...(await inner.buildLines(tag, paths))]));
     },
   };
 }

@@ -1,6 +1,6 @@
 // Turn the CLI/config's `--upstream DIR|github` into an UpstreamSource: a directory is a git
-// clone, a bare mirror, or a fixtures tree (<dir>/<tag>/<path>); `github` reads the API, through
-// the disk cache when one is given.
+// clone, a bare mirror, or a fixtures tree (<dir>/<tag>/<path>); `github` reads the API. GitHub
+// and git reads go through the disk cache when one is given.
 import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { UpstreamError } from '../../errors.ts';
@@ -15,7 +15,7 @@ export interface CreateUpstreamOptions {
   /** "owner/name" of the upstream repository (for GitHub and the cache key). */
   repo: string;
   token?: string;
-  /** Disk cache for GitHub reads; none when omitted. */
+  /** Disk cache for GitHub and git reads; none when omitted. */
   cacheDir?: string;
   /** Base for a relative directory spec. */
   cwd: string;
@@ -44,5 +44,7 @@ export async function createUpstream(spec: string, options: CreateUpstreamOption
   }
   // A work tree has .git (a directory, or a file for worktrees); a bare repo has HEAD and objects/.
   const isGit = (await kindOf(join(dir, '.git'))) !== null || ((await kindOf(join(dir, 'HEAD'))) === 'file' && (await kindOf(join(dir, 'objects'))) === 'dir');
-  return isGit ? gitUpstream(dir) : fixturesUpstream(dir);
+  if (!isGit) return fixturesUpstream(dir);
+  // Tags are immutable, so a mirror's reads are cached too: a warm audit spawns no git at all.
+  return options.cacheDir ? cachedUpstream(gitUpstream(dir), { cacheDir: options.cacheDir, repo: `git:${dir}` }) : gitUpstream(dir);
 }

@@ -3,7 +3,7 @@
 import { execa } from 'execa';
 import { UpstreamError } from '../../errors.ts';
 import { checkPath, checkRef } from './check-ref.ts';
-import type { UpstreamSource } from './types.ts';
+import type { UpstreamCommit, UpstreamSource } from './types.ts';
 
 // C locale so git's messages are stable; no pager, no prompts.
 const GIT_ENV = { LC_ALL: 'C', GIT_PAGER: 'cat', GIT_TERMINAL_PROMPT: '0' };
@@ -25,8 +25,58 @@ export function gitUpstream(dir: string): UpstreamSource {
     }
     return r.stdout.trim();
   };
+  const gd = async () => `--git-dir=${await (gitDir ??= resolveGitDir())}`;
+  /** Run git on `tag`'s behalf: a missing tag becomes upstream-tag-missing, any other failure upstream-git-failed. */
+  const run = async (tag: string, args: string[]) => {
+    const r = await git([await gd(), ...args]);
+    if (r.exitCode === 0) return r.stdout;
+    const commit = await git([await gd(), 'rev-parse', '--verify', '--quiet', `${tag}^{commit}`]);
+    if (commit.exitCode !== 0) throw tagMissing(tag, dir);
+    throw new UpstreamError('upstream-git-failed', `git ${args[0]} failed in ${dir}: ${r.stderr.trim()}`);
+  };
   return {
     describe: `git ${dir}`,
+    async listDir(tag, path) {
+      checkRef(tag);
+      if (path !== '') checkPath(path);
+      // -z: names are NUL-separated and never quoted; "<mode> <type> <sha>\t<name>".
+      const out = await run(tag, ['ls-tree', '-z', tag, '--', path === '' ? '.' : `${path}/`]);
+      const entries = out.split('\0').filter((e) => e !== '');
+      if (entries.length === 0) return null;
+      return entries.filter((e) => e.split(' ')[1] === 'blob').map((e) => e.slice(e.indexOf('\t') + 1).split('/').at(-1)!);
+    },
+    history: {
+      describe: `git log in ${dir}`,
+      async log(from, to) {
+        checkRef(from);
+        checkRef(to);
+        await run(from, ['rev-parse', '--verify', '--quiet', `${from}^{commit}`]);
+        // One record per commit: RS, sha, US, subject, then the touched paths one per line.
+        const out = await run(to, ['log', '--no-renames', '--format=%x1e%H%x1f%s', '--name-only', `${from}..${to}`, '--']);
+        const commits: UpstreamCommit[] = out.split('\x1e').slice(1).map((record) => {
+          const [head = '', ...files] = record.split('\n');
+          const [sha = '', subject = ''] = head.split('\x1f');
+          return { sha, subject, files: files.filter((f) => f !== '') };
+        });
+        return { commits };
+      },
+      async buildLines(tag, paths) {
+        checkRef(tag);
+        const found = new Map<string, string>();
+        if (paths.length === 0) return found;
+        for (const p of paths) checkPath(p);
+        // One grep over the tag's tree for every path; exit 1 means no match, not failure.
+        const r = await git([await gd(), 'grep', '-z', '-I', '-m', '1', '-e', '^//go:build ', tag, '--', ...paths]);
+        if (r.exitCode !== 0 && r.exitCode !== 1) await run(tag, ['rev-parse', '--verify', `${tag}^{commit}`]);
+        for (const line of r.stdout.split('\n')) {
+          // "<tag>:<path>\0<text>" with -z.
+          const [where, text] = line.split('\0');
+          if (where === undefined || text === undefined) continue;
+          found.set(where.slice(tag.length + 1), text);
+        }
+        return found;
+      },
+    },
     async readFile(tag, path) {
       checkRef(tag);
       checkPath(path);
@@ -36,13 +86,15 @@ export function gitUpstream(dir: string): UpstreamSource {
       const blob = await git([gd, 'cat-file', 'blob', object]);
       if (blob.exitCode === 0) return blob.stdout;
       const commit = await git([gd, 'rev-parse', '--verify', '--quiet', `${tag}^{commit}`]);
-      if (commit.exitCode !== 0) {
-        throw new UpstreamError('upstream-tag-missing', `Tag ${tag} does not exist in ${dir}; fetch tags there (git fetch --tags) or pick another tag.`);
-      }
+      if (commit.exitCode !== 0) throw tagMissing(tag, dir);
       const type = await git([gd, 'cat-file', '-t', object]);
       // Absent, or a directory rather than a file: either way there is no such file at the tag.
       if (type.exitCode !== 0 || type.stdout.trim() !== 'blob') return null;
       throw new UpstreamError('upstream-git-failed', `git could not read ${object} in ${dir}: ${blob.stderr.trim()}`);
     },
   };
+}
+
+function tagMissing(tag: string, dir: string): UpstreamError {
+  return new UpstreamError('upstream-tag-missing', `Tag ${tag} does not exist in ${dir}; fetch tags there (git fetch --tags) or pick another tag.`);
 }

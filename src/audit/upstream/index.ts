@@ -5,3 +5,4 @@ export { fixturesUpstream } from './fixtures-upstream.ts';
 export { cachedUpstream, type CachedUpstreamOptions } from './cached-upstream.ts';
 export { createUpstream, type CreateUpstreamOptions } from './create-upstream.ts';
 export { isImmutableRef } from './check-ref.ts';
+export { localEditRunner, type LocalEditRunnerOptions } from './local-edit-runner.ts';

@@ -2,11 +2,13 @@
 // Either two refs (the PR: base and head branch) or two tags against the repo's HEAD recipe.
 import { resolve } from 'node:path';
 import { auditTarget } from '../../audit/index.ts';
+import { localEditRunner } from '../../audit/upstream/index.ts';
 import { bumpBetweenTags, bumpFindings, type BumpDecision } from '../../bump/index.ts';
 import { readConfigAt, resolveBuildPaths, type Config } from '../../config/index.ts';
 import { UsageError } from '../../errors.ts';
 import { detectBump } from '../../jobs/detect-bump.ts';
 import { decideVerdict, NOT_A_BUMP } from '../../policy/index.ts';
+import type { JsonAuditReport } from '../../report/index.ts';
 import { localGitRepo, type LocalSource } from '../../repo/index.ts';
 import { defaultCacheDir, openUpstream, parseFlags, reportUsage, upstreamSpec } from '../common-options.ts';
 import { EXIT, exitCodeForVerdict } from '../exit-code.ts';
@@ -85,11 +87,13 @@ export const audit: Command = async (io) => {
   const decision = await decide(repo, args.target, config);
   const headRef = 'headRef' in args.target ? args.target.headRef : 'HEAD';
   const findings = [...bumpFindings(decision)];
-  if (decision.bump) findings.push(...(await auditTarget({ source: repo, ref: headRef, bump: decision.bump, config }, upstream)));
+  const audit = decision.bump ? await auditTarget({ source: repo, ref: headRef, bump: decision.bump, config, runner: localEditRunner() }, upstream) : null;
+  if (audit) findings.push(...audit.findings);
   const { verdict, reason } = decideVerdict(findings, decision.bump || decision.ambiguous ? {} : { nothingToCheck: NOT_A_BUMP });
-  const result: AuditReport = { bump: decision.bump, findings, verdict, reason, configSource: source };
+  const result: AuditReport = { bump: decision.bump, findings, verdict, reason, configSource: source, upstream: audit?.upstream ?? null };
   if (args.json) {
-    io.stdout.write(`${JSON.stringify({ bump: result.bump, verdict: result.verdict, findings: result.findings }, null, 2)}\n`);
+    const json: JsonAuditReport = { bump: result.bump, verdict: result.verdict, findings: result.findings, ...(result.upstream && { upstream: result.upstream }) };
+    io.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
   } else {
     io.stdout.write(renderAuditText(result, { upstream: upstream.describe }));
   }

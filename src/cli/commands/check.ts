@@ -10,6 +10,7 @@ import { evaluatePolicy, type PolicyOutcome } from '../../policy/index.ts';
 import { renderJson, renderReport, renderText } from '../../report/index.ts';
 import { localSourceTree } from '../../repo/index.ts';
 import { openDatabase, ResultStore } from '../../store/index.ts';
+import { localEditRunner } from '../../audit/upstream/index.ts';
 import { defaultCacheDir, defaultDbPath, engineSetup, openUpstream, parseFlags, reportUsage, splitList, upstreamSpec } from '../common-options.ts';
 import { EXIT, exitCodeForVerdict } from '../exit-code.ts';
 import type { CliIo, Command } from '../io.ts';
@@ -95,7 +96,7 @@ export const check: Command = async (io) => {
         repo: repoDir, base: { ref: flags.base, sha: baseSha }, head: { ref: flags.head ?? 'HEAD', sha: headSha }, bump,
         platforms, noCache: flags['no-cache'], noCacheBase: flags['no-cache-base'], auditOnly: flags['audit-only'],
       },
-      { source, config, upstream, store: new ResultStore(db), now: () => new Date(), signal: io.signal, onProgress: progress.onProgress, engines },
+      { source, config, upstream, editRunner: localEditRunner(), store: new ResultStore(db), now: () => new Date(), signal: io.signal, onProgress: progress.onProgress, engines },
     );
   } finally {
     progress.done();

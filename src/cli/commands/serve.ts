@@ -2,7 +2,7 @@
 // the real check. It only wires; every decision lives in src/jobs and the pure rooms.
 import { existsSync, readFileSync } from 'node:fs';
 import { once } from 'node:events';
-import { createUpstream } from '../../audit/upstream/index.ts';
+import { createUpstream, localEditRunner } from '../../audit/upstream/index.ts';
 import { detectEngine, pickDockerBinary } from '../../build/index.ts';
 import { LOCAL_ENGINE, type EngineDefinition } from '../../config/index.ts';
 import { dockerClientFor } from '../../docker-client.ts';
@@ -73,7 +73,7 @@ export const serve: Command = async (io) => {
     log,
     // Imported on first use: the build stack is only needed once a bump arrives.
     runCheck: async () => (await import('../../jobs/run-check.ts')).runCheck,
-    ports: { upstream, store, now: () => new Date(), engines: { definitions: env.engines, repoBuilders: env.repoBuilders } },
+    ports: { upstream, editRunner: localEditRunner(), store, now: () => new Date(), engines: { definitions: env.engines, repoBuilders: env.repoBuilders } },
     state: store,
     jobs: new JobStore(db),
     concurrency: env.concurrency,
