@@ -34,6 +34,11 @@ export function dockerClientFor(def: EngineDefinition | null, file: string, env:
   return { engine: def.name, file, args: [...select, ...tls], env: { ...own, ...agent } };
 }
 
+/** True for the bot's own engine; messages name any other one ("engine pi5 unreachable: …"). */
+export function isLocalEngine(client: DockerClient): boolean {
+  return client.args.length === 0;
+}
+
 /** The argv after the binary: the engine's flags, then the command. */
 export function dockerArgs(client: DockerClient, args: readonly string[]): string[] {
   return [...client.args, ...args];

@@ -7,7 +7,7 @@ import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Builder } from '../config/index.ts';
-import { dockerCommandLine, execDocker, type DockerClient } from '../docker-client.ts';
+import { dockerCommandLine, execDocker, isLocalEngine, type DockerClient } from '../docker-client.ts';
 import { BuildError, CancelledError } from '../errors.ts';
 import { buildCommand, type BuildInvocation } from './build-command.ts';
 import { classifyBuildFailure } from './classify-build-failure.ts';
@@ -129,7 +129,7 @@ export async function engineAnswers(docker: DockerClient, signal?: AbortSignal):
 
 /** "The Docker engine stopped answering <when>", naming an operator's engine the way its probe does. */
 export function engineGoneWords(docker: DockerClient, when: string): string {
-  return docker.args.length === 0 ? `The Docker engine stopped answering ${when}` : `engine ${docker.engine} unreachable: it stopped answering ${when}`;
+  return isLocalEngine(docker) ? `The Docker engine stopped answering ${when}` : `engine ${docker.engine} unreachable: it stopped answering ${when}`;
 }
 
 /** The most telling line of a failed build: BuildKit's last `ERROR`/`error:` line. */

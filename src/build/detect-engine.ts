@@ -2,7 +2,7 @@
 // into the operator's next step (style.md: setup mistakes name the fix).
 import { existsSync, statSync } from 'node:fs';
 import { execa } from 'execa';
-import { execDocker, localDockerClient, type DockerClient } from '../docker-client.ts';
+import { execDocker, isLocalEngine, localDockerClient, type DockerClient } from '../docker-client.ts';
 import { BuildError } from '../errors.ts';
 import type { ClientCaps } from './build-command.ts';
 import { describeEngineFailure } from './describe-engine-failure.ts';
@@ -37,7 +37,7 @@ export async function detectEngine(opts: { client?: DockerClient; signal?: Abort
     const version = info.cause === undefined ? await run(['version', '--format', '{{.Server.Version}}']) : info;
     const why = String(version.stderr || info.stderr || info.shortMessage || '').trim();
     const logTail = why.split('\n').pop() ?? '';
-    if (docker.args.length > 0) {
+    if (!isLocalEngine(docker)) {
       throw new BuildError('engine-unreachable', `engine ${docker.engine} unreachable: ${firstLine(why) || 'no answer'}`, { logTail, cause: info.cause ?? why });
     }
     throw new BuildError('no-docker', describeEngineFailure(why, engineClient()), { logTail, cause: info.cause ?? why });

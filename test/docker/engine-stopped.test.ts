@@ -4,19 +4,16 @@
 // fault, `/rebuild` retries), and nothing says the build failed.
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { JsonReport } from '../../src/report/index.ts';
 import { makeCorpusRepo, type CorpusRepo } from '../helpers/corpus-repos.ts';
 import { engineLayout } from '../helpers/engine-repo.ts';
 import { runCli } from '../helpers/run-cli.ts';
-import { startSecondDockerd, type SecondDockerd } from '../helpers/second-dockerd.ts';
+import { runCliStoppingEngine, startSecondDockerd, type SecondDockerd } from '../helpers/second-dockerd.ts';
 
-const CLI = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
 const UPSTREAM = fileURLToPath(new URL('../fixtures/upstream/', import.meta.url));
 
 let second: SecondDockerd;
@@ -34,21 +31,11 @@ after(async () => {
 test('the engine of linux/amd64 stops mid-check: error for linux/amd64 alone, linux/arm64 still measured on its own engine', { timeout: 240_000 }, async () => {
   const engines = join(work, 'engines.json');
   await writeFile(engines, JSON.stringify([{ name: 'e2', host: second.host, platforms: ['linux/amd64'] }]));
-  const child = spawn(process.execPath, [
-    CLI, 'check', '--repo', repo.dir, '--base', 'main', '--head', 'bump', '--engines', engines,
+  const { code, stdout, stderr, stopped } = await runCliStoppingEngine([
+    'check', '--repo', repo.dir, '--base', 'main', '--head', 'bump', '--engines', engines,
     '--upstream', UPSTREAM, '--db', join(work, 'store.db'), '--cache', work, '--format', 'text',
-  ], { env: { ...process.env, CI: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-  const stderr: string[] = [];
-  let stopped: Promise<void> | null = null;
-  for await (const line of createInterface({ input: child.stderr })) {
-    stderr.push(line);
-    if (stopped === null && /linux\/amd64 head: building…$/.test(line)) stopped = new Promise((r) => setTimeout(r, 2000)).then(() => second.stop());
-  }
-  const code = await new Promise<number | null>((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.once('exit', resolve)));
+  ], process.env, second, /linux\/amd64 head: building…$/);
   assert.ok(stopped, `the amd64 head build started (stderr:\n${stderr.join('\n')})`);
-  await stopped;
   const log = `stderr:\n${stderr.join('\n')}\nstdout:\n${stdout}`;
   assert.equal(code, 2, `an error verdict exits 2 (${log})`);
   assert.match(stderr.at(-1) ?? '', /^bumpguard check: error: could not finish: linux\/amd64 head build failed at [0-9a-f]{7}: engine e2 unreachable: it stopped answering during the linux\/amd64 build/, log);
