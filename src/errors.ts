@@ -32,6 +32,12 @@ export type BuildErrorCode =
   | 'no-remote-client'
   | 'builder-config'
   | 'builder-unreachable'
+  /** An engine the operator defined (BUMPGUARD_ENGINES) did not answer before its platform's work. */
+  | 'engine-unreachable'
+  /** `builders.<platform>.engine` names an engine the bot's operator did not define. */
+  | 'engine-unknown'
+  /** The repository's deprecated builder keys point at an address and the operator refuses those. */
+  | 'builder-refused'
   | 'image-save-failed'
   /** `context` in .bumpguard.yml names a folder the commit does not have. */
   | 'context-missing'
@@ -132,6 +138,9 @@ export const ERROR_BLAME = {
   'no-remote-client': 'infrastructure',
   'builder-config': 'config',
   'builder-unreachable': 'infrastructure',
+  'engine-unreachable': 'infrastructure',
+  'engine-unknown': 'config',
+  'builder-refused': 'config',
   'image-save-failed': 'infrastructure',
   'context-missing': 'config',
   'dockerfile-missing': 'config',

@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import type { Builder } from '../config/index.ts';
+import { dockerArgs, type DockerClient } from '../docker-client.ts';
 import { BuildError } from '../errors.ts';
 
 export interface BuildRequest {
@@ -27,7 +28,8 @@ export interface BuildRequest {
 
 /** What the host's clients can do (from detectEngine). */
 export interface ClientCaps {
-  docker: string;
+  /** The docker client, with the flags that select the engine. */
+  docker: DockerClient;
   /** buildx plugin version, null when the plugin is missing. */
   buildx: string | null;
   /** Path of a buildctl binary, null when none. */
@@ -83,13 +85,13 @@ function buildArgFlags(req: BuildRequest, flag: string, prefix = ''): string[] {
 function dockerBuild(req: BuildRequest, caps: ClientCaps): BuildInvocation {
   return {
     kind: 'docker-build',
-    file: caps.docker,
-    args: [
+    file: caps.docker.file,
+    args: dockerArgs(caps.docker, [
       'build', '--progress', 'plain', '--platform', req.platform, '--network', req.network,
       '-f', dockerfilePath(req), ...buildArgFlags(req, '--build-arg'),
       '-t', req.tag, '--iidfile', req.idFile, req.contextDir,
-    ],
-    env: { DOCKER_BUILDKIT: '1' },
+    ]),
+    env: { ...caps.docker.env, DOCKER_BUILDKIT: '1' },
     saveTag: req.tag,
     idFormat: 'iidfile',
     ensureBuilder: null,
@@ -101,13 +103,13 @@ function buildx(req: BuildRequest, caps: ClientCaps, name: string, endpoint: str
   const provenance = caps.buildx !== null && versionAtLeast(caps.buildx, [0, 10]) ? ['--provenance=false'] : [];
   return {
     kind: 'buildx',
-    file: caps.docker,
-    args: [
+    file: caps.docker.file,
+    args: dockerArgs(caps.docker, [
       'buildx', 'build', '--builder', name, '--progress', 'plain', '--platform', req.platform,
       '--network', req.network, '-f', dockerfilePath(req), ...buildArgFlags(req, '--build-arg'), ...provenance,
       '--output', `type=docker,dest=${req.outTar}`, '--iidfile', req.idFile, req.contextDir,
-    ],
-    env: endpoint === null ? {} : { BUILDKIT_HOST: endpoint },
+    ]),
+    env: { ...caps.docker.env, ...(endpoint === null ? {} : { BUILDKIT_HOST: endpoint }) },
     saveTag: null,
     idFormat: 'iidfile',
     ensureBuilder: endpoint === null ? null : { name, endpoint },

@@ -1,5 +1,5 @@
 // src/build: BuildKit builds per platform (docker build / buildx / buildctl), cancellable.
-export { buildImage, engineAnswers, errorLine, type BuildImageOptions, type BuildOutput } from './build-image.ts';
+export { buildImage, engineAnswers, engineGoneWords, errorLine, removeBuildTag, type BuildImageOptions, type BuildOutput } from './build-image.ts';
 export { classifyBuildFailure } from './classify-build-failure.ts';
 export { buildCommand, remoteBuilderName, type BuildInvocation, type BuildRequest, type ClientCaps } from './build-command.ts';
 export { detectEngine, NO_DOCKER_MESSAGE, type EngineInfo } from './detect-engine.ts';

@@ -59,17 +59,26 @@ const metricThresholds = z.strictObject({
   ramPeak: metricThreshold.optional().meta({ description: 'Peak memory of the container (median of runs).' }),
 });
 
+const deprecatedBuilderKey = 'Deprecated, honoured for one more release with a warning: the bot\'s operator now defines builders and engines (BUMPGUARD_ENGINES) and the repository picks one with `engine`.';
+
 const builder = z.strictObject({
-  kind: z.enum(['local', 'buildx', 'remote']).default('local').meta({
-    description: 'local: the engine on this machine; buildx: a named buildx builder; remote: a BuildKit endpoint.', examples: ['remote'],
+  engine: z.string().min(1).optional().meta({
+    description: 'The engine that builds and runs this platform\'s image: the name of one the bot\'s operator defined (BUMPGUARD_ENGINES; `bumpguard check --engines FILE` for the CLI), or "local" for the bot\'s own engine.',
+    examples: ['pi5'],
   }),
-  name: z.string().optional().meta({ description: 'buildx builder name (kind: buildx).', examples: ['rpi-builder'] }),
-  endpoint: z.string().optional().meta({ description: 'BuildKit address, e.g. tcp://arm64-builder:1234 (kind: remote).', examples: ['tcp://arm64-builder:1234'] }),
+  kind: z.enum(['local', 'buildx', 'remote']).optional().meta({
+    description: `${deprecatedBuilderKey} local: the bot's engine; buildx: the named buildx builder; remote: the BuildKit endpoint.`, examples: ['remote'],
+  }),
+  name: z.string().optional().meta({ description: `${deprecatedBuilderKey} buildx builder name (kind: buildx).`, examples: ['rpi-builder'] }),
+  endpoint: z.string().optional().meta({ description: `${deprecatedBuilderKey} BuildKit address (kind: remote).`, examples: ['tcp://arm64-builder:1234'] }),
   native: z.boolean().optional().meta({
-    description: "Marks the builder as native to the platform. Informational: RAM and canaries run on the bot's own engine, which decides what is emulated.",
+    description: 'Deprecated and ignored: whether figures are native is decided by the architecture of the engine that runs the image.',
     examples: [true],
   }),
-}).meta({ description: 'Where one platform is built.' });
+}).superRefine((b, ctx) => {
+  const legacy = (['kind', 'name', 'endpoint'] as const).filter((k) => b[k] !== undefined);
+  if (b.engine !== undefined && legacy.length > 0) ctx.addIssue({ code: 'custom', message: `engine replaces ${legacy.join(', ')}: give engine alone` });
+}).meta({ description: 'Where one platform is built and run.' });
 
 const dnsExpect = {
   status: z.string().optional().meta({ description: 'DNS rcode, e.g. NOERROR, SERVFAIL, NXDOMAIN.', examples: ['NOERROR'] }),
@@ -164,7 +173,8 @@ export const configSchema = z.strictObject({
     description: 'Upstream symbols whose change between tags is worth a warning.', examples: [[{ file: 'net/tstun/wrap.go', symbol: 'invertGSOChecksum' }]],
   }),
   builders: z.record(z.string().meta({ title: 'platform' }), builder).default({}).meta({
-    description: 'Builder per platform; platforms not listed use the local engine.', examples: [{ 'linux/arm64': { kind: 'remote', endpoint: 'tcp://arm64-builder:1234', native: true } }],
+    description: 'Engine per platform, picked by name among those the bot\'s operator defined; a platform not listed uses the engine the operator assigned to it, else the bot\'s own engine.',
+    examples: [{ 'linux/arm64': { engine: 'pi5' } }],
   }),
   build: z
     .strictObject({

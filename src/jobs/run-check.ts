@@ -6,21 +6,17 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { auditTarget } from '../audit/index.ts';
-import { detectEngine, type EngineInfo } from '../build/index.ts';
 import { bumpFindings } from '../bump/index.ts';
 import { BuildError } from '../errors.ts';
-import { isEmulated } from '../measure/index.ts';
 import type { CheckResult, Finding, HistoryPoint, PlatformResult, UpstreamReport } from '../model.ts';
-import { errorFinding } from '../policy/index.ts';
 import { measureSide, storedSide } from './measure-side.ts';
+import { CheckEngines, platformResult, unbuiltSide, type PlatformEngine } from './platform-engines.ts';
 import type { CheckPorts, CheckRequest } from './types.ts';
 
 /** How many past bumps the history table and chart show. */
 export const HISTORY_LIMIT = 10;
 
 export interface RunCheckOptions {
-  /** Probed when absent (tests inject the engine they set up). */
-  engine?: EngineInfo;
   onLog?: (line: string) => void;
 }
 
@@ -41,22 +37,30 @@ export async function runCheck(req: CheckRequest, ports: CheckPorts, opts: RunCh
     ports.onProgress?.({ phase: 'audit', state: 'done' });
   }
 
+  // 2. Each platform's engine (the operator's engines, picked by the repo by name); an engine is
+  //    asked once, when a platform first needs it, so one that is down fails only its platforms.
+  const engines = new CheckEngines(config, ports.engines);
+  const selected = (req.platforms ?? config.platforms).map((platform) => selectPlatformEngine(engines, platform));
+  findings.push(...deprecations(selected));
   const platforms: PlatformResult[] = [];
   const builds = { ran: 0, reused: 0 };
-  // 2. `/audit` builds nothing, but judges with the measurements stored for these commits, so a
-  //    quick re-audit can never turn a size failure into a pass.
-  if (req.auditOnly) platforms.push(...storedPlatforms(req, ports, builds));
-  // 3. The engine is checked once, before any build: "no Docker" is one clear finding, not N.
-  const engine = req.auditOnly ? null : await findEngine(opts, ports.signal, findings);
-  if (engine) {
+  if (req.auditOnly) {
+    // 3. `/audit` builds nothing, but judges with the measurements stored for these commits, so
+    //    a quick re-audit can never turn a size failure into a pass.
+    platforms.push(...selected.map((s) => storedPlatform(req, ports, s, builds)));
+  } else {
     const scratchDir = await mkdtemp(join(tmpdir(), 'bumpguard-check-'));
     try {
-      // 4. Builds run one at a time: BuildKit already uses every core, and logs stay readable.
-      for (const platform of req.platforms ?? config.platforms) {
+      // 4. Platforms run one at a time: BuildKit already uses every core, and logs stay readable.
+      for (const s of selected) {
+        if ('error' in s) {
+          platforms.push(failedPlatform(req, s.platform, s.error));
+          continue;
+        }
         const sides = { base: null, head: null } as Pick<PlatformResult, 'base' | 'head'>;
         for (const side of ['base', 'head'] as const) {
           const measured = await measureSide({
-            repo: req.repo, side, sha: req[side].sha, version: bump.versions[side], platform, config, source: ports.source, engine,
+            repo: req.repo, side, sha: req[side].sha, version: bump.versions[side], platform: s.platform, config, source: ports.source, engine: s.engine,
             store: ports.store, fresh: side === 'head' ? Boolean(req.noCache) : Boolean(req.noCacheBase),
             scratchDir, now: ports.now, signal: ports.signal, onProgress: ports.onProgress, onLog: opts.onLog, slots: ports.slots,
             // The base is merged code; only the head can be a stranger's.
@@ -66,8 +70,7 @@ export async function runCheck(req: CheckRequest, ports: CheckPorts, opts: RunCh
           if (measured.built) builds.ran++;
           else if (measured.result.cached) builds.reused++;
         }
-        // Images run on the local engine whoever built them, so qemu decides what is emulated.
-        platforms.push({ platform, emulated: isEmulated(platform, engine.hostPlatform), ...sides });
+        platforms.push(platformResult(s.platform, s.engine, sides));
       }
     } finally {
       await rm(scratchDir, { recursive: true, force: true });
@@ -95,26 +98,42 @@ export async function runCheck(req: CheckRequest, ports: CheckPorts, opts: RunCh
   };
 }
 
-function storedPlatforms(req: CheckRequest, ports: CheckPorts, builds: CheckResult['builds']): PlatformResult[] {
-  return (req.platforms ?? ports.config.platforms).map((platform) => {
-    const side = (s: 'base' | 'head') => storedSide({ repo: req.repo, sha: req[s].sha, version: req.bump.versions[s], platform, config: ports.config, store: ports.store });
-    const base = side('base');
-    const head = side('head');
-    builds.reused += Number(base !== null) + Number(head !== null);
-    return { platform, emulated: head?.ram?.emulated ?? base?.ram?.emulated ?? false, base, head };
-  });
+type Selected = { platform: string; engine: PlatformEngine } | { platform: string; error: BuildError };
+
+/** The platform's engine, or the configuration error that keeps it from having one. */
+function selectPlatformEngine(engines: CheckEngines, platform: string): Selected {
+  try {
+    return { platform, engine: engines.for(platform) };
+  } catch (err) {
+    if (err instanceof BuildError) return { platform, error: err };
+    throw err;
+  }
 }
 
-/** The engine, or null with an infrastructure finding when there is none to build on. */
-async function findEngine(opts: RunCheckOptions, signal: AbortSignal, findings: Finding[]): Promise<EngineInfo | null> {
-  if (opts.engine) return opts.engine;
-  try {
-    return await detectEngine({ signal });
-  } catch (err) {
-    if (!(err instanceof BuildError)) throw err;
-    findings.push(errorFinding(err, 'no image was built'));
-    return null;
-  }
+/** A warning per platform whose builder entry uses keys that stop working in the next release. */
+function deprecations(selected: Selected[]): Finding[] {
+  return selected.flatMap((s) => ('engine' in s && s.engine.choice.deprecation !== null ? [{
+    severity: 'warning' as const, kind: 'config-deprecated' as const, features: [], platform: s.platform,
+    introduced: false, acknowledged: false, message: s.engine.choice.deprecation,
+  }] : []));
+}
+
+/** Both sides carry the error that kept the platform from being built at all. */
+function failedPlatform(req: CheckRequest, platform: string, err: BuildError): PlatformResult {
+  const side = (s: 'base' | 'head') => unbuiltSide(req[s].sha, req.bump.versions[s], err);
+  return { platform, emulated: false, base: side('base'), head: side('head') };
+}
+
+function storedPlatform(req: CheckRequest, ports: CheckPorts, s: Selected, builds: CheckResult['builds']): PlatformResult {
+  if ('error' in s) return failedPlatform(req, s.platform, s.error);
+  const identity = s.engine.choice.identity;
+  const side = (x: 'base' | 'head') => storedSide({
+    repo: req.repo, sha: req[x].sha, version: req.bump.versions[x], platform: s.platform, config: ports.config, store: ports.store, engineIdentity: identity,
+  });
+  const base = side('base');
+  const head = side('head');
+  builds.reused += Number(base !== null) + Number(head !== null);
+  return platformResult(s.platform, s.engine, { base, head });
 }
 
 function recordHistory(req: CheckRequest, ports: CheckPorts, platforms: PlatformResult[], at: string): HistoryPoint[] {

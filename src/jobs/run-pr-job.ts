@@ -30,7 +30,7 @@ export interface PrJobDeps {
   forge: Forge;
   runCheck: RunCheck;
   /** What runCheck needs besides the source, config and signal. */
-  ports: Pick<CheckPorts, 'upstream' | 'editRunner' | 'store' | 'now' | 'slots' | 'sandbox'>;
+  ports: Pick<CheckPorts, 'upstream' | 'editRunner' | 'store' | 'now' | 'slots' | 'engines' | 'sandbox'>;
   /** Notes each gate state written (restart reconcile); none in plain tests. */
   ledger?: GateLedger;
   state: OverrideStore & ForgeIdStore;

@@ -8,6 +8,7 @@ import type { UpstreamSource } from '../audit/upstream/types.ts';
 import type { SourceTree } from '../repo/index.ts';
 import type { ContainerLimits } from '../measure/index.ts';
 import type { ResultStore } from '../store/index.ts';
+import type { EngineSetup } from './platform-engines.ts';
 
 export type { SourceTree };
 
@@ -51,8 +52,10 @@ export interface CheckPorts {
   now: () => Date;
   signal: AbortSignal;
   onProgress?: (event: ProgressEvent) => void;
-  /** Per-platform build limit shared by concurrent jobs (`serve`); none: no limit (CLI). */
+  /** Per-engine build limit shared by concurrent jobs (`serve`); none: no limit (CLI). */
   slots?: BuildSlots;
+  /** The operator's engines; none: every platform on the bot's own engine. */
+  engines?: EngineSetup;
   /** The operator's cage for builds and containers (default: no network for untrusted code, DEFAULT_CONTAINER_LIMITS). */
   sandbox?: Sandbox;
   /** Told of every failed build with its raw log tail: the operator's log gets what the PR comment does not show. */
@@ -84,9 +87,9 @@ export interface BuildFailure {
   logTail: string;
 }
 
-/** Runs `fn` when a build slot for `platform` is free (src/jobs/platform-slots.ts). */
+/** Runs `fn` when a build slot on `engine` is free (src/jobs/engine-slots.ts). */
 export interface BuildSlots {
-  run<T>(platform: string, signal: AbortSignal, fn: () => Promise<T>): Promise<T>;
+  run<T>(engine: string, signal: AbortSignal, fn: () => Promise<T>): Promise<T>;
 }
 
 export type RunCheck = (req: CheckRequest, ports: CheckPorts) => Promise<CheckResult>;

@@ -2,13 +2,15 @@
 // sharing its network namespace (`--network container:<id>`), each with its timeout. A string
 // `run` is shell form (`sh -c`); a list is exec form, run as is, for images without a shell.
 import type { Canary } from '../config/index.ts';
+import type { DockerClient } from '../docker-client.ts';
 import type { CanaryResult } from '../model.ts';
 import { containerLabels, execIn } from './container.ts';
 import { DEFAULT_CONTAINER_LIMITS, limitFlags, type ContainerLimits } from './container-limits.ts';
 import { evaluateCanary } from './evaluate-canary.ts';
 
 export interface RunCanariesOptions {
-  docker: string;
+  /** The docker client of the engine the image runs on. */
+  docker: DockerClient;
   containerId: string;
   /** The image under test: the default sidecar image. */
   imageId: string;

@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Config, Canary } from '../config/index.ts';
 import { CancelledError } from '../errors.ts';
+import type { DockerClient } from '../docker-client.ts';
 import type { CanaryResult, RamMeasurement } from '../model.ts';
 import { canariesNotRun, runCanaries } from './canary.ts';
 import { DEFAULT_CONTAINER_LIMITS, usersToTry, type ContainerLimits } from './container-limits.ts';
@@ -15,7 +16,8 @@ import { sampleContainer, type RunSample } from './ram.ts';
 import { isEmulated, presentValues, ramStats } from './ram-stats.ts';
 
 export interface MeasureRuntimeOptions {
-  docker: string;
+  /** The docker client of the engine the image runs on. */
+  docker: DockerClient;
   image: ImageRef;
   platform: string;
   /** The engine's platform (EngineInfo.hostPlatform): others are labelled emulated. */

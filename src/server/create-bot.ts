@@ -4,9 +4,10 @@
 import type { Logger } from 'pino';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { BotJob } from '../bot/index.ts';
+import { engineSlotLimits } from '../config/index.ts';
 import { HeadTracker } from '../jobs/head-tracker.ts';
 import { JobQueue, type EnqueueStatus, type JobRunResult } from '../jobs/job-queue.ts';
-import { PlatformSlots } from '../jobs/platform-slots.ts';
+import { EngineSlots } from '../jobs/engine-slots.ts';
 import { runPrJob, type PrJobDeps, type PrJobOutcome } from '../jobs/run-pr-job.ts';
 import type { ForgeIdStore, OverrideStore, RunCheck } from '../jobs/types.ts';
 import { JobStore, openDatabase } from '../store/index.ts';
@@ -23,8 +24,8 @@ export interface BotOptions extends Pick<ServerOptions, 'github' | 'gitea' | 'bo
   jobs?: JobStore;
   /** Jobs at once (default 1). */
   concurrency?: number;
-  /** Builds of one platform at once across jobs (default 1). */
-  platformConcurrency?: number;
+  /** Builds on one engine at once across jobs (default 1; an operator engine's `slots` overrides it). */
+  engineConcurrency?: number;
   /** How long shutdown waits for running jobs before cancelling and checkpointing them (default 0). */
   shutdownGraceMs?: number;
   /** `noop`: jobs only wait `noopDelayMs` and touch no forge — for scripts/bench-load.ts only. */
@@ -48,7 +49,7 @@ export async function createBot(o: BotOptions): Promise<Bot> {
   const heads = new HeadTracker();
   const jobs = o.jobs ?? new JobStore(openDatabase(':memory:'));
   const now = o.ports.now;
-  const slots = new PlatformSlots(o.platformConcurrency ?? 1);
+  const slots = new EngineSlots(o.engineConcurrency ?? 1, engineSlotLimits(o.ports.engines?.definitions ?? []));
   let server: BumpguardServer | null = null;
   const forgeOf = (job: Parameters<BumpguardServer['forgeFor']>[0]) => {
     if (!server) throw new Error('job ran before the server was created');

@@ -3,6 +3,7 @@
 // not half-configured, and not both.
 import { createPrivateKey } from 'node:crypto';
 import { z } from 'zod';
+import { readEngineDefinitions, type EngineDefinition, type RepoBuilderPolicy } from '../config/index.ts';
 import { ConfigError, type ConfigIssue } from '../errors.ts';
 import type { UntrustedNetwork } from '../jobs/types.ts';
 import { readContainerLimits, type ContainerLimits } from '../measure/index.ts';
@@ -15,8 +16,12 @@ export interface ServerEnv {
   logLevel: string;
   /** Jobs at once; builds are heavy (default 1). */
   concurrency: number;
-  /** Builds of one platform at once across jobs (default 1). */
-  platformConcurrency: number;
+  /** Builds at once on one engine across jobs (default 1; an engine's own `slots` overrides it). */
+  engineConcurrency: number;
+  /** The operator's engines (BUMPGUARD_ENGINES or BUMPGUARD_ENGINES_FILE); none: everything on the bot's own engine. */
+  engines: EngineDefinition[];
+  /** What a repository's deprecated builder keys (an address in .bumpguard.yml) get: a warning, or refused. */
+  repoBuilders: RepoBuilderPolicy;
   /** On SIGTERM, how long running jobs may finish before they are cancelled and checkpointed. */
   shutdownGraceMs: number;
   /** `noop` replaces every job by a wait of `noopDelayMs`: scripts/bench-load.ts only. */
@@ -44,7 +49,12 @@ const schema = z.object({
   BUMPGUARD_DB: z.string().min(1).default('.bumpguard/bumpguard.db'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   BUMPGUARD_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(1),
-  BUMPGUARD_PLATFORM_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(1),
+  BUMPGUARD_ENGINE_CONCURRENCY: z.coerce.number().int().min(1).max(16).optional(),
+  /** The old name of BUMPGUARD_ENGINE_CONCURRENCY (slots were per platform then). */
+  BUMPGUARD_PLATFORM_CONCURRENCY: z.coerce.number().int().min(1).max(16).optional(),
+  BUMPGUARD_ENGINES: z.string().optional(),
+  BUMPGUARD_ENGINES_FILE: z.string().optional(),
+  BUMPGUARD_REPO_BUILDERS: z.enum(['warn', 'refuse'], 'is "warn" (default: a repository\'s builder address is used, with a warning) or "refuse"').default('warn'),
   /** Under `docker stop`'s default 10 s, so the checkpoint happens before SIGKILL. */
   BUMPGUARD_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(3_600_000).default(8000),
   BUMPGUARD_JOB_KIND: z.enum(['check', 'noop'], 'is "check" (default); "noop" is for scripts/bench-load.ts only').default('check'),
@@ -93,6 +103,7 @@ export function readServerEnv(env: NodeJS.ProcessEnv, readFile: (path: string) =
   if (raw.PRIVATE_KEY && !isPrivateKey(raw.PRIVATE_KEY.replace(/\\n/g, '\n'))) {
     issues.push({ path: 'PRIVATE_KEY', message: 'is not a PEM private key: paste the .pem downloaded from the App settings, or set PRIVATE_KEY_PATH' });
   }
+  const engines = engineDefinitions(raw, readFile, issues);
   if (![...GITHUB_VARS, ...GITEA_VARS].some(isSet)) {
     issues.push({ path: '(env)', message: `configure at least one forge: ${GITHUB_VARS.join(', ')} for GitHub, or ${GITEA_VARS.join(', ')} for Gitea` });
   }
@@ -106,7 +117,9 @@ export function readServerEnv(env: NodeJS.ProcessEnv, readFile: (path: string) =
     db: e.BUMPGUARD_DB,
     logLevel: e.LOG_LEVEL,
     concurrency: e.BUMPGUARD_CONCURRENCY,
-    platformConcurrency: e.BUMPGUARD_PLATFORM_CONCURRENCY,
+    engineConcurrency: e.BUMPGUARD_ENGINE_CONCURRENCY ?? e.BUMPGUARD_PLATFORM_CONCURRENCY ?? 1,
+    engines,
+    repoBuilders: e.BUMPGUARD_REPO_BUILDERS,
     shutdownGraceMs: e.BUMPGUARD_SHUTDOWN_GRACE_MS,
     jobKind: e.BUMPGUARD_JOB_KIND,
     noopDelayMs: e.BUMPGUARD_NOOP_DELAY_MS,
@@ -119,6 +132,17 @@ export function readServerEnv(env: NodeJS.ProcessEnv, readFile: (path: string) =
     gitea: gitea ? { url: e.GITEA_URL!, token: e.GITEA_TOKEN!, webhookSecret: e.GITEA_WEBHOOK_SECRET!, botLogin: e.GITEA_BOT_LOGIN! } : null,
     sandbox: { untrustedNetwork: e.BUMPGUARD_UNTRUSTED_NETWORK, limits: containers.limits },
   };
+}
+
+/** The operator's engines; a problem becomes an issue so one start lists them all. */
+function engineDefinitions(raw: NodeJS.ProcessEnv, readFile: (path: string) => string, issues: ConfigIssue[]): EngineDefinition[] {
+  try {
+    return readEngineDefinitions({ json: raw.BUMPGUARD_ENGINES, file: raw.BUMPGUARD_ENGINES_FILE }, readFile);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    issues.push(...err.issues);
+    return [];
+  }
 }
 
 /** All of a forge's variables set → true; none → false; some → an issue per missing one. */

@@ -55,6 +55,7 @@ test('RAM runs and canaries run without capabilities or privilege gain, under 51
 
 test('serve removes the containers an earlier process of it left running, and nobody else\'s', { timeout: 120_000 }, async (t) => {
   const engine = await requireDocker();
+  const docker = engine.docker.file;
   const dir = await mkdtemp(join(tmpdir(), 'bumpguard-leftover-'));
   const db = join(dir, 'bumpguard.db');
   // The database's id, as the first serve on it records it.
@@ -63,18 +64,18 @@ test('serve removes the containers an earlier process of it left running, and no
   const tag = `bumpguard-test-leftover:${randomUUID()}`;
   const ctx = await mkdtemp(join(tmpdir(), 'bumpguard-leftover-ctx-'));
   await execa('cp', ['/var/cache/bumpguard/busybox/amd64/busybox', join(ctx, 'busybox')]);
-  await execa(engine.docker, ['build', '-q', '-t', tag, '-f', '-', ctx], { input: 'FROM scratch\nCOPY busybox /bin/busybox\nENTRYPOINT ["/bin/busybox", "sleep", "600"]\n', env: { DOCKER_BUILDKIT: '1' } });
-  const run = async (owner: string) => (await execa(engine.docker, ['run', '-d', '--network', 'none', '--label', `bumpguard.owner=${owner}`, tag])).stdout.trim();
+  await execa(docker, ['build', '-q', '-t', tag, '-f', '-', ctx], { input: 'FROM scratch\nCOPY busybox /bin/busybox\nENTRYPOINT ["/bin/busybox", "sleep", "600"]\n', env: { DOCKER_BUILDKIT: '1' } });
+  const run = async (owner: string) => (await execa(docker, ['run', '-d', '--network', 'none', '--label', `bumpguard.owner=${owner}`, tag])).stdout.trim();
   const leftover = await run('db-under-test/a-killed-process');
   const others = await run(`another-database/${randomUUID()}`);
   t.after(async () => {
-    await execa(engine.docker, ['rm', '-f', leftover, others], { reject: false });
-    await execa(engine.docker, ['rmi', tag], { reject: false });
+    await execa(docker, ['rm', '-f', leftover, others], { reject: false });
+    await execa(docker, ['rmi', tag], { reject: false });
     await rm(dir, { recursive: true, force: true });
     await rm(ctx, { recursive: true, force: true });
   });
   const serve = await startServe(serveEnv({ BUMPGUARD_DB: db, BUMPGUARD_CACHE: join(dir, 'cache') }));
-  const exists = async (id: string) => (await execa(engine.docker, ['inspect', id], { reject: false })).exitCode === 0;
+  const exists = async (id: string) => (await execa(docker, ['inspect', id], { reject: false })).exitCode === 0;
   const deadline = Date.now() + 30_000;
   while ((await exists(leftover)) && Date.now() < deadline) await sleep(250);
   assert.equal(await exists(leftover), false, 'the leftover of this database is gone');

@@ -33,7 +33,7 @@ test('bumpguard measure runs docker build, save, run and exec without the forge 
   });
   // A docker "binary" that writes down its environment, then runs the real client.
   const wrapper = join(work, 'docker');
-  await writeFile(wrapper, `#!/bin/sh\nenv > "${work}/env.$$"\nexec ${engine.docker} "$@"\n`);
+  await writeFile(wrapper, `#!/bin/sh\nenv > "${work}/env.$$"\nexec ${engine.docker.file} "$@"\n`);
   await chmod(wrapper, 0o755);
   const res = await execa(process.execPath, [MAIN, 'measure', '--repo', repo.dir, '--db', join(work, 'store.db'), '--json'], {
     env: { ...process.env, ...SECRETS, BUMPGUARD_DOCKER: wrapper, BUMPGUARD_CACHE: join(work, 'cache') },

@@ -11,7 +11,7 @@ import { renderJson, renderReport, renderText } from '../../report/index.ts';
 import { localSourceTree } from '../../repo/index.ts';
 import { openDatabase, ResultStore } from '../../store/index.ts';
 import { localEditRunner } from '../../audit/upstream/index.ts';
-import { cliSandbox, defaultCacheDir, defaultDbPath, openUpstream, parseFlags, reportUsage, splitList, upstreamSpec } from '../common-options.ts';
+import { cliSandbox, defaultCacheDir, defaultDbPath, engineSetup, openUpstream, parseFlags, reportUsage, splitList, upstreamSpec } from '../common-options.ts';
 import { EXIT, exitCodeForVerdict } from '../exit-code.ts';
 import type { CliIo, Command } from '../io.ts';
 import { createProgress } from '../progress.ts';
@@ -28,6 +28,9 @@ Options:
   --base REF             the PR's base branch or commit (required)
   --head REF             the PR's head branch or commit (default: HEAD)
   --platforms LIST       comma-separated subset, e.g. linux/amd64,linux/arm64 (default: config)
+  --engines FILE         engines to build and run platforms on, as the bot's BUMPGUARD_ENGINES
+                         (JSON; default: $BUMPGUARD_ENGINES or $BUMPGUARD_ENGINES_FILE; none: the
+                         local engine for every platform, foreign ones under qemu-user)
   --db PATH              results store (default: $BUMPGUARD_DB or ~/.cache/bumpguard/bumpguard.db)
   --no-cache             rebuild the head even when a stored result exists
   --no-cache-base        rebuild the base too
@@ -44,7 +47,7 @@ measured), 130 interrupted.
 `;
 
 const FLAGS = {
-  repo: { type: 'string' }, base: { type: 'string' }, head: { type: 'string' }, platforms: { type: 'string' },
+  repo: { type: 'string' }, base: { type: 'string' }, head: { type: 'string' }, platforms: { type: 'string' }, engines: { type: 'string' },
   db: { type: 'string' }, 'no-cache': { type: 'boolean' }, 'no-cache-base': { type: 'boolean' }, 'audit-only': { type: 'boolean' },
   upstream: { type: 'string' }, cache: { type: 'string' }, format: { type: 'string' }, json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -60,6 +63,13 @@ export const check: Command = async (io) => {
     }
     if (flags.base === undefined) throw new UsageError('--base REF is required (the branch the PR merges into)');
     if (flags.format !== undefined && flags.format !== 'markdown' && flags.format !== 'text') throw new UsageError(`--format must be markdown or text, not "${flags.format}"`);
+  } catch (err) {
+    if (err instanceof UsageError) return reportUsage(io, 'check', err);
+    throw err;
+  }
+  let engines;
+  try {
+    engines = engineSetup(io, flags.engines);
   } catch (err) {
     if (err instanceof UsageError) return reportUsage(io, 'check', err);
     throw err;
@@ -87,7 +97,7 @@ export const check: Command = async (io) => {
         repo: repoDir, base: { ref: flags.base, sha: baseSha }, head: { ref: flags.head ?? 'HEAD', sha: headSha }, bump,
         platforms, noCache: flags['no-cache'], noCacheBase: flags['no-cache-base'], auditOnly: flags['audit-only'],
       },
-      { source, config, upstream, editRunner: localEditRunner(), store: new ResultStore(db), now: () => new Date(), signal: io.signal, onProgress: progress.onProgress, sandbox },
+      { source, config, upstream, editRunner: localEditRunner(), store: new ResultStore(db), now: () => new Date(), signal: io.signal, onProgress: progress.onProgress, engines, sandbox },
     );
   } finally {
     progress.done();

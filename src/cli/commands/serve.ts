@@ -1,14 +1,16 @@
 // `bumpguard serve`: env → webhook server for GitHub and/or Gitea → in-process job queue →
 // the real check. It only wires; every decision lives in src/jobs and the pure rooms.
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { createUpstream, localEditRunner } from '../../audit/upstream/index.ts';
-import { detectEngine } from '../../build/index.ts';
+import { detectEngine, pickDockerBinary } from '../../build/index.ts';
+import { LOCAL_ENGINE, type EngineDefinition } from '../../config/index.ts';
+import { dockerClientFor } from '../../docker-client.ts';
 import { BuildError, ConfigError } from '../../errors.ts';
 import { createBot, createLogger, readServerEnv, type ServerEnv } from '../../server/index.ts';
-import { JobStore, LeaseHeldError, openDatabase, ResultStore, StoreLease } from '../../store/index.ts';
 import { removeLeftoverContainers } from '../../measure/index.ts';
+import { JobStore, LeaseHeldError, openDatabase, ResultStore, StoreLease } from '../../store/index.ts';
 import { EXIT } from '../exit-code.ts';
 import type { Command } from '../io.ts';
 
@@ -25,7 +27,13 @@ Runs the webhook server: POST /api/github/webhooks (GitHub App), POST /api/gitea
   BUMPGUARD_UPSTREAM         "github" or a tailscale/tailscale clone or mirror (default github)
   BUMPGUARD_CACHE            cache for upstream reads (default .bumpguard/cache)
   BUMPGUARD_CONCURRENCY      jobs at once (default 1)
-  BUMPGUARD_PLATFORM_CONCURRENCY  builds of one platform at once across jobs (default 1)
+  BUMPGUARD_ENGINE_CONCURRENCY    builds on one engine at once across jobs (default 1;
+                             BUMPGUARD_PLATFORM_CONCURRENCY is its old name)
+  BUMPGUARD_ENGINES          JSON list of engines per platform, e.g. [{"name": "pi5",
+                             "host": "ssh://pi@pi5.lan", "platforms": ["linux/arm64"]}]
+                             (or BUMPGUARD_ENGINES_FILE; docs/builders.md)
+  BUMPGUARD_REPO_BUILDERS    "warn" (default) or "refuse": builder addresses in a repo's
+                             .bumpguard.yml (deprecated kind: remote/buildx)
   BUMPGUARD_SHUTDOWN_GRACE_MS     on SIGTERM, time running jobs get to finish before they are
                              cancelled and queued again for the next start (default 8000)
   BUMPGUARD_JOB_KIND         "check" (default); "noop" only for scripts/bench-load.ts
@@ -94,11 +102,14 @@ export const serve: Command = async (io) => {
     log,
     // Imported on first use: the build stack is only needed once a bump arrives.
     runCheck: async () => (await import('../../jobs/run-check.ts')).runCheck,
-    ports: { upstream, editRunner: localEditRunner(), store, now: () => new Date(), sandbox: { ...env.sandbox, owner } },
+    ports: {
+      upstream, editRunner: localEditRunner(), store, now: () => new Date(),
+      engines: { definitions: env.engines, repoBuilders: env.repoBuilders }, sandbox: { ...env.sandbox, owner },
+    },
     state: store,
     jobs: new JobStore(db),
     concurrency: env.concurrency,
-    platformConcurrency: env.platformConcurrency,
+    engineConcurrency: env.engineConcurrency,
     jobKind: env.jobKind,
     noopDelayMs: env.noopDelayMs,
   });
@@ -108,7 +119,7 @@ export const serve: Command = async (io) => {
     { port: addr.port, host: addr.address, github: env.github !== null, gitea: env.gitea !== null, db: env.db, pid: process.pid, queued: bot.queue.counts.queued, requeued: requeued.length, gaveUp: failed.length },
     'bumpguard serve listening',
   );
-  const engineProbe = env.jobKind === 'check' ? probeEngine(log, io.signal, owner) : Promise.resolve();
+  const engineProbe = env.jobKind === 'check' ? probeEngines(env.engines, log, io.signal, owner) : Promise.resolve();
   if (!stopped.signal.aborted) await once(stopped.signal, 'abort');
   await engineProbe;
   log.info({ graceMs: env.shutdownGraceMs, running: bot.queue.counts.running }, 'shutting down: new deliveries get 503, running jobs get the grace period');
@@ -119,19 +130,29 @@ export const serve: Command = async (io) => {
   return EXIT.ok;
 };
 
-/** Docker trouble (no engine, no access to its socket) is logged at start, not at the first bump. */
-async function probeEngine(log: ReturnType<typeof createLogger>, signal: AbortSignal, owner: string): Promise<void> {
-  try {
-    const engine = await detectEngine({ signal });
-    log.info({ docker: engine.docker, engine: engine.serverVersion, platform: engine.hostPlatform }, 'docker engine reachable');
-    const removed = await removeLeftoverContainers(engine.docker, owner, signal);
-    if (removed > 0) log.warn({ removed }, 'containers left behind by an earlier run of this server removed');
-  } catch (err) {
-    // Never rejects: nothing awaits it until shutdown, and the server serves either way.
-    if (signal.aborted) return;
-    if (err instanceof BuildError) log.error({ reason: err.userMessage, detail: err.logTail }, 'docker engine unreachable: checks end in error until this is fixed');
-    else log.error({ err }, 'docker engine probe failed');
-  }
+/**
+ * Docker trouble (no engine, no access to its socket, an operator's engine that does not answer)
+ * is logged at start, not at the first bump. Build-only entries (buildkit, buildx) are reached at
+ * build time only. On each engine that answers, the containers an earlier process of this server
+ * left running are removed.
+ */
+async function probeEngines(engines: EngineDefinition[], log: ReturnType<typeof createLogger>, signal: AbortSignal, owner: string): Promise<void> {
+  const docker = pickDockerBinary(process.env, existsSync);
+  const targets = [null, ...engines.filter((e) => e.host !== undefined || e.context !== undefined)];
+  await Promise.all(targets.map(async (def) => {
+    const name = def?.name ?? LOCAL_ENGINE;
+    try {
+      const engine = await detectEngine({ signal, client: dockerClientFor(def, docker, process.env) });
+      log.info({ engine: name, docker: engine.docker.file, version: engine.serverVersion, platform: engine.hostPlatform, platforms: def?.platforms }, 'docker engine reachable');
+      const removed = await removeLeftoverContainers(engine.docker, owner, signal);
+      if (removed > 0) log.warn({ engine: name, removed }, 'containers left behind by an earlier run of this server removed');
+    } catch (err) {
+      // Never rejects: nothing awaits it until shutdown, and the server serves either way.
+      if (signal.aborted) return;
+      if (err instanceof BuildError) log.error({ engine: name, reason: err.userMessage, detail: err.logTail }, 'docker engine unreachable: its platforms end in error until this is fixed');
+      else log.error({ err, engine: name }, 'docker engine probe failed');
+    }
+  }));
 }
 
 /** A random id kept in the database itself: stable across restarts, different for every database. */
