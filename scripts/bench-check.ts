@@ -48,9 +48,9 @@ async function raw(repo: ExampleRepo): Promise<number> {
     await execa('git', ['checkout', '-q', ref], { cwd: repo.dir });
     for (const platform of config.platforms) {
       const tag = `bumpguard-bench:${randomUUID()}`;
-      await execa(engine.docker, ['build', '-q', '--platform', platform, '--network', 'none', '-t', tag, repo.dir], { env: { DOCKER_BUILDKIT: '1' } });
-      await execa(engine.docker, ['save', '-o', join(scratch, 'raw.tar'), tag]);
-      await execa(engine.docker, ['rmi', tag], { reject: false });
+      await execa(engine.docker.file, ['build', '-q', '--platform', platform, '--network', 'none', '-t', tag, repo.dir], { env: { DOCKER_BUILDKIT: '1' } });
+      await execa(engine.docker.file, ['save', '-o', join(scratch, 'raw.tar'), tag]);
+      await execa(engine.docker.file, ['rmi', tag], { reject: false });
     }
   }
   await execa('git', ['checkout', '-q', 'main'], { cwd: repo.dir });

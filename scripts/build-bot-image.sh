@@ -53,10 +53,11 @@ say "npm ci --omit=dev (host npm $(npm --version), offline when the cache has ev
 (cd "$CTX/.image-deps" && npm ci --omit=dev --ignore-scripts --prefer-offline --no-audit --no-fund --loglevel=error) \
   || die "npm ci --omit=dev failed: run \`npm ci\` in $ROOT first so the npm cache holds the lockfile's packages"
 
-say "docker build --network none -t $TAG (BASE_IMAGE=bumpguard-local/node:24, DEPS=context)"
+say "docker build --network none -t $TAG (BASE_IMAGE=bumpguard-local/node:24, DEPS=context, SSH_CLIENT=none)"
 "$DOCKER" build --network none -f "$CTX/build/Dockerfile" \
   --build-arg BASE_IMAGE=bumpguard-local/node:24 \
   --build-arg DOCKER_CLI_IMAGE=bumpguard-local/docker-cli:host \
   --build-arg DEPS=context \
+  --build-arg SSH_CLIENT=none \
   -t "$TAG" "$CTX"
 say "done: $TAG ($("$DOCKER" image inspect -f '{{.Size}}' "$TAG" | awk '{ printf "%.0f MB", $1 / 1e6 }'))"

@@ -185,7 +185,7 @@ function renderEnvironment(envExample: string, envSource: string, dockerfile: st
     '',
     '| Variable | Meaning |',
     '| --- | --- |',
-    '| `DOCKER_HOST` | The engine that builds, stores and runs the images (RAM runs and canaries included); read by the docker client, e.g. `unix:///var/run/docker.sock` or `tcp://engine:2376` with `DOCKER_TLS_VERIFY=1` and `DOCKER_CERT_PATH`. Remote BuildKit builders per platform are set in `.bumpguard.yml` (`builders`, [scaling.md](scaling.md)). |',
+    '| `DOCKER_HOST` | The engine that builds, stores and runs the images (RAM runs and canaries included); read by the docker client, e.g. `unix:///var/run/docker.sock` or `tcp://engine:2376` with `DOCKER_TLS_VERIFY=1` and `DOCKER_CERT_PATH`. Other engines per platform (a Raspberry Pi over ssh for arm64) and BuildKit builders are the operator\'s `BUMPGUARD_ENGINES` above ([builders.md](builders.md)). |',
     '| `BUMPGUARD_DOCKER` | The docker client to run. Default: `/usr/bin/docker` when it exists, else `docker` from `PATH`. |',
     '',
     `The bot's container image ([build/Dockerfile](../build/Dockerfile)) presets ${imageEnv.map((e) => `\`${e}\``).join(', ')};`,

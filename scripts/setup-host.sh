@@ -6,6 +6,8 @@
 #   - static busybox for amd64/arm64/armhf in $BUMPGUARD_CACHE/busybox/<arch>/busybox (the example
 #     image's rootfs; no registry is reachable, so every image is FROM scratch);
 #   - dockerd started in the background when it is not running;
+#   - openssh-server for its sshd binary only: the ssh:// engine test starts its own sshd on a
+#     loopback port with a throwaway key and config; the package's service is never started;
 #   - a check that an arm64 and an arm/v7 FROM-scratch image builds and runs.
 # Second runs skip apt entirely when everything is present and finish in a few seconds.
 set -euo pipefail
@@ -102,6 +104,27 @@ setup_binfmt() {
   say "binfmt: qemu-aarch64 and qemu-arm registered"
 }
 
+install_sshd() {
+  if [ -x /usr/sbin/sshd ]; then say "sshd present (openssh-server)"
+  else
+    apt_update
+    # A policy-rc.d answering 101 keeps the package's postinst from starting the system sshd.
+    local policy=/usr/sbin/policy-rc.d ours=0
+    if [ ! -e "$policy" ]; then printf '#!/bin/sh\nexit 101\n' >"$policy"; chmod 0755 "$policy"; ours=1; fi
+    say "apt-get install openssh-server (its service is not started)"
+    if ! apt-get install -y -q --no-install-recommends openssh-server >/tmp/bumpguard-apt-sshd.log 2>&1; then
+      [ "$ours" = 1 ] && rm -f "$policy"
+      tail -20 /tmp/bumpguard-apt-sshd.log >&2
+      die "apt-get install openssh-server failed"
+    fi
+    [ "$ours" = 1 ] && rm -f "$policy"
+    # Nor at the next boot: only the binary is wanted here.
+    if command -v systemctl >/dev/null; then systemctl disable ssh.service >/dev/null 2>&1 || true; fi
+  fi
+  # sshd started as root needs its privilege-separation directory, which the service creates at boot.
+  mkdir -p /run/sshd
+}
+
 start_dockerd() {
   if "$DOCKER" info >/dev/null 2>&1; then say "dockerd already running"; return; fi
   say "starting dockerd (log: $DOCKERD_LOG)"
@@ -138,6 +161,7 @@ verify_foreign_builds() {
 }
 
 install_packages
+install_sshd
 fetch_busybox
 setup_binfmt
 start_dockerd

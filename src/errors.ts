@@ -22,6 +22,8 @@ export type BuildErrorCode =
   | 'build-failed'
   /** The build failed for a reason bumpguard does not recognise as the target's own. */
   | 'build-error'
+  /** Not built: untrusted code whose Dockerfile has the engine fetch from the bot's network. */
+  | 'build-refused'
   | 'build-timeout'
   | 'no-docker'
   /** The engine stopped answering (daemon stopped or crashed, socket gone) during the work. */
@@ -30,6 +32,12 @@ export type BuildErrorCode =
   | 'no-remote-client'
   | 'builder-config'
   | 'builder-unreachable'
+  /** An engine the operator defined (BUMPGUARD_ENGINES) did not answer before its platform's work. */
+  | 'engine-unreachable'
+  /** `builders.<platform>.engine` names an engine the bot's operator did not define. */
+  | 'engine-unknown'
+  /** The repository's deprecated builder keys point at an address and the operator refuses those. */
+  | 'builder-refused'
   | 'image-save-failed'
   /** `context` in .bumpguard.yml names a folder the commit does not have. */
   | 'context-missing'
@@ -37,7 +45,22 @@ export type BuildErrorCode =
   | 'dockerfile-missing';
 
 /** Reading the exported image archive. */
-export type ImageErrorCode = 'image-missing' | 'image-unreadable';
+export type ImageErrorCode =
+  | 'image-missing'
+  | 'image-unreadable'
+  /** More entries than a router image has: per-entry facts are not kept for them all. */
+  | 'image-too-many-entries';
+
+/** The database (BUMPGUARD_DB). */
+export type StoreErrorCode =
+  /** The file or its directory cannot be created or opened. */
+  | 'store-unavailable'
+  /** Another process holds the write lock (SQLITE_BUSY). */
+  | 'store-busy'
+  /** The disk is full (SQLITE_FULL). */
+  | 'store-full'
+  /** Another `serve` holds the database's lease. */
+  | 'store-leased';
 
 /** Canaries that cannot run as configured. */
 export type CanaryErrorCode = 'canary-needs-shell';
@@ -78,6 +101,7 @@ export type ErrorCode =
   | SourceErrorCode
   | BuildErrorCode
   | ImageErrorCode
+  | StoreErrorCode
   | CanaryErrorCode
   | UpstreamErrorCode
   | ForgeErrorCode
@@ -104,6 +128,8 @@ export const ERROR_BLAME = {
   'diff-too-large': 'target',
   'build-failed': 'target',
   'build-error': 'infrastructure',
+  // The PR's own Dockerfile asks for what an unreviewed build may not do (ADD <url>, a pulled image).
+  'build-refused': 'target',
   // A build may hang on a slow or overloaded builder as easily as on the recipe: retrying is the way out.
   'build-timeout': 'infrastructure',
   'no-docker': 'infrastructure',
@@ -112,11 +138,20 @@ export const ERROR_BLAME = {
   'no-remote-client': 'infrastructure',
   'builder-config': 'config',
   'builder-unreachable': 'infrastructure',
+  'engine-unreachable': 'infrastructure',
+  'engine-unknown': 'config',
+  'builder-refused': 'config',
   'image-save-failed': 'infrastructure',
   'context-missing': 'config',
   'dockerfile-missing': 'config',
   'image-missing': 'infrastructure',
   'image-unreadable': 'infrastructure',
+  // A PR whose image holds 50,000 files is not a router image; the cap keeps the bot's memory bounded.
+  'image-too-many-entries': 'target',
+  'store-unavailable': 'infrastructure',
+  'store-busy': 'infrastructure',
+  'store-full': 'infrastructure',
+  'store-leased': 'infrastructure',
   'canary-needs-shell': 'config',
   'featuretags-missing': 'infrastructure',
   'featuretags-unreadable': 'infrastructure',

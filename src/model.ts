@@ -46,7 +46,9 @@ export type FindingKind =
   /** The PR removes the Renovate marker above the Tailscale version: Renovate stops bumping it. */
   | 'marker-removed'
   /** The change moves the Tailscale version to different values and none is the one built. */
-  | 'bump-unclear';
+  | 'bump-unclear'
+  /** .bumpguard.yml uses a key that still works for this release only (warning): the message says what to write. */
+  | 'config-deprecated';
 
 export interface Finding {
   severity: Severity;
@@ -229,6 +231,14 @@ export interface SamplingConcurrency {
   peak: number;
 }
 
+/** Where a platform's images were built and run. */
+export interface EngineLabel {
+  /** "local" (the bot's own engine) or the name the bot's operator gave it (BUMPGUARD_ENGINES). */
+  name: string;
+  /** The CPU platform of the engine that ran the images (`docker info`), null when unknown. */
+  platform: string | null;
+}
+
 /** One side (base or head) of one platform. */
 export interface SideResult {
   commit: string;
@@ -241,11 +251,16 @@ export interface SideResult {
   canaries: CanaryResult[];
   /** Set when the build/measure failed: what failed, the log tail, and the error code (src/errors.ts ERROR_BLAME says whose fault). */
   error?: { message: string; logTail: string; code?: ErrorCode };
+  /** The engine this side was measured on (stored with it). */
+  engine?: EngineLabel;
 }
 
 export interface PlatformResult {
   platform: string;
+  /** RAM and canaries ran under qemu-user: the engine's CPU is not the platform's. */
   emulated: boolean;
+  /** The engine the platform's images were built and run on; `native` when its platform is this one. */
+  engine?: EngineLabel;
   base: SideResult | null;
   head: SideResult | null;
 }

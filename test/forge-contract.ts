@@ -47,6 +47,8 @@ export interface ContractHarness {
   /** The forge's own words for what each of our states shows (restated, not imported from map.ts). */
   shownAs: Record<GateState, unknown>;
   reaction(commentId: number, reaction: Reaction): void;
+  /** One comment by id, on PR `pr`, written at `createdAt`. */
+  comment(c: CommentFixture & { pr: number; createdAt: string }): void;
   /** `wire` null: the forge answers 404. */
   permission(login: string, wire: string | null): void;
   /** Wire permission values and what they must mean. */
@@ -153,6 +155,16 @@ export function forgeContract(name: string, h: ContractHarness): void {
       await forge.setStatus({ sha: PR.headSha, context: STATUS_CONTEXT, summary: `summary ${c.state}`, pr: 14, ...c });
       assert.deepEqual(shown(), h.shownAs[c.state], `after ${c.state}`);
     }
+  });
+
+  t('getComment gives the author, text, time and PR of a comment as the forge has it', async () => {
+    h.comment({ id: 908, author: 'mira', body: '/accept size reviewed', pr: 14, createdAt: '2025-06-13T07:15:00Z' });
+    assert.deepEqual(await h.forge().getComment(908), { id: 908, author: 'mira', body: '/accept size reviewed', createdAt: '2025-06-13T07:15:00Z', pr: 14 });
+  });
+
+  t('readFile refuses a file over the cap as too-large, without reading it all', async () => {
+    h.file('Dockerfile', PR.headSha, { text: 'x'.repeat(2 * 1024 * 1024) });
+    await assert.rejects(h.forge().readFile(PR.headSha, 'Dockerfile'), (err: unknown) => err instanceof ForgeError && err.code === 'too-large' && /readFile of Dockerfile/.test(err.userMessage));
   });
 
   t('react and reply post to the comment and the PR', async () => {

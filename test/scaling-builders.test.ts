@@ -1,17 +1,19 @@
-// docs/scaling.md shows a two-builder .bumpguard.yml and the commands the bot runs for it. Both
-// blocks are read from the doc: the config must parse, and builder selection (builders[platform]
-// → buildCommand, as src/jobs/measure-side.ts does it) must produce exactly the commands shown.
+// docs/scaling.md shows the operator's engines (BUMPGUARD_ENGINES), a repository's config and the
+// commands the bot runs for them. The blocks are read from the doc: the JSON and the config must
+// parse, and engine selection (src/config/select-engine.ts → the engine's docker client →
+// buildCommand, as src/jobs/measure-side.ts does it) must produce exactly the commands shown.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { buildCommand, remoteBuilderName, type BuildInvocation, type ClientCaps } from '../src/build/index.ts';
-import { parseConfig, type Config } from '../src/config/index.ts';
+import { buildCommand, remoteBuilderName, type ClientCaps } from '../src/build/index.ts';
+import { parseConfig, parseEngineDefinitions, selectEngine, type Config, type EngineDefinition } from '../src/config/index.ts';
+import { dockerClientFor, dockerCommandLine, localDockerClient } from '../src/docker-client.ts';
 import { BuildError } from '../src/errors.ts';
 import { inputsHash } from '../src/jobs/inputs-hash.ts';
 
 const DOC = readFileSync(new URL('../docs/scaling.md', import.meta.url), 'utf8');
 const BUILD_ARGS = { TAILSCALE_VERSION: 'v1.92.5' };
-const WITH_BUILDX: ClientCaps = { docker: 'docker', buildx: 'v0.25.0', buildctl: null };
+const WITH_BUILDX: Omit<ClientCaps, 'docker'> = { buildx: 'v0.25.0', buildctl: null };
 
 /** The fenced block right after `<!-- name -->` in docs/scaling.md. */
 function block(name: string): string {
@@ -20,62 +22,83 @@ function block(name: string): string {
   return m.groups.body!;
 }
 
-/** What the bot runs to build `platform` (placeholders for its temporary paths). */
-function invocation(config: Config, platform: string, caps: ClientCaps): BuildInvocation {
+/** What the bot runs to build `platform` (placeholders for its temporary paths), and the client it uses. */
+function invocation(config: Config, engines: EngineDefinition[], platform: string, caps = WITH_BUILDX) {
   const slug = platform.replaceAll('/', '-');
-  return buildCommand(config.builders[platform], {
+  const choice = selectEngine(platform, config, engines);
+  const docker = dockerClientFor(choice.definition, 'docker', {});
+  const inv = buildCommand(choice.builder ?? undefined, {
     contextDir: '/tmp/tree', dockerfile: config.dockerfile, platform, buildArgs: BUILD_ARGS, network: config.build.network,
     outTar: `/tmp/out/${slug}.tar`, idFile: `/tmp/out/${slug}.id`, tag: `bumpguard-build:${slug}`,
-  }, caps);
+  }, { ...caps, docker });
+  return { inv, docker, choice };
 }
 
-function commandLines(inv: BuildInvocation): string[] {
-  const env = Object.entries(inv.env).map(([k, v]) => `${k}=${v} `).join('');
+function commandLines({ inv, docker }: ReturnType<typeof invocation>): string[] {
+  // The bot's own TLS variables, cleared for another engine, are left out: they are empty.
+  const env = Object.entries(inv.env).filter(([, v]) => v !== '').map(([k, v]) => `${k}=${v} `).join('');
   return [
-    ...(inv.ensureBuilder ? [`${inv.file} buildx create --name ${inv.ensureBuilder.name} --driver remote ${inv.ensureBuilder.endpoint}`] : []),
+    ...(inv.ensureBuilder ? [dockerCommandLine(docker, ['buildx', 'create', '--name', inv.ensureBuilder.name, '--driver', 'remote', inv.ensureBuilder.endpoint])] : []),
     `${env}${inv.file} ${inv.args.join(' ')}`,
-    ...(inv.saveTag ? [`${inv.file} save -o /tmp/out/${inv.saveTag.split(':')[1]}.tar <image id>`] : []),
+    ...(inv.saveTag ? [dockerCommandLine(docker, ['save', '-o', `/tmp/out/${inv.saveTag.split(':')[1]}.tar`, '<image id>'])] : []),
   ];
 }
 
-describe('the two-builder setup in docs/scaling.md', () => {
-  const config = parseConfig(block('two-builder-config'), 'docs/scaling.md');
+describe('a Raspberry Pi 5 as the arm64 engine, in docs/scaling.md', () => {
+  const engines = parseEngineDefinitions(block('pi5-engines'), 'docs/scaling.md');
+  const config = parseConfig(block('pi5-config'), 'docs/scaling.md');
 
-  it('builds amd64 on the local engine and each arm platform on its own remote BuildKit node', () => {
-    const selected = config.platforms.map((p) => {
-      const inv = invocation(config, p, WITH_BUILDX);
-      return { platform: p, kind: inv.kind, builder: inv.ensureBuilder, env: inv.env };
-    });
-    const arm64 = 'tcp://arm64-builder.internal:1234';
-    const armv7 = 'tcp://armv7-builder.internal:1234';
-    assert.deepStrictEqual(selected, [
-      { platform: 'linux/amd64', kind: 'docker-build', builder: null, env: { DOCKER_BUILDKIT: '1' } },
-      { platform: 'linux/arm64', kind: 'buildx', builder: { name: remoteBuilderName(arm64), endpoint: arm64 }, env: { BUILDKIT_HOST: arm64 } },
-      { platform: 'linux/arm/v7', kind: 'buildx', builder: { name: remoteBuilderName(armv7), endpoint: armv7 }, env: { BUILDKIT_HOST: armv7 } },
+  it('builds and runs arm64 on the Pi over ssh, amd64 and arm/v7 on the bot\'s own engine', () => {
+    assert.deepStrictEqual(config.platforms.map((p) => [p, invocation(config, engines, p).choice.name]), [
+      ['linux/amd64', 'local'], ['linux/arm64', 'pi5'], ['linux/arm/v7', 'local'],
     ]);
-    assert.notEqual(remoteBuilderName(arm64), remoteBuilderName(armv7));
   });
 
   it('runs exactly the commands the doc shows', () => {
-    const lines = config.platforms.flatMap((p) => commandLines(invocation(config, p, WITH_BUILDX)));
-    assert.deepStrictEqual(lines, block('two-builder-commands').trimEnd().split('\n'));
+    const lines = config.platforms.flatMap((p) => commandLines(invocation(config, engines, p)));
+    assert.deepStrictEqual(lines, block('pi5-commands').trimEnd().split('\n'));
+  });
+
+  it('measures arm64 once more after the switch, and leaves the other platforms\' stored results valid', () => {
+    const hash = (defs: EngineDefinition[], p: string) => inputsHash(config, p, BUILD_ARGS, selectEngine(p, config, defs).identity, { concurrency: 2 });
+    assert.deepStrictEqual(config.platforms.map((p) => hash(engines, p) !== hash([], p)), [false, true, false]);
+  });
+});
+
+describe('BuildKit nodes as builders, in docs/scaling.md', () => {
+  const engines = parseEngineDefinitions(block('buildkit-engines'), 'docs/scaling.md');
+  const config = parseConfig(block('buildkit-config'), 'docs/scaling.md');
+
+  it('builds amd64 on the bot\'s engine and each arm platform on its own BuildKit node', () => {
+    const arm64 = 'tcp://arm64-builder.internal:1234';
+    const armv7 = 'tcp://armv7-builder.internal:1234';
+    assert.deepStrictEqual(config.platforms.map((p) => {
+      const { inv } = invocation(config, engines, p);
+      return { platform: p, kind: inv.kind, builder: inv.ensureBuilder, endpoint: inv.env.BUILDKIT_HOST ?? null };
+    }), [
+      { platform: 'linux/amd64', kind: 'docker-build', builder: null, endpoint: null },
+      { platform: 'linux/arm64', kind: 'buildx', builder: { name: remoteBuilderName(arm64), endpoint: arm64 }, endpoint: arm64 },
+      { platform: 'linux/arm/v7', kind: 'buildx', builder: { name: remoteBuilderName(armv7), endpoint: armv7 }, endpoint: armv7 },
+    ]);
+  });
+
+  it('runs exactly the commands the doc shows', () => {
+    const lines = config.platforms.flatMap((p) => commandLines(invocation(config, engines, p)));
+    assert.deepStrictEqual(lines, block('buildkit-commands').trimEnd().split('\n'));
   });
 
   it('falls back to buildctl per endpoint without the buildx plugin, and fails only the arm builds with neither', () => {
-    const buildctl = config.platforms.map((p) => invocation(config, p, { docker: 'docker', buildx: null, buildctl: 'buildctl' }))
+    const buildctl = config.platforms.map((p) => invocation(config, engines, p, { buildx: null, buildctl: 'buildctl' }).inv)
       .map((inv) => [inv.kind, inv.env.BUILDKIT_HOST ?? null]);
     assert.deepStrictEqual(buildctl, [
       ['docker-build', null], ['buildctl', 'tcp://arm64-builder.internal:1234'], ['buildctl', 'tcp://armv7-builder.internal:1234'],
     ]);
-    const bare: ClientCaps = { docker: 'docker', buildx: null, buildctl: null };
-    assert.equal(invocation(config, 'linux/amd64', bare).kind, 'docker-build');
-    assert.throws(() => invocation(config, 'linux/arm64', bare), (err) => err instanceof BuildError && err.code === 'no-remote-client');
+    const bare = { buildx: null, buildctl: null };
+    assert.equal(invocation(config, engines, 'linux/amd64', bare).inv.kind, 'docker-build');
+    assert.throws(() => invocation(config, engines, 'linux/arm64', bare), (err) => err instanceof BuildError && err.code === 'no-remote-client');
   });
 
-  const SAMPLING = { concurrency: 2 };
-  it('re-measures a platform once when its builder changes, and leaves the others\' stored results valid', () => {
-    const local = parseConfig('platforms: [linux/amd64, linux/arm64, linux/arm/v7]');
-    const changed = config.platforms.map((p) => inputsHash(config, p, BUILD_ARGS, SAMPLING) !== inputsHash(local, p, BUILD_ARGS, SAMPLING));
-    assert.deepStrictEqual(changed, [false, true, true]);
+  it('keeps the bot\'s own client for a build-only node: the image runs on the bot\'s engine', () => {
+    assert.deepStrictEqual(invocation(config, engines, 'linux/arm64').docker, localDockerClient('docker'));
   });
 });

@@ -4,4 +4,4 @@ export { normalizeGithubEvent } from './normalize-github-event.ts';
 export { normalizeGiteaEvent } from './normalize-gitea-event.ts';
 export { parseCommand } from './parse-command.ts';
 export { canRunCommands, matchesTrigger, resolvePlatforms } from './guards.ts';
-export { renderCommandFailed, renderForkWaiting, renderHelp, renderJobError, renderRefusal, renderUnchecked, renderUnknownPlatforms, userMessageOf, type Unchecked } from './messages.ts';
+export { renderApprovalWaiting, renderCommandFailed, renderHelp, renderJobError, renderRefusal, renderStaleCommand, renderUnchecked, renderUnknownPlatforms, userMessageOf, type Unchecked } from './messages.ts';

@@ -25,13 +25,19 @@ export function renderUnknownPlatforms(unknown: string[], configured: string[]):
   return `This repository builds ${configured.map((p) => code(p)).join(', ')}; ${unknown.map((p) => code(p)).join(', ')} is not one of them, so nothing was rebuilt.`;
 }
 
-/** Sticky: a fork PR bumps Tailscale, but its code is not built until a maintainer says so. */
-export function renderForkWaiting(headSha: string): string {
+/** Sticky: a PR of untrusted code bumps Tailscale, but it is not built until a maintainer says so. */
+export function renderApprovalWaiting(headSha: string, why: 'fork' | 'author'): string {
+  const whose = why === 'fork' ? 'comes from a fork' : 'was opened by someone without write access to this repository';
   return [
     MARKER,
     '## ⏳ bumpguard: waiting for a maintainer',
-    `This pull request comes from a fork, so its code is not built automatically. A maintainer can comment \`/rebuild\` to approve building head ${code(shortSha(headSha))}; \`/audit\` runs the feature-tag audit without building.`,
+    `This pull request ${whose}, so its code is not built automatically. A maintainer can comment \`/rebuild\` to approve building head ${code(shortSha(headSha))}; \`/audit\` runs the feature-tag audit without building.`,
   ].join('\n\n') + '\n';
+}
+
+/** Not sticky: a /rebuild or /accept written before the PR's current head arrived does not cover it. */
+export function renderStaleCommand(command: string, headSha: string): string {
+  return `${code(command)} was written before head ${code(shortSha(headSha))} arrived (or before bumpguard saw it), so it does not apply to that head and nothing was recorded. Review ${code(shortSha(headSha))} and comment ${code(command)} again to apply it.`;
 }
 
 export type Unchecked = 'not-a-bump' | 'not-triggered';

@@ -48,3 +48,22 @@ test('text that merely contains a slash is not a command', () => {
 test('the first command wins', () => {
   assert.deepEqual(parseCommand('/audit\n/rebuild'), { name: 'audit' });
 });
+
+test('ignores commands inside HTML comments, which the forge does not show', () => {
+  assert.equal(parseCommand('<!--\n/accept all hidden\n-->'), null);
+  assert.equal(parseCommand('Looks fine <!-- start\n/rebuild\nend --> bye'), null);
+  assert.equal(parseCommand('<!-- /accept all hidden -->'), null);
+  assert.deepEqual(parseCommand('<!-- note -->\n/audit'), { name: 'audit' });
+  assert.deepEqual(parseCommand('/rebuild arm64 <!-- and not amd64 -->'), { name: 'rebuild', platforms: ['arm64'] });
+});
+
+test('a lone CR ends a line, as in CommonMark', () => {
+  assert.deepEqual(parseCommand('thanks\r/rebuild arm64\r'), { name: 'rebuild', platforms: ['arm64'] });
+  assert.deepEqual(parseCommand('/audit   \r\n'), { name: 'audit' });
+});
+
+test('only the first lines are read: a command below them is ignored', () => {
+  assert.equal(parseCommand(`${'text\n'.repeat(20)}/rebuild`), null);
+  assert.deepEqual(parseCommand(`${'text\n'.repeat(19)}/rebuild`), { name: 'rebuild', platforms: [] });
+});
+

@@ -23,8 +23,11 @@ export interface Actor {
 export type BotEvent =
   /** A PR was opened, pushed to or reopened. */
   | { type: 'pr-updated'; action: 'opened' | 'synchronize' | 'reopened'; pr: number; headSha: string; sender: Actor }
-  /** A slash command in a PR comment. */
-  | { type: 'command'; pr: number; commentId: number; command: SlashCommand; sender: Actor }
+  /**
+   * A slash command in a PR comment. Before it runs, command and sender are re-read from the
+   * forge's API, which also gives `commentedAt` (the webhook's copy is not trusted).
+   */
+  | { type: 'command'; pr: number; commentId: number; command: SlashCommand; sender: Actor; commentedAt?: string }
   /** The check's "Re-run" (check_run / check_suite rerequested) or its "Rebuild" button. */
   | { type: 'rerun'; pr: number; headSha: string; sender: Actor; source: 'rerequested' | 'rebuild-button' };
 

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { parseEngineDefinitions } from '../config/index.ts';
+import { dockerClientFor, localDockerClient } from '../docker-client.ts';
 import { BuildError } from '../errors.ts';
 import { buildCommand, canBuildTogether, multiPlatformCommand, remoteBuilderName, type BuildRequest, type ClientCaps } from './build-command.ts';
 
@@ -8,8 +10,8 @@ const REQ: BuildRequest = {
   buildArgs: { TAILSCALE_VERSION: 'v1.92.5' }, network: 'none',
   outTar: '/tmp/out/arm64.tar', idFile: '/tmp/b/image-id', tag: 'bumpguard-build:t1',
 };
-const DEBIAN: ClientCaps = { docker: '/usr/bin/docker', buildx: null, buildctl: null };
-const WITH_BUILDX: ClientCaps = { docker: '/usr/bin/docker', buildx: 'v0.19.3', buildctl: null };
+const DEBIAN: ClientCaps = { docker: localDockerClient('/usr/bin/docker'), buildx: null, buildctl: null };
+const WITH_BUILDX: ClientCaps = { docker: localDockerClient('/usr/bin/docker'), buildx: 'v0.19.3', buildctl: null };
 
 describe('buildCommand', () => {
   it('builds locally with DOCKER_BUILDKIT=1 docker build, a temp tag to save, and no network', () => {
@@ -26,6 +28,20 @@ describe('buildCommand', () => {
       idFormat: 'iidfile',
       ensureBuilder: null,
     });
+  });
+
+  it('builds on an operator\'s engine through the docker client\'s own transport: --host before the command, the bot\'s TLS settings cleared', () => {
+    const [pi5, x86] = parseEngineDefinitions(JSON.stringify([
+      { name: 'pi5', host: 'ssh://pi@pi5.lan' },
+      { name: 'x86', host: 'tcp://x86.internal:2376', tls: { ca: '/c/ca.pem', cert: '/c/cert.pem', key: '/c/key.pem' } },
+    ]), 'BUMPGUARD_ENGINES');
+    const overSsh = buildCommand(undefined, REQ, { ...DEBIAN, docker: dockerClientFor(pi5!, '/usr/bin/docker', { SSH_AUTH_SOCK: '/run/agent.sock' }) });
+    assert.deepStrictEqual([overSsh.file, ...overSsh.args.slice(0, 4)], ['/usr/bin/docker', '--host', 'ssh://pi@pi5.lan', 'build', '--progress']);
+    assert.deepStrictEqual(overSsh.env, { DOCKER_TLS_VERIFY: '', DOCKER_TLS: '', DOCKER_CERT_PATH: '', SSH_AUTH_SOCK: '/run/agent.sock', DOCKER_BUILDKIT: '1' });
+    const overTls = buildCommand(undefined, REQ, { ...DEBIAN, docker: dockerClientFor(x86!, '/usr/bin/docker', {}) });
+    assert.deepStrictEqual(overTls.args.slice(0, 10), [
+      '--host', 'tcp://x86.internal:2376', '--tlsverify', '--tlscacert', '/c/ca.pem', '--tlscert', '/c/cert.pem', '--tlskey', '/c/key.pem', 'build',
+    ]);
   });
 
   it('keeps an absolute Dockerfile path and the default network when asked', () => {

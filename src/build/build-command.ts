@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import type { Builder } from '../config/index.ts';
+import { dockerArgs, type DockerClient } from '../docker-client.ts';
 import { BuildError } from '../errors.ts';
 
 export interface BuildRequest {
@@ -35,7 +36,8 @@ export type MultiBuildRequest = Omit<BuildRequest, 'platform' | 'tag'> & { platf
 
 /** What the host's clients can do (from detectEngine). */
 export interface ClientCaps {
-  docker: string;
+  /** The docker client, with the flags that select the engine. */
+  docker: DockerClient;
   /** buildx plugin version, null when the plugin is missing. */
   buildx: string | null;
   /** Path of a buildctl binary, null when none. */
@@ -96,13 +98,13 @@ function buildArgFlags(req: Pick<BuildRequest, 'buildArgs'>, flag: string, prefi
 function dockerBuild(req: BuildRequest, caps: ClientCaps): BuildInvocation {
   return {
     kind: 'docker-build',
-    file: caps.docker,
-    args: [
+    file: caps.docker.file,
+    args: dockerArgs(caps.docker, [
       'build', '--progress', 'plain', '--platform', req.platform, '--network', req.network,
       '-f', dockerfilePath(req), ...buildArgFlags(req, '--build-arg'),
       '-t', req.tag, '--iidfile', req.idFile, req.contextDir,
-    ],
-    env: { DOCKER_BUILDKIT: '1' },
+    ]),
+    env: { ...caps.docker.env, DOCKER_BUILDKIT: '1' },
     saveTag: req.tag,
     idFormat: 'iidfile',
     ensureBuilder: null,
@@ -123,13 +125,13 @@ export function multiPlatformCommand(req: MultiBuildRequest, caps: ClientCaps): 
   if (caps.buildx === null) throw new BuildError('no-buildx', `Building ${req.platforms.join(', ')} in one invocation needs the docker buildx plugin, which is not installed.`);
   return {
     kind: 'buildx',
-    file: caps.docker,
-    args: [
+    file: caps.docker.file,
+    args: dockerArgs(caps.docker, [
       'buildx', 'build', '--progress', 'plain', '--platform', req.platforms.join(','), '--network', req.network,
       '-f', dockerfilePath(req), ...buildArgFlags(req, '--build-arg'), ...provenanceFlag(caps), ...cacheFlags(req, 'buildx'),
       '--output', `type=oci,dest=${req.outTar}`, '--iidfile', req.idFile, req.contextDir,
-    ],
-    env: {},
+    ]),
+    env: { ...caps.docker.env },
     saveTag: null,
     idFormat: 'iidfile',
     ensureBuilder: null,
@@ -152,13 +154,13 @@ function cacheFlags(req: Pick<BuildRequest, 'cache'>, client: 'buildx' | 'buildc
 function buildx(req: BuildRequest, caps: ClientCaps, name: string, endpoint: string | null): BuildInvocation {
   return {
     kind: 'buildx',
-    file: caps.docker,
-    args: [
+    file: caps.docker.file,
+    args: dockerArgs(caps.docker, [
       'buildx', 'build', '--builder', name, '--progress', 'plain', '--platform', req.platform,
       '--network', req.network, '-f', dockerfilePath(req), ...buildArgFlags(req, '--build-arg'), ...provenanceFlag(caps),
       ...cacheFlags(req, 'buildx'), '--output', `type=docker,dest=${req.outTar}`, '--iidfile', req.idFile, req.contextDir,
-    ],
-    env: endpoint === null ? {} : { BUILDKIT_HOST: endpoint },
+    ]),
+    env: { ...caps.docker.env, ...(endpoint === null ? {} : { BUILDKIT_HOST: endpoint }) },
     saveTag: null,
     idFormat: 'iidfile',
     ensureBuilder: endpoint === null ? null : { name, endpoint },

@@ -6,8 +6,8 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { execa } from 'execa';
 import type { Builder } from '../config/index.ts';
+import { dockerCommandLine, execDocker, isLocalEngine, type DockerClient } from '../docker-client.ts';
 import { BuildError, CancelledError } from '../errors.ts';
 import { buildCommand, multiPlatformCommand, type BuildInvocation, type BuildRequest } from './build-command.ts';
 import { BuildSteps, summariseSteps, type BuildStep } from './build-steps.ts';
@@ -35,6 +35,11 @@ export interface BuildImageOptions {
   engine?: EngineInfo;
   /** Temporary tag for local builds (injected in tests). */
   tag?: string;
+  /**
+   * Leave a `docker build` image in the engine under its temporary tag (BuildOutput.heldTag), for
+   * the caller to run there and then remove with `removeBuildTag`: it is not loaded back in.
+   */
+  keepImage?: boolean;
   /** Monotonic milliseconds (injected in tests). */
   now?: () => number;
   /** Build these platforms in one invocation into one OCI archive (multiPlatformCommand); `platform` then only names them in messages. */
@@ -54,6 +59,8 @@ export interface BuildOutput {
   via: BuildInvocation['kind'];
   /** Each Dockerfile step: cached or ran, and for how long (BuildKit's plain progress). */
   steps: BuildStep[];
+  /** The tag still holding the image in the engine (keepImage), else null. */
+  heldTag: string | null;
 }
 
 export async function buildImage(opts: BuildImageOptions): Promise<BuildOutput> {
@@ -75,6 +82,7 @@ export async function buildImage(opts: BuildImageOptions): Promise<BuildOutput> 
     tail.line(line);
     opts.onLog?.(line);
   };
+  let held = false;
   try {
     await mkdir(dirname(opts.outTar), { recursive: true });
     if (inv.ensureBuilder) await ensureRemoteBuilder(engine.docker, inv.ensureBuilder, opts, note);
@@ -97,37 +105,46 @@ export async function buildImage(opts: BuildImageOptions): Promise<BuildOutput> 
         platform: opts.platform, logTail: tail.text(), cause: res.spawnError,
       });
     }
-    if (res.exitCode !== 0) throw await failedBuild(engine.docker, opts, tail.text());
+    if (res.exitCode !== 0) throw await failedBuild(engine, opts, tail.text());
     const imageId = await readImageId(join(scratch, 'image-id'), inv.idFormat);
     if (inv.saveTag) await saveImage(engine.docker, imageId, opts, note, tail);
+    held = inv.saveTag !== null && opts.keepImage === true;
     note(`${opts.platform}: ${summariseSteps(steps.steps())}`);
-    return { platform: opts.platform, tarPath: opts.outTar, imageId, durationMs: Math.round(now() - started), logTail: tail.text(), via: inv.kind, steps: steps.steps() };
+    return {
+      platform: opts.platform, tarPath: opts.outTar, imageId, durationMs: Math.round(now() - started), logTail: tail.text(), via: inv.kind,
+      heldTag: held ? inv.saveTag : null, steps: steps.steps(),
+    };
   } finally {
-    if (inv.saveTag) await untag(engine.docker, inv.saveTag, note);
+    if (inv.saveTag && !held) await removeBuildTag(engine.docker, inv.saveTag, note);
     await rm(scratch, { recursive: true, force: true });
   }
 }
 
 /** The build's own failure, or the engine's (it is asked whether it still answers when the log does not say). */
-async function failedBuild(docker: string, opts: BuildImageOptions, log: string): Promise<BuildError> {
+async function failedBuild(engine: EngineInfo, opts: BuildImageOptions, log: string): Promise<BuildError> {
   const { platform } = opts;
   let code = classifyBuildFailure(log);
-  if (code === 'build-error' && !(await engineAnswers(docker, opts.signal))) code = 'docker-unavailable';
+  if (code === 'build-error' && !(await engineAnswers(engine.docker, opts.signal))) code = 'docker-unavailable';
   // A RUN step that fetched sources without a network: say which setting to change.
   const offline = code === 'build-failed' && (opts.network ?? 'none') === 'none' ? findNetworkFailure(log) : null;
   if (offline !== null) return new BuildError(code, networkNoneMessage(platform, offline), { platform, logTail: log });
   const what: Record<typeof code, string> = {
     'build-failed': `The ${platform} build failed`,
     'build-error': `The ${platform} build stopped for a reason that is not a build step of the image`,
-    'docker-unavailable': `The Docker engine stopped answering during the ${platform} build`,
+    'docker-unavailable': engineGoneWords(engine.docker, `during the ${platform} build`),
   };
   return new BuildError(code, `${what[code]}: ${errorLine(log)}`, { platform, logTail: log });
 }
 
 /** Whether the engine still answers (`docker version` reaches the server). */
-export async function engineAnswers(docker: string, signal?: AbortSignal): Promise<boolean> {
-  const res = await execa(docker, ['version', '--format', '{{.Server.Version}}'], { reject: false, timeout: 15_000, cancelSignal: signal, stdin: 'ignore' });
+export async function engineAnswers(docker: DockerClient, signal?: AbortSignal): Promise<boolean> {
+  const res = await execDocker(docker, ['version', '--format', '{{.Server.Version}}'], { reject: false, timeout: 30_000, cancelSignal: signal, stdin: 'ignore' });
   return res.exitCode === 0 && String(res.stdout).trim() !== '';
+}
+
+/** "The Docker engine stopped answering <when>", naming an operator's engine the way its probe does. */
+export function engineGoneWords(docker: DockerClient, when: string): string {
+  return isLocalEngine(docker) ? `The Docker engine stopped answering ${when}` : `engine ${docker.engine} unreachable: it stopped answering ${when}`;
 }
 
 /** The most telling line of a failed build: BuildKit's last `ERROR`/`error:` line. */
@@ -146,10 +163,10 @@ async function readImageId(path: string, format: BuildInvocation['idFormat']): P
   return digest;
 }
 
-async function saveImage(docker: string, imageId: string, opts: BuildImageOptions, note: (l: string) => void, tail: LogTail) {
+async function saveImage(docker: DockerClient, imageId: string, opts: BuildImageOptions, note: (l: string) => void, tail: LogTail) {
   // Saved by id, not tag: the archive then carries no tag, and loading it later leaves none behind.
-  note(`$ ${docker} save -o ${opts.outTar} ${imageId}`);
-  const res = await execa(docker, ['save', '-o', opts.outTar, imageId], { reject: false, cancelSignal: opts.signal, stdin: 'ignore' });
+  note(`$ ${dockerCommandLine(docker, ['save', '-o', opts.outTar, imageId])}`);
+  const res = await execDocker(docker, ['save', '-o', opts.outTar, imageId], { reject: false, cancelSignal: opts.signal, stdin: 'ignore' });
   if (res.isCanceled) throw new CancelledError(`Saving the ${opts.platform} image was cancelled.`);
   if (res.exitCode !== 0) {
     throw new BuildError('image-save-failed', `docker save of the ${opts.platform} image failed: ${String(res.stderr).trim()}`, {
@@ -158,23 +175,25 @@ async function saveImage(docker: string, imageId: string, opts: BuildImageOption
   }
 }
 
-async function untag(docker: string, tag: string, note: (l: string) => void): Promise<void> {
-  const res = await execa(docker, ['rmi', tag], { reject: false, stdin: 'ignore' });
+/** Removes a build's temporary tag (and the image, unless something else still uses it). */
+export async function removeBuildTag(docker: DockerClient, tag: string, note: (l: string) => void = () => {}): Promise<void> {
+  const res = await execDocker(docker, ['rmi', tag], { reject: false, stdin: 'ignore' });
   // A failed build never created the tag; anything else is worth a line in the log, not a failure.
   if (res.exitCode !== 0 && !/No such image/i.test(String(res.stderr))) note(`warning: could not remove ${tag}: ${String(res.stderr).trim()}`);
 }
 
 async function ensureRemoteBuilder(
-  docker: string, b: { name: string; endpoint: string }, opts: BuildImageOptions, note: (l: string) => void,
+  docker: DockerClient, b: { name: string; endpoint: string }, opts: BuildImageOptions, note: (l: string) => void,
 ): Promise<void> {
-  const inspect = await execa(docker, ['buildx', 'inspect', b.name], { reject: false, cancelSignal: opts.signal, stdin: 'ignore' });
+  const inspect = await execDocker(docker, ['buildx', 'inspect', b.name], { reject: false, cancelSignal: opts.signal, stdin: 'ignore' });
   if (inspect.exitCode === 0) return;
-  note(`$ ${docker} buildx create --name ${b.name} --driver remote ${b.endpoint}`);
-  const create = await execa(docker, ['buildx', 'create', '--name', b.name, '--driver', 'remote', b.endpoint], {
+  const create = ['buildx', 'create', '--name', b.name, '--driver', 'remote', b.endpoint];
+  note(`$ ${dockerCommandLine(docker, create)}`);
+  const res = await execDocker(docker, create, {
     reject: false, cancelSignal: opts.signal, stdin: 'ignore',
   });
-  if (create.exitCode !== 0) {
-    throw new BuildError('builder-unreachable', `Cannot set up the remote builder ${b.endpoint} for ${opts.platform}: ${String(create.stderr).trim()}`, {
+  if (res.exitCode !== 0) {
+    throw new BuildError('builder-unreachable', `Cannot set up the remote builder ${b.endpoint} for ${opts.platform}: ${String(res.stderr).trim()}`, {
       platform: opts.platform,
     });
   }

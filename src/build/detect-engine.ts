@@ -2,12 +2,16 @@
 // into the operator's next step (style.md: setup mistakes name the fix).
 import { existsSync, statSync } from 'node:fs';
 import { execa } from 'execa';
+import { childEnv } from '../child-env.ts';
+import { execDocker, isLocalEngine, localDockerClient, type DockerClient } from '../docker-client.ts';
 import { BuildError } from '../errors.ts';
 import type { ClientCaps } from './build-command.ts';
 import { describeEngineFailure } from './describe-engine-failure.ts';
 import { pickDockerBinary } from './docker-binary.ts';
 
 export interface EngineInfo extends ClientCaps {
+  /** "local" or the operator's name for it (messages, build slots). */
+  name: string;
   serverVersion: string;
   /** The engine's own platform, e.g. linux/amd64: other platforms run under qemu-user. */
   hostPlatform: string;
@@ -21,22 +25,30 @@ const ARCHES: Record<string, string> = {
   armv7l: 'linux/arm/v7', armhf: 'linux/arm/v7',
 };
 
-export async function detectEngine(opts: { docker?: string; signal?: AbortSignal } = {}): Promise<EngineInfo> {
-  const docker = opts.docker ?? pickDockerBinary(process.env, existsSync);
+/** The engine `client` reaches (default: the bot's own); "no Docker" or "engine X unreachable" as a BuildError. */
+export async function detectEngine(opts: { client?: DockerClient; signal?: AbortSignal } = {}): Promise<EngineInfo> {
+  const docker = opts.client ?? localDockerClient(pickDockerBinary(process.env, existsSync));
+  // An ssh engine may take a while to answer: the connection helper logs in for every call.
   const run = (args: string[]) =>
-    execa(docker, args, { reject: false, timeout: 15_000, cancelSignal: opts.signal, stdin: 'ignore' });
+    execDocker(docker, args, { reject: false, timeout: 30_000, cancelSignal: opts.signal, stdin: 'ignore' });
   const info = await run(['info', '--format', '{{.ServerVersion}}|{{.Architecture}}|{{.CgroupVersion}}|{{json .DriverStatus}}']);
   const [serverVersion = '', arch = '', cgroup = '', driverStatus = ''] = String(info.stdout ?? '').trim().split('|');
   if (info.exitCode !== 0 || serverVersion === '' || serverVersion.startsWith('<no value>')) {
     // `docker info --format` hides why on older clients ("template: … nil pointer"); `version` says it.
     const version = info.cause === undefined ? await run(['version', '--format', '{{.Server.Version}}']) : info;
     const why = String(version.stderr || info.stderr || info.shortMessage || '').trim();
-    throw new BuildError('no-docker', describeEngineFailure(why, engineClient()), { logTail: why.split('\n').pop() ?? '', cause: info.cause ?? why });
+    const logTail = why.split('\n').pop() ?? '';
+    if (!isLocalEngine(docker)) {
+      throw new BuildError('engine-unreachable', `engine ${docker.engine} unreachable: ${firstLine(why) || 'no answer'}`, { logTail, cause: info.cause ?? why });
+    }
+    throw new BuildError('no-docker', describeEngineFailure(why, engineClient()), { logTail, cause: info.cause ?? why });
   }
+  // The client's plugins and tools, not the engine's: the same answer whichever engine it talks to.
   const buildx = await run(['buildx', 'version']);
   const buildxVersion = buildx.exitCode === 0 ? (/v?\d+\.\d+(\.\d+)?/.exec(String(buildx.stdout))?.[0] ?? 'unknown') : null;
-  const buildctl = await execa('buildctl', ['--version'], { reject: false, timeout: 5000, stdin: 'ignore' });
+  const buildctl = await execa('buildctl', ['--version'], { ...childEnv(), reject: false, timeout: 5000, stdin: 'ignore' });
   return {
+    name: docker.engine,
     docker,
     serverVersion,
     hostPlatform: ARCHES[arch] ?? `linux/${arch}`,
@@ -46,6 +58,12 @@ export async function detectEngine(opts: { docker?: string; signal?: AbortSignal
     // The containerd image store reports its snapshotter as the storage driver's type.
     imageStore: driverStatus.includes('io.containerd.snapshotter') ? 'containerd' : 'classic',
   };
+}
+
+/** The client's own words, without the "please make sure…" boilerplate docker adds after them. */
+function firstLine(text: string): string {
+  const line = text.split('\n').map((l) => l.trim()).find(Boolean) ?? '';
+  return line.length > 400 ? `${line.slice(0, 400)}…` : line;
 }
 
 function engineClient() {

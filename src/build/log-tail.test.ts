@@ -29,3 +29,11 @@ describe('errorLine', () => {
     assert.equal(errorLine(''), 'no output');
   });
 });
+
+it('keeps an endless line cut, never whole', () => {
+  const tail = new LogTail(5);
+  for (let i = 0; i < 1000; i++) tail.push('x'.repeat(10_000));
+  assert.ok(tail.text().length < 5000, `kept ${tail.text().length} chars`);
+  tail.push('\ndone\n');
+  assert.match(tail.text(), /… \(line cut\)\ndone$/);
+});

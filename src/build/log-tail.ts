@@ -3,6 +3,9 @@
 
 export const DEFAULT_TAIL_LINES = 60;
 
+/** A build step may print one endless line (`head -c 1G /dev/zero`): no line is kept longer than this. */
+export const MAX_LINE_CHARS = 4096;
+
 export class LogTail {
   readonly #max: number;
   readonly #lines: string[] = [];
@@ -15,9 +18,10 @@ export class LogTail {
   /** Feeds raw output; returns the complete lines it contained (for live logging). */
   push(chunk: string): string[] {
     const parts = (this.#partial + chunk).split(/\r?\n/);
-    this.#partial = parts.pop() ?? '';
-    for (const line of parts) this.#add(line);
-    return parts;
+    this.#partial = clip(parts.pop() ?? '');
+    const lines = parts.map(clip);
+    for (const line of lines) this.#add(line);
+    return lines;
   }
 
   /** Adds one whole line (e.g. a note of ours between build steps). */
@@ -35,4 +39,8 @@ export class LogTail {
     const all = this.#partial === '' ? this.#lines : [...this.#lines, this.#partial].slice(-this.#max);
     return all.join('\n');
   }
+}
+
+function clip(line: string): string {
+  return line.length > MAX_LINE_CHARS ? `${line.slice(0, MAX_LINE_CHARS)}… (line cut)` : line;
 }

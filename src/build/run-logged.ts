@@ -2,6 +2,7 @@
 // Cancelling or timing out kills the whole group (the docker CLI runs buildx as a child
 // plugin process, and a leftover client keeps the BuildKit session — and its RUN steps — alive).
 import { execa } from 'execa';
+import { childEnv } from '../child-env.ts';
 import type { LogTail } from './log-tail.ts';
 
 export interface RunLoggedOptions {
@@ -28,7 +29,7 @@ export async function runLogged(file: string, args: string[], opts: RunLoggedOpt
   if (stop.aborted) return { exitCode: null, timedOut: timeout?.aborted ?? false, cancelled: opts.signal?.aborted ?? false };
 
   const child = execa(file, args, {
-    env: opts.env, all: true, buffer: false, reject: false, detached: true, stdin: 'ignore',
+    ...childEnv(opts.env), all: true, buffer: false, reject: false, detached: true, stdin: 'ignore',
   });
   const killGroup = (sig: NodeJS.Signals) => {
     if (child.pid === undefined) return;

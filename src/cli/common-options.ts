@@ -1,10 +1,15 @@
 // What several commands share: strict flag parsing into UsageError, cache and store locations,
 // and the upstream source (a local clone/mirror, a fixtures dir, or GitHub with a token).
+import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { createUpstream, type UpstreamSource } from '../audit/upstream/index.ts';
-import { UsageError } from '../errors.ts';
+import { readEngineDefinitions } from '../config/index.ts';
+import { ConfigError, UsageError } from '../errors.ts';
+import type { EngineSetup } from '../jobs/platform-engines.ts';
+import type { Sandbox } from '../jobs/types.ts';
+import { readContainerLimits } from '../measure/index.ts';
 import type { CliIo } from './io.ts';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
@@ -32,6 +37,20 @@ export function upstreamSpec(io: CliIo, flag: string | undefined): string {
   return flag ?? (io.env.BUMPGUARD_UPSTREAM || 'github');
 }
 
+/**
+ * The engines the bot's operator would define, from a local file: `--engines FILE`, else
+ * BUMPGUARD_ENGINES / BUMPGUARD_ENGINES_FILE as `serve` reads them. Throws ConfigError naming the entry.
+ */
+export function engineSetup(io: CliIo, flag: string | undefined): EngineSetup {
+  const read = (path: string) => readFileSync(resolve(io.cwd, path), 'utf8');
+  const definitions = flag !== undefined
+    ? readEngineDefinitions({ file: flag, fileSource: '--engines' }, read)
+    : readEngineDefinitions({ json: io.env.BUMPGUARD_ENGINES, file: io.env.BUMPGUARD_ENGINES_FILE }, read);
+  const policy = io.env.BUMPGUARD_REPO_BUILDERS || 'warn';
+  if (policy !== 'warn' && policy !== 'refuse') throw new UsageError(`BUMPGUARD_REPO_BUILDERS is "warn" or "refuse", not "${policy}"`);
+  return { definitions, repoBuilders: policy };
+}
+
 export async function openUpstream(io: CliIo, spec: string, repo: string, cacheDir: string): Promise<UpstreamSource> {
   const token = io.env.GITHUB_TOKEN || io.env.GH_TOKEN || undefined;
   return createUpstream(spec, { repo, token, cacheDir, cwd: io.cwd });
@@ -47,4 +66,11 @@ export function splitList(value: string | undefined): string[] | undefined {
   if (value === undefined) return undefined;
   const items = value.split(',').map((s) => s.trim()).filter((s) => s !== '');
   return items.length > 0 ? items : undefined;
+}
+
+/** The container cage from BUMPGUARD_CONTAINER_* (the CLI builds the user's own code: no untrusted-build rules). */
+export function cliSandbox(io: CliIo): Sandbox {
+  const { limits, issues } = readContainerLimits(io.env);
+  if (issues.length > 0) throw new ConfigError(`The environment is invalid: ${issues.map((i) => `${i.path} ${i.message}`).join('; ')}`, issues);
+  return { untrustedNetwork: 'all', limits };
 }

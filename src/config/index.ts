@@ -6,3 +6,5 @@ export { configJsonSchema, type JsonSchema } from './config-json-schema.ts';
 export { renderConfigReference, type ReferenceOptions } from './render-config-reference.ts';
 export { readConfigAt, type ConfigAt } from './read-config-at.ts';
 export { resolveBuildPaths, buildPathsIn, missingPathMessage, type BuildPaths } from './build-paths.ts';
+export { engineEndpoint, engineKind, engineRuntimeLimits, engineSlotLimits, LOCAL_ENGINE, parseEngineDefinitions, readEngineDefinitions, type EngineDefinition, type EngineKind, type EngineSources } from './engine-definitions.ts';
+export { selectEngine, type EngineChoice, type RepoBuilderPolicy } from './select-engine.ts';

@@ -27,6 +27,11 @@ export function parseConfig(text: string | null, source = '.bumpguard.yml'): Con
           { path: '', message: err.message.split('\n')[0] ?? 'invalid YAML' },
         ], { cause: err });
       }
+      // The yaml library refuses an alias bomb ("billion laughs") with a ReferenceError.
+      if (err instanceof ReferenceError && /alias/i.test(err.message)) {
+        const message = `uses more YAML aliases than a config needs (${err.message})`;
+        throw new ConfigError(`${source} ${message}`, [{ path: '', message }], { cause: err });
+      }
       throw err;
     }
   }

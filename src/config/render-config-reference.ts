@@ -112,9 +112,12 @@ function typeOf(node: JsonSchema): string {
 }
 
 function numberRange(name: string, node: JsonSchema): string {
-  if (node.exclusiveMinimum === 0) return `${name} > 0`;
-  if (node.minimum === 0) return `${name} ≥ 0`;
-  return name;
+  // zod's int() states the safe-integer range, which says nothing to a reader.
+  const bound = (v: unknown) => typeof v === 'number' && Math.abs(v) < Number.MAX_SAFE_INTEGER;
+  const low = node.exclusiveMinimum === 0 ? '> 0' : bound(node.minimum) ? `≥ ${node.minimum}` : null;
+  const high = bound(node.maximum) ? `≤ ${(node.maximum as number).toLocaleString('en-US')}` : null;
+  if (low !== null && high !== null) return `${name} ${low}, ${high}`;
+  return low !== null ? `${name} ${low}` : high !== null ? `${name} ${high}` : name;
 }
 
 function defaultOf(node: JsonSchema, path: string, required: boolean, opts: ReferenceOptions): string {

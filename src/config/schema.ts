@@ -28,6 +28,14 @@ const percent = z
     return p;
   });
 
+/**
+ * A path inside the repository. Paths reach the forge's file API, and an absolute path or a
+ * ".." segment there reads other API endpoints with the bot's token, or builds outside the checkout.
+ */
+const repoPath = z.string().min(1).refine((p) => !p.startsWith('/') && !p.includes('\\') && !p.includes('\0') && !p.split('/').includes('..'), {
+  message: 'must be a path inside the repository: relative, without ".." segments',
+});
+
 /** A level trips only when BOTH the absolute and the relative increase exceed it. */
 const level = z.strictObject({
   bytes: size.meta({ description: 'Absolute increase, human units (B, kB, KiB, MB, MiB) or bytes.', examples: ['128KiB', 65536] }),
@@ -51,17 +59,26 @@ const metricThresholds = z.strictObject({
   ramPeak: metricThreshold.optional().meta({ description: 'Peak memory of the container (median of runs).' }),
 });
 
+const deprecatedBuilderKey = 'Deprecated, honoured for one more release with a warning: the bot\'s operator now defines builders and engines (BUMPGUARD_ENGINES) and the repository picks one with `engine`.';
+
 const builder = z.strictObject({
-  kind: z.enum(['local', 'buildx', 'remote']).default('local').meta({
-    description: 'local: the engine on this machine; buildx: a named buildx builder; remote: a BuildKit endpoint.', examples: ['remote'],
+  engine: z.string().min(1).optional().meta({
+    description: 'The engine that builds and runs this platform\'s image: the name of one the bot\'s operator defined (BUMPGUARD_ENGINES; `bumpguard check --engines FILE` for the CLI), or "local" for the bot\'s own engine.',
+    examples: ['pi5'],
   }),
-  name: z.string().optional().meta({ description: 'buildx builder name (kind: buildx).', examples: ['rpi-builder'] }),
-  endpoint: z.string().optional().meta({ description: 'BuildKit address, e.g. tcp://arm64-builder:1234 (kind: remote).', examples: ['tcp://arm64-builder:1234'] }),
+  kind: z.enum(['local', 'buildx', 'remote']).optional().meta({
+    description: `${deprecatedBuilderKey} local: the bot's engine; buildx: the named buildx builder; remote: the BuildKit endpoint.`, examples: ['remote'],
+  }),
+  name: z.string().optional().meta({ description: `${deprecatedBuilderKey} buildx builder name (kind: buildx).`, examples: ['rpi-builder'] }),
+  endpoint: z.string().optional().meta({ description: `${deprecatedBuilderKey} BuildKit address (kind: remote).`, examples: ['tcp://arm64-builder:1234'] }),
   native: z.boolean().optional().meta({
-    description: "Marks the builder as native to the platform. Informational: RAM and canaries run on the bot's own engine, which decides what is emulated.",
+    description: 'Deprecated and ignored: whether figures are native is decided by the architecture of the engine that runs the image.',
     examples: [true],
   }),
-}).meta({ description: 'Where one platform is built.' });
+}).superRefine((b, ctx) => {
+  const legacy = (['kind', 'name', 'endpoint'] as const).filter((k) => b[k] !== undefined);
+  if (b.engine !== undefined && legacy.length > 0) ctx.addIssue({ code: 'custom', message: `engine replaces ${legacy.join(', ')}: give engine alone` });
+}).meta({ description: 'Where one platform is built and run.' });
 
 const dnsExpect = {
   status: z.string().optional().meta({ description: 'DNS rcode, e.g. NOERROR, SERVFAIL, NXDOMAIN.', examples: ['NOERROR'] }),
@@ -87,7 +104,7 @@ const canary = z.strictObject({
   in: z.enum(['container', 'sidecar']).default('container').meta({ description: 'Where the command runs.', examples: ['sidecar'] }),
   sidecarImage: z.string().optional().meta({ description: 'Image for the sidecar (defaults to the built image itself).', examples: ['example/dig:1'] }),
   platforms: z.array(z.string()).optional().meta({ description: 'Only on these platforms (default: all).', examples: [['linux/amd64']] }),
-  timeoutSeconds: z.number().positive().default(30).meta({ description: 'The command is killed and the canary fails after this long.', examples: [10] }),
+  timeoutSeconds: z.number().positive().max(600).default(30).meta({ description: 'The command is killed and the canary fails after this long.', examples: [10] }),
   expect: z
     .strictObject({
       exitCode: z.number().int().optional().meta({ description: 'Exit code the command must return.', examples: [0] }),
@@ -102,27 +119,27 @@ const canary = z.strictObject({
 const ready = z.strictObject({
   log: z.string().optional().meta({ description: 'Regex a container log line must match.', examples: ['routerd: ready'] }),
   file: z.string().optional().meta({ description: 'A file that must exist inside the container.', examples: ['/var/run/tailscale/tailscaled.sock'] }),
-  delayMs: z.number().int().nonnegative().optional().meta({ description: 'Fixed wait in milliseconds.', examples: [2000] }),
-  timeoutMs: z.number().int().positive().default(60_000).meta({ description: 'Give up after this long (milliseconds).', examples: [30000] }),
+  delayMs: z.number().int().nonnegative().max(600_000).optional().meta({ description: 'Fixed wait in milliseconds.', examples: [2000] }),
+  timeoutMs: z.number().int().positive().max(600_000).default(60_000).meta({ description: 'Give up after this long (milliseconds).', examples: [30000] }),
 });
 
 export const configSchema = z.strictObject({
-  dockerfile: z.string().default('Dockerfile').meta({
+  dockerfile: repoPath.default('Dockerfile').meta({
     description: 'Dockerfile (or Containerfile) of the image, relative to the repo root — not to `context` — as `docker build -f FILE CONTEXT` run at the root reads it.',
     examples: ['image/Containerfile'],
   }),
-  context: z.string().default('.').meta({ description: 'Build context, relative to the repo root.', examples: ['docker'] }),
+  context: repoPath.default('.').meta({ description: 'Build context, relative to the repo root.', examples: ['docker'] }),
   platforms: z.array(z.string()).min(1).default(['linux/amd64', 'linux/arm64', 'linux/arm/v7'])
     .meta({ description: 'Platforms to build, measure and canary.', examples: [['linux/arm64', 'linux/arm/v7']] }),
-  upstream: z.string().default('tailscale/tailscale').meta({ description: 'Upstream repository whose feature table is audited.', examples: ['tailscale/tailscale'] }),
+  upstream: z.string().regex(/^[\w.-]+\/[\w.-]+$/, 'must be "owner/name"').refine((r) => !r.split('/').includes('..'), 'must be "owner/name"').default('tailscale/tailscale').meta({ description: 'Upstream repository whose feature table is audited.', examples: ['tailscale/tailscale'] }),
   buildArgs: z.record(z.string().meta({ title: 'name' }), z.string()).default({}).meta({ description: 'Extra build args passed to every build.', examples: [{ UPX_FLAGS: '--lzma' }] }),
   recipe: z
     .strictObject({
       optIn: z.union([z.literal('auto'), z.array(z.string())]).default('auto').meta({
         description: '"auto" reads the opt-ins from the Dockerfile recipe; a list overrides it.', examples: [['advertiseexitnode', 'peerapiserver', 'dns', 'netstack']],
       }),
-      files: z.array(z.string()).default([]).meta({ description: 'Extra files (shell scripts) holding the recipe, relative to the repo root.', examples: [['scripts/build-tags.sh']] }),
-      patches: z.string().default('patches').meta({ description: 'Folder of Go files copied into the Tailscale tree before the build.', examples: ['tailscale-patches'] }),
+      files: z.array(repoPath).default([]).meta({ description: 'Extra files (shell scripts) holding the recipe, relative to the repo root.', examples: [['scripts/build-tags.sh']] }),
+      patches: repoPath.default('patches').meta({ description: 'Folder of Go files copied into the Tailscale tree before the build.', examples: ['tailscale-patches'] }),
     })
     .default({ optIn: 'auto', files: [], patches: 'patches' })
     .meta({ description: 'Where the feature-tag recipe lives and which features it opts in.' }),
@@ -150,17 +167,18 @@ export const configSchema = z.strictObject({
       examples: [[{ feature: 'advertiseexitnode', dep: 'peerapiserver', reason: 'exit-node clients use the router\'s own DNS' }, { edit: 'net/tstun/wrap.go', reason: 'the panic is gone upstream since v1.100' }]],
     }),
   watch: z.array(z.strictObject({
-    file: z.string().meta({ description: 'File in the upstream repository.', examples: ['net/tstun/wrap.go'] }),
+    file: repoPath.meta({ description: 'File in the upstream repository.', examples: ['net/tstun/wrap.go'] }),
     symbol: z.string().meta({ description: 'Top-level Go func, var, const or type in that file; `Type.Method` for a method.', examples: ['invertGSOChecksum'] }),
   })).default([]).meta({
     description: 'Upstream symbols whose change between tags is worth a warning.', examples: [[{ file: 'net/tstun/wrap.go', symbol: 'invertGSOChecksum' }]],
   }),
   builders: z.record(z.string().meta({ title: 'platform' }), builder).default({}).meta({
-    description: 'Builder per platform; platforms not listed use the local engine.', examples: [{ 'linux/arm64': { kind: 'remote', endpoint: 'tcp://arm64-builder:1234', native: true } }],
+    description: 'Engine per platform, picked by name among those the bot\'s operator defined; a platform not listed uses the engine the operator assigned to it, else the bot\'s own engine.',
+    examples: [{ 'linux/arm64': { engine: 'pi5' } }],
   }),
   build: z
     .strictObject({
-      timeoutSeconds: z.number().positive().default(1800).meta({ description: "Per build; the build's process group is killed after it.", examples: [3600] }),
+      timeoutSeconds: z.number().positive().max(6 * 3600).default(1800).meta({ description: "Per build; the build's process group is killed after it.", examples: [3600] }),
       network: z.enum(['none', 'default']).default('none').meta({ description: 'Network during RUN steps: none keeps builds hermetic; set default when the Dockerfile fetches sources in a RUN step (git clone, go mod download).', examples: ['default'] }),
       versionArg: z.string().optional().meta({ description: 'Name of the version build arg; default: the ARG under the renovate marker.', examples: ['TAILSCALE_VERSION'] }),
     })
@@ -168,18 +186,18 @@ export const configSchema = z.strictObject({
     .meta({ description: 'How each platform is built.' }),
   measure: z
     .strictObject({
-      blockSize: size.default(4096).meta({ description: 'Filesystem block size for the on-flash estimate.', examples: ['1KiB'] }),
+      blockSize: size.pipe(z.number().int().min(1).max(1024 * 1024)).default(4096).meta({ description: 'Filesystem block size for the on-flash estimate, from 1 byte to 1 MiB.', examples: ['1KiB'] }),
       binary: z.string().default('/usr/local/bin/tailscale.combined').meta({ description: 'Path of the main binary inside the image.', examples: ['/usr/local/bin/tailscaled'] }),
-      top: z.number().int().positive().default(10).meta({ description: 'How many largest files / movers to list.', examples: [20] }),
+      top: z.number().int().positive().max(100).default(10).meta({ description: 'How many largest files / movers to list.', examples: [20] }),
     })
     .default({ blockSize: 4096, binary: '/usr/local/bin/tailscale.combined', top: 10 })
     .meta({ description: 'What the image analysis reports.' }),
   ram: z
     .strictObject({
       enabled: z.boolean().default(true).meta({ description: 'Run the image to measure resident memory (foreign platforms under qemu-user).', examples: [false] }),
-      runs: z.number().int().positive().default(3).meta({ description: 'Runs per side, started side by side; medians are compared and the spread is the noise.', examples: [5] }),
-      windowMs: z.number().int().positive().default(3000).meta({ description: 'Sampling window after readiness.', examples: [5000] }),
-      intervalMs: z.number().int().positive().default(250).meta({ description: 'Time between samples in the window.', examples: [100] }),
+      runs: z.number().int().positive().max(20).default(3).meta({ description: 'Runs per side, started side by side; medians are compared and the spread is the noise.', examples: [5] }),
+      windowMs: z.number().int().positive().max(600_000).default(3000).meta({ description: 'Sampling window after readiness.', examples: [5000] }),
+      intervalMs: z.number().int().min(10).max(60_000).default(250).meta({ description: 'Time between samples in the window.', examples: [100] }),
       process: z.string().optional().meta({ description: 'Process whose RSS is the main figure (matched against /proc/<pid>/comm or cmdline).', examples: ['tailscaled'] }),
       command: z.array(z.string()).optional().meta({
         description: "Command overriding the image's entrypoint/cmd for the RAM run.", examples: [['/usr/local/bin/tailscaled', '--tun=userspace-networking', '--state=mem:']],

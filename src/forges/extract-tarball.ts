@@ -15,9 +15,14 @@ export interface ExtractLimits {
   /** Sum of regular file bytes. */
   maxBytes: number;
   maxEntries: number;
+  /** Path components per entry (node-tar's default is 1024; 40,000 once blocked the event loop for 38 s). */
+  maxDepth: number;
+  /** Characters per entry name or link target (Linux PATH_MAX). */
+  maxPathChars: number;
 }
 
-const DEFAULT_LIMITS: ExtractLimits = { maxBytes: 1024 * 1024 * 1024, maxEntries: 200_000 };
+/** A router image's repository is a few megabytes; these leave room for vendored sources. */
+const DEFAULT_LIMITS: ExtractLimits = { maxBytes: 256 * 1024 * 1024, maxEntries: 200_000, maxDepth: 1024, maxPathChars: 4096 };
 
 interface ExtractState {
   dest: string;
@@ -72,15 +77,20 @@ async function writeEntry(
   limits: ExtractLimits,
   reject: (why: string) => ForgeError,
 ): Promise<void> {
+  if (header.name.length > limits.maxPathChars || (header.linkname ?? '').length > limits.maxPathChars) {
+    throw reject(`an entry name or link target is longer than ${limits.maxPathChars} characters`);
+  }
   const parts = relativeParts(header.name);
   if (parts === null) throw reject(`the entry ${JSON.stringify(header.name)} escapes the tree`);
+  if (parts.length > limits.maxDepth) throw reject(`an entry is nested deeper than ${limits.maxDepth} directories`);
   const rel = parts.join('/');
   if (parts.length === 0 || !['file', 'contiguous-file', 'directory', 'symlink', 'link'].includes(header.type)) {
     stream.resume();
     return;
   }
-  for (let i = 1; i <= parts.length; i++) {
-    const prefix = parts.slice(0, i).join('/');
+  let prefix = '';
+  for (const part of parts) {
+    prefix = prefix === '' ? part : `${prefix}/${part}`;
     if (state.links.has(prefix)) throw reject(`the entry ${rel} would be written through the link ${prefix}`);
   }
   const target = join(state.dest, ...parts);

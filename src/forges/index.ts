@@ -4,3 +4,4 @@ export type { Forge, ForgeComment, ForgeKind, GateState, Permission, PullRequest
 export { GitHubForge, REBUILD_ACTION, type GitHubForgeOptions, type CheckRunMemo } from './github/index.ts';
 export { GiteaForge, type GiteaForgeOptions } from './gitea/index.ts';
 export { extractTarball } from './extract-tarball.ts';
+export { DEFAULT_MAX_FILE_BYTES } from './read-capped.ts';

@@ -6,16 +6,24 @@ import type { ForgeKind } from './types.ts';
 /** 10 MiB: a Renovate bump changes a handful of lines; GitHub itself stops rendering diffs far below this. */
 export const DEFAULT_MAX_DIFF_BYTES = 10 * 1024 * 1024;
 
+/** 1 MiB per file: the bot reads configs, Dockerfiles and recipe scripts, all far smaller (a 300 MB file once took it to 1.1 GB). */
+export const DEFAULT_MAX_FILE_BYTES = 1024 * 1024;
+
+const WHY: Record<string, string> = {
+  getDiff: 'a Tailscale bump changes a few lines',
+  readFile: 'configs, Dockerfiles and recipe scripts are far smaller',
+};
+
 export async function readTextCapped(
   body: ReadableStream<Uint8Array> | null,
   maxBytes: number,
-  where: { forge: ForgeKind; op: string; declaredBytes?: number },
+  where: { forge: ForgeKind; op: string; declaredBytes?: number; what?: string },
 ): Promise<string> {
   if (body === null) return '';
   const tooLarge = () =>
     new ForgeError(
       { forge: where.forge, op: where.op, code: 'too-large', retryable: false },
-      `${where.forge === 'github' ? 'GitHub' : 'Gitea'} API call ${where.op}: the answer is over ${Math.round(maxBytes / 1024 / 1024)} MiB, more than bumpguard reads (a Tailscale bump changes a few lines).`,
+      `${where.forge === 'github' ? 'GitHub' : 'Gitea'} API call ${where.op}${where.what ? ` of ${where.what}` : ''}: the answer is over ${Math.round(maxBytes / 1024 / 1024)} MiB, more than bumpguard reads (${WHY[where.op] ?? 'bumpguard reads small texts only'}).`,
     );
   if (where.declaredBytes !== undefined && where.declaredBytes > maxBytes) {
     await body.cancel();

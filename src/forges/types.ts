@@ -26,6 +26,11 @@ export interface PullRequest {
   state: 'open' | 'closed' | 'merged';
   /** Head branch lives in another repository: untrusted code, never built automatically. */
   isFork: boolean;
+  /**
+   * The author is a GitHub App (renovate[bot]): Apps are no collaborators, so the permission API
+   * cannot vouch for them; pushing a branch of the base repository took the App's contents:write.
+   */
+  authorIsApp?: boolean;
   head: { ref: string; sha: string };
   base: { ref: string; sha: string };
 }
@@ -78,9 +83,22 @@ export interface Forge {
   upsertComment(input: UpsertCommentInput): Promise<UpsertCommentResult>;
   setStatus(input: StatusInput): Promise<void>;
   react(commentId: number, reaction: Reaction): Promise<void>;
+  /** One comment as the forge has it now (commands act on this, not on the webhook's copy). */
+  getComment(id: number): Promise<PrComment>;
   /** A new (non-sticky) comment, e.g. help or a refusal. */
   reply(pr: number, body: string): Promise<{ id: number }>;
   permissionOf(login: string): Promise<Permission>;
+}
+
+/** One PR comment as the forge's API has it: who wrote it, what it says, when (the webhook may lie). */
+export interface PrComment {
+  id: number;
+  author: string;
+  body: string;
+  /** ISO time the forge created it. */
+  createdAt: string;
+  /** The PR (issue) number it belongs to, when the API says. */
+  pr: number | null;
 }
 
 /** A comment as both adapters list it, for the shared upsert. */

@@ -65,9 +65,9 @@ export class CheckProgressTracker {
     return { stages, canaries, ram: this.#config.ram.enabled };
   }
 
-  /** Every platform in order, with the sides settled so far. */
-  platforms(emulated: (platform: string) => boolean): PlatformResult[] {
-    return [...this.#results].map(([platform, r]) => ({ platform, emulated: emulated(platform), base: r.base, head: r.head }));
+  /** Every platform in order, with the sides settled so far, as `toResult` makes them a PlatformResult. */
+  platforms(toResult: (platform: string, sides: Pick<PlatformResult, 'base' | 'head'>) => PlatformResult): PlatformResult[] {
+    return [...this.#results].map(([platform, r]) => toResult(platform, { base: r.base, head: r.head }));
   }
 }
 

@@ -13,7 +13,7 @@ import { CancelledError } from '../errors.ts';
 import { openDatabase } from '../store/open-store.ts';
 import { JobStore, type EnqueueResult, type JobRow, type NewJob, type RecoveredJobs } from '../store/job-store.ts';
 import { FairQueue } from './fair-queue.ts';
-import type { HeadTracker } from './head-tracker.ts';
+import { HeadTracker } from './head-tracker.ts';
 import { stateOf, toNewJob } from './job-rows.ts';
 
 /** What a run reports; PrJobOutcome fits. Nothing (void) counts as done. */
@@ -64,6 +64,9 @@ export class JobQueue {
   readonly #busy = new Set<string>();
   readonly #idle: (() => void)[] = [];
   readonly #batch: { job: BotJob; resolve: (s: EnqueueStatus) => void; reject: (err: unknown) => void }[] = [];
+  /** Records of ended jobs not yet committed (the store refused a write). */
+  readonly #unsaved: (() => void)[] = [];
+  #retry: NodeJS.Timeout | null = null;
   #stopped = false;
   #started = false;
   #pumpScheduled = false;
@@ -100,7 +103,7 @@ export class JobQueue {
 
   /** Record and queue a webhook's job. `duplicate`: this delivery id was seen; `same-job`: this work was. */
   enqueue(job: BotJob, opts: { idemKey?: string } = {}): EnqueueStatus {
-    const row = toNewJob(job, opts.idemKey);
+    const row = toNewJob(job, opts.idemKey, this.#seenHead(job));
     return this.#admit(job, row, this.#store.enqueue(row, this.#at()));
   }
 
@@ -118,7 +121,13 @@ export class JobQueue {
 
   #flush(): void {
     const batch = this.#batch.splice(0);
-    const rows = batch.map((b) => toNewJob(b.job));
+    // A push earlier in the batch is the head a later command in it was written against.
+    const pushed = new Map<string, string>();
+    const rows = batch.map((b) => {
+      const row = toNewJob(b.job, undefined, pushed.get(HeadTracker.key(b.job.forge, b.job.repo, b.job.event.pr)) ?? this.#seenHead(b.job));
+      if (row.movesHead && row.headSha !== null) pushed.set(row.prKey, row.headSha);
+      return row;
+    });
     let results: EnqueueResult[];
     try {
       results = this.#store.enqueueMany(rows, this.#at());
@@ -127,6 +136,11 @@ export class JobQueue {
       return;
     }
     batch.forEach((b, i) => b.resolve(this.#admit(b.job, rows[i]!, results[i]!)));
+  }
+
+  /** The PR's head when a delivery arrives ('' when none is known yet). */
+  #seenHead(job: BotJob): string {
+    return this.#o.heads.latest(HeadTracker.key(job.forge, job.repo, job.event.pr)) ?? '';
   }
 
   /** The in-memory side of a committed enqueue: supersede, queue, schedule. */
@@ -191,7 +205,7 @@ export class JobQueue {
   }
 
   #supersede(prKey: string, headSha: string, supersededIds: number[]): void {
-    this.#o.heads.note(prKey, headSha);
+    this.#o.heads.note(prKey, headSha, this.#at());
     for (const id of supersededIds) this.#fair.remove(id);
     for (const r of this.#running.values()) {
       if (r.row.kind !== 'pr' || r.row.prKey !== prKey || r.row.headSha === null || r.row.headSha === headSha) continue;
@@ -218,9 +232,10 @@ export class JobQueue {
     const limit = this.#o.concurrency ?? 1;
     const taken: JobRow[] = [];
     const claimed: JobRow[] = [];
+    const records = [...this.#unsaved.splice(0), ...(finished ? [finished] : [])];
     try {
       this.#store.batch(() => {
-        finished?.();
+        for (const record of records) record();
         while (!this.#stopped && this.#running.size + claimed.length < limit) {
           const next = this.#fair.take((prKey) => this.#busy.has(prKey) || claimed.some((c) => c.prKey === prKey));
           if (!next) break;
@@ -230,10 +245,17 @@ export class JobQueue {
         }
       });
     } catch (err) {
-      // Nothing was committed: an ended job stays `running` (re-queued at the next start), the taken ones go back.
-      this.#o.log.error({ err }, 'job state not saved');
+      // Nothing was committed (the database is locked by another process, or the disk is full):
+      // the taken jobs go back, and the ended jobs' records are tried again shortly. Should this
+      // process die first, an ended job stays `running` and is re-queued at the next start.
+      this.#o.log.error({ err }, 'job state not saved; trying again in a second');
       for (const row of taken) this.#fair.push(row);
       claimed.length = 0;
+      this.#unsaved.unshift(...records);
+      this.#retry ??= setTimeout(() => {
+        this.#retry = null;
+        this.#pump();
+      }, 1000).unref();
     }
     for (const row of claimed) this.#start(row);
     this.#checkIdle();

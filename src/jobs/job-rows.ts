@@ -4,9 +4,15 @@ import type { JobState, NewJob } from '../store/index.ts';
 import { HeadTracker } from './head-tracker.ts';
 import { idempotencyKey } from './idempotency-key.ts';
 
-/** The row a webhook's job is stored as; `idemKey` overrides the derived key (restart re-runs). */
-export function toNewJob(job: BotJob, idemKey?: string): NewJob {
-  const headSha = job.event.type === 'command' ? null : job.event.headSha;
+/**
+ * The row a webhook's job is stored as; `idemKey` overrides the derived key (restart re-runs).
+ * A build approval or an acceptance is about the head its author saw (`seenHead`, '' when none
+ * was known): a later push supersedes it like a run for an older head. Other commands
+ * (/audit, /help) are not tied to a head.
+ */
+export function toNewJob(job: BotJob, idemKey?: string, seenHead = ''): NewJob {
+  const e = job.event;
+  const headSha = e.type !== 'command' ? e.headSha : e.command.name === 'rebuild' || e.command.name === 'accept' ? seenHead : null;
   return {
     kind: 'pr',
     forge: job.forge,

@@ -4,16 +4,18 @@
 // cancellation and unexpected errors (bugs) escape.
 import { rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { buildImage, engineAnswers, type BuildCache, type BuildOutput, type EngineInfo } from '../build/index.ts';
+import { buildImage, canBuildTogether, engineAnswers, engineGoneWords, removeBuildTag, type BuildCache, type BuildOutput, type EngineInfo } from '../build/index.ts';
 import { buildPathsIn, missingPathMessage, resolveBuildPaths, type BuildPaths, type Config } from '../config/index.ts';
 import { blameOf, BuildError, BumpguardError, CancelledError } from '../errors.ts';
 import { analyseImage, canariesFor, measureRuntime } from '../measure/index.ts';
 import type { SideResult } from '../model.ts';
 import type { ResultKey, ResultStore } from '../store/index.ts';
 import { inputsHash } from './inputs-hash.ts';
+import type { PlatformEngine } from './platform-engines.ts';
 import type { PlatformPhase } from './platform-phase.ts';
 import type { RuntimeSlots } from './runtime-slots.ts';
-import type { BuildSlots, ProgressEvent, SourceTree } from './types.ts';
+import type { BuildFailure, BuildSlots, ProgressEvent, Sandbox, SourceTree } from './types.ts';
+import { hostPathsOf, refuseRemoteSources, shownFailure } from './untrusted-build.ts';
 
 export interface MeasureSideInput {
   repo: string;
@@ -24,7 +26,8 @@ export interface MeasureSideInput {
   platform: string;
   config: Config;
   source: SourceTree;
-  engine: EngineInfo;
+  /** The engine that builds and runs this platform (src/jobs/platform-engines.ts). */
+  engine: PlatformEngine;
   store: ResultStore | null;
   /** Skip the stored result (`--no-cache`, `/rebuild`). */
   fresh: boolean;
@@ -33,7 +36,7 @@ export interface MeasureSideInput {
   signal: AbortSignal;
   onProgress?: (event: ProgressEvent) => void;
   onLog?: (line: string) => void;
-  /** Build slots per platform, shared with other jobs; absent: no limit. */
+  /** Build slots per engine, shared with other jobs; absent: no limit. */
   slots?: BuildSlots | undefined;
   /** The job's own build lane: its builds run one at a time, in the order they were asked for. */
   lane: BuildSlots;
@@ -45,6 +48,10 @@ export interface MeasureSideInput {
   together?: SharedBuild | undefined;
   /** A BuildKit cache directory for builders that can export one; none: the builder's own cache only. */
   cache?: BuildCache | null | undefined;
+  /** The side is code of someone who cannot push to the repository (see untrusted-build.ts). */
+  untrusted?: boolean;
+  sandbox?: Sandbox | undefined;
+  onBuildFailed?: ((failure: BuildFailure) => void) | undefined;
 }
 
 /** One build for several platforms of a side, shared by their measureSide calls. */
@@ -52,9 +59,6 @@ export interface SharedBuild {
   platforms: string[];
   result?: Promise<BuildOutput>;
 }
-
-/** The engine whose host runs the images: where runtime phases are counted and bounded. */
-export const RUNTIME_ENGINE = 'local';
 
 export interface MeasuredSide {
   result: SideResult;
@@ -70,13 +74,23 @@ export function versionBuildArgs(config: Config, version: string | null): Record
   return { ...config.buildArgs, ...(name !== undefined && version !== null ? { [name]: version } : {}) };
 }
 
-type SideKeyInput = Pick<MeasureSideInput, 'repo' | 'sha' | 'version' | 'platform' | 'config' | 'runtime'>;
+type SideKeyInput = Pick<MeasureSideInput, 'repo' | 'sha' | 'version' | 'platform' | 'config'> & {
+  /** EngineChoice.identity: figures are reused only from the same engine. */
+  engineIdentity: string;
+  /** The runtime bound of the engine the images run on: RAM is reused only when sampled under the same. */
+  samplingConcurrency: number;
+};
 
-/** Where a side's measurement is stored: the commit fixes the tree, the inputs hash everything else. */
+/** The fields of the key that come from the engine: its identity and the runtime bound where its images run. */
+export function engineKeyOf(engine: PlatformEngine, runtime: RuntimeSlots): Pick<SideKeyInput, 'engineIdentity' | 'samplingConcurrency'> {
+  return { engineIdentity: engine.choice.identity, samplingConcurrency: runtime.limit(engine.client.engine) };
+}
+
+/** Where a side's measurement is stored: the commit fixes the tree, the inputs hash everything else, the engine included. */
 function sideKey(input: SideKeyInput): { key: ResultKey; buildArgs: Record<string, string> } {
   const buildArgs = versionBuildArgs(input.config, input.version);
-  const sampling = { concurrency: input.runtime.limit(RUNTIME_ENGINE) };
-  return { key: { repo: input.repo, commit: input.sha, platform: input.platform, inputsHash: inputsHash(input.config, input.platform, buildArgs, sampling) }, buildArgs };
+  const hash = inputsHash(input.config, input.platform, buildArgs, input.engineIdentity, { concurrency: input.samplingConcurrency });
+  return { key: { repo: input.repo, commit: input.sha, platform: input.platform, inputsHash: hash }, buildArgs };
 }
 
 /** A measurement of this side stored by an earlier run, or null (`/audit` judges with these and builds nothing). */
@@ -88,8 +102,9 @@ export function storedSide(input: SideKeyInput & { store: ResultStore | null }):
 export async function measureSide(input: MeasureSideInput): Promise<MeasuredSide> {
   const { platform, side } = input;
   const progress: Progress = (phase, state) => input.onProgress?.({ phase, platform, side, state });
-  const { key, buildArgs } = sideKey(input);
-  const stored = input.fresh ? null : storedSide(input);
+  const keyInput = { ...input, ...engineKeyOf(input.engine, input.runtime) };
+  const { key, buildArgs } = sideKey(keyInput);
+  const stored = input.fresh ? null : storedSide(keyInput);
   if (stored) {
     input.phase.leave();
     progress('build', 'cached');
@@ -97,21 +112,21 @@ export async function measureSide(input: MeasureSideInput): Promise<MeasuredSide
   }
   // The platform's phase must hear from this side once: it arrives with its image, or it leaves.
   let arrived = false;
-  const phase: PlatformPhase['run'] = (fn) => {
+  const inPhase: PlatformPhase['run'] = (fn) => {
     arrived = true;
     return input.phase.run(fn);
   };
   try {
-    return await buildAndMeasure(input, key, buildArgs, progress, phase);
+    return await buildAndMeasure(input, key, buildArgs, progress, inPhase);
   } finally {
     if (!arrived) input.phase.leave();
   }
 }
 
-/** The job's lane, then the platform's build slot shared with other jobs. */
+/** The job's lane, then a build slot on the platform's engine shared with other jobs. */
 function inBuildSlot<T>(input: MeasureSideInput, fn: () => Promise<T>): Promise<T> {
-  const slots = input.slots ?? { run: <U>(_p: string, _s: AbortSignal, f: () => Promise<U>) => f() };
-  return input.lane.run('build', input.signal, () => slots.run(input.platform, input.signal, fn));
+  const slots = input.slots ?? { run: <U>(_e: string, _s: AbortSignal, f: () => Promise<U>) => f() };
+  return input.lane.run('build', input.signal, () => slots.run(input.engine.choice.name, input.signal, fn));
 }
 
 async function buildAndMeasure(
@@ -121,58 +136,83 @@ async function buildAndMeasure(
   const base: SideResult = { commit: sha, version: input.version, cached: false, analysis: null, ram: null, canaries: [] };
   // A side built together with others shares their archive, which the check removes at its end.
   const tar = input.together ? null : join(input.scratchDir, `${side}-${platform.replaceAll('/', '-')}.tar`);
+  let engine: EngineInfo | null = null;
+  let built: BuildOutput | null = null;
+  const untrusted = input.untrusted === true;
+  const where: { tree: string | null } = { tree: null };
   try {
     // 1. Build and analyse in a build slot; 2. run the image in the platform's runtime phase (beside
     //    the other side), so the next build starts while these images sit through their RAM windows.
-    const { built, analysis } = await inBuildSlot(input, async () => {
+    const analysis = await inBuildSlot(input, async () => {
       progress('build', 'start');
-      const image = input.together
-        ? await (input.together.result ??= buildSide(input, buildArgs, join(input.scratchDir, `${side}-together.tar`), input.together.platforms))
-        : await buildSide(input, buildArgs, tar!, null);
+      // Asked first: an unreachable engine is its own error for this platform, before any checkout.
+      engine = await input.engine.ready(input.signal);
+      const together = input.together;
+      built = together
+        ? await (together.result ??= buildSide(input, engine, buildArgs, join(input.scratchDir, `${side}-together.tar`), together.platforms, where))
+        : await buildSide(input, engine, buildArgs, tar!, null, where);
       progress('build', 'done');
       progress('measure', 'start');
-      const a = await analyseImage(image.tarPath, { platform, blockSize: config.measure.blockSize, binaryPath: config.measure.binary, top: config.measure.top });
+      const a = await analyseImage(built.tarPath, { platform, blockSize: config.measure.blockSize, binaryPath: config.measure.binary, top: config.measure.top });
       progress('measure', 'done');
-      return { built: image, analysis: a };
+      return a;
     });
+    const image = built!;
+    const info = engine!;
     const { ram, canaries } = await inPhase(async (phase) => {
       progress('ram', 'start');
       const runtime = await measureRuntime({
-        docker: input.engine.docker, image: { imageId: built.imageId, tarPath: built.tarPath }, platform,
-        hostPlatform: input.engine.hostPlatform, ram: config.ram, canaries: canariesFor(config.canaries, platform),
-        signal: input.signal, onLog: input.onLog,
+        docker: info.docker, image: { imageId: image.imageId, tarPath: image.tarPath }, platform,
+        hostPlatform: info.hostPlatform, ram: config.ram, canaries: canariesFor(config.canaries, platform),
+        signal: input.signal, onLog: input.onLog, ...(input.sandbox ? { limits: input.sandbox.limits, owner: input.sandbox.owner } : {}),
       });
       progress('ram', 'done');
       return { ram: runtime.ram && { ...runtime.ram, concurrency: phase.concurrency() }, canaries: runtime.canaries };
     });
-    const result: SideResult = { ...base, analysis, ram, canaries };
+    const result: SideResult = {
+      ...base, analysis, ram, canaries, engine: { name: input.engine.choice.name, platform: info.hostPlatform },
+    };
     input.store?.saveResult(key, result, input.now().toISOString());
     return { result, built: true };
   } catch (err) {
     if (err instanceof CancelledError || input.signal.aborted) throw err instanceof CancelledError ? err : new CancelledError(undefined, { cause: err });
-    const failure = err instanceof BumpguardError ? err : await engineGone(input, err);
+    const failure = err instanceof BumpguardError ? err : await engineGone(input, engine, err);
     if (blameOf(failure) === 'cancelled') throw failure;
     progress('build', 'failed');
-    const logTail = failure instanceof BuildError ? failure.logTail : '';
-    return { result: { ...base, error: { message: failure.userMessage, logTail, code: failure.code } }, built: true };
+    const raw = failure instanceof BuildError ? failure.logTail : '';
+    input.onBuildFailed?.({ platform, side, sha, code: failure.code, message: failure.userMessage, logTail: raw });
+    const shown = shownFailure(failure, raw, { untrusted, platform, hostPaths: hostPathsOf({ checkout: where.tree, scratch: input.scratchDir }) });
+    return { result: { ...base, error: { ...shown, code: failure.code } }, built: true };
   } finally {
+    const held = (built as BuildOutput | null)?.heldTag;
+    if (engine && held) await removeBuildTag((engine as EngineInfo).docker, held);
     if (tar) await rm(tar, { force: true });
   }
 }
 
-/** One platform's image, or (`together`) every platform of the side in one invocation; the build cache directory when the client can use one. */
-async function buildSide(input: MeasureSideInput, buildArgs: Record<string, string>, outTar: string, together: string[] | null): Promise<BuildOutput> {
+/**
+ * One platform's image, or (`together`) every platform of the side in one invocation. The image
+ * stays in the engine that built it for the runs (never loaded back in); the build cache directory
+ * is used when the client can export one.
+ */
+async function buildSide(
+  input: MeasureSideInput, engine: EngineInfo, buildArgs: Record<string, string>, outTar: string, together: string[] | null, where: { tree: string | null },
+): Promise<BuildOutput> {
   const { config, platform, sha } = input;
-  const tree = await input.source.checkout(sha, input.signal);
-  const paths = await existingBuildPaths(tree, resolveBuildPaths(config), sha);
-  const builder = together ? undefined : config.builders[platform];
+  const untrusted = input.untrusted === true;
+  const policy = input.sandbox?.untrustedNetwork ?? 'none';
+  where.tree = await input.source.checkout(sha, input.signal);
+  const paths = await existingBuildPaths(where.tree, resolveBuildPaths(config), sha);
+  if (untrusted) await refuseRemoteSources(paths.dockerfile, buildArgs, policy, platform);
+  const builder = together ? undefined : (input.engine.choice.builder ?? undefined);
   // Only buildx and buildctl export a cache; docker 20.10's `docker build` keeps the engine's own.
   const usesCache = together !== null || (builder?.kind ?? 'local') !== 'local';
   const cache = input.cache && usesCache ? await input.cache.dirFor(input.repo, together ? together.join(',') : platform) : undefined;
   const built = await buildImage({
-    contextDir: paths.context, dockerfile: paths.dockerfile, platform: together ? together.join(', ') : platform, buildArgs,
-    builder, outTar, timeoutMs: config.build.timeoutSeconds * 1000, signal: input.signal, network: config.build.network,
-    engine: input.engine, onLog: input.onLog, ...(together ? { together } : {}), ...(cache ? { cache } : {}),
+    contextDir: paths.context, dockerfile: paths.dockerfile, platform: together ? together.join(', ') : platform, buildArgs, builder,
+    outTar, timeoutMs: config.build.timeoutSeconds * 1000, signal: input.signal,
+    network: untrusted && policy !== 'all' ? 'none' : config.build.network, engine, onLog: input.onLog, keepImage: true,
+    ...(together ? { together } : {}), ...(cache ? { cache } : {}),
   });
   if (cache) {
     const pruned = await input.cache!.prune();
@@ -181,11 +221,16 @@ async function buildSide(input: MeasureSideInput, buildArgs: Record<string, stri
   return built;
 }
 
+/** Whether the platforms of a side, all on this engine without a builder of their own, can be built in one invocation. */
+export function buildsTogether(engine: EngineInfo, engines: PlatformEngine[]): boolean {
+  return engines.length > 1 && new Set(engines.map((e) => e.client.engine)).size === 1 && canBuildTogether(engine, engines.map((e) => e.choice.builder ?? undefined));
+}
+
 /** A docker call failed outside the build (loading, running, sampling): the engine's fault when it no longer answers, else a bug. */
-async function engineGone(input: MeasureSideInput, err: unknown): Promise<BuildError> {
-  if (await engineAnswers(input.engine.docker, input.signal)) throw err;
+async function engineGone(input: MeasureSideInput, engine: EngineInfo | null, err: unknown): Promise<BuildError> {
+  if (engine === null || (await engineAnswers(engine.docker, input.signal))) throw err;
   const why = err instanceof Error ? err.message.split('\n')[0] : String(err);
-  return new BuildError('docker-unavailable', `The Docker engine stopped answering while measuring ${input.platform} (${input.side}): ${why}`, { platform: input.platform, cause: err });
+  return new BuildError('docker-unavailable', `${engineGoneWords(engine.docker, `while measuring ${input.platform} (${input.side})`)}: ${why}`, { platform: input.platform, cause: err });
 }
 
 /** The configured Dockerfile and context inside the checkout; a missing one names its config key. */

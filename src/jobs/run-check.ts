@@ -7,17 +7,17 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { auditTarget } from '../audit/index.ts';
-import { canBuildTogether, detectEngine, type EngineInfo } from '../build/index.ts';
-import type { Config } from '../config/index.ts';
+import type { EngineInfo } from '../build/index.ts';
 import { bumpFindings } from '../bump/index.ts';
+import { engineRuntimeLimits } from '../config/index.ts';
 import { BuildError, CancelledError } from '../errors.ts';
 import { isEmulated } from '../measure/index.ts';
 import type { CheckResult, Finding, HistoryPoint, PlatformResult, UpstreamReport } from '../model.ts';
-import { errorFinding } from '../policy/index.ts';
 import { CheckProgressTracker } from './check-progress.ts';
-import { measureSide, RUNTIME_ENGINE, storedSide, type MeasureSideInput, type SharedBuild } from './measure-side.ts';
+import { EngineSlots } from './engine-slots.ts';
+import { buildsTogether, engineKeyOf, measureSide, storedSide, type MeasureSideInput, type SharedBuild } from './measure-side.ts';
+import { CheckEngines, platformResult, unbuiltSide, type PlatformEngine } from './platform-engines.ts';
 import { PlatformPhase } from './platform-phase.ts';
-import { PlatformSlots } from './platform-slots.ts';
 import { RuntimeSlots } from './runtime-slots.ts';
 import type { CheckPorts, CheckRequest, ProgressEvent } from './types.ts';
 
@@ -25,17 +25,16 @@ import type { CheckPorts, CheckRequest, ProgressEvent } from './types.ts';
 export const HISTORY_LIMIT = 10;
 
 export interface RunCheckOptions {
-  /** Probed when absent (tests inject the engine they set up). */
-  engine?: EngineInfo;
   onLog?: (line: string) => void;
 }
+
+type Side = 'base' | 'head';
 
 export async function runCheck(req: CheckRequest, ports: CheckPorts, opts: RunCheckOptions = {}): Promise<CheckResult> {
   const started = ports.now().getTime();
   const { config } = ports;
-  const runtime = ports.runtime ?? new RuntimeSlots();
-  const platformList = req.platforms ?? config.platforms;
-  const tracker = new CheckProgressTracker(platformList, config);
+  const runtime = ports.runtime ?? new RuntimeSlots(engineRuntimeLimits(ports.engines?.definitions ?? []));
+  const tracker = new CheckProgressTracker(req.platforms ?? config.platforms, config);
 
   const { bump } = req;
   // 1. What the bump decision says, then the feature-selection audit (fast; an unreachable
@@ -50,8 +49,12 @@ export async function runCheck(req: CheckRequest, ports: CheckPorts, opts: RunCh
     ports.onProgress?.({ phase: 'audit', state: 'done' });
   }
 
+  // 2. Each platform's engine (the operator's engines, picked by the repo by name); an engine is
+  //    asked once, when a platform first needs it, so one that is down fails only its platforms.
+  const engines = new CheckEngines(config, ports.engines);
+  const selected = (req.platforms ?? config.platforms).map((platform) => selectPlatformEngine(engines, platform));
+  findings.push(...deprecations(selected));
   const builds = { ran: 0, reused: 0 };
-  let engine: EngineInfo | null = null;
   const result = (platforms: PlatformResult[]): CheckResult => {
     const at = ports.now();
     return {
@@ -60,22 +63,20 @@ export async function runCheck(req: CheckRequest, ports: CheckPorts, opts: RunCh
       durationMs: at.getTime() - started, finishedAt: at.toISOString(),
     };
   };
-  // Images run on the local engine whoever built them, so qemu decides what is emulated.
-  const emulated = (platform: string) => (engine ? isEmulated(platform, engine.hostPlatform) : false);
-  const snapshot = () => ports.onSnapshot?.({ result: result(tracker.platforms(emulated)), progress: tracker.progress() });
+  const toResult = (platform: string, sides: Pick<PlatformResult, 'base' | 'head'>): PlatformResult => {
+    const s = selected.find((x) => x.platform === platform)!;
+    return 'engine' in s ? platformResult(platform, s.engine, sides) : { platform, emulated: false, ...sides };
+  };
+  const snapshot = () => ports.onSnapshot?.({ result: result(tracker.platforms(toResult)), progress: tracker.progress() });
 
-  let platforms: PlatformResult[] = [];
+  let platforms: PlatformResult[];
   if (req.auditOnly) {
-    // 2. `/audit` builds nothing, but judges with the measurements stored for these commits, so
+    // 3. `/audit` builds nothing, but judges with the measurements stored for these commits, so
     //    a quick re-audit can never turn a size failure into a pass.
-    platforms = storedPlatforms(req, ports, runtime, builds);
+    platforms = selected.map((s) => storedPlatform(req, ports, s, runtime, builds));
   } else {
-    // 3. The engine is checked once, before any build: "no Docker" is one clear finding, not N.
-    engine = await findEngine(opts, ports.signal, findings);
-    if (engine) {
-      platforms = await measurePlatforms(req, ports, { engine, runtime, tracker, builds, onLog: opts.onLog, snapshot });
-      platforms = platforms.map((p) => ({ ...p, emulated: emulated(p.platform) }));
-    }
+    await measurePlatforms(req, ports, { selected, runtime, tracker, builds, onLog: opts.onLog, snapshot });
+    platforms = tracker.platforms(toResult);
   }
 
   // 5. The base is what the branch ships: it feeds the trend of past bumps.
@@ -84,7 +85,7 @@ export async function runCheck(req: CheckRequest, ports: CheckPorts, opts: RunCh
 }
 
 interface MeasureContext {
-  engine: EngineInfo;
+  selected: Selected[];
   runtime: RuntimeSlots;
   tracker: CheckProgressTracker;
   builds: CheckResult['builds'];
@@ -96,48 +97,58 @@ interface MeasureContext {
 /**
  * 4. Every side of every platform: reused from the store where it can be, the rest built one at a
  *    time in this job's lane (BuildKit already uses every core, and the shared builder stages stay
- *    in its cache for the next platform), each image's RAM runs and canaries in a runtime slot
- *    while the next one builds.
+ *    in its cache for the next platform), emulated platforms first; each platform's base and head
+ *    run their RAM runs and canaries together in a runtime slot while the next platform builds.
  */
-async function measurePlatforms(req: CheckRequest, ports: CheckPorts, ctx: MeasureContext): Promise<PlatformResult[]> {
+async function measurePlatforms(req: CheckRequest, ports: CheckPorts, ctx: MeasureContext): Promise<void> {
   const { config } = ports;
   const { tracker } = ctx;
   // A bug in one side stops the others (they would otherwise run on, unobserved).
   const stop = new AbortController();
   const signal = AbortSignal.any([ports.signal, stop.signal]);
-  const lane = new PlatformSlots(1);
+  const lane = new EngineSlots(1);
   const scratchDir = await mkdtemp(join(tmpdir(), 'bumpguard-check-'));
-  // Emulated platforms build first: the platform measured last sets the check's tail, and a native
-  // image is ready (and measured) several times faster than one under qemu.
-  const order = [...(req.platforms ?? config.platforms)].sort((a, b) => Number(!isEmulated(a, ctx.engine.hostPlatform)) - Number(!isEmulated(b, ctx.engine.hostPlatform)));
-  const sides = order.flatMap((platform) => (['base', 'head'] as const).map((side) => ({ platform, side })));
   const onProgress = (e: ProgressEvent) => {
     ports.onProgress?.(e);
     if (tracker.onEvent(e)) ctx.snapshot();
   };
   try {
-    const input = (platform: string, side: 'base' | 'head'): Omit<MeasureSideInput, 'phase'> => ({
-      repo: req.repo, side, sha: req[side].sha, version: req.bump.versions[side], platform, config, source: ports.source, engine: ctx.engine,
+    const input = (platform: string, engine: PlatformEngine, side: Side): Omit<MeasureSideInput, 'phase'> => ({
+      repo: req.repo, side, sha: req[side].sha, version: req.bump.versions[side], platform, config, source: ports.source, engine,
       store: ports.store, fresh: side === 'head' ? Boolean(req.noCache) : Boolean(req.noCacheBase),
       scratchDir, now: ports.now, signal, onProgress, onLog: ctx.onLog, slots: ports.slots, lane, runtime: ctx.runtime, cache: ports.buildCache ?? null,
+      // The base is merged code; only the head can be a stranger's.
+      untrusted: side === 'head' && Boolean(req.untrustedHead), sandbox: ports.sandbox, onBuildFailed: ports.onBuildFailed,
     });
-    // Stored sides first, so the first snapshot already shows them done.
-    const pending = sides.filter(({ platform, side }) => {
-      const stored = input(platform, side).fresh ? null : storedSide(input(platform, side));
-      if (!stored) return true;
-      ports.onProgress?.({ phase: 'build', platform, side, state: 'cached' });
-      tracker.done(platform, side, stored);
-      ctx.builds.reused++;
-      return false;
-    });
+    // A platform without an engine is settled at once; stored sides too, so the first snapshot shows them.
+    const pending: { platform: string; engine: PlatformEngine; side: Side }[] = [];
+    for (const s of ctx.selected) {
+      for (const side of ['base', 'head'] as const) {
+        if ('error' in s) {
+          tracker.done(s.platform, side, unbuiltSide(req[side].sha, req.bump.versions[side], s.error));
+          continue;
+        }
+        const stored = input(s.platform, s.engine, side).fresh ? null : storedSide({ ...input(s.platform, s.engine, side), ...engineKeyOf(s.engine, ctx.runtime) });
+        if (!stored) {
+          pending.push({ platform: s.platform, engine: s.engine, side });
+          continue;
+        }
+        ports.onProgress?.({ phase: 'build', platform: s.platform, side, state: 'cached' });
+        tracker.done(s.platform, side, stored);
+        ctx.builds.reused++;
+      }
+    }
     ctx.snapshot();
-    const together = buildTogether(pending, ctx.engine, config, ctx.onLog);
+    const plan = await planBuilds(pending, signal, ctx.onLog);
     // One runtime phase per platform for the sides built here: base and head sampled side by side.
-    const phases = new Map((req.platforms ?? config.platforms).map((p) => [p, new PlatformPhase(ctx.runtime, RUNTIME_ENGINE, pending.filter((s) => s.platform === p).length, signal)]));
-    const settled = await Promise.allSettled(pending.map(async ({ platform, side }) => {
+    const phases = new Map<string, PlatformPhase>();
+    for (const p of pending) {
+      if (!phases.has(p.platform)) phases.set(p.platform, new PlatformPhase(ctx.runtime, p.engine.client.engine, pending.filter((x) => x.platform === p.platform).length, signal));
+    }
+    const settled = await Promise.allSettled(plan.order.map(async ({ platform, engine, side }) => {
       try {
         const measured = await measureSide({
-          ...input(platform, side), phase: phases.get(platform)!, together: together[side].includes(platform) ? together.shared[side] : undefined,
+          ...input(platform, engine, side), phase: phases.get(platform)!, together: plan.together[side].platforms.includes(platform) ? plan.together[side] : undefined,
         });
         tracker.done(platform, side, measured.result);
         if (measured.built) ctx.builds.ran++;
@@ -154,45 +165,71 @@ async function measurePlatforms(req: CheckRequest, ports: CheckPorts, ctx: Measu
   } finally {
     await rm(scratchDir, { recursive: true, force: true });
   }
-  return tracker.platforms(() => false);
 }
 
 /**
- * Where the engine builds several platforms at once (buildx on the containerd image store), the
- * platforms of each side that need building go in one invocation: its $BUILDPLATFORM stages are
- * solved once. Elsewhere each platform is its own build, in order, and BuildKit's cache carries
- * what it can from one to the next (docs/scaling.md says how much that is on docker 20.10).
+ * The order of the builds and which go in one invocation. Emulated platforms build first: the
+ * platform measured last sets the check's end, and a native image gets ready several times faster
+ * than one under qemu. Where an engine builds several platforms at once (buildx on the containerd
+ * image store), a side's platforms on it go in one invocation, which solves the stages on
+ * --platform=$BUILDPLATFORM once; elsewhere each platform is its own build and BuildKit's cache
+ * carries what it can to the next (docs/scaling.md says how much that is on docker 20.10).
  */
-function buildTogether(pending: { platform: string; side: 'base' | 'head' }[], engine: EngineInfo, config: Config, onLog?: (line: string) => void) {
-  const group = (side: 'base' | 'head') => {
-    const platforms = pending.filter((p) => p.side === side).map((p) => p.platform);
-    return platforms.length > 1 && canBuildTogether(engine, platforms.map((p) => config.builders[p])) ? platforms : [];
+async function planBuilds(pending: { platform: string; engine: PlatformEngine; side: Side }[], signal: AbortSignal, onLog?: (line: string) => void) {
+  // An engine that does not answer is told to its platforms' sides when they build; here it is native.
+  const infos = new Map<string, EngineInfo | null>();
+  for (const p of pending) if (!infos.has(p.platform)) infos.set(p.platform, await p.engine.ready(signal).catch(() => null));
+  const emulated = (platform: string) => {
+    const info = infos.get(platform);
+    return info ? isEmulated(platform, info.hostPlatform) : false;
   };
-  const sides = { base: group('base'), head: group('head') };
-  for (const side of ['base', 'head'] as const) if (sides[side].length > 0) onLog?.(`${side}: building ${sides[side].join(', ')} in one invocation`);
-  return { ...sides, shared: { base: { platforms: sides.base } as SharedBuild, head: { platforms: sides.head } as SharedBuild } };
+  const order = [...pending].sort((a, b) => Number(emulated(b.platform)) - Number(emulated(a.platform)));
+  const group = (side: Side): SharedBuild => {
+    const mine = pending.filter((p) => p.side === side);
+    const info = mine.length > 0 ? infos.get(mine[0]!.platform) : null;
+    const together = info && mine.every((p) => infos.get(p.platform) !== null) && buildsTogether(info, mine.map((p) => p.engine));
+    return { platforms: together ? mine.map((p) => p.platform) : [] };
+  };
+  const together = { base: group('base'), head: group('head') };
+  for (const side of ['base', 'head'] as const) if (together[side].platforms.length > 0) onLog?.(`${side}: building ${together[side].platforms.join(', ')} in one invocation`);
+  return { order, together };
 }
 
-function storedPlatforms(req: CheckRequest, ports: CheckPorts, runtime: RuntimeSlots, builds: CheckResult['builds']): PlatformResult[] {
-  return (req.platforms ?? ports.config.platforms).map((platform) => {
-    const side = (s: 'base' | 'head') => storedSide({ repo: req.repo, sha: req[s].sha, version: req.bump.versions[s], platform, config: ports.config, store: ports.store, runtime });
-    const base = side('base');
-    const head = side('head');
-    builds.reused += Number(base !== null) + Number(head !== null);
-    return { platform, emulated: head?.ram?.emulated ?? base?.ram?.emulated ?? false, base, head };
-  });
-}
+type Selected = { platform: string; engine: PlatformEngine } | { platform: string; error: BuildError };
 
-/** The engine, or null with an infrastructure finding when there is none to build on. */
-async function findEngine(opts: RunCheckOptions, signal: AbortSignal, findings: Finding[]): Promise<EngineInfo | null> {
-  if (opts.engine) return opts.engine;
+/** The platform's engine, or the configuration error that keeps it from having one. */
+function selectPlatformEngine(engines: CheckEngines, platform: string): Selected {
   try {
-    return await detectEngine({ signal });
+    return { platform, engine: engines.for(platform) };
   } catch (err) {
-    if (!(err instanceof BuildError)) throw err;
-    findings.push(errorFinding(err, 'no image was built'));
-    return null;
+    if (err instanceof BuildError) return { platform, error: err };
+    throw err;
   }
+}
+
+/** A warning per platform whose builder entry uses keys that stop working in the next release. */
+function deprecations(selected: Selected[]): Finding[] {
+  return selected.flatMap((s) => ('engine' in s && s.engine.choice.deprecation !== null ? [{
+    severity: 'warning' as const, kind: 'config-deprecated' as const, features: [], platform: s.platform,
+    introduced: false, acknowledged: false, message: s.engine.choice.deprecation,
+  }] : []));
+}
+
+/** Both sides carry the error that kept the platform from being built at all. */
+function failedPlatform(req: CheckRequest, platform: string, err: BuildError): PlatformResult {
+  const side = (s: Side) => unbuiltSide(req[s].sha, req.bump.versions[s], err);
+  return { platform, emulated: false, base: side('base'), head: side('head') };
+}
+
+function storedPlatform(req: CheckRequest, ports: CheckPorts, s: Selected, runtime: RuntimeSlots, builds: CheckResult['builds']): PlatformResult {
+  if ('error' in s) return failedPlatform(req, s.platform, s.error);
+  const side = (x: Side) => storedSide({
+    repo: req.repo, sha: req[x].sha, version: req.bump.versions[x], platform: s.platform, config: ports.config, store: ports.store, ...engineKeyOf(s.engine, runtime),
+  });
+  const base = side('base');
+  const head = side('head');
+  builds.reused += Number(base !== null) + Number(head !== null);
+  return platformResult(s.platform, s.engine, { base, head });
 }
 
 function recordHistory(req: CheckRequest, ports: CheckPorts, platforms: PlatformResult[], at: string): HistoryPoint[] {

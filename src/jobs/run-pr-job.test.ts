@@ -6,7 +6,7 @@ import { FakeForge, type FakeCall, type FakeForgeInit } from '../../test/helpers
 import { fakeRunCheck as fakeCheck } from '../../test/helpers/fake-run-check.ts';
 import type { BotEvent, BotJob, SlashCommand } from '../bot/types.ts';
 import { BuildError, ForgeError } from '../errors.ts';
-import type { PullRequest } from '../forges/types.ts';
+import type { PrComment, PullRequest } from '../forges/types.ts';
 import type { CheckProgress, Finding } from '../model.ts';
 import { HeadTracker } from './head-tracker.ts';
 import { InMemoryJobState } from './in-memory-job-state.ts';
@@ -33,8 +33,10 @@ const pr = (over: Partial<PullRequest> = {}): PullRequest => ({
 });
 
 function setup(init: Partial<FakeForgeInit> = {}, check = fakeCheck()) {
-  const forge = new FakeForge({ pr: pr(), diff: BUMP_DIFF, permissions: { mira: 'admin', visitor: 'read' }, ...init });
+  const forge = new FakeForge({ pr: pr(), diff: BUMP_DIFF, permissions: { mira: 'admin', visitor: 'read', renovate: 'write' }, ...init });
   const heads = new HeadTracker();
+  // The push of HEAD arrived before any comment of these tests was written.
+  heads.note(HeadTracker.key('gitea', forge.repo, 14), forge.pr.head.sha, '2025-06-13T07:00:00Z');
   const state = new InMemoryJobState();
   const controller = new AbortController();
   const deps: PrJobDeps = {
@@ -46,12 +48,30 @@ function setup(init: Partial<FakeForgeInit> = {}, check = fakeCheck()) {
     log: pino({ level: 'silent' }),
     signal: controller.signal,
   };
-  return { forge, heads, state, deps, check, controller };
+  /** `login` comments `cmd` on the PR (the forge has it) and the delivery says so. */
+  const say = (cmd: SlashCommand, login = 'mira', over: Partial<PrComment> = {}): BotJob => {
+    forge.said(908, login, commandText(cmd), over);
+    return job(command(cmd, login));
+  };
+  return { forge, heads, state, deps, check, controller, say };
+}
+
+function commandText(cmd: SlashCommand): string {
+  switch (cmd.name) {
+    case 'rebuild':
+      return `/rebuild ${cmd.platforms.join(' ')}`.trim();
+    case 'accept':
+      return `/accept ${cmd.kind} ${cmd.reason}`;
+    case 'unknown':
+      return cmd.text;
+    default:
+      return `/${cmd.name}`;
+  }
 }
 
 const job = (event: BotEvent): BotJob => ({ forge: 'gitea', installationId: null, repo: 'routers/tailscale-mikrotik', deliveryId: 'd-1', event });
 const pushed = (sha = HEAD): BotEvent => ({ type: 'pr-updated', action: 'synchronize', pr: 14, headSha: sha, sender: { login: 'renovate', isBot: false } });
-const command = (cmd: SlashCommand, login = 'mira'): BotEvent => ({ type: 'command', pr: 14, commentId: 908, command: cmd, sender: { login, isBot: false } });
+const command = (cmd: SlashCommand, login = 'mira', commentId = 908): BotEvent => ({ type: 'command', pr: 14, commentId, command: cmd, sender: { login, isBot: false } });
 const states = (calls: FakeCall[]) => calls.flatMap((c) => (c.op === 'setStatus' ? [c.state] : []));
 
 test('a bump PR gets a pending gate, then one comment, then a failure on a size regression', async () => {
@@ -128,7 +148,7 @@ test('trigger.authors leaves bump PRs by other authors unchecked, and their gate
 });
 
 test('a fork PR is never built unasked; a maintainer\'s /rebuild approves that head', async () => {
-  const { forge, deps, check } = setup({ pr: pr({ isFork: true, author: 'stranger' }) });
+  const { forge, deps, check, say } = setup({ pr: pr({ isFork: true, author: 'stranger' }) });
   const waiting = await runPrJob(job(pushed()), deps);
   assert.equal(waiting.status, 'waiting-approval');
   assert.equal(check.requests.length, 0);
@@ -136,15 +156,15 @@ test('a fork PR is never built unasked; a maintainer\'s /rebuild approves that h
   assert.deepEqual(states(forge.writes), ['pending']);
   assert.match([...forge.comments.values()][0] ?? '', /comes from a fork/);
 
-  const approved = await runPrJob(job(command({ name: 'rebuild', platforms: [] })), deps);
+  const approved = await runPrJob(say({ name: 'rebuild', platforms: [] }), deps);
   assert.equal(approved.status, 'done');
   assert.equal(check.requests.length, 1);
-  assert.equal((await runPrJob(job(command({ name: 'accept', kind: 'size', reason: 'reviewed' })), deps)).status, 'done');
+  assert.equal((await runPrJob(say({ name: 'accept', kind: 'size', reason: 'reviewed' }), deps)).status, 'done');
 });
 
 test('a command from a user without write access is refused politely and runs nothing', async () => {
-  const { forge, deps, check } = setup();
-  const outcome = await runPrJob(job(command({ name: 'rebuild', platforms: [] }, 'visitor')), deps);
+  const { forge, deps, check, say } = setup();
+  const outcome = await runPrJob(say({ name: 'rebuild', platforms: [] }, 'visitor'), deps);
   assert.equal(outcome.status, 'refused');
   assert.equal(check.requests.length, 0);
   assert.deepEqual(forge.writes.map((c) => c.op), ['react', 'reply', 'react']);
@@ -154,8 +174,8 @@ test('a command from a user without write access is refused politely and runs no
 });
 
 test('/rebuild arm64 rebuilds only that platform without cache and reacts eyes then rocket', async () => {
-  const { forge, deps, check } = setup();
-  await runPrJob(job(command({ name: 'rebuild', platforms: ['arm64'] })), deps);
+  const { forge, deps, check, say } = setup();
+  await runPrJob(say({ name: 'rebuild', platforms: ['arm64'] }), deps);
   assert.deepEqual(
     { platforms: check.requests[0]?.platforms, noCache: check.requests[0]?.noCache, auditOnly: check.requests[0]?.auditOnly },
     { platforms: ['linux/arm64'], noCache: true, auditOnly: false },
@@ -164,8 +184,8 @@ test('/rebuild arm64 rebuilds only that platform without cache and reacts eyes t
 });
 
 test('/rebuild with a platform the repo does not build says so and builds nothing', async () => {
-  const { forge, deps, check } = setup();
-  assert.equal((await runPrJob(job(command({ name: 'rebuild', platforms: ['riscv64'] })), deps)).status, 'answered');
+  const { forge, deps, check, say } = setup();
+  assert.equal((await runPrJob(say({ name: 'rebuild', platforms: ['riscv64'] }), deps)).status, 'answered');
   assert.equal(check.requests.length, 0);
   const reply = forge.calls.find((c) => c.op === 'reply');
   assert.match(reply?.op === 'reply' ? reply.body : '', /riscv64/);
@@ -173,8 +193,8 @@ test('/rebuild with a platform the repo does not build says so and builds nothin
 });
 
 test('/accept size turns a size blocker into a pass for this head, recorded with who and why', async () => {
-  const { forge, deps, state } = setup({}, fakeCheck({ growth: 300 * KiB }));
-  const outcome = await runPrJob(job(command({ name: 'accept', kind: 'size', reason: 'portmapper growth reviewed' })), deps);
+  const { forge, deps, state, say } = setup({}, fakeCheck({ growth: 300 * KiB }));
+  const outcome = await runPrJob(say({ name: 'accept', kind: 'size', reason: 'portmapper growth reviewed' }), deps);
   assert.equal(outcome.verdict, 'success');
   assert.deepEqual(state.listOverrides('routers/tailscale-mikrotik', 14, HEAD), [
     { kind: 'size', reason: 'portmapper growth reviewed', by: 'mira', at: '2025-06-13T08:00:00.000Z', headSha: HEAD },
@@ -183,8 +203,8 @@ test('/accept size turns a size blocker into a pass for this head, recorded with
 });
 
 test('/help is answered for anyone without touching the gate', async () => {
-  const { forge, deps } = setup();
-  assert.equal((await runPrJob(job(command({ name: 'help' }, 'visitor')), deps)).status, 'answered');
+  const { forge, deps, say } = setup();
+  assert.equal((await runPrJob(say({ name: 'help' }, 'visitor'), deps)).status, 'answered');
   assert.deepEqual(forge.writes.map((c) => c.op), ['react', 'reply', 'react']);
   assert.equal(forge.calls.some((c) => c.op === 'permissionOf'), false);
 });
@@ -305,11 +325,71 @@ test('a re-run of the check by a maintainer runs again; an event for an older he
 
 test('a command that fails before the PR is judged is answered with the reason and a confused reaction', async () => {
   const forbidden = new ForgeError({ forge: 'gitea', op: 'permissionOf', code: 'forbidden', status: 403 }, 'Gitea API call permissionOf failed (HTTP 403): the bot lacks a permission for this.');
-  const { forge, deps, check } = setup({ failOn: { op: 'permissionOf', error: forbidden } });
-  const outcome = await runPrJob(job(command({ name: 'rebuild', platforms: [] })), deps);
+  const { forge, deps, check, say } = setup({ failOn: { op: 'permissionOf', error: forbidden } });
+  const outcome = await runPrJob(say({ name: 'rebuild', platforms: [] }), deps);
   assert.equal(outcome.status, 'error');
   assert.equal(check.requests.length, 0);
   assert.deepEqual(forge.writes.map((c) => (c.op === 'react' ? `react:${c.reaction}` : c.op)), ['react:eyes', 'reply', 'react:confused']);
   const reply = forge.writes[1];
   assert.match(reply?.op === 'reply' ? reply.body : '', /could not run `\/rebuild`: Gitea API call permissionOf failed \(HTTP 403\)/);
+});
+
+test('a same-repository PR by an author without write access (Gitea AGit) waits for a maintainer like a fork', async () => {
+  const { forge, deps, check, say } = setup({ pr: pr({ author: 'visitor' }) });
+  assert.equal((await runPrJob(job(pushed()), deps)).status, 'waiting-approval');
+  assert.equal(check.requests.length, 0);
+  assert.ok(forge.calls.some((c) => c.op === 'permissionOf' && c.login === 'visitor'));
+  assert.match([...forge.comments.values()][0] ?? '', /opened by someone without write access/);
+  assert.equal((await runPrJob(say({ name: 'rebuild', platforms: [] }), deps)).status, 'done');
+  assert.equal(check.requests[0]?.untrustedHead, true, 'an approved build of untrusted code is still built as untrusted');
+});
+
+test('a GitHub App author (renovate[bot]) pushing to the base repository is trusted without a permission lookup', async () => {
+  const { forge, deps, check } = setup({ pr: pr({ author: 'renovate[bot]', authorIsApp: true }) });
+  assert.equal((await runPrJob(job(pushed()), deps)).status, 'done');
+  assert.equal(check.requests[0]?.untrustedHead, false);
+  assert.equal(forge.calls.some((c) => c.op === 'permissionOf'), false);
+});
+
+test('/rebuild and /accept written before the current head arrived apply to nothing, and say so', async () => {
+  const { forge, deps, check, state, say } = setup({ pr: pr({ isFork: true, author: 'stranger' }) });
+  const early = { createdAt: '2025-06-13T06:59:00Z' };
+  assert.equal((await runPrJob(say({ name: 'rebuild', platforms: [] }, 'mira', early), deps)).status, 'refused');
+  assert.equal(check.requests.length, 0);
+  const reply = forge.calls.find((c) => c.op === 'reply');
+  assert.match(reply?.op === 'reply' ? reply.body : '', /was written before head `8d2e4f6`/);
+  // Nothing was approved: the next push event for this head still waits.
+  assert.equal((await runPrJob(job(pushed()), deps)).status, 'waiting-approval');
+  assert.equal((await runPrJob(say({ name: 'accept', kind: 'size', reason: 'fine' }, 'mira', early), deps)).status, 'waiting-approval');
+  // Once approved, an /accept written before the head still does not apply to it.
+  assert.equal((await runPrJob(say({ name: 'rebuild', platforms: [] }), deps)).status, 'done');
+  assert.equal((await runPrJob(say({ name: 'accept', kind: 'size', reason: 'fine' }, 'mira', early), deps)).status, 'refused');
+  assert.deepEqual(state.listOverrides('routers/tailscale-mikrotik', 14, HEAD), []);
+});
+
+test('a head no push announced is not approved by a comment written before the bot saw it', async () => {
+  const { forge, deps, check, say } = setup({ pr: pr({ isFork: true, author: 'stranger' }) });
+  const key = HeadTracker.key('gitea', forge.repo, 14);
+  const fresh = new HeadTracker();
+  deps.heads = fresh;
+  assert.equal((await runPrJob(say({ name: 'rebuild', platforms: [] }), deps)).status, 'refused');
+  assert.equal(fresh.seenAt(key, HEAD), '2025-06-13T08:00:00.000Z', 'the head is recorded as seen now');
+  forge.said(909, 'mira', '/rebuild', { createdAt: '2025-06-13T08:05:00Z' });
+  assert.equal((await runPrJob(job(command({ name: 'rebuild', platforms: [] }, 'mira', 909)), deps)).status, 'done');
+  assert.equal(check.requests.length, 1);
+});
+
+test('a command is run as the forge has the comment: the delivery\'s author and text are not trusted', async () => {
+  const { forge, deps, check, state } = setup({}, fakeCheck({ growth: 300 * KiB }));
+  // The delivery claims mira wrote "/accept all"; the forge says visitor wrote it.
+  forge.said(908, 'visitor', '/accept all yolo');
+  const outcome = await runPrJob(job(command({ name: 'accept', kind: 'all', reason: 'yolo' }, 'mira')), deps);
+  assert.equal(outcome.status, 'refused');
+  assert.equal(check.requests.length, 0);
+  assert.deepEqual(state.listOverrides('routers/tailscale-mikrotik', 14, HEAD), []);
+  // A comment of another PR, named as this PR's: dropped without a trace.
+  forge.said(910, 'mira', '/accept all yolo', { pr: 3 });
+  forge.calls.length = 0;
+  assert.equal((await runPrJob(job(command({ name: 'accept', kind: 'all', reason: 'yolo' }, 'mira', 910)), deps)).status, 'ignored');
+  assert.deepEqual(forge.writes, []);
 });

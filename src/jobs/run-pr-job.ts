@@ -3,7 +3,10 @@
 // Every write goes through Gate (skipped once a newer push is known); an error that escapes
 // turns the gate to `error` with its user message — it is never left pending.
 import type { Logger } from 'pino';
-import { matchesTrigger, resolvePlatforms, renderCommandFailed, renderForkWaiting, renderJobError, renderUnchecked, renderUnknownPlatforms, userMessageOf, type BotJob, type Unchecked } from '../bot/index.ts';
+import {
+  matchesTrigger, resolvePlatforms, renderApprovalWaiting, renderCommandFailed, renderJobError, renderStaleCommand, renderUnchecked, renderUnknownPlatforms, userMessageOf,
+  type BotJob, type Unchecked,
+} from '../bot/index.ts';
 import { findTailscaleBumps } from '../bump/index.ts';
 import { parseConfig, readConfigAt, type Config } from '../config/index.ts';
 import { CancelledError, ConfigError } from '../errors.ts';
@@ -17,7 +20,9 @@ import { createForgeSourceTree } from './forge-source-tree.ts';
 import { Gate } from './gate.ts';
 import type { HeadTracker } from './head-tracker.ts';
 import { InterimReports, type Timers } from './interim-reports.ts';
+import { authorTrust, coversHead, isApproved, recordApproval } from './approve-head.ts';
 import { triageEvent, type PrJobOutcome, type RunPlan } from './triage-event.ts';
+import { verifyCommand } from './verify-command.ts';
 import type { CheckPorts, ForgeIdStore, GateLedger, OverrideStore, RunCheck, SourceTree } from './types.ts';
 
 export type { PrJobOutcome, PrJobStatus } from './triage-event.ts';
@@ -27,7 +32,7 @@ export interface PrJobDeps {
   forge: Forge;
   runCheck: RunCheck;
   /** What runCheck needs besides the source, config and signal. */
-  ports: Pick<CheckPorts, 'upstream' | 'editRunner' | 'store' | 'now' | 'slots' | 'runtime' | 'buildCache'>;
+  ports: Pick<CheckPorts, 'upstream' | 'editRunner' | 'store' | 'now' | 'slots' | 'runtime' | 'buildCache' | 'engines' | 'sandbox'>;
   /** Notes each gate state written (restart reconcile); none in plain tests. */
   ledger?: GateLedger;
   state: OverrideStore & ForgeIdStore;
@@ -50,11 +55,19 @@ interface Ctx {
   headSha: string | null;
 }
 
-export async function runPrJob(job: BotJob, deps: PrJobDeps): Promise<PrJobOutcome> {
+export async function runPrJob(delivered: BotJob, deps: PrJobDeps): Promise<PrJobOutcome> {
+  let job = delivered;
   const log = deps.log.child({ delivery: job.deliveryId, repo: job.repo, pr: job.event.pr, event: job.event.type });
   const ctx: Ctx = { job, deps, log, gate: null, headSha: null };
   let outcome: PrJobOutcome;
   try {
+    // 0. A command is what the forge's API says the comment says, by whom it says.
+    if (job.event.type === 'command') {
+      const verified = await verifyCommand(job.event, deps.forge);
+      if ('status' in verified) return done(log, verified);
+      if (verified.sender.login !== job.event.sender.login) log.warn({ delivered: job.event.sender.login, author: verified.sender.login }, 'delivery names another comment author than the forge; acting on the forge');
+      ctx.job = job = { ...job, event: verified };
+    }
     // 1. Who asked for what (commands: permission, help, reactions).
     const triaged = await triageEvent(job.event, deps.forge, log);
     if ('status' in triaged) return done(log, triaged);
@@ -120,21 +133,31 @@ async function judgePullRequest(ctx: Ctx, plan: RunPlan, pr: PullRequest, source
   //    would wave the PR through).
   const decision = await detectBump(source, pr.base.sha, pr.head.sha, config);
   if (!decision.bump && !decision.ambiguous && !plan.requested) return passUnchecked(gate, pr, 'not-a-bump');
-  // 6. Guards: trigger settings for runs nobody asked for; a fork is built only once a
-  //    maintainer approved its head SHA (/rebuild, Re-run, Rebuild button).
+  // 6. Guards: trigger settings for runs nobody asked for; untrusted code (a fork, or an author
+  //    who cannot push here) is built only at a head a maintainer approved (/rebuild, Re-run,
+  //    Rebuild button).
   if (!plan.requested && !matchesTrigger(pr, config.trigger)) return passUnchecked(gate, pr, 'not-triggered');
-  if (pr.isFork && !plan.auditOnly && !forkApproved(ctx, plan, pr)) {
-    await gate.comment(renderForkWaiting(pr.head.sha));
-    await gate.status('pending', 'Waiting for a maintainer: comment /rebuild to build this fork PR', renderForkWaiting(pr.head.sha), { awaiting: true });
-    return { status: 'waiting-approval', reason: 'fork PR: a maintainer must comment /rebuild' };
+  const trust = plan.auditOnly ? null : await authorTrust(forge, pr);
+  if (trust !== null && !trust.trusted) {
+    const approval = approve(ctx, plan, pr);
+    if (approval === 'stale') return answerStale(ctx, pr, '/rebuild');
+    if (approval === 'waiting') {
+      const body = renderApprovalWaiting(pr.head.sha, trust.why);
+      await gate.comment(body);
+      await gate.status('pending', `Waiting for a maintainer: comment /rebuild to build this ${trust.why === 'fork' ? 'fork ' : ''}PR`, body, { awaiting: true });
+      return { status: 'waiting-approval', reason: `${trust.why === 'fork' ? 'fork PR' : `${pr.author} lacks write access`}: a maintainer must comment /rebuild` };
+    }
   }
   const platforms = resolvePlatforms(plan.platforms, config.platforms);
   if (platforms.unknown.length > 0) {
     await forge.reply(pr.number, renderUnknownPlatforms(platforms.unknown, config.platforms));
     return { status: 'answered', reason: `unknown platforms ${platforms.unknown.join(', ')}` };
   }
-  // 7. An /accept is stored for this head only, then the check re-evaluates with it.
-  if (plan.accept) deps.state.addOverride(job.repo, pr.number, { ...plan.accept, by: plan.by, at: deps.ports.now().toISOString(), headSha: pr.head.sha });
+  // 7. An /accept is stored for the head it was written against only, then the check re-evaluates with it.
+  if (plan.accept) {
+    if (!coversHead(plan, headContext(ctx, pr))) return answerStale(ctx, pr, '/accept');
+    deps.state.addOverride(job.repo, pr.number, { ...plan.accept, by: plan.by, at: deps.ports.now().toISOString(), headSha: pr.head.sha });
+  }
   // 8. The gate goes pending before any slow work.
   const what = decision.bump ? `tailscale ${decision.bump.from} → ${decision.bump.to}` : 'this pull request';
   await gate.status('pending', `Checking ${what}…`, `bumpguard is checking ${what} at ${pr.head.sha}.`);
@@ -152,8 +175,14 @@ async function judgePullRequest(ctx: Ctx, plan: RunPlan, pr: PullRequest, source
         ...(platforms.platforms.length > 0 ? { platforms: platforms.platforms } : {}),
         noCache: plan.noCache,
         auditOnly: plan.auditOnly,
+        // An approved build of untrusted code still must not fetch from the bot's network or show raw logs.
+        untrustedHead: trust !== null && !trust.trusted,
       },
-      { ...deps.ports, source, config, signal: deps.signal, ...(plan.auditOnly ? {} : { onSnapshot: (s) => interim.update(s) }) },
+      {
+        ...deps.ports, source, config, signal: deps.signal, ...(plan.auditOnly ? {} : { onSnapshot: (s) => interim.update(s) }),
+        // The operator's log gets the raw tail the comment does not show (redacted, or summarised for untrusted code).
+        onBuildFailed: (f) => log.warn({ platform: f.platform, side: f.side, sha: f.sha, code: f.code, reason: f.message, logTail: f.logTail }, 'build failed'),
+      },
     );
   } finally {
     await interim.settle();
@@ -177,14 +206,24 @@ async function passUnchecked(gate: Gate, pr: PullRequest, why: Unchecked): Promi
   return { status: 'done', reason, verdict };
 }
 
-/** A maintainer's build request approves the fork's current head; later commands on it reuse that. */
-function forkApproved(ctx: Ctx, plan: RunPlan, pr: PullRequest): boolean {
-  const key = `fork-approved:${pr.head.sha}`;
-  if (plan.approvesFork) {
-    ctx.deps.state.setForgeId(ctx.job.repo, key, plan.by);
-    return true;
+/** A maintainer's build request approves the head it was written against; later commands on that head reuse it. */
+function approve(ctx: Ctx, plan: RunPlan, pr: PullRequest): 'approved' | 'waiting' | 'stale' {
+  const { state } = ctx.deps;
+  if (plan.approves) {
+    if (!coversHead(plan, headContext(ctx, pr))) return 'stale';
+    recordApproval(state, ctx.job.repo, pr.head.sha, plan.by);
+    return 'approved';
   }
-  return ctx.deps.state.getForgeId(ctx.job.repo, key) !== null;
+  return isApproved(state, ctx.job.repo, pr.head.sha) ? 'approved' : 'waiting';
+}
+
+function headContext(ctx: Ctx, pr: PullRequest) {
+  return { forge: ctx.deps.forge, repo: ctx.job.repo, pr, heads: ctx.deps.heads, now: ctx.deps.ports.now, ledger: ctx.deps.ledger };
+}
+
+async function answerStale(ctx: Ctx, pr: PullRequest, command: string): Promise<PrJobOutcome> {
+  await ctx.deps.forge.reply(pr.number, renderStaleCommand(command, pr.head.sha));
+  return { status: 'refused', reason: `${command} was written before head ${pr.head.sha} arrived` };
 }
 
 /** The report as far as the check has got, judged like the final one, written through the gate. */

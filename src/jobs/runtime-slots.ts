@@ -20,11 +20,12 @@ export class RuntimeSlots {
   readonly #running = new Map<string, Set<{ peak: number }>>();
 
   /**
-   * `limit`: phases at once per engine, one number for all or per engine name. An engine's runs
-   * load that engine's host, not the bot's, so each engine gets its own bound.
+   * `limit`: phases at once per engine, one number for all or per engine name (null: the default,
+   * the core count). An engine's runs load that engine's host, not the bot's, so each engine gets
+   * its own bound (engineRuntimeLimits reads the operator's `runtimeSlots`).
    */
-  constructor(limit: number | ((engine: string) => number) = defaultRuntimeConcurrency()) {
-    this.#limitOf = typeof limit === 'number' ? () => limit : limit;
+  constructor(limit: number | ((engine: string) => number | null) = defaultRuntimeConcurrency()) {
+    this.#limitOf = typeof limit === 'number' ? () => limit : (engine) => limit(engine) ?? defaultRuntimeConcurrency();
     if (typeof limit === 'number') checkLimit(limit);
   }
 

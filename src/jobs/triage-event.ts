@@ -14,8 +14,10 @@ export interface RunPlan {
   noCache: boolean;
   auditOnly: boolean;
   accept: Pick<Override, 'kind' | 'reason'> | null;
-  /** A maintainer asked for a build: approves building a fork PR's current head. */
-  approvesFork: boolean;
+  /** A maintainer asked for a build: approves building the current head of untrusted code. */
+  approves: boolean;
+  /** When the command's comment was written (forge time); null when the request is no comment. */
+  commentedAt: string | null;
 }
 
 export type PrJobStatus = 'ignored' | 'refused' | 'answered' | 'waiting-approval' | 'superseded' | 'done' | 'error';
@@ -33,7 +35,8 @@ const plan = (over: Partial<RunPlan> & Pick<RunPlan, 'by'>): RunPlan => ({
   noCache: false,
   auditOnly: false,
   accept: null,
-  approvesFork: false,
+  approves: false,
+  commentedAt: null,
   ...over,
 });
 
@@ -43,7 +46,7 @@ export async function triageEvent(event: BotEvent, forge: Forge, log: Logger): P
     if (!canRunCommands(await forge.permissionOf(event.sender.login))) {
       return { status: 'refused', reason: `${event.sender.login} may not re-run the check` };
     }
-    return plan({ by: event.sender.login, noCache: event.source === 'rebuild-button', approvesFork: true });
+    return plan({ by: event.sender.login, noCache: event.source === 'rebuild-button', approves: true });
   }
   const { command, commentId, sender, pr } = event;
   await forge.react(commentId, 'eyes');
@@ -59,12 +62,13 @@ export async function triageEvent(event: BotEvent, forge: Forge, log: Logger): P
     await forge.react(commentId, 'confused');
     return { status: 'refused', reason: `${sender.login} lacks write access for /${command.name}` };
   }
+  const commentedAt = event.commentedAt ?? null;
   switch (command.name) {
     case 'rebuild':
-      return plan({ by: sender.login, platforms: command.platforms, noCache: true, approvesFork: true });
+      return plan({ by: sender.login, platforms: command.platforms, noCache: true, approves: true, commentedAt });
     case 'audit':
-      return plan({ by: sender.login, auditOnly: true });
+      return plan({ by: sender.login, auditOnly: true, commentedAt });
     case 'accept':
-      return plan({ by: sender.login, accept: { kind: command.kind, reason: command.reason } });
+      return plan({ by: sender.login, accept: { kind: command.kind, reason: command.reason }, commentedAt });
   }
 }

@@ -7,9 +7,11 @@ import type { CheckResult, Override } from '../model.ts';
 import type { EditRunner } from '../audit/source-edit-types.ts';
 import type { UpstreamSource } from '../audit/upstream/types.ts';
 import type { SourceTree } from '../repo/index.ts';
+import type { ContainerLimits } from '../measure/index.ts';
 import type { ResultStore } from '../store/index.ts';
 import type { CheckSnapshot } from './check-progress.ts';
 import type { RuntimeSlots } from './runtime-slots.ts';
+import type { EngineSetup } from './platform-engines.ts';
 
 export type { SourceTree, CheckSnapshot };
 
@@ -28,6 +30,11 @@ export interface CheckRequest {
   noCacheBase?: boolean;
   /** Audit only: no builds (`/audit`). */
   auditOnly?: boolean;
+  /**
+   * The head is code of someone who cannot push to the repository (a maintainer approved the
+   * build): its builds fetch nothing from the network and its logs are not shown verbatim.
+   */
+  untrustedHead?: boolean;
 }
 
 export type ProgressEvent =
@@ -50,17 +57,48 @@ export interface CheckPorts {
   onProgress?: (event: ProgressEvent) => void;
   /** The check as far as it has got, after the audit and whenever a side moves on. */
   onSnapshot?: (snapshot: CheckSnapshot) => void;
-  /** Per-platform build limit shared by concurrent jobs (`serve`); none: no limit (CLI). */
-  slots?: BuildSlots;
   /** Runtime phases (RAM runs, canaries) at once per engine, shared by concurrent jobs; none: a bound of the core count for this check. */
   runtime?: RuntimeSlots;
   /** A BuildKit cache directory per repo and platform for builders that export one (buildx, buildctl); none: their own cache only. */
   buildCache?: BuildCache | null;
+  /** Per-engine build limit shared by concurrent jobs (`serve`); none: no limit (CLI). */
+  slots?: BuildSlots;
+  /** The operator's engines; none: every platform on the bot's own engine. */
+  engines?: EngineSetup;
+  /** The operator's cage for builds and containers (default: no network for untrusted code, DEFAULT_CONTAINER_LIMITS). */
+  sandbox?: Sandbox;
+  /** Told of every failed build with its raw log tail: the operator's log gets what the PR comment does not show. */
+  onBuildFailed?: (failure: BuildFailure) => void;
 }
 
-/** Runs `fn` when a build slot for `platform` is free (src/jobs/platform-slots.ts). */
+/**
+ * What the engine may fetch for a build of untrusted code: `none` (default) refuses `ADD <url>`,
+ * pulled images and cache mounts; `pull` allows images (FROM, COPY --from) but not URLs; `all`
+ * allows everything the Dockerfile asks, RUN steps on the configured network included.
+ */
+export type UntrustedNetwork = 'none' | 'pull' | 'all';
+
+/** Operator settings (environment), never the repository's. */
+export interface Sandbox {
+  untrustedNetwork: UntrustedNetwork;
+  limits: ContainerLimits;
+  /** Labels containers so this serve can remove what a crash left behind. */
+  owner?: string;
+}
+
+export interface BuildFailure {
+  platform: string;
+  side: 'base' | 'head';
+  sha: string;
+  code: string;
+  message: string;
+  /** Unredacted, as the builder printed it. */
+  logTail: string;
+}
+
+/** Runs `fn` when a build slot on `engine` is free (src/jobs/engine-slots.ts). */
 export interface BuildSlots {
-  run<T>(platform: string, signal: AbortSignal, fn: () => Promise<T>): Promise<T>;
+  run<T>(engine: string, signal: AbortSignal, fn: () => Promise<T>): Promise<T>;
 }
 
 export type RunCheck = (req: CheckRequest, ports: CheckPorts) => Promise<CheckResult>;
@@ -85,4 +123,6 @@ export interface ForgeIdStore {
 export interface GateLedger {
   /** `state`: a GateState, or `awaiting` (pending on a person, e.g. fork approval). */
   noteGate(gate: { pr: number; sha: string; state: string }): void;
+  /** A head the job found on the PR that no push had announced (recorded like a push's). */
+  noteHead?(head: { pr: number; sha: string; at: string }): void;
 }

@@ -25,6 +25,7 @@ export async function analyseImage(input: Readable | string, opts: AnalyseImageO
   try {
     contents = await readArchive(source, opts.gzip);
   } catch (err) {
+    if (err instanceof BumpguardError) throw err;
     if (err instanceof Error && 'code' in err && (err.code === 'ENOENT' || err.code === 'EACCES')) {
       throw new BumpguardError('image-missing', `Cannot read the image archive ${where}: ${err.message}`, { cause: err });
     }

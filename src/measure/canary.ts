@@ -2,12 +2,15 @@
 // sharing its network namespace (`--network container:<id>`), each with its timeout. A string
 // `run` is shell form (`sh -c`); a list is exec form, run as is, for images without a shell.
 import type { Canary } from '../config/index.ts';
+import type { DockerClient } from '../docker-client.ts';
 import type { CanaryResult } from '../model.ts';
-import { execIn } from './container.ts';
+import { containerLabels, execIn } from './container.ts';
+import { DEFAULT_CONTAINER_LIMITS, limitFlags, type ContainerLimits } from './container-limits.ts';
 import { evaluateCanary } from './evaluate-canary.ts';
 
 export interface RunCanariesOptions {
-  docker: string;
+  /** The docker client of the engine the image runs on. */
+  docker: DockerClient;
   containerId: string;
   /** The image under test: the default sidecar image. */
   imageId: string;
@@ -17,6 +20,11 @@ export interface RunCanariesOptions {
   onLog?: (line: string) => void;
   /** Labels sidecar containers `bumpguard.run=<runId>`. */
   runId?: string;
+  /** Labels sidecar containers `bumpguard.owner=<owner>`. */
+  owner?: string | undefined;
+  /** A sidecar runs caged like the container it joins, as the same user. */
+  limits?: ContainerLimits;
+  user?: string | null;
 }
 
 /** Canaries that apply to a platform (`platforms` unset: all). */
@@ -30,7 +38,7 @@ export async function runCanaries(opts: RunCanariesOptions): Promise<CanaryResul
     const [program, ...rest] = typeof canary.run === 'string' ? ['sh', '-c', canary.run] : canary.run;
     const args = canary.in === 'sidecar'
       ? ['run', '--rm', '--network', `container:${opts.containerId}`, '--platform', opts.platform,
-        ...(opts.runId ? ['--label', `bumpguard.run=${opts.runId}`] : []),
+        ...(opts.runId ? containerLabels(opts.runId, opts.owner) : []), ...limitFlags(opts.limits ?? DEFAULT_CONTAINER_LIMITS, opts.user ?? null),
         '--entrypoint', program!, canary.sidecarImage ?? opts.imageId, ...rest]
       : ['exec', opts.containerId, program!, ...rest];
     const run = await execIn(opts.docker, args, { timeoutMs: canary.timeoutSeconds * 1000, signal: opts.signal });

@@ -1,7 +1,8 @@
 // The container lifecycle shared by RAM runs and canaries: load the built image if the engine
 // lacks it, run it off the network, wait for readiness, exec, and always remove.
-import { execa } from 'execa';
+import { execDocker, type DockerClient } from '../docker-client.ts';
 import { CancelledError } from '../errors.ts';
+import { limitFlags, type ContainerLimits } from './container-limits.ts';
 
 export interface ImageRef {
   /** sha256:… config digest (BuildOutput.imageId). */
@@ -23,8 +24,39 @@ export interface ContainerSpec {
   runId: string;
   platform: string;
   readOnly: boolean;
+  limits: ContainerLimits;
+  /** `--user` of this attempt; null: the image's own user. */
+  user: string | null;
+  /** Value of the `bumpguard.owner` label: the serve that may remove it after a crash. */
+  owner?: string | undefined;
   /** Replaces the image's entrypoint + cmd. */
   command?: string[];
+}
+
+/** The labels of a container bumpguard starts: its run, and the serve that owns it. */
+export function containerLabels(runId: string, owner: string | undefined): string[] {
+  return ['--label', `bumpguard.run=${runId}`, ...(owner ? ['--label', `${OWNER_LABEL}=${owner}`] : [])];
+}
+
+const OWNER_LABEL = 'bumpguard.owner';
+
+/**
+ * Containers an earlier process of this serve left behind (it was killed mid-run), removed at
+ * start. `owner` is "<database id>/<process id>": containers of the same database but another
+ * process go; this process's own, a CLI run's and another serve's stay.
+ */
+export async function removeLeftoverContainers(docker: DockerClient, owner: string, signal?: AbortSignal): Promise<number> {
+  const database = owner.slice(0, owner.indexOf('/') + 1);
+  const list = await execDocker(docker, ['ps', '-a', '--filter', `label=${OWNER_LABEL}`, '--format', `{{.ID}} {{.Label "${OWNER_LABEL}"}}`], {
+    reject: false, cancelSignal: signal, stdin: 'ignore',
+  });
+  const ids = String(list.stdout ?? '')
+    .split('\n')
+    .map((line) => line.trim().split(' '))
+    .filter(([id, label]) => id && label && database !== '' && label.startsWith(database) && label !== owner)
+    .map(([id]) => id!);
+  if (ids.length > 0) await execDocker(docker, ['rm', '-f', '-v', ...ids], { reject: false, cancelSignal: signal, stdin: 'ignore' });
+  return ids.length;
 }
 
 export interface ExecResult {
@@ -42,12 +74,12 @@ const POLL_MS = 100;
  * archive when missing. The tag keeps a concurrent job (same content, same image id) from
  * deleting it under us; releasing deletes the image only when no other tag or container uses it.
  */
-export async function acquireImage(docker: string, image: ImageRef, tag: string, signal?: AbortSignal): Promise<void> {
+export async function acquireImage(docker: DockerClient, image: ImageRef, tag: string, signal?: AbortSignal): Promise<void> {
   for (let attempt = 0; ; attempt++) {
-    const inspect = await execa(docker, ['image', 'inspect', '--format', '{{.Id}}', image.imageId], { reject: false, cancelSignal: signal, stdin: 'ignore' });
+    const inspect = await execDocker(docker, ['image', 'inspect', '--format', '{{.Id}}', image.imageId], { reject: false, cancelSignal: signal, stdin: 'ignore' });
     throwIfCancelled(inspect, signal);
-    if (inspect.exitCode !== 0) await execa(docker, ['load', '-q', '-i', image.tarPath], { cancelSignal: signal, stdin: 'ignore' });
-    const tagged = await execa(docker, ['tag', image.imageId, tag], { reject: false, cancelSignal: signal, stdin: 'ignore' });
+    if (inspect.exitCode !== 0) await execDocker(docker, ['load', '-q', '-i', image.tarPath], { cancelSignal: signal, stdin: 'ignore' });
+    const tagged = await execDocker(docker, ['tag', image.imageId, tag], { reject: false, cancelSignal: signal, stdin: 'ignore' });
     throwIfCancelled(tagged, signal);
     if (tagged.exitCode === 0) return;
     // Another job released the image between our inspect and tag: load it again.
@@ -55,26 +87,27 @@ export async function acquireImage(docker: string, image: ImageRef, tag: string,
   }
 }
 
-export async function releaseImage(docker: string, tag: string): Promise<void> {
-  await execa(docker, ['rmi', tag], { reject: false, stdin: 'ignore' });
+export async function releaseImage(docker: DockerClient, tag: string): Promise<void> {
+  await execDocker(docker, ['rmi', tag], { reject: false, stdin: 'ignore' });
 }
 
 /** `docker run -d --network none`; returns the container id. Throws the engine's message on failure. */
-export async function startContainer(docker: string, spec: ContainerSpec, signal?: AbortSignal): Promise<string> {
+export async function startContainer(docker: DockerClient, spec: ContainerSpec, signal?: AbortSignal): Promise<string> {
   const [entrypoint, ...rest] = spec.command ?? [];
   const args = [
-    'run', '-d', '--network', 'none', '--platform', spec.platform, '--label', `bumpguard.run=${spec.runId}`,
+    'run', '-d', '--network', 'none', '--platform', spec.platform, ...containerLabels(spec.runId, spec.owner),
+    ...limitFlags(spec.limits, spec.user),
     ...(spec.readOnly ? ['--read-only'] : []),
     ...(entrypoint !== undefined ? ['--entrypoint', entrypoint] : []), spec.image, ...rest,
   ];
-  const res = await execa(docker, args, { reject: false, cancelSignal: signal, stdin: 'ignore' });
+  const res = await execDocker(docker, args, { reject: false, cancelSignal: signal, stdin: 'ignore' });
   throwIfCancelled(res, signal);
   if (res.exitCode !== 0) throw new Error(String(res.stderr).trim() || `docker run exited ${res.exitCode}`);
   return String(res.stdout).trim();
 }
 
-export async function removeContainer(docker: string, id: string): Promise<void> {
-  await execa(docker, ['rm', '-f', '-v', id], { reject: false, stdin: 'ignore' });
+export async function removeContainer(docker: DockerClient, id: string): Promise<void> {
+  await execDocker(docker, ['rm', '-f', '-v', id], { reject: false, stdin: 'ignore' });
 }
 
 export interface ContainerState {
@@ -84,16 +117,16 @@ export interface ContainerState {
   exitCode: number;
 }
 
-export async function containerState(docker: string, id: string, signal?: AbortSignal): Promise<ContainerState> {
-  const res = await execa(docker, ['inspect', '--format', '{{.State.Running}} {{.State.Pid}} {{.State.ExitCode}}', id], {
+export async function containerState(docker: DockerClient, id: string, signal?: AbortSignal): Promise<ContainerState> {
+  const res = await execDocker(docker, ['inspect', '--format', '{{.State.Running}} {{.State.Pid}} {{.State.ExitCode}}', id], {
     cancelSignal: signal, stdin: 'ignore',
   });
   const [running, pid, exitCode] = String(res.stdout).trim().split(' ');
   return { running: running === 'true', pid: Number(pid), exitCode: Number(exitCode) };
 }
 
-export async function containerLogs(docker: string, id: string, signal?: AbortSignal): Promise<string> {
-  const res = await execa(docker, ['logs', id], { reject: false, cancelSignal: signal, stdin: 'ignore', all: true });
+export async function containerLogs(docker: DockerClient, id: string, signal?: AbortSignal): Promise<string> {
+  const res = await execDocker(docker, ['logs', id], { reject: false, cancelSignal: signal, stdin: 'ignore', all: true });
   return String(res.all ?? '');
 }
 
@@ -106,7 +139,7 @@ export interface NotReady {
  * Waits until the container is ready; null when it is, else why not.
  * Readiness: a log line matching `log`, `file` existing in the container, and `delayMs` elapsed.
  */
-export async function waitReady(docker: string, id: string, ready: ReadyCondition, signal?: AbortSignal): Promise<NotReady | null> {
+export async function waitReady(docker: DockerClient, id: string, ready: ReadyCondition, signal?: AbortSignal): Promise<NotReady | null> {
   const started = Date.now();
   const logRe = ready.log === undefined ? null : new RegExp(ready.log, 'm');
   // The log line is awaited on one followed stream: polling `docker logs` for many containers at
@@ -132,9 +165,9 @@ export async function waitReady(docker: string, id: string, ready: ReadyConditio
 }
 
 /** Follows the container's log until a line matches, the stream ends (the container stopped), or `timeoutMs`. */
-async function followLogUntil(docker: string, id: string, re: RegExp, timeoutMs: number, signal?: AbortSignal): Promise<'matched' | 'ended' | 'timeout'> {
+async function followLogUntil(docker: DockerClient, id: string, re: RegExp, timeoutMs: number, signal?: AbortSignal): Promise<'matched' | 'ended' | 'timeout'> {
   const stop = new AbortController();
-  const child = execa(docker, ['logs', '--follow', id], {
+  const child = execDocker(docker, ['logs', '--follow', id], {
     all: true, buffer: false, reject: false, stdin: 'ignore', cancelSignal: signal ? AbortSignal.any([signal, stop.signal]) : stop.signal,
   });
   let text = '';
@@ -162,18 +195,18 @@ async function followLogUntil(docker: string, id: string, re: RegExp, timeoutMs:
 }
 
 /** `docker cp` needs no binary inside the image, unlike `test -e`. */
-async function fileExists(docker: string, id: string, path: string, signal?: AbortSignal): Promise<boolean> {
-  const res = await execa(docker, ['cp', `${id}:${path}`, '-'], { reject: false, cancelSignal: signal, stdout: 'ignore', stdin: 'ignore' });
+async function fileExists(docker: DockerClient, id: string, path: string, signal?: AbortSignal): Promise<boolean> {
+  const res = await execDocker(docker, ['cp', `${id}:${path}`, '-'], { reject: false, cancelSignal: signal, stdout: 'ignore', stdin: 'ignore' });
   throwIfCancelled(res, signal);
   return res.exitCode === 0;
 }
 
 /** Runs a docker argv (`exec …` in the container, or `run …` for a sidecar) with a timeout. */
 export async function execIn(
-  docker: string, args: string[], opts: { timeoutMs: number; signal?: AbortSignal },
+  docker: DockerClient, args: string[], opts: { timeoutMs: number; signal?: AbortSignal },
 ): Promise<ExecResult> {
   const started = Date.now();
-  const res = await execa(docker, args, {
+  const res = await execDocker(docker, args, {
     reject: false, timeout: opts.timeoutMs, cancelSignal: opts.signal, stdin: 'ignore', forceKillAfterDelay: 2000,
   });
   throwIfCancelled(res, opts.signal);

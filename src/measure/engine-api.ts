@@ -2,15 +2,15 @@
 // connects wherever it is configured to (the mounted socket, DOCKER_HOST with TLS, an ssh or
 // context endpoint), so the bot needs no second way to reach the engine.
 import { request } from 'node:http';
-import { execa } from 'execa';
+import { execDocker, type DockerClient } from '../docker-client.ts';
 
 const TIMEOUT_MS = 10_000;
 
 /** The JSON body of a 200 answer to `GET path`; throws with the engine's or the client's message otherwise. */
-export async function getEngineJson(docker: string, path: string, signal?: AbortSignal): Promise<unknown> {
+export async function getEngineJson(docker: DockerClient, path: string, signal?: AbortSignal): Promise<unknown> {
   const timeout = AbortSignal.timeout(TIMEOUT_MS);
   const cancel = signal ? AbortSignal.any([signal, timeout]) : timeout;
-  const client = execa(docker, ['system', 'dial-stdio'], { cancelSignal: cancel, reject: false, stderr: 'pipe' });
+  const client = execDocker(docker, ['system', 'dial-stdio'], { cancelSignal: cancel, reject: false, stderr: 'pipe' });
   let answer: { status: number; text: string };
   try {
     answer = await new Promise((resolve, reject) => {

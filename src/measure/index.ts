@@ -12,3 +12,5 @@ export { parseDig, type DnsObservation, type DnsAnswer } from './parse-dig.ts';
 export { parseNslookup } from './parse-nslookup.ts';
 export { isEmulated, ramStats } from './ram-stats.ts';
 export type { ImageRef } from './container.ts';
+export { removeLeftoverContainers } from './container.ts';
+export { DEFAULT_CONTAINER_LIMITS, readContainerLimits, CONTAINER_ENV, type ContainerLimits } from './container-limits.ts';

@@ -5,8 +5,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Config, Canary } from '../config/index.ts';
 import { CancelledError } from '../errors.ts';
+import type { DockerClient } from '../docker-client.ts';
 import type { CanaryResult, RamMeasurement } from '../model.ts';
 import { canariesNotRun, runCanaries } from './canary.ts';
+import { DEFAULT_CONTAINER_LIMITS, usersToTry, type ContainerLimits } from './container-limits.ts';
 import {
   acquireImage, releaseImage, removeContainer, startContainer, waitReady, type ImageRef,
 } from './container.ts';
@@ -14,7 +16,8 @@ import { sampleContainer, type RunSample } from './ram.ts';
 import { isEmulated, presentValues, ramStats } from './ram-stats.ts';
 
 export interface MeasureRuntimeOptions {
-  docker: string;
+  /** The docker client of the engine the image runs on. */
+  docker: DockerClient;
   image: ImageRef;
   platform: string;
   /** The engine's platform (EngineInfo.hostPlatform): others are labelled emulated. */
@@ -25,6 +28,16 @@ export interface MeasureRuntimeOptions {
   onLog?: (line: string) => void;
   /** Names this run's image tag (bumpguard-measure:<runId>) and container label (injected in tests). */
   runId?: string;
+  /** The operator's cage for the image (default DEFAULT_CONTAINER_LIMITS). */
+  limits?: ContainerLimits;
+  /** Labels every container `bumpguard.owner=<owner>` (serve removes its own leftovers at start). */
+  owner?: string | undefined;
+}
+
+/** How a container is started: read-only first, as each user to try. */
+interface Mode {
+  readOnly: boolean;
+  user: string | null;
 }
 
 export interface RuntimeResult {
@@ -38,16 +51,19 @@ export async function measureRuntime(opts: MeasureRuntimeOptions): Promise<Runti
   const emulated = isEmulated(opts.platform, opts.hostPlatform);
   const wantCanaries = opts.canaries.length > 0;
   const runs = opts.ram.enabled ? opts.ram.runs : wantCanaries ? 1 : 0;
+  if (runs === 0) return { ram: null, canaries: [] };
+  // Each run tries the same modes in the same order; the same image settles on the same one, so
+  // the runs (and base and head of a platform) are measured alike.
+  const modes: Mode[] = usersToTry(opts.limits ?? DEFAULT_CONTAINER_LIMITS).flatMap((user) => [{ readOnly: true, user }, { readOnly: false, user }]);
   const runId = opts.runId ?? randomUUID();
   const tag = `bumpguard-measure:${runId}`;
-  if (runs === 0) return { ram: null, canaries: [] };
   await acquireImage(opts.docker, opts.image, tag, opts.signal);
   let outcomes: RunOutcome[];
   try {
     // The runs are independent containers and mostly wait (start, readiness, the window), so they
-    // run side by side; the canaries run in the first one once its samples are taken.
-    // Every run settles (and removes its container) before the image is released or an error escapes.
-    const settled = await Promise.allSettled(Array.from({ length: runs }, (_, i) => oneRun(opts, tag, runId, i === 0 && wantCanaries, log)));
+    // run side by side; the canaries run in the first one once its samples are taken. Every run
+    // settles (and removes its container) before the image is released or an error escapes.
+    const settled = await Promise.allSettled(Array.from({ length: runs }, (_, i) => oneRun(opts, tag, runId, modes, i === 0 && wantCanaries, log)));
     const thrown = settled.find((r) => r.status === 'rejected');
     if (thrown) throw thrown.reason;
     outcomes = settled.map((r) => (r as PromiseFulfilledResult<RunOutcome>).value);
@@ -59,24 +75,28 @@ export async function measureRuntime(opts: MeasureRuntimeOptions): Promise<Runti
   const first = outcomes[0]!;
   let canaries: CanaryResult[] = [];
   if (wantCanaries) canaries = 'error' in first ? canariesNotRun(opts.canaries, opts.platform, first.error) : first.canaries;
-  const readOnly = outcomes.every((o) => !('readOnly' in o) || o.readOnly);
+  const readOnly = outcomes.find((o): o is Extract<RunOutcome, { mode: Mode }> => 'mode' in o)?.mode.readOnly ?? true;
   return { ram: opts.ram.enabled ? ramResult(samples, emulated, readOnly, failure) : null, canaries };
 }
 
-type RunOutcome = { sample: RunSample | null; canaries: CanaryResult[]; readOnly: boolean } | { error: string };
+type RunOutcome = { sample: RunSample | null; canaries: CanaryResult[]; mode: Mode } | { error: string };
 
-/** One container: started (read-only first), sampled, and the canaries when asked; always removed. */
-async function oneRun(opts: MeasureRuntimeOptions, tag: string, runId: string, withCanaries: boolean, log: (l: string) => void): Promise<RunOutcome> {
-  const started = await startReady(opts, tag, runId, log);
+/** One container: started (trying `modes`), sampled, and the canaries when asked; always removed. */
+async function oneRun(opts: MeasureRuntimeOptions, tag: string, runId: string, modes: Mode[], withCanaries: boolean, log: (l: string) => void): Promise<RunOutcome> {
+  const started = await startReady(opts, tag, runId, modes, log);
   if ('error' in started) return started;
   try {
     const sample = opts.ram.enabled
       ? await sampleContainer(opts.docker, started.id, { windowMs: opts.ram.windowMs, intervalMs: opts.ram.intervalMs, process: opts.ram.process, signal: opts.signal })
       : null;
     const canaries = withCanaries
-      ? await runCanaries({ docker: opts.docker, containerId: started.id, imageId: opts.image.imageId, platform: opts.platform, canaries: opts.canaries, signal: opts.signal, onLog: log, runId })
+      ? await runCanaries({
+        docker: opts.docker, containerId: started.id, imageId: opts.image.imageId, platform: opts.platform,
+        canaries: opts.canaries, signal: opts.signal, onLog: log, runId, owner: opts.owner,
+        limits: opts.limits ?? DEFAULT_CONTAINER_LIMITS, user: started.mode.user,
+      })
       : [];
-    return { sample, canaries, readOnly: started.readOnly };
+    return { sample, canaries, mode: started.mode };
   } finally {
     await removeContainer(opts.docker, started.id);
   }
@@ -103,15 +123,20 @@ function ramResult(samples: RunSample[], emulated: boolean, readOnly: boolean, f
   return result;
 }
 
-type Started = { id: string; readOnly: boolean } | { error: string };
+type Started = { id: string; mode: Mode } | { error: string };
 
-/** Starts a container and waits for readiness; read-only first, writable if that one dies. */
-async function startReady(opts: MeasureRuntimeOptions, image: string, runId: string, log: (l: string) => void): Promise<Started> {
+/**
+ * Starts a container and waits for readiness, trying `modes` in order: an image that dies
+ * read-only or as the unprivileged user is started writable, then as its own user.
+ */
+async function startReady(opts: MeasureRuntimeOptions, image: string, runId: string, modes: Mode[], log: (l: string) => void): Promise<Started> {
   let last = '';
-  for (const ro of [true, false]) {
+  for (const [i, mode] of modes.entries()) {
     let id: string;
     try {
-      id = await startContainer(opts.docker, { image, runId, platform: opts.platform, readOnly: ro, command: opts.ram.command }, opts.signal);
+      id = await startContainer(opts.docker, {
+        image, runId, platform: opts.platform, readOnly: mode.readOnly, limits: opts.limits ?? DEFAULT_CONTAINER_LIMITS, user: mode.user, owner: opts.owner, command: opts.ram.command,
+      }, opts.signal);
     } catch (err) {
       if (err instanceof CancelledError) throw err;
       last = `docker run failed: ${err instanceof Error ? err.message : String(err)}`;
@@ -121,13 +146,18 @@ async function startReady(opts: MeasureRuntimeOptions, image: string, runId: str
       await removeContainer(opts.docker, id);
       throw err;
     });
-    if (notReady === null) return { id, readOnly: ro };
+    if (notReady === null) return { id, mode };
     await removeContainer(opts.docker, id);
     last = notReady.message;
-    if (notReady.kind === 'timeout') break; // a slow start is not a read-only problem
-    if (ro) log(`${opts.platform}: ${last}; retrying without --read-only`);
+    if (notReady.kind === 'timeout') break; // a slow start is not a read-only or user problem
+    const next = modes[i + 1];
+    if (next) log(`${opts.platform}: ${last}; retrying ${describe(next)}`);
   }
   return { error: last };
+}
+
+function describe(mode: Mode): string {
+  return `${mode.readOnly ? 'read-only' : 'without --read-only'}, as ${mode.user === null ? "the image's user" : `user ${mode.user}`}`;
 }
 
 /** RAM runs only (no canaries): `measureRuntime` with an empty canary list. */

@@ -5,6 +5,7 @@
 // container, a remote engine) it asks the Docker API: `top` (the engine host's ps) for the process's
 // RSS and `stats` for the cgroup's peak. `rssSource` records which.
 import { readFile } from 'node:fs/promises';
+import type { DockerClient } from '../docker-client.ts';
 import { CancelledError } from '../errors.ts';
 import type { RamMeasurement, RssSource } from '../model.ts';
 import { containerState, sleep } from './container.ts';
@@ -44,7 +45,7 @@ export interface SampleOptions {
 }
 
 /** Samples one running container every `intervalMs` for `windowMs`. */
-export async function sampleContainer(docker: string, id: string, opts: SampleOptions): Promise<RunSample> {
+export async function sampleContainer(docker: DockerClient, id: string, opts: SampleOptions): Promise<RunSample> {
   const probe = await makeProbe(docker, id, opts.process, opts.readHostProc ?? true, opts.signal);
   const samples: RamSample[] = [];
   const count = Math.max(1, Math.floor(opts.windowMs / opts.intervalMs));
@@ -64,7 +65,7 @@ export async function sampleContainer(docker: string, id: string, opts: SampleOp
   };
 }
 
-async function makeProbe(docker: string, id: string, processName: string | undefined, readHostProc: boolean, signal?: AbortSignal): Promise<MemoryProbe> {
+async function makeProbe(docker: DockerClient, id: string, processName: string | undefined, readHostProc: boolean, signal?: AbortSignal): Promise<MemoryProbe> {
   const { pid } = await containerState(docker, id, signal);
   const cgroupText = readHostProc && pid > 0 ? await readHost(`/proc/${pid}/cgroup`) : null;
   // The engine's pids are ours only when its cgroup names this container (not a remote engine,
@@ -88,7 +89,7 @@ async function makeProbe(docker: string, id: string, processName: string | undef
 }
 
 /** Through the Docker API: the engine host's ps for the process, the cgroup stats for the peak. */
-async function engineProbe(docker: string, id: string, initPid: number, processName: string | undefined, signal?: AbortSignal): Promise<MemoryProbe> {
+async function engineProbe(docker: DockerClient, id: string, initPid: number, processName: string | undefined, signal?: AbortSignal): Promise<MemoryProbe> {
   const top = async () => parseEngineTop(await askEngine(docker, `/containers/${id}/top?ps_args=${encodeURIComponent(TOP_PS_ARGS)}`, signal));
   const stats = async () => parseEngineStats(await askEngine(docker, `/containers/${id}/stats?stream=false&one-shot=true`, signal));
   const peak = async () => {
@@ -106,7 +107,7 @@ async function engineProbe(docker: string, id: string, initPid: number, processN
 }
 
 /** The API's answer, or null when it could not be had (the container exited, no ps on the engine host). */
-async function askEngine(docker: string, path: string, signal?: AbortSignal): Promise<unknown> {
+async function askEngine(docker: DockerClient, path: string, signal?: AbortSignal): Promise<unknown> {
   try {
     return await getEngineJson(docker, path, signal);
   } catch (err) {

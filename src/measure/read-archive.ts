@@ -6,7 +6,7 @@ import { createGcPacer, GC_EVERY_BYTES } from './gc-pacer.ts';
 import type { GzipSizerOptions } from './gzip-size.ts';
 import type { LayerScan } from './layer-scan.ts';
 import type { ArchiveIndex } from './resolve-image-layout.ts';
-import { scanLayer } from './scan-layer.ts';
+import { MAX_IMAGE_ENTRIES, scanLayer } from './scan-layer.ts';
 import { SNIFF_BYTES, sniffBlob } from './sniff-blob.ts';
 import { normaliseTarPath, resolveLinkTarget } from './tar-path.ts';
 
@@ -23,6 +23,7 @@ export async function readArchive(source: Readable, gzip: GzipSizerOptions = {})
   const links = new Map<string, string>();
   const scans = new Map<string, LayerScan>();
   const sizing: GzipSizerOptions = { pool: [], ...gzip };
+  const budget = { entries: MAX_IMAGE_ENTRIES };
   const extract = tarExtract();
   source.on('error', (err) => extract.destroy(err));
   const pace = createGcPacer(GC_EVERY_BYTES);
@@ -44,7 +45,7 @@ export async function readArchive(source: Readable, gzip: GzipSizerOptions = {})
       const kind = sniffBlob(head);
       const rest = prepend(head, iterator);
       if (kind !== 'other') {
-        scans.set(path, await scanLayer(rest, kind === 'tar' ? 'none' : kind, { gzip: sizing, onDecoded: pace }));
+        scans.set(path, await scanLayer(rest, kind === 'tar' ? 'none' : kind, { gzip: sizing, onDecoded: pace, budget }));
       } else if (header.size <= MAX_META_BYTES) {
         meta.set(path, await collect(rest));
       } else {

@@ -3,14 +3,22 @@
 import type { Writable as NodeWritable } from 'node:stream';
 import { createGunzip, createZstdDecompress } from 'node:zlib';
 import { extract as tarExtract, type Extract, type Header } from 'tar-stream';
+import { BumpguardError } from '../errors.ts';
 import { ELF_HEADER_BYTES, parseElfHeader } from './elf-header.ts';
 import { createGzipSizer, type GzipSizerOptions } from './gzip-size.ts';
 import type { LayerCompression, LayerEntry, LayerScan } from './layer-scan.ts';
 import { normaliseTarPath, whiteoutEntry } from './tar-path.ts';
 import { isUpxPacked, UPX_SCAN_BYTES } from './upx.ts';
 
+/** Per-entry facts a whole image may hold: a router image has a few dozen files (1M empty files once took 894 MB). */
+export const MAX_IMAGE_ENTRIES = 50_000;
+/** Longest entry name or link target kept (Linux PATH_MAX). */
+export const MAX_ENTRY_PATH_CHARS = 4096;
+
 export interface ScanLayerOptions {
   gzip?: GzipSizerOptions;
+  /** Entries left for the whole image, shared by its layers (default: MAX_IMAGE_ENTRIES for this layer alone). */
+  budget?: { entries: number };
   /** Called with the size of each decompressed chunk (garbage that GC pacing must count). */
   onDecoded?: (bytes: number) => void;
 }
@@ -25,7 +33,7 @@ export async function scanLayer(
   const decoder = compression === 'gzip' ? createGunzip() : compression === 'zstd' ? createZstdDecompress() : null;
   const target = decoder ?? extract;
   let walkError: Error | null = null;
-  const entries = collectEntries(extract).catch((err: unknown) => {
+  const entries = collectEntries(extract, opts.budget ?? { entries: MAX_IMAGE_ENTRIES }).catch((err: unknown) => {
     // Kept and rethrown below; destroying the writer's target wakes a pending 'drain' wait.
     walkError = err instanceof Error ? err : new Error(String(err));
     target.destroy(walkError);
@@ -89,9 +97,15 @@ function drained(stream: { destroyed: boolean; once(event: string, fn: (...args:
   });
 }
 
-async function collectEntries(extract: Extract): Promise<LayerEntry[]> {
+async function collectEntries(extract: Extract, budget: { entries: number }): Promise<LayerEntry[]> {
   const out: LayerEntry[] = [];
   for await (const stream of extract) {
+    if (--budget.entries < 0) {
+      throw new BumpguardError('image-too-many-entries', `The image has more than ${MAX_IMAGE_ENTRIES.toLocaleString('en-US')} files and directories; bumpguard analyses router images, which have a few dozen.`);
+    }
+    if (stream.header.name.length > MAX_ENTRY_PATH_CHARS || (stream.header.linkname ?? '').length > MAX_ENTRY_PATH_CHARS) {
+      throw new BumpguardError('image-unreadable', `The image has an entry whose name or link target is longer than ${MAX_ENTRY_PATH_CHARS} characters.`);
+    }
     const want = stream.header.type === 'file' || stream.header.type === 'contiguous-file' ? UPX_SCAN_BYTES : 0;
     const head: Uint8Array[] = [];
     let headBytes = 0;

@@ -37,6 +37,7 @@ const SCOPE_OF_KIND: Record<FindingKind, Scope | 'by-metric'> = {
   'no-baseline': 'size',
   'config-invalid': null,
   'infra-error': null,
+  'config-deprecated': null,
 };
 
 const SCOPE_OF_METRIC: Record<MetricName, Scope> = {

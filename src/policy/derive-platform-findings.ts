@@ -57,8 +57,12 @@ function missingBaseline(p: PlatformResult, result: CheckResult): Finding | null
       { introduced: false, ...(detail ? { detail } : {}) });
   if (!base) return noBaseline('the base was neither built nor found in the cache, so sizes, RAM and canaries were not compared');
   if (base.error) {
-    // The base's configuration or infrastructure trouble is reported as such, not as a missing baseline.
-    if (blameOfFailure(base.error) !== 'target') return sideFailed(p, 'base', base, base.error);
+    // The base's configuration or infrastructure trouble is reported as such, not as a missing
+    // baseline; once only when the head failed the same way (an engine that does not answer).
+    if (blameOfFailure(base.error) !== 'target') {
+      const head = p.head?.error;
+      return head !== undefined && head.code === base.error.code && head.message === base.error.message ? null : sideFailed(p, 'base', base, base.error);
+    }
     return noBaseline(`the base build failed (${base.error.message}), so nothing was compared`, base.error.logTail);
   }
   if (!base.analysis) return noBaseline('the base image was not analysed, so nothing was compared');

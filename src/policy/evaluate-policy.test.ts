@@ -116,6 +116,16 @@ test('a base that could not be built for a reason outside the repo is an error, 
   assert.equal(evaluatePolicy(buildCheckResult({ platforms, overrides: [override('all')] }), config).verdict, 'error', '/accept cannot clear what was never judged');
 });
 
+test('an engine that does not answer is one error for its platform only: the others are still judged', () => {
+  const down = { message: 'engine pi5 unreachable: ssh: connect to host pi5.lan port 22: No route to host', logTail: '', code: 'engine-unreachable' as const };
+  const platforms = [buildPlatform('linux/amd64'), buildPlatform('linux/arm64', { base: { error: down }, head: { error: down } })];
+  const out = evaluatePolicy(buildCheckResult({ platforms }), config);
+  assert.equal(out.verdict, 'error');
+  assert.deepEqual(out.findings.map((f) => [f.kind, f.platform, f.code]), [['infra-error', 'linux/arm64', 'engine-unreachable']]);
+  assert.match(out.reason, /^could not finish: linux\/arm64 head build failed at c0ffee5: engine pi5 unreachable: ssh: connect to host pi5\.lan port 22: No route to host — not caused by this change/);
+  assert.ok(out.comparisons.some((c) => c.platform === 'linux/amd64'), 'amd64 is still compared');
+});
+
 test('a blocker beats a missing baseline: failure, with both findings listed', () => {
   const platforms = [buildPlatform('linux/arm64', { base: null })];
   const out = evaluatePolicy(buildCheckResult({ platforms, findings: [missingDep] }), config);

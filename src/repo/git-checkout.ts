@@ -4,13 +4,14 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
+import { childEnv } from '../child-env.ts';
 import { BumpguardError, CancelledError } from '../errors.ts';
 
 export async function gitCheckout(repoDir: string, sha: string, signal: AbortSignal): Promise<string> {
   const dest = await mkdtemp(join(tmpdir(), 'bumpguard-tree-'));
   try {
     // A pipe between two processes: a git archive failure must not look like an empty tree.
-    await execa('git', ['-C', repoDir, 'archive', '--format=tar', sha], { cancelSignal: signal, encoding: 'buffer' })
+    await execa('git', ['-C', repoDir, 'archive', '--format=tar', sha], { ...childEnv(), cancelSignal: signal, encoding: 'buffer' })
       .pipe('tar', ['-x', '-C', dest], { cancelSignal: signal });
     return dest;
   } catch (err) {

@@ -3,6 +3,7 @@
 import { realpath } from 'node:fs/promises';
 import { resolve as resolvePath } from 'node:path';
 import { execa } from 'execa';
+import { childEnv } from '../child-env.ts';
 import { BumpguardError } from '../errors.ts';
 import type { LocalSource } from './types.ts';
 
@@ -17,7 +18,7 @@ export function localGitRepo(dir: string): LocalSource {
   const shas = new Map<string, Promise<string>>();
 
   const git = async (args: string[]): Promise<GitResult> => {
-    const r = await execa('git', ['-C', dir, ...args], { reject: false, stripFinalNewline: false, env: { GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' } });
+    const r = await execa('git', ['-C', dir, ...args], { ...childEnv({ GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' }), reject: false, stripFinalNewline: false });
     if (r.failed && r.exitCode === undefined) {
       throw new BumpguardError('git-unavailable', `Cannot run git for ${dir}: ${r.shortMessage}`, { cause: r });
     }

@@ -7,5 +7,6 @@ export { computeMovers, moversByPlatform, type Mover } from './compute-movers.ts
 export { KIND_NOTES } from './render-findings.ts';
 export { escapeText, code, clip } from './markdown.ts';
 export { renderJson, toImageMetrics, type JsonReport, type JsonAuditReport, type JsonPlatform } from './render-json.ts';
+export { engineWords, isNative } from './engine-label.ts';
 export { renderUpstreamText } from './render-upstream-text.ts';
 export { renderProgressSummary, buildCounts } from './render-progress.ts';

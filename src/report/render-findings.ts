@@ -25,6 +25,7 @@ export const KIND_NOTES = {
   'features-added': 'New upstream features; `--min` omits them unless the recipe opts in.',
   'features-removed': 'Features upstream removed in this version.',
   'stale-acknowledgment': 'An `acknowledge:` entry in .bumpguard.yml no longer matches anything; it can be removed.',
+  'config-deprecated': '.bumpguard.yml uses a key that still works in this release and stops working in the next; the message says what to write instead.',
   'bump-unclear': 'The change moves the Tailscale version to different values and none of them is the one the configured Dockerfile builds, so the feature audit did not run.',
   'marker-removed': 'The `# renovate:` marker above the Tailscale version is gone, so Renovate stops proposing bumps; bumpguard found the version by its ARG name.',
   'no-recipe': 'No build file mentions featuretags, ts_omit_ or ts_include_, so there is no feature selection to check (the image keeps every feature, or ships a prebuilt binary).',

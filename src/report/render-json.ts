@@ -1,10 +1,15 @@
 // The CLI's `--json` document (design.md "The CLI's --json contract"): users script against it,
 // so keys are only ever added. Pure: built from the same CheckResult and PolicyOutcome as the comment.
 import type { PolicyOutcome } from '../policy/index.ts';
+import { isNative } from './engine-label.ts';
 import type { Bump, CanaryResult, CheckResult, Finding, ImageMetrics, SideResult, UpstreamReport, Verdict } from '../model.ts';
 
 export interface JsonPlatform {
   emulated: boolean;
+  /** RAM and canaries ran on an engine with the platform's own CPU. */
+  native: boolean;
+  /** The engine that built and ran the images: "local" or the operator's name; null when none was chosen. */
+  engine: string | null;
   base: ImageMetrics | null;
   head: ImageMetrics | null;
   canaries: CanaryResult[];
@@ -61,6 +66,8 @@ export function renderJson(result: CheckResult, outcome: PolicyOutcome): JsonRep
     });
     platforms[p.platform] = {
       emulated: p.emulated,
+      native: isNative(p),
+      engine: p.engine?.name ?? null,
       base: toImageMetrics(p.base),
       head: toImageMetrics(p.head),
       canaries: p.head?.canaries ?? [],

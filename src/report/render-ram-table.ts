@@ -1,6 +1,7 @@
-// RAM per arch: median ± spread of N runs, emulated figures marked, noise and refusals said.
+// RAM per arch: median ± spread of N runs, native and emulated figures marked, noise and refusals said.
 import type { CheckProgress, CheckResult, PlatformResult } from '../model.ts';
 import { formatBytes, type MetricComparison, type PolicyOutcome } from '../policy/index.ts';
+import { engineWords } from './engine-label.ts';
 import { cell, table } from './markdown.ts';
 import { pendingCell } from './render-progress.ts';
 import { renderRamSources } from './render-ram-sources.ts';
@@ -25,15 +26,15 @@ function deltaCell(c: MetricComparison | undefined, outcome: PolicyOutcome): str
 }
 
 function row(p: PlatformResult, outcome: PolicyOutcome, progress: CheckProgress | undefined): string[] | null {
+  const where = engineWords(p);
+  const name = `**${cell(p.platform)}**${where ? ` ${cell(where)}` : ''}`;
   const pending = progress?.ram ? pendingCell(progress, p.platform) : null;
-  if (pending) return [`**${cell(p.platform)}**${p.emulated ? ' 🧪 emulated' : ''}`, pending, '—', pending, '—', '—'];
+  if (pending) return [name, pending, '—', pending, '—', '—'];
   const of = (m: 'ramRss' | 'ramPeak') => outcome.comparisons.find((c) => c.platform === p.platform && c.metric === m);
   const rss = of('ramRss');
   const peak = of('ramPeak');
   const error = p.head?.ram?.error;
   if (!rss && !peak && !error) return null;
-  const emulated = p.head?.ram?.emulated ? ' 🧪 emulated' : '';
-  const name = `**${cell(p.platform)}**${emulated}`;
   if (!rss && !peak) return [name, `not measured: ${cell(error ?? '')}`, '—', '—', '—', '—'];
   const runs = String(rss?.runs ?? peak?.runs ?? '—');
   return [name, valueCell(rss), deltaCell(rss, outcome), valueCell(peak), deltaCell(peak, outcome), runs];
@@ -47,7 +48,8 @@ export function renderRamTable(result: CheckResult, outcome: PolicyOutcome, prog
   return [
     '### RAM',
     table(['arch', 'RSS (median ± spread)', 'Δ RSS', 'peak (median ± spread)', 'Δ peak', 'runs'], rows),
-    '<sub>± is the spread (max − min) over the runs; a Δ within the larger spread is noise and is not judged. 🧪 emulated = measured under qemu-user: not the router\'s RSS, only compared with other emulated figures.' +
+    '<sub>± is the spread (max − min) over the runs; a Δ within the larger spread is noise and is not judged. 🧪 emulated = measured under qemu-user: not the router\'s RSS, only compared with other emulated figures. ' +
+      'native = run on an engine with the platform\'s own CPU (named when it is not the bot\'s own), only compared with native figures.' +
       `${sources ? ` Read from: ${cell(sources)}` : ''}</sub>`,
   ].join('\n\n');
 }

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { parseConfig } from '../config/index.ts';
 import { evaluatePolicy } from '../policy/index.ts';
 import { MARKER } from './marker.ts';
+import { renderJson } from './render-json.ts';
 import { renderReport } from './render-report.ts';
 import {
   acceptedOverride, buildFailureArmV7, canaryFailure, cleanBump, missingBaseline, missingDep, oversized, sizeRegressionArm64,
@@ -117,6 +118,22 @@ test('RAM: emulated and native figures are shown side by side but not compared, 
   assert.ok(ramRow.includes('not compared: base measured emulated (qemu-user), head natively'));
   assert.ok(!ramRow.includes('▼'));
   assert.ok(md.includes('linux/arm64 RAM not compared: the base was measured emulated (qemu-user) and the head natively'));
+});
+
+test('RAM measured on the operator\'s arm64 engine is labelled native and named; the bot\'s own emulated figures stay marked', () => {
+  const pi5 = { name: 'pi5', platform: 'linux/arm64' };
+  const platforms = [
+    buildPlatform('linux/arm64', { engine: pi5, base: { ram: ram([2.8 * MiB, 2.9 * MiB, 2.9 * MiB]) }, head: { ram: ram([2.9 * MiB, 2.9 * MiB, 3 * MiB]) } }),
+    buildPlatform('linux/arm/v7', { base: { ram: ram([21 * MiB, 21 * MiB, 21 * MiB], { emulated: true }) }, head: { ram: ram([21 * MiB, 21 * MiB, 21 * MiB], { emulated: true }) } }),
+  ];
+  const result = buildCheckResult({ platforms });
+  const outcome = evaluatePolicy(result, parseConfig(null));
+  const md = renderReport(result, outcome);
+  assert.match(row(md, 'linux/arm64', 'RAM'), /^\| \*\*linux\/arm64\*\* native on pi5 \| 2\.90 MiB/);
+  assert.match(row(md, 'linux/arm/v7', 'RAM'), /^\| \*\*linux\/arm\/v7\*\* 🧪 emulated \|/);
+  const json = renderJson(result, outcome).platforms;
+  assert.deepEqual([json['linux/arm64']?.native, json['linux/arm64']?.engine, json['linux/arm64']?.emulated], [true, 'pi5', false]);
+  assert.deepEqual([json['linux/arm/v7']?.native, json['linux/arm/v7']?.engine, json['linux/arm/v7']?.emulated], [false, 'local', true]);
 });
 
 test('RAM: the report says where the figures were read, naming platforms only where the sources differ', () => {

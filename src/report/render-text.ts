@@ -1,7 +1,8 @@
 // The report for a terminal (`bumpguard check` without --json): same facts as the markdown,
 // as aligned plain text — no HTML, no tables with <br>, no emoji whose width varies.
-import type { CheckResult, Finding, Severity } from '../model.ts';
+import type { CheckResult, Finding, PlatformResult, Severity } from '../model.ts';
 import { formatBytes, METRIC_LABELS, shortSha, SIZE_METRICS, type MetricComparison, type PolicyOutcome } from '../policy/index.ts';
+import { engineWords } from './engine-label.ts';
 import { formatDuration, formatTime } from './markdown.ts';
 import { bumpTitle, countsText, plural, VERDICT_LABELS } from './render-header.ts';
 import { renderRamSources } from './render-ram-sources.ts';
@@ -47,12 +48,14 @@ function acceptedLines(outcome: PolicyOutcome): string[] {
   return out.length ? ['', 'Accepted', ...out] : [];
 }
 
-function comparisonRow(c: MetricComparison): string[] {
+function comparisonRow(c: MetricComparison, p: PlatformResult): string[] {
   const base = c.base === null ? '—' : formatBytes(c.base);
   const level = c.level ? `  over ${c.level} level` : '';
   const delta = c.notComparable ? `not compared: ${c.notComparable}` : c.base === null ? 'no baseline' : `${deltaText(c)}${c.withinNoise ? '  within noise' : ''}${level}`;
   const spread = c.headSpread ? ` ±${formatBytes(c.headSpread)}` : '';
-  return [c.platform + (c.emulated ? ' (emulated)' : ''), METRIC_LABELS[c.metric], base, formatBytes(c.head) + spread, delta];
+  // Only RAM figures depend on where the image ran.
+  const where = c.emulated === undefined ? '' : engineWords({ emulated: c.emulated, engine: p.engine }, { plain: true });
+  return [c.platform + (where ? ` (${where})` : ''), METRIC_LABELS[c.metric], base, formatBytes(c.head) + spread, delta];
 }
 
 function tableLines(result: CheckResult, outcome: PolicyOutcome): string[] {
@@ -60,7 +63,7 @@ function tableLines(result: CheckResult, outcome: PolicyOutcome): string[] {
     if (p.head?.error) return [[p.platform, sideFailureLabel(p.head.error), '', '', '']];
     const mine = outcome.comparisons.filter((c) => c.platform === p.platform);
     const sizes = mine.filter((c) => (SIZE_METRICS as readonly string[]).includes(c.metric));
-    return [...sizes, ...mine.filter((c) => !sizes.includes(c))].map(comparisonRow);
+    return [...sizes, ...mine.filter((c) => !sizes.includes(c))].map((c) => comparisonRow(c, p));
   });
   const sources = renderRamSources(result);
   return rows.length ? ['', 'Sizes and RAM (base → head)', ...columns([['arch', 'metric', 'base', 'head', 'Δ'], ...rows]), ...(sources ? [`RAM read from: ${sources}`] : [])] : [];

@@ -4,9 +4,10 @@
 import type { Logger } from 'pino';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { BotJob } from '../bot/index.ts';
+import { engineRuntimeLimits, engineSlotLimits } from '../config/index.ts';
 import { HeadTracker } from '../jobs/head-tracker.ts';
 import { JobQueue, type EnqueueStatus, type JobRunResult } from '../jobs/job-queue.ts';
-import { PlatformSlots } from '../jobs/platform-slots.ts';
+import { EngineSlots } from '../jobs/engine-slots.ts';
 import { RuntimeSlots } from '../jobs/runtime-slots.ts';
 import { runPrJob, type PrJobDeps, type PrJobOutcome } from '../jobs/run-pr-job.ts';
 import type { ForgeIdStore, OverrideStore, RunCheck } from '../jobs/types.ts';
@@ -14,7 +15,7 @@ import { JobStore, openDatabase } from '../store/index.ts';
 import { createServer, type BumpguardServer, type ServerOptions } from './create-server.ts';
 import { reconcileAtStart, runReconcileTask, settleAfterJob } from '../jobs/job-recovery.ts';
 
-export interface BotOptions extends Pick<ServerOptions, 'github' | 'gitea' | 'bodyLimitBytes'> {
+export interface BotOptions extends Pick<ServerOptions, 'github' | 'gitea' | 'bodyLimitBytes' | 'maxBodiesInFlight' | 'headersTimeoutMs' | 'requestTimeoutMs'> {
   log: Logger;
   /** Loaded on first use, so the server answers webhooks even before the build stack is imported. */
   runCheck: () => Promise<RunCheck>;
@@ -24,9 +25,9 @@ export interface BotOptions extends Pick<ServerOptions, 'github' | 'gitea' | 'bo
   jobs?: JobStore;
   /** Jobs at once (default 1). */
   concurrency?: number;
-  /** Builds of one platform at once across jobs (default 1). */
-  platformConcurrency?: number;
-  /** Runtime phases (RAM runs, canaries) at once on the engine across jobs (default: the core count). */
+  /** Builds on one engine at once across jobs (default 1; an operator engine's `slots` overrides it). */
+  engineConcurrency?: number;
+  /** Platforms measured at once on one engine across jobs (default: the core count; an operator engine's `runtimeSlots` overrides it). */
   runtimeConcurrency?: number;
   /** How long shutdown waits for running jobs before cancelling and checkpointing them (default 0). */
   shutdownGraceMs?: number;
@@ -51,8 +52,8 @@ export async function createBot(o: BotOptions): Promise<Bot> {
   const heads = new HeadTracker();
   const jobs = o.jobs ?? new JobStore(openDatabase(':memory:'));
   const now = o.ports.now;
-  const slots = new PlatformSlots(o.platformConcurrency ?? 1);
-  const runtime = new RuntimeSlots(o.runtimeConcurrency);
+  const slots = new EngineSlots(o.engineConcurrency ?? 1, engineSlotLimits(o.ports.engines?.definitions ?? []));
+  const runtime = new RuntimeSlots(engineRuntimeLimits(o.ports.engines?.definitions ?? [], o.runtimeConcurrency));
   let server: BumpguardServer | null = null;
   const forgeOf = (job: Parameters<BumpguardServer['forgeFor']>[0]) => {
     if (!server) throw new Error('job ran before the server was created');
@@ -69,7 +70,10 @@ export async function createBot(o: BotOptions): Promise<Bot> {
       heads,
       log: o.log,
       signal,
-      ledger: { noteGate: (g) => jobs.noteGate({ ...g, forge: job.forge, repo: job.repo, installationId: job.installationId }, now().toISOString()) },
+      ledger: {
+        noteGate: (g) => jobs.noteGate({ ...g, forge: job.forge, repo: job.repo, installationId: job.installationId }, now().toISOString()),
+        noteHead: (h) => jobs.noteHead(HeadTracker.key(job.forge, job.repo, h.pr), h.sha, h.at),
+      },
       ...(o.workspace ? { workspace: o.workspace } : {}),
     });
     // Writes during shutdown are skipped: the job is checkpointed and runs again.
@@ -102,6 +106,10 @@ export async function createBot(o: BotOptions): Promise<Bot> {
     ...(o.github ? { github: o.github } : {}),
     ...(o.gitea ? { gitea: o.gitea } : {}),
     ...(o.bodyLimitBytes ? { bodyLimitBytes: o.bodyLimitBytes } : {}),
+    ...(o.maxBodiesInFlight ? { maxBodiesInFlight: o.maxBodiesInFlight } : {}),
+    ...(o.headersTimeoutMs ? { headersTimeoutMs: o.headersTimeoutMs } : {}),
+    ...(o.requestTimeoutMs ? { requestTimeoutMs: o.requestTimeoutMs } : {}),
+    problems: () => (jobs.problem === null ? [] : [jobs.problem]),
     log: o.log,
     forgeIds: o.state,
     onJob: async (job): Promise<EnqueueStatus> => {

@@ -27,7 +27,9 @@ test('Gitea alone is a valid server configuration with defaults for the rest', (
     db: '.bumpguard/bumpguard.db',
     logLevel: 'info',
     concurrency: 1,
-    platformConcurrency: 1,
+    engineConcurrency: 1,
+    engines: [],
+    repoBuilders: 'warn',
     runtimeConcurrency: null,
     buildCache: null,
     shutdownGraceMs: 8000,
@@ -38,7 +40,19 @@ test('Gitea alone is a valid server configuration with defaults for the rest', (
     upstreamToken: null,
     github: null,
     gitea: { url: 'https://git.example.org', token: 't0ken', webhookSecret: 'a-long-random-secret', botLogin: 'bumpguard' },
+    sandbox: { untrustedNetwork: 'none', limits: { memory: '512m', pids: 256, user: 'auto' } },
   });
+});
+
+test('the cage of untrusted builds and containers is the operator\'s to set, and wrong values are named', () => {
+  const set = readServerEnv({ ...gitea, BUMPGUARD_UNTRUSTED_NETWORK: 'pull', BUMPGUARD_CONTAINER_MEMORY: '1G', BUMPGUARD_CONTAINER_PIDS: '64', BUMPGUARD_CONTAINER_USER: '1000:1000' }, noFiles);
+  assert.deepEqual(set.sandbox, { untrustedNetwork: 'pull', limits: { memory: '1g', pids: 64, user: '1000:1000' } });
+  assert.throws(
+    () => readServerEnv({ ...gitea, BUMPGUARD_UNTRUSTED_NETWORK: 'yes', BUMPGUARD_CONTAINER_MEMORY: '1k', BUMPGUARD_CONTAINER_PIDS: '0', BUMPGUARD_CONTAINER_USER: 'root' }, noFiles),
+    (err: unknown) =>
+      err instanceof ConfigError &&
+      err.issues.map((i) => i.path).sort().join() === 'BUMPGUARD_CONTAINER_MEMORY,BUMPGUARD_CONTAINER_PIDS,BUMPGUARD_CONTAINER_USER,BUMPGUARD_UNTRUSTED_NETWORK',
+  );
 });
 
 test('the GitHub App key may come from PRIVATE_KEY_PATH, and \\n escapes in PRIVATE_KEY are undone', () => {
@@ -83,4 +97,22 @@ test('every problem of the environment is reported at once, not one per start', 
 test('an unreadable PRIVATE_KEY_PATH is reported once, as that variable', () => {
   const env = { APP_ID: '12', WEBHOOK_SECRET: 'another-long-secret', PRIVATE_KEY_PATH: '/run/secrets/missing.pem' };
   assert.deepEqual(issuesOf(() => readServerEnv(env, noFiles)), ['PRIVATE_KEY_PATH']);
+});
+
+test('the operator\'s engines come from BUMPGUARD_ENGINES or a file, and each mistake is an issue at start', () => {
+  const json = JSON.stringify([{ name: 'pi5', host: 'ssh://pi@pi5.lan', platforms: ['linux/arm64'], slots: 2 }]);
+  assert.deepEqual(readServerEnv({ ...gitea, BUMPGUARD_ENGINES: json }, noFiles).engines.map((e) => [e.name, e.host, e.platforms, e.slots]), [
+    ['pi5', 'ssh://pi@pi5.lan', ['linux/arm64'], 2],
+  ]);
+  const fromFile = readServerEnv({ ...gitea, BUMPGUARD_ENGINES_FILE: '/etc/bumpguard/engines.json' }, (p) => (p === '/etc/bumpguard/engines.json' ? json : noFiles(p)));
+  assert.equal(fromFile.engines[0]?.name, 'pi5');
+  assert.deepEqual(issuesOf(() => readServerEnv({ ...gitea, BUMPGUARD_ENGINES: '[{"name": "pi5"}]' }, noFiles)), ['BUMPGUARD_ENGINES.0']);
+  assert.deepEqual(issuesOf(() => readServerEnv({ ...gitea, BUMPGUARD_ENGINES_FILE: '/missing.json' }, noFiles)), ['BUMPGUARD_ENGINES_FILE']);
+  assert.deepEqual(issuesOf(() => readServerEnv({ ...gitea, BUMPGUARD_ENGINES: json, BUMPGUARD_ENGINES_FILE: '/x.json' }, noFiles)), ['BUMPGUARD_ENGINES_FILE']);
+  assert.deepEqual(issuesOf(() => readServerEnv({ ...gitea, BUMPGUARD_REPO_BUILDERS: 'allow' }, noFiles)), ['BUMPGUARD_REPO_BUILDERS']);
+});
+
+test('build slots are per engine; the old BUMPGUARD_PLATFORM_CONCURRENCY still sets them', () => {
+  assert.equal(readServerEnv({ ...gitea, BUMPGUARD_ENGINE_CONCURRENCY: '2' }, noFiles).engineConcurrency, 2);
+  assert.equal(readServerEnv({ ...gitea, BUMPGUARD_PLATFORM_CONCURRENCY: '3' }, noFiles).engineConcurrency, 3);
 });

@@ -3,8 +3,10 @@
 // not half-configured, and not both.
 import { createPrivateKey } from 'node:crypto';
 import { z } from 'zod';
-import { parseSize } from '../config/index.ts';
+import { parseSize, readEngineDefinitions, type EngineDefinition, type RepoBuilderPolicy } from '../config/index.ts';
 import { ConfigError, type ConfigIssue } from '../errors.ts';
+import type { UntrustedNetwork } from '../jobs/types.ts';
+import { readContainerLimits, type ContainerLimits } from '../measure/index.ts';
 
 export interface ServerEnv {
   port: number;
@@ -14,9 +16,13 @@ export interface ServerEnv {
   logLevel: string;
   /** Jobs at once; builds are heavy (default 1). */
   concurrency: number;
-  /** Builds of one platform at once across jobs (default 1). */
-  platformConcurrency: number;
-  /** Runtime phases (RAM runs, canaries) at once on the engine across jobs (default: the core count). */
+  /** Builds at once on one engine across jobs (default 1; an engine's own `slots` overrides it). */
+  engineConcurrency: number;
+  /** The operator's engines (BUMPGUARD_ENGINES or BUMPGUARD_ENGINES_FILE); none: everything on the bot's own engine. */
+  engines: EngineDefinition[];
+  /** What a repository's deprecated builder keys (an address in .bumpguard.yml) get: a warning, or refused. */
+  repoBuilders: RepoBuilderPolicy;
+  /** Platforms whose RAM runs and canaries run at once on one engine across jobs (default: the core count; an engine's own `runtimeSlots` overrides it). */
   runtimeConcurrency: number | null;
   /** A BuildKit cache directory for builders that export one, and its bound in bytes; null: none. */
   buildCache: { dir: string; maxBytes: number } | null;
@@ -33,6 +39,8 @@ export interface ServerEnv {
   upstreamToken: string | null;
   github: { appId: string; privateKey: string; webhookSecret: string; baseUrl?: string } | null;
   gitea: { url: string; token: string; webhookSecret: string; botLogin: string } | null;
+  /** The cage of untrusted builds and of every container (docs/security.md). */
+  sandbox: { untrustedNetwork: UntrustedNetwork; limits: ContainerLimits };
 }
 
 const GITHUB_VARS = ['APP_ID', 'PRIVATE_KEY', 'WEBHOOK_SECRET'] as const;
@@ -45,7 +53,12 @@ const schema = z.object({
   BUMPGUARD_DB: z.string().min(1).default('.bumpguard/bumpguard.db'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   BUMPGUARD_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(1),
-  BUMPGUARD_PLATFORM_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(1),
+  BUMPGUARD_ENGINE_CONCURRENCY: z.coerce.number().int().min(1).max(16).optional(),
+  /** The old name of BUMPGUARD_ENGINE_CONCURRENCY (slots were per platform then). */
+  BUMPGUARD_PLATFORM_CONCURRENCY: z.coerce.number().int().min(1).max(16).optional(),
+  BUMPGUARD_ENGINES: z.string().optional(),
+  BUMPGUARD_ENGINES_FILE: z.string().optional(),
+  BUMPGUARD_REPO_BUILDERS: z.enum(['warn', 'refuse'], 'is "warn" (default: a repository\'s builder address is used, with a warning) or "refuse"').default('warn'),
   BUMPGUARD_RUNTIME_CONCURRENCY: z.coerce.number().int().min(1).max(64).optional(),
   BUMPGUARD_BUILD_CACHE: z.string().min(1).optional(),
   BUMPGUARD_BUILD_CACHE_MAX: z.string().refine((v) => parseSize(v) !== null, 'must be a size such as 10GiB or 500MB').default('10GiB'),
@@ -54,6 +67,11 @@ const schema = z.object({
   BUMPGUARD_JOB_KIND: z.enum(['check', 'noop'], 'is "check" (default); "noop" is for scripts/bench-load.ts only').default('check'),
   BUMPGUARD_NOOP_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(0),
   BUMPGUARD_UPSTREAM: z.string().min(1).default('github'),
+  BUMPGUARD_UNTRUSTED_NETWORK: z.enum(['none', 'pull', 'all'], 'is "none" (default), "pull" (images may be pulled) or "all"').default('none'),
+  /** Checked by readContainerLimits (the CLI reads them too). */
+  BUMPGUARD_CONTAINER_MEMORY: z.string().optional(),
+  BUMPGUARD_CONTAINER_PIDS: z.string().optional(),
+  BUMPGUARD_CONTAINER_USER: z.string().optional(),
   BUMPGUARD_CACHE: z.string().min(1).default('.bumpguard/cache'),
   GITHUB_TOKEN: z.string().optional(),
   APP_ID: z.string().regex(/^\d+$/, 'must be the numeric App ID from the App settings page').optional(),
@@ -81,6 +99,8 @@ export function readServerEnv(env: NodeJS.ProcessEnv, readFile: (path: string) =
   for (const [k, v] of Object.entries(raw)) if (v === '') delete raw[k];
   const parsed = schema.safeParse(raw);
   if (!parsed.success) issues.push(...parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
+  const containers = readContainerLimits(raw);
+  issues.push(...containers.issues);
   // Which forges are set up, and the key, are judged on what is set, not on the parsed values:
   // one start lists every problem, instead of revealing them one per start.
   // PRIVATE_KEY_PATH stands for PRIVATE_KEY, also when the file could not be read (reported above).
@@ -90,6 +110,7 @@ export function readServerEnv(env: NodeJS.ProcessEnv, readFile: (path: string) =
   if (raw.PRIVATE_KEY && !isPrivateKey(raw.PRIVATE_KEY.replace(/\\n/g, '\n'))) {
     issues.push({ path: 'PRIVATE_KEY', message: 'is not a PEM private key: paste the .pem downloaded from the App settings, or set PRIVATE_KEY_PATH' });
   }
+  const engines = engineDefinitions(raw, readFile, issues);
   if (![...GITHUB_VARS, ...GITEA_VARS].some(isSet)) {
     issues.push({ path: '(env)', message: `configure at least one forge: ${GITHUB_VARS.join(', ')} for GitHub, or ${GITEA_VARS.join(', ')} for Gitea` });
   }
@@ -103,7 +124,9 @@ export function readServerEnv(env: NodeJS.ProcessEnv, readFile: (path: string) =
     db: e.BUMPGUARD_DB,
     logLevel: e.LOG_LEVEL,
     concurrency: e.BUMPGUARD_CONCURRENCY,
-    platformConcurrency: e.BUMPGUARD_PLATFORM_CONCURRENCY,
+    engineConcurrency: e.BUMPGUARD_ENGINE_CONCURRENCY ?? e.BUMPGUARD_PLATFORM_CONCURRENCY ?? 1,
+    engines,
+    repoBuilders: e.BUMPGUARD_REPO_BUILDERS,
     runtimeConcurrency: e.BUMPGUARD_RUNTIME_CONCURRENCY ?? null,
     buildCache: e.BUMPGUARD_BUILD_CACHE ? { dir: e.BUMPGUARD_BUILD_CACHE, maxBytes: parseSize(e.BUMPGUARD_BUILD_CACHE_MAX)! } : null,
     shutdownGraceMs: e.BUMPGUARD_SHUTDOWN_GRACE_MS,
@@ -116,7 +139,19 @@ export function readServerEnv(env: NodeJS.ProcessEnv, readFile: (path: string) =
       ? { appId: e.APP_ID!, privateKey: e.PRIVATE_KEY!.replace(/\\n/g, '\n'), webhookSecret: e.WEBHOOK_SECRET!, ...(e.GITHUB_API_URL ? { baseUrl: e.GITHUB_API_URL } : {}) }
       : null,
     gitea: gitea ? { url: e.GITEA_URL!, token: e.GITEA_TOKEN!, webhookSecret: e.GITEA_WEBHOOK_SECRET!, botLogin: e.GITEA_BOT_LOGIN! } : null,
+    sandbox: { untrustedNetwork: e.BUMPGUARD_UNTRUSTED_NETWORK, limits: containers.limits },
   };
+}
+
+/** The operator's engines; a problem becomes an issue so one start lists them all. */
+function engineDefinitions(raw: NodeJS.ProcessEnv, readFile: (path: string) => string, issues: ConfigIssue[]): EngineDefinition[] {
+  try {
+    return readEngineDefinitions({ json: raw.BUMPGUARD_ENGINES, file: raw.BUMPGUARD_ENGINES_FILE }, readFile);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    issues.push(...err.issues);
+    return [];
+  }
 }
 
 /** All of a forge's variables set → true; none → false; some → an issue per missing one. */

@@ -34,6 +34,8 @@ interface RouteDeps {
 interface Slot {
   queued: string | null;
   malformed: string | null;
+  /** Recording the job failed (e.g. the database is locked): rethrown to the server's error answer. */
+  failed?: unknown;
 }
 
 export interface GithubRoute {
@@ -63,8 +65,15 @@ export async function createGithubRoute(d: RouteDeps): Promise<GithubRoute> {
         d.log.debug({ delivery: context.id, event: context.name }, `delivery ignored: ${result.ignored}`);
         return;
       }
-      const status = await d.onJob(result);
-      if (slot) slot.queued = status ?? 'queued';
+      if (!slot) {
+        await d.onJob(result);
+        return;
+      }
+      try {
+        slot.queued = (await d.onJob(result)) ?? 'queued';
+      } catch (err) {
+        slot.failed = err;
+      }
     });
   };
   const middleware = await createNodeMiddleware(appFn, { probot, webhooksPath: d.path });
@@ -84,6 +93,7 @@ export async function createGithubRoute(d: RouteDeps): Promise<GithubRoute> {
     const captured = captureResponse();
     const slot: Slot = { queued: null, malformed: null };
     await delivery.run(slot, () => middleware(req, captured.res));
+    if (slot.failed !== undefined) throw slot.failed;
     if (captured.status === 200) {
       if (slot.queued !== null) return sendAccepted(res, header(req, 'x-github-delivery'), slot.queued);
       if (slot.malformed !== null) return sendJson(res, 400, { error: `${slot.malformed}: a field bumpguard needs is missing or has the wrong type` });

@@ -3,6 +3,7 @@
 // the last gate state written per commit. A delivery is answered 202 only after its row is
 // committed, so an acknowledged delivery survives a crash; a redelivered id finds its row.
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import { StoreError, toStoreError } from './store-error.ts';
 
 /** `ignored`: ran and found nothing to judge (closed PR, no bump); a redelivery may run it again. */
 export type JobState = 'queued' | 'running' | 'done' | 'ignored' | 'failed' | 'superseded';
@@ -74,10 +75,13 @@ const JOB_COLUMNS = 'id, kind, forge, repo, pr_key, head_sha, payload_json, stat
 export class JobStore {
   readonly #db: DatabaseSync;
   readonly #s: Record<string, StatementSync>;
+  readonly #busyTimeoutMs: number;
   #depth = 0;
+  #problem: string | null = null;
 
   constructor(db: DatabaseSync) {
     this.#db = db;
+    this.#busyTimeoutMs = Number((db.prepare('PRAGMA busy_timeout').get() as { timeout?: number } | undefined)?.timeout ?? 0);
     // Prepared once: the webhook path runs these on every delivery.
     this.#s = {
       delivery: db.prepare('SELECT job_id FROM deliveries WHERE forge = ? AND delivery_id = ?'),
@@ -86,7 +90,10 @@ export class JobStore {
         `UPDATE jobs SET state = 'superseded', updated_at = ?, outcome_json = ? WHERE pr_key = ? AND kind = 'pr' AND state = 'queued'
          AND head_sha IS NOT NULL AND head_sha != ? RETURNING id`,
       ),
-      head: db.prepare('INSERT OR REPLACE INTO pr_heads (pr_key, head_sha, updated_at) VALUES (?, ?, ?)'),
+      // The time is when this head became the latest: a repeat of the same head keeps it.
+      head: db.prepare(
+        'INSERT INTO pr_heads (pr_key, head_sha, updated_at) VALUES (?, ?, ?) ON CONFLICT (pr_key) DO UPDATE SET head_sha = excluded.head_sha, updated_at = excluded.updated_at WHERE head_sha != excluded.head_sha',
+      ),
       insertJob: db.prepare(
         `INSERT INTO jobs (kind, forge, repo, pr_key, head_sha, idem_key, payload_json, state, created_at, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?)`,
@@ -107,9 +114,31 @@ export class JobStore {
   /**
    * Many deliveries in one transaction (group commit): under load the webhook path pays one
    * commit per batch instead of one per delivery. Each result is as if enqueued in turn.
+   * It never waits for a lock another process holds (busy_timeout blocks the whole event loop,
+   * /healthz included): a StoreError `store-busy` at once, which the webhook answers with 503.
    */
   enqueueMany(jobs: NewJob[], at: string): EnqueueResult[] {
-    return this.#tx(() => jobs.map((job) => this.#enqueueOne(job, at)));
+    return this.#withoutWaiting(() => this.#tx(() => jobs.map((job) => this.#enqueueOne(job, at))));
+  }
+
+  /** Why the store cannot take writes now (the disk is full), or null; a later successful write clears it. */
+  get problem(): string | null {
+    return this.#problem;
+  }
+
+  #failed(err: unknown): unknown {
+    const mapped = toStoreError(err);
+    if (mapped instanceof StoreError && mapped.code === 'store-full') this.#problem = 'the disk is full: the database cannot take writes (SQLITE_FULL)';
+    return mapped;
+  }
+
+  #withoutWaiting<T>(fn: () => T): T {
+    this.#db.exec('PRAGMA busy_timeout = 0');
+    try {
+      return fn();
+    } finally {
+      this.#db.exec(`PRAGMA busy_timeout = ${this.#busyTimeoutMs}`);
+    }
   }
 
   #enqueueOne(job: NewJob, at: string): EnqueueResult {
@@ -201,9 +230,18 @@ export class JobStore {
     return this.#db.prepare(`SELECT 1 FROM jobs WHERE pr_key = ? AND state IN (${list}) LIMIT 1`).get(prKey) !== undefined;
   }
 
-  /** The latest head per PR key, as pushes noted them. */
-  listHeads(): [string, string][] {
-    return (this.#db.prepare('SELECT pr_key, head_sha FROM pr_heads').all() as { pr_key: string; head_sha: string }[]).map((r) => [r.pr_key, r.head_sha]);
+  /** The latest head per PR key, as pushes noted them, and when. */
+  listHeads(): [string, string, string][] {
+    return (this.#db.prepare('SELECT pr_key, head_sha, updated_at FROM pr_heads').all() as { pr_key: string; head_sha: string; updated_at: string }[]).map((r) => [
+      r.pr_key,
+      r.head_sha,
+      r.updated_at,
+    ]);
+  }
+
+  /** A head a job found on the PR that no push announced (the time is kept if it is already the latest). */
+  noteHead(prKey: string, sha: string, at: string): void {
+    this.#s.head!.run(prKey, sha, at);
   }
 
   /** The gate state last written for a commit (after the forge accepted it). */
@@ -270,15 +308,20 @@ export class JobStore {
     // Nested calls join the outer transaction.
     if (this.#depth > 0) return fn();
     // IMMEDIATE takes the write lock up front, so a concurrent CLI run waits (busy_timeout) instead of failing mid-way.
-    this.#db.exec('BEGIN IMMEDIATE');
+    try {
+      this.#db.exec('BEGIN IMMEDIATE');
+    } catch (err) {
+      throw this.#failed(err);
+    }
     this.#depth++;
     try {
       const result = fn();
       this.#db.exec('COMMIT');
+      this.#problem = null;
       return result;
     } catch (err) {
-      this.#db.exec('ROLLBACK');
-      throw err;
+      if (this.#db.isTransaction) this.#db.exec('ROLLBACK');
+      throw this.#failed(err);
     } finally {
       this.#depth--;
     }

@@ -2,9 +2,10 @@
 // bump history for trend charts, overrides, the forge ids the bot must update in place, and the
 // durable job queue (jobs, deliveries, runs, PR heads, gate states).
 // Schema changes go through MIGRATIONS: append only, never edit a shipped step.
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
+import { BumpguardError } from '../errors.ts';
 
 const MIGRATIONS: string[] = [
   `CREATE TABLE results (
@@ -42,15 +43,28 @@ const MIGRATIONS: string[] = [
      forge TEXT NOT NULL, repo TEXT NOT NULL, pr INTEGER NOT NULL, sha TEXT NOT NULL, installation_id INTEGER,
      state TEXT NOT NULL, updated_at TEXT NOT NULL, PRIMARY KEY (forge, repo, sha));
    CREATE INDEX gates_by_state ON gates (state);`,
+  // 3. One `serve` per database: the holder of the lease and its last heartbeat.
+  `CREATE TABLE lease (
+     name TEXT PRIMARY KEY, holder TEXT NOT NULL, pid INTEGER NOT NULL, host TEXT NOT NULL,
+     acquired_at TEXT NOT NULL, heartbeat_at TEXT NOT NULL);`,
 ];
 
-export function openDatabase(path: string): DatabaseSync {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  const db = new DatabaseSync(path);
+/** The store holds overrides, forge ids and job payloads: readable by its owner only. */
+const FILE_MODE = 0o600;
+
+/** `busyTimeoutMs`: how long a write waits for another process's lock, blocking the thread (default 5 s; serve waits less). */
+export function openDatabase(path: string, opts: { busyTimeoutMs?: number } = {}): DatabaseSync {
+  if (path !== ':memory:') prepareFile(path);
+  let db: DatabaseSync;
+  try {
+    db = new DatabaseSync(path);
+  } catch (err) {
+    throw new BumpguardError('store-unavailable', `Cannot open the database ${path}: ${(err as Error).message}.`, { cause: err });
+  }
   // WAL lets the server read while a job writes; busy_timeout rides out a concurrent CLI run.
   // synchronous=NORMAL under WAL: a commit survives the process being killed (-9 included) and
   // costs no fsync per webhook; only an OS crash or power loss can drop the last commits.
-  db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;');
+  db.exec(`PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = ${Math.max(0, Math.trunc(opts.busyTimeoutMs ?? 5000))}; PRAGMA foreign_keys = ON;`);
   migrate(db);
   return db;
 }
@@ -68,4 +82,45 @@ function migrate(db: DatabaseSync): void {
       throw err;
     }
   }
+}
+
+/**
+ * Create the parent directories one by one and the file as 0600 before SQLite opens it: SQLite
+ * gives its -wal and -shm files the database file's mode. mkdirSync({ recursive }) is not used:
+ * under a parent where mkdir answers ENOENT for ever (/proc) it loops at 100% CPU.
+ */
+function prepareFile(path: string): void {
+  const missing: string[] = [];
+  let dir = dirname(path);
+  for (;;) {
+    const kind = kindOf(dir);
+    if (kind === 'dir') break;
+    if (kind === 'other') throw unavailable(path, `${dir} exists and is not a directory`);
+    missing.unshift(dir);
+    const parent = dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
+  try {
+    for (const d of missing) mkdirSync(d, { mode: 0o700 });
+    closeSync(openSync(path, 'a', FILE_MODE));
+    for (const file of [path, `${path}-wal`, `${path}-shm`]) {
+      if (kindOf(file) === 'other' && (statSync(file).mode & 0o077) !== 0) chmodSync(file, FILE_MODE);
+    }
+  } catch (err) {
+    throw unavailable(path, (err as Error).message);
+  }
+}
+
+function kindOf(path: string): 'dir' | 'other' | null {
+  try {
+    return statSync(path).isDirectory() ? 'dir' : 'other';
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw unavailable(path, (err as Error).message);
+  }
+}
+
+function unavailable(path: string, why: string): BumpguardError {
+  return new BumpguardError('store-unavailable', `Cannot create the database ${path}: ${why}. Set BUMPGUARD_DB to a file in a writable directory.`);
 }

@@ -37,7 +37,7 @@ describe('the bot image (build/Dockerfile)', () => {
   const tag = `bumpguard-test/bot:${randomUUID().slice(0, 8)}`;
   const containers: string[] = [];
   const docker = (args: string[], opts: { reject?: boolean } = {}) =>
-    execa(engine.docker, args, { reject: opts.reject ?? true, stdin: 'ignore' });
+    execa(engine.docker.file, args, { reject: opts.reject ?? true, stdin: 'ignore' });
 
   before(async () => {
     engine = await requireDocker();
@@ -107,8 +107,9 @@ describe('the bot image (build/Dockerfile)', () => {
       const socketGroup = String((await stat('/var/run/docker.sock')).gid);
       const measure = `
         import { measureRam } from '/app/src/measure/index.ts';
+        import { localDockerClient } from '/app/src/docker-client.ts';
         const ram = { enabled: true, runs: 2, windowMs: 500, intervalMs: 250, ready: { timeoutMs: 10000 } };
-        const res = await measureRam({ docker: 'docker', image: ${JSON.stringify({ imageId: built.imageId, tarPath: built.tarPath })},
+        const res = await measureRam({ docker: localDockerClient('docker'), image: ${JSON.stringify({ imageId: built.imageId, tarPath: built.tarPath })},
           platform: 'linux/amd64', hostPlatform: ${JSON.stringify(engine.hostPlatform)}, ram });
         console.log(JSON.stringify(res));`;
       const res = await docker([

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { execa } from 'execa';
 import { buildImage, detectEngine, NO_DOCKER_MESSAGE, type EngineInfo } from '../../src/build/index.ts';
+import { localDockerClient } from '../../src/docker-client.ts';
 import { BuildError, CancelledError } from '../../src/errors.ts';
 import { analyseImage } from '../../src/measure/index.ts';
 import { createExampleRepo, type ExampleRepo } from '../helpers/example-repo.ts';
@@ -47,7 +48,7 @@ describe('buildImage on the example target', () => {
       assert.equal(analysis.layers.length, 3, 'rootfs, CA bundle, /usr/local');
     }
     for (const tag of tags) {
-      const inspect = await execa(engine.docker, ['image', 'inspect', tag], { reject: false });
+      const inspect = await execa(engine.docker.file, ['image', 'inspect', tag], { reject: false });
       assert.notEqual(inspect.exitCode, 0, `temporary tag ${tag} is removed`);
     }
   });
@@ -195,7 +196,7 @@ describe('buildImage cancellation and timeout', () => {
 
 describe('detectEngine', () => {
   it('names the fix when there is no engine to talk to', async () => {
-    await assert.rejects(detectEngine({ docker: '/nonexistent/docker' }), (err: unknown) => {
+    await assert.rejects(detectEngine({ client: localDockerClient('/nonexistent/docker') }), (err: unknown) => {
       assert.ok(err instanceof BuildError);
       assert.equal(err.code, 'no-docker');
       assert.equal(err.userMessage, NO_DOCKER_MESSAGE);
@@ -215,7 +216,7 @@ describe('detectEngine', () => {
     const engine = await requireDocker();
     const socket = '/var/run/docker.sock';
     const gid = (await stat(socket)).gid;
-    const { stdout } = await probeAs({ uid: 65534, gid: 65534, env: { BUMPGUARD_DOCKER: engine.docker } });
+    const { stdout } = await probeAs({ uid: 65534, gid: 65534, env: { BUMPGUARD_DOCKER: engine.docker.file } });
     assert.equal(stdout.trim(),
       `no-docker: Permission denied on the Docker socket ${socket}: this process (uid 65534, groups 65534) is not in its group ${gid}. ` +
       `In compose, put that group in build/.env as DOCKER_GID (stat -c %g ${socket}) and recreate the container; on a host, add the bot's user to the socket's group.`);
@@ -223,7 +224,7 @@ describe('detectEngine', () => {
 
   it('says no engine answers, and where, when nothing listens on the socket', async () => {
     const engine = await requireDocker();
-    const { stdout } = await probeAs({ env: { BUMPGUARD_DOCKER: engine.docker, DOCKER_HOST: 'unix:///nonexistent/bumpguard-test.sock' } });
+    const { stdout } = await probeAs({ env: { BUMPGUARD_DOCKER: engine.docker.file, DOCKER_HOST: 'unix:///nonexistent/bumpguard-test.sock' } });
     assert.match(stdout.trim(), /^no-docker: No Docker engine answers at unix:\/\/\/nonexistent\/bumpguard-test\.sock: start dockerd/);
   });
 });

@@ -3,16 +3,13 @@
 // and no finding says the build failed. The engine is a private second dockerd, never the shared one.
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { LAYOUTS, makeCorpusRepo, type CorpusRepo, type Layout } from '../helpers/corpus-repos.ts';
-import { startSecondDockerd, type SecondDockerd } from '../helpers/second-dockerd.ts';
+import { runCliStoppingEngine, startSecondDockerd, type SecondDockerd } from '../helpers/second-dockerd.ts';
 
-const CLI = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
 const UPSTREAM = fileURLToPath(new URL('../fixtures/upstream/', import.meta.url));
 
 // The no-recipe layout, whose head build runs long enough to stop the engine under it.
@@ -39,22 +36,12 @@ after(async () => {
 });
 
 test('the engine stopped during the head build: verdict error with the reason, the base still reported, never build-failed', { timeout: 180_000 }, async () => {
-  const child = spawn(process.execPath, [CLI, 'check', '--repo', repo.dir, '--base', 'main', '--head', 'bump', '--upstream', UPSTREAM, '--db', join(work, 'store.db')], {
-    env: { ...process.env, DOCKER_HOST: dockerd.host, BUMPGUARD_CACHE: work, CI: '1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-  const stderr: string[] = [];
-  let stopped: Promise<void> | null = null;
-  for await (const line of createInterface({ input: child.stderr })) {
-    stderr.push(line);
-    // The head's RUN step sleeps for a minute; stop the engine once it is under way.
-    if (stopped === null && /linux\/amd64 head: building…$/.test(line)) stopped = new Promise((r) => setTimeout(r, 2000)).then(() => dockerd.stop());
-  }
-  const code = await new Promise<number | null>((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.once('exit', resolve)));
+  // The head's RUN step sleeps for a minute; the engine is stopped once it is under way.
+  const { code, stdout, stderr, stopped } = await runCliStoppingEngine(
+    ['check', '--repo', repo.dir, '--base', 'main', '--head', 'bump', '--upstream', UPSTREAM, '--db', join(work, 'store.db')],
+    { ...process.env, DOCKER_HOST: dockerd.host, BUMPGUARD_CACHE: work }, dockerd, /linux\/amd64 head: building…$/,
+  );
   assert.ok(stopped, `the head build started (stderr:\n${stderr.join('\n')})`);
-  await stopped;
   assert.equal(code, 2, `an error verdict exits 2 (stderr:\n${stderr.join('\n')})`);
   assert.match(stderr.at(-1) ?? '', /^bumpguard check: error: could not finish: linux\/amd64 head build failed at [0-9a-f]{7}: The Docker engine stopped answering during the linux\/amd64 build/);
   assert.match(stdout, /^## 🛑 bumpguard error: tailscale v1\.92\.4 → v1\.92\.5 \(patch\)$/m);

@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { execa } from 'execa';
 import { buildImage, type BuildOutput, type EngineInfo } from '../../src/build/index.ts';
 import { parseConfig, type Config } from '../../src/config/index.ts';
-import { measureRam, measureRuntime } from '../../src/measure/index.ts';
+import { DEFAULT_CONTAINER_LIMITS, measureRam, measureRuntime } from '../../src/measure/index.ts';
 import { acquireImage, releaseImage, removeContainer, startContainer, waitReady } from '../../src/measure/container.ts';
 import { sampleContainer } from '../../src/measure/ram.ts';
 import { createExampleRepo, type ExampleRepo } from '../helpers/example-repo.ts';
@@ -92,9 +92,9 @@ describe('measureRuntime on the example image', () => {
       ram: { ...config.ram, runs: 1, windowMs: 250 }, canaries: config.canaries.slice(0, 1), runId,
     });
     assert.equal(res.canaries[0]?.ok, true);
-    const ps = await execa(engine.docker, ['ps', '-aq', '--filter', `label=bumpguard.run=${runId}`]);
+    const ps = await execa(engine.docker.file, ['ps', '-aq', '--filter', `label=bumpguard.run=${runId}`]);
     assert.equal(ps.stdout.trim(), '');
-    const tag = await execa(engine.docker, ['image', 'inspect', `bumpguard-measure:${runId}`], { reject: false });
+    const tag = await execa(engine.docker.file, ['image', 'inspect', `bumpguard-measure:${runId}`], { reject: false });
     assert.notEqual(tag.exitCode, 0, 'the run tag is gone');
   });
 });
@@ -225,10 +225,10 @@ describe('RAM of a shell-less image (FROM scratch, busybox httpd, no /bin/sh to 
     const runId = `test-shellless-${randomUUID()}`;
     const tag = `bumpguard-measure:${runId}`;
     await acquireImage(engine.docker, { imageId: built.imageId, tarPath: built.tarPath }, tag);
-    const id = await startContainer(engine.docker, { image: tag, runId, platform: 'linux/amd64', readOnly: true });
+    const id = await startContainer(engine.docker, { image: tag, runId, platform: 'linux/amd64', readOnly: true, limits: DEFAULT_CONTAINER_LIMITS, user: null });
     try {
       assert.equal(await waitReady(engine.docker, id, ram.ready), null);
-      const exec = await execa(engine.docker, ['exec', id, 'cat', '/proc/1/status'], { reject: false });
+      const exec = await execa(engine.docker.file, ['exec', id, 'cat', '/proc/1/status'], { reject: false });
       assert.notEqual(exec.exitCode, 0, 'nothing in the image can be exec\'d to read /proc from inside');
       const window = { windowMs: 500, intervalMs: 250 };
       const viaApi = await sampleContainer(engine.docker, id, { ...window, readHostProc: false });

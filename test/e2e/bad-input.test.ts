@@ -108,6 +108,7 @@ test('a 50 MB PR diff that does bump Tailscale in the Dockerfile is still found 
   const dockerfile = (v: string) => `# renovate: datasource=github-releases depName=tailscale\nARG TAILSCALE_VERSION=${v}\nFROM scratch\n`;
   api(r).get(`${API}/raw/Dockerfile`).query({ ref: BASE }).reply(200, dockerfile('v1.98.5'));
   api(r).get(`${API}/raw/Dockerfile`).query({ ref: HEAD1 }).reply(200, dockerfile('v1.98.8'));
+  api(r).get(`${API}/collaborators/renovate/permission`).reply(200, { permission: 'write' });
   api(r).post(`${API}/statuses/${HEAD1}`, (b) => b.state === 'pending' && b.description === 'Checking tailscale v1.98.5 → v1.98.8…').reply(201, {});
   api(r).get(`${API}/issues/14/comments`).query(true).reply(200, [], { 'x-total-count': '0' });
   api(r).post(`${API}/issues/14/comments`).reply(201, commentJson(901, 'x'));

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { canaryFail } from '../helpers/check-result.ts';
 import { deliver, startBot, type RunningBot } from '../helpers/e2e-bot.ts';
 import { fakeRunCheck, type FakeRunCheck } from '../helpers/fake-run-check.ts';
-import { API, commentJson, GITEA, giteaApi as api, giteaHeaders, HEAD1, HEAD2, mockReads, rawFixture, READS, SECRET, TOKEN } from '../helpers/gitea-e2e.ts';
+import { API, commentJson, GITEA, giteaApi as api, giteaHeaders, HEAD1, HEAD2, mockComment, mockReads, PR_READS, rawFixture, SECRET, TOKEN } from '../helpers/gitea-e2e.ts';
 import { useHttpMock } from '../helpers/http-mock.ts';
 
 useHttpMock();
@@ -39,7 +39,8 @@ async function send(r: RunningBot, fixture: string, eventType: string, edit?: (p
   await r.bot.queue.onIdle();
 }
 
-function mockCommand(r: RunningBot, commentId: number) {
+function mockCommand(r: RunningBot, commentId: number, text: string) {
+  mockComment(r, commentId, 'mira', text);
   api(r).post(`${API}/issues/comments/${commentId}/reactions`, { content: 'eyes' }).reply(201, {});
   api(r).get(`${API}/collaborators/mira/permission`).reply(200, { permission: 'admin', role_name: 'admin' });
   api(r).post(`${API}/issues/comments/${commentId}/reactions`, { content: 'rocket' }).reply(201, {});
@@ -54,7 +55,7 @@ test('gitea: a PR that bumps nothing gets a success status at once, no build, no
   api(r).get(`${API}/pulls/14.diff`).reply(200, README_DIFF);
   statuses(r, HEAD1, 1, seen);
   await send(r, 'pull_request.opened', 'pull_request');
-  assert.deepEqual(r.calls, [...READS, `POST ${API}/statuses/${HEAD1}`]);
+  assert.deepEqual(r.calls, [...PR_READS, `POST ${API}/statuses/${HEAD1}`]);
   assert.deepEqual(seen, [{ state: 'success', description: 'not a Tailscale bump — nothing to check' }]);
   assert.equal(check.requests.length, 0);
 
@@ -82,7 +83,7 @@ test('gitea: a bump that could not be compared is a failure with the way out; /a
   assert.match(seen.at(-1)!.description, /^failed: 3 blockers — no baseline: fix the base build, or \/accept size <reason> — linux\/amd64 at 3f1c9a7/);
   assert.ok(seen.at(-1)!.description.length < 140);
 
-  mockCommand(r, 908);
+  mockCommand(r, 908, '/accept size portmapper growth reviewed');
   mockReads(r, HEAD1);
   statuses(r, HEAD1, 2, seen);
   api(r).patch(`${API}/issues/comments/901`, (b) => /accepted/.test(b.body)).reply(200, commentJson(901, 'y'));
@@ -90,7 +91,7 @@ test('gitea: a bump that could not be compared is a failure with the way out; /a
   assert.match(seen.at(-1)!.description, /^passed: 3 accepted/);
   assert.equal(seen.at(-1)?.state, 'success');
 
-  mockCommand(r, 909);
+  mockCommand(r, 909, '/rebuild');
   mockReads(r, HEAD1);
   statuses(r, HEAD1, 2, seen);
   api(r).patch(`${API}/issues/comments/901`).reply(200, commentJson(901, 'z'));

@@ -4,26 +4,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac, randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import nock from 'nock';
 import { fakeRunCheck } from '../helpers/fake-run-check.ts';
-import { deliver, recorded, startBot, type RunningBot } from '../helpers/e2e-bot.ts';
+import { deliver, startBot, type RunningBot } from '../helpers/e2e-bot.ts';
+import { API, commentJson, GITEA, giteaApi, HEAD1, HEAD2, hmac, mockComment, mockReads, rawFixture, READS, SECRET, TOKEN } from '../helpers/gitea-e2e.ts';
 import { useHttpMock } from '../helpers/http-mock.ts';
 
 useHttpMock();
 
-const GITEA = 'https://git.example.org';
-const API = '/api/v1/repos/routers/tailscale-mikrotik';
-const SECRET = 'gitea-webhook-secret-for-tests';
-const TOKEN = 'gitea-api-token';
-const BASE = '3f1c9a7d2b8e4f6a0c5d7e9f1a3b5c7d9e0f2a4b';
-const HEAD1 = '8d2e4f6a1b3c5d7e9f0a2b4c6d8e0f1a3b5c7d9e';
-const HEAD2 = 'c4a6e8f0b2d4f6a8c0e2a4b6d8f0a2c4e6b8d0f2';
 const KiB = 1024;
-
-const raw = (name: string) => readFileSync(new URL(`../fixtures/gitea/${name}.json`, import.meta.url));
-const bumpDiff = readFileSync(new URL('../fixtures/pr/tailscale-patch.diff', import.meta.url), 'utf8');
-const hmac = (body: Buffer | string) => createHmac('sha256', SECRET).update(body).digest('hex');
+const raw = rawFixture;
 
 /** Headers exactly as Gitea's webhook deliverer sets them. */
 function giteaHeaders(event: string, eventType: string, body: Buffer | string, signature = hmac(body)): Record<string, string> {
@@ -43,26 +32,9 @@ async function start(growth = 2 * KiB): Promise<RunningBot> {
   return startBot({ gitea: { url: GITEA, token: TOKEN, webhookSecret: SECRET, botLogin: 'bumpguard' }, runCheck: fakeRunCheck({ growth }) });
 }
 
-const api = (r: RunningBot) => recorded(nock(GITEA, { reqheaders: { authorization: `token ${TOKEN}` } }), r.calls);
-const prJson = (head: string) => ({ ...JSON.parse(raw('pull_request.opened').toString()).pull_request, head: { ref: 'renovate/tailscale-1.x', sha: head, repo_id: 12 } });
-const comment = (id: number, body: string) => ({ id, html_url: `${GITEA}/routers/tailscale-mikrotik/pulls/14#issuecomment-${id}`, body, user: { login: 'bumpguard' } });
-
-/** The reads every run makes: the PR, its diff, and the three config paths at the base (absent). */
-function mockReads(r: RunningBot, head: string) {
-  api(r).get(`${API}/pulls/14`).reply(200, prJson(head));
-  api(r).get(`${API}/pulls/14.diff`).reply(200, bumpDiff, { 'content-type': 'text/plain' });
-  for (const path of ['.bumpguard.yml', '.bumpguard.yaml', '.github/bumpguard.yml']) {
-    api(r).get(`${API}/raw/${path}`).query({ ref: BASE }).reply(404, { message: 'not found' });
-  }
-}
-
-const reads = [
-  `GET ${API}/pulls/14`,
-  `GET ${API}/raw/.bumpguard.yml?ref=${BASE}`,
-  `GET ${API}/raw/.bumpguard.yaml?ref=${BASE}`,
-  `GET ${API}/raw/.github/bumpguard.yml?ref=${BASE}`,
-  `GET ${API}/pulls/14.diff`,
-];
+const api = giteaApi;
+const comment = commentJson;
+const reads = READS;
 
 test('gitea: a Renovate bump PR gets pending, one comment, then failure on a regression; the next push updates that comment', async () => {
   const r = await start(300 * KiB);
@@ -128,6 +100,7 @@ test('gitea: a command by someone without write access gets eyes, a polite refus
   payload.comment.body = '/rebuild';
   payload.sender.login = payload.comment.user.login = 'visitor';
   const body = JSON.stringify(payload, null, 2);
+  mockComment(r, 908, 'visitor', '/rebuild');
   api(r).post(`${API}/issues/comments/908/reactions`, { content: 'eyes' }).reply(201, {});
   api(r).get(`${API}/collaborators/visitor/permission`).reply(200, { permission: 'read', role_name: 'read' });
   api(r).post(`${API}/issues/14/comments`, (b) => /@visitor, thanks — `\/rebuild` needs write access/.test(b.body)).reply(201, comment(950, 'refused'));
@@ -135,6 +108,7 @@ test('gitea: a command by someone without write access gets eyes, a polite refus
   assert.equal((await deliver(`${r.url}/api/gitea/webhooks`, body, giteaHeaders('issue_comment', 'pull_request_comment', body))).status, 202);
   await r.bot.queue.onIdle();
   assert.deepEqual(r.calls, [
+    `GET ${API}/issues/comments/908`,
     `POST ${API}/issues/comments/908/reactions`,
     `GET ${API}/collaborators/visitor/permission`,
     `POST ${API}/issues/14/comments`,
@@ -178,6 +152,7 @@ test('gitea: a closed PR is answered 204; a redelivered delivery (same id) is pr
   help.comment.body = '/help';
   const body = JSON.stringify(help);
   const headers = giteaHeaders('issue_comment', 'pull_request_comment', body);
+  mockComment(r, 908, 'mira', '/help');
   api(r).post(`${API}/issues/comments/908/reactions`, { content: 'eyes' }).reply(201, {});
   api(r).post(`${API}/issues/14/comments`, (b) => /bumpguard commands/.test(b.body)).reply(201, comment(960, 'help'));
   api(r).post(`${API}/issues/comments/908/reactions`, { content: 'rocket' }).reply(201, {});

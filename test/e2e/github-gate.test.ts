@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { canaryFail } from '../helpers/check-result.ts';
 import { fakeRunCheck } from '../helpers/fake-run-check.ts';
 import {
-  api, checkRuns, commandPayload, commentJson, githubDelivery, HEAD1, HEAD2, mockAppAuth, mockReads, READS, readmeDiff, REPO, repoCalls, rerunPayload, startGithubBot,
+  api, checkRuns, commandPayload, commentJson, githubDelivery, HEAD1, HEAD2, mockAppAuth, mockComment, mockReads, READS, readmeDiff, REPO, repoCalls, rerunPayload, startGithubBot,
 } from '../helpers/github-e2e.ts';
 import { githubExample } from '../helpers/github-examples.ts';
 import { useHttpMock } from '../helpers/http-mock.ts';
@@ -16,7 +16,8 @@ useHttpMock();
 
 const MAINTAINER = 'Codertocat';
 
-function mockMaintainerCommand(r: Awaited<ReturnType<typeof startGithubBot>>, commentId: number) {
+function mockMaintainerCommand(r: Awaited<ReturnType<typeof startGithubBot>>, commentId: number, text: string) {
+  mockComment(r, commentId, MAINTAINER, text);
   api(r).post(`${REPO}/issues/comments/${commentId}/reactions`, { content: 'eyes' }).reply(201, { id: 1 });
   api(r).get(`${REPO}/collaborators/${MAINTAINER}/permission`).reply(200, { permission: 'admin', role_name: 'admin' });
   api(r).post(`${REPO}/issues/comments/${commentId}/reactions`, { content: 'rocket' }).reply(201, { id: 2 });
@@ -83,7 +84,7 @@ test('github: at one head, an infra error, then Re-run (no baseline: blocks with
   assert.match(runs.gate(HEAD1)!.title, /^failed: 3 blockers — no baseline: fix the base build, or \/accept size <reason> — linux\/amd64 at f95f852/);
 
   // 3. /accept size: the missing baseline is accepted at this head and the gate turns green.
-  mockMaintainerCommand(r, 5001);
+  mockMaintainerCommand(r, 5001, '/accept size the base image is rebuilt upstream next week');
   mockReads(r, HEAD1);
   runs.create(1, (b) => b.status === 'in_progress').update(1);
   api(r).patch(`${REPO}/issues/comments/900`, (b) => /accepted/.test(b.body)).reply(200, commentJson(900));
@@ -93,7 +94,7 @@ test('github: at one head, an infra error, then Re-run (no baseline: blocks with
   assert.match(runs.gate(HEAD1)!.title, /^passed: 3 accepted/);
 
   // 4. /rebuild measures again: a canary now fails, and the gate shows it.
-  mockMaintainerCommand(r, 5002);
+  mockMaintainerCommand(r, 5002, '/rebuild');
   mockReads(r, HEAD1);
   runs.create(1, (b) => b.status === 'in_progress').update(1);
   api(r).patch(`${REPO}/issues/comments/900`).reply(200, commentJson(900));

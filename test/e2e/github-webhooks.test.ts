@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { sign } from '@octokit/webhooks-methods';
 import { deliver } from '../helpers/e2e-bot.ts';
 import { fakeRunCheck } from '../helpers/fake-run-check.ts';
-import { api, checkRuns, githubDelivery, HEAD1, HEAD2, mockAppAuth, mockReads, READS as reads, REPO, repoCalls, startGithubBot } from '../helpers/github-e2e.ts';
+import { api, checkRuns, githubDelivery, HEAD1, HEAD2, mockAppAuth, mockComment, mockReads, READS as reads, REPO, repoCalls, startGithubBot } from '../helpers/github-e2e.ts';
 import { githubExample } from '../helpers/github-examples.ts';
 import { useHttpMock } from '../helpers/http-mock.ts';
 
@@ -100,6 +100,7 @@ test('github: a command by a user without write access is refused politely; noth
   payload.issue.pull_request = { url: 'https://api.github.com/repos/Codertocat/Hello-World/pulls/2' };
   payload.comment.body = 'Could you try again?\n\n/rebuild arm64';
   payload.sender = { ...payload.sender, login: 'visitor' };
+  mockComment(r, payload.comment.id, 'visitor', payload.comment.body);
   api(r).post(`${REPO}/issues/comments/${payload.comment.id}/reactions`, { content: 'eyes' }).reply(201, { id: 1 });
   api(r).get(`${REPO}/collaborators/visitor/permission`).reply(200, { permission: 'read', role_name: 'read' });
   api(r).post(`${REPO}/issues/2/comments`, (b) => /@visitor, thanks — `\/rebuild` needs write access/.test(b.body)).reply(201, { id: 950, html_url: 'h', body: 'b', user: { login: 'bumpguard[bot]' } });
@@ -107,6 +108,7 @@ test('github: a command by a user without write access is refused politely; noth
   assert.equal((await githubDelivery(r, 'issue_comment', payload)).status, 202);
   await r.bot.queue.onIdle();
   assert.deepEqual(repoCalls(r), [
+    `GET ${REPO}/issues/comments/${payload.comment.id}`,
     `POST ${REPO}/issues/comments/${payload.comment.id}/reactions`,
     `GET ${REPO}/collaborators/visitor/permission`,
     `POST ${REPO}/issues/2/comments`,

@@ -10,7 +10,7 @@ import nock from 'nock';
 import { ProbotOctokit } from 'probot';
 import { deliver, recorded, startBot, type RunningBot } from '../helpers/e2e-bot.ts';
 import { fakeRunCheck } from '../helpers/fake-run-check.ts';
-import { githubExample } from '../helpers/github-examples.ts';
+import { githubExample, renovatePullRequest } from '../helpers/github-examples.ts';
 import { useHttpMock } from '../helpers/http-mock.ts';
 
 useHttpMock();
@@ -30,8 +30,7 @@ test('github: check-run writes failing with 502 are retried 3 times, then the ch
   const r = await startBot({ github: { appId: 123, privateKey, webhookSecret: SECRET, Octokit }, runCheck: fakeRunCheck() });
   api(r).post('/app/installations/1/access_tokens').reply(201, { token: 'ghs_e2e', expires_at: '2099-01-01T00:00:00Z', permissions: {}, repository_selection: 'all' });
   api(r).get('/app').reply(200, { id: 123, slug: 'bumpguard', name: 'bumpguard', owner: { login: 'routers' } });
-  const pr = githubExample('pull_request', 'opened').pull_request;
-  api(r).get(`${REPO}/pulls/2`).reply(200, pr);
+  api(r).get(`${REPO}/pulls/2`).reply(200, renovatePullRequest(HEAD));
   api(r).get(`${REPO}/pulls/2`).matchHeader('accept', 'application/vnd.github.v3.diff').reply(200, bumpDiff);
   for (const path of ['.bumpguard.yml', '.bumpguard.yaml', '.github/bumpguard.yml']) {
     api(r).get(`${REPO}/contents/${encodeURIComponent(path)}`).query({ ref: BASE }).reply(404, { message: 'Not Found' });

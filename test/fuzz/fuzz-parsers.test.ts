@@ -34,7 +34,7 @@ function fuzz(target: string): Promise<Report> {
   const report: Report = { failures: [], slow: [], hung: null, ran: 0 };
   const worker = new Worker(new URL('./fuzz-worker.ts', import.meta.url), { workerData: { target, seed: SEED, iterations: ITERATIONS } });
   return new Promise((resolve, reject) => {
-    let current = -1;
+    let current = Number.NaN;
     let watchdog = setTimeout(() => undefined, 0);
     const arm = () => {
       clearTimeout(watchdog);
@@ -69,7 +69,7 @@ function fuzz(target: string): Promise<Report> {
 function save(target: string, index: number): string {
   const t = TARGETS[target]!;
   const path = join(tmpdir(), `bumpguard-fuzz-${target}-${SEED}-${index}.txt`);
-  writeFileSync(path, caseInput(t, t.seeds(), SEED, index));
+  writeFileSync(path, index < 0 ? t.hostile!()[-index - 1]! : caseInput(t, t.seeds(), SEED, index));
   return path;
 }
 
@@ -83,6 +83,6 @@ for (const target of Object.keys(TARGETS)) {
       [],
     );
     assert.deepEqual(r.slow.map((s) => `#${s.index} took ${s.ms} ms (budget ${s.budget} ms) on ${s.length} chars (${save(target, s.index)})`), []);
-    assert.equal(r.ran, ITERATIONS);
+    assert.equal(r.ran, ITERATIONS + (TARGETS[target]!.hostile?.().length ?? 0));
   });
 }

@@ -6,8 +6,10 @@ import { caseInput, TARGETS } from './targets.ts';
 const { target: name, seed, iterations } = workerData as { target: string; seed: number; iterations: number };
 const target = TARGETS[name]!;
 const seeds = target.seeds();
-for (let index = 0; index < iterations; index++) {
-  const input = caseInput(target, seeds, seed, index);
+const hostile = target.hostile?.() ?? [];
+// Hostile inputs get negative indices: -1 is hostile[0].
+for (let index = -hostile.length; index < iterations; index++) {
+  const input = index < 0 ? hostile[-index - 1]! : caseInput(target, seeds, seed, index);
   parentPort!.postMessage({ type: 'start', index });
   const started = performance.now();
   let error: string | null = null;

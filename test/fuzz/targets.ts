@@ -16,6 +16,8 @@ export interface FuzzTarget {
   call(input: string): unknown;
   /** A throw the parser documents (a typed error), not a crash. */
   allowed(err: unknown): boolean;
+  /** Known-hostile inputs (past blow-ups), run before the mutated ones under the same time budget. */
+  hostile?(): string[];
   /** Every `every`-th input is grown to megabytes (`scaleUp`), for parsers that read whole files. */
   scale?: { every: number; minBytes: number; maxBytes: number };
 }
@@ -81,8 +83,16 @@ export const TARGETS: Record<string, FuzzTarget> = {
   },
   parseCommand: {
     seeds: () => ['/rebuild arm64', '/accept size portmapper growth reviewed', 'Thanks!\n\n/audit', '```\n/rebuild\n```\n/help', '> /accept all\n\n/rebuild linux/arm/v7, amd64', '~~~~\n/x\n~~~', '    /indented\n/accept ram', '/accept'],
-    tokens: ['/', '/rebuild ', '/accept ', '```', '~~~', '> ', '    ', '\r\n', 'size ', 'all ', '\t'],
+    tokens: ['/', '/rebuild ', '/accept ', '```', '~~~', '> ', '    ', '\r\n', 'size ', 'all ', '\t', '<!--', '-->', '\r', '\u2028', ' '.repeat(64)],
     call: (input) => parseCommand(input),
     allowed: none,
+    // Whitespace then a line terminator `.` does not match: a lazy-quantifier regex went cubic on these.
+    hostile: () =>
+      ['\r', '\u2028', '\u2029', '\r\r', 'x\r'].flatMap((end) => [
+        `/rebuild${' '.repeat(6000)}${end}`,
+        `/accept size ${'\t '.repeat(20_000)}${end}`,
+        `${'/rebuild \n'.repeat(5000)}/rebuild${' '.repeat(4000)}${end}`,
+        `> x\n`.repeat(10_000) + `/audit${' '.repeat(100_000)}${end}`,
+      ]),
   },
 };

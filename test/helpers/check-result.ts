@@ -4,7 +4,7 @@
 // and an entrypoint, in three COPY layers. Sizes are derived from the file list, so growing
 // the binary moves image, rootfs and flash consistently, as a real bump does.
 import type {
-  CanaryResult, CheckResult, FileEntry, ImageAnalysis, LayerInfo, PlatformResult, RamMeasurement, RamStats, SideResult,
+  CanaryResult, CheckResult, EngineLabel, FileEntry, ImageAnalysis, LayerInfo, PlatformResult, RamMeasurement, RamStats, SideResult,
 } from '../../src/model.ts';
 
 export const BASE_SHA = '3f9c2a7d41e8b05c6a1d9e2f7b4c8a0d5e6f1a2b';
@@ -124,12 +124,16 @@ export interface PlatformSpec {
   /** null: not built in this run. */
   head?: SideSpec | null;
   emulated?: boolean;
+  /** Where it ran (default: the bot's own amd64 engine, foreign platforms under qemu). */
+  engine?: EngineLabel;
 }
 
 export function buildPlatform(platform: string, spec: PlatformSpec = {}): PlatformResult {
+  const engine = spec.engine ?? { name: 'local', platform: 'linux/amd64' };
   return {
     platform,
-    emulated: spec.emulated ?? platform !== 'linux/amd64',
+    emulated: spec.emulated ?? platform !== engine.platform,
+    engine,
     base: spec.base === null ? null : buildSide(platform, spec.base ?? {}, 'base'),
     head: spec.head === null ? null : buildSide(platform, spec.head ?? {}, 'head'),
   };

@@ -20,14 +20,25 @@ export interface RunningBot {
 
 /** `jobs`: a durable store shared with a later startBot (restart tests); default in memory. */
 export async function startBot(
-  opts: Pick<BotOptions, 'github' | 'gitea' | 'jobs' | 'concurrency' | 'bodyLimitBytes'> & { runCheck: RunCheck },
+  opts: Pick<BotOptions, 'github' | 'gitea' | 'jobs' | 'concurrency' | 'bodyLimitBytes'> & {
+    runCheck: RunCheck;
+    /** The bot's clock (default: fixed at 2025-06-13T08:00:00Z). */
+    now?: () => Date;
+    upstream?: BotOptions['ports']['upstream'];
+    sandbox?: BotOptions['ports']['sandbox'];
+  },
 ): Promise<RunningBot> {
   const outcomes: RunningBot['outcomes'] = [];
   const bot = await createBot({
     ...opts,
     log: pino({ level: process.env.LOG_LEVEL ?? 'silent' }),
     runCheck: async () => opts.runCheck,
-    ports: { upstream: { describe: 'not used by the fake check', readFile: async () => null }, store: null, now: () => new Date('2025-06-13T08:00:00Z') },
+    ports: {
+      upstream: opts.upstream ?? { describe: 'not used by the fake check', readFile: async () => null },
+      store: null,
+      now: opts.now ?? (() => new Date('2025-06-13T08:00:00Z')),
+      ...(opts.sandbox ? { sandbox: opts.sandbox } : {}),
+    },
     state: new InMemoryJobState(),
     onJobDone: (job, outcome) => outcomes.push({ job, outcome }),
   });

@@ -2,7 +2,8 @@
 // diff, files by (sha, path), users' permissions and comments, and records every call in order.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import type { Forge, Permission, PullRequest, Reaction, StatusInput, UpsertCommentInput, UpsertCommentResult } from '../../src/forges/types.ts';
+import { ForgeError } from '../../src/errors.ts';
+import type { Forge, Permission, PrComment, PullRequest, Reaction, StatusInput, UpsertCommentInput, UpsertCommentResult } from '../../src/forges/types.ts';
 
 export type FakeCall =
   | { op: 'setStatus'; sha: string; state: StatusInput['state']; title: string }
@@ -29,6 +30,8 @@ export class FakeForge implements Forge {
   readonly limits = { commentChars: 60_000 };
   readonly calls: FakeCall[] = [];
   readonly comments = new Map<number, string>();
+  /** Comments as the API returns them by id (what a command's job re-reads). */
+  readonly apiComments = new Map<number, PrComment>();
   pr: PullRequest;
   diff: string;
   readonly #init: FakeForgeInit;
@@ -93,6 +96,17 @@ export class FakeForge implements Forge {
 
   async react(commentId: number, reaction: Reaction): Promise<void> {
     this.calls.push({ op: 'react', commentId, reaction });
+  }
+
+  /** A comment someone wrote on the PR (default: on #14, after the head was pushed). */
+  said(id: number, author: string, body: string, over: Partial<PrComment> = {}): void {
+    this.apiComments.set(id, { id, author, body, createdAt: '2025-06-13T09:00:00Z', pr: 14, ...over });
+  }
+
+  async getComment(id: number): Promise<PrComment> {
+    const c = this.apiComments.get(id);
+    if (!c) throw new ForgeError({ forge: 'gitea', op: 'getComment', code: 'not-found', status: 404 }, `Gitea API call getComment found nothing.`);
+    return structuredClone(c);
   }
 
   async reply(pr: number, body: string): Promise<{ id: number }> {

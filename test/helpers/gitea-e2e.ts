@@ -39,19 +39,40 @@ export const prJson = (head: string): Record<string, unknown> => ({
 
 export const commentJson = (id: number, body: string) => ({ id, html_url: `${GITEA}/routers/tailscale-mikrotik/pulls/14#issuecomment-${id}`, body, user: { login: 'bumpguard' } });
 
-/** The PR (at `head`), its diff, and the three config paths at the base (absent). */
+/** The PR (at `head`), its diff, the three config paths at the base (absent), and its author's (renovate's) write access. */
 export function mockReads(r: RunningBot, head: string): void {
   giteaApi(r).get(`${API}/pulls/14`).reply(200, prJson(head));
   giteaApi(r).get(`${API}/pulls/14.diff`).reply(200, bumpDiff, { 'content-type': 'text/plain' });
   for (const path of ['.bumpguard.yml', '.bumpguard.yaml', '.github/bumpguard.yml']) {
     giteaApi(r).get(`${API}/raw/${path}`).query({ ref: BASE }).reply(404, { message: 'not found' });
   }
+  giteaApi(r).get(`${API}/collaborators/renovate/permission`).reply(200, { permission: 'write', role_name: 'write' });
 }
 
-export const READS = [
+/** The reads of a PR that is no bump (its author is not checked). */
+export const PR_READS = [
   `GET ${API}/pulls/14`,
   `GET ${API}/raw/.bumpguard.yml?ref=${BASE}`,
   `GET ${API}/raw/.bumpguard.yaml?ref=${BASE}`,
   `GET ${API}/raw/.github/bumpguard.yml?ref=${BASE}`,
   `GET ${API}/pulls/14.diff`,
 ];
+
+/** The reads of a bump PR: the PR's, then its author's write access. */
+export const READS = [...PR_READS, `GET ${API}/collaborators/renovate/permission`];
+
+/** The sticky comment and the `error` status of a job that ends in error; returns the comment's text. */
+export function expectErrorReport(r: RunningBot): () => string {
+  let comment = '';
+  giteaApi(r).get(`${API}/issues/14/comments`).query(true).reply(200, [], { 'x-total-count': '0' });
+  giteaApi(r).post(`${API}/issues/14/comments`, (b) => Boolean((comment = b.body))).reply(201, commentJson(901, 'x'));
+  giteaApi(r).post(`${API}/statuses/${HEAD1}`, (b) => b.state === 'error').reply(201, {});
+  return () => comment;
+}
+
+/** Comment `id` as the Gitea API returns it: written by `login` on PR 14 at `createdAt` (default: after the bot's test clock saw the head). */
+export function mockComment(r: RunningBot, id: number, login: string, body: string, createdAt = '2025-06-13T09:00:00Z'): void {
+  giteaApi(r)
+    .get(`${API}/issues/comments/${id}`)
+    .reply(200, { ...commentJson(id, body), user: { login }, created_at: createdAt, pull_request_url: `${GITEA}/routers/tailscale-mikrotik/pulls/14`, issue_url: '' });
+}

@@ -9,7 +9,7 @@ import { ProbotOctokit } from 'probot';
 import type { RunCheck } from '../../src/jobs/types.ts';
 import { deliver, recorded, startBot, type RunningBot } from './e2e-bot.ts';
 import { GithubCheckRuns } from './github-check-runs.ts';
-import { githubExample } from './github-examples.ts';
+import { githubExample, renovatePullRequest } from './github-examples.ts';
 
 export const SECRET = 'github-webhook-secret-for-tests';
 export const REPO = '/repos/Codertocat/Hello-World';
@@ -52,8 +52,8 @@ export function mockAppAuth(r: RunningBot): void {
 
 /** The PR (at `head`), the three config paths at the base (absent) and the diff. */
 export function mockReads(r: RunningBot, head: string, diff = bumpDiff): void {
-  const pr = githubExample('pull_request', 'opened').pull_request;
-  pr.head.sha = head;
+  // Renovate's App opened it: an App author is trusted without a permission lookup.
+  const pr = renovatePullRequest(head);
   const authed = () => recorded(nock('https://api.github.com', { reqheaders: { authorization: 'token ghs_e2e_installation' } }), r.calls);
   authed().get(`${REPO}/pulls/2`).reply(200, pr);
   authed().get(`${REPO}/pulls/2`).matchHeader('accept', 'application/vnd.github.v3.diff').reply(200, diff, { 'content-type': 'text/plain' });
@@ -81,6 +81,13 @@ export function commandPayload(body: string, login = 'Codertocat', commentId = 5
   payload.comment.id = commentId;
   payload.sender = { ...payload.sender, login, type: 'User' };
   return payload;
+}
+
+/** Comment `id` on PR #2 as the API returns it (a command's job re-reads it): by `login`, at `createdAt`. */
+export function mockComment(r: RunningBot, id: number, login: string, body: string, createdAt = '2025-06-13T09:00:00Z'): void {
+  api(r)
+    .get(`${REPO}/issues/comments/${id}`)
+    .reply(200, { ...commentJson(id, body), user: { login, type: 'User' }, created_at: createdAt, issue_url: `https://api.github.com${REPO}/issues/2` });
 }
 
 /** The Re-run button of our check run on `head` (check_run.rerequested). */

@@ -17,3 +17,11 @@ export function githubExample(event: string, action: string): Record<string, any
   if (!found) throw new Error(`@octokit/webhooks-examples has no ${event}.${action}`);
   return structuredClone(found);
 }
+
+/** The example PR as Renovate's GitHub App opens it (an App author: trusted without a permission lookup). */
+export function renovatePullRequest(head: string): Record<string, any> {
+  const pr = githubExample('pull_request', 'opened').pull_request as Record<string, any>;
+  pr.head.sha = head;
+  pr.user = { ...pr.user, login: 'renovate[bot]', type: 'Bot' };
+  return pr;
+}

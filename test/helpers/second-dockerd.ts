@@ -4,6 +4,8 @@
 // has no bridge, no iptables and no registry: build FROM scratch images in it. Point a docker
 // client at it with DOCKER_HOST=`host`.
 import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import { openSync, closeSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -78,4 +80,35 @@ export async function startSecondDockerd(opts: { readyTimeoutMs?: number } = {})
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+export interface StoppedRun {
+  code: number | null;
+  stdout: string;
+  stderr: string[];
+  /** False when the trigger line never came (the engine was not stopped). */
+  stopped: boolean;
+}
+
+const CLI = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
+
+/**
+ * Runs the CLI with `args` and stops `dockerd` `afterMs` after a progress line matching `trigger`
+ * (e.g. the head build starting, whose RUN step sleeps long enough); resolves once both are over.
+ */
+export async function runCliStoppingEngine(
+  args: string[], env: NodeJS.ProcessEnv, dockerd: SecondDockerd, trigger: RegExp, afterMs = 2000,
+): Promise<StoppedRun> {
+  const child = spawn(process.execPath, [CLI, ...args], { env: { ...env, CI: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+  const stderr: string[] = [];
+  let stopping: Promise<void> | null = null;
+  for await (const line of createInterface({ input: child.stderr })) {
+    stderr.push(line);
+    if (stopping === null && trigger.test(line)) stopping = sleep(afterMs).then(() => dockerd.stop());
+  }
+  const code = await new Promise<number | null>((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.once('exit', resolve)));
+  await stopping;
+  return { code, stdout, stderr, stopped: stopping !== null };
 }

@@ -39,7 +39,7 @@ const pr: PullRequest = {
 async function run(config?: string) {
   const files: Record<string, string> = { [`${BASE}:Dockerfile`]: before, [`${HEAD}:Dockerfile`]: after };
   if (config !== undefined) files[`${BASE}:.bumpguard.yml`] = config;
-  const forge = new FakeForge({ pr, diff, files });
+  const forge = new FakeForge({ pr, diff, files, permissions: { someone: 'write' } });
   const check = fakeRunCheck();
   const outcome = await runPrJob(
     { forge: 'gitea', installationId: null, repo: forge.repo, deliveryId: 'd-1', event: { type: 'pr-updated', action: 'synchronize', pr: 14, headSha: HEAD, sender: { login: 'someone', isBot: false } } },

@@ -1,6 +1,7 @@
 // Upstream files from a local clone or bare mirror of tailscale/tailscale, via `git cat-file`.
 // One git process per successful read; only on failure do we ask git why (missing tag vs file).
 import { execa } from 'execa';
+import { childEnv } from '../../child-env.ts';
 import { UpstreamError } from '../../errors.ts';
 import { checkPath, checkRef } from './check-ref.ts';
 import type { UpstreamCommit, UpstreamSource } from './types.ts';
@@ -9,7 +10,7 @@ import type { UpstreamCommit, UpstreamSource } from './types.ts';
 const GIT_ENV = { LC_ALL: 'C', GIT_PAGER: 'cat', GIT_TERMINAL_PROMPT: '0' };
 
 async function git(args: string[]) {
-  const result = await execa('git', args, { reject: false, stripFinalNewline: false, env: GIT_ENV, maxBuffer: 64 * 1024 * 1024 });
+  const result = await execa('git', args, { ...childEnv(GIT_ENV), reject: false, stripFinalNewline: false, maxBuffer: 64 * 1024 * 1024 });
   if (result.exitCode === undefined) {
     throw new UpstreamError('upstream-git-missing', 'Cannot run git; install git to read a local upstream clone.', { cause: result.cause });
   }

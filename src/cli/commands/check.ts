@@ -13,7 +13,7 @@ import { renderJson, renderReport, renderText } from '../../report/index.ts';
 import { localSourceTree } from '../../repo/index.ts';
 import { openDatabase, ResultStore } from '../../store/index.ts';
 import { localEditRunner } from '../../audit/upstream/index.ts';
-import { defaultCacheDir, defaultDbPath, openUpstream, parseFlags, reportUsage, splitList, upstreamSpec } from '../common-options.ts';
+import { cliSandbox, defaultCacheDir, defaultDbPath, engineSetup, openUpstream, parseFlags, reportUsage, splitList, upstreamSpec } from '../common-options.ts';
 import { EXIT, exitCodeForVerdict } from '../exit-code.ts';
 import type { CliIo, Command } from '../io.ts';
 import { createProgress } from '../progress.ts';
@@ -30,6 +30,9 @@ Options:
   --base REF             the PR's base branch or commit (required)
   --head REF             the PR's head branch or commit (default: HEAD)
   --platforms LIST       comma-separated subset, e.g. linux/amd64,linux/arm64 (default: config)
+  --engines FILE         engines to build and run platforms on, as the bot's BUMPGUARD_ENGINES
+                         (JSON; default: $BUMPGUARD_ENGINES or $BUMPGUARD_ENGINES_FILE; none: the
+                         local engine for every platform, foreign ones under qemu-user)
   --db PATH              results store (default: $BUMPGUARD_DB or ~/.cache/bumpguard/bumpguard.db)
   --no-cache             rebuild the head even when a stored result exists
   --no-cache-base        rebuild the base too
@@ -46,7 +49,7 @@ measured), 130 interrupted.
 `;
 
 const FLAGS = {
-  repo: { type: 'string' }, base: { type: 'string' }, head: { type: 'string' }, platforms: { type: 'string' },
+  repo: { type: 'string' }, base: { type: 'string' }, head: { type: 'string' }, platforms: { type: 'string' }, engines: { type: 'string' },
   db: { type: 'string' }, 'no-cache': { type: 'boolean' }, 'no-cache-base': { type: 'boolean' }, 'audit-only': { type: 'boolean' },
   upstream: { type: 'string' }, cache: { type: 'string' }, format: { type: 'string' }, json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -66,6 +69,13 @@ export const check: Command = async (io) => {
     if (err instanceof UsageError) return reportUsage(io, 'check', err);
     throw err;
   }
+  let engines;
+  try {
+    engines = engineSetup(io, flags.engines);
+  } catch (err) {
+    if (err instanceof UsageError) return reportUsage(io, 'check', err);
+    throw err;
+  }
   const repoDir = resolve(io.cwd, flags.repo ?? '.');
   const source = localSourceTree(repoDir);
   const [baseSha, headSha] = await Promise.all([source.resolve(flags.base), source.resolve(flags.head ?? 'HEAD')]);
@@ -75,6 +85,7 @@ export const check: Command = async (io) => {
   if (unknown.length > 0) {
     return reportUsage(io, 'check', new UsageError(`${unknown.join(', ')} not in the config's platforms (${config.platforms.join(', ')})`));
   }
+  const sandbox = cliSandbox(io);
   const cacheDir = flags.cache ?? defaultCacheDir(io);
   const upstream = await openUpstream(io, upstreamSpec(io, flags.upstream), config.upstream, cacheDir);
   const db = openDatabase(defaultDbPath(io, flags.db));
@@ -90,7 +101,7 @@ export const check: Command = async (io) => {
       },
       {
         source, config, upstream, editRunner: localEditRunner(), store: new ResultStore(db), now: () => new Date(), signal: io.signal,
-        onProgress: progress.onProgress, onSnapshot: progress.onSnapshot, buildCache: buildCacheFromEnv(io),
+        onProgress: progress.onProgress, onSnapshot: progress.onSnapshot, buildCache: buildCacheFromEnv(io), engines, sandbox,
       },
     );
   } finally {

@@ -3,21 +3,20 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { detectEngine } from '../../build/index.ts';
-import { readConfigAt } from '../../config/index.ts';
-import { UsageError } from '../../errors.ts';
+import { engineRuntimeLimits, readConfigAt } from '../../config/index.ts';
+import { BuildError, UsageError } from '../../errors.ts';
 import { versionAtRef } from '../../jobs/detect-bump.ts';
-import { PlatformSlots } from '../../jobs/platform-slots.ts';
-import { RuntimeSlots } from '../../jobs/runtime-slots.ts';
-import { measureSide, RUNTIME_ENGINE } from '../../jobs/measure-side.ts';
+import { EngineSlots } from '../../jobs/engine-slots.ts';
+import { measureSide } from '../../jobs/measure-side.ts';
+import { CheckEngines, platformResult, unbuiltSide } from '../../jobs/platform-engines.ts';
 import { PlatformPhase } from '../../jobs/platform-phase.ts';
-import { isEmulated } from '../../measure/index.ts';
-import type { CheckResult, SideResult } from '../../model.ts';
+import { RuntimeSlots } from '../../jobs/runtime-slots.ts';
+import type { CheckResult, PlatformResult, SideResult } from '../../model.ts';
 import { evaluatePolicy, formatBytes } from '../../policy/index.ts';
-import { toImageMetrics } from '../../report/index.ts';
+import { engineWords, isNative, toImageMetrics } from '../../report/index.ts';
 import { localSourceTree } from '../../repo/index.ts';
 import { openDatabase, ResultStore } from '../../store/index.ts';
-import { defaultDbPath, parseFlags, reportUsage, splitList } from '../common-options.ts';
+import { cliSandbox, defaultDbPath, engineSetup, parseFlags, reportUsage, splitList } from '../common-options.ts';
 import { EXIT, exitCodeForVerdict } from '../exit-code.ts';
 import type { Command } from '../io.ts';
 import { createProgress } from '../progress.ts';
@@ -31,10 +30,12 @@ Options:
   --repo DIR          git repository of the image (default: current directory)
   --ref REF           branch, tag or commit (default: HEAD)
   --platforms LIST    comma-separated subset of the config's platforms
+  --engines FILE      engines to build and run platforms on, as the bot's BUMPGUARD_ENGINES
+                      (default: $BUMPGUARD_ENGINES or $BUMPGUARD_ENGINES_FILE)
   --db PATH           results store (default: $BUMPGUARD_DB or ~/.cache/bumpguard/bumpguard.db)
   --no-cache          rebuild even when a stored result exists
-  --json              print { commit, verdict, reason, platforms: { platform: { emulated, metrics,
-                      canaries, elfMismatches, error, cached } } } as JSON
+  --json              print { commit, verdict, reason, platforms: { platform: { emulated, native,
+                      engine, metrics, canaries, elfMismatches, error, cached } } } as JSON
   -h, --help          show this help
 
 Exit codes: 0 every platform built and its canaries passed, 1 the image's own build, ELF arch
@@ -43,14 +44,15 @@ stopping mid-run).
 `;
 
 const FLAGS = {
-  repo: { type: 'string' }, ref: { type: 'string' }, platforms: { type: 'string' }, db: { type: 'string' },
+  repo: { type: 'string' }, ref: { type: 'string' }, platforms: { type: 'string' }, engines: { type: 'string' }, db: { type: 'string' },
   'no-cache': { type: 'boolean' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
 } as const;
 
 export const measure: Command = async (io) => {
-  let flags;
+  let flags, setup;
   try {
     flags = parseFlags(io, FLAGS);
+    setup = engineSetup(io, flags.engines);
   } catch (err) {
     if (err instanceof UsageError) return reportUsage(io, 'measure', err);
     throw err;
@@ -65,22 +67,32 @@ export const measure: Command = async (io) => {
   const { config } = await readConfigAt(source, sha);
   const version = await versionAtRef(source, sha, config);
   const platforms = splitList(flags.platforms) ?? config.platforms;
-  const engine = await detectEngine({ signal: io.signal });
+  const sandbox = cliSandbox(io);
+  const engines = new CheckEngines(config, setup);
   const db = openDatabase(defaultDbPath(io, flags.db));
   const store = new ResultStore(db);
   const scratchDir = await mkdtemp(join(tmpdir(), 'bumpguard-measure-'));
   const progress = createProgress(io.stderr, flags.json ? 'quiet' : io.isTTY ? 'tty' : 'lines');
-  const results: Record<string, SideResult> = {};
+  const results: PlatformResult[] = [];
   try {
     // Built one at a time in order; each image's RAM runs and canaries overlap the next build.
-    const lane = new PlatformSlots(1);
-    const runtime = new RuntimeSlots();
-    const measured = await Promise.all(platforms.map((platform) => measureSide({
-      repo: repoDir, side: 'head', sha, version, platform, config, source, engine,
-      store, fresh: Boolean(flags['no-cache']), scratchDir, now: () => new Date(),
-      signal: io.signal, onProgress: progress.onProgress, lane, runtime, phase: new PlatformPhase(runtime, RUNTIME_ENGINE, 1, io.signal),
+    const lane = new EngineSlots(1);
+    const runtime = new RuntimeSlots(engineRuntimeLimits(setup.definitions));
+    results.push(...await Promise.all(platforms.map(async (platform): Promise<PlatformResult> => {
+      let engine;
+      try {
+        engine = engines.for(platform);
+      } catch (err) {
+        if (!(err instanceof BuildError)) throw err;
+        return { platform, emulated: false, base: null, head: unbuiltSide(sha, version, err) };
+      }
+      const measured = await measureSide({
+        repo: repoDir, side: 'head', sha, version, platform, config, source, engine,
+        store, fresh: Boolean(flags['no-cache']), scratchDir, now: () => new Date(),
+        signal: io.signal, onProgress: progress.onProgress, sandbox, lane, runtime, phase: new PlatformPhase(runtime, engine.client.engine, 1, io.signal),
+      });
+      return platformResult(platform, engine, { base: null, head: measured.result });
     })));
-    platforms.forEach((platform, i) => (results[platform] = measured[i]!.result));
   } finally {
     progress.done();
     await rm(scratchDir, { recursive: true, force: true });
@@ -88,13 +100,15 @@ export const measure: Command = async (io) => {
     db.close();
   }
   // One side, no baseline: the same policy as `check` judges builds, ELFs and canaries.
-  const emulated = (platform: string) => isEmulated(platform, engine.hostPlatform);
-  const outcome = evaluatePolicy(asCheckResult(repoDir, sha, results, emulated), config, { baseline: false });
+  const outcome = evaluatePolicy(asCheckResult(repoDir, sha, results), config, { baseline: false });
   if (flags.json) {
-    const json = Object.fromEntries(Object.entries(results).map(([p, r]) => [p, {
-      emulated: emulated(p), metrics: toImageMetrics(r), canaries: r.canaries,
-      elfMismatches: r.analysis?.elfs.filter((e) => !e.matches) ?? [], error: r.error ?? null, cached: r.cached,
-    }]));
+    const json = Object.fromEntries(results.map((p) => {
+      const r = p.head!;
+      return [p.platform, {
+        emulated: p.emulated, native: isNative(p), engine: p.engine?.name ?? null, metrics: toImageMetrics(r), canaries: r.canaries,
+        elfMismatches: r.analysis?.elfs.filter((e) => !e.matches) ?? [], error: r.error ?? null, cached: r.cached,
+      }];
+    }));
     io.stdout.write(`${JSON.stringify({ commit: sha, verdict: outcome.verdict, reason: outcome.reason, platforms: json }, null, 2)}\n`);
   } else {
     io.stdout.write(renderMeasureText(sha, results));
@@ -103,19 +117,20 @@ export const measure: Command = async (io) => {
   return exitCodeForVerdict(outcome.verdict);
 };
 
-function asCheckResult(repo: string, sha: string, results: Record<string, SideResult>, emulated: (p: string) => boolean): CheckResult {
-  const platforms = Object.entries(results).map(([platform, head]) => ({ platform, emulated: emulated(platform), base: null, head }));
+function asCheckResult(repo: string, sha: string, platforms: PlatformResult[]): CheckResult {
   return {
     repo, bump: null, baseRef: sha, headRef: sha, headSha: sha, findings: [], platforms,
     builds: { ran: 0, reused: 0 }, overrides: [], history: [], durationMs: 0, finishedAt: '',
   };
 }
 
-function renderMeasureText(sha: string, results: Record<string, SideResult>): string {
+function renderMeasureText(sha: string, results: PlatformResult[]): string {
   const lines = [`bumpguard measure ${sha.slice(0, 12)}`, ''];
-  for (const [platform, r] of Object.entries(results)) {
+  for (const p of results) {
+    const r: SideResult = p.head!;
     const m = toImageMetrics(r);
-    lines.push(`${platform}${r.cached ? ' (stored result)' : ''}${r.ram?.emulated ? ' (RAM emulated)' : ''}`);
+    const where = engineWords(p, { plain: true });
+    lines.push(`${p.platform}${r.cached ? ' (stored result)' : ''}${where ? ` (RAM ${where})` : ''}`);
     if (r.error || !m) {
       lines.push(`  FAILED: ${r.error?.message ?? 'no analysis'}`, ...(r.error?.logTail ? r.error.logTail.split('\n').slice(-15).map((l) => `    ${l}`) : []));
       continue;

@@ -1,12 +1,16 @@
 // `bumpguard serve`: env → webhook server for GitHub and/or Gitea → in-process job queue →
 // the real check. It only wires; every decision lives in src/jobs and the pure rooms.
-import { readFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { createUpstream, localEditRunner } from '../../audit/upstream/index.ts';
-import { BuildCache, detectEngine } from '../../build/index.ts';
+import { BuildCache, detectEngine, pickDockerBinary } from '../../build/index.ts';
+import { LOCAL_ENGINE, type EngineDefinition } from '../../config/index.ts';
+import { dockerClientFor } from '../../docker-client.ts';
 import { BuildError, ConfigError } from '../../errors.ts';
 import { createBot, createLogger, readServerEnv, type ServerEnv } from '../../server/index.ts';
-import { JobStore, openDatabase, ResultStore } from '../../store/index.ts';
+import { removeLeftoverContainers } from '../../measure/index.ts';
+import { JobStore, LeaseHeldError, openDatabase, ResultStore, StoreLease } from '../../store/index.ts';
 import { EXIT } from '../exit-code.ts';
 import type { Command } from '../io.ts';
 
@@ -18,17 +22,29 @@ Runs the webhook server: POST /api/github/webhooks (GitHub App), POST /api/gitea
 
   PORT, HOST                 where to listen (default 3000 on 0.0.0.0)
   BUMPGUARD_DB               sqlite file for results, history, overrides and the job queue
-                             (default .bumpguard/bumpguard.db; one serve per file)
+                             (default .bumpguard/bumpguard.db; one serve per file: a second
+                             one refuses to start)
   BUMPGUARD_UPSTREAM         "github" or a tailscale/tailscale clone or mirror (default github)
   BUMPGUARD_CACHE            cache for upstream reads (default .bumpguard/cache)
   BUMPGUARD_CONCURRENCY      jobs at once (default 1)
-  BUMPGUARD_PLATFORM_CONCURRENCY  builds of one platform at once across jobs (default 1)
-  BUMPGUARD_RUNTIME_CONCURRENCY   platforms whose RAM runs and canaries run at once on the engine, across jobs (default: cores)
-  BUMPGUARD_BUILD_CACHE           BuildKit cache directory for buildx/buildctl builders (default: none)
-  BUMPGUARD_BUILD_CACHE_MAX       its bound, oldest pruned first (default 10GiB)
+  BUMPGUARD_ENGINE_CONCURRENCY    builds on one engine at once across jobs (default 1;
+                             BUMPGUARD_PLATFORM_CONCURRENCY is its old name)
+  BUMPGUARD_ENGINES          JSON list of engines per platform, e.g. [{"name": "pi5",
+                             "host": "ssh://pi@pi5.lan", "platforms": ["linux/arm64"]}]
+                             (or BUMPGUARD_ENGINES_FILE; docs/builders.md)
+  BUMPGUARD_REPO_BUILDERS    "warn" (default) or "refuse": builder addresses in a repo's
+                             .bumpguard.yml (deprecated kind: remote/buildx)
+  BUMPGUARD_RUNTIME_CONCURRENCY   platforms whose RAM runs and canaries run at once on one
+                              engine, across jobs (default: cores; an engine's runtimeSlots)
+  BUMPGUARD_BUILD_CACHE      BuildKit cache directory for buildx/buildctl builds (default: none)
+  BUMPGUARD_BUILD_CACHE_MAX  its bound, oldest pruned first (default 10GiB)
   BUMPGUARD_SHUTDOWN_GRACE_MS     on SIGTERM, time running jobs get to finish before they are
                              cancelled and queued again for the next start (default 8000)
   BUMPGUARD_JOB_KIND         "check" (default); "noop" only for scripts/bench-load.ts
+  BUMPGUARD_UNTRUSTED_NETWORK  what builds of PRs whose author cannot push may fetch on this
+                             host's network: none (default), pull (images), all
+  BUMPGUARD_CONTAINER_MEMORY, BUMPGUARD_CONTAINER_PIDS, BUMPGUARD_CONTAINER_USER
+                             the cage of RAM runs and canaries (default 512m, 256, auto)
   GITHUB_TOKEN               optional, for upstream reads from GitHub
   APP_ID, PRIVATE_KEY (or PRIVATE_KEY_PATH), WEBHOOK_SECRET      the GitHub App
   GITEA_URL, GITEA_TOKEN, GITEA_WEBHOOK_SECRET, GITEA_BOT_LOGIN  Gitea
@@ -53,8 +69,30 @@ export const serve: Command = async (io) => {
   }
   // JSON lines on the command's stdout (pipe through pino-pretty to read them).
   const log = createLogger({ level: env.logLevel, destination: io.stdout });
-  const db = openDatabase(env.db);
+  // A locked database must not stall the webhook server: writes wait at most 200 ms for another process.
+  const db = openDatabase(env.db, { busyTimeoutMs: 200 });
+  // One serve per database: a second one would run every job and write every status twice.
+  const stopped = new AbortController();
+  io.signal.addEventListener('abort', () => stopped.abort(), { once: true });
+  let lease: StoreLease;
+  try {
+    lease = new StoreLease(db, {
+      onLost: () => {
+        log.error({ db: env.db }, 'another bumpguard serve took this database over (this one stalled past the lease); stopping');
+        stopped.abort();
+      },
+      onHeartbeatError: (err) => log.warn({ err }, 'lease heartbeat not written; trying again'),
+    });
+  } catch (err) {
+    db.close();
+    if (!(err instanceof LeaseHeldError)) throw err;
+    io.stderr.write(`bumpguard serve: ${err.userMessage}\n`);
+    return EXIT.error;
+  }
   const store = new ResultStore(db);
+  // Containers are labelled with this database's id and this process: the next start removes
+  // what a killed process left running, and nothing of another serve's or a CLI run's.
+  const owner = `${databaseId(store)}/${randomUUID()}`;
   if (env.jobKind === 'noop') log.warn({ delayMs: env.noopDelayMs }, 'BUMPGUARD_JOB_KIND=noop: jobs do nothing (load bench only)');
   const upstream = await createUpstream(env.upstream, {
     repo: 'tailscale/tailscale',
@@ -68,11 +106,15 @@ export const serve: Command = async (io) => {
     log,
     // Imported on first use: the build stack is only needed once a bump arrives.
     runCheck: async () => (await import('../../jobs/run-check.ts')).runCheck,
-    ports: { upstream, editRunner: localEditRunner(), store, now: () => new Date(), buildCache: env.buildCache && new BuildCache(env.buildCache.dir, env.buildCache.maxBytes) },
+    ports: {
+      upstream, editRunner: localEditRunner(), store, now: () => new Date(),
+      engines: { definitions: env.engines, repoBuilders: env.repoBuilders }, sandbox: { ...env.sandbox, owner },
+      buildCache: env.buildCache && new BuildCache(env.buildCache.dir, env.buildCache.maxBytes),
+    },
     state: store,
     jobs: new JobStore(db),
     concurrency: env.concurrency,
-    platformConcurrency: env.platformConcurrency,
+    engineConcurrency: env.engineConcurrency,
     ...(env.runtimeConcurrency !== null ? { runtimeConcurrency: env.runtimeConcurrency } : {}),
     jobKind: env.jobKind,
     noopDelayMs: env.noopDelayMs,
@@ -83,25 +125,48 @@ export const serve: Command = async (io) => {
     { port: addr.port, host: addr.address, github: env.github !== null, gitea: env.gitea !== null, db: env.db, pid: process.pid, queued: bot.queue.counts.queued, requeued: requeued.length, gaveUp: failed.length },
     'bumpguard serve listening',
   );
-  const engineProbe = env.jobKind === 'check' ? probeEngine(log, io.signal) : Promise.resolve();
-  if (!io.signal.aborted) await once(io.signal, 'abort');
+  const engineProbe = env.jobKind === 'check' ? probeEngines(env.engines, log, io.signal, owner) : Promise.resolve();
+  if (!stopped.signal.aborted) await once(stopped.signal, 'abort');
   await engineProbe;
   log.info({ graceMs: env.shutdownGraceMs, running: bot.queue.counts.running }, 'shutting down: new deliveries get 503, running jobs get the grace period');
   const { finished, checkpointed } = await bot.shutdown(env.shutdownGraceMs);
   log.info({ finished, checkpointed, queued: bot.queue.store.countByState().queued }, 'stopped: checkpointed and queued jobs run at the next start');
+  lease.release();
   db.close();
   return EXIT.ok;
 };
 
-/** Docker trouble (no engine, no access to its socket) is logged at start, not at the first bump. */
-async function probeEngine(log: ReturnType<typeof createLogger>, signal: AbortSignal): Promise<void> {
-  try {
-    const engine = await detectEngine({ signal });
-    log.info({ docker: engine.docker, engine: engine.serverVersion, platform: engine.hostPlatform }, 'docker engine reachable');
-  } catch (err) {
-    // Never rejects: nothing awaits it until shutdown, and the server serves either way.
-    if (signal.aborted) return;
-    if (err instanceof BuildError) log.error({ reason: err.userMessage, detail: err.logTail }, 'docker engine unreachable: checks end in error until this is fixed');
-    else log.error({ err }, 'docker engine probe failed');
-  }
+/**
+ * Docker trouble (no engine, no access to its socket, an operator's engine that does not answer)
+ * is logged at start, not at the first bump. Build-only entries (buildkit, buildx) are reached at
+ * build time only. On each engine that answers, the containers an earlier process of this server
+ * left running are removed.
+ */
+async function probeEngines(engines: EngineDefinition[], log: ReturnType<typeof createLogger>, signal: AbortSignal, owner: string): Promise<void> {
+  const docker = pickDockerBinary(process.env, existsSync);
+  const targets = [null, ...engines.filter((e) => e.host !== undefined || e.context !== undefined)];
+  await Promise.all(targets.map(async (def) => {
+    const name = def?.name ?? LOCAL_ENGINE;
+    try {
+      const engine = await detectEngine({ signal, client: dockerClientFor(def, docker, process.env) });
+      log.info({ engine: name, docker: engine.docker.file, version: engine.serverVersion, platform: engine.hostPlatform, platforms: def?.platforms }, 'docker engine reachable');
+      const removed = await removeLeftoverContainers(engine.docker, owner, signal);
+      if (removed > 0) log.warn({ engine: name, removed }, 'containers left behind by an earlier run of this server removed');
+    } catch (err) {
+      // Never rejects: nothing awaits it until shutdown, and the server serves either way.
+      if (signal.aborted) return;
+      if (err instanceof BuildError) log.error({ engine: name, reason: err.userMessage, detail: err.logTail }, 'docker engine unreachable: its platforms end in error until this is fixed');
+      else log.error({ err, engine: name }, 'docker engine probe failed');
+    }
+  }));
+}
+
+/** A random id kept in the database itself: stable across restarts, different for every database. */
+function databaseId(store: ResultStore): string {
+  const key = 'serve-database-id';
+  const known = store.getForgeId('(bumpguard)', key);
+  if (known !== null) return known;
+  const id = randomUUID();
+  store.setForgeId('(bumpguard)', key, id);
+  return id;
 }

@@ -24,12 +24,14 @@ export async function getPullDiff(http: GiteaHttp, repo: GiteaRepo, pr: number, 
   return readTextCapped(res.body, maxBytes, { forge: 'gitea', op: 'getDiff', ...(Number.isFinite(declared) ? { declaredBytes: declared } : {}) });
 }
 
-export async function getRawFile(http: GiteaHttp, repo: GiteaRepo, ref: string, path: string): Promise<string | null> {
+export async function getRawFile(http: GiteaHttp, repo: GiteaRepo, ref: string, path: string, maxBytes: number): Promise<string | null> {
   const res = await request(http, 'readFile', `${base(repo)}/raw/${encodePath(path)}?ref=${encodeURIComponent(ref)}`, {
     accept: '*/*',
     allow404: true,
   });
-  return res === null ? null : res.text();
+  if (res === null) return null;
+  const declared = Number(res.headers.get('content-length') ?? Number.NaN);
+  return readTextCapped(res.body, maxBytes, { forge: 'gitea', op: 'readFile', what: path, ...(Number.isFinite(declared) ? { declaredBytes: declared } : {}) });
 }
 
 /** The archive as a byte stream (tar.gz, top folder = lower-case repo name). */
@@ -41,6 +43,10 @@ export async function getArchive(http: GiteaHttp, repo: GiteaRepo, sha: string, 
 
 export function listIssueComments(http: GiteaHttp, repo: GiteaRepo, pr: number): Promise<GiteaComment[]> {
   return paginate(http, 'listComments', `${base(repo)}/issues/${pr}/comments`, giteaComment, (c) => c.id);
+}
+
+export function getIssueComment(http: GiteaHttp, repo: GiteaRepo, id: number): Promise<GiteaComment> {
+  return getJson(http, 'getComment', `${base(repo)}/issues/comments/${id}`, giteaComment);
 }
 
 export function createIssueComment(http: GiteaHttp, repo: GiteaRepo, pr: number, body: string): Promise<GiteaComment> {

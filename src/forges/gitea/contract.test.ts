@@ -88,6 +88,11 @@ forgeContract('gitea', {
     }
     return () => latest;
   },
+  comment(c) {
+    api()
+      .get(`${API}/issues/comments/${c.id}`)
+      .reply(200, { ...wireComment(c), created_at: c.createdAt, issue_url: '', pull_request_url: `${URL}/routers/tailscale-mikrotik/pulls/${c.pr}` });
+  },
   shownAs: EXPECTED_STATE,
   reaction(commentId, reaction) {
     api().post(`${API}/issues/comments/${commentId}/reactions`, { content: reaction }).reply(201, { user: { login: BOT }, content: reaction });

@@ -1,13 +1,13 @@
 // Gitea (and Forgejo) adapter: REST v1 with a token. One instance per repository; no module state.
 import { upsertComment } from '../upsert-comment.ts';
 import { extractTarball } from '../extract-tarball.ts';
-import type { Forge, Permission, PullRequest, Reaction, StatusInput, UpsertCommentInput, UpsertCommentResult } from '../types.ts';
+import type { Forge, Permission, PrComment, PullRequest, Reaction, StatusInput, UpsertCommentInput, UpsertCommentResult } from '../types.ts';
 import type { ForgeError } from '../../errors.ts';
-import { DEFAULT_MAX_DIFF_BYTES } from '../read-capped.ts';
+import { DEFAULT_MAX_DIFF_BYTES, DEFAULT_MAX_FILE_BYTES } from '../read-capped.ts';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../with-retry.ts';
 import * as api from './api.ts';
 import type { GiteaHttp } from './http.ts';
-import { GITEA_STATUS_STATE, toForgeComment, toPermission, toPullRequest, toStatusDescription } from './map.ts';
+import { GITEA_STATUS_STATE, toForgeComment, toPermission, toPrComment, toPullRequest, toStatusDescription } from './map.ts';
 
 export interface GiteaForgeOptions {
   /** Instance root URL, e.g. https://git.example.com */
@@ -23,6 +23,8 @@ export interface GiteaForgeOptions {
   onRetry?: (op: string, err: ForgeError, delayMs: number, attempt: number) => void;
   /** Largest PR diff read (default 10 MiB); a larger one is a ForgeError `too-large`. */
   maxDiffBytes?: number;
+  /** Largest file read by readFile (default 1 MiB); a larger one is a ForgeError `too-large`. */
+  maxFileBytes?: number;
 }
 
 export class GiteaForge implements Forge {
@@ -34,6 +36,7 @@ export class GiteaForge implements Forge {
   readonly #http: GiteaHttp;
   readonly #repo: api.GiteaRepo;
   readonly #maxDiffBytes: number;
+  readonly #maxFileBytes: number;
 
   constructor(opts: GiteaForgeOptions) {
     const [owner = '', name = ''] = opts.repo.split('/');
@@ -42,6 +45,7 @@ export class GiteaForge implements Forge {
     this.#repo = { owner, name };
     this.#http = { baseUrl: opts.url, token: opts.token, fetch: opts.fetch ?? globalThis.fetch, retry: { ...DEFAULT_RETRY_POLICY, ...opts.retry }, onRetry: opts.onRetry };
     this.#maxDiffBytes = opts.maxDiffBytes ?? DEFAULT_MAX_DIFF_BYTES;
+    this.#maxFileBytes = opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   }
 
   async getPullRequest(pr: number): Promise<PullRequest> {
@@ -53,7 +57,7 @@ export class GiteaForge implements Forge {
   }
 
   readFile(ref: string, path: string): Promise<string | null> {
-    return api.getRawFile(this.#http, this.#repo, ref, path);
+    return api.getRawFile(this.#http, this.#repo, ref, path, this.#maxFileBytes);
   }
 
   async downloadTree(sha: string, destDir: string, signal: AbortSignal): Promise<void> {
@@ -84,6 +88,10 @@ export class GiteaForge implements Forge {
 
   react(commentId: number, reaction: Reaction): Promise<void> {
     return api.postCommentReaction(this.#http, this.#repo, commentId, reaction);
+  }
+
+  async getComment(id: number): Promise<PrComment> {
+    return toPrComment(await api.getIssueComment(this.#http, this.#repo, id));
   }
 
   async reply(pr: number, body: string): Promise<{ id: number }> {

@@ -1,6 +1,6 @@
 // Gitea wire → bumpguard domain, and our vocabulary → Gitea's (exhaustive Records: a new
 // GateState or Permission fails to compile until it is mapped here).
-import type { ForgeComment, GateState, Permission, PullRequest } from '../types.ts';
+import type { ForgeComment, GateState, Permission, PrComment, PullRequest } from '../types.ts';
 import type { GiteaComment, GiteaPullRequest, GiteaStatusState } from './schema.ts';
 
 /**
@@ -45,6 +45,16 @@ export function toPullRequest(pr: GiteaPullRequest): PullRequest {
 
 export function toForgeComment(c: GiteaComment): ForgeComment {
   return { id: c.id, author: c.user.login, body: c.body, url: c.html_url };
+}
+
+export function toPrComment(c: GiteaComment): PrComment {
+  return { id: c.id, author: c.user.login, body: c.body, createdAt: c.created_at ?? '', pr: trailingNumber(c.pull_request_url || c.issue_url) };
+}
+
+/** "…/pulls/14" or "…/issues/14" → 14. */
+export function trailingNumber(url: string | null | undefined): number | null {
+  const m = /\/(\d+)\/?$/.exec(url ?? '');
+  return m ? Number(m[1]) : null;
 }
 
 /** Gitea's description column is short (varchar 255 on some setups; the UI cuts earlier): one line under 140 chars. */

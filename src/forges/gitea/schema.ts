@@ -27,6 +27,10 @@ export const giteaComment = z.object({
   html_url: z.string(),
   body: z.string(),
   user: giteaUser,
+  created_at: z.string().optional(),
+  /** PR comments: the PR's web page ("…/pulls/14"); issue_url is empty on them. */
+  pull_request_url: z.string().nullish(),
+  issue_url: z.string().nullish(),
 });
 export type GiteaComment = z.output<typeof giteaComment>;
 

@@ -58,13 +58,17 @@ export async function getPullDiff(octokit: ProbotOctokit, r: GhRepo, pr: number,
   return readTextCapped(body as ReadableStream<Uint8Array>, maxBytes, { forge: 'github', op: 'getDiff', ...(Number.isFinite(declared) ? { declaredBytes: declared } : {}) });
 }
 
-export async function getRawFile(octokit: ProbotOctokit, r: GhRepo, ref: string, path: string): Promise<string | null> {
+export async function getRawFile(octokit: ProbotOctokit, r: GhRepo, ref: string, path: string, maxBytes: number): Promise<string | null> {
   const res = await call(
     'readFile',
-    () => octokit.request('GET /repos/{owner}/{repo}/contents/{path}', { ...r, path, ref, mediaType: { format: 'raw' } }),
+    () => octokit.request('GET /repos/{owner}/{repo}/contents/{path}', { ...r, path, ref, mediaType: { format: 'raw' }, request: { parseSuccessResponseBody: false } }),
     true,
   );
-  return res === null ? null : asText(res.data);
+  if (res === null) return null;
+  const body = res.data as unknown;
+  if (!(body instanceof ReadableStream)) return asText(body);
+  const declared = Number(res.headers['content-length'] ?? Number.NaN);
+  return readTextCapped(body as ReadableStream<Uint8Array>, maxBytes, { forge: 'github', op: 'readFile', what: path, ...(Number.isFinite(declared) ? { declaredBytes: declared } : {}) });
 }
 
 /** The tarball as a byte stream; GitHub redirects to codeload with a short-lived token in the URL. */
@@ -82,6 +86,11 @@ export async function listIssueComments(octokit: ProbotOctokit, r: GhRepo, pr: n
     octokit.paginate('GET /repos/{owner}/{repo}/issues/{issue_number}/comments', { ...r, issue_number: pr, per_page: 100 }),
   );
   return all.map((c) => parse('listComments', ghComment, c));
+}
+
+export async function getIssueComment(octokit: ProbotOctokit, r: GhRepo, id: number): Promise<GhComment> {
+  const res = await call('getComment', () => octokit.request('GET /repos/{owner}/{repo}/issues/comments/{comment_id}', { ...r, comment_id: id }));
+  return parse('getComment', ghComment, res.data);
 }
 
 export async function createIssueComment(octokit: ProbotOctokit, r: GhRepo, pr: number, body: string): Promise<GhComment> {

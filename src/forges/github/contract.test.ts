@@ -106,6 +106,9 @@ forgeContract('github', {
     neutral: { status: 'completed', conclusion: 'neutral', title: 'gate neutral' },
     error: { status: 'completed', conclusion: 'failure', title: 'gate error' },
   },
+  comment(c) {
+    api().get(`${REPO}/issues/comments/${c.id}`).reply(200, { ...wireComment(c), created_at: c.createdAt, issue_url: `https://api.github.com${REPO}/issues/${c.pr}` });
+  },
   reaction(commentId, reaction) {
     api().post(`${REPO}/issues/comments/${commentId}/reactions`, { content: reaction }).reply(201, { id: 1, content: reaction });
   },

@@ -6,12 +6,12 @@
 // One instance per repository.
 import type { ProbotOctokit } from 'probot';
 import { extractTarball } from '../extract-tarball.ts';
-import { DEFAULT_MAX_DIFF_BYTES } from '../read-capped.ts';
+import { DEFAULT_MAX_DIFF_BYTES, DEFAULT_MAX_FILE_BYTES } from '../read-capped.ts';
 import { upsertComment } from '../upsert-comment.ts';
-import type { Forge, Permission, PullRequest, Reaction, StatusInput, UpsertCommentInput, UpsertCommentResult } from '../types.ts';
+import type { Forge, Permission, PrComment, PullRequest, Reaction, StatusInput, UpsertCommentInput, UpsertCommentResult } from '../types.ts';
 import * as api from './api.ts';
 import type { GhCheckRun } from './schema.ts';
-import { fitSummary, GITHUB_CHECK_STATE, toForgeComment, toPermission, toPullRequest } from './map.ts';
+import { fitSummary, GITHUB_CHECK_STATE, toForgeComment, toPermission, toPrComment, toPullRequest } from './map.ts';
 
 export interface GitHubForgeOptions {
   octokit: ProbotOctokit;
@@ -26,6 +26,8 @@ export interface GitHubForgeOptions {
   checkRuns?: CheckRunMemo;
   /** Largest PR diff read (default 10 MiB); a larger one is a ForgeError `too-large`. */
   maxDiffBytes?: number;
+  /** Largest file read by readFile (default 1 MiB); a larger one is a ForgeError `too-large`. */
+  maxFileBytes?: number;
 }
 
 /** The last check run bumpguard wrote on a commit; a Map fits, src/store backs it with sqlite. */
@@ -47,6 +49,7 @@ export class GitHubForge implements Forge {
   readonly #repo: api.GhRepo;
   readonly #checkRuns: CheckRunMemo;
   readonly #maxDiffBytes: number;
+  readonly #maxFileBytes: number;
 
   constructor(opts: GitHubForgeOptions) {
     const [owner = '', repo = ''] = opts.repo.split('/');
@@ -56,6 +59,7 @@ export class GitHubForge implements Forge {
     this.#repo = { owner, repo };
     this.#checkRuns = opts.checkRuns ?? new Map();
     this.#maxDiffBytes = opts.maxDiffBytes ?? DEFAULT_MAX_DIFF_BYTES;
+    this.#maxFileBytes = opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   }
 
   async getPullRequest(pr: number): Promise<PullRequest> {
@@ -67,7 +71,7 @@ export class GitHubForge implements Forge {
   }
 
   readFile(ref: string, path: string): Promise<string | null> {
-    return api.getRawFile(this.#octokit, this.#repo, ref, path);
+    return api.getRawFile(this.#octokit, this.#repo, ref, path, this.#maxFileBytes);
   }
 
   async downloadTree(sha: string, destDir: string, signal: AbortSignal): Promise<void> {
@@ -109,6 +113,10 @@ export class GitHubForge implements Forge {
 
   react(commentId: number, reaction: Reaction): Promise<void> {
     return api.createCommentReaction(this.#octokit, this.#repo, commentId, reaction);
+  }
+
+  async getComment(id: number): Promise<PrComment> {
+    return toPrComment(await api.getIssueComment(this.#octokit, this.#repo, id));
   }
 
   async reply(pr: number, body: string): Promise<{ id: number }> {

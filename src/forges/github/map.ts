@@ -1,5 +1,5 @@
 // GitHub wire → bumpguard domain, and our vocabulary → GitHub's (exhaustive Records).
-import type { ForgeComment, GateState, Permission, PullRequest } from '../types.ts';
+import type { ForgeComment, GateState, Permission, PrComment, PullRequest } from '../types.ts';
 import type { GhComment, GhConclusion, GhPullRequest } from './schema.ts';
 
 export type GhCheckState = { status: 'in_progress' } | { status: 'completed'; conclusion: GhConclusion };
@@ -40,6 +40,7 @@ export function toPullRequest(pr: GhPullRequest): PullRequest {
     author: pr.user.login,
     state: pr.merged ? 'merged' : pr.state === 'open' ? 'open' : 'closed',
     isFork: pr.head.repo?.full_name !== pr.base.repo.full_name,
+    authorIsApp: pr.user.type === 'Bot',
     head: { ref: pr.head.ref, sha: pr.head.sha },
     base: { ref: pr.base.ref, sha: pr.base.sha },
   };
@@ -47,6 +48,11 @@ export function toPullRequest(pr: GhPullRequest): PullRequest {
 
 export function toForgeComment(c: GhComment): ForgeComment {
   return { id: c.id, author: c.user?.login ?? '', body: c.body ?? '', url: c.html_url };
+}
+
+export function toPrComment(c: GhComment): PrComment {
+  const m = /\/issues\/(\d+)$/.exec(c.issue_url ?? '');
+  return { id: c.id, author: c.user?.login ?? '', body: c.body ?? '', createdAt: c.created_at ?? '', pr: m ? Number(m[1]) : null };
 }
 
 /** Check-run output.summary is capped at 65,535 characters. */

@@ -1,7 +1,7 @@
 // GitHub REST wire shapes: only the fields bumpguard reads, unknown keys ignored (RN zod.md).
 import { z } from 'zod';
 
-const ghUser = z.object({ login: z.string() });
+const ghUser = z.object({ login: z.string(), type: z.string().optional() });
 
 export const ghPullRequest = z.object({
   number: z.number(),
@@ -25,6 +25,9 @@ export const ghComment = z.object({
   html_url: z.string(),
   body: z.string().nullish(),
   user: ghUser.nullable(),
+  created_at: z.string().optional(),
+  /** "…/repos/o/r/issues/14" (PRs are issues). */
+  issue_url: z.string().optional(),
 });
 export type GhComment = z.output<typeof ghComment>;
 
