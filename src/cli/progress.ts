@@ -4,10 +4,10 @@
 // settles; the full report follows on stdout. Build logs are not echoed: their tail is in the
 // report when a build fails.
 import type { Writable } from 'node:stream';
-import { isSettled, type CheckSnapshot } from '../jobs/check-progress.ts';
+import type { CheckSnapshot } from '../jobs/check-progress.ts';
 import type { ProgressEvent } from '../jobs/types.ts';
 import type { PolicyOutcome } from '../policy/index.ts';
-import { renderTextAudit, renderTextPlatform } from '../report/index.ts';
+import { isSettled, renderTextAudit, renderTextPlatform } from '../report/index.ts';
 
 export interface Progress {
   onProgress(event: ProgressEvent): void;

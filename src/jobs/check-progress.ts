@@ -5,6 +5,7 @@ import type { Config } from '../config/index.ts';
 import { canariesFor } from '../measure/index.ts';
 import type { CheckProgress, CheckResult, PlatformResult, SideResult, SideStage } from '../model.ts';
 import { evaluatePolicy, type PolicyOutcome } from '../policy/index.ts';
+import { isSettled } from '../report/index.ts';
 import type { ProgressEvent } from './types.ts';
 
 /** A check as far as it has got: `result.platforms` has every platform, a side null until done. */
@@ -44,17 +45,6 @@ export class CheckProgressTracker {
     this.#results.get(platform)![side] = result;
   }
 
-  /** Sides settled and all sides. */
-  counts(): { done: number; total: number } {
-    const all = [...this.#stages.values()].flatMap((s) => [s.base, s.head]);
-    return { done: all.filter((s) => s === 'done').length, total: all.length };
-  }
-
-  get finished(): boolean {
-    const { done, total } = this.counts();
-    return done === total;
-  }
-
   progress(): CheckProgress {
     const stages: CheckProgress['stages'] = {};
     const canaries: CheckProgress['canaries'] = {};
@@ -69,12 +59,6 @@ export class CheckProgressTracker {
   platforms(toResult: (platform: string, sides: Pick<PlatformResult, 'base' | 'head'>) => PlatformResult): PlatformResult[] {
     return [...this.#results].map(([platform, r]) => toResult(platform, { base: r.base, head: r.head }));
   }
-}
-
-/** Platforms whose two sides are both settled: the only ones policy may judge mid-check. */
-export function isSettled(progress: CheckProgress, platform: string): boolean {
-  const s = progress.stages[platform];
-  return s === undefined || (s.base === 'done' && s.head === 'done');
 }
 
 /**

@@ -136,29 +136,28 @@ async function buildAndMeasure(
   const base: SideResult = { commit: sha, version: input.version, cached: false, analysis: null, ram: null, canaries: [] };
   // A side built together with others shares their archive, which the check removes at its end.
   const tar = input.together ? null : join(input.scratchDir, `${side}-${platform.replaceAll('/', '-')}.tar`);
-  let engine: EngineInfo | null = null;
-  let built: BuildOutput | null = null;
   const untrusted = input.untrusted === true;
-  const where: { tree: string | null } = { tree: null };
+  // Filled in as the build goes: what the error path and the cleanup need to know.
+  const done: { engine: EngineInfo | null; built: BuildOutput | null; tree: string | null } = { engine: null, built: null, tree: null };
   try {
     // 1. Build and analyse in a build slot; 2. run the image in the platform's runtime phase (beside
     //    the other side), so the next build starts while these images sit through their RAM windows.
     const analysis = await inBuildSlot(input, async () => {
       progress('build', 'start');
       // Asked first: an unreachable engine is its own error for this platform, before any checkout.
-      engine = await input.engine.ready(input.signal);
+      const engine = (done.engine = await input.engine.ready(input.signal));
       const together = input.together;
-      built = together
-        ? await (together.result ??= buildSide(input, engine, buildArgs, join(input.scratchDir, `${side}-together.tar`), together.platforms, where))
-        : await buildSide(input, engine, buildArgs, tar!, null, where);
+      const built = (done.built = together
+        ? await (together.result ??= buildSide(input, engine, buildArgs, join(input.scratchDir, `${side}-together.tar`), together.platforms, done))
+        : await buildSide(input, engine, buildArgs, tar!, null, done));
       progress('build', 'done');
       progress('measure', 'start');
       const a = await analyseImage(built.tarPath, { platform, blockSize: config.measure.blockSize, binaryPath: config.measure.binary, top: config.measure.top });
       progress('measure', 'done');
       return a;
     });
-    const image = built!;
-    const info = engine!;
+    const image = done.built!;
+    const info = done.engine!;
     const { ram, canaries } = await inPhase(async (phase) => {
       progress('ram', 'start');
       const runtime = await measureRuntime({
@@ -176,16 +175,15 @@ async function buildAndMeasure(
     return { result, built: true };
   } catch (err) {
     if (err instanceof CancelledError || input.signal.aborted) throw err instanceof CancelledError ? err : new CancelledError(undefined, { cause: err });
-    const failure = err instanceof BumpguardError ? err : await engineGone(input, engine, err);
+    const failure = err instanceof BumpguardError ? err : await engineGone(input, done.engine, err);
     if (blameOf(failure) === 'cancelled') throw failure;
     progress('build', 'failed');
     const raw = failure instanceof BuildError ? failure.logTail : '';
     input.onBuildFailed?.({ platform, side, sha, code: failure.code, message: failure.userMessage, logTail: raw });
-    const shown = shownFailure(failure, raw, { untrusted, platform, hostPaths: hostPathsOf({ checkout: where.tree, scratch: input.scratchDir }) });
+    const shown = shownFailure(failure, raw, { untrusted, platform, hostPaths: hostPathsOf({ checkout: done.tree, scratch: input.scratchDir }) });
     return { result: { ...base, error: { ...shown, code: failure.code } }, built: true };
   } finally {
-    const held = (built as BuildOutput | null)?.heldTag;
-    if (engine && held) await removeBuildTag((engine as EngineInfo).docker, held);
+    if (done.engine && done.built?.heldTag) await removeBuildTag(done.engine.docker, done.built.heldTag);
     if (tar) await rm(tar, { force: true });
   }
 }

@@ -9,4 +9,4 @@ export { escapeText, code, clip } from './markdown.ts';
 export { renderJson, toImageMetrics, type JsonReport, type JsonAuditReport, type JsonPlatform } from './render-json.ts';
 export { engineWords, isNative } from './engine-label.ts';
 export { renderUpstreamText } from './render-upstream-text.ts';
-export { renderProgressSummary, buildCounts } from './render-progress.ts';
+export { renderProgressSummary, buildCounts, isSettled } from './render-progress.ts';

@@ -9,10 +9,16 @@ import { SUMMARY_MAX } from './render-summary.ts';
 
 const STAGE_WORDS: Record<Exclude<SideStage, 'done'>, string> = { queued: 'queued', building: 'building…', measuring: 'measuring…' };
 
+/** Both sides of the platform are settled (or the check is not in progress): the only platforms policy may judge mid-check. */
+export function isSettled(progress: CheckProgress | undefined, platform: string): boolean {
+  const s = progress?.stages[platform];
+  return s === undefined || (s.base === 'done' && s.head === 'done');
+}
+
 /** What a platform's cells say while it is not settled, or null once both sides are. */
 export function pendingCell(progress: CheckProgress | undefined, platform: string): string | null {
   const s = progress?.stages[platform];
-  if (!s || (s.base === 'done' && s.head === 'done')) return null;
+  if (!s || isSettled(progress, platform)) return null;
   // The side at work says it: a base building while its head waits reads "building…".
   const open = [s.base, s.head].filter((x): x is Exclude<SideStage, 'done'> => x !== 'done');
   const order: Exclude<SideStage, 'done'>[] = ['building', 'measuring', 'queued'];
