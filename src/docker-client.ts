@@ -49,11 +49,19 @@ export function dockerArgs(client: DockerClient, args: readonly string[]): strin
  * `docker <engine flags> <args>` through execa, with the engine's environment on top of the
  * minimal one (child-env.ts): the bot's forge tokens and secrets never reach the client.
  */
-export function execDocker<O extends Options>(client: DockerClient, args: readonly string[], options: O): ResultPromise<O> {
-  const merged: Options = { ...options, ...childEnv({ ...client.env, ...(options.env as Record<string, string> | undefined) }) };
+export function execDocker<O extends Options>(client: DockerClient, args: readonly string[], options: Cancellable<O>): ResultPromise<O> {
+  const { cancelSignal, ...rest } = options;
+  const merged = {
+    ...rest,
+    ...(cancelSignal ? { cancelSignal } : {}),
+    ...childEnv({ ...client.env, ...(options.env as Record<string, string> | undefined) }),
+  } as Options;
   // Only `env` changed, which does not shape the result: the caller's options type still describes it.
   return execa(client.file, dockerArgs(client, args), merged) as unknown as ResultPromise<O>;
 }
+
+/** execa's options, where the caller's optional AbortSignal may be passed on as it is. */
+export type Cancellable<O extends Options> = Omit<O, 'cancelSignal'> & { cancelSignal?: AbortSignal | undefined };
 
 /** The command line as a person would type it, for logs. */
 export function dockerCommandLine(client: DockerClient, args: readonly string[]): string {

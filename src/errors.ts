@@ -266,7 +266,7 @@ export class ForgeError extends BumpguardError {
       forge: string;
       op: string;
       code: ForgeErrorCode;
-      status?: number;
+      status?: number | undefined;
       retryable?: boolean;
       rateLimit?: { retryAfter?: string; reset?: string };
       cause?: unknown;

@@ -19,7 +19,7 @@ export interface ShellContext {
   copies: ContextCopy[];
   upstream: string;
   /** Called with the context a script is run in, for each script path the line mentions. */
-  onScript?: (word: string, ctx: ShellContext) => void;
+  onScript?: ((word: string, ctx: ShellContext) => void) | undefined;
 }
 
 const NO_ROOT = 'bumpguard cannot tell where the upstream checkout is (no `git clone` of it, `ADD` of its git URL or featuretags call before this line)';

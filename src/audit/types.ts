@@ -16,6 +16,6 @@ export type FeatureTable = Map<string, FeatureMeta>;
 
 /** A diagnostic from a parser: the input it could not fully handle, as data (not a throw). */
 export interface ParseDiagnostic {
-  line?: number;
+  line?: number | undefined;
   message: string;
 }

@@ -22,30 +22,30 @@ export interface BuildImageOptions {
   /** Relative to contextDir, or absolute. */
   dockerfile: string;
   platform: string;
-  buildArgs?: Record<string, string>;
+  buildArgs?: Record<string, string> | undefined;
   /** `builders[platform]` from config; undefined: the local engine. */
-  builder?: Builder;
+  builder?: Builder | undefined;
   /** Where to write the image archive (docker-archive format). */
   outTar: string;
-  timeoutMs?: number;
-  signal?: AbortSignal;
-  network?: 'none' | 'default';
-  onLog?: (line: string) => void;
+  timeoutMs?: number | undefined;
+  signal?: AbortSignal | undefined;
+  network?: 'none' | 'default' | undefined;
+  onLog?: ((line: string) => void) | undefined;
   /** From detectEngine(); probed when absent. */
-  engine?: EngineInfo;
+  engine?: EngineInfo | undefined;
   /** Temporary tag for local builds (injected in tests). */
-  tag?: string;
+  tag?: string | undefined;
   /**
    * Leave a `docker build` image in the engine under its temporary tag (BuildOutput.heldTag), for
    * the caller to run there and then remove with `removeBuildTag`: it is not loaded back in.
    */
-  keepImage?: boolean;
+  keepImage?: boolean | undefined;
   /** Monotonic milliseconds (injected in tests). */
-  now?: () => number;
+  now?: (() => number) | undefined;
   /** Build these platforms in one invocation into one OCI archive (multiPlatformCommand); `platform` then only names them in messages. */
-  together?: string[];
+  together?: string[] | undefined;
   /** A local BuildKit cache directory (BuildRequest.cache). */
-  cache?: BuildRequest['cache'];
+  cache?: BuildRequest['cache'] | undefined;
 }
 
 export interface BuildOutput {

@@ -26,7 +26,7 @@ const ARCHES: Record<string, string> = {
 };
 
 /** The engine `client` reaches (default: the bot's own); "no Docker" or "engine X unreachable" as a BuildError. */
-export async function detectEngine(opts: { client?: DockerClient; signal?: AbortSignal } = {}): Promise<EngineInfo> {
+export async function detectEngine(opts: { client?: DockerClient; signal?: AbortSignal | undefined } = {}): Promise<EngineInfo> {
   const docker = opts.client ?? localDockerClient(pickDockerBinary(process.env, existsSync));
   // An ssh engine may take a while to answer: the connection helper logs in for every call.
   const run = (args: string[]) =>

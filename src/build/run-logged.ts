@@ -6,11 +6,11 @@ import { childEnv } from '../child-env.ts';
 import type { LogTail } from './log-tail.ts';
 
 export interface RunLoggedOptions {
-  env?: Record<string, string>;
-  signal?: AbortSignal;
-  timeoutMs?: number;
+  env?: Record<string, string> | undefined;
+  signal?: AbortSignal | undefined;
+  timeoutMs?: number | undefined;
   tail: LogTail;
-  onLog?: (line: string) => void;
+  onLog?: ((line: string) => void) | undefined;
   /** After SIGTERM, SIGKILL the group this much later. */
   killGraceMs?: number;
 }

@@ -7,7 +7,7 @@ export interface HttpFailure {
   forge: ForgeKind;
   op: string;
   /** HTTP status; undefined when the request never got an answer (DNS, reset, timeout). */
-  status?: number;
+  status?: number | undefined;
   /** Lower-case response header lookup. */
   header?: (name: string) => string | undefined;
   cause?: unknown;

@@ -34,8 +34,8 @@ export interface MeasureSideInput {
   scratchDir: string;
   now: () => Date;
   signal: AbortSignal;
-  onProgress?: (event: ProgressEvent) => void;
-  onLog?: (line: string) => void;
+  onProgress?: ((event: ProgressEvent) => void) | undefined;
+  onLog?: ((line: string) => void) | undefined;
   /** Build slots per engine, shared with other jobs; absent: no limit. */
   slots?: BuildSlots | undefined;
   /** The job's own build lane: its builds run one at a time, in the order they were asked for. */
@@ -49,7 +49,7 @@ export interface MeasureSideInput {
   /** A BuildKit cache directory for builders that can export one; none: the builder's own cache only. */
   cache?: BuildCache | null | undefined;
   /** The side is code of someone who cannot push to the repository (see untrusted-build.ts). */
-  untrusted?: boolean;
+  untrusted?: boolean | undefined;
   sandbox?: Sandbox | undefined;
   onBuildFailed?: ((failure: BuildFailure) => void) | undefined;
 }

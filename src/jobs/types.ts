@@ -23,18 +23,18 @@ export interface CheckRequest {
   /** The one bump decision of the job (detectBump), used by the audit and every build. */
   bump: BumpDecision;
   /** Subset of the config's platforms (e.g. `/rebuild linux/arm64`). */
-  platforms?: string[];
+  platforms?: string[] | undefined;
   /** Ignore the stored result of the head (`--no-cache`, `/rebuild`). */
-  noCache?: boolean;
+  noCache?: boolean | undefined;
   /** Ignore the stored result of the base too. */
-  noCacheBase?: boolean;
+  noCacheBase?: boolean | undefined;
   /** Audit only: no builds (`/audit`). */
-  auditOnly?: boolean;
+  auditOnly?: boolean | undefined;
   /**
    * The head is code of someone who cannot push to the repository (a maintainer approved the
    * build): its builds fetch nothing from the network and its logs are not shown verbatim.
    */
-  untrustedHead?: boolean;
+  untrustedHead?: boolean | undefined;
 }
 
 export type ProgressEvent =

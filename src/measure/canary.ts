@@ -16,15 +16,15 @@ export interface RunCanariesOptions {
   imageId: string;
   platform: string;
   canaries: Canary[];
-  signal?: AbortSignal;
-  onLog?: (line: string) => void;
+  signal?: AbortSignal | undefined;
+  onLog?: ((line: string) => void) | undefined;
   /** Labels sidecar containers `bumpguard.run=<runId>`. */
-  runId?: string;
+  runId?: string | undefined;
   /** Labels sidecar containers `bumpguard.owner=<owner>`. */
   owner?: string | undefined;
   /** A sidecar runs caged like the container it joins, as the same user. */
-  limits?: ContainerLimits;
-  user?: string | null;
+  limits?: ContainerLimits | undefined;
+  user?: string | null | undefined;
 }
 
 /** Canaries that apply to a platform (`platforms` unset: all). */

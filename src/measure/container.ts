@@ -12,9 +12,9 @@ export interface ImageRef {
 }
 
 export interface ReadyCondition {
-  log?: string;
-  file?: string;
-  delayMs?: number;
+  log?: string | undefined;
+  file?: string | undefined;
+  delayMs?: number | undefined;
   timeoutMs: number;
 }
 
@@ -30,7 +30,7 @@ export interface ContainerSpec {
   /** Value of the `bumpguard.owner` label: the serve that may remove it after a crash. */
   owner?: string | undefined;
   /** Replaces the image's entrypoint + cmd. */
-  command?: string[];
+  command?: string[] | undefined;
 }
 
 /** The labels of a container bumpguard starts: its run, and the serve that owns it. */
@@ -203,7 +203,7 @@ async function fileExists(docker: DockerClient, id: string, path: string, signal
 
 /** Runs a docker argv (`exec …` in the container, or `run …` for a sidecar) with a timeout. */
 export async function execIn(
-  docker: DockerClient, args: string[], opts: { timeoutMs: number; signal?: AbortSignal },
+  docker: DockerClient, args: string[], opts: { timeoutMs: number; signal?: AbortSignal | undefined },
 ): Promise<ExecResult> {
   const started = Date.now();
   const res = await execDocker(docker, args, {

@@ -24,12 +24,12 @@ export interface MeasureRuntimeOptions {
   hostPlatform: string;
   ram: Config['ram'];
   canaries: Canary[];
-  signal?: AbortSignal;
-  onLog?: (line: string) => void;
+  signal?: AbortSignal | undefined;
+  onLog?: ((line: string) => void) | undefined;
   /** Names this run's image tag (bumpguard-measure:<runId>) and container label (injected in tests). */
-  runId?: string;
+  runId?: string | undefined;
   /** The operator's cage for the image (default DEFAULT_CONTAINER_LIMITS). */
-  limits?: ContainerLimits;
+  limits?: ContainerLimits | undefined;
   /** Labels every container `bumpguard.owner=<owner>` (serve removes its own leftovers at start). */
   owner?: string | undefined;
 }

@@ -38,10 +38,10 @@ interface MemoryProbe {
 export interface SampleOptions {
   windowMs: number;
   intervalMs: number;
-  process?: string;
-  signal?: AbortSignal;
+  process?: string | undefined;
+  signal?: AbortSignal | undefined;
   /** False skips the host's /proc and asks the Docker API, as a bot in a container must (tests). */
-  readHostProc?: boolean;
+  readHostProc?: boolean | undefined;
 }
 
 /** Samples one running container every `intervalMs` for `windowMs`. */

@@ -5,8 +5,8 @@ import { METRICS, type Config, type Metric, type MetricThresholds, type Threshol
 import { DEFAULT_THRESHOLDS } from './default-thresholds.ts';
 
 export interface MetricLevels {
-  warn?: ThresholdLevel;
-  fail?: ThresholdLevel;
+  warn?: ThresholdLevel | undefined;
+  fail?: ThresholdLevel | undefined;
 }
 
 export type ResolvedThresholds = Record<Metric, MetricLevels>;

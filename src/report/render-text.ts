@@ -54,7 +54,7 @@ function comparisonRow(c: MetricComparison, p: PlatformResult): string[] {
   const delta = c.notComparable ? `not compared: ${c.notComparable}` : c.base === null ? 'no baseline' : `${deltaText(c)}${c.withinNoise ? '  within noise' : ''}${level}`;
   const spread = c.headSpread ? ` ±${formatBytes(c.headSpread)}` : '';
   // Only RAM figures depend on where the image ran.
-  const where = c.emulated === undefined ? '' : engineWords({ emulated: c.emulated, engine: p.engine }, { plain: true });
+  const where = c.emulated === undefined ? '' : engineWords({ emulated: c.emulated, ...(p.engine ? { engine: p.engine } : {}) }, { plain: true });
   return [c.platform + (where ? ` (${where})` : ''), METRIC_LABELS[c.metric], base, formatBytes(c.head) + spread, delta];
 }
 

@@ -14,7 +14,7 @@ import type { UpstreamSource } from './types.ts';
 export interface CreateUpstreamOptions {
   /** "owner/name" of the upstream repository (for GitHub and the cache key). */
   repo: string;
-  token?: string;
+  token?: string | undefined;
   /** Disk cache for GitHub and git reads; none when omitted. */
   cacheDir?: string;
   /** Base for a relative directory spec. */

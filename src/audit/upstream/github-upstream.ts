@@ -14,11 +14,11 @@ export interface GithubUpstreamOptions {
   /** "owner/name", e.g. "tailscale/tailscale". */
   repo: string;
   /** Optional token: raises the rate limit from 60 to 5,000 requests an hour. */
-  token?: string;
+  token?: string | undefined;
   /** Injected fetch (tests); defaults to the global one. */
-  fetch?: typeof fetch;
+  fetch?: typeof fetch | undefined;
   /** API root; defaults to https://api.github.com (GitHub Enterprise: https://HOST/api/v3). */
-  apiUrl?: string;
+  apiUrl?: string | undefined;
 }
 
 export function githubUpstream(options: GithubUpstreamOptions): UpstreamSource {

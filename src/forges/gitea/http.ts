@@ -53,8 +53,8 @@ async function requestOnce(http: GiteaHttp, op: string, path: string, opts: Requ
     res = await http.fetch(url, {
       method: opts.method ?? 'GET',
       headers,
-      body: opts.json === undefined ? undefined : JSON.stringify(opts.json),
-      signal: opts.signal,
+      ...(opts.json === undefined ? {} : { body: JSON.stringify(opts.json) }),
+      ...(opts.signal ? { signal: opts.signal } : {}),
     });
   } catch (err) {
     if (opts.signal?.aborted) throw err;

@@ -156,7 +156,7 @@ export async function getCollaboratorPermission(
   octokit: ProbotOctokit,
   r: GhRepo,
   login: string,
-): Promise<{ permission: string; role_name?: string } | null> {
+): Promise<{ permission: string; role_name?: string | undefined } | null> {
   const res = await call(
     'permissionOf',
     () => octokit.request('GET /repos/{owner}/{repo}/collaborators/{username}/permission', { ...r, username: login }),

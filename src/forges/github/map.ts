@@ -27,7 +27,7 @@ const GITHUB_ROLE: Record<string, Permission> = {
   none: 'none',
 };
 
-export function toPermission(body: { permission: string; role_name?: string } | null): Permission {
+export function toPermission(body: { permission: string; role_name?: string | undefined } | null): Permission {
   if (body === null) return 'none';
   return (body.role_name !== undefined && GITHUB_ROLE[body.role_name]) || GITHUB_ROLE[body.permission] || 'none';
 }
