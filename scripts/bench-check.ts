@@ -116,7 +116,7 @@ async function serve(): Promise<void> {
   try {
     const port = await new Promise<number>((resolve, reject) => {
       let buffered = '';
-      child.stdout!.on('data', (chunk: Buffer) => {
+      child.stdout.on('data', (chunk: Buffer) => {
         buffered += chunk.toString();
         const line = buffered.split('\n').find((l) => l.includes('"bumpguard serve listening"'));
         if (line) resolve((JSON.parse(line) as { port: number }).port);

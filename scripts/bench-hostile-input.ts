@@ -50,7 +50,7 @@ async function serveChild(limits: string): Promise<void> {
 
 async function slowConnections(label: string, limits: Partial<ServerOptions>): Promise<void> {
   const child = spawn(process.execPath, [new URL(import.meta.url).pathname, '--serve', JSON.stringify(limits, (_k, v) => (v === Number.POSITIVE_INFINITY ? 1e9 : v))], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const port = await new Promise<number>((resolve) => child.stdout!.once('data', (d: Buffer) => resolve(Number(String(d).trim()))));
+  const port = await new Promise<number>((resolve) => child.stdout.once('data', (d: Buffer) => resolve(Number(String(d).trim()))));
   const rss = () => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1]) * 1024;
   await sleep(300);
   const before = rss();

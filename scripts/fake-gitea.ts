@@ -2,7 +2,7 @@
 // pull request of a local git repository in Gitea's wire format (the PR as the e2e fixture has it,
 // the diff, raw files and the archive by commit), keeps comments and statuses, and notes when each
 // write arrived. Loopback only, no auth beyond checking the token is sent.
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -65,7 +65,7 @@ export async function startFakeGitea(repoDir: string, pulls: FakePull[]): Promis
   };
   const prefix = `/api/v1/repos/${FAKE_OWNER}/${FAKE_NAME}`;
   let url = '';
-  const server: Server = createServer(async (req, res) => {
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const at = performance.now();
     const u = new URL(req.url ?? '/', 'http://127.0.0.1');
     const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
@@ -114,6 +114,12 @@ export async function startFakeGitea(repoDir: string, pulls: FakePull[]): Promis
       return send(201, {});
     }
     send(404, { message: `no such endpoint in the fake: ${req.method} ${path}` });
+  };
+  const server: Server = createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      res.writeHead(500, { 'content-type': 'text/plain' });
+      res.end(String(err));
+    });
   });
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');

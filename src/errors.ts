@@ -185,6 +185,11 @@ export const ERROR_BLAME = {
   cancelled: 'cancelled',
 } as const satisfies Record<ErrorCode, Blame>;
 
+/** The message of anything thrown: an Error's own, else the value as text. */
+export function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
 /** Whose problem `err` is; anything that is not a BumpguardError is a bug, never the PR's fault. */
 export function blameOf(err: unknown): Blame {
   return err instanceof BumpguardError ? ERROR_BLAME[err.code] : 'infrastructure';

@@ -67,7 +67,7 @@ const PR: PrFixture = {
 };
 
 export function forgeContract(name: string, h: ContractHarness): void {
-  const t = (what: string, fn: () => Promise<void>) => test(`${name}: ${what}`, fn);
+  const t = (what: string, fn: () => Promise<void>): void => void test(`${name}: ${what}`, fn);
 
   t('getPullRequest gives head and base SHA and ref, author and fork flag', async () => {
     h.pullRequest(PR);

@@ -68,7 +68,7 @@ test('a PR bump: decided once from the diff, audited at the head with the base c
   assert.equal(source, '.bumpguard.yml at main');
   const decision = await detectBump(repo, 'main', 'pr', base);
   assert.deepEqual(decision.bump, minor);
-  const { findings } = await auditTarget({ source: repo, ref: 'pr', bump: decision.bump!, config: base }, upstream);
+  const { findings } = await auditTarget({ source: repo, ref: 'pr', bump: decision.bump, config: base }, upstream);
   assert.deepEqual(findings.map((f) => [f.severity, f.kind, f.features.join(' ')]), [
     ['blocker', 'missing-dep', 'advertiseexitnode peerapiserver'],
     ['blocker', 'missing-dep', 'useexitnode peerapiclient'],

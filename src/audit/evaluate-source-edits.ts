@@ -77,7 +77,7 @@ export function evaluateSed(edit: SedEdit, file: string, from: SedSide, to: SedS
     const message = `${file}, which ${label} edits, does not exist at ${tags.toTag}${from.text === null ? ` (nor at ${tags.fromTag})` : ''}`;
     return stale(edit, file, message, from.text !== null, undefined);
   }
-  const bad = [to.run, from.run].find((r) => r !== null && r.status !== 'ok') as Exclude<SedRun, { status: 'ok' }> | undefined;
+  const bad = [to.run, from.run].find((r): r is Exclude<SedRun, { status: 'ok' }> => r !== null && r.status !== 'ok');
   if (bad) {
     const why = bad.status === 'refused'
       ? `GNU sed's --sandbox refuses it (it uses the e, r or w command, which would run commands or touch files on the bot host): ${bad.message}`

@@ -158,9 +158,9 @@ function readPatch(tokens: ShellToken[], from: number, end: number, ctx: ShellCo
     if (m) strip = Number(m[1]);
     else if ((v === '-p' || v === '--strip') && next?.kind === 'word') strip = Number(tokens[++j]!.value) || 0;
     else if (v === '-i' || v === '--input') input = next?.kind === 'word' ? (tokens[++j] as Word) : null;
-    else if (v.startsWith('--input=') || (v.startsWith('-i') && v.length > 2)) input = { ...(t as Word), value: v.replace(/^(--input=|-i)/, ''), quote: null };
+    else if (v.startsWith('--input=') || (v.startsWith('-i') && v.length > 2)) input = { ...(t), value: v.replace(/^(--input=|-i)/, ''), quote: null };
     else if (v === '-d' || v === '--directory') dir = next?.kind === 'word' ? (tokens[++j] as Word) : null;
-    else if (v.startsWith('--directory=')) dir = { ...(t as Word), value: v.slice('--directory='.length), quote: null };
+    else if (v.startsWith('--directory=')) dir = { ...(t), value: v.slice('--directory='.length), quote: null };
     else if (v === '-R' || v === '--reverse') reverse = true;
     else if (v === '--dry-run') return;
     else if (PATCH_ARG_OPTS.has(v)) j++;

@@ -158,7 +158,7 @@ function readCopy(words: string[], workdir: string | null, vars: ReadonlyMap<str
     try {
       const parsed: unknown = JSON.parse(words.filter((w) => !w.startsWith('--')).join(' '));
       if (!Array.isArray(parsed) || !parsed.every((p) => typeof p === 'string')) return null;
-      args = parsed as string[];
+      args = parsed;
     } catch (err) {
       if (err instanceof SyntaxError) return null;
       throw err;

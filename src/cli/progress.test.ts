@@ -14,6 +14,7 @@ function sink(): { out: Writable; text: () => string } {
     text += String(chunk);
     done();
   } });
+  // eslint-disable-next-line no-control-regex -- the terminal's erase-line escape is what it strips
   return { out, text: () => text.replace(/\r\x1b\[2K(\[ *\d+s\] [^\n\r]*)?/g, '') };
 }
 

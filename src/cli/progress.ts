@@ -10,8 +10,8 @@ import type { PolicyOutcome } from '../policy/index.ts';
 import { isSettled, renderTextAudit, renderTextPlatform } from '../report/index.ts';
 
 export interface Progress {
-  onProgress(event: ProgressEvent): void;
-  onSnapshot(snapshot: CheckSnapshot): void;
+  onProgress: (event: ProgressEvent) => void;
+  onSnapshot: (snapshot: CheckSnapshot) => void;
   done(): void;
 }
 

@@ -14,7 +14,7 @@ export function configJsonSchema(): JsonSchema {
       const meta = globalRegistry.get(zodSchema);
       if (meta?.examples !== undefined && jsonSchema.examples === undefined) jsonSchema.examples = meta.examples as unknown[];
       if (zodSchema._zod.def.type === 'default' && jsonSchema.default === undefined) {
-        jsonSchema.default = zodSchema._zod.def.defaultValue as never;
+        jsonSchema.default = zodSchema._zod.def.defaultValue;
       }
     },
   }) as JsonSchema;

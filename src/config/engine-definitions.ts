@@ -9,7 +9,7 @@
 //   buildx    a buildx builder of the bot's docker client: builds only, the same
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { z } from 'zod';
-import { ConfigError, type ConfigIssue } from '../errors.ts';
+import { ConfigError, messageOf, type ConfigIssue } from '../errors.ts';
 
 /** The bot's own engine (DOCKER_HOST or the mounted socket): what every platform uses by default. */
 export const LOCAL_ENGINE = 'local';
@@ -130,7 +130,7 @@ export function readEngineDefinitions(from: EngineSources, readFile: (path: stri
     try {
       text = readFile(from.file);
     } catch (err) {
-      const why = err instanceof Error ? err.message : String(err);
+      const why = messageOf(err);
       throw new ConfigError(`${fileSource}: cannot read ${from.file}: ${why}`, [{ path: fileSource, message: `cannot read ${from.file}: ${why}` }], { cause: err });
     }
     return parseEngineDefinitions(text, `${fileSource} (${from.file})`);

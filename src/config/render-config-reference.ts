@@ -44,7 +44,7 @@ export function renderConfigReference(schema: JsonSchema, opts: ReferenceOptions
     const walk: Walk = { rows: [], blocks: [], seen, opts };
     visit(node, key, false, walk);
     const note = opts.notes?.[key];
-    sections.push(section(`\`${key}\``, String(node.description ?? ''), walk) + (note ? `\n\n${note.trimEnd()}` : ''));
+    sections.push(section(`\`${key}\``, textOf(node.description), walk) + (note ? `\n\n${note.trimEnd()}` : ''));
   }
   return sections.join('\n\n') + '\n';
 }
@@ -64,7 +64,7 @@ function section(title: string, intro: string, walk: Walk): string {
 function visit(node: JsonSchema, path: string, required: boolean, walk: Walk): void {
   const shape = shapeKey(node);
   const earlier = shape === null ? undefined : walk.seen.get(shape);
-  const description = String(node.description ?? '') + (earlier ? ` Same fields as \`${earlier}\`.` : '');
+  const description = textOf(node.description) + (earlier ? ` Same fields as \`${earlier}\`.` : '');
   walk.rows.push({
     path, type: typeOf(node), default: defaultOf(node, path, required, walk.opts), example: exampleOf(node, path, walk), description,
   });
@@ -98,7 +98,7 @@ function childrenOf(node: JsonSchema, path: string): Array<{ node: JsonSchema; p
 
 function typeOf(node: JsonSchema): string {
   if (Array.isArray(node.enum)) return node.enum.map((v) => `\`${String(v)}\``).join(' \\| ');
-  if (node.const !== undefined) return `\`${String(node.const)}\``;
+  if (node.const !== undefined) return `\`${textOf(node.const)}\``;
   if (Array.isArray(node.anyOf)) return [...new Set((node.anyOf as JsonSchema[]).map(typeOf))].join(' \\| ');
   if (Array.isArray(node.type)) return node.type.join(' \\| ');
   if (node.type === 'array') return `${typeOf((node.items as JsonSchema | undefined) ?? {})}[]`;
@@ -113,9 +113,9 @@ function typeOf(node: JsonSchema): string {
 
 function numberRange(name: string, node: JsonSchema): string {
   // zod's int() states the safe-integer range, which says nothing to a reader.
-  const bound = (v: unknown) => typeof v === 'number' && Math.abs(v) < Number.MAX_SAFE_INTEGER;
+  const bound = (v: unknown): v is number => typeof v === 'number' && Math.abs(v) < Number.MAX_SAFE_INTEGER;
   const low = node.exclusiveMinimum === 0 ? '> 0' : bound(node.minimum) ? `≥ ${node.minimum}` : null;
-  const high = bound(node.maximum) ? `≤ ${(node.maximum as number).toLocaleString('en-US')}` : null;
+  const high = bound(node.maximum) ? `≤ ${node.maximum.toLocaleString('en-US')}` : null;
   if (low !== null && high !== null) return `${name} ${low}, ${high}`;
   return low !== null ? `${name} ${low}` : high !== null ? `${name} ${high}` : name;
 }
@@ -177,4 +177,10 @@ function code(text: string): string {
 
 function cell(text: string): string {
   return text.replaceAll('|', '\\|').replaceAll('\n', ' ');
+}
+
+/** A schema value as the reference prints it: strings as they are, anything else as JSON. */
+function textOf(value: unknown): string {
+  if (value === undefined) return '';
+  return typeof value === 'string' ? value : JSON.stringify(value);
 }

@@ -8,7 +8,7 @@ import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { extract, type Header } from 'tar-stream';
-import { CancelledError, ForgeError } from '../errors.ts';
+import { CancelledError, ForgeError, messageOf } from '../errors.ts';
 import type { ForgeKind } from './types.ts';
 
 export interface ExtractLimits {
@@ -45,7 +45,7 @@ export async function extractTarball(
   const ex = extract();
   const feeding = pipeline(source, createGunzip(), ex, { signal: opts.signal });
   // Errors we raise name the bad entry; errors of the stream itself surface through `feeding`.
-  let entryError: unknown = null;
+  let entryError = null as { error: unknown } | null;
   const consuming = (async () => {
     for await (const entry of ex) {
       try {
@@ -53,16 +53,16 @@ export async function extractTarball(
         if (state.entries > limits.maxEntries) throw reject(`more than ${limits.maxEntries} entries`);
         await writeEntry(state, entry.header, entry, limits, reject);
       } catch (err) {
-        entryError = err;
-        ex.destroy(err instanceof Error ? err : new Error(String(err)));
+        entryError = { error: err };
+        ex.destroy(err instanceof Error ? err : new Error(messageOf(err)));
         throw err;
       }
     }
   })();
   const [fed] = await Promise.allSettled([feeding, consuming]);
   if (opts.signal.aborted) throw new CancelledError('Download of the source archive was cancelled.', { cause: opts.signal.reason });
-  if (entryError !== null) throw entryError;
-  if (fed.status === 'rejected') throw reject(`it is not a readable .tar.gz (${errorText(fed.reason)})`);
+  if (entryError !== null) throw entryError.error;
+  if (fed.status === 'rejected') throw reject(`it is not a readable .tar.gz (${messageOf(fed.reason)})`);
   // A link may only be judged once every link it can pass through exists.
   for (const path of state.links.keys()) {
     if (!staysInside(path.split('/'), state.links)) throw reject(`the link ${path} points outside the tree`);
@@ -159,8 +159,4 @@ function staysInside(start: string[], links: Map<string, string>): boolean {
     pending.unshift(...to.split('/'));
   }
   return true;
-}
-
-function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }

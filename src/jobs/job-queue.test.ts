@@ -52,7 +52,7 @@ test('a new push aborts the running job of the same PR and marks its head supers
 // --- durable queue (issue 7) ---
 
 const silent = pino({ level: 'silent' });
-const pushTo = (repo: string, pr: number, delivery: string, sha: string): BotJob => ({ ...push(delivery, sha), repo, event: { ...push(delivery, sha).event, pr } as BotJob['event'] });
+const pushTo = (repo: string, pr: number, delivery: string, sha: string): BotJob => ({ ...push(delivery, sha), repo, event: { ...push(delivery, sha).event, pr } });
 const command = (delivery: string, commentId: number): BotJob => ({
   ...push(delivery, 'unused'),
   event: { type: 'command', pr: 14, commentId, command: { name: 'audit' }, sender: { login: 'mira', isBot: false } },

@@ -9,7 +9,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { BotJob } from '../bot/index.ts';
-import { CancelledError } from '../errors.ts';
+import { CancelledError, messageOf } from '../errors.ts';
 import { openDatabase } from '../store/open-store.ts';
 import { JobStore, type EnqueueResult, type JobRow, type NewJob, type RecoveredJobs } from '../store/job-store.ts';
 import { FairQueue } from './fair-queue.ts';
@@ -294,7 +294,7 @@ export class JobQueue {
     }
     if (crash !== null) {
       this.#o.log.error({ err: crash, job: row.id, repo: row.repo }, 'job crashed');
-      this.#store.finish(row.id, 'failed', { status: 'error', reason: crash instanceof Error ? crash.message : String(crash) }, at);
+      this.#store.finish(row.id, 'failed', { status: 'error', reason: messageOf(crash) }, at);
       return;
     }
     const outcome = { status: result.status, reason: result.reason ?? '', ...(result.verdict ? { verdict: result.verdict } : {}) };

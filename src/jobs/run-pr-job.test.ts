@@ -273,7 +273,7 @@ test('the audit reaches the PR before any build ends; platforms follow at most o
   const clock = steppedTimers();
   const { forge, deps } = setup();
   deps.timers = clock.timers;
-  deps.runCheck = stagedCheck(clock.advance, 10_000, [audit]);
+  deps.runCheck = stagedCheck((ms) => clock.advance(ms), 10_000, [audit]);
   await runPrJob(job(pushed()), deps);
   const log = forge.writes.map((c) => (c.op === 'setStatus' ? `${c.state}: ${c.title}` : c.op === 'upsertComment' ? `comment:${c.outcome}` : c.op));
   // t=0 the audit: written at once. t=10 s amd64 settles: held for 15 s after the last write, and
@@ -304,7 +304,7 @@ test('a job superseded mid-check writes no interim report and no verdict', async
   const clock = steppedTimers();
   const { forge, deps, heads } = setup();
   deps.timers = clock.timers;
-  const staged = stagedCheck(clock.advance, 10_000, []);
+  const staged = stagedCheck((ms) => clock.advance(ms), 10_000, []);
   deps.runCheck = async (req, ports) => {
     heads.note(HeadTracker.key('gitea', 'routers/tailscale-mikrotik', 14), NEWER);
     return staged(req, ports);

@@ -13,7 +13,7 @@ export interface ContainerLimits {
    * `auto`: try the unprivileged 65534:65534 first, the image's own user if the image will not
    * start that way; `image`: the image's user; else a fixed `uid[:gid]`.
    */
-  user: 'auto' | 'image' | string;
+  user: string;
 }
 
 /** A router image: tens of MiB resident, a handful of processes; room for qemu-user's overhead. */

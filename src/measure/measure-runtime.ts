@@ -4,7 +4,7 @@
 // removed, and so is the image unless something else still uses it.
 import { randomUUID } from 'node:crypto';
 import type { Config, Canary } from '../config/index.ts';
-import { CancelledError } from '../errors.ts';
+import { CancelledError, messageOf } from '../errors.ts';
 import type { DockerClient } from '../docker-client.ts';
 import type { CanaryResult, RamMeasurement } from '../model.ts';
 import { canariesNotRun, runCanaries } from './canary.ts';
@@ -139,7 +139,7 @@ async function startReady(opts: MeasureRuntimeOptions, image: string, runId: str
       }, opts.signal);
     } catch (err) {
       if (err instanceof CancelledError) throw err;
-      last = `docker run failed: ${err instanceof Error ? err.message : String(err)}`;
+      last = `docker run failed: ${messageOf(err)}`;
       continue;
     }
     const notReady = await waitReady(opts.docker, id, opts.ram.ready, opts.signal).catch(async (err: unknown) => {

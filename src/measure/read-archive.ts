@@ -28,7 +28,7 @@ export async function readArchive(source: Readable, gzip: GzipSizerOptions = {})
   source.on('error', (err) => extract.destroy(err));
   const pace = createGcPacer(GC_EVERY_BYTES);
   source.on('data', (chunk: Uint8Array) => pace(chunk.length));
-  source.pipe(extract as unknown as NodeJS.WritableStream);
+  source.pipe(extract);
   try {
     for await (const entry of extract) {
       const { header } = entry;

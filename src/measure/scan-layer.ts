@@ -3,7 +3,7 @@
 import type { Writable as NodeWritable } from 'node:stream';
 import { createGunzip, createZstdDecompress } from 'node:zlib';
 import { extract as tarExtract, type Extract, type Header } from 'tar-stream';
-import { BumpguardError } from '../errors.ts';
+import { BumpguardError, messageOf } from '../errors.ts';
 import { ELF_HEADER_BYTES, parseElfHeader } from './elf-header.ts';
 import { createGzipSizer, type GzipSizerOptions } from './gzip-size.ts';
 import type { LayerCompression, LayerEntry, LayerScan } from './layer-scan.ts';
@@ -33,9 +33,11 @@ export async function scanLayer(
   const decoder = compression === 'gzip' ? createGunzip() : compression === 'zstd' ? createZstdDecompress() : null;
   const target = decoder ?? extract;
   let walkError: Error | null = null;
+  // Read through a call: the walk sets it from a callback, which TypeScript's narrowing cannot see.
+  const walkFailure = (): Error | null => walkError;
   const entries = collectEntries(extract, opts.budget ?? { entries: MAX_IMAGE_ENTRIES }).catch((err: unknown) => {
     // Kept and rethrown below; destroying the writer's target wakes a pending 'drain' wait.
-    walkError = err instanceof Error ? err : new Error(String(err));
+    walkError = err instanceof Error ? err : new Error(messageOf(err));
     target.destroy(walkError);
     return [];
   });
@@ -55,18 +57,23 @@ export async function scanLayer(
   } catch (err) {
     // A failed walk closes the stream the feeder waits on: report the walk's error, not that.
     target.destroy();
-    throw walkError ?? err;
+    throw walkFailure() ?? err;
   }
-  if (walkError) throw walkError;
+  throwIfWalkFailed();
   if (decoder) decoder.end();
   else extract.end(undefined); // streamx types demand an argument; undefined writes nothing
   const [list, gzipBytes] = await Promise.all([entries, sizer?.end()]);
-  if (walkError) throw walkError;
+  throwIfWalkFailed();
   return { compression, compressedBytes: gzipBytes ?? blobBytes, tarBytes, entries: list };
+
+  function throwIfWalkFailed(): void {
+    const failed = walkFailure();
+    if (failed) throw failed;
+  }
 
   async function feed(source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>): Promise<void> {
     for await (const chunk of source) {
-      if (walkError) throw walkError;
+      throwIfWalkFailed();
       blobBytes += chunk.length;
       if (!decoder) tarBytes += chunk.length;
       // Awaited together so a failed deflate is never an unobserved rejection.
@@ -86,7 +93,7 @@ function drained(stream: { destroyed: boolean; once(event: string, fn: (...args:
       stream.off('error', onError);
       stream.off('close', onClose);
       if (err === undefined) resolve();
-      else reject(err instanceof Error ? err : new Error(String(err)));
+      else reject(err instanceof Error ? err : new Error(messageOf(err)));
     };
     const onDrain = (): void => finish();
     const onError = (err: unknown): void => finish(err);

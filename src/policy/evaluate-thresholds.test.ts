@@ -53,7 +53,8 @@ test('a small growth under every level gives comparisons but no findings', () =>
   assert.deepEqual(findings, []);
   const image = comparisons.find((c) => c.metric === 'image');
   assert.equal(image?.level, null);
-  assert.ok(image?.deltaBytes! > 12_000 && image?.deltaBytes! < 13_000);
+  const delta = image?.deltaBytes ?? null;
+  assert.ok(delta !== null && delta > 12_000 && delta < 13_000);
 });
 
 test('a per-platform override tightens one arch and leaves the others on the top-level levels', () => {
@@ -162,7 +163,7 @@ test('RAM: emulated on both sides is like with like and is judged, labelled emul
   });
   const rss = evaluateThresholds([p], undefined).findings.find((f) => f.metric === 'ramRss');
   assert.equal(rss?.severity, 'blocker');
-  assert.match(rss!.message, /RAM \(RSS, median of 3 runs, emulated\) grew \+2 MiB/);
+  assert.match(rss.message, /RAM \(RSS, median of 3 runs, emulated\) grew \+2 MiB/);
 });
 
 test('a head that could not measure RAM says so as info', () => {

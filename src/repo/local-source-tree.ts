@@ -9,10 +9,7 @@ export function localSourceTree(dir: string): SourceTree & LocalSource {
   const repo = localGitRepo(dir);
   const checkouts = new Map<string, Promise<string>>();
   return {
-    resolve: repo.resolve,
-    readFile: repo.readFile,
-    listFiles: repo.listFiles,
-    diff: repo.diff,
+    ...repo,
     checkout(sha, signal) {
       let dest = checkouts.get(sha);
       if (!dest) {
@@ -24,9 +21,9 @@ export function localSourceTree(dir: string): SourceTree & LocalSource {
       return dest;
     },
     async dispose() {
-      const dirs = await Promise.allSettled(checkouts.values());
+      const dirs = await Promise.allSettled([...checkouts.values()]);
       checkouts.clear();
-      await Promise.all(dirs.map((d) => (d.status === 'fulfilled' ? rm(d.value, { recursive: true, force: true }) : undefined)));
+      await Promise.all(dirs.flatMap((d) => (d.status === 'fulfilled' ? [rm(d.value, { recursive: true, force: true })] : [])));
     },
   };
 }

@@ -15,5 +15,5 @@ test('one diff that fixes two missing deps is printed once, the second finding p
   });
   assert.equal(text.split('+++ b/Dockerfile').length - 1, 1);
   assert.equal(text.split('or switch to --add').length - 1, 1);
-  assert.match(text, /useexitnode needs peerapiclient[^\n]*\n  Suggested fix: the diff above covers this one too\./);
+  assert.match(text, /useexitnode needs peerapiclient[^\n]*\n {2}Suggested fix: the diff above covers this one too\./);
 });

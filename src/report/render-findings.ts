@@ -84,7 +84,7 @@ function renderItem(f: Finding, opts: FindingsOptions, shown: Set<string>): stri
   }
   const isLog = LOG_KINDS.has(f.kind);
   // A failed build's log tail is the one detail worth keeping when details are trimmed.
-  const showDetail = f.detail?.trim() && (opts.withDetail || isLog) && !(opts.logsElsewhere && isLog) && !shown.has(f.detail!);
+  const showDetail = f.detail?.trim() && (opts.withDetail || isLog) && !(opts.logsElsewhere && isLog) && !shown.has(f.detail);
   if (showDetail) {
     shown.add(f.detail!);
     const text = opts.withDetail ? tail(f.detail!, 40, 3000) : tail(f.detail!, 15, 1500);

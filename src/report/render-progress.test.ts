@@ -63,7 +63,7 @@ test('on a terminal: the audit section alone, then one platform\'s rows', () => 
   const { result, settled } = midCheck();
   const outcome = evaluatePolicy(settled, config);
   const audit = renderTextAudit(result, outcome);
-  assert.match(audit, /^bumpguard audit: tailscale v1\.98\.5 → v1\.98\.8 \(patch\)\n\nBlockers \(1\)\n  x advertiseexitnode needs peerapiserver/);
+  assert.match(audit, /^bumpguard audit: tailscale v1\.98\.5 → v1\.98\.8 \(patch\)\n\nBlockers \(1\)\n {2}x advertiseexitnode needs peerapiserver/);
   assert.match(audit, /suggested fix:/);
   assert.doesNotMatch(audit, /linux\/amd64/);
   const amd64 = renderTextPlatform(result, outcome, 'linux/amd64');

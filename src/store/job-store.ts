@@ -221,7 +221,7 @@ export class JobStore {
   getJob(id: number): (JobRow & { outcome: JobOutcomeRecord | null }) | null {
     const row = this.#db.prepare(`SELECT ${JOB_COLUMNS}, outcome_json FROM jobs WHERE id = ?`).get(id) as Record<string, unknown> | undefined;
     if (!row) return null;
-    return { ...toJobRow(row), outcome: row.outcome_json ? (JSON.parse(String(row.outcome_json)) as JobOutcomeRecord) : null };
+    return { ...toJobRow(row), outcome: typeof row.outcome_json === 'string' && row.outcome_json !== '' ? (JSON.parse(row.outcome_json) as JobOutcomeRecord) : null };
   }
 
   /** True when the PR has a job waiting (`states` default) or in one of `states`. */
@@ -335,7 +335,7 @@ function toJobRow(r: Record<string, unknown>): JobRow {
     forge: String(r.forge),
     repo: String(r.repo),
     prKey: String(r.pr_key),
-    headSha: r.head_sha === null ? null : String(r.head_sha),
+    headSha: typeof r.head_sha === 'string' ? r.head_sha : null,
     payload: JSON.parse(String(r.payload_json)) as unknown,
     state: r.state as JobState,
     attempts: Number(r.attempts),

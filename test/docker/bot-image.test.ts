@@ -121,7 +121,7 @@ describe('the bot image (build/Dockerfile)', () => {
       assert.equal(ram.rssSource, 'docker-top');
       assert.equal(ram.process, 'busybox');
       assert.equal(ram.rss?.runs.length, 2);
-      assert.ok(ram.rss!.median > 256 * 1024, `RSS ${ram.rss!.median}`);
+      assert.ok(ram.rss.median > 256 * 1024, `RSS ${ram.rss.median}`);
       if (engine.cgroupVersion === '1') assert.equal(ram.peakSource, 'cgroup-v1');
     } finally {
       await rm(ctx, { recursive: true, force: true });

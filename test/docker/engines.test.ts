@@ -72,7 +72,7 @@ test('amd64 is built, run and canaried on its own engine and labelled native; ar
   // The second engine built the amd64 images (tagged there for the runs, never loaded in from
   // outside) and ran the RAM and canary containers; it never saw an arm64 image.
   const onSecond = await engineEvents(docker, second.host, `${tag}-amd64`, since, until);
-  assert.equal(count(onSecond, 'image load'), 0, `nothing was loaded into the engine that built it: ${actions(onSecond)}`);
+  assert.equal(count(onSecond, 'image load'), 0, `nothing was loaded into the engine that built it: ${actions(onSecond).join(', ')}`);
   const tagged = onSecond.filter((e) => e.Action === 'tag').map((e) => e.Actor.Attributes.name?.split(':')[0]);
   assert.deepEqual(tagged.sort(), ['bumpguard-build', 'bumpguard-build', 'bumpguard-measure', 'bumpguard-measure'], 'built there, then held there for the runs');
   assert.equal(count(onSecond, 'container start'), 2, 'one RAM run per side');
@@ -118,6 +118,6 @@ test('over ssh:// (the docker client\'s ssh helper, a throwaway sshd on 127.0.0.
   assert.ok((amd64.head?.ramRssBytes ?? 0) > 0);
   assert.deepEqual(amd64.canaries.map((c) => c.ok), [true]);
   const onSecond = await engineEvents(docker, second.host, `${tag}-amd64`, since, until);
-  assert.deepEqual([count(onSecond, 'image load'), count(onSecond, 'container start'), count(onSecond, 'container exec_start')], [0, 2, 2], `${actions(onSecond)}`);
+  assert.deepEqual([count(onSecond, 'image load'), count(onSecond, 'container start'), count(onSecond, 'container exec_start')], [0, 2, 2], actions(onSecond).join(', '));
   assert.deepEqual(await engineEvents(docker, null, `${tag}-amd64`, since, until), []);
 });

@@ -62,11 +62,11 @@ interface Started {
 async function start(argv: string[], cwd: string, env: Record<string, string>): Promise<Started> {
   const child = spawn(argv[0]!, argv.slice(1), { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
-  child.stdout!.on('data', (c) => (out += c));
-  child.stderr!.on('data', (c) => (out += c));
+  child.stdout.on('data', (c) => (out += c));
+  child.stderr.on('data', (c) => (out += c));
   const server = await new Promise<{ pid: number; port: number }>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`not listening after 30 s: ${out}`)), 30_000);
-    child.stdout!.on('data', () => {
+    child.stdout.on('data', () => {
       const line = out.split('\n').find((l) => l.includes('"bumpguard serve listening"'));
       if (!line) return;
       clearTimeout(timer);

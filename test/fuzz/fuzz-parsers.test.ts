@@ -58,7 +58,7 @@ function fuzz(target: string): Promise<Report> {
         void worker.terminate().then(() => resolve(report));
       }
     });
-    worker.on('error', (err) => {
+    worker.on('error', (err: Error) => {
       clearTimeout(watchdog);
       reject(err);
     });
@@ -74,7 +74,7 @@ function save(target: string, index: number): string {
 }
 
 for (const target of Object.keys(TARGETS)) {
-  const scaled = TARGETS[target]!.scale ? `, some grown to ${TARGETS[target]!.scale!.maxBytes >> 20} MB,` : '';
+  const scaled = TARGETS[target]!.scale ? `, some grown to ${TARGETS[target]!.scale.maxBytes >> 20} MB,` : '';
   test(`${target}: ${ITERATIONS} mutated inputs${scaled} (seed ${SEED}) neither throw an undocumented error, hang, nor take over ${BUDGET_MS} ms + ${BUDGET_MS_PER_MB} ms/MB`, { timeout: 5 * 60_000 }, async () => {
     const r = await fuzz(target);
     assert.equal(r.hung, null, r.hung === null ? '' : `hung on input ${r.hung}: ${save(target, r.hung)}`);

@@ -85,6 +85,6 @@ export async function createExampleRepo(opts: ExampleRepoOptions = {}): Promise<
 }
 
 if (import.meta.main) {
-  const { dispose: _dispose, ...repo } = await createExampleRepo(process.argv[2] ? { dir: process.argv[2] } : {});
-  console.log(JSON.stringify(repo, null, 2));
+  // JSON leaves out the dispose function.
+  console.log(JSON.stringify(await createExampleRepo(process.argv[2] ? { dir: process.argv[2] } : {}), null, 2));
 }

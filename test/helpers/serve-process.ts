@@ -43,10 +43,10 @@ export async function startServe(env: Record<string, string>, opts: { timeoutMs?
   const proc = spawn(process.execPath, ['--expose-gc', MAIN, 'serve'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   const logs: Record<string, unknown>[] = [];
   let err = '';
-  proc.stderr!.setEncoding('utf8').on('data', (c: string) => (err += c));
+  proc.stderr.setEncoding('utf8').on('data', (c: string) => (err += c));
   let partial = '';
   let onListen: ((port: number) => void) | null = null;
-  proc.stdout!.setEncoding('utf8').on('data', (c: string) => {
+  proc.stdout.setEncoding('utf8').on('data', (c: string) => {
     const lines = (partial + c).split('\n');
     partial = lines.pop() ?? '';
     for (const line of lines.filter(Boolean)) {

@@ -57,7 +57,7 @@ test('a full disk turns /healthz red with SQLITE_FULL, deliveries get 503, and b
     if (res.status !== 202) refused = res;
   }
   assert.equal(refused?.status, 503);
-  assert.match(((await refused!.json()) as { error: string }).error, /disk is full \(SQLITE_FULL\)/);
+  assert.match(((await refused.json()) as { error: string }).error, /disk is full \(SQLITE_FULL\)/);
   const health = await fetch(`${serve.url}/healthz`);
   assert.equal(health.status, 503);
   assert.deepEqual(((await health.json()) as { problems: string[] }).problems, ['the disk is full: the database cannot take writes (SQLITE_FULL)']);

@@ -38,7 +38,7 @@ export function githubUpstream(options: GithubUpstreamOptions): UpstreamSource {
   const getJson = async (url: string, what: string): Promise<unknown> => {
     const res = await get(url, 'application/vnd.github+json');
     if (!res.ok) throw await responseError(res, what);
-    return (await res.json()) as unknown;
+    return (await res.json());
   };
   const exists = async (tag: string): Promise<boolean> => {
     const commit = await get(`${api}/repos/${repo}/commits/${encodeURIComponent(tag)}`, 'application/vnd.github.sha');
@@ -61,10 +61,10 @@ export function githubUpstream(options: GithubUpstreamOptions): UpstreamSource {
         throw new UpstreamError('upstream-tag-missing', `Tag ${tag} (or the repository ${repo}) does not exist on GitHub.`);
       }
       if (!res.ok) throw await responseError(res, `${path} at ${tag}`);
-      const body = (await res.json()) as unknown;
+      const body = (await res.json());
       // A file path answers with an object, a directory with an array of entries.
       if (!Array.isArray(body)) return null;
-      return body.filter((e): e is { name: string; type: string } => typeof e?.name === 'string' && e.type === 'file').map((e) => e.name);
+      return (body as unknown[]).filter(isFileEntry).map((e) => e.name);
     },
     history: {
       describe: `GitHub compare API for ${repo}`,
@@ -139,4 +139,9 @@ async function responseError(res: Response, what: string): Promise<UpstreamError
   if (res.status === 401) return new UpstreamError('upstream-unauthorized', 'GitHub rejected the token; check GITHUB_TOKEN.');
   if (res.status >= 500) return new UpstreamError('upstream-unavailable', `GitHub answered ${res.status} reading ${what}; try again later.`);
   return new UpstreamError('upstream-bad-response', `GitHub answered ${res.status} reading ${what}: ${body}`);
+}
+
+function isFileEntry(e: unknown): e is { name: string; type: 'file' } {
+  const entry = e as { name?: unknown; type?: unknown } | null;
+  return typeof entry?.name === 'string' && entry.type === 'file';
 }

@@ -76,7 +76,7 @@ export async function getTarball(octokit: ProbotOctokit, r: GhRepo, sha: string,
   const res = await call('downloadTree', () =>
     octokit.request('GET /repos/{owner}/{repo}/tarball/{ref}', { ...r, ref: sha, request: { signal, parseSuccessResponseBody: false } }),
   );
-  const body = res.data as unknown;
+  const body = res.data;
   if (!(body instanceof ReadableStream)) return Readable.from([]);
   return Readable.fromWeb(body as WebReadableStream<Uint8Array>);
 }
