@@ -68,10 +68,11 @@ function onStopSignals(controller: AbortController): void {
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, stop);
 }
 
-if (import.meta.main) {
+/** Runs a command as this process: its argv, streams and environment; stop signals abort it. */
+export async function runAsProcess(command: (io: CliIo) => Promise<number>): Promise<void> {
   const controller = new AbortController();
   onStopSignals(controller);
-  const code = await main({
+  process.exitCode = await command({
     argv: process.argv.slice(2),
     stdout: process.stdout,
     stderr: process.stderr,
@@ -80,5 +81,6 @@ if (import.meta.main) {
     isTTY: Boolean(process.stdout.isTTY) && !process.env.CI,
     signal: controller.signal,
   });
-  process.exitCode = code;
 }
+
+if (import.meta.main) await runAsProcess(main);
