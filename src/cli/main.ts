@@ -1,5 +1,6 @@
 // bumpguard CLI entry: dispatch to a subcommand; every command returns its exit code.
 import os from 'node:os';
+import packageJson from '../../package.json' with { type: 'json' };
 import { describeError, EXIT, exitCodeForError } from './exit-code.ts';
 import type { CliIo, Command } from './io.ts';
 
@@ -29,7 +30,7 @@ export async function main(io: CliIo): Promise<number> {
     return name === undefined ? EXIT.error : EXIT.ok;
   }
   if (name === '--version') {
-    io.stdout.write('bumpguard 0.1.0\n');
+    io.stdout.write(`bumpguard ${packageJson.version}\n`);
     return EXIT.ok;
   }
   const entry = COMMANDS[name];
