@@ -63,8 +63,9 @@ export async function createServer(opts: ServerOptions): Promise<BumpguardServer
   const bodyLimit = opts.bodyLimitBytes ?? DEFAULT_LIMITS.bodyLimitBytes;
   const maxInFlight = opts.maxBodiesInFlight ?? DEFAULT_LIMITS.maxBodiesInFlight;
   let inFlight = 0;
-  const github = opts.github ? await createGithubRoute({ config: opts.github, path: WEBHOOK_PATHS.github, onJob: opts.onJob, log, bodyLimit }) : null;
-  const gitea = opts.gitea ? createGiteaRoute({ config: opts.gitea, onJob: opts.onJob, log, bodyLimit }) : null;
+  const routeDeps = { onJob: opts.onJob, log, bodyLimit };
+  const github = opts.github ? createGithubRoute(opts.github, routeDeps) : null;
+  const gitea = opts.gitea ? createGiteaRoute(opts.gitea, routeDeps) : null;
   const routes: Record<string, Route | null> = { [WEBHOOK_PATHS.github]: github?.route ?? null, [WEBHOOK_PATHS.gitea]: gitea };
   const configured = [github ? 'github' : null, gitea ? 'gitea' : null].filter(Boolean);
 

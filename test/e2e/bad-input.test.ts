@@ -59,6 +59,22 @@ test('correctly signed bodies that are not a JSON object, or lack what the event
   await nothingEnqueued(r);
 });
 
+test('a signed GitHub delivery sent as form data is 415, one without X-GitHub-Event is 400 naming it; nothing is enqueued', async () => {
+  const r = await start();
+  const body = JSON.stringify(githubExample('pull_request', 'opened'));
+  const form = `payload=${encodeURIComponent(body)}`;
+  const signed = (b: string) => `sha256=${createHmac('sha256', GH_SECRET).update(b).digest('hex')}`;
+  const asForm = await deliver(`${r.url}/api/github/webhooks`, form, {
+    'content-type': 'application/x-www-form-urlencoded', 'x-github-event': 'pull_request', 'x-github-delivery': 'd-form', 'x-hub-signature-256': signed(form),
+  });
+  assert.equal(asForm.status, 415);
+  assert.match(JSON.parse(asForm.text).error, /application\/json/);
+  const eventless = await deliver(`${r.url}/api/github/webhooks`, body, { 'x-github-delivery': 'd-eventless', 'x-hub-signature-256': signed(body) });
+  assert.equal(eventless.status, 400);
+  assert.equal(JSON.parse(eventless.text).error, 'missing header X-GitHub-Event');
+  await nothingEnqueued(r);
+});
+
 test('unknown events and actions are acknowledged with 204 and ignored', async () => {
   const r = await start();
   const closed = JSON.parse(rawFixture('pull_request.opened').toString());
