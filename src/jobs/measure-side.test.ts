@@ -5,12 +5,11 @@ import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { EngineInfo } from '../build/index.ts';
 import { parseConfig } from '../config/index.ts';
-import type { DockerClient } from '../docker-client.ts';
 import { BuildError, CancelledError } from '../errors.ts';
 import { openDatabase, ResultStore } from '../store/index.ts';
 import { buildSide, HEAD_SHA } from '../../test/helpers/check-result.ts';
+import { fakeEngineProbe } from '../../test/helpers/fake-engines.ts';
 import { EngineSlots } from './engine-slots.ts';
 import { engineKeyOf, measureSide, sideKey, type MeasureSideInput } from './measure-side.ts';
 import { CheckEngines } from './platform-engines.ts';
@@ -30,13 +29,7 @@ async function setup(t: { after(fn: () => Promise<void>): void }, opts: { yaml?:
   }
   await mkdir(tree, { recursive: true });
   const config = parseConfig(opts.yaml ?? `platforms: [${PLATFORM}]`);
-  const asked: string[] = [];
-  const probe = async (client: DockerClient): Promise<EngineInfo> => {
-    asked.push(client.engine);
-    const answer = opts.engine ?? 'linux/amd64';
-    if (answer instanceof Error) throw answer;
-    return { name: client.engine, docker: client, serverVersion: '20.10.24', hostPlatform: answer, cgroupVersion: '2', buildx: null, buildctl: null };
-  };
+  const { asked, probe } = fakeEngineProbe({ local: opts.engine ?? 'linux/amd64' });
   const engine = new CheckEngines(config, undefined, { docker: 'docker', env: {}, probe }).for(PLATFORM);
   const runtime = new RuntimeSlots(2);
   const signal = opts.signal ?? new AbortController().signal;

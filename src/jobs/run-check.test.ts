@@ -5,14 +5,13 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { EngineInfo } from '../build/index.ts';
 import type { BumpDecision } from '../bump/index.ts';
 import { parseConfig, type Config } from '../config/index.ts';
-import type { DockerClient } from '../docker-client.ts';
 import { BuildError, CancelledError, UpstreamError } from '../errors.ts';
 import type { SideResult } from '../model.ts';
 import { openDatabase, ResultStore } from '../store/index.ts';
 import { BASE_SHA, buildSide, HEAD_SHA } from '../../test/helpers/check-result.ts';
+import { fakeEngineProbe } from '../../test/helpers/fake-engines.ts';
 import { engineKeyOf, sideKey } from './measure-side.ts';
 import { CheckEngines } from './platform-engines.ts';
 import { runCheck } from './run-check.ts';
@@ -26,18 +25,6 @@ const noBump: BumpDecision = { bump: null, bumps: [], ambiguous: false, versions
 const request = (over: Partial<CheckRequest> = {}): CheckRequest => ({
   repo: REPO, base: { ref: 'main', sha: BASE_SHA }, head: { ref: 'renovate/tailscale-1.x', sha: HEAD_SHA }, bump: noBump, ...over,
 });
-
-/** A fake engine per name: its host platform, or the error `docker info` would end in. */
-function fakeEngines(answers: Record<string, string | Error>) {
-  const asked: string[] = [];
-  const probe = async (client: DockerClient): Promise<EngineInfo> => {
-    asked.push(client.engine);
-    const answer = answers[client.engine] ?? new Error(`no fake engine ${client.engine}`);
-    if (answer instanceof Error) throw answer;
-    return { name: client.engine, docker: client, serverVersion: '20.10.24', hostPlatform: answer, cgroupVersion: '2', buildx: null, buildctl: null };
-  };
-  return { asked, probe };
-}
 
 /** A source tree whose checkouts are empty directories (so a build there stops at the missing Dockerfile). */
 async function emptySource(t: { after(fn: () => Promise<void>): void }) {
@@ -61,7 +48,7 @@ function setup(t: { after(fn: () => Promise<void>): void }, yaml = 'platforms: [
   const config: Config = parseConfig(yaml);
   const store = new ResultStore(openDatabase(':memory:'));
   const runtime = new RuntimeSlots(2);
-  const engines = fakeEngines({ local: 'linux/amd64' });
+  const engines = fakeEngineProbe({ local: 'linux/amd64' });
   const keyOf = (platform: string, side: 'base' | 'head') => {
     const engine = new CheckEngines(config, undefined, { docker: 'docker', env: {}, probe: engines.probe }).for(platform);
     return sideKey({ repo: REPO, sha: side === 'base' ? BASE_SHA : HEAD_SHA, version: VERSIONS[side], platform, config, ...engineKeyOf(engine, runtime) }).key;
@@ -109,8 +96,7 @@ test('an engine that does not answer ends the side it had to build in error with
   const s = setup(t);
   const { source } = await emptySource(t);
   const down = new BuildError('engine-unreachable', 'engine local unreachable: Cannot connect to the Docker daemon');
-  s.engines.asked.length = 0;
-  const engines = fakeEngines({ local: down });
+  const engines = fakeEngineProbe({ local: down });
   s.stored('linux/amd64', 'base');
   s.stored('linux/amd64', 'head');
   s.stored('linux/arm64', 'base');
