@@ -15,7 +15,15 @@ const FORWARDED = ['SIGTERM', 'SIGINT', 'SIGHUP'];
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const localNode = join(root, 'node_modules', 'node', 'bin', 'node');
 const major = Number(process.versions.node.split('.')[0]);
-const node = major >= 24 ? process.execPath : existsSync(localNode) ? localNode : process.execPath;
+if (major < 24 && !existsSync(localNode)) {
+  // Node before 24 cannot strip types: it would fail with ERR_UNKNOWN_FILE_EXTENSION on main.ts.
+  console.error(
+    `bumpguard: needs Node 24 or newer, and this is Node ${process.versions.node}. Run "npm ci" in ${root} ` +
+      '(it installs Node 24 beside bumpguard), or start bumpguard with Node 24.',
+  );
+  process.exit(2);
+}
+const node = major >= 24 ? process.execPath : localNode;
 const child = spawn(node, [
   // --expose-gc lets the image analyser return read buffers early (peak RSS, src/measure/gc-pacer.ts).
   '--expose-gc', join(root, 'src', 'cli', 'main.ts'), ...process.argv.slice(2),

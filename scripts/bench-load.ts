@@ -1,6 +1,6 @@
 // `npm run bench:load [-- --deliveries N --concurrency C --soak]`: load on the webhook path of a
-// real `bumpguard serve` (a separate process, 127.0.0.1 only, BUMPGUARD_JOB_KIND=noop so jobs
-// cost nothing and no forge is called). Prints ack latency p50/p99/max, deliveries lost,
+// real `bumpguard serve` (a separate process, 127.0.0.1 only, started by scripts/serve-noop.ts
+// so jobs cost nothing and no forge is called). Prints ack latency p50/p99/max, deliveries lost,
 // processed twice and the server's peak RSS. Goal: p99 < 50 ms, 0 lost, 0 twice.
 // --soak: kill -9 the server while deliveries arrive and again while the queue drains, restart
 // it on the same database each time, resend what was not acknowledged (and redeliver some that
@@ -49,7 +49,7 @@ async function normal(): Promise<boolean> {
   await stop(server);
   const counts = dbCounts(db, r.acked);
   const p99 = percentile([...r.latenciesMs].sort((a, b) => a - b), 99);
-  console.log(`bench:load — ${N} signed Gitea deliveries, ${C} in flight, 127.0.0.1, BUMPGUARD_JOB_KIND=noop`);
+  console.log(`bench:load — ${N} signed Gitea deliveries, ${C} in flight, 127.0.0.1, jobs that only wait`);
   console.log(`  ${latencyLine(r)}; ${(N / seconds).toFixed(0)} deliveries/s`);
   console.log(`  not acknowledged: ${N - r.acked.size}${r.failures.size ? ` (${[...r.failures].map(([k, v]) => `${k}×${v}`).join(', ')})` : ''}`);
   console.log(`  deliveries lost: ${counts.lost.length}; processed twice: ${counts.processedTwice}; jobs ${JSON.stringify(counts.jobsByState)}`);
@@ -60,14 +60,14 @@ async function normal(): Promise<boolean> {
 
 async function soak(): Promise<boolean> {
   // Jobs take a few ms each at concurrency 1, so the queue is long when the server is killed.
-  const env = { BUMPGUARD_NOOP_DELAY_MS: '3' };
+  const jobDelayMs = 3;
   const acked = new Set<string>();
   const rss: number[] = [];
   const log = (what: string) => console.log(`  ${what}: ${JSON.stringify(dbCounts(db, acked).jobsByState)}`);
   console.log(`bench:load --soak — ${N} deliveries, ${C} in flight, kill -9 twice, same database`);
 
   // 1. kill -9 while deliveries are still arriving.
-  let server = await startServer(db, env);
+  let server = await startServer(db, jobDelayMs);
   let killed = false;
   const first = fire(server.port, deliveries, C, () => killed);
   await waitFor('half the deliveries acknowledged', () => dbCounts(db, acked).deliveries >= N / 2, 60_000);
@@ -79,7 +79,7 @@ async function soak(): Promise<boolean> {
   log(`killed -9 with ${acked.size} acknowledged`);
 
   // 2. Restart; the forge's redelivery: everything unacknowledged, plus every 10th acknowledged one again.
-  server = await startServer(db, env);
+  server = await startServer(db, jobDelayMs);
   const resend = deliveries.filter((d, i) => !acked.has(d.id) || i % 10 === 0);
   const again = resend.filter((d) => acked.has(d.id)).length;
   const second = await fire(server.port, resend, C);
@@ -94,7 +94,7 @@ async function soak(): Promise<boolean> {
   log('killed -9 mid-queue');
 
   // 4. Last start: everything left runs; a graceful stop.
-  server = await startServer(db, env);
+  server = await startServer(db, jobDelayMs);
   await waitFor('every job to finish', () => done(acked), 120_000);
   rss.push(peakRss(server.pid));
   await stop(server);

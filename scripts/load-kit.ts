@@ -1,5 +1,5 @@
-// Building blocks of scripts/bench-load.ts: a `bumpguard serve` child process on 127.0.0.1 with
-// the bench-only noop job kind, signed Gitea deliveries fired at a fixed concurrency, and counts
+// Building blocks of scripts/bench-load.ts: a `bumpguard serve` child process on 127.0.0.1 whose
+// jobs only wait (scripts/serve-noop.ts), signed Gitea deliveries fired at a fixed concurrency, and counts
 // read back from the server's own database. Loopback only: the Gitea URL points at port 9
 // (discard) and is never called, because noop jobs touch no forge.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -39,11 +39,11 @@ export interface Server {
   exited: Promise<number | null>;
 }
 
-/** Start `bumpguard serve` on 127.0.0.1 and wait for its "listening" log line. */
-export async function startServer(db: string, env: Record<string, string> = {}): Promise<Server> {
+/** Start `bumpguard serve` with jobs of `jobDelayMs` on 127.0.0.1 and wait for its "listening" log line. */
+export async function startServer(db: string, jobDelayMs = 0): Promise<Server> {
   // e.g. BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the server under load.
   const nodeArgs = process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-  const child = spawn(process.execPath, [...nodeArgs, 'src/cli/main.ts', 'serve'], {
+  const child = spawn(process.execPath, [...nodeArgs, 'scripts/serve-noop.ts', String(jobDelayMs)], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'inherit'],
     env: {
@@ -56,9 +56,7 @@ export async function startServer(db: string, env: Record<string, string> = {}):
       GITEA_TOKEN: 'bench-token-never-used',
       GITEA_WEBHOOK_SECRET: SECRET,
       GITEA_BOT_LOGIN: 'bumpguard',
-      BUMPGUARD_JOB_KIND: 'noop',
       LOG_LEVEL: 'info',
-      ...env,
     },
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));

@@ -1,5 +1,6 @@
 // bumpguard CLI entry: dispatch to a subcommand; every command returns its exit code.
 import os from 'node:os';
+import packageJson from '../../package.json' with { type: 'json' };
 import { describeError, EXIT, exitCodeForError } from './exit-code.ts';
 import type { CliIo, Command } from './io.ts';
 
@@ -29,7 +30,7 @@ export async function main(io: CliIo): Promise<number> {
     return name === undefined ? EXIT.error : EXIT.ok;
   }
   if (name === '--version') {
-    io.stdout.write('bumpguard 0.1.0\n');
+    io.stdout.write(`bumpguard ${packageJson.version}\n`);
     return EXIT.ok;
   }
   const entry = COMMANDS[name];
@@ -68,10 +69,11 @@ function onStopSignals(controller: AbortController): void {
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, stop);
 }
 
-if (import.meta.main) {
+/** Runs a command as this process: its argv, streams and environment; stop signals abort it. */
+export async function runAsProcess(command: (io: CliIo) => Promise<number>): Promise<void> {
   const controller = new AbortController();
   onStopSignals(controller);
-  const code = await main({
+  process.exitCode = await command({
     argv: process.argv.slice(2),
     stdout: process.stdout,
     stderr: process.stderr,
@@ -80,5 +82,6 @@ if (import.meta.main) {
     isTTY: Boolean(process.stdout.isTTY) && !process.env.CI,
     signal: controller.signal,
   });
-  process.exitCode = code;
 }
+
+if (import.meta.main) await runAsProcess(main);

@@ -2,11 +2,10 @@
 // each job. Tests build it with an injected runCheck and state; `serve` with the real ones and
 // the BUMPGUARD_DB store, so acknowledged deliveries and running jobs survive a restart.
 import type { Logger } from 'pino';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { BotJob } from '../bot/index.ts';
 import { engineRuntimeLimits, engineSlotLimits } from '../config/index.ts';
 import { HeadTracker } from '../jobs/head-tracker.ts';
-import { JobQueue, type EnqueueStatus, type JobRunResult } from '../jobs/job-queue.ts';
+import { JobQueue, type EnqueueStatus, type JobQueueOptions, type JobRunResult } from '../jobs/job-queue.ts';
 import { EngineSlots } from '../jobs/engine-slots.ts';
 import { RuntimeSlots } from '../jobs/runtime-slots.ts';
 import { runPrJob, type PrJobDeps, type PrJobOutcome } from '../jobs/run-pr-job.ts';
@@ -31,9 +30,11 @@ export interface BotOptions extends Pick<ServerOptions, 'github' | 'gitea' | 'bo
   runtimeConcurrency?: number;
   /** How long shutdown waits for running jobs before cancelling and checkpointing them (default 0). */
   shutdownGraceMs?: number;
-  /** `noop`: jobs only wait `noopDelayMs` and touch no forge — for scripts/bench-load.ts only. */
-  jobKind?: 'check' | 'noop';
-  noopDelayMs?: number;
+  /**
+   * Runs every job instead of the check (scripts/serve-noop.ts: jobs that only wait, for the load
+   * bench and tests of the server process). Such jobs set no gate, so none is reconciled at start.
+   */
+  runJob?: JobQueueOptions['run'];
   workspace?: string;
   /** Every finished job (tests wait on it; `serve` logs through runPrJob already). */
   onJobDone?: (job: BotJob, outcome: PrJobOutcome) => void;
@@ -81,13 +82,6 @@ export async function createBot(o: BotOptions): Promise<Bot> {
     o.onJobDone?.(job, outcome);
     return outcome;
   };
-  const runNoopJob = async (job: BotJob, signal: AbortSignal): Promise<JobRunResult> => {
-    if (o.noopDelayMs) await sleep(o.noopDelayMs, undefined, { signal }).catch(() => undefined);
-    if (signal.aborted) return { status: 'superseded', reason: 'noop job cancelled' };
-    const outcome: PrJobOutcome = { status: 'done', reason: 'noop job (bench only)' };
-    o.onJobDone?.(job, outcome);
-    return outcome;
-  };
 
   const queue = new JobQueue({
     store: jobs,
@@ -95,12 +89,12 @@ export async function createBot(o: BotOptions): Promise<Bot> {
     log: o.log,
     concurrency: o.concurrency ?? 1,
     now,
-    run: o.jobKind === 'noop' ? runNoopJob : runCheckJob,
+    run: o.runJob ?? runCheckJob,
     runTask: (task) => runReconcileTask(task, { forgeOf, jobs, now, log: o.log }),
     // Started once the server exists: a re-queued job needs its forge.
     autoStart: false,
   });
-  if (o.jobKind !== 'noop') reconcileAtStart({ queue, jobs, heads, now, log: o.log });
+  if (!o.runJob) reconcileAtStart({ queue, jobs, heads, now, log: o.log });
 
   server = await createServer({
     ...(o.github ? { github: o.github } : {}),

@@ -1,6 +1,7 @@
 // The webhook entry: one node:http server for both forges. It verifies, parses, hands the job
 // to `onJob` (which only enqueues) and answers at once — it never builds inside a request
-// (WH create-middleware.ts: GitHub gives up after 10 s). Routes of an unconfigured forge are 404.
+// (GitHub gives up on a delivery after 10 s; octokit/webhooks.js
+// src/middleware/create-middleware.ts). Routes of an unconfigured forge are 404.
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
@@ -63,8 +64,9 @@ export async function createServer(opts: ServerOptions): Promise<BumpguardServer
   const bodyLimit = opts.bodyLimitBytes ?? DEFAULT_LIMITS.bodyLimitBytes;
   const maxInFlight = opts.maxBodiesInFlight ?? DEFAULT_LIMITS.maxBodiesInFlight;
   let inFlight = 0;
-  const github = opts.github ? await createGithubRoute({ config: opts.github, path: WEBHOOK_PATHS.github, onJob: opts.onJob, log, bodyLimit }) : null;
-  const gitea = opts.gitea ? createGiteaRoute({ config: opts.gitea, onJob: opts.onJob, log, bodyLimit }) : null;
+  const routeDeps = { onJob: opts.onJob, log, bodyLimit };
+  const github = opts.github ? createGithubRoute(opts.github, routeDeps) : null;
+  const gitea = opts.gitea ? createGiteaRoute(opts.gitea, routeDeps) : null;
   const routes: Record<string, Route | null> = { [WEBHOOK_PATHS.github]: github?.route ?? null, [WEBHOOK_PATHS.gitea]: gitea };
   const configured = [github ? 'github' : null, gitea ? 'gitea' : null].filter(Boolean);
 

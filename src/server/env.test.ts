@@ -33,8 +33,6 @@ test('Gitea alone is a valid server configuration with defaults for the rest', (
     runtimeConcurrency: null,
     buildCache: null,
     shutdownGraceMs: 8000,
-    jobKind: 'check',
-    noopDelayMs: 0,
     upstream: 'github',
     cacheDir: '.bumpguard/cache',
     upstreamToken: null,

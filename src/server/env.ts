@@ -1,6 +1,7 @@
 // Server configuration from environment variables, validated once at startup. Each problem
-// names the variable and the fix (PB get-error-handler.ts). Either forge may be left out, but
-// not half-configured, and not both.
+// names the variable and the fix, so a setup mistake reads as the operator's next step (as
+// probot/probot src/helpers/get-error-handler.ts does for a bad secret or key). Either forge
+// may be left out, but not half-configured, and not both.
 import { createPrivateKey } from 'node:crypto';
 import { z } from 'zod';
 import { parseSize, readEngineDefinitions, type EngineDefinition, type RepoBuilderPolicy } from '../config/index.ts';
@@ -28,9 +29,6 @@ export interface ServerEnv {
   buildCache: { dir: string; maxBytes: number } | null;
   /** On SIGTERM, how long running jobs may finish before they are cancelled and checkpointed. */
   shutdownGraceMs: number;
-  /** `noop` replaces every job by a wait of `noopDelayMs`: scripts/bench-load.ts only. */
-  jobKind: 'check' | 'noop';
-  noopDelayMs: number;
   /** Where upstream Tailscale sources come from: "github" or a clone/mirror directory. */
   upstream: string;
   /** Disk cache for upstream reads. */
@@ -64,8 +62,6 @@ const schema = z.object({
   BUMPGUARD_BUILD_CACHE_MAX: z.string().refine((v) => parseSize(v) !== null, 'must be a size such as 10GiB or 500MB').default('10GiB'),
   /** Under `docker stop`'s default 10 s, so the checkpoint happens before SIGKILL. */
   BUMPGUARD_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(3_600_000).default(8000),
-  BUMPGUARD_JOB_KIND: z.enum(['check', 'noop'], 'is "check" (default); "noop" is for scripts/bench-load.ts only').default('check'),
-  BUMPGUARD_NOOP_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(0),
   BUMPGUARD_UPSTREAM: z.string().min(1).default('github'),
   BUMPGUARD_UNTRUSTED_NETWORK: z.enum(['none', 'pull', 'all'], 'is "none" (default), "pull" (images may be pulled) or "all"').default('none'),
   /** Checked by readContainerLimits (the CLI reads them too). */
@@ -130,8 +126,6 @@ export function readServerEnv(env: NodeJS.ProcessEnv, readFile: (path: string) =
     runtimeConcurrency: e.BUMPGUARD_RUNTIME_CONCURRENCY ?? null,
     buildCache: e.BUMPGUARD_BUILD_CACHE ? { dir: e.BUMPGUARD_BUILD_CACHE, maxBytes: parseSize(e.BUMPGUARD_BUILD_CACHE_MAX)! } : null,
     shutdownGraceMs: e.BUMPGUARD_SHUTDOWN_GRACE_MS,
-    jobKind: e.BUMPGUARD_JOB_KIND,
-    noopDelayMs: e.BUMPGUARD_NOOP_DELAY_MS,
     upstream: e.BUMPGUARD_UPSTREAM,
     cacheDir: e.BUMPGUARD_CACHE,
     upstreamToken: e.GITHUB_TOKEN ?? null,

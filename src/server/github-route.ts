@@ -1,16 +1,16 @@
-// POST /api/github/webhooks through Probot's createNodeMiddleware (its @octokit/webhooks
-// verifies the signature and dispatches to our app function, which only normalises and
-// enqueues). We check the signature first as well, over the raw bytes, so a bad or missing one
-// is a 401 (the library says 400) and nothing reaches Probot; its 200 "ok" becomes our 202.
-import { AsyncLocalStorage } from 'node:async_hooks';
-import type { Logger } from 'pino';
-import { createNodeMiddleware, Probot, ProbotOctokit, type ApplicationFunction } from 'probot';
+// POST /api/github/webhooks, answered like the Gitea route (webhook-route.ts): the signature in
+// X-Hub-Signature-256 is checked over the raw bytes before anything is parsed, and the answer
+// says what happened to the delivery (202 recorded, 204 ignored, 400, 401, 413, 415). Probot
+// supplies what the jobs need afterwards: Octokit clients authenticated as the App or as one of
+// its installations (`probot.auth`, which caches installation tokens and adds retries and
+// throttling). Its webhook middleware is not used: it answers 200 before our durable enqueue can
+// say "recorded" or "duplicate", and 400 or 500 where a sender's mistake deserves 401 or 400.
+import { Probot, ProbotOctokit } from 'probot';
 import { normalizeGithubEvent } from '../bot/index.ts';
-import type { OnJob } from './create-server.ts';
-import { readWebhookBody } from './read-body.ts';
 import { requestHeader as header } from './request-header.ts';
-import { captureResponse, parseJsonObject, sendAccepted, sendEmpty, sendJson, type Route } from './respond.ts';
-import { hexFromHubSignature, verifySignature } from './verify-signature.ts';
+import type { Route } from './respond.ts';
+import { hexFromHubSignature } from './verify-signature.ts';
+import { createWebhookRoute, type WebhookRouteDeps } from './webhook-route.ts';
 
 export interface GithubServerConfig {
   appId: string | number;
@@ -22,22 +22,6 @@ export interface GithubServerConfig {
   Octokit?: typeof ProbotOctokit;
 }
 
-interface RouteDeps {
-  config: GithubServerConfig;
-  path: string;
-  onJob: OnJob;
-  log: Logger;
-  bodyLimit: number;
-}
-
-/** What the app function learned about the delivery being answered. */
-interface Slot {
-  queued: string | null;
-  malformed: string | null;
-  /** Recording the job failed (e.g. the database is locked): rethrown to the server's error answer. */
-  failed?: unknown;
-}
-
 export interface GithubRoute {
   route: Route;
   /** An Octokit authenticated as the installation. */
@@ -46,61 +30,31 @@ export interface GithubRoute {
   botLogin(): Promise<string>;
 }
 
-export async function createGithubRoute(d: RouteDeps): Promise<GithubRoute> {
+export function createGithubRoute(config: GithubServerConfig, d: WebhookRouteDeps): GithubRoute {
   const probot = new Probot({
-    appId: d.config.appId,
-    privateKey: d.config.privateKey,
-    secret: d.config.webhookSecret,
+    appId: config.appId,
+    privateKey: config.privateKey,
+    secret: config.webhookSecret,
     log: d.log.child({ name: 'probot' }),
-    ...(d.config.baseUrl ? { baseUrl: d.config.baseUrl } : {}),
-    ...(d.config.Octokit ? { Octokit: d.config.Octokit } : {}),
+    ...(config.baseUrl ? { baseUrl: config.baseUrl } : {}),
+    ...(config.Octokit ? { Octokit: config.Octokit } : {}),
   });
-  const delivery = new AsyncLocalStorage<Slot>();
-  const appFn: ApplicationFunction = (app) => {
-    app.onAny(async (context) => {
-      const result = normalizeGithubEvent(context.name, context.payload, context.id);
-      const slot = delivery.getStore();
-      if ('ignored' in result) {
-        if (result.malformed && slot) slot.malformed = result.ignored;
-        d.log.debug({ delivery: context.id, event: context.name }, `delivery ignored: ${result.ignored}`);
-        return;
-      }
-      if (!slot) {
-        await d.onJob(result);
-        return;
-      }
-      try {
-        slot.queued = (await d.onJob(result)) ?? 'queued';
-      } catch (err) {
-        slot.failed = err;
-      }
-    });
-  };
-  const middleware = await createNodeMiddleware(appFn, { probot, webhooksPath: d.path });
-
-  const route: Route = async (req, res) => {
-    const body = await readWebhookBody(req, res, d.bodyLimit);
-    if (body === null) return;
-    if (!verifySignature(d.config.webhookSecret, body, hexFromHubSignature(header(req, 'x-hub-signature-256')))) {
-      d.log.warn({ delivery: header(req, 'x-github-delivery') }, 'GitHub delivery with a missing or wrong signature refused');
-      return sendJson(res, 401, { error: 'signature missing or wrong: the App webhook secret must equal WEBHOOK_SECRET' });
-    }
-    // Probot answers 500 for a JSON body that is not an object ("null"): refuse it first.
-    const parsed = parseJsonObject(body);
-    if (!parsed.ok) return sendJson(res, 400, { error: parsed.error });
-    // @octokit/webhooks reads `rawBody` when a framework has consumed the stream already.
-    Object.assign(req, { body: {}, rawBody: new Uint8Array(body) });
-    const captured = captureResponse();
-    const slot: Slot = { queued: null, malformed: null };
-    await delivery.run(slot, () => middleware(req, captured.res));
-    if (slot.failed !== undefined) throw slot.failed;
-    if (captured.status === 200) {
-      if (slot.queued !== null) return sendAccepted(res, header(req, 'x-github-delivery'), slot.queued);
-      if (slot.malformed !== null) return sendJson(res, 400, { error: `${slot.malformed}: a field bumpguard needs is missing or has the wrong type` });
-      return sendEmpty(res, 204);
-    }
-    res.writeHead(captured.status || 500, captured.headers).end(captured.body);
-  };
+  const route = createWebhookRoute(
+    {
+      forge: 'GitHub',
+      secret: config.webhookSecret,
+      signature: (req) => hexFromHubSignature(header(req, 'x-hub-signature-256')),
+      delivery: (req) => header(req, 'x-github-delivery'),
+      event: (req) => header(req, 'x-github-event'),
+      normalize: normalizeGithubEvent,
+      fixes: {
+        signature: 'signature missing or wrong: the App webhook secret must equal WEBHOOK_SECRET',
+        contentType: 'set the webhook\'s "Content type" to application/json',
+      },
+      headerNames: { event: 'X-GitHub-Event', delivery: 'X-GitHub-Delivery' },
+    },
+    d,
+  );
 
   let login: Promise<string> | null = null;
   const botLogin = (): Promise<string> => {

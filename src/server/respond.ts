@@ -1,5 +1,6 @@
 // Small response helpers: every answer is JSON with an `error` or a status, so a webhook's
-// "Recent deliveries" page shows the reason (WH create-middleware.ts).
+// "Recent deliveries" page shows the reason (as octokit/webhooks.js
+// src/middleware/create-middleware.ts answers each failed check).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 export type Route = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
@@ -32,32 +33,4 @@ export function parseJsonObject(body: Buffer): { ok: true; value: Record<string,
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return { ok: false, error: 'body is JSON but not an object' };
   return { ok: true, value: value as Record<string, unknown> };
-}
-
-/** What a node-style handler answered, captured instead of sent (to re-map Probot's answer). */
-export interface CapturedResponse {
-  status: number;
-  headers: Record<string, string | number>;
-  body: string;
-  /** Pass this where a ServerResponse is expected: only writeHead/end are used. */
-  res: ServerResponse;
-}
-
-export function captureResponse(): CapturedResponse {
-  const captured: CapturedResponse = { status: 0, headers: {}, body: '', res: undefined as unknown as ServerResponse };
-  const fake = {
-    headersSent: false,
-    writeHead(status: number, headers?: Record<string, string | number>) {
-      captured.status = status;
-      captured.headers = headers ?? {};
-      return fake;
-    },
-    end(body?: string | Buffer) {
-      captured.body = body === undefined ? '' : String(body);
-      fake.headersSent = true;
-      return fake;
-    },
-  };
-  captured.res = fake as unknown as ServerResponse;
-  return captured;
 }

@@ -1,4 +1,4 @@
-// Bad input over the real server (issue 7): each is answered clearly, nothing is enqueued, the
+// Bad input over the real server: each is answered clearly, nothing is enqueued, the
 // process stays up. Signatures are covered in gitea-webhooks/github-webhooks.test.ts, streamed
 // oversized bodies in src/server/create-server.test.ts (nock, active here, buffers requests).
 import { test } from 'node:test';
@@ -56,6 +56,22 @@ test('correctly signed bodies that are not a JSON object, or lack what the event
   assert.deepEqual(answers, [400, 400, 400, 400, 400, 400, 400, 400, 400, 400, 400]);
   const why = await gitea(r, 'null');
   assert.match(JSON.parse(why.text).error, /not an object/);
+  await nothingEnqueued(r);
+});
+
+test('a signed GitHub delivery sent as form data is 415, one without X-GitHub-Event is 400 naming it; nothing is enqueued', async () => {
+  const r = await start();
+  const body = JSON.stringify(githubExample('pull_request', 'opened'));
+  const form = `payload=${encodeURIComponent(body)}`;
+  const signed = (b: string) => `sha256=${createHmac('sha256', GH_SECRET).update(b).digest('hex')}`;
+  const asForm = await deliver(`${r.url}/api/github/webhooks`, form, {
+    'content-type': 'application/x-www-form-urlencoded', 'x-github-event': 'pull_request', 'x-github-delivery': 'd-form', 'x-hub-signature-256': signed(form),
+  });
+  assert.equal(asForm.status, 415);
+  assert.match(JSON.parse(asForm.text).error, /application\/json/);
+  const eventless = await deliver(`${r.url}/api/github/webhooks`, body, { 'x-github-delivery': 'd-eventless', 'x-hub-signature-256': signed(body) });
+  assert.equal(eventless.status, 400);
+  assert.equal(JSON.parse(eventless.text).error, 'missing header X-GitHub-Event');
   await nothingEnqueued(r);
 });
 

@@ -7,6 +7,7 @@ import { after } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
+const SERVE_NOOP = fileURLToPath(new URL('../../scripts/serve-noop.ts', import.meta.url));
 
 export const SERVE_SECRET = 'gitea-webhook-secret-for-tests';
 
@@ -38,9 +39,13 @@ export interface ServeProcess {
   stop(): Promise<number | null>;
 }
 
-/** Starts serve; resolves once it listens, rejects with its stderr when it exits first. */
-export async function startServe(env: Record<string, string>, opts: { timeoutMs?: number } = {}): Promise<ServeProcess> {
-  const proc = spawn(process.execPath, ['--expose-gc', MAIN, 'serve'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * Starts serve; resolves once it listens, rejects with its stderr when it exits first.
+ * `noopJobs`: jobs only wait and call no forge (scripts/serve-noop.ts), for tests of the webhook path.
+ */
+export async function startServe(env: Record<string, string>, opts: { timeoutMs?: number; noopJobs?: boolean } = {}): Promise<ServeProcess> {
+  const args = opts.noopJobs ? [SERVE_NOOP] : [MAIN, 'serve'];
+  const proc = spawn(process.execPath, ['--expose-gc', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   const logs: Record<string, unknown>[] = [];
   let err = '';
   proc.stderr!.setEncoding('utf8').on('data', (c: string) => (err += c));

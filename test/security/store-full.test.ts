@@ -47,7 +47,7 @@ test('a full disk turns /healthz red with SQLITE_FULL, deliveries get 503, and b
     await execa('umount', ['-l', disk], { reject: false });
     await rm(dir, { recursive: true, force: true });
   });
-  const serve = await startServe(serveEnv({ BUMPGUARD_DB: join(disk, 'bumpguard.db'), BUMPGUARD_CACHE: join(dir, 'cache'), BUMPGUARD_JOB_KIND: 'noop' }));
+  const serve = await startServe(serveEnv({ BUMPGUARD_DB: join(disk, 'bumpguard.db'), BUMPGUARD_CACHE: join(dir, 'cache') }), { noopJobs: true });
   assert.equal((await deliver(serve.url, 1)).status, 202);
   const filler = await fill(disk);
 

@@ -29,7 +29,7 @@ test('while another process holds the write lock, a delivery is answered 503 at 
   const dir = await mkdtemp(join(tmpdir(), 'bumpguard-locked-'));
   t.after(() => rm(dir, { recursive: true, force: true }));
   const db = join(dir, 'bumpguard.db');
-  const serve = await startServe(serveEnv({ BUMPGUARD_DB: db, BUMPGUARD_CACHE: join(dir, 'cache'), BUMPGUARD_JOB_KIND: 'noop' }));
+  const serve = await startServe(serveEnv({ BUMPGUARD_DB: db, BUMPGUARD_CACHE: join(dir, 'cache') }), { noopJobs: true });
   const other = new DatabaseSync(db);
   other.exec('BEGIN EXCLUSIVE');
   try {

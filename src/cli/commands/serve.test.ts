@@ -7,7 +7,8 @@ import { DatabaseSync } from 'node:sqlite';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { serve } from './serve.ts';
+import { noopJob } from '../../../scripts/serve-noop.ts';
+import { serve, serveWith } from './serve.ts';
 
 function io(env: NodeJS.ProcessEnv, signal: AbortSignal) {
   const out = new PassThrough();
@@ -64,11 +65,11 @@ test('serve with a half-configured forge exits 2 naming the missing variables, n
 
 test('SIGTERM with a job running: it is checkpointed back to the queue, and the next start on the same database runs it', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'bumpguard-serve-'));
-  const env = (extra: NodeJS.ProcessEnv) => ({
+  const env = () => ({
     PORT: '0', HOST: '127.0.0.1', BUMPGUARD_DB: join(dir, 'bumpguard.db'), BUMPGUARD_CACHE: join(dir, 'cache'),
     GITEA_URL: 'http://127.0.0.1:9', GITEA_TOKEN: 'never-used', GITEA_WEBHOOK_SECRET: 'gitea-webhook-secret-for-tests', GITEA_BOT_LOGIN: 'bumpguard',
-    // The bench-only job kind stands in for a long build; a grace of 0 cancels it at once.
-    BUMPGUARD_JOB_KIND: 'noop', BUMPGUARD_SHUTDOWN_GRACE_MS: '0', ...extra,
+    // A grace of 0 cancels the running job at once.
+    BUMPGUARD_SHUTDOWN_GRACE_MS: '0',
   });
   const body = readFileSync(new URL('../../../test/fixtures/gitea/pull_request.opened.json', import.meta.url));
   const jobState = () => {
@@ -81,8 +82,9 @@ test('SIGTERM with a job running: it is checkpointed back to the queue, and the 
   };
   try {
     const first = new AbortController();
-    const a = io(env({ BUMPGUARD_NOOP_DELAY_MS: '60000' }), first.signal);
-    const running = serve(a.io);
+    const a = io(env(), first.signal);
+    // A job that waits a minute stands in for a long build.
+    const running = serveWith({ runJob: noopJob(60_000) }, a.io);
     const port = await Promise.race([a.listening, running.then((code) => assert.fail(`serve exited ${code}: ${a.text.err}`))]);
     const res = await fetch(`http://127.0.0.1:${port}/api/gitea/webhooks`, {
       method: 'POST',
@@ -97,8 +99,8 @@ test('SIGTERM with a job running: it is checkpointed back to the queue, and the 
     assert.match(a.text.out, /"checkpointed":1/);
 
     const second = new AbortController();
-    const b = io(env({}), second.signal);
-    const again = serve(b.io);
+    const b = io(env(), second.signal);
+    const again = serveWith({ runJob: noopJob(0) }, b.io);
     await Promise.race([b.listening, again.then((code) => assert.fail(`serve exited ${code}: ${b.text.err}`))]);
     for (let i = 0; i < 500 && jobState()?.state !== 'done'; i++) await new Promise((resolve) => setTimeout(resolve, 10));
     second.abort();

@@ -8,11 +8,11 @@ import { BuildCache, detectEngine, pickDockerBinary } from '../../build/index.ts
 import { LOCAL_ENGINE, type EngineDefinition } from '../../config/index.ts';
 import { dockerClientFor } from '../../docker-client.ts';
 import { BuildError, ConfigError } from '../../errors.ts';
-import { createBot, createLogger, readServerEnv, type ServerEnv } from '../../server/index.ts';
+import { createBot, createLogger, readServerEnv, type BotOptions, type ServerEnv } from '../../server/index.ts';
 import { removeLeftoverContainers } from '../../measure/index.ts';
 import { JobStore, LeaseHeldError, openDatabase, ResultStore, StoreLease } from '../../store/index.ts';
 import { EXIT } from '../exit-code.ts';
-import type { Command } from '../io.ts';
+import type { CliIo, Command } from '../io.ts';
 
 export const SERVE_HELP = `Usage: bumpguard serve
 
@@ -40,7 +40,6 @@ Runs the webhook server: POST /api/github/webhooks (GitHub App), POST /api/gitea
   BUMPGUARD_BUILD_CACHE_MAX  its bound, oldest pruned first (default 10GiB)
   BUMPGUARD_SHUTDOWN_GRACE_MS     on SIGTERM, time running jobs get to finish before they are
                              cancelled and queued again for the next start (default 8000)
-  BUMPGUARD_JOB_KIND         "check" (default); "noop" only for scripts/bench-load.ts
   BUMPGUARD_UNTRUSTED_NETWORK  what builds of PRs whose author cannot push may fetch on this
                              host's network: none (default), pull (images), all
   BUMPGUARD_CONTAINER_MEMORY, BUMPGUARD_CONTAINER_PIDS, BUMPGUARD_CONTAINER_USER
@@ -53,7 +52,17 @@ Runs the webhook server: POST /api/github/webhooks (GitHub App), POST /api/gitea
 Either forge may be left out; its route then answers 404.
 `;
 
-export const serve: Command = async (io) => {
+export interface ServeOptions {
+  /**
+   * Runs every job instead of the check, on no engine: no engine is probed at start (the load
+   * bench and tests of the server process, through scripts/serve-noop.ts).
+   */
+  runJob?: BotOptions['runJob'];
+}
+
+export const serve: Command = (io) => serveWith({}, io);
+
+export async function serveWith(o: ServeOptions, io: CliIo): Promise<number> {
   if (io.argv.includes('--help') || io.argv.includes('-h')) {
     io.stdout.write(SERVE_HELP);
     return EXIT.ok;
@@ -93,7 +102,7 @@ export const serve: Command = async (io) => {
   // Containers are labelled with this database's id and this process: the next start removes
   // what a killed process left running, and nothing of another serve's or a CLI run's.
   const owner = `${databaseId(store)}/${randomUUID()}`;
-  if (env.jobKind === 'noop') log.warn({ delayMs: env.noopDelayMs }, 'BUMPGUARD_JOB_KIND=noop: jobs do nothing (load bench only)');
+  if (o.runJob) log.warn('jobs run without the check (a load bench or a test)');
   const upstream = await createUpstream(env.upstream, {
     repo: 'tailscale/tailscale',
     cwd: io.cwd,
@@ -116,8 +125,7 @@ export const serve: Command = async (io) => {
     concurrency: env.concurrency,
     engineConcurrency: env.engineConcurrency,
     ...(env.runtimeConcurrency !== null ? { runtimeConcurrency: env.runtimeConcurrency } : {}),
-    jobKind: env.jobKind,
-    noopDelayMs: env.noopDelayMs,
+    ...(o.runJob ? { runJob: o.runJob } : {}),
   });
   const addr = await bot.server.listen(env.port, env.host);
   const { requeued, failed } = bot.queue.recovered;
@@ -125,7 +133,7 @@ export const serve: Command = async (io) => {
     { port: addr.port, host: addr.address, github: env.github !== null, gitea: env.gitea !== null, db: env.db, pid: process.pid, queued: bot.queue.counts.queued, requeued: requeued.length, gaveUp: failed.length },
     'bumpguard serve listening',
   );
-  const engineProbe = env.jobKind === 'check' ? probeEngines(env.engines, log, io.signal, owner) : Promise.resolve();
+  const engineProbe = o.runJob ? Promise.resolve() : probeEngines(env.engines, log, io.signal, owner);
   if (!stopped.signal.aborted) await once(stopped.signal, 'abort');
   await engineProbe;
   log.info({ graceMs: env.shutdownGraceMs, running: bot.queue.counts.running }, 'shutting down: new deliveries get 503, running jobs get the grace period');
@@ -134,7 +142,7 @@ export const serve: Command = async (io) => {
   lease.release();
   db.close();
   return EXIT.ok;
-};
+}
 
 /**
  * Docker trouble (no engine, no access to its socket, an operator's engine that does not answer)
