@@ -1,4 +1,4 @@
-// Bench for issue 4 "Image analysis": analyseImage on a ~100 MB image archive vs
+// Bench of the image analysis: analyseImage on a ~100 MB image archive vs
 // `gzip -c FILE > /dev/null` on the same file, and the analysing process's peak RSS.
 // Goals: speed ratio ≥ 1.0× (analysis not slower than gzip), peak RSS < 150 MB.
 // Peak RSS is shown with default flags and with --expose-gc (see src/measure/gc-pacer.ts).

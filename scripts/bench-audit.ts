@@ -1,4 +1,4 @@
-// Bench for issue 3 "feature-tag audit": parse both upstream feature tables and the example
+// Bench of the feature-tag audit: parse both upstream feature tables and the example
 // recipe, then audit the example bump (v1.98.8 → v1.100.0), warm. Goal: < 50 ms per bump.
 // Prints figures only. Usage: node scripts/bench-audit.ts [--runs 50]
 import { readFileSync } from 'node:fs';

@@ -1,4 +1,4 @@
-// Bench for issue 4 "orchestration overhead": the bundled example built and exported per platform
+// Bench of the orchestration overhead: the bundled example built and exported per platform
 // by the raw commands a maintainer would type (`DOCKER_BUILDKIT=1 docker build --platform …` then
 // `docker save`) vs bumpguard's buildImage + streamed analysis of the same image. BuildKit's cache
 // is warmed first so both sides measure the same work. Prints figures only.

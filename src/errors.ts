@@ -1,5 +1,5 @@
 // Typed errors. `code` is a stable kebab-case string scripts may match on (one union per error
-// class below); `userMessage` is one sentence a maintainer understands (style.md § Errors).
+// class below); `userMessage` is one sentence a maintainer understands.
 // ERROR_BLAME is the one table that says whose problem each code is: the target repo's (a
 // broken build), the configuration's, or the infrastructure's (Docker, a builder, the forge, the
 // upstream source). Only the target's own failures may fail a PR; the rest end as `error`.

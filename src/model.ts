@@ -1,5 +1,5 @@
 // Domain types shared by every room. The `--json` contract of the CLI
-// (../docs/json-contract.md, design.md) is built from these: extend, never rename.
+// (../docs/json-contract.md) is built from these: extend, never rename.
 import type { ErrorCode } from './errors.ts';
 
 /** A Tailscale version change found in a PR diff (src/bump). */

@@ -1,4 +1,4 @@
-// The rooms of src/ (style.md § Rooms): the pure core does no I/O, reads no environment and no
+// The rooms of src/ (docs/architecture.md): the pure core does no I/O, reads no environment and no
 // clock, so it is tested with data alone; edges see core types only, never each other.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -28,7 +28,7 @@ function sourceFiles(dir: string): string[] {
 
 for (const room of PURE_ROOMS) {
   test(`src/${room} is pure: no I/O, environment or clock`, () => {
-    // UpstreamSource implementations are the audit room's I/O edge (style.md lists them as edges).
+    // UpstreamSource implementations are the audit room's I/O edge.
     const files = sourceFiles(join(SRC, room)).filter((f) => !relative(SRC, f).startsWith('audit/upstream/'));
     assert.ok(files.length >= 3, `src/${room} has source files`);
     for (const file of files) {

@@ -1,4 +1,4 @@
-// The contract every Forge adapter passes (style.md § The Forge interface). Each adapter supplies
+// The contract every Forge adapter passes (src/forges/types.ts). Each adapter supplies
 // a harness that sets up nock in its own wire format and restates the expected wire values, so
 // the same behaviour is asserted on both forges at the HTTP boundary.
 import { test } from 'node:test';

@@ -1,7 +1,7 @@
 // The emulator against the real thing: build upstream's cmd/featuretags from a local mirror with
 // a local Go toolchain (≥ 1.23) in a temporary directory and compare stdout, stderr and exit code
 // over a matrix of flags, at every distinct feature table. Needs the mirror and Go, so it skips
-// unless BUMPGUARD_TAILSCALE_MIRROR names one: BUMPGUARD_TAILSCALE_MIRROR=… BUMPGUARD_GO=/usr/lib/go-1.23/bin/go.
+// unless BUMPGUARD_TAILSCALE_MIRROR names one: BUMPGUARD_TAILSCALE_MIRROR=<mirror> BUMPGUARD_GO=<go binary>.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';

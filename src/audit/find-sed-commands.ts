@@ -83,7 +83,7 @@ export function isSed(word: string): boolean {
 /**
  * `own-line` when `-e` and the script are the only tokens of their physical line. Tokens are in
  * offset order, so only the neighbours need looking at: checking every token of the line for
- * every script was cubic on a recipe with thousands of `-e` (found by test/fuzz, issue 7).
+ * every script was cubic on a recipe with thousands of `-e` (found by test/fuzz).
  */
 function siteStyle(line: LogicalLine, tokens: ShellToken[], script: SedInvocation['scripts'][number], commands: number): SedSite['style'] {
   if (!script.viaE || commands !== 1) return 'script';

@@ -9,7 +9,7 @@ export {
   type FeatureTagsOutput,
   type FeatureTagsRun,
 } from './emulate-featuretags.ts';
-// The recipe, the bump audit and the target orchestration (issue 3, audit findings).
+// The recipe, the bump audit and the target orchestration (audit findings).
 export type { Recipe, RecipeSed, FeaturetagsCall, RecipeDiagnostic, SedSite } from './recipe-types.ts';
 export { parseRecipe } from './parse-recipe.ts';
 export { parseBuildConstraints, type BuildConstraint } from './parse-build-constraints.ts';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { FACTS_SHARED, loadFacts, sharedFactsExist, toFacts } from '../../test/helpers/featuretags-facts.ts';
+import { loadFacts, originalFacts, toFacts } from '../../test/helpers/featuretags-facts.ts';
 import { parseFeatureTags } from './parse-featuretags.ts';
 
 const fixture = (name: string) => readFileSync(new URL(`./__fixtures__/${name}`, import.meta.url), 'utf8');
@@ -16,8 +16,9 @@ describe('parseFeatureTags: facts replay', () => {
     });
   }
 
-  it('the in-repo facts copy matches shared/facts', { skip: sharedFactsExist() ? false : `no ${FACTS_SHARED} here` }, () => {
-    assert.deepStrictEqual(loadFacts(), loadFacts(FACTS_SHARED));
+  const original = originalFacts();
+  it('the in-repo facts copy matches the original named by BUMPGUARD_FEATURETAGS_FACTS', { skip: original.skip }, () => {
+    assert.deepStrictEqual(loadFacts(), loadFacts(original.path!));
   });
 });
 

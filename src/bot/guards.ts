@@ -1,4 +1,5 @@
-// Pure yes/no decisions the job asks before acting (ST index.js: guard, return early, log why).
+// Pure yes/no decisions the job asks before acting: each guard returns early with the reason to
+// log (as probot/settings index.js does in its handlers).
 import type { Config } from '../config/index.ts';
 import type { Permission, PullRequest } from '../forges/index.ts';
 

@@ -1,5 +1,5 @@
 // Gitea (and Forgejo) webhook payload → BotJob, once, at the edge. Gitea has no installation
-// and no bot flag on users: our own account is recognised by login (forges.md).
+// and no bot flag on users: our own account is recognised by login.
 import { z } from 'zod';
 import { parseCommand } from './parse-command.ts';
 import type { BotEvent, BotJob, Ignored } from './types.ts';

@@ -1,6 +1,6 @@
 // Our own small event type: GitHub and Gitea payloads are converted into it once, at the edge
-// (style.md § 3: no payload field access past the normalisers). Plain data, so a job can be
-// stored and resumed (issue 7).
+// (nothing past the normalisers reads a payload field). Plain data, so a job can be
+// stored and resumed after a restart.
 import type { ForgeKind } from '../forges/index.ts';
 import type { Override } from '../model.ts';
 

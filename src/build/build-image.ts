@@ -1,4 +1,4 @@
-// One BuildKit build of one platform into an image archive (issue 4, "Real builds").
+// One BuildKit build of one platform into an image archive.
 // Expected failures come back as typed errors the orchestrator turns into findings: BuildError
 // (with the log tail; classify-build-failure.ts tells the image's own failure from the engine's)
 // or CancelledError.

@@ -1,5 +1,5 @@
 // Finds the container engine and what the clients can do; the one place that turns "no Docker"
-// into the operator's next step (style.md: setup mistakes name the fix).
+// into the operator's next step: a setup mistake names the fix.
 import { existsSync, statSync } from 'node:fs';
 import { execa } from 'execa';
 import { childEnv } from '../child-env.ts';

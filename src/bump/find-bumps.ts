@@ -38,7 +38,7 @@ export function findTailscaleBumps(unifiedDiff: string): Bump[] {
   return bumps;
 }
 
-/** A version file's own diff is a few lines; past this something else is going on (issue 7: bounded). */
+/** A version file's own diff is a few lines; past this something else is going on (a stranger's PR must not cost unbounded time or memory). */
 export const MAX_VERSION_FILE_DIFF_CHARS = 4 * 1024 * 1024;
 /** A diff without git headers is parsed whole, so it gets a whole-diff bound. */
 export const MAX_PLAIN_DIFF_CHARS = 16 * 1024 * 1024;

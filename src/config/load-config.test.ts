@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { parseConfig } from './load-config.ts';
 import { ConfigError } from '../errors.ts';
 
-test('no config file gives the model user defaults: three router platforms', () => {
+test('no config file gives the defaults of a typical router image repo: three router platforms', () => {
   const c = parseConfig(null);
   assert.deepEqual(c.platforms, ['linux/amd64', 'linux/arm64', 'linux/arm/v7']);
   assert.equal(c.measure.blockSize, 4096);

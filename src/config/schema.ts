@@ -1,5 +1,5 @@
-// The `.bumpguard.yml` schema. Read from the BASE branch only (design.md).
-// Every field has a default so a repo in the model user's style works with no file;
+// The `.bumpguard.yml` schema. Read from the BASE branch only: a PR cannot loosen its own gate.
+// Every field has a default so a typical router image repo (three arches, Renovate) works with no file;
 // objects are strict so a mistyped key is an error with its path, never a silent default.
 // Each field's `.meta()` description and examples feed the editor JSON Schema and
 // docs/configuration.md (`npm run schema`; a test fails when the committed docs drift).

@@ -1,5 +1,6 @@
 // One mapping from an HTTP answer to a ForgeError, so both adapters fail the same way
-// (style.md § 2 "Avoid: the same interface failing in different ways").
+// (were one adapter to warn and carry on where the other throws, a required check could be
+// left pending on one forge).
 import { ForgeError, type ForgeErrorCode } from '../errors.ts';
 import type { ForgeKind } from './types.ts';
 

@@ -1,5 +1,5 @@
 // Read a response body as text, but never more than `maxBytes`: a 50 MB PR diff is refused
-// after the limit, without holding it in memory (issue 7: bad input is bounded).
+// after the limit, without holding it in memory: a stranger's input never costs unbounded memory.
 import { ForgeError } from '../errors.ts';
 import type { ForgeKind } from './types.ts';
 

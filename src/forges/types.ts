@@ -1,4 +1,4 @@
-// The ONE forge interface (style.md § "The Forge interface"). Everything above it (src/jobs,
+// The ONE forge interface. Everything above it (src/jobs,
 // src/bot) is forge-agnostic: a third forge only adds a folder next to github/ and gitea/.
 // An instance is bound to one repository (and, on GitHub, one installation).
 import type { Verdict } from '../model.ts';

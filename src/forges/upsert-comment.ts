@@ -1,5 +1,6 @@
-// The sticky-comment reconcile both adapters share (style.md § The Forge interface; RN
-// `ensureComment`, ST `diffable.js`): remembered id → PATCH; else list, match, compare, then
+// The sticky-comment reconcile both adapters share (the shape of `ensureComment` in
+// renovatebot/renovate lib/modules/platform/gitea/index.ts and of probot/settings
+// lib/plugins/diffable.js): remembered id → PATCH; else list, match, compare, then
 // PATCH or POST. Never two comments from one upsert.
 import { ForgeError } from '../errors.ts';
 import type { ForgeComment, UpsertCommentInput, UpsertCommentResult } from './types.ts';

@@ -1,6 +1,7 @@
 // Every write a job makes to the PR (sticky comment, status/check) goes through here, so each
 // one first checks that the job's head SHA is still the PR's latest: a superseded run never
-// overwrites the newer one (forges.md § Both). Interim reports are chained and awaited before
+// overwrites the newer one (an older run can finish after a newer one has started). Interim
+// reports are chained and awaited before
 // the final comment and state, so "builds 3/6" can never land after the verdict.
 import type { Logger } from 'pino';
 import { STATUS_CONTEXT, type Forge, type GateState, type UpsertCommentResult } from '../forges/index.ts';

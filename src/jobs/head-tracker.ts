@@ -1,6 +1,6 @@
 // The latest head SHA known per PR, noted as webhooks arrive, and when it became the latest. A
 // job compares its own SHA with it before every forge write, so a superseded run never
-// overwrites the newer one's comment or gate (forges.md § Both); a command compares its comment's
+// overwrites the newer one's comment or gate; a command compares its comment's
 // time with it, so it never approves a head pushed after it was written. An in-memory mirror of
 // the store's pr_heads table: JobQueue writes both when a push is accepted and loads it at start.
 interface Head {

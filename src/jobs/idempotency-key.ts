@@ -1,6 +1,6 @@
 // What makes two deliveries the same work. The delivery id catches a forge redelivering the
 // same id; this key catches the same event under a NEW id: Gitea's "Redeliver" button re-sends
-// the body with a fresh X-Gitea-Delivery (forges.md). A job is the same when its repo, PR, head
+// the body with a fresh X-Gitea-Delivery. A job is the same when its repo, PR, head
 // SHA and trigger are.
 import type { BotJob } from '../bot/index.ts';
 import { HeadTracker } from './head-tracker.ts';

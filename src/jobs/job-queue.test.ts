@@ -49,7 +49,7 @@ test('a new push aborts the running job of the same PR and marks its head supers
   assert.deepEqual(signals.map((s) => s.aborted), [true, false]);
 });
 
-// --- durable queue (issue 7) ---
+// --- durable queue: accepted deliveries survive a restart and run once ---
 
 const silent = pino({ level: 'silent' });
 const pushTo = (repo: string, pr: number, delivery: string, sha: string): BotJob => ({ ...push(delivery, sha), repo, event: { ...push(delivery, sha).event, pr } });

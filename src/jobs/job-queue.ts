@@ -2,7 +2,7 @@
 // - a delivery is recorded and its job queued in one transaction before the webhook is answered;
 //   a redelivered id, or the same work under a new id, is acknowledged and not run twice;
 // - one active job per PR; a push notes the PR's new head at once (a running job for an older
-//   head sees it before its next write) and aborts that job's builds (forges.md § Both);
+//   head sees it before its next write) and aborts that job's builds;
 // - at most `concurrency` jobs run, repositories take turns (FairQueue);
 // - at start, jobs a crash left `running` are queued again; shutdown lets running jobs finish
 //   within a grace period, then cancels them and checkpoints them back to `queued`.

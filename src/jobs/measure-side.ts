@@ -87,7 +87,7 @@ export function engineKeyOf(engine: PlatformEngine, runtime: RuntimeSlots): Pick
 }
 
 /** Where a side's measurement is stored: the commit fixes the tree, the inputs hash everything else, the engine included. */
-function sideKey(input: SideKeyInput): { key: ResultKey; buildArgs: Record<string, string> } {
+export function sideKey(input: SideKeyInput): { key: ResultKey; buildArgs: Record<string, string> } {
   const buildArgs = versionBuildArgs(input.config, input.version);
   const hash = inputsHash(input.config, input.platform, buildArgs, input.engineIdentity, { concurrency: input.samplingConcurrency });
   return { key: { repo: input.repo, commit: input.sha, platform: input.platform, inputsHash: hash }, buildArgs };

@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { EngineInfo } from '../build/index.ts';
 import { parseConfig, parseEngineDefinitions } from '../config/index.ts';
-import { localDockerClient, type DockerClient } from '../docker-client.ts';
+import { localDockerClient } from '../docker-client.ts';
 import { BuildError } from '../errors.ts';
+import { fakeEngineProbe } from '../../test/helpers/fake-engines.ts';
 import { CheckEngines, platformResult } from './platform-engines.ts';
 
 const never = new AbortController().signal;
@@ -11,13 +11,7 @@ const definitions = parseEngineDefinitions(JSON.stringify([{ name: 'pi5', host: 
 const config = parseConfig('platforms: [linux/amd64, linux/arm64, linux/arm/v7]');
 
 function engines(answers: Record<string, string | Error>) {
-  const asked: string[] = [];
-  const probe = async (client: DockerClient): Promise<EngineInfo> => {
-    asked.push(client.engine);
-    const answer = answers[client.engine];
-    if (answer instanceof Error) throw answer;
-    return { name: client.engine, docker: client, serverVersion: '20.10.24', hostPlatform: answer ?? 'linux/amd64', cgroupVersion: '2', buildx: null, buildctl: null };
-  };
+  const { asked, probe } = fakeEngineProbe({ local: 'linux/amd64', ...answers });
   return { asked, check: new CheckEngines(config, { definitions, repoBuilders: 'warn' }, { docker: '/usr/bin/docker', env: {}, probe }) };
 }
 

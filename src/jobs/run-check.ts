@@ -51,7 +51,7 @@ export async function runCheck(req: CheckRequest, ports: CheckPorts, opts: RunCh
 
   // 2. Each platform's engine (the operator's engines, picked by the repo by name); an engine is
   //    asked once, when a platform first needs it, so one that is down fails only its platforms.
-  const engines = new CheckEngines(config, ports.engines);
+  const engines = new CheckEngines(config, ports.engines, ports.probeEngine ? { probe: ports.probeEngine } : {});
   const selected = (req.platforms ?? config.platforms).map((platform) => selectPlatformEngine(engines, platform));
   findings.push(...deprecations(selected));
   const builds = { ran: 0, reused: 0 };

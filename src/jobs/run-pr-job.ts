@@ -1,4 +1,5 @@
-// The bot's job for one delivery, in numbered steps (RD main.ts). It decides nothing itself:
+// The bot's job for one delivery, in numbered steps (the shape of release-drafter/release-drafter
+// src/actions/drafter/main.ts). It decides nothing itself:
 // guards, detector, policy and report are pure functions; the forge and runCheck are injected.
 // Every write goes through Gate (skipped once a newer push is known); an error that escapes
 // turns the gate to `error` with its user message — it is never left pending.

@@ -1,4 +1,5 @@
-// A gate must never be left pending (design.md § Verdict: never a silent pass, never stuck).
+// A gate must never be left pending: a required check stuck on pending blocks the PR with no reason
+// given, and nothing would ever finish it.
 // When a PR's job ends and nothing else is queued for that PR, a gate of the PR still `pending`
 // has no one left to finish it: a run superseded by a newer push, a run whose last write failed,
 // a re-run that found the PR closed. Each is set to `error` with the reason, on its own commit

@@ -11,7 +11,7 @@ import type { ContainerLimits } from '../measure/index.ts';
 import type { ResultStore } from '../store/index.ts';
 import type { CheckSnapshot } from './check-progress.ts';
 import type { RuntimeSlots } from './runtime-slots.ts';
-import type { EngineSetup } from './platform-engines.ts';
+import type { CheckEnginesOptions, EngineSetup } from './platform-engines.ts';
 
 export type { SourceTree, CheckSnapshot };
 
@@ -65,6 +65,8 @@ export interface CheckPorts {
   slots?: BuildSlots;
   /** The operator's engines; none: every platform on the bot's own engine. */
   engines?: EngineSetup;
+  /** Asks an engine what it is, in place of `docker info` (tests run checks on fake engines). */
+  probeEngine?: CheckEnginesOptions['probe'];
   /** The operator's cage for builds and containers (default: no network for untrusted code, DEFAULT_CONTAINER_LIMITS). */
   sandbox?: Sandbox;
   /** Told of every failed build with its raw log tail: the operator's log gets what the PR comment does not show. */

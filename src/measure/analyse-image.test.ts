@@ -13,7 +13,7 @@ import { analyseImage } from './analyse-image.ts';
 const arm = (size: number, upx = false): Buffer => elfFile({ eMachine: EM.arm, bits: 32, endian: 'le', size, upx });
 const text = (n: number, seed = 'x'): Buffer => Buffer.alloc(n, seed);
 
-/** A router image in the model user's style, with every case the analysis must get right. */
+/** A router image in the usual RouterOS Tailscale style, with every case the analysis must get right. */
 function routerLayers(compression: LayerSpec['compression'] = 'none'): LayerSpec[] {
   return [
     { createdBy: 'COPY rootfs / # buildkit', compression, entries: [

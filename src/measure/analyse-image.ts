@@ -1,5 +1,5 @@
 // Streamed analysis of an exported image archive (`docker save`, OCI layout, buildx
-// docker/oci exporters): read once, never whole, never written out (issue 4, "Image analysis").
+// docker/oci exporters): read once, never whole, never written out.
 import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { BumpguardError } from '../errors.ts';

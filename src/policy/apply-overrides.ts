@@ -1,5 +1,5 @@
 // `/accept <size|ram|canary|audit|all> <reason>`: a maintainer acknowledges blockers of one
-// kind for ONE head SHA; a new push re-evaluates from scratch (issue 5).
+// kind for ONE head SHA; a new push re-evaluates from scratch.
 //
 // What each kind covers is an exhaustive table so a new FindingKind must be placed here.
 // `all` is the union of the four named kinds and deliberately nothing more: a failed build,

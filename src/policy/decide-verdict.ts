@@ -1,4 +1,4 @@
-// The merge gate (design.md § Verdict), decided here and nowhere else, for `check`, `audit`,
+// The merge gate, decided here and nowhere else, for `check`, `audit`,
 // `measure` and the bot alike:
 //   error    the check could not finish (invalid configuration, infrastructure): not the PR's fault
 //   failure  any unacknowledged blocker, a missing baseline included (never a silent pass)

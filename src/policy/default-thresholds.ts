@@ -1,7 +1,7 @@
-// Thresholds used when .bumpguard.yml says nothing, sized for the model user's image:
+// Thresholds used when .bumpguard.yml says nothing, sized for a typical RouterOS Tailscale image:
 // ~4.0–4.3 MB compressed, rootfs ~3.9 MB, tailscale.combined ~3.5 MB UPX-packed, ~12–15 MB
-// RSS on the router (shared docs/context.md § Size / RAM growth: "a release that adds
-// 300 kB must not automerge unnoticed").
+// RSS on the router, where flash is a few MB: a release that adds 300 kB must not automerge
+// unnoticed.
 // Both bytes AND percent must be exceeded for a level to trip, so small images don't fail
 // on +0.5 kB and big ones don't fail on +0.1%.
 import type { Metric, MetricThresholds } from '../config/index.ts';

@@ -1,7 +1,8 @@
 // Judge every measured figure of every platform against its warn/fail levels.
 // A level trips only when BOTH the absolute and the relative increase exceed it.
 // RAM: medians are compared, a delta within the runs' spread is noise, and emulated
-// (qemu-user) figures are never compared with native ones (shared docs/context.md § Measuring).
+// (qemu-user) figures are never compared with native ones: under qemu a process's RSS is not the
+// router's (a busybox httpd measured ~0.6 MiB native on amd64, ~6 MiB emulated on arm64).
 import type { Config, Metric, ThresholdLevel } from '../config/index.ts';
 import type { Finding, ImageAnalysis, PlatformResult, RamMeasurement, RamStats } from '../model.ts';
 import { formatBytes, formatLevelPercent, formatPercent, formatSignedBytes, percentChange } from './format-size.ts';

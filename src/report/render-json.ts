@@ -1,4 +1,4 @@
-// The CLI's `--json` document (design.md "The CLI's --json contract"): users script against it,
+// The CLI's `--json` document (docs/json-contract.md): users script against it,
 // so keys are only ever added. Pure: built from the same CheckResult and PolicyOutcome as the comment.
 import type { PolicyOutcome } from '../policy/index.ts';
 import { isNative } from './engine-label.ts';

@@ -1,6 +1,7 @@
 // The webhook entry: one node:http server for both forges. It verifies, parses, hands the job
 // to `onJob` (which only enqueues) and answers at once — it never builds inside a request
-// (WH create-middleware.ts: GitHub gives up after 10 s). Routes of an unconfigured forge are 404.
+// (GitHub gives up on a delivery after 10 s; octokit/webhooks.js
+// src/middleware/create-middleware.ts). Routes of an unconfigured forge are 404.
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';

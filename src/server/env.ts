@@ -1,6 +1,7 @@
 // Server configuration from environment variables, validated once at startup. Each problem
-// names the variable and the fix (PB get-error-handler.ts). Either forge may be left out, but
-// not half-configured, and not both.
+// names the variable and the fix, so a setup mistake reads as the operator's next step (as
+// probot/probot src/helpers/get-error-handler.ts does for a bad secret or key). Either forge
+// may be left out, but not half-configured, and not both.
 import { createPrivateKey } from 'node:crypto';
 import { z } from 'zod';
 import { parseSize, readEngineDefinitions, type EngineDefinition, type RepoBuilderPolicy } from '../config/index.ts';

@@ -1,5 +1,6 @@
 // Small response helpers: every answer is JSON with an `error` or a status, so a webhook's
-// "Recent deliveries" page shows the reason (WH create-middleware.ts).
+// "Recent deliveries" page shows the reason (as octokit/webhooks.js
+// src/middleware/create-middleware.ts answers each failed check).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 export type Route = (req: IncomingMessage, res: ServerResponse) => Promise<void>;

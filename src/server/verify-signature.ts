@@ -1,6 +1,8 @@
 // HMAC-SHA256 webhook signatures over the RAW request bytes (never re-serialised JSON: Gitea
 // escapes `<` as \u003c, so a round-trip changes the bytes). Checks the length, then compares
-// in constant time (WM verify.ts). A missing or empty signature is simply false.
+// in constant time, so the time taken says nothing about how much of a forged signature was
+// right (as octokit/webhooks-methods.js src/node/verify.ts). A missing or empty signature is
+// simply false.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
 const HEX_SHA256 = /^[0-9a-f]{64}$/i;

@@ -22,7 +22,7 @@ const MIGRATIONS: string[] = [
    CREATE INDEX overrides_by_head ON overrides (repo, pr, head_sha);
    CREATE TABLE forge_ids (
      repo TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (repo, key));`,
-  // 2. Durable jobs (issue 7): every accepted delivery, the job it became, each attempt at running
+  // 2. Durable jobs: every accepted delivery, the job it became, each attempt at running
   //    it, the latest head per PR, and the last gate state written per commit (restart reconcile).
   `CREATE TABLE jobs (
      id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, forge TEXT NOT NULL, repo TEXT NOT NULL,

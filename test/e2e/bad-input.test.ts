@@ -1,4 +1,4 @@
-// Bad input over the real server (issue 7): each is answered clearly, nothing is enqueued, the
+// Bad input over the real server: each is answered clearly, nothing is enqueued, the
 // process stays up. Signatures are covered in gitea-webhooks/github-webhooks.test.ts, streamed
 // oversized bodies in src/server/create-server.test.ts (nock, active here, buffers requests).
 import { test } from 'node:test';

@@ -1,4 +1,4 @@
-// Reliability end to end over the real HTTP server and the durable queue (issue 7), on Gitea:
+// Reliability end to end over the real HTTP server and the durable queue, on Gitea:
 // redelivery runs once, a newer push cancels the running check and its result never lands, a
 // forge outage ends in gate `error` after the retries, and a restart reconciles stuck gates.
 import { test } from 'node:test';

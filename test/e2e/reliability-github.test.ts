@@ -1,4 +1,4 @@
-// GitHub's side of issue 7: API failures go through Octokit's retry plugin, which Probot bundles
+// Reliability on GitHub: API failures go through Octokit's retry plugin, which Probot bundles
 // (3 retries, (n+1)² × retryAfterBaseValue apart; here the base is 0 so no real time passes),
 // and after the last retry the check run says the job failed, with the reason, never success.
 import { test } from 'node:test';

@@ -1,4 +1,4 @@
-// A restart on the same database (issue 7): the state a crash leaves behind is written with the
+// A restart on the same database: the state a crash leaves behind is written with the
 // store's own API (a job `running`, gates `pending`), then the real bot starts on it. Every gate
 // must end in a final state: the interrupted job runs again, a gate of a commit that is no longer
 // the head and a gate whose job kept crashing the server are set to `error` with the reason.

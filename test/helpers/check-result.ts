@@ -1,5 +1,5 @@
 // Builders for realistic CheckResult inputs (policy and report tests, golden reports).
-// Figures follow the model user's image (shared docs/context.md): a FROM-scratch image of a
+// Figures follow a real RouterOS Tailscale image: a FROM-scratch image of a
 // UPX-packed tailscale.combined (~3.4–3.7 MB), a static busybox (~200–230 kB), a CA bundle
 // and an entrypoint, in three COPY layers. Sizes are derived from the file list, so growing
 // the binary moves image, rootfs and flash consistently, as a real bump does.

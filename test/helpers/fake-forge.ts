@@ -1,5 +1,6 @@
-// An in-memory Forge for tests above the forge layer (style.md § Tests): it holds a PR, its
-// diff, files by (sha, path), users' permissions and comments, and records every call in order.
+// An in-memory Forge for tests above the forge layer (nock stays at the HTTP boundary): it
+// holds a PR, its diff, files by (sha, path), users' permissions and comments, and records
+// every call in order.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { ForgeError } from '../../src/errors.ts';

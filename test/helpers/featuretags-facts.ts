@@ -1,6 +1,6 @@
-// The recorded upstream facts (a copy of shared/facts/tailscale-featuretags.json, so a fresh
-// clone tests on its own): feature names, Deps and flags of featuretags.go at every stable tag.
-import { existsSync, readFileSync } from 'node:fs';
+// The recorded upstream facts (test/fixtures/tailscale-featuretags.json, so a fresh clone tests
+// on its own): feature names, Deps and flags of featuretags.go at every stable tag.
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { FeatureTable } from '../../src/audit/types.ts';
 
@@ -12,15 +12,15 @@ export interface FactFeature {
 export type FactTable = Record<string, FactFeature>;
 
 export const FACTS_COPY = fileURLToPath(new URL('../fixtures/tailscale-featuretags.json', import.meta.url));
-/** The shared original, present on developer machines and in CI beside the clone. */
-export const FACTS_SHARED = fileURLToPath(new URL('../../../shared/facts/tailscale-featuretags.json', import.meta.url));
 
 export function loadFacts(path = FACTS_COPY): Record<string, FactTable> {
   return (JSON.parse(readFileSync(path, 'utf8')) as { tags: Record<string, FactTable> }).tags;
 }
 
-export function sharedFactsExist(): boolean {
-  return existsSync(FACTS_SHARED);
+/** An original of the facts kept outside this repository, to compare the copy with: opt-in only. */
+export function originalFacts(): { path: string; skip: false } | { path: null; skip: string } {
+  const path = process.env.BUMPGUARD_FEATURETAGS_FACTS;
+  return path ? { path, skip: false } : { path: null, skip: 'set BUMPGUARD_FEATURETAGS_FACTS to an original tailscale-featuretags.json to compare the copy with' };
 }
 
 /** A parsed table in the facts' shape, keys sorted (the facts list features alphabetically). */

@@ -1,4 +1,4 @@
-// nock for forge adapter and e2e tests (style.md § Tests, after RN test/http-mock.ts):
+// nock for forge adapter and e2e tests (after renovatebot/renovate test/http-mock.ts):
 // nothing leaves the machine except loopback, and a test fails when it leaves a mock unused
 // or makes a request no mock matched — even if the code under test swallowed the error.
 import { after, afterEach, before } from 'node:test';

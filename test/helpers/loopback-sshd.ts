@@ -11,6 +11,7 @@ import { createServer } from 'node:net';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
+import { readPidFile } from './pid-file.ts';
 
 const SSHD = '/usr/sbin/sshd';
 const SSH = '/usr/bin/ssh';
@@ -58,7 +59,7 @@ export async function startLoopbackSshd(opts: { env?: Record<string, string> } =
   await writeFile(join(binDir, 'ssh'), `#!/bin/sh\nexec ${SSH} -F ${join(dir, 'ssh_config')} "$@"\n`, { mode: 0o755 });
   // Daemonises once it listens; -E keeps its log with the test's files.
   await execa(SSHD, ['-f', join(dir, 'sshd_config'), '-E', join(dir, 'sshd.log')], { stdin: 'ignore' });
-  const pid = Number((await readFile(join(dir, 'sshd.pid'), 'utf8')).trim());
+  const pid = await readPidFile(join(dir, 'sshd.pid'));
   const dispose = async () => {
     try {
       process.kill(pid, 'SIGTERM');

@@ -11,6 +11,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { execa } from 'execa';
+import { readPidFile } from './pid-file.ts';
 
 export interface SecondDockerd {
   /** `unix://D/docker.sock`, for DOCKER_HOST. */
@@ -55,7 +56,7 @@ export async function startSecondDockerd(opts: { readyTimeoutMs?: number } = {})
     }
     await sleep(250);
   }
-  const pid = Number((await readFile(pidFile, 'utf8')).trim());
+  const pid = await readPidFile(pidFile);
   const alive = () => {
     try {
       process.kill(pid, 0);

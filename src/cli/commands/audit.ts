@@ -80,7 +80,7 @@ export const audit: Command = async (io) => {
     return EXIT.ok;
   }
   const repo = localGitRepo(args.repo);
-  // Config comes from the base (design.md): a PR cannot loosen its own audit.
+  // Config comes from the base: a PR cannot loosen its own audit.
   const configRef = 'baseRef' in args.target ? args.target.baseRef : 'HEAD';
   const { config, source } = await readConfigAt(repo, configRef);
   const upstream = await openUpstream(io, args.upstream, config.upstream, args.cache);

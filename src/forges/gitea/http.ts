@@ -1,5 +1,5 @@
 // Gitea REST client: token auth, typed errors, zod-checked JSON and pagination in one place
-// (RN lib/util/http/gitea.ts). Endpoint functions live in api.ts.
+// (as renovatebot/renovate lib/util/http/gitea.ts). Endpoint functions live in api.ts.
 import { z } from 'zod';
 import { ForgeError } from '../../errors.ts';
 import { forgeErrorFromHttp } from '../forge-error-from-http.ts';

@@ -31,7 +31,7 @@ export class GiteaForge implements Forge {
   readonly kind = 'gitea' as const;
   readonly repo: string;
   readonly botLogin: string;
-  /** Some databases cap the column near 64 KiB; stay clearly under it (forges.md). */
+  /** Some databases behind Gitea cap the comment column near 64 KiB; stay clearly under it. */
   readonly limits = { commentChars: 60_000 };
   readonly #http: GiteaHttp;
   readonly #repo: api.GiteaRepo;

@@ -1,4 +1,5 @@
-// Gitea API v1 wire shapes: only the fields bumpguard reads, unknown keys ignored (RN zod.md).
+// Gitea API v1 wire shapes: only the fields bumpguard reads, unknown keys ignored, so a field the
+// forge adds or drops elsewhere never breaks a read (as renovatebot/renovate docs/development/zod.md).
 import { z } from 'zod';
 
 const giteaUser = z.object({ login: z.string() });

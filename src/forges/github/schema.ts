@@ -1,4 +1,5 @@
-// GitHub REST wire shapes: only the fields bumpguard reads, unknown keys ignored (RN zod.md).
+// GitHub REST wire shapes: only the fields bumpguard reads, unknown keys ignored, so a field the
+// forge adds or drops elsewhere never breaks a read (as renovatebot/renovate docs/development/zod.md).
 import { z } from 'zod';
 
 const ghUser = z.object({ login: z.string(), type: z.string().optional() });

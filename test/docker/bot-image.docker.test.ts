@@ -1,5 +1,5 @@
 // The bot's own image (build/Dockerfile) builds with no registry and serves /healthz from the
-// container (issue 8). Built by scripts/build-bot-image.sh --local: bases assembled from this
+// container. Built by scripts/build-bot-image.sh --local: bases assembled from this
 // machine's Node 24 binary and docker client, production dependencies from the host's npm cache.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
