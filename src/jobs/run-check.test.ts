@@ -44,7 +44,7 @@ async function emptySource(t: { after(fn: () => Promise<void>): void }) {
   return { source, checkouts };
 }
 
-function setup(t: { after(fn: () => Promise<void>): void }, yaml = 'platforms: [linux/amd64, linux/arm64]') {
+function setup(yaml = 'platforms: [linux/amd64, linux/arm64]') {
   const config: Config = parseConfig(yaml);
   const store = new ResultStore(openDatabase(':memory:'));
   const runtime = new RuntimeSlots(2);
@@ -73,7 +73,7 @@ function setup(t: { after(fn: () => Promise<void>): void }, yaml = 'platforms: [
 const sides = (events: ProgressEvent[]) => events.flatMap((e) => (e.phase === 'audit' ? [] : [`${e.platform} ${e.side} ${e.phase} ${e.state}`]));
 
 test('every side stored: nothing is built, no engine is asked, and the stored figures are judged as they were', async (t) => {
-  const s = setup(t);
+  const s = setup();
   const { source, checkouts } = await emptySource(t);
   const expected = Object.fromEntries(['linux/amd64', 'linux/arm64'].map((p) => [p, { base: s.stored(p, 'base'), head: s.stored(p, 'head') }]));
   const result = await runCheck(request(), s.ports(source));
@@ -93,7 +93,7 @@ test('every side stored: nothing is built, no engine is asked, and the stored fi
 });
 
 test('an engine that does not answer ends the side it had to build in error with the reason; stored sides are still reported', async (t) => {
-  const s = setup(t);
+  const s = setup();
   const { source } = await emptySource(t);
   const down = new BuildError('engine-unreachable', 'engine local unreachable: Cannot connect to the Docker daemon');
   const engines = fakeEngineProbe({ local: down });
@@ -114,7 +114,7 @@ test('an engine that does not answer ends the side it had to build in error with
 });
 
 test('a platform the repository assigns to an engine the operator never defined fails alone, before any engine is asked', async (t) => {
-  const s = setup(t, 'platforms: [linux/amd64, linux/arm64]\nbuilders:\n  linux/arm64: { engine: pi5 }\n');
+  const s = setup('platforms: [linux/amd64, linux/arm64]\nbuilders:\n  linux/arm64: { engine: pi5 }\n');
   const { source } = await emptySource(t);
   s.stored('linux/amd64', 'base');
   s.stored('linux/amd64', 'head');
@@ -129,7 +129,7 @@ test('a platform the repository assigns to an engine the operator never defined 
 });
 
 test('/audit builds nothing: it judges with what the store holds for these commits, and a side never measured stays empty', async (t) => {
-  const s = setup(t);
+  const s = setup();
   const { source, checkouts } = await emptySource(t);
   s.stored('linux/amd64', 'base');
   s.stored('linux/amd64', 'head');
@@ -143,7 +143,7 @@ test('/audit builds nothing: it judges with what the store holds for these commi
 });
 
 test('a head rebuilt on request that fails leaves the stored good measurement in place', async (t) => {
-  const s = setup(t);
+  const s = setup();
   const { source, checkouts } = await emptySource(t);
   s.stored('linux/amd64', 'base');
   const good = s.stored('linux/amd64', 'head');
@@ -157,7 +157,7 @@ test('a head rebuilt on request that fails leaves the stored good measurement in
 });
 
 test('a cancelled check rejects with CancelledError and reports no build failure', async (t) => {
-  const s = setup(t);
+  const s = setup();
   const { source } = await emptySource(t);
   const controller = new AbortController();
   controller.abort(new Error('superseded by a newer push'));
@@ -166,7 +166,7 @@ test('a cancelled check rejects with CancelledError and reports no build failure
 });
 
 test('an upstream that cannot be read is one error finding, and the platforms are still measured', async (t) => {
-  const s = setup(t);
+  const s = setup();
   const { source } = await emptySource(t);
   for (const p of ['linux/amd64', 'linux/arm64']) for (const side of ['base', 'head'] as const) s.stored(p, side);
   const bump = { file: 'Dockerfile', line: 2, arg: 'TAILSCALE_VERSION', from: 'v1.98.5', to: 'v1.98.8', type: 'patch' as const };
