@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { execa } from 'execa';
-import { buildImage, detectEngine } from '../src/build/index.ts';
+import { buildImage } from '../src/build/index.ts';
+import { detectEngine } from '../src/engine/index.ts';
 import { analyseImage } from '../src/measure/index.ts';
 import { createExampleRepo } from '../test/helpers/example-repo.ts';
 

@@ -11,8 +11,9 @@ import { parseArgs } from 'node:util';
 import { execa } from 'execa';
 import { auditTarget } from '../src/audit/index.ts';
 import { readConfigAt } from '../src/config/index.ts';
-import { detectBump } from '../src/jobs/detect-bump.ts';
-import { cachedUpstream, gitUpstream, localEditRunner, type UpstreamSource } from '../src/audit/upstream/index.ts';
+import { detectBump } from '../src/bump/index.ts';
+import { cachedUpstream, gitUpstream, localEditRunner } from '../src/upstream/index.ts';
+import { type UpstreamSource } from '../src/core/index.ts';
 import { localGitRepo } from '../src/repo/index.ts';
 import { makeTargetRepo } from '../test/helpers/make-target-repo.ts';
 

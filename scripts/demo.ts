@@ -8,7 +8,7 @@ import { rm } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { main } from '../src/cli/main.ts';
+import { main } from '../src/cli/index.ts';
 import { createExampleRepo } from '../test/helpers/example-repo.ts';
 
 const cacheDir = process.env.BUMPGUARD_CACHE || join(homedir(), '.cache', 'bumpguard');

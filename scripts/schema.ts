@@ -10,9 +10,10 @@
 //   image environment       ENV of build/Dockerfile's last stage
 import { readFileSync, writeFileSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
-import { CONFIG_PATHS, configJsonSchema, parseConfig, renderConfigReference, METRICS } from '../src/config/index.ts';
-import { DEFAULT_THRESHOLDS } from '../src/policy/default-thresholds.ts';
-import { readServerEnv } from '../src/server/env.ts';
+import { CONFIG_PATHS, configJsonSchema, parseConfig, renderConfigReference } from '../src/config/index.ts';
+import { METRICS } from '../src/core/index.ts';
+import { DEFAULT_THRESHOLDS } from '../src/policy/index.ts';
+import { readServerEnv } from '../src/server/index.ts';
 
 const ROOT = new URL('../', import.meta.url);
 export const SCHEMA_FILES = ['docs/bumpguard.schema.json', 'docs/configuration.md'] as const;

@@ -3,9 +3,8 @@
 // to exercise the webhook path, the durable queue and shutdown without Docker or a forge.
 // Usage: node scripts/serve-noop.ts [delay-ms]   (environment as for `bumpguard serve`)
 import { setTimeout as sleep } from 'node:timers/promises';
-import { serveWith } from '../src/cli/commands/serve.ts';
-import { runAsProcess } from '../src/cli/main.ts';
-import type { JobRunResult } from '../src/jobs/job-queue.ts';
+import { runAsProcess, serveWith } from '../src/cli/index.ts';
+import type { JobRunResult } from '../src/jobs/index.ts';
 
 /** A job that waits `delayMs` (cut short when cancelled: superseded, or shutdown past its grace). */
 export function noopJob(delayMs: number) {

@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { applyPatch } from 'diff';
-import type { Finding } from '../src/model.ts';
+import type { Finding } from '../src/core/index.ts';
 import type { JsonAuditReport } from '../src/report/index.ts';
 import { makeTargetRepo, UPSTREAM_FIXTURES } from './helpers/make-target-repo.ts';
 import { runCli } from './helpers/run-cli.ts';

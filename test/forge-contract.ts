@@ -8,8 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { pack } from 'tar-stream';
-import { ForgeError } from '../src/errors.ts';
-import { STATUS_CONTEXT, type Forge, type GateState, type Permission, type Reaction } from '../src/forges/types.ts';
+import { ForgeError, STATUS_CONTEXT, type Forge, type GateState, type Permission, type Reaction } from '../src/core/index.ts';
 
 export interface PrFixture {
   number: number;

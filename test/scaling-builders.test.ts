@@ -5,11 +5,11 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { buildCommand, remoteBuilderName, type ClientCaps } from '../src/build/index.ts';
+import { buildCommand, remoteBuilderName } from '../src/build/index.ts';
+import { dockerClientFor, dockerCommandLine, localDockerClient, type ClientCaps } from '../src/engine/index.ts';
 import { parseConfig, parseEngineDefinitions, selectEngine, type Config, type EngineDefinition } from '../src/config/index.ts';
-import { dockerClientFor, dockerCommandLine, localDockerClient } from '../src/docker-client.ts';
-import { BuildError } from '../src/errors.ts';
-import { inputsHash } from '../src/jobs/inputs-hash.ts';
+import { BuildError } from '../src/core/index.ts';
+import { inputsHash } from '../src/jobs/index.ts';
 
 const DOC = readFileSync(new URL('../docs/scaling.md', import.meta.url), 'utf8');
 const BUILD_ARGS = { TAILSCALE_VERSION: 'v1.92.5' };

@@ -1,13 +1,13 @@
 // The shell side of finding source edits: walk the commands of one logical line, following `cd`,
 // simple `NAME=value` assignments and the upstream checkout (`git clone`, the featuretags call),
 // and turn `sed -i`, `patch` and `git apply` into edits of upstream-relative files.
-import { expandVars, insideRoot, isUpstreamUrl, repoFileFor, resolvePath, type ContextCopy } from './build-paths.ts';
-import { commandStarts, isFeaturetagsBinary, isFeaturetagsPackage } from './find-featuretags-call.ts';
-import { isSed } from './find-sed-commands.ts';
-import { readSedInvocation, type Word } from './read-sed-invocation.ts';
-import type { EditSite, SourceEdit } from './source-edit-types.ts';
-import { tokenizeShell, type ShellToken } from './shell-words.ts';
-import { locate, type LogicalLine } from './split-logical-lines.ts';
+
+import { posix } from 'node:path';
+import { isFeaturetagsBinary, isFeaturetagsPackage } from './parse-recipe.ts';
+import { isSed, readSedInvocation, type Word } from './sed-commands.ts';
+import { locate, tokenizeShell, type LogicalLine, type ShellToken } from './shell-lines.ts';
+import type { EditSite, SourceEdit } from './types.ts';
+import { commandStarts } from './shell-lines.ts';
 
 /** What a command line runs in; `cwd` and `root` change as `cd` and `git clone` are read. */
 export interface ShellContext {
@@ -240,4 +240,80 @@ function pushPatch(ctx: ShellContext, at: EditSite, tool: 'patch' | 'git apply',
   const directory = insideRoot(ctx.root, base);
   if (directory === null) return;
   edits.push({ kind: 'patch', at, tool, patchFile: file.path, strip, directory, reverse });
+}
+
+// Paths inside the build container, as far as the Dockerfile tells: the working directory,
+// variables from ARG/ENV, and which repo files COPY (or a bind mount) put where, so a
+// `patch < /tmp/fix.patch` can be traced back to `patches/fix.patch` in the repo.
+/**
+ * Where a stage starts when its base image sets its own WORKDIR (golang:alpine uses /go): a
+ * placeholder that only resolves against itself, so relative paths still compare correctly.
+ */
+export const IMAGE_WORKDIR = '/<image workdir>';
+
+/** `/a/b` + `c` → `/a/b/c`; null when either side is unknown. */
+export function resolvePath(cwd: string | null, path: string | null): string | null {
+  if (path === null) return null;
+  const abs = path.startsWith('/') ? posix.normalize(path) : cwd === null ? null : posix.join(cwd, path);
+  return abs === null || abs === '/' ? abs : abs.replace(/\/+$/, '');
+}
+
+/** `path` relative to `root` when it lies inside it ('' for the root itself), else null. */
+export function insideRoot(root: string, path: string): string | null {
+  if (path === root) return '';
+  return path.startsWith(root.endsWith('/') ? root : `${root}/`) ? path.slice(root.length).replace(/^\/+/, '') : null;
+}
+
+const VAR_RE = /\$(?:\{(?<braced>[A-Za-z_][A-Za-z0-9_]*)\}|(?<bare>[A-Za-z_][A-Za-z0-9_]*))/g;
+
+/** Expand `$NAME` / `${NAME}` from known values; null when any is unknown or the syntax is richer (`${X:-y}`). */
+export function expandVars(text: string, vars: ReadonlyMap<string, string | null>): string | null {
+  let unknown = false;
+  const out = text.replace(VAR_RE, (_, braced: string | undefined, bare: string | undefined) => {
+    const value = vars.get((braced ?? bare)!);
+    if (value === undefined || value === null) unknown = true;
+    return value ?? '';
+  });
+  if (unknown || /\$[{(]/.test(out)) return null;
+  return out;
+}
+
+/** One COPY/ADD from the build context, or a RUN bind mount: repo sources → a container path. */
+export interface ContextCopy {
+  /** Repo paths (files, directories or globs), relative to the repo root. */
+  sources: string[];
+  /** Absolute container path. */
+  dest: string;
+  /** The destination is a directory the sources land in (trailing `/`, several sources, a glob or a directory source). */
+  intoDir: boolean;
+}
+
+/** The repo file a container path came from, by the latest copy that covers it; null when none does. */
+export function repoFileFor(copies: readonly ContextCopy[], containerPath: string): string | null {
+  for (let k = copies.length - 1; k >= 0; k--) {
+    const c = copies[k]!;
+    if (!c.intoDir) {
+      if (c.dest === containerPath && c.sources.length === 1) return c.sources[0]!;
+      continue;
+    }
+    const rel = insideRoot(c.dest, containerPath);
+    if (rel === null || rel === '') continue;
+    for (const source of c.sources) {
+      if (posix.basename(source) === rel && !hasGlob(source)) return source;
+      if (hasGlob(source) && !rel.includes('/') && posix.matchesGlob(posix.join(posix.dirname(source), rel), source)) return posix.join(posix.dirname(source), rel);
+      // A directory source copies its contents (COPY patches/ /patches/).
+      if (!hasGlob(source) && c.sources.length === 1 && !/\.[A-Za-z0-9]+$/.test(source)) return posix.join(source, rel);
+    }
+  }
+  return null;
+}
+
+export function hasGlob(path: string): boolean {
+  return /[*?[]/.test(path);
+}
+
+/** A clone URL of the upstream repository ("owner/name"), e.g. https://github.com/tailscale/tailscale.git. */
+export function isUpstreamUrl(url: string, upstream: string): boolean {
+  const escaped = upstream.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`(^|[/:])${escaped}(\\.git)?/?$`, 'i').test(url);
 }

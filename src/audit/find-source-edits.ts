@@ -5,12 +5,12 @@
 // scripts it runs (`cd`, `sed -i`, `patch`, `git apply`). Pure: text in, edits out; an edit that
 // cannot be pinned down (a path from a shell variable, say) is returned as `unreadable` with why.
 import { posix } from 'node:path';
-import { expandVars, IMAGE_WORKDIR, insideRoot, isUpstreamUrl, resolvePath, type ContextCopy } from './build-paths.ts';
+import { expandVars, IMAGE_WORKDIR, insideRoot, isUpstreamUrl, resolvePath, type ContextCopy } from './find-edit-commands.ts';
 import { findEditCommands, oneLine, type ShellContext } from './find-edit-commands.ts';
-import { findFeaturetagsCall } from './find-featuretags-call.ts';
-import { tokenizeShell } from './shell-words.ts';
-import type { SourceEdit } from './source-edit-types.ts';
-import { splitDockerfileInstructions, splitShell, type DockerInstruction } from './split-logical-lines.ts';
+import { findFeaturetagsCall } from './parse-recipe.ts';
+import { tokenizeShell } from './shell-lines.ts';
+import type { SourceEdit } from './types.ts';
+import { splitDockerfileInstructions, splitShell, type DockerInstruction } from './shell-lines.ts';
 
 export interface FindSourceEditsInput {
   /** The Dockerfile, then the scripts it runs (as in parseRecipe). */

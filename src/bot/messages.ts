@@ -1,7 +1,7 @@
 // The bot's own short comments (help, refusals, waiting for approval, a job error). Pure markdown;
 // the full report is src/report's. Sticky ones start with MARKER so the next run replaces them.
-import { ForgeError, BumpguardError } from '../errors.ts';
-import { NOT_A_BUMP, OVERRIDE_SCOPES, shortSha } from '../policy/index.ts';
+import { BumpguardError, ForgeError, shortSha } from '../core/index.ts';
+import { NOT_A_BUMP, OVERRIDE_SCOPES } from '../policy/index.ts';
 import { code, escapeText, MARKER } from '../report/index.ts';
 
 export function renderHelp(problem?: string): string {

@@ -1,7 +1,7 @@
 // Gitea (and Forgejo) webhook payload → BotJob, once, at the edge. Gitea has no installation
 // and no bot flag on users: our own account is recognised by login.
 import { z } from 'zod';
-import { parseCommand } from './parse-command.ts';
+import { parseCommand } from './commands.ts';
 import type { BotEvent, BotJob, Ignored } from './types.ts';
 
 const common = z.object({

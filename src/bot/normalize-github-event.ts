@@ -1,8 +1,8 @@
 // GitHub webhook payload → BotJob, once, at the edge. Only the fields we use are checked;
 // anything we do not act on comes back as `{ ignored: why }`.
 import { z } from 'zod';
-import { STATUS_CONTEXT } from '../forges/index.ts';
-import { parseCommand } from './parse-command.ts';
+import { STATUS_CONTEXT } from '../core/index.ts';
+import { parseCommand } from './commands.ts';
 import type { Actor, BotEvent, BotJob, Ignored } from './types.ts';
 
 const sender = z.object({ login: z.string(), type: z.string().optional() });

@@ -1,8 +1,7 @@
 // Our own small event type: GitHub and Gitea payloads are converted into it once, at the edge
 // (nothing past the normalisers reads a payload field). Plain data, so a job can be
 // stored and resumed after a restart.
-import type { ForgeKind } from '../forges/index.ts';
-import type { Override } from '../model.ts';
+import type { ForgeKind, Override } from '../core/index.ts';
 
 export type AcceptKind = Override['kind'];
 

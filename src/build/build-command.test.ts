@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseEngineDefinitions } from '../config/index.ts';
-import { dockerClientFor, localDockerClient } from '../docker-client.ts';
-import { BuildError } from '../errors.ts';
-import { buildCommand, canBuildTogether, multiPlatformCommand, remoteBuilderName, type BuildRequest, type ClientCaps } from './build-command.ts';
+import { dockerClientFor, localDockerClient, type ClientCaps } from '../engine/index.ts';
+import { BuildError } from '../core/index.ts';
+import { buildCommand, canBuildTogether, multiPlatformCommand, remoteBuilderName, type BuildRequest } from './build-command.ts';
 
 const REQ: BuildRequest = {
   contextDir: '/tmp/tree', dockerfile: 'Dockerfile', platform: 'linux/arm64',

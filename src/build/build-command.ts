@@ -7,8 +7,8 @@
 import { createHash } from 'node:crypto';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import type { Builder } from '../config/index.ts';
-import { dockerArgs, type DockerClient } from '../docker-client.ts';
-import { BuildError } from '../errors.ts';
+import { dockerArgs, type ClientCaps } from '../engine/index.ts';
+import { BuildError } from '../core/index.ts';
 
 export interface BuildRequest {
   contextDir: string;
@@ -33,21 +33,6 @@ export interface BuildRequest {
 
 /** One invocation for several platforms of one commit (multi-platform engines only). */
 export type MultiBuildRequest = Omit<BuildRequest, 'platform' | 'tag'> & { platforms: string[] };
-
-/** What the host's clients can do (from detectEngine). */
-export interface ClientCaps {
-  /** The docker client, with the flags that select the engine. */
-  docker: DockerClient;
-  /** buildx plugin version, null when the plugin is missing. */
-  buildx: string | null;
-  /** Path of a buildctl binary, null when none. */
-  buildctl: string | null;
-  /**
-   * Where the engine keeps images: `containerd` (the containerd image store) holds multi-platform
-   * images, so buildx builds several platforms in one invocation and the engine loads the result.
-   */
-  imageStore?: 'containerd' | 'classic';
-}
 
 export interface BuildInvocation {
   kind: 'docker-build' | 'buildx' | 'buildctl';

@@ -3,10 +3,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { localDockerClient } from '../docker-client.ts';
-import { BuildError, CancelledError } from '../errors.ts';
+import { localDockerClient, type EngineInfo } from '../engine/index.ts';
+import { BuildError, CancelledError } from '../core/index.ts';
 import { buildImage } from './build-image.ts';
-import type { EngineInfo } from './detect-engine.ts';
 
 const NO_CLIENT: EngineInfo = {
   name: 'local', docker: localDockerClient('/nonexistent/docker'), serverVersion: '20.10.24', hostPlatform: 'linux/amd64', cgroupVersion: '1', buildx: null, buildctl: null,

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { bumpFindings, decideBump, needsDockerfiles } from './decide-bump.ts';
-import { diffTouches } from './diff-touches.ts';
+import { diffTouches } from './find-bumps.ts';
 import { findTailscaleBumps } from './find-bumps.ts';
 
 const fixture = (name: string) => readFileSync(new URL(`./__fixtures__/${name}`, import.meta.url), 'utf8');

@@ -1,9 +1,10 @@
 // The one decision "which Tailscale bump does this change make, and which version does each side
 // build", made once per job and handed to the audit and to every build. Pure: the caller reads
 // the diff and, when `needsDockerfiles` says so, the Dockerfile at both sides.
-import type { Bump, Finding } from '../model.ts';
-import { classifyBump } from './classify-bump.ts';
-import { findTailscaleVersionArg, findVersionArgByName, type VersionArg } from './find-version-arg.ts';
+
+import { resolveBuildPaths, type Config } from '../config/index.ts';
+import { BumpguardError, type Bump, type Finding, type SourceReader } from '../core/index.ts';
+import { classifyBump, diffTouches, findTailscaleBumps, findTailscaleVersionArg, findVersionArgByName, type VersionArg } from './find-bumps.ts';
 
 export interface BumpDecision {
   /** The bump the check judges; null when there is none, or when several disagree (see `reason`). */
@@ -112,4 +113,37 @@ export function bumpFindings(d: BumpDecision): Finding[] {
 export function bumpBetweenTags(from: string, to: string, dockerfile: { path: string; text: string | null }): Bump {
   const arg = dockerfile.text === null ? null : findTailscaleVersionArg(dockerfile.text, dockerfile.path);
   return { file: dockerfile.path, line: arg?.line ?? 0, arg: arg?.arg ?? '', from, to, type: classifyBump(from, to) };
+}
+
+// Reads what the bump decision needs, once per job: the diff, and the configured Dockerfile at
+// both sides only when the diff alone does not settle it (src/bump decideBump says when).
+export async function detectBump(source: SourceReader, baseRef: string, headRef: string, config: Config): Promise<BumpDecision> {
+  const path = resolveBuildPaths(config).dockerfile;
+  const versionArg = config.build.versionArg;
+  const fromDiff = await bumpsInDiff(source, baseRef, headRef, path);
+  if (fromDiff !== null && !needsDockerfiles(fromDiff.bumps, path, fromDiff.touchesDockerfile, versionArg)) {
+    return decideBump({ diffBumps: fromDiff.bumps, dockerfile: { path }, versionArg });
+  }
+  const [base, head] = await Promise.all([source.readFile(baseRef, path), source.readFile(headRef, path)]);
+  return decideBump({ diffBumps: fromDiff?.bumps ?? [], dockerfile: { path, base, head }, versionArg });
+}
+
+/**
+ * Bumps in the diff; null when the diff is too large to read (a PR vendoring 50 MB): then the
+ * Dockerfile at both sides decides, so a big PR that bumps nothing is not held up.
+ */
+async function bumpsInDiff(source: SourceReader, baseRef: string, headRef: string, dockerfile: string): Promise<{ bumps: Bump[]; touchesDockerfile: boolean } | null> {
+  try {
+    const diff = await source.diff(baseRef, headRef);
+    return { bumps: findTailscaleBumps(diff), touchesDockerfile: diffTouches(diff, dockerfile) };
+  } catch (err) {
+    if (err instanceof BumpguardError && (err.code === 'too-large' || err.code === 'diff-too-large')) return null;
+    throw err;
+  }
+}
+
+/** The Tailscale version one commit builds (`bumpguard measure`, where there is no second side). */
+export async function versionAtRef(source: SourceReader, ref: string, config: Config): Promise<string | null> {
+  const path = resolveBuildPaths(config).dockerfile;
+  return versionIn(await source.readFile(ref, path), path, config.build.versionArg);
 }

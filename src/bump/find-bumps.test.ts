@@ -1,8 +1,8 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { BumpguardError } from '../errors.ts';
-import { findTailscaleBumps } from './find-bumps.ts';
+import { test } from 'node:test';
+import { BumpguardError } from '../core/index.ts';
+import { classifyBump, findTailscaleBumps, findTailscaleVersionArg } from './find-bumps.ts';
 
 const fixture = (name: string) => readFileSync(new URL(`./__fixtures__/${name}`, import.meta.url), 'utf8');
 
@@ -110,4 +110,39 @@ test('a 50 MB change to the Dockerfile itself is refused as diff-too-large, not 
 test('a malformed hunk in a file that cannot hold a version does not hide the bump', () => {
   const broken = 'diff --git a/README.md b/README.md\n--- a/README.md\n+++ b/README.md\n@@ -1,1 +1,1 @@\n-a\n+b\n+c\n';
   assert.equal(findTailscaleBumps(broken + fixture('renovate-tailscale-minor.diff')).length, 1);
+});
+
+test('reads the version of the bundled example Dockerfile', () => {
+  const text = readFileSync(new URL('../../test/fixtures/target-repo/Dockerfile', import.meta.url), 'utf8');
+  assert.deepEqual(findTailscaleVersionArg(text, 'Dockerfile'), { arg: 'TAILSCALE_VERSION', value: 'v1.98.8', line: 8 });
+});
+
+test('reads an env file assignment with the v prefix kept as written', () => {
+  const text = '# renovate: datasource=github-releases packageName=tailscale/tailscale\nTAILSCALE_VERSION=v1.102.3\n';
+  assert.deepEqual(findTailscaleVersionArg(text, 'versions.env'), { arg: 'TAILSCALE_VERSION', value: 'v1.102.3', line: 2 });
+});
+
+test('a file with a Go marker but no Tailscale marker has no version', () => {
+  const text = '# renovate: datasource=docker depName=golang\nARG GO_VERSION=1.25.4\n';
+  assert.equal(findTailscaleVersionArg(text, 'Dockerfile'), null);
+});
+
+test('a marker followed by something other than an assignment is not a version', () => {
+  const text = '# renovate: depName=tailscale\nRUN echo hi\nARG TAILSCALE_VERSION=v1.98.8\n';
+  assert.equal(findTailscaleVersionArg(text, 'Dockerfile'), null);
+});
+
+test('semver classes tolerate the v prefix on either side', () => {
+  assert.deepEqual(
+    [
+      classifyBump('v1.98.5', 'v1.98.8'),
+      classifyBump('v1.98.10', '1.100.0'),
+      classifyBump('v1.102.3', 'v2.0.0'),
+      classifyBump('v1.102.3', 'v1.103.0-pre'),
+      classifyBump('v1.100.0', 'v1.98.10'),
+      classifyBump('latest', 'v1.98.8'),
+      classifyBump('v1.98.8', 'v1.98.8'),
+    ],
+    ['patch', 'minor', 'major', 'prerelease', 'downgrade', 'unknown', 'unknown'],
+  );
 });

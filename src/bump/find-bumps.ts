@@ -1,12 +1,10 @@
 // Find Tailscale version changes in a unified PR diff, as Renovate writes them: the line
 // directly under a `# renovate: … depName=tailscale …` marker changes value. Pure: text in, data out.
+
+import { basename } from 'node:path/posix';
 import { parsePatch, type StructuredPatch } from 'diff';
-import { BumpguardError } from '../errors.ts';
-import type { Bump } from '../model.ts';
-import { classifyBump } from './classify-bump.ts';
-import { isTailscaleMarker } from './is-tailscale-marker.ts';
-import { parseVersionAssignment, versionFileKind, type VersionFileKind } from './parse-version-assignment.ts';
-import { mayHoldVersion, splitGitDiff } from './split-git-diff.ts';
+import semver from 'semver';
+import { BumpguardError, type Bump, type BumpType } from '../core/index.ts';
 
 interface SideLine {
   text: string;
@@ -120,4 +118,154 @@ function repoPath(oldName: string | undefined, newName: string | undefined): str
   if (newName === undefined || newName === '/dev/null') return null;
   const gitStyle = newName.startsWith('b/') && (oldName === '/dev/null' || oldName?.startsWith('a/') === true);
   return gitStyle ? newName.slice(2) : newName;
+}
+
+// Cut a git-style diff into its file sections without parsing hunks, so the bump detector parses
+// only the files that can hold a version (Dockerfiles, shell and env files) and stays linear on
+// a huge PR: 25 M one-character lines of vendored code cost a single scan, not 2 GB of arrays.
+// Inside a hunk every line starts with ' ', '+', '-' or '\\', so a line starting `diff --git `
+// always begins a new file.
+export interface DiffSection {
+  /** The `diff --git …` line. */
+  header: string;
+  text: string;
+}
+
+const HEADER = 'diff --git ';
+
+/** File sections in order; null when the diff has no `diff --git` header (a plain `diff -u`). */
+export function splitGitDiff(diff: string): DiffSection[] | null {
+  const starts: number[] = [];
+  for (let at = diff.startsWith(HEADER) ? 0 : nextHeader(diff, 0); at >= 0; at = nextHeader(diff, at + 1)) starts.push(at);
+  if (starts.length === 0) return null;
+  return starts.map((start, i) => {
+    const end = starts[i + 1] ?? diff.length;
+    const eol = diff.indexOf('\n', start);
+    return { header: diff.slice(start, eol < 0 || eol > end ? end : eol), text: diff.slice(start, end) };
+  });
+}
+
+/** True when a path named in the header may be a file a version lives in (over-inclusive on odd names). */
+export function mayHoldVersion(header: string): boolean {
+  const tokens = header.slice(HEADER.length).split(/\s+/).map((t) => t.replace(/^"|"$/g, '')).filter(Boolean);
+  return tokens.length === 0 || tokens.some((t) => versionFileKind(t) !== null);
+}
+
+function nextHeader(diff: string, from: number): number {
+  const at = diff.indexOf(`\n${HEADER}`, from === 0 ? 0 : from - 1);
+  return at < 0 ? -1 : at + 1;
+}
+
+// Whether a unified diff changes one file, from its headers alone (no hunk is parsed).
+
+/** True when `path` (repo-relative) is the old or new file of a section of `diff`. */
+export function diffTouches(diff: string, path: string): boolean {
+  const names = new Set([`a/${path}`, `b/${path}`, path]);
+  for (const m of diff.matchAll(/^(?:\+\+\+|---) ("?)(.+?)\1(?:\t.*)?$/gm)) {
+    if (names.has(m[2]!)) return true;
+  }
+  return false;
+}
+
+// The Renovate marker comment that tags the Tailscale version line, e.g.
+// `# renovate: datasource=github-releases depName=tailscale packageName=tailscale/tailscale versioning=semver`.
+// Only the key=value pairs are read, so extra keys and their order don't matter.
+
+const MARKER_RE = /^\s*#\s*renovate:\s*(?<pairs>.*)$/i;
+const PAIR_RE = /(?<key>[A-Za-z]+)=(?<value>\S+)/g;
+
+/** Names that identify upstream Tailscale in a marker (github release or the docker image of the same name). */
+const DEP_NAMES = new Set(['tailscale', 'tailscale/tailscale']);
+
+/** True when `line` is a Renovate marker comment for the Tailscale dependency. */
+export function isTailscaleMarker(line: string): boolean {
+  const pairs = MARKER_RE.exec(line)?.groups?.pairs;
+  if (pairs === undefined) return false;
+  for (const m of pairs.matchAll(PAIR_RE)) {
+    const key = m.groups!.key!.toLowerCase();
+    const value = m.groups!.value!.toLowerCase();
+    if (key === 'depname' && DEP_NAMES.has(value)) return true;
+    if (key === 'packagename' && value === 'tailscale/tailscale') return true;
+  }
+  return false;
+}
+
+// The line under the marker that holds the version: `ARG NAME=value` in a Dockerfile,
+// `NAME=value` / `export NAME=value` in shell and env files; values may be quoted.
+export type VersionFileKind = 'dockerfile' | 'shell';
+
+/** Which syntax a file uses, or null when it is neither a Dockerfile nor a shell/env file. */
+export function versionFileKind(path: string): VersionFileKind | null {
+  const name = basename(path);
+  if (/^(Dockerfile|Containerfile)(\..+)?$/i.test(name) || /\.(Dockerfile|Containerfile)$/i.test(name)) return 'dockerfile';
+  if (/\.(sh|bash|env)$/i.test(name) || /^\.env(\..+)?$/i.test(name)) return 'shell';
+  return null;
+}
+
+const DOCKER_RE = /^\s*(?:ARG|ENV)\s+(?<arg>[A-Za-z_][A-Za-z0-9_]*)=(?<value>"[^"]*"|'[^']*'|\S*)\s*(?:#.*)?$/i;
+const SHELL_RE = /^\s*(?:export\s+|readonly\s+|declare\s+(?:-\w+\s+)?)?(?<arg>[A-Za-z_][A-Za-z0-9_]*)=(?<value>"[^"]*"|'[^']*'|[^\s;#]*)\s*(?:[;#].*)?$/;
+
+/** `{ arg, value }` of a version assignment line (quotes removed), or null when the line is not one. */
+export function parseVersionAssignment(line: string, kind: VersionFileKind): { arg: string; value: string } | null {
+  const m = (kind === 'dockerfile' ? DOCKER_RE : SHELL_RE).exec(line);
+  if (!m?.groups) return null;
+  const value = m.groups.value!.replace(/^(["'])(.*)\1$/, '$2');
+  if (value === '') return null;
+  return { arg: m.groups.arg!, value };
+}
+
+// Read the current Tailscale version from one file (used when comparing two refs,
+// where there may be no PR diff to look at).
+export interface VersionArg {
+  arg: string;
+  value: string;
+  /** 1-based line of the assignment. */
+  line: number;
+}
+
+/** The first assignment directly under a Tailscale Renovate marker, or null when the file has none. */
+export function findTailscaleVersionArg(fileText: string, path: string): VersionArg | null {
+  const lines = fileText.split(/\r?\n/);
+  for (let i = 1; i < lines.length; i++) {
+    if (!isTailscaleMarker(lines[i - 1]!)) continue;
+    const found = assignmentIn(lines[i]!, path);
+    if (found) return { ...found, line: i + 1 };
+  }
+  return null;
+}
+
+/** The first assignment of `name` (`ARG name=…`, `name=…`), marker or not; null when there is none. */
+export function findVersionArgByName(fileText: string, path: string, name: string): VersionArg | null {
+  const lines = fileText.split(/\r?\n/);
+  for (const [i, line] of lines.entries()) {
+    const found = assignmentIn(line, path);
+    if (found?.arg === name) return { ...found, line: i + 1 };
+  }
+  return null;
+}
+
+function assignmentIn(line: string, path: string): { arg: string; value: string } | null {
+  // An unrecognised name is tried with both syntaxes: the marker or the configured name is what makes it ours.
+  const known = versionFileKind(path);
+  const kinds: readonly VersionFileKind[] = known === null ? ['dockerfile', 'shell'] : [known];
+  for (const kind of kinds) {
+    const found = parseVersionAssignment(line, kind);
+    if (found) return found;
+  }
+  return null;
+}
+
+// Semver class of a version change; Tailscale tags carry a `v` prefix, Renovate may drop it.
+/** patch/minor/major for a forward release bump, prerelease when the target is one, downgrade, or unknown when either is not semver. */
+export function classifyBump(from: string, to: string): BumpType {
+  const a = semver.parse(from, { loose: true });
+  const b = semver.parse(to, { loose: true });
+  if (a === null || b === null) return 'unknown';
+  const order = semver.compare(a, b);
+  if (order > 0) return 'downgrade';
+  if (b.prerelease.length > 0) return 'prerelease';
+  if (order === 0) return 'unknown';
+  if (a.major !== b.major) return 'major';
+  if (a.minor !== b.minor) return 'minor';
+  return 'patch';
 }

@@ -4,11 +4,10 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { createUpstream, type UpstreamSource } from '../audit/upstream/index.ts';
+import { createUpstream } from '../upstream/index.ts';
+import { ConfigError, UsageError, type UpstreamSource } from '../core/index.ts';
 import { readEngineDefinitions } from '../config/index.ts';
-import { ConfigError, UsageError } from '../errors.ts';
-import type { EngineSetup } from '../jobs/platform-engines.ts';
-import type { Sandbox } from '../jobs/types.ts';
+import type { EngineSetup, Sandbox } from '../jobs/index.ts';
 import { readContainerLimits } from '../measure/index.ts';
 import type { CliIo } from './io.ts';
 

@@ -1,7 +1,7 @@
 // bumpguard CLI entry: dispatch to a subcommand; every command returns its exit code.
 import os from 'node:os';
 import packageJson from '../../package.json' with { type: 'json' };
-import { describeError, EXIT, exitCodeForError } from './exit-code.ts';
+import { describeError, EXIT, exitCodeForError } from './io.ts';
 import type { CliIo, Command } from './io.ts';
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {

@@ -4,8 +4,7 @@
 // settles; the full report follows on stdout. Build logs are not echoed: their tail is in the
 // report when a build fails.
 import type { Writable } from 'node:stream';
-import type { CheckSnapshot } from '../jobs/check-progress.ts';
-import type { ProgressEvent } from '../jobs/types.ts';
+import type { CheckSnapshot, ProgressEvent } from '../jobs/index.ts';
 import type { PolicyOutcome } from '../policy/index.ts';
 import { isSettled, renderTextAudit, renderTextPlatform } from '../report/index.ts';
 

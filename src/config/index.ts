@@ -1,10 +1,5 @@
-export { configSchema, METRICS } from './schema.ts';
-export type { Config, ConfigInput, Builder, Canary, Metric, MetricThresholds, ThresholdLevel } from './schema.ts';
-export { parseConfig, findConfigFile, CONFIG_PATHS } from './load-config.ts';
-export { parseSize, parsePercent } from './parse-size.ts';
-export { configJsonSchema, type JsonSchema } from './config-json-schema.ts';
-export { renderConfigReference, type ReferenceOptions } from './render-config-reference.ts';
-export { readConfigAt, type ConfigAt } from './read-config-at.ts';
-export { resolveBuildPaths, buildPathsIn, missingPathMessage, type BuildPaths } from './build-paths.ts';
-export { engineEndpoint, engineKind, engineRuntimeLimits, engineSlotLimits, LOCAL_ENGINE, parseEngineDefinitions, readEngineDefinitions, type EngineDefinition, type EngineKind, type EngineSources } from './engine-definitions.ts';
-export { selectEngine, type EngineChoice, type RepoBuilderPolicy } from './select-engine.ts';
+// src/config: TODO
+export { engineRuntimeLimits, engineSlotLimits, parseEngineDefinitions, readEngineDefinitions, selectEngine, type EngineChoice, type EngineDefinition, type RepoBuilderPolicy } from './engines.ts';
+export { buildPathsIn, CONFIG_PATHS, missingPathMessage, parseConfig, readConfigAt, resolveBuildPaths, type BuildPaths } from './load-config.ts';
+export { configJsonSchema, renderConfigReference } from './reference.ts';
+export { parseSize, type Builder, type Canary, type Config, type MetricThresholds, type ThresholdLevel } from './schema.ts';

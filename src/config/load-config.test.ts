@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseConfig } from './load-config.ts';
-import { ConfigError } from '../errors.ts';
+import { ConfigError } from '../core/index.ts';
 
 test('no config file gives the defaults of a typical router image repo: three router platforms', () => {
   const c = parseConfig(null);

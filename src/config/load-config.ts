@@ -1,6 +1,8 @@
 // Parse `.bumpguard.yml` text into a validated Config (pure: the caller reads the file).
+
+import { posix } from 'node:path';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
-import { ConfigError, type ConfigIssue } from '../errors.ts';
+import { ConfigError, shortSha, type ConfigIssue, type SourceReader } from '../core/index.ts';
 import { configSchema, type Config } from './schema.ts';
 
 export const CONFIG_PATHS = ['.bumpguard.yml', '.bumpguard.yaml', '.github/bumpguard.yml'] as const;
@@ -47,4 +49,50 @@ export function parseConfig(text: string | null, source = '.bumpguard.yml'): Con
     );
   }
   return result.data;
+}
+
+// The one place `.bumpguard.yml` is read from a repository: at one commit (the base, for a PR:
+// a PR cannot loosen its own gate), through the source-tree port, first accepted name wins.
+export interface ConfigAt {
+  config: Config;
+  /** Where it came from, for logs and reports: ".bumpguard.yml at 3f1c9a7", or "defaults (no .bumpguard.yml)". */
+  source: string;
+}
+
+/** Config at `ref`; the defaults when no config file exists there. Throws ConfigError naming each bad field. */
+export async function readConfigAt(reader: Pick<SourceReader, 'readFile'>, ref: string): Promise<ConfigAt> {
+  const found = await findConfigFile((path) => reader.readFile(ref, path));
+  if (!found) return { config: parseConfig(null), source: 'defaults (no .bumpguard.yml)' };
+  return { config: parseConfig(found.text, found.path), source: `${found.path} at ${shortSha(ref)}` };
+}
+
+// What `dockerfile` and `context` in .bumpguard.yml mean, decided once for every reader (bump
+// detection, the recipe audit, builds): both are relative to the repository root, exactly as
+// `docker build -f <dockerfile> <context>` reads them when run at the root. `dockerfile` is never
+// relative to `context`.
+export interface BuildPaths {
+  /** Repo-relative path of the Dockerfile, e.g. "image/Containerfile". */
+  dockerfile: string;
+  /** Repo-relative build context, "." for the root. */
+  context: string;
+}
+
+export function resolveBuildPaths(config: Pick<Config, 'dockerfile' | 'context'>): BuildPaths {
+  return { dockerfile: repoRelative(config.dockerfile), context: repoRelative(config.context) };
+}
+
+/** The Dockerfile and context inside a checkout of the repo at `treeDir`. */
+export function buildPathsIn(treeDir: string, paths: BuildPaths): BuildPaths {
+  return { dockerfile: posix.join(treeDir, paths.dockerfile), context: paths.context === '.' ? treeDir : posix.join(treeDir, paths.context) };
+}
+
+/** "`dockerfile: image/Containerfile` in .bumpguard.yml names a file that does not exist at 3f1c9a7 (paths are relative to the repo root)". */
+export function missingPathMessage(key: keyof BuildPaths, path: string, ref: string): string {
+  const what = key === 'dockerfile' ? 'a file' : 'a folder';
+  return `\`${key}: ${path}\` in .bumpguard.yml names ${what} that does not exist at ${shortSha(ref)} (paths are relative to the repo root)`;
+}
+
+function repoRelative(path: string): string {
+  const normal = posix.normalize(path.replaceAll('\\', '/')).replace(/^\.\/+/, '').replace(/\/+$/, '');
+  return normal === '' ? '.' : normal;
 }

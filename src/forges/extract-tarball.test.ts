@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { pack, type Header } from 'tar-stream';
-import { CancelledError, ForgeError } from '../errors.ts';
+import { CancelledError, ForgeError } from '../core/index.ts';
 import { extractTarball } from './extract-tarball.ts';
 
 type Entry = Partial<Header> & { name: string; content?: string };

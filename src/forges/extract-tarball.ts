@@ -8,8 +8,7 @@ import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { extract, type Header } from 'tar-stream';
-import { CancelledError, ForgeError, messageOf } from '../errors.ts';
-import type { ForgeKind } from './types.ts';
+import { CancelledError, ForgeError, messageOf, type ForgeKind } from '../core/index.ts';
 
 export interface ExtractLimits {
   /** Sum of regular file bytes. */

@@ -2,8 +2,7 @@
 // renovatebot/renovate lib/modules/platform/gitea/index.ts and of probot/settings
 // lib/plugins/diffable.js): remembered id → PATCH; else list, match, compare, then
 // PATCH or POST. Never two comments from one upsert.
-import { ForgeError } from '../errors.ts';
-import type { ForgeComment, UpsertCommentInput, UpsertCommentResult } from './types.ts';
+import { ForgeError, type ForgeComment, type UpsertCommentInput, type UpsertCommentResult } from '../core/index.ts';
 
 /** The three comment endpoints an adapter supplies. */
 export interface CommentEndpoints {

@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { pino } from 'pino';
-import type { BotJob } from '../bot/types.ts';
+import type { BotJob } from '../bot/index.ts';
 import { JobStore, openDatabase } from '../store/index.ts';
-import { HeadTracker } from './head-tracker.ts';
+import { HeadTracker } from './queue-state.ts';
 import { JobQueue } from './job-queue.ts';
 
 const push = (delivery: string, sha: string): BotJob => ({

@@ -9,12 +9,9 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { BotJob } from '../bot/index.ts';
-import { CancelledError, messageOf } from '../errors.ts';
-import { openDatabase } from '../store/open-store.ts';
-import { JobStore, type EnqueueResult, type JobRow, type NewJob, type RecoveredJobs } from '../store/job-store.ts';
-import { FairQueue } from './fair-queue.ts';
-import { HeadTracker } from './head-tracker.ts';
-import { stateOf, toNewJob } from './job-rows.ts';
+import { CancelledError, messageOf } from '../core/index.ts';
+import { JobStore, openDatabase, type EnqueueResult, type JobRow, type NewJob, type RecoveredJobs } from '../store/index.ts';
+import { FairQueue, HeadTracker, stateOf, toNewJob } from './queue-state.ts';
 
 /** What a run reports; PrJobOutcome fits. Nothing (void) counts as done. */
 export interface JobRunResult {

@@ -6,15 +6,12 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseConfig } from '../config/index.ts';
-import { BuildError, CancelledError } from '../errors.ts';
+import { BuildError, CancelledError } from '../core/index.ts';
 import { openDatabase, ResultStore } from '../store/index.ts';
 import { buildSide, HEAD_SHA } from '../../test/helpers/check-result.ts';
 import { fakeEngineProbe } from '../../test/helpers/fake-engines.ts';
-import { EngineSlots } from './engine-slots.ts';
+import { CheckEngines, EngineSlots, PlatformPhase, RuntimeSlots } from './engines.ts';
 import { engineKeyOf, measureSide, sideKey, type MeasureSideInput } from './measure-side.ts';
-import { CheckEngines } from './platform-engines.ts';
-import { PlatformPhase } from './platform-phase.ts';
-import { RuntimeSlots } from './runtime-slots.ts';
 import type { BuildFailure, ProgressEvent } from './types.ts';
 
 const PLATFORM = 'linux/amd64';

@@ -2,20 +2,18 @@
 // SideResult.error with its code; src/errors.ts ERROR_BLAME (applied by policy) says whether it is
 // the target's own build failure, a configuration problem or infrastructure trouble. Only
 // cancellation and unexpected errors (bugs) escape.
+
+import { createHash } from 'node:crypto';
 import { rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { buildImage, canBuildTogether, engineAnswers, engineGoneWords, removeBuildTag, type BuildCache, type BuildOutput, type EngineInfo } from '../build/index.ts';
+import { buildImage, canBuildTogether, engineAnswers, engineGoneWords, hostPathsOf, refuseRemoteSources, removeBuildTag, shownFailure, type BuildCache, type BuildOutput } from '../build/index.ts';
+import { type EngineInfo } from '../engine/index.ts';
 import { buildPathsIn, missingPathMessage, resolveBuildPaths, type BuildPaths, type Config } from '../config/index.ts';
-import { blameOf, BuildError, BumpguardError, CancelledError } from '../errors.ts';
+import { blameOf, BuildError, BumpguardError, CancelledError, type SideResult, type SourceTree } from '../core/index.ts';
 import { analyseImage, canariesFor, measureRuntime } from '../measure/index.ts';
-import type { SideResult } from '../model.ts';
 import type { ResultKey, ResultStore } from '../store/index.ts';
-import { inputsHash } from './inputs-hash.ts';
-import type { PlatformEngine } from './platform-engines.ts';
-import type { PlatformPhase } from './platform-phase.ts';
-import type { RuntimeSlots } from './runtime-slots.ts';
-import type { BuildFailure, BuildSlots, ProgressEvent, Sandbox, SourceTree } from './types.ts';
-import { hostPathsOf, refuseRemoteSources, shownFailure } from './untrusted-build.ts';
+import type { PlatformEngine, PlatformPhase, RuntimeSlots } from './engines.ts';
+import type { BuildFailure, BuildSlots, ProgressEvent, Sandbox } from './types.ts';
 
 export interface MeasureSideInput {
   repo: string;
@@ -246,4 +244,36 @@ async function kindOf(path: string): Promise<'dir' | 'file' | null> {
     if (err instanceof Error && 'code' in err && (err.code === 'ENOENT' || err.code === 'ENOTDIR')) return null;
     throw err;
   }
+}
+
+// The key under which a measurement is reused: the commit fixes the tree, this hash fixes
+// everything else that changes the figures (build settings, what and how we measure).
+/**
+ * Bump when the analysis itself changes so stored figures are not compared with new ones.
+ * 2: `dockerfile` is relative to the repo root (it was read relative to `context`).
+ * 3: keyed by the engine that builds and runs the image, not by the repository's builder entry.
+ */
+export const MEASUREMENT_VERSION = 3;
+
+/**
+ * `engine` is the EngineChoice identity (src/config/select-engine.ts): a figure measured on a Pi
+ * never serves as the baseline of one measured under qemu on the bot's engine, or the reverse.
+ * `sampling.concurrency`: the bound on runtime phases at once under which RAM is sampled. A figure
+ * sampled under another bound is measured again rather than reused, so a base and its head are
+ * always sampled alike.
+ */
+export function inputsHash(config: Config, platform: string, buildArgs: Record<string, string>, engine: string, sampling: { concurrency: number }): string {
+  const inputs = {
+    v: MEASUREMENT_VERSION,
+    platform,
+    ...resolveBuildPaths(config),
+    buildArgs,
+    engine,
+    network: config.build.network,
+    measure: config.measure,
+    ram: config.ram,
+    sampling: config.ram.enabled ? sampling : null,
+    canaries: canariesFor(config.canaries, platform),
+  };
+  return createHash('sha256').update(JSON.stringify(inputs)).digest('hex').slice(0, 32);
 }

@@ -3,23 +3,21 @@
 // Snapshots along the way (ports.onSnapshot) let a report show the audit before any build ends.
 // The bump was decided once by the caller (detectBump) and is used here for the audit and the
 // builds alike. It decides no verdict: policy and report turn the CheckResult into one.
+
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { auditTarget } from '../audit/index.ts';
-import type { EngineInfo } from '../build/index.ts';
+import type { EngineInfo } from '../engine/index.ts';
 import { bumpFindings } from '../bump/index.ts';
-import { engineRuntimeLimits } from '../config/index.ts';
-import { BuildError, CancelledError } from '../errors.ts';
-import { isEmulated } from '../measure/index.ts';
-import type { CheckResult, Finding, HistoryPoint, PlatformResult, UpstreamReport } from '../model.ts';
-import { CheckProgressTracker } from './check-progress.ts';
-import { EngineSlots } from './engine-slots.ts';
+import { engineRuntimeLimits, type Config } from '../config/index.ts';
+import { BuildError, CancelledError, type CheckProgress, type CheckResult, type Finding, type HistoryPoint, type PlatformResult, type SideResult, type SideStage, type UpstreamReport } from '../core/index.ts';
+import { canariesFor, isEmulated } from '../measure/index.ts';
+import { evaluatePolicy, type PolicyOutcome } from '../policy/index.ts';
+import { isSettled } from '../report/index.ts';
+import { CheckEngines, EngineSlots, PlatformPhase, platformResult, RuntimeSlots, unbuiltSide, type PlatformEngine } from './engines.ts';
 import { buildsTogether, engineKeyOf, measureSide, storedSide, type MeasureSideInput, type SharedBuild } from './measure-side.ts';
-import { CheckEngines, platformResult, unbuiltSide, type PlatformEngine } from './platform-engines.ts';
-import { PlatformPhase } from './platform-phase.ts';
-import { RuntimeSlots } from './runtime-slots.ts';
-import type { CheckPorts, CheckRequest, ProgressEvent } from './types.ts';
+import type { CheckPorts, CheckRequest, CheckSnapshot, ProgressEvent } from './types.ts';
 
 /** How many past bumps the history table and chart show. */
 export const HISTORY_LIMIT = 10;
@@ -245,4 +243,61 @@ function recordHistory(req: CheckRequest, ports: CheckPorts, platforms: Platform
     });
   }
   return store.listHistory(req.repo, req.base.ref, HISTORY_LIMIT);
+}
+
+// Where a running check is, side by side: which sides are queued, building, measuring or done,
+// and the CheckResult as far as it goes. runCheck feeds it; reports written before the end
+// (the bot's interim comment, the CLI's rows on a terminal) read its snapshots.
+export class CheckProgressTracker {
+  readonly #stages = new Map<string, Record<Side, SideStage>>();
+  readonly #results = new Map<string, Record<Side, SideResult | null>>();
+  readonly #config: Config;
+
+  constructor(platforms: readonly string[], config: Config) {
+    this.#config = config;
+    for (const p of platforms) {
+      this.#stages.set(p, { base: 'queued', head: 'queued' });
+      this.#results.set(p, { base: null, head: null });
+    }
+  }
+
+  /** Moves a side on from a progress event; true when its stage changed. */
+  onEvent(e: ProgressEvent): boolean {
+    if (e.phase === 'audit') return false;
+    const stage: SideStage | null = e.state === 'start' ? (e.phase === 'build' ? 'building' : 'measuring') : null;
+    const stages = this.#stages.get(e.platform);
+    if (!stages || stage === null || stages[e.side] === stage || stages[e.side] === 'done') return false;
+    stages[e.side] = stage;
+    return true;
+  }
+
+  /** A side is settled: measured, reused from the store, or failed (its result says which). */
+  done(platform: string, side: Side, result: SideResult | null): void {
+    this.#stages.get(platform)![side] = 'done';
+    this.#results.get(platform)![side] = result;
+  }
+
+  progress(): CheckProgress {
+    const stages: CheckProgress['stages'] = {};
+    const canaries: CheckProgress['canaries'] = {};
+    for (const [p, s] of this.#stages) {
+      stages[p] = { ...s };
+      canaries[p] = canariesFor(this.#config.canaries, p).map((c) => c.name);
+    }
+    return { stages, canaries, ram: this.#config.ram.enabled };
+  }
+
+  /** Every platform in order, with the sides settled so far, as `toResult` makes them a PlatformResult. */
+  platforms(toResult: (platform: string, sides: Pick<PlatformResult, 'base' | 'head'>) => PlatformResult): PlatformResult[] {
+    return [...this.#results].map(([platform, r]) => toResult(platform, { base: r.base, head: r.head }));
+  }
+}
+
+/**
+ * The policy of a snapshot: the audit and the settled platforms, judged as the final check will
+ * judge them (a platform half measured would read as "no baseline").
+ */
+export function judgeSnapshot(snapshot: CheckSnapshot, config: Config): PolicyOutcome {
+  const settled = snapshot.result.platforms.filter((p) => isSettled(snapshot.progress, p.platform));
+  return evaluatePolicy({ ...snapshot.result, platforms: settled }, config);
 }

@@ -4,12 +4,10 @@ import { readFileSync } from 'node:fs';
 import { pino } from 'pino';
 import { FakeForge, type FakeCall, type FakeForgeInit } from '../../test/helpers/fake-forge.ts';
 import { fakeRunCheck as fakeCheck } from '../../test/helpers/fake-run-check.ts';
-import type { BotEvent, BotJob, SlashCommand } from '../bot/types.ts';
-import { BuildError, ForgeError } from '../errors.ts';
-import type { PrComment, PullRequest } from '../forges/types.ts';
-import type { CheckProgress, Finding } from '../model.ts';
-import { HeadTracker } from './head-tracker.ts';
-import { InMemoryJobState } from './in-memory-job-state.ts';
+import type { BotEvent, BotJob, SlashCommand } from '../bot/index.ts';
+import { BuildError, ForgeError, type CheckProgress, type Finding, type PrComment, type PullRequest } from '../core/index.ts';
+import { HeadTracker } from './queue-state.ts';
+import { InMemoryJobState } from '../store/index.ts';
 import { runPrJob, type PrJobDeps } from './run-pr-job.ts';
 import type { RunCheck } from './types.ts';
 

@@ -4,27 +4,18 @@
 // Every write goes through Gate (skipped once a newer push is known); an error that escapes
 // turns the gate to `error` with its user message — it is never left pending.
 import type { Logger } from 'pino';
-import {
-  matchesTrigger, resolvePlatforms, renderApprovalWaiting, renderCommandFailed, renderJobError, renderStaleCommand, renderUnchecked, renderUnknownPlatforms, userMessageOf,
-  type BotJob, type Unchecked,
-} from '../bot/index.ts';
-import { findTailscaleBumps } from '../bump/index.ts';
+import { matchesTrigger, resolvePlatforms, renderApprovalWaiting, renderCommandFailed, renderJobError, renderStaleCommand, renderUnchecked, renderUnknownPlatforms, userMessageOf, type BotJob, type Unchecked } from '../bot/index.ts';
+import { detectBump, findTailscaleBumps } from '../bump/index.ts';
 import { parseConfig, readConfigAt, type Config } from '../config/index.ts';
-import { CancelledError, ConfigError } from '../errors.ts';
-import type { Forge, PullRequest } from '../forges/index.ts';
-import type { Bump, CheckResult } from '../model.ts';
+import { CancelledError, ConfigError, type Bump, type CheckResult, type Forge, type ForgeIdStore, type GateLedger, type OverrideStore, type PullRequest, type SourceTree } from '../core/index.ts';
 import { decideVerdict, evaluatePolicy } from '../policy/index.ts';
 import { buildCounts, clip, renderProgressSummary, renderReport, renderSummary } from '../report/index.ts';
-import { judgeSnapshot } from './check-progress.ts';
-import { detectBump } from './detect-bump.ts';
-import { createForgeSourceTree } from './forge-source-tree.ts';
-import { Gate } from './gate.ts';
-import type { HeadTracker } from './head-tracker.ts';
-import { InterimReports, type Timers } from './interim-reports.ts';
-import { authorTrust, coversHead, isApproved, recordApproval } from './approve-head.ts';
-import { triageEvent, type PrJobOutcome, type RunPlan } from './triage-event.ts';
-import { verifyCommand } from './verify-command.ts';
-import type { CheckPorts, ForgeIdStore, GateLedger, OverrideStore, RunCheck, SourceTree } from './types.ts';
+import { judgeSnapshot } from './run-check.ts';
+import { createForgeSourceTree } from '../repo/index.ts';
+import { Gate, InterimReports, type Timers } from './gate.ts';
+import type { HeadTracker } from './queue-state.ts';
+import { authorTrust, coversHead, isApproved, recordApproval, triageEvent, verifyCommand, type PrJobOutcome, type RunPlan } from './triage-event.ts';
+import type { CheckPorts, RunCheck } from './types.ts';
 
 export type { PrJobOutcome, PrJobStatus } from './triage-event.ts';
 

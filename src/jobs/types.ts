@@ -1,19 +1,13 @@
 // Ports of the orchestration room. `runCheck` (src/jobs/run-check.ts) is the one function
 // that builds, measures and audits; the CLI and the bot both call it with their own SourceTree.
-import type { BuildCache } from '../build/index.ts';
+import type { BuildCache, UntrustedNetwork } from '../build/index.ts';
 import type { BumpDecision } from '../bump/index.ts';
 import type { Config } from '../config/index.ts';
-import type { CheckResult, Override } from '../model.ts';
-import type { EditRunner } from '../audit/source-edit-types.ts';
-import type { UpstreamSource } from '../audit/upstream/types.ts';
-import type { SourceTree } from '../repo/index.ts';
+import type { CheckProgress, CheckResult, EditRunner, SourceTree, UpstreamSource } from '../core/index.ts';
 import type { ContainerLimits } from '../measure/index.ts';
 import type { ResultStore } from '../store/index.ts';
-import type { CheckSnapshot } from './check-progress.ts';
-import type { RuntimeSlots } from './runtime-slots.ts';
-import type { CheckEnginesOptions, EngineSetup } from './platform-engines.ts';
+import type { CheckEnginesOptions, EngineSetup, RuntimeSlots } from './engines.ts';
 
-export type { SourceTree, CheckSnapshot };
 
 export interface CheckRequest {
   /** "owner/name" on a forge, or the local directory path for the CLI. */
@@ -73,13 +67,6 @@ export interface CheckPorts {
   onBuildFailed?: (failure: BuildFailure) => void;
 }
 
-/**
- * What the engine may fetch for a build of untrusted code: `none` (default) refuses `ADD <url>`,
- * pulled images and cache mounts; `pull` allows images (FROM, COPY --from) but not URLs; `all`
- * allows everything the Dockerfile asks, RUN steps on the configured network included.
- */
-export type UntrustedNetwork = 'none' | 'pull' | 'all';
-
 /** Operator settings (environment), never the repository's. */
 export interface Sandbox {
   untrustedNetwork: UntrustedNetwork;
@@ -105,26 +92,8 @@ export interface BuildSlots {
 
 export type RunCheck = (req: CheckRequest, ports: CheckPorts) => Promise<CheckResult>;
 
-/**
- * `/accept` overrides of a PR, each valid for one head SHA. Method names match
- * src/store ResultStore, which implements this port; tests use InMemoryJobState.
- */
-export interface OverrideStore {
-  addOverride(repo: string, pr: number, override: Override): void;
-  listOverrides(repo: string, pr: number, headSha: string): Override[];
-}
-
-/** Ids of forge objects the bot updates in place (sticky comment, GitHub check run per SHA). */
-export interface ForgeIdStore {
-  getForgeId(repo: string, key: string): string | null;
-  setForgeId(repo: string, key: string, value: string): void;
-}
-
-
-/** Where a job notes each gate state the forge accepted (src/store JobStore.noteGate, bound to the job). */
-export interface GateLedger {
-  /** `state`: a GateState, or `awaiting` (pending on a person, e.g. fork approval). */
-  noteGate(gate: { pr: number; sha: string; state: string }): void;
-  /** A head the job found on the PR that no push had announced (recorded like a push's). */
-  noteHead?(head: { pr: number; sha: string; at: string }): void;
+/** A check as far as it has got: `result.platforms` has every platform, a side null until done. */
+export interface CheckSnapshot {
+  result: CheckResult;
+  progress: CheckProgress;
 }

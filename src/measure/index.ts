@@ -1,16 +1,9 @@
 // src/measure: image analysis (streamed archive, ELF/UPX checks, byte math).
-export { analyseImage, type AnalyseImageOptions } from './analyse-image.ts';
-export { blockRound, flashBytes } from './flash-bytes.ts';
-export { expectedElfMachine, parseElfHeader, type ElfHeader } from './elf-header.ts';
-export { isUpxPacked } from './upx.ts';
 // Runtime: RAM runs and canaries of a built image (container lifecycle, /proc and cgroup probes).
-export { measureRam, measureRuntime, type MeasureRuntimeOptions, type RuntimeResult } from './measure-runtime.ts';
-export { runCanaries, canariesFor, type RunCanariesOptions } from './canary.ts';
-export { evaluateCanary, type CanaryRun } from './evaluate-canary.ts';
-export { parseDnsOutput } from './parse-dns-output.ts';
-export { parseDig, type DnsObservation, type DnsAnswer } from './parse-dig.ts';
-export { parseNslookup } from './parse-nslookup.ts';
-export { isEmulated, ramStats } from './ram-stats.ts';
-export type { ImageRef } from './container.ts';
-export { removeLeftoverContainers } from './container.ts';
-export { DEFAULT_CONTAINER_LIMITS, readContainerLimits, CONTAINER_ENV, type ContainerLimits } from './container-limits.ts';
+export { parseDnsOutput } from './canary/parse-dns.ts';
+export { canariesFor } from './canary/run-canaries.ts';
+export { analyseImage } from './image/analyse-image.ts';
+export { blockRound } from './image/summarise-image.ts';
+export { acquireImage, DEFAULT_CONTAINER_LIMITS, readContainerLimits, releaseImage, removeContainer, removeLeftoverContainers, startContainer, waitReady, type ContainerLimits } from './runtime/container.ts';
+export { measureRam, measureRuntime } from './runtime/measure-runtime.ts';
+export { isEmulated, sampleContainer } from './runtime/ram.ts';

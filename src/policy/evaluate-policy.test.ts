@@ -1,9 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseConfig } from '../config/index.ts';
-import type { Finding, Override } from '../model.ts';
-import { decideVerdict } from './decide-verdict.ts';
-import { evaluatePolicy } from './evaluate-policy.ts';
+import type { Finding, Override } from '../core/index.ts';
+import { decideVerdict, evaluatePolicy } from './evaluate-policy.ts';
 import {
   BASE_SHA, HEAD_SHA, PLATFORMS, buildCheckResult, buildPlatform, canaryFail, canaryPass,
 } from '../../test/helpers/check-result.ts';

@@ -68,3 +68,6 @@ export function formatTime(iso: string): string {
   if (Number.isNaN(d.getTime())) return iso;
   return `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
+
+/** Hidden marker that identifies bumpguard's sticky comment; forges treat it as opaque. */
+export const MARKER = '<!-- bumpguard:report -->';

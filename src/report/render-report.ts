@@ -2,22 +2,13 @@
 // deterministic — every time shown comes from the input. It must stay under the forge's
 // comment limit (GitHub: 65,536 characters), so it degrades in a fixed order and says so:
 // per-arch details, then top movers, then history, then finding details and list lengths.
-import type { CheckProgress, CheckResult } from '../model.ts';
-import type { PolicyOutcome } from '../policy/index.ts';
-import { moversByPlatform, type Mover } from './compute-movers.ts';
-import { clip, escapeText, thousands } from './markdown.ts';
-import { MARKER } from './marker.ts';
-import { renderAccepted } from './render-accepted.ts';
-import { renderCanaryTable } from './render-canary-table.ts';
-import { renderFindings } from './render-findings.ts';
-import { renderFooter } from './render-footer.ts';
-import { renderHeader } from './render-header.ts';
-import { renderHistory } from './render-history.ts';
-import { renderPlatformDetails } from './render-platform-details.ts';
-import { renderProgressHeader } from './render-progress.ts';
-import { renderRamTable } from './render-ram-table.ts';
-import { renderSizeTable } from './render-size-table.ts';
-import { renderUpstream } from './render-upstream.ts';
+
+import { formatBytes, METRIC_LABELS, shortSha, type CheckProgress, type CheckResult, type Finding, type Verdict } from '../core/index.ts';
+import { ACCEPT_KINDS, type PolicyOutcome } from '../policy/index.ts';
+import { renderHistory, renderPlatformDetails, renderUpstream } from './details.ts';
+import { renderAccepted, renderFindings } from './findings.ts';
+import { clip, code, escapeText, formatDuration, formatTime, MARKER, thousands } from './markdown.ts';
+import { deltaText, moversByPlatform, renderCanaryTable, renderRamTable, renderSizeTable, type Mover } from './tables.ts';
 
 export interface ReportOptions {
   /** Hard upper bound on the length; default 60,000. */
@@ -144,4 +135,139 @@ export function renderReport(result: CheckResult, outcome: PolicyOutcome, opts: 
     if (text.length < ctx.maxChars) return text;
   }
   return minimal(ctx);
+}
+
+// Title line (verdict + bump), counts and run facts, and the one-sentence reason.
+export const VERDICT_LABELS = {
+  success: { emoji: '✅', word: 'passed' },
+  failure: { emoji: '❌', word: 'failed' },
+  neutral: { emoji: '⚪', word: 'not judged' },
+  error: { emoji: '🛑', word: 'error' },
+} as const satisfies Record<Verdict, { emoji: string; word: string }>;
+
+export function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
+/** "tailscale v1.98.5 → v1.98.8 (patch)" or a plain statement when no bump was found. */
+export function bumpTitle(result: CheckResult): string {
+  const b = result.bump;
+  return b ? `tailscale ${b.from} → ${b.to} (${b.type})` : 'no Tailscale bump in this PR';
+}
+
+/** "1 blocker · 2 warnings · 1 accepted" (zero counts left out; "no findings" when all are zero). */
+export function countsText(outcome: PolicyOutcome, bold = true): string {
+  const c = outcome.counts;
+  const parts: string[] = [];
+  const b = (s: string) => (bold ? `**${s}**` : s);
+  if (c.blockers) parts.push(b(plural(c.blockers, 'blocker')));
+  if (c.warnings) parts.push(plural(c.warnings, 'warning'));
+  if (c.infos) parts.push(`${c.infos} info`);
+  if (c.acknowledged) parts.push(`${c.acknowledged} accepted`);
+  return parts.length ? parts.join(' · ') : 'no findings';
+}
+
+export function renderHeader(result: CheckResult, outcome: PolicyOutcome): string {
+  const v = VERDICT_LABELS[outcome.verdict];
+  const builds = `${plural(result.builds.ran, 'build')} ran, ${result.builds.reused} reused`;
+  const facts = [
+    countsText(outcome),
+    `head ${code(shortSha(result.headSha))} (${code(result.headRef)} → ${code(result.baseRef)})`,
+    builds,
+    `${formatDuration(result.durationMs)}, finished ${formatTime(result.finishedAt)}`,
+  ];
+  return [
+    `## ${v.emoji} bumpguard ${v.word}: ${escapeText(bumpTitle(result))}`,
+    facts.join(' · '),
+    `> ${escapeText(clip(outcome.reason, 300))}`,
+  ].join('\n\n');
+}
+
+// One line for a Gitea commit-status description (< 140 chars) or a GitHub check-run title.
+/** Gitea truncates longer status descriptions; GitHub titles read best short too. */
+export const SUMMARY_MAX = 139;
+
+function largestGrowth(outcome: PolicyOutcome): string {
+  const growth = outcome.comparisons
+    .filter((c) => c.metric === 'image' && c.deltaBytes !== null)
+    .sort((a, b) => b.deltaBytes! - a.deltaBytes!)[0];
+  if (!growth) return '';
+  return `largest ${METRIC_LABELS.image} Δ: ${growth.platform} ${deltaText(growth).replace(/^\S+ /, '')} → ${formatBytes(growth.head)}`;
+}
+
+function lead(outcome: PolicyOutcome): string {
+  const open = outcome.findings.filter((f) => !f.acknowledged);
+  switch (outcome.verdict) {
+    case 'failure':
+      return open.find((f) => f.severity === 'blocker')?.message ?? outcome.reason;
+    case 'neutral':
+      return open.find((f) => f.kind === 'no-baseline')?.message ?? outcome.reason;
+    case 'error':
+      return outcome.reason;
+    case 'success':
+      return largestGrowth(outcome);
+  }
+}
+
+/** "failed: 2 blockers · 1 warning — linux/arm64 compressed image grew +298.5 KiB (+8.2%), over …" */
+export function renderSummary(outcome: PolicyOutcome, maxChars = SUMMARY_MAX): string {
+  const head = `${VERDICT_LABELS[outcome.verdict].word}: ${countsText(outcome, false)}`;
+  const tail = lead(outcome);
+  return clip(tail ? `${head} — ${tail}` : head, maxChars);
+}
+
+// A report written while the check still runs: the header says so and counts the builds, and
+// each platform not settled yet shows where it is (`queued`, `building…`, `measuring…`) instead
+// of figures. The status line reads "audit: 2 blockers · builds 3/6".
+/** Sides settled (measured, reused or failed) and all sides. */
+export function buildCounts(progress: CheckProgress): { done: number; total: number } {
+  const all = Object.values(progress.stages).flatMap((s) => [s.base, s.head]);
+  return { done: all.filter((s) => s === 'done').length, total: all.length };
+}
+
+/** "2 blockers", "1 warning", "no findings": unacknowledged findings only, most severe first. */
+function tally(findings: Finding[]): string {
+  const open = findings.filter((f) => !f.acknowledged);
+  const blockers = open.filter((f) => f.severity === 'blocker').length;
+  const warnings = open.filter((f) => f.severity === 'warning').length;
+  const parts = [blockers && plural(blockers, 'blocker'), warnings && plural(warnings, 'warning')].filter(Boolean);
+  return parts.length ? parts.join(', ') : 'no findings';
+}
+
+/** Findings of the audit (no platform) and those the settled platforms added so far. */
+function split(outcome: PolicyOutcome): { audit: Finding[]; measured: Finding[] } {
+  return { audit: outcome.findings.filter((f) => f.platform === undefined), measured: outcome.findings.filter((f) => f.platform !== undefined) };
+}
+
+/** "audit: 2 blockers · builds 3/6 · measured so far: 1 blocker" (Gitea status description, GitHub check title). */
+export function renderProgressSummary(outcome: PolicyOutcome, progress: CheckProgress, maxChars = SUMMARY_MAX): string {
+  const { done, total } = buildCounts(progress);
+  const { audit, measured } = split(outcome);
+  const so = tally(measured);
+  return clip(`audit: ${tally(audit)} · builds ${done}/${total}${so === 'no findings' ? '' : ` · measured so far: ${so}`}`, maxChars);
+}
+
+/** The header of a report written before the verdict. */
+export function renderProgressHeader(result: CheckResult, outcome: PolicyOutcome, progress: CheckProgress): string {
+  const { done, total } = buildCounts(progress);
+  const { audit } = split(outcome);
+  const blockers = audit.filter((f) => f.severity === 'blocker' && !f.acknowledged).length;
+  const facts = [
+    `audit: ${blockers ? `**${tally(audit)}**` : tally(audit)}`,
+    `builds ${done}/${total}`,
+    `head ${code(shortSha(result.headSha))} (${code(result.headRef)} → ${code(result.baseRef)})`,
+    `running for ${formatDuration(result.durationMs)}`,
+  ];
+  const reason = blockers
+    ? `The audit found ${plural(blockers, 'blocker')}: this change cannot pass unless ${blockers === 1 ? 'it is' : 'they are'} fixed or accepted, whatever the builds show. Sizes, RAM and canaries follow as each platform finishes.`
+    : 'Sizes, RAM and canaries follow as each platform finishes; the verdict comes with the last one.';
+  return [`## ⏳ bumpguard checking: ${escapeText(bumpTitle(result))}`, facts.join(' · '), `> ${escapeText(clip(reason, 300))}`].join('\n\n');
+}
+
+// The command list (bot) or a pointer to the structured output (CLI).
+export function renderFooter(commands: boolean): string {
+  const body = commands
+    ? `Commands: \`/rebuild [arch…]\` · \`/audit\` · \`/accept <${ACCEPT_KINDS.join('|')}> <reason>\` · \`/help\``
+    : 'Full structured result: `bumpguard check --json`';
+  return `---\n<sub>${body} · bumpguard</sub>`;
 }

@@ -4,15 +4,10 @@
 import type { Logger } from 'pino';
 import type { BotJob } from '../bot/index.ts';
 import { engineRuntimeLimits, engineSlotLimits } from '../config/index.ts';
-import { HeadTracker } from '../jobs/head-tracker.ts';
-import { JobQueue, type EnqueueStatus, type JobQueueOptions, type JobRunResult } from '../jobs/job-queue.ts';
-import { EngineSlots } from '../jobs/engine-slots.ts';
-import { RuntimeSlots } from '../jobs/runtime-slots.ts';
-import { runPrJob, type PrJobDeps, type PrJobOutcome } from '../jobs/run-pr-job.ts';
-import type { ForgeIdStore, OverrideStore, RunCheck } from '../jobs/types.ts';
+import { EngineSlots, HeadTracker, JobQueue, reconcileAtStart, runPrJob, runReconcileTask, RuntimeSlots, settleAfterJob, type EnqueueStatus, type JobQueueOptions, type JobRunResult, type PrJobDeps, type PrJobOutcome, type RunCheck } from '../jobs/index.ts';
 import { JobStore, openDatabase } from '../store/index.ts';
 import { createServer, type BumpguardServer, type ServerOptions } from './create-server.ts';
-import { reconcileAtStart, runReconcileTask, settleAfterJob } from '../jobs/job-recovery.ts';
+import type { ForgeIdStore, OverrideStore } from '../core/index.ts';
 
 export interface BotOptions extends Pick<ServerOptions, 'github' | 'gitea' | 'bodyLimitBytes' | 'maxBodiesInFlight' | 'headersTimeoutMs' | 'requestTimeoutMs'> {
   log: Logger;

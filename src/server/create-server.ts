@@ -2,17 +2,17 @@
 // to `onJob` (which only enqueues) and answers at once — it never builds inside a request
 // (GitHub gives up on a delivery after 10 s; octokit/webhooks.js
 // src/middleware/create-middleware.ts). Routes of an unconfigured forge are 404.
+
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
+import type { ProbotOctokit } from 'probot';
 import type { BotJob } from '../bot/index.ts';
-import type { Forge } from '../forges/index.ts';
-import type { EnqueueStatus } from '../jobs/job-queue.ts';
-import { createForgeResolver, type ForgeIdStore } from './forge-resolver.ts';
-import { createGiteaRoute, type GiteaServerConfig } from './gitea-route.ts';
-import { createGithubRoute, type GithubServerConfig } from './github-route.ts';
-import { StoreError } from '../store/index.ts';
-import { sendJson, type Route } from './respond.ts';
+import { GiteaForge, GitHubForge, type CheckRunMemo } from '../forges/index.ts';
+import type { Forge, ForgeIdStore } from '../core/index.ts';
+import { InMemoryJobState, StoreError } from '../store/index.ts';
+import { createGiteaRoute, createGithubRoute, type GiteaServerConfig, type GithubServerConfig } from './forge-routes.ts';
+import { sendJson, type OnJob, type Route } from './webhook-route.ts';
 
 export interface ServerOptions {
   github?: GithubServerConfig;
@@ -43,9 +43,6 @@ export interface ServerOptions {
  * - 5 s for headers, 10 s for a whole delivery: a real one arrives in milliseconds.
  */
 export const DEFAULT_LIMITS = { bodyLimitBytes: 1024 * 1024, maxBodiesInFlight: 32, headersTimeoutMs: 5000, requestTimeoutMs: 10_000 } as const;
-
-/** What the queue said: a duplicate is acknowledged (202) but says so in the body. */
-export type OnJob = (job: BotJob) => EnqueueStatus | void | Promise<EnqueueStatus | void>;
 
 export interface BumpguardServer {
   http: Server;
@@ -145,5 +142,47 @@ export async function createServer(opts: ServerOptions): Promise<BumpguardServer
         http.close((err) => (err ? reject(err) : resolve()));
         http.closeIdleConnections();
       }),
+  };
+}
+
+// Turns a job into the Forge it acts through. GitHub: an installation Octokit from Probot (the
+// same client `context.octokit` is), authenticated per job so tokens are fresh; Gitea: the token.
+
+export interface ForgeResolverDeps {
+  github: { auth(installationId: number): Promise<ProbotOctokit>; botLogin(): Promise<string> } | null;
+  gitea: GiteaServerConfig | null;
+  ids: ForgeIdStore | null;
+  log?: Logger;
+}
+
+export function createForgeResolver(d: ForgeResolverDeps) {
+  const ids: ForgeIdStore = d.ids ?? new InMemoryJobState();
+  return async function forgeFor(job: Pick<BotJob, 'forge' | 'repo' | 'installationId'>): Promise<Forge> {
+    if (job.forge === 'gitea') {
+      if (!d.gitea) throw new Error('a Gitea job reached a server without Gitea configured');
+      return new GiteaForge({
+        url: d.gitea.url,
+        token: d.gitea.token,
+        repo: job.repo,
+        botLogin: d.gitea.botLogin,
+        ...(d.gitea.retry ? { retry: d.gitea.retry } : {}),
+        onRetry: (op, err, delayMs, attempt) => d.log?.warn({ op, status: err.status, code: err.code, delayMs, attempt, repo: job.repo }, 'Gitea API call failed; retrying'),
+      });
+    }
+    if (!d.github || job.installationId === null) throw new Error('a GitHub job without an installation or GitHub configuration');
+    const [octokit, botLogin] = await Promise.all([d.github.auth(job.installationId), d.github.botLogin()]);
+    return new GitHubForge({ octokit, repo: job.repo, botLogin, checkRuns: checkRunMemo(ids, job.repo) });
+  };
+}
+
+/** "check-run:<sha>" → "<id>" while in progress, "<id>:completed" once finished (a bare id from older versions reads as in progress: the PATCH answer tells). */
+function checkRunMemo(ids: ForgeIdStore, repo: string): CheckRunMemo {
+  return {
+    get(sha) {
+      const value = ids.getForgeId(repo, `check-run:${sha}`);
+      const m = value === null ? null : /^(\d+)(:completed)?$/.exec(value);
+      return m ? { id: Number(m[1]), completed: m[2] !== undefined } : undefined;
+    },
+    set: (sha, run) => ids.setForgeId(repo, `check-run:${sha}`, `${run.id}${run.completed ? ':completed' : ''}`),
   };
 }

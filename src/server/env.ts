@@ -2,12 +2,14 @@
 // names the variable and the fix, so a setup mistake reads as the operator's next step (as
 // probot/probot src/helpers/get-error-handler.ts does for a bad secret or key). Either forge
 // may be left out, but not half-configured, and not both.
+
 import { createPrivateKey } from 'node:crypto';
+import { pino, type DestinationStream, type Logger } from 'pino';
 import { z } from 'zod';
 import { parseSize, readEngineDefinitions, type EngineDefinition, type RepoBuilderPolicy } from '../config/index.ts';
-import { ConfigError, type ConfigIssue } from '../errors.ts';
-import type { UntrustedNetwork } from '../jobs/types.ts';
+import { ConfigError, type ConfigIssue } from '../core/index.ts';
 import { readContainerLimits, type ContainerLimits } from '../measure/index.ts';
+import type { UntrustedNetwork } from '../build/index.ts';
 
 export interface ServerEnv {
   port: number;
@@ -164,4 +166,33 @@ function isPrivateKey(pem: string): boolean {
     if (err instanceof Error) return false;
     throw err;
   }
+}
+
+// The root logger of `bumpguard serve`. Secrets never reach the log: tokens, keys, webhook
+// secrets and signatures are redacted wherever they appear in a logged object.
+export const REDACT_PATHS = [
+  'token',
+  'privateKey',
+  'webhookSecret',
+  'secret',
+  '*.token',
+  '*.privateKey',
+  '*.webhookSecret',
+  '*.secret',
+  '*.*.token',
+  '*.*.privateKey',
+  '*.*.webhookSecret',
+  'headers.authorization',
+  'req.headers.authorization',
+  'req.headers["x-hub-signature-256"]',
+  'req.headers["x-hub-signature"]',
+  'req.headers["x-gitea-signature"]',
+  'req.headers["x-gogs-signature"]',
+  'err.request.headers.authorization',
+  'err.cause.request.headers.authorization',
+];
+
+export function createLogger(opts: { level?: string; destination?: DestinationStream | NodeJS.WritableStream } = {}): Logger {
+  const options = { level: opts.level ?? 'info', redact: { paths: REDACT_PATHS, censor: '[redacted]' } };
+  return opts.destination ? pino(options, opts.destination as DestinationStream) : pino(options);
 }

@@ -1,7 +1,4 @@
-export { openDatabase } from './open-store.ts';
-export { ResultStore } from './result-store.ts';
-export type { ResultKey, HistoryEntry } from './result-store.ts';
-export { JobStore } from './job-store.ts';
-export type { EnqueueResult, GateRecord, JobKind, JobOutcomeRecord, JobRow, JobState, NewJob, RecoveredJobs } from './job-store.ts';
-export { StoreError } from './store-error.ts';
-export { LeaseHeldError, StoreLease } from './store-lease.ts';
+// src/store: TODO
+export { JobStore, type EnqueueResult, type GateRecord, type JobRow, type JobState, type NewJob, type RecoveredJobs } from './job-store.ts';
+export { LeaseHeldError, openDatabase, StoreError, StoreLease } from './open-store.ts';
+export { InMemoryJobState, ResultStore, type ResultKey } from './result-store.ts';

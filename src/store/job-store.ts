@@ -3,7 +3,7 @@
 // the last gate state written per commit. A delivery is answered 202 only after its row is
 // committed, so an acknowledged delivery survives a crash; a redelivered id finds its row.
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
-import { StoreError, toStoreError } from './store-error.ts';
+import { StoreError, toStoreError } from './open-store.ts';
 
 /** `ignored`: ran and found nothing to judge (closed PR, no bump); a redelivery may run it again. */
 export type JobState = 'queued' | 'running' | 'done' | 'ignored' | 'failed' | 'superseded';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase } from './open-store.ts';
 import { ResultStore } from './result-store.ts';
-import type { SideResult } from '../model.ts';
+import type { SideResult } from '../core/index.ts';
 
 const side = (bytes: number, error?: string): SideResult => ({
   commit: 'abc', version: 'v1.90.1', cached: false, canaries: [], ram: null,

@@ -1,6 +1,7 @@
 // Measured results per (repo, commit, platform, build-inputs hash), bump history and overrides.
+
 import type { DatabaseSync } from 'node:sqlite';
-import type { HistoryPoint, Override, SideResult } from '../model.ts';
+import type { ForgeIdStore, HistoryPoint, Override, OverrideStore, SideResult } from '../core/index.ts';
 
 export interface ResultKey {
   repo: string;
@@ -91,5 +92,27 @@ export class ResultStore {
 
   setForgeId(repo: string, key: string, value: string): void {
     this.#db.prepare('INSERT OR REPLACE INTO forge_ids (repo, key, value) VALUES (?, ?, ?)').run(repo, key, value);
+  }
+}
+
+// OverrideStore + ForgeIdStore in memory: for tests, and for `serve` without a database.
+export class InMemoryJobState implements OverrideStore, ForgeIdStore {
+  readonly #overrides: { repo: string; pr: number; override: Override }[] = [];
+  readonly #ids = new Map<string, string>();
+
+  addOverride(repo: string, pr: number, override: Override): void {
+    this.#overrides.push({ repo, pr, override });
+  }
+
+  listOverrides(repo: string, pr: number, headSha: string): Override[] {
+    return this.#overrides.filter((o) => o.repo === repo && o.pr === pr && o.override.headSha === headSha).map((o) => o.override);
+  }
+
+  getForgeId(repo: string, key: string): string | null {
+    return this.#ids.get(`${repo}\n${key}`) ?? null;
+  }
+
+  setForgeId(repo: string, key: string, value: string): void {
+    this.#ids.set(`${repo}\n${key}`, value);
   }
 }

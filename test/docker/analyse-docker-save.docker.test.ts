@@ -9,8 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { execa } from 'execa';
-import { blockRound } from '../../src/measure/flash-bytes.ts';
-import { analyseImage } from '../../src/measure/index.ts';
+import { analyseImage, blockRound } from '../../src/measure/index.ts';
 
 const DOCKER = existsSync('/usr/bin/docker') ? '/usr/bin/docker' : 'docker';
 const HOST = process.arch === 'arm64' ? { platform: 'linux/arm64', machine: 'aarch64' } : { platform: 'linux/amd64', machine: 'x86_64' };

@@ -9,8 +9,9 @@ import { chmod, copyFile, mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/pr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { buildImage, type EngineInfo } from '../../src/build/index.ts';
-import type { RamMeasurement } from '../../src/model.ts';
+import { buildImage } from '../../src/build/index.ts';
+import { type EngineInfo } from '../../src/engine/index.ts';
+import type { RamMeasurement } from '../../src/core/index.ts';
 import { requireDocker } from '../helpers/require-docker.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));

@@ -6,11 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { execa } from 'execa';
-import { buildImage, type BuildOutput, type EngineInfo } from '../../src/build/index.ts';
+import { buildImage, type BuildOutput } from '../../src/build/index.ts';
+import { type EngineInfo } from '../../src/engine/index.ts';
 import { parseConfig, type Config } from '../../src/config/index.ts';
-import { DEFAULT_CONTAINER_LIMITS, measureRam, measureRuntime } from '../../src/measure/index.ts';
-import { acquireImage, releaseImage, removeContainer, startContainer, waitReady } from '../../src/measure/container.ts';
-import { sampleContainer } from '../../src/measure/ram.ts';
+import { acquireImage, DEFAULT_CONTAINER_LIMITS, measureRam, measureRuntime, releaseImage, removeContainer, sampleContainer, startContainer, waitReady } from '../../src/measure/index.ts';
 import { createExampleRepo, type ExampleRepo } from '../helpers/example-repo.ts';
 import { requireDocker } from '../helpers/require-docker.ts';
 

@@ -7,8 +7,8 @@ import { fakeRunCheck } from '../helpers/fake-run-check.ts';
 import { deliver, startBot, type RunningBot } from '../helpers/e2e-bot.ts';
 import { API, commentJson, GITEA, giteaApi as api, giteaHeaders, HEAD1, HEAD2, mockReads, rawFixture, READS, SECRET, TOKEN } from '../helpers/gitea-e2e.ts';
 import { useHttpMock } from '../helpers/http-mock.ts';
-import type { RunCheck } from '../../src/jobs/types.ts';
-import type { RetryPolicy } from '../../src/forges/with-retry.ts';
+import type { RunCheck } from '../../src/jobs/index.ts';
+import type { RetryPolicy } from '../../src/forges/index.ts';
 
 useHttpMock();
 

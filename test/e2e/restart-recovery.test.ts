@@ -4,8 +4,8 @@
 // the head and a gate whose job kept crashing the server are set to `error` with the reason.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { BotJob } from '../../src/bot/types.ts';
-import { HeadTracker } from '../../src/jobs/head-tracker.ts';
+import type { BotJob } from '../../src/bot/index.ts';
+import { HeadTracker } from '../../src/jobs/index.ts';
 import { JobStore, openDatabase } from '../../src/store/index.ts';
 import { fakeRunCheck } from '../helpers/fake-run-check.ts';
 import { startBot } from '../helpers/e2e-bot.ts';

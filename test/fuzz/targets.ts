@@ -1,13 +1,11 @@
 // The parsers under fuzz, their seed inputs (our real-format fixtures) and grammar tokens, and
 // which throws are documented results rather than bugs.
 import { readdirSync, readFileSync } from 'node:fs';
-import { findSourceEdits } from '../../src/audit/find-source-edits.ts';
-import { parseFeatureTags } from '../../src/audit/parse-featuretags.ts';
-import { parseRecipe } from '../../src/audit/parse-recipe.ts';
-import { parseCommand } from '../../src/bot/parse-command.ts';
-import { findTailscaleBumps } from '../../src/bump/find-bumps.ts';
-import { BumpguardError } from '../../src/errors.ts';
-import { parseDnsOutput } from '../../src/measure/parse-dns-output.ts';
+import { findSourceEdits, parseFeatureTags, parseRecipe } from '../../src/audit/index.ts';
+import { parseCommand } from '../../src/bot/index.ts';
+import { findTailscaleBumps } from '../../src/bump/index.ts';
+import { BumpguardError } from '../../src/core/index.ts';
+import { parseDnsOutput } from '../../src/measure/index.ts';
 import { fuzzInput, rngFor, scaleUp } from './mutate.ts';
 
 export interface FuzzTarget {
@@ -76,7 +74,7 @@ export const TARGETS: Record<string, FuzzTarget> = {
     allowed: (err) => err instanceof BumpguardError && (err.code === 'diff-unreadable' || err.code === 'diff-too-large'),
   },
   parseDnsOutput: {
-    seeds: () => readDir('src/measure/__fixtures__/dns', /\.txt$/),
+    seeds: () => readDir('src/measure/canary/__fixtures__/dns', /\.txt$/),
     tokens: [';; ->>HEADER<<- opcode: QUERY, status: NOERROR, id: 1\n', ';; flags: qr rd ra;', ';; Query time: 12 msec\n', 'google.com.\t\t300\tIN\tA\t142.250.0.1\n', 'Server:\t\t100.100.100.100\n', 'Address:', 'Name:', "** server can't find", ';; connection timed out; no servers could be reached\n', 'Non-authoritative answer:\n'],
     call: (input) => parseDnsOutput(input),
     allowed: none,

@@ -3,9 +3,7 @@
 // UPX-packed tailscale.combined (~3.4–3.7 MB), a static busybox (~200–230 kB), a CA bundle
 // and an entrypoint, in three COPY layers. Sizes are derived from the file list, so growing
 // the binary moves image, rootfs and flash consistently, as a real bump does.
-import type {
-  CanaryResult, CheckResult, EngineLabel, FileEntry, ImageAnalysis, LayerInfo, PlatformResult, RamMeasurement, RamStats, SideResult,
-} from '../../src/model.ts';
+import type { CanaryResult, CheckResult, EngineLabel, FileEntry, ImageAnalysis, LayerInfo, PlatformResult, RamMeasurement, RamStats, SideResult } from '../../src/core/index.ts';
 
 export const BASE_SHA = '3f9c2a7d41e8b05c6a1d9e2f7b4c8a0d5e6f1a2b';
 export const HEAD_SHA = 'c0ffee5d2b7a4e19f8d3c6b0a5e4d7c2b1a09f88';

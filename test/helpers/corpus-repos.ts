@@ -8,7 +8,7 @@ import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { execa } from 'execa';
-import type { FindingKind, Verdict } from '../../src/model.ts';
+import type { FindingKind, Verdict } from '../../src/core/index.ts';
 
 export const BUSYBOX = '/var/cache/bumpguard/busybox/amd64/busybox';
 const MARKER = '# renovate: datasource=github-releases depName=tailscale packageName=tailscale/tailscale versioning=semver';

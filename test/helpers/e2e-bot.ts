@@ -4,10 +4,9 @@
 import { after } from 'node:test';
 import type nock from 'nock';
 import { pino } from 'pino';
-import type { BotJob } from '../../src/bot/types.ts';
-import { InMemoryJobState } from '../../src/jobs/in-memory-job-state.ts';
-import type { PrJobOutcome } from '../../src/jobs/run-pr-job.ts';
-import type { RunCheck } from '../../src/jobs/types.ts';
+import type { BotJob } from '../../src/bot/index.ts';
+import { InMemoryJobState } from '../../src/store/index.ts';
+import type { PrJobOutcome, RunCheck } from '../../src/jobs/index.ts';
 import { createBot, type Bot, type BotOptions } from '../../src/server/index.ts';
 
 export interface RunningBot {

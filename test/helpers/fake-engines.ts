@@ -1,7 +1,6 @@
 // Fake container engines for tests that run checks without Docker: `docker info` answered per
 // engine name with a host platform, or with the error an engine that is down ends in.
-import type { EngineInfo } from '../../src/build/index.ts';
-import type { DockerClient } from '../../src/docker-client.ts';
+import type { DockerClient, EngineInfo } from '../../src/engine/index.ts';
 
 export function fakeEngineProbe(answers: Record<string, string | Error>) {
   /** Engine names in the order they were asked. */

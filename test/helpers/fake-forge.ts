@@ -3,8 +3,7 @@
 // every call in order.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { ForgeError } from '../../src/errors.ts';
-import type { Forge, Permission, PrComment, PullRequest, Reaction, StatusInput, UpsertCommentInput, UpsertCommentResult } from '../../src/forges/types.ts';
+import { ForgeError, type Forge, type Permission, type PrComment, type PullRequest, type Reaction, type StatusInput, type UpsertCommentInput, type UpsertCommentResult } from '../../src/core/index.ts';
 
 export type FakeCall =
   | { op: 'setStatus'; sha: string; state: StatusInput['state']; title: string }

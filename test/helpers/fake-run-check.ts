@@ -2,8 +2,8 @@
 // is "measured" from the realistic builders in check-result.ts, the head grown by `growth` bytes.
 // `script` replaces that, call by call: the n-th run gets the n-th spec (the last one repeats),
 // so a test can show the gate changing at one head (an infra error, then no baseline, …).
-import type { CheckPorts, CheckRequest, RunCheck } from '../../src/jobs/types.ts';
-import type { Finding } from '../../src/model.ts';
+import type { CheckPorts, CheckRequest, RunCheck } from '../../src/jobs/index.ts';
+import type { Finding } from '../../src/core/index.ts';
 import { buildCheckResult, buildPlatform, type PlatformSpec } from './check-result.ts';
 
 export type FakeRunCheck = RunCheck & { requests: CheckRequest[]; ports: CheckPorts[] };

@@ -2,7 +2,7 @@
 // on its own): feature names, Deps and flags of featuretags.go at every stable tag.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { FeatureTable } from '../../src/audit/types.ts';
+import type { FeatureTable } from '../../src/audit/index.ts';
 
 export interface FactFeature {
   sym: string;

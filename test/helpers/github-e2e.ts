@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { sign } from '@octokit/webhooks-methods';
 import nock from 'nock';
 import { ProbotOctokit } from 'probot';
-import type { RunCheck } from '../../src/jobs/types.ts';
+import type { RunCheck } from '../../src/jobs/index.ts';
 import { deliver, recorded, startBot, type RunningBot } from './e2e-bot.ts';
 import { GithubCheckRuns } from './github-check-runs.ts';
 import { githubExample, renovatePullRequest } from './github-examples.ts';

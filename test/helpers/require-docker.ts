@@ -1,7 +1,7 @@
 // Tests that need the real engine fail loudly without it (CI always runs setup-host.sh first):
 // a silently skipped build test would hide exactly the breakage these tests exist for.
-import { detectEngine, type EngineInfo } from '../../src/build/index.ts';
-import { BuildError } from '../../src/errors.ts';
+import { detectEngine, type EngineInfo } from '../../src/engine/index.ts';
+import { BuildError } from '../../src/core/index.ts';
 
 export async function requireDocker(): Promise<EngineInfo> {
   try {

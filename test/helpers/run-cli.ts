@@ -1,7 +1,7 @@
 // The CLI entry in-process (src/cli/main.ts), its output captured: what a user at a terminal
 // without a TTY would see, and the exit code.
 import { PassThrough } from 'node:stream';
-import { main } from '../../src/cli/main.ts';
+import { main } from '../../src/cli/index.ts';
 
 export interface CliRun {
   code: number;

@@ -6,10 +6,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { pino } from 'pino';
 import { bumpFindings } from '../../src/bump/index.ts';
-import { HeadTracker } from '../../src/jobs/head-tracker.ts';
-import { InMemoryJobState } from '../../src/jobs/in-memory-job-state.ts';
-import { runPrJob } from '../../src/jobs/run-pr-job.ts';
-import type { PullRequest } from '../../src/forges/types.ts';
+import { HeadTracker, runPrJob } from '../../src/jobs/index.ts';
+import { InMemoryJobState } from '../../src/store/index.ts';
+import type { PullRequest } from '../../src/core/index.ts';
 import { FakeForge } from '../helpers/fake-forge.ts';
 import { fakeRunCheck } from '../helpers/fake-run-check.ts';
 

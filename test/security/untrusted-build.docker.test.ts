@@ -18,15 +18,15 @@ import { gzipSync } from 'node:zlib';
 import { createTwoFilesPatch } from 'diff';
 import { execa } from 'execa';
 import { pack } from 'tar-stream';
-import { createUpstream } from '../../src/audit/upstream/index.ts';
-import { runCheck } from '../../src/jobs/run-check.ts';
-import type { UntrustedNetwork } from '../../src/jobs/types.ts';
+import { createUpstream } from '../../src/upstream/index.ts';
+import { runCheck } from '../../src/jobs/index.ts';
 import { DEFAULT_CONTAINER_LIMITS } from '../../src/measure/index.ts';
 import { BUSYBOX, createBusyboxRepo } from '../helpers/busybox-repo.ts';
 import { deliver, startBot } from '../helpers/e2e-bot.ts';
 import { API, BASE, commentJson, GITEA, giteaApi as api, giteaHeaders, HEAD1, mockComment, prJson, rawFixture, SECRET, TOKEN } from '../helpers/gitea-e2e.ts';
 import { useHttpMock } from '../helpers/http-mock.ts';
 import { requireDocker } from '../helpers/require-docker.ts';
+import type { UntrustedNetwork } from '../../src/build/index.ts';
 
 useHttpMock();
 

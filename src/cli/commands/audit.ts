@@ -2,18 +2,15 @@
 // Either two refs (the PR: base and head branch) or two tags against the repo's HEAD recipe.
 import { resolve } from 'node:path';
 import { auditTarget } from '../../audit/index.ts';
-import { localEditRunner } from '../../audit/upstream/index.ts';
-import { bumpBetweenTags, bumpFindings, type BumpDecision } from '../../bump/index.ts';
+import { localEditRunner } from '../../upstream/index.ts';
+import { bumpBetweenTags, bumpFindings, detectBump, type BumpDecision } from '../../bump/index.ts';
 import { readConfigAt, resolveBuildPaths, type Config } from '../../config/index.ts';
-import { UsageError } from '../../errors.ts';
-import { detectBump } from '../../jobs/detect-bump.ts';
+import { UsageError, type LocalSource } from '../../core/index.ts';
 import { decideVerdict, NOT_A_BUMP } from '../../policy/index.ts';
-import type { JsonAuditReport } from '../../report/index.ts';
-import { localGitRepo, type LocalSource } from '../../repo/index.ts';
+import { renderAuditText, type AuditReport, type JsonAuditReport } from '../../report/index.ts';
+import { localGitRepo } from '../../repo/index.ts';
 import { defaultCacheDir, openUpstream, parseFlags, reportUsage, upstreamSpec } from '../common-options.ts';
-import { EXIT, exitCodeForVerdict } from '../exit-code.ts';
-import type { CliIo, Command } from '../io.ts';
-import { renderAuditText, type AuditReport } from '../render-audit-text.ts';
+import { EXIT, exitCodeForVerdict, type CliIo, type Command } from '../io.ts';
 
 export const AUDIT_HELP = `Usage: bumpguard audit --repo DIR [--base REF [--head REF] | --from vA --to vB] [options]
 

@@ -3,19 +3,16 @@
 import { resolve } from 'node:path';
 import { BuildCache } from '../../build/index.ts';
 import { parseSize, readConfigAt } from '../../config/index.ts';
-import { UsageError } from '../../errors.ts';
-import { judgeSnapshot } from '../../jobs/check-progress.ts';
-import { detectBump } from '../../jobs/detect-bump.ts';
-import { runCheck } from '../../jobs/run-check.ts';
-import type { CheckResult } from '../../model.ts';
+import { UsageError, type CheckResult } from '../../core/index.ts';
+import { judgeSnapshot, runCheck } from '../../jobs/index.ts';
+import { detectBump } from '../../bump/index.ts';
 import { evaluatePolicy, type PolicyOutcome } from '../../policy/index.ts';
 import { renderJson, renderReport, renderText } from '../../report/index.ts';
 import { localSourceTree } from '../../repo/index.ts';
 import { openDatabase, ResultStore } from '../../store/index.ts';
-import { localEditRunner } from '../../audit/upstream/index.ts';
+import { localEditRunner } from '../../upstream/index.ts';
 import { cliSandbox, defaultCacheDir, defaultDbPath, engineSetup, openUpstream, parseFlags, reportUsage, splitList, upstreamSpec } from '../common-options.ts';
-import { EXIT, exitCodeForVerdict } from '../exit-code.ts';
-import type { CliIo, Command } from '../io.ts';
+import { EXIT, exitCodeForVerdict, type CliIo, type Command } from '../io.ts';
 import { createProgress } from '../progress.ts';
 
 export const CHECK_HELP = `Usage: bumpguard check --repo DIR --base REF --head REF [options]

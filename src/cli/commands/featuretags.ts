@@ -1,11 +1,9 @@
 // `bumpguard featuretags`: print what upstream's `go run ./cmd/featuretags` prints at a tag,
 // without Go — a debugging aid for maintainers and the oracle our tests pin.
-import { emulateFeatureTags } from '../../audit/emulate-featuretags.ts';
-import { parseFeatureTags } from '../../audit/parse-featuretags.ts';
-import { UsageError } from '../../errors.ts';
+import { emulateFeatureTags, parseFeatureTags } from '../../audit/index.ts';
+import { UsageError } from '../../core/index.ts';
 import { defaultCacheDir, openUpstream, parseFlags, reportUsage } from '../common-options.ts';
-import { EXIT } from '../exit-code.ts';
-import type { CliIo, Command } from '../io.ts';
+import { EXIT, type CliIo, type Command } from '../io.ts';
 
 export const FEATURETAGS_HELP = `Usage: bumpguard featuretags --upstream DIR|github --tag vX [--min] [--add=LIST] [--remove=LIST] [--list]
 

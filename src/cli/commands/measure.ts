@@ -4,21 +4,15 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { engineRuntimeLimits, readConfigAt } from '../../config/index.ts';
-import { BuildError, UsageError } from '../../errors.ts';
-import { versionAtRef } from '../../jobs/detect-bump.ts';
-import { EngineSlots } from '../../jobs/engine-slots.ts';
-import { measureSide } from '../../jobs/measure-side.ts';
-import { CheckEngines, platformResult, unbuiltSide } from '../../jobs/platform-engines.ts';
-import { PlatformPhase } from '../../jobs/platform-phase.ts';
-import { RuntimeSlots } from '../../jobs/runtime-slots.ts';
-import type { CheckResult, PlatformResult, SideResult } from '../../model.ts';
-import { evaluatePolicy, formatBytes } from '../../policy/index.ts';
+import { BuildError, formatBytes, UsageError, type CheckResult, type PlatformResult, type SideResult } from '../../core/index.ts';
+import { versionAtRef } from '../../bump/index.ts';
+import { CheckEngines, EngineSlots, measureSide, PlatformPhase, platformResult, RuntimeSlots, unbuiltSide } from '../../jobs/index.ts';
+import { evaluatePolicy } from '../../policy/index.ts';
 import { engineWords, isNative, toImageMetrics } from '../../report/index.ts';
 import { localSourceTree } from '../../repo/index.ts';
 import { openDatabase, ResultStore } from '../../store/index.ts';
 import { cliSandbox, defaultDbPath, engineSetup, parseFlags, reportUsage, splitList } from '../common-options.ts';
-import { EXIT, exitCodeForVerdict } from '../exit-code.ts';
-import type { Command } from '../io.ts';
+import { EXIT, exitCodeForVerdict, type Command } from '../io.ts';
 import { createProgress } from '../progress.ts';
 
 export const MEASURE_HELP = `Usage: bumpguard measure --repo DIR [--ref REF] [options]

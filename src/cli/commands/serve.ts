@@ -3,16 +3,15 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { once } from 'node:events';
-import { createUpstream, localEditRunner } from '../../audit/upstream/index.ts';
-import { BuildCache, detectEngine, pickDockerBinary } from '../../build/index.ts';
-import { LOCAL_ENGINE, type EngineDefinition } from '../../config/index.ts';
-import { dockerClientFor } from '../../docker-client.ts';
-import { BuildError, ConfigError } from '../../errors.ts';
+import { createUpstream, localEditRunner } from '../../upstream/index.ts';
+import { BuildCache } from '../../build/index.ts';
+import { detectEngine, dockerClientFor, pickDockerBinary } from '../../engine/index.ts';
+import { BuildError, ConfigError, LOCAL_ENGINE } from '../../core/index.ts';
+import { type EngineDefinition } from '../../config/index.ts';
 import { createBot, createLogger, readServerEnv, type BotOptions, type ServerEnv } from '../../server/index.ts';
 import { removeLeftoverContainers } from '../../measure/index.ts';
 import { JobStore, LeaseHeldError, openDatabase, ResultStore, StoreLease } from '../../store/index.ts';
-import { EXIT } from '../exit-code.ts';
-import type { CliIo, Command } from '../io.ts';
+import { EXIT, type CliIo, type Command } from '../io.ts';
 
 export const SERVE_HELP = `Usage: bumpguard serve
 
@@ -114,7 +113,7 @@ export async function serveWith(o: ServeOptions, io: CliIo): Promise<number> {
     ...(env.gitea ? { gitea: env.gitea } : {}),
     log,
     // Imported on first use: the build stack is only needed once a bump arrives.
-    runCheck: async () => (await import('../../jobs/run-check.ts')).runCheck,
+    runCheck: async () => (await import('../../jobs/index.ts')).runCheck,
     ports: {
       upstream, editRunner: localEditRunner(), store, now: () => new Date(),
       engines: { definitions: env.engines, repoBuilders: env.repoBuilders }, sandbox: { ...env.sandbox, owner },

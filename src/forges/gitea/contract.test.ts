@@ -3,11 +3,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import nock from 'nock';
-import { ForgeError } from '../../errors.ts';
+import { ForgeError, type GateState } from '../../core/index.ts';
 import { forgeContract, type CommentFixture, type PrFixture } from '../../../test/forge-contract.ts';
 import { useHttpMock } from '../../../test/helpers/http-mock.ts';
-import type { GateState } from '../types.ts';
-import { GiteaForge } from './index.ts';
+import { GiteaForge } from './gitea-forge.ts';
 
 useHttpMock();
 

@@ -1,14 +1,12 @@
 // One function per GitHub REST endpoint bumpguard calls, over the installation's Octokit
 // (Probot's: retry and throttling plugins included, so failures arrive here already retried).
+
 import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import type { ProbotOctokit } from 'probot';
-import type { z } from 'zod';
-import { forgeErrorAfterAttempts, forgeErrorFromHttp } from '../forge-error-from-http.ts';
-import { parseWire } from '../parse-wire.ts';
-import { readTextCapped } from '../read-capped.ts';
-import { STATUS_CONTEXT } from '../types.ts';
-import { ghCheckRun, ghCheckRunList, ghComment, ghPermission, ghPullRequest, type GhCheckRun, type GhComment, type GhConclusion, type GhPullRequest } from './schema.ts';
+import { z } from 'zod';
+import { STATUS_CONTEXT } from '../../core/index.ts';
+import { forgeErrorAfterAttempts, forgeErrorFromHttp, parseWire, readTextCapped } from '../http.ts';
 
 export interface GhRepo {
   owner: string;
@@ -164,3 +162,52 @@ export async function getCollaboratorPermission(
   );
   return res === null ? null : parse('permissionOf', ghPermission, res.data);
 }
+
+// GitHub REST wire shapes: only the fields bumpguard reads, unknown keys ignored, so a field the
+// forge adds or drops elsewhere never breaks a read (as renovatebot/renovate docs/development/zod.md).
+const ghUser = z.object({ login: z.string(), type: z.string().optional() });
+
+export const ghPullRequest = z.object({
+  number: z.number(),
+  html_url: z.string(),
+  title: z.string(),
+  state: z.string(),
+  merged: z.boolean().nullish(),
+  user: ghUser,
+  head: z.object({
+    ref: z.string(),
+    sha: z.string(),
+    /** null when the fork was deleted. */
+    repo: z.object({ full_name: z.string() }).nullable(),
+  }),
+  base: z.object({ ref: z.string(), sha: z.string(), repo: z.object({ full_name: z.string() }) }),
+});
+export type GhPullRequest = z.output<typeof ghPullRequest>;
+
+export const ghComment = z.object({
+  id: z.number(),
+  html_url: z.string(),
+  body: z.string().nullish(),
+  user: ghUser.nullable(),
+  created_at: z.string().optional(),
+  /** "…/repos/o/r/issues/14" (PRs are issues). */
+  issue_url: z.string().optional(),
+});
+export type GhComment = z.output<typeof ghComment>;
+
+export const ghCheckRun = z.object({
+  id: z.number(),
+  name: z.string(),
+  /** queued | in_progress | completed (and newer waiting states): only `completed` is final. */
+  status: z.string(),
+  conclusion: z.string().nullish(),
+  app: z.object({ slug: z.string() }).nullish(),
+});
+export type GhCheckRun = z.output<typeof ghCheckRun>;
+
+export const ghCheckRunList = z.object({ check_runs: z.array(ghCheckRun) });
+
+/** GET /repos/{o}/{r}/collaborators/{user}/permission: role_name carries maintain/triage. */
+export const ghPermission = z.object({ permission: z.string(), role_name: z.string().optional() });
+
+export type GhConclusion = 'success' | 'failure' | 'neutral' | 'cancelled' | 'timed_out' | 'action_required' | 'skipped';

@@ -3,14 +3,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isDeepStrictEqual } from 'node:util';
 import nock from 'nock';
-import { ForgeError } from '../../errors.ts';
+import { ForgeError, type GateState } from '../../core/index.ts';
 import { ProbotOctokit } from 'probot';
 import { forgeContract, type CommentFixture, type PrFixture } from '../../../test/forge-contract.ts';
 import { GithubCheckRuns } from '../../../test/helpers/github-check-runs.ts';
 import { githubExample } from '../../../test/helpers/github-examples.ts';
 import { useHttpMock } from '../../../test/helpers/http-mock.ts';
-import type { GateState } from '../types.ts';
-import { GitHubForge } from './index.ts';
+import { GitHubForge } from './github-forge.ts';
 
 useHttpMock();
 

@@ -2,7 +2,7 @@
 // scripts/update-golden.ts. Inputs are realistic CheckResults; the outcome comes from the
 // real policy, so a golden file changes when either policy or rendering changes.
 import { parseConfig } from '../../config/index.ts';
-import type { CheckResult, Finding, HistoryPoint, Override } from '../../model.ts';
+import type { CheckResult, Finding, HistoryPoint, Override } from '../../core/index.ts';
 import { evaluatePolicy, type PolicyOutcome } from '../../policy/index.ts';
 import {
   BASE_SHA, HEAD_SHA, PLATFORMS, buildAnalysis, buildCheckResult, buildPlatform, canaryFail, canaryPass, ram, type PlatformSpec,

@@ -1,0 +1,3 @@
+// src/cli: TODO
+export { serveWith } from './commands/serve.ts';
+export { main, runAsProcess } from './main.ts';

@@ -1,0 +1,2 @@
+// src/engine: TODO
+export { childEnv, detectEngine, dockerArgs, dockerClientFor, dockerCommandLine, execDocker, getEngineJson, isLocalEngine, localDockerClient, NO_DOCKER_MESSAGE, pickDockerBinary, type ClientCaps, type DockerClient, type EngineInfo } from './docker-client.ts';

@@ -1,0 +1,10 @@
+// src/jobs: TODO
+export { CheckEngines, EngineSlots, PlatformPhase, platformResult, RuntimeSlots, unbuiltSide, type EngineSetup } from './engines.ts';
+export { JobQueue, type EnqueueStatus, type JobQueueOptions, type JobRunResult } from './job-queue.ts';
+export { inputsHash, measureSide } from './measure-side.ts';
+export { HeadTracker } from './queue-state.ts';
+export { reconcileAtStart, runReconcileTask, settleAfterJob } from './recovery.ts';
+export { judgeSnapshot, runCheck } from './run-check.ts';
+export { runPrJob, type PrJobDeps } from './run-pr-job.ts';
+export type { PrJobOutcome } from './triage-event.ts';
+export type { CheckPorts, CheckRequest, CheckSnapshot, ProgressEvent, RunCheck, Sandbox } from './types.ts';
