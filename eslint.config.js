@@ -8,7 +8,7 @@ const PURE_ROOMS = ['core', 'config', 'bump', 'policy', 'audit', 'report', 'bot'
 const nodeTest = { from: 'package', package: 'node:test', name: ['test', 'describe', 'it', 'suite', 'before', 'after', 'beforeEach', 'afterEach'] };
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'coverage/', 'examples/', 'test/fixtures/', 'test/corpus/**/*.js'] },
+  { ignores: ['node_modules/', 'coverage/', 'examples/', 'test/fixtures/'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -25,7 +25,7 @@ if (major < 24 && !existsSync(localNode)) {
 }
 const node = major >= 24 ? process.execPath : localNode;
 const child = spawn(node, [
-  // --expose-gc lets the image analyser return read buffers early (peak RSS, src/measure/gc-pacer.ts).
+  // --expose-gc lets the image analyser return read buffers early (peak RSS, createGcPacer in src/measure/image/analyse-image.ts).
   '--expose-gc', join(root, 'src', 'cli', 'main.ts'), ...process.argv.slice(2),
 ], { stdio: 'inherit' });
 

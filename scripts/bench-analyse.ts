@@ -1,7 +1,7 @@
 // Bench of the image analysis: analyseImage on a ~100 MB image archive vs
 // `gzip -c FILE > /dev/null` on the same file, and the analysing process's peak RSS.
 // Goals: speed ratio ≥ 1.0× (analysis not slower than gzip), peak RSS < 150 MB.
-// Peak RSS is shown with default flags and with --expose-gc (see src/measure/gc-pacer.ts).
+// Peak RSS is shown with default flags and with --expose-gc (see createGcPacer in src/measure/image/analyse-image.ts).
 // Prints figures only. Usage: node scripts/bench-analyse.ts [--mb 100] [--runs 3]
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';

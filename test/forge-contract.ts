@@ -1,4 +1,4 @@
-// The contract every Forge adapter passes (src/forges/types.ts). Each adapter supplies
+// The contract every Forge adapter passes (src/core/ports.ts). Each adapter supplies
 // a harness that sets up nock in its own wire format and restates the expected wire values, so
 // the same behaviour is asserted on both forges at the HTTP boundary.
 import { test } from 'node:test';
@@ -43,7 +43,7 @@ export interface ContractHarness {
    * forge then shows as the gate of `sha` (the latest state of the context), in its own words.
    */
   statuses(sha: string, states: { state: GateState; title: string; detailsUrl: string }[]): () => unknown;
-  /** The forge's own words for what each of our states shows (restated, not imported from map.ts). */
+  /** The forge's own words for what each of our states shows (restated, not imported from the adapters). */
   shownAs: Record<GateState, unknown>;
   reaction(commentId: number, reaction: Reaction): void;
   /** One comment by id, on PR `pr`, written at `createdAt`. */

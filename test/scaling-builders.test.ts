@@ -1,6 +1,6 @@
 // docs/scaling.md shows the operator's engines (BUMPGUARD_ENGINES), a repository's config and the
 // commands the bot runs for them. The blocks are read from the doc: the JSON and the config must
-// parse, and engine selection (src/config/select-engine.ts → the engine's docker client →
+// parse, and engine selection (src/config/engines.ts → the engine's docker client →
 // buildCommand, as src/jobs/measure-side.ts does it) must produce exactly the commands shown.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';

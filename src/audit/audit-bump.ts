@@ -86,7 +86,7 @@ function acknowledge(findings: Finding[], acks: AuditBumpInput['config']['acknow
     return { ...f, severity: 'info' as const, acknowledged: true, acknowledgedReason: ack.reason, acknowledgedBy: '.bumpguard.yml' };
   });
   for (const ack of acks) {
-    // `edit` entries concern source edits, which audit-upstream.ts acknowledges.
+    // `edit` entries concern source edits, which auditUpstream (audit-target.ts) acknowledges.
     if ('edit' in ack || findings.some((f) => acknowledges(ack, f))) continue;
     out.push({
       severity: 'warning',

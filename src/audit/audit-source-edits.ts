@@ -1,6 +1,6 @@
 // Evaluate the build's source edits against upstream at both tags: read each edited file (once,
 // through the shared upstream reader), run the edit with the EditRunner port, and judge the
-// outcome (evaluate-source-edits.ts). I/O goes through the ports only.
+// outcome (the evaluate* functions below). I/O goes through the ports only.
 
 import { posix } from 'node:path';
 import { diffLines, parsePatch, structuredPatch } from 'diff';
@@ -35,7 +35,7 @@ const MAX_PATCH_FILES = 100;
  * A recipe is a PR's text: each edit costs upstream reads (API requests on GitHub) and runs on the
  * bot host, so only the first edited files are replayed, a few at a time. Real recipes have a handful.
  */
-export const MAX_REPLAYED_FILES = 24;
+const MAX_REPLAYED_FILES = 24;
 const PARALLEL = 4;
 
 export async function auditSourceEdits(input: SourceEditsInput): Promise<SourceEditsAudit> {
@@ -213,22 +213,22 @@ function dedupe(list: SourceEditsAudit['autoWatch']): SourceEditsAudit['autoWatc
 // target file that is gone, a patch that no longer applies or a package that moved is a blocker:
 // the build still succeeds and the fix silently disappears. A changed count is a warning.
 /** A finding before acknowledgment. */
-export type EditFinding = Omit<Finding, 'acknowledged'>;
+type EditFinding = Omit<Finding, 'acknowledged'>;
 
-export type { EditStatus };
 
-export interface Evaluated {
+
+interface Evaluated {
   status: EditStatus;
   finding: EditFinding | null;
 }
 
-export interface Tags {
+interface Tags {
   fromTag: string;
   toTag: string;
 }
 
 /** One side of a sed edit of one file: the file's text there (null: absent) and the run. */
-export interface SedSide {
+interface SedSide {
   text: string | null;
   run: SedRun | null;
 }
@@ -247,7 +247,7 @@ function status(edit: SourceEdit, target: string, s: EditStatus['status'], messa
   return { kind: edit.kind, path: edit.at.path, line: edit.at.line, command: edit.at.command, target, status: s, ...extra, message };
 }
 
-export function unevaluatedEdit(edit: SourceEdit, target: string, why: string): Evaluated {
+function unevaluatedEdit(edit: SourceEdit, target: string, why: string): Evaluated {
   const message = `${edit.at.command.split(' ')[0]} at ${where(edit)}${target ? ` (${target})` : ''} was not evaluated: ${why}`;
   return {
     status: status(edit, target, 'unevaluated', message),
@@ -256,7 +256,7 @@ export function unevaluatedEdit(edit: SourceEdit, target: string, why: string): 
 }
 
 /** Lines that differ between a file and sed's output: per changed block, the larger side. */
-export function countChangedLines(before: string, after: string): number {
+function countChangedLines(before: string, after: string): number {
   if (before === after) return 0;
   let changed = 0;
   let removed = 0;
@@ -277,7 +277,7 @@ export function countChangedLines(before: string, after: string): number {
   return changed;
 }
 
-export function evaluateSed(edit: SedEdit, file: string, from: SedSide, to: SedSide, tags: Tags): Evaluated {
+function evaluateSed(edit: SedEdit, file: string, from: SedSide, to: SedSide, tags: Tags): Evaluated {
   const label = `the sed at ${where(edit)}`;
   if (to.text === null) {
     const message = `${file}, which ${label} edits, does not exist at ${tags.toTag}${from.text === null ? ` (nor at ${tags.fromTag})` : ''}`;
@@ -341,7 +341,7 @@ function clipDetail(text: string): string {
 }
 
 /** A patch file's check at both tags; `hunks` maps "path:oldStart" to the hunk's text, for git's error lines. */
-export function evaluatePatch(edit: PatchEdit, from: ApplyCheck, to: ApplyCheck, hunks: ReadonlyMap<string, string>, tags: Tags): Evaluated {
+function evaluatePatch(edit: PatchEdit, from: ApplyCheck, to: ApplyCheck, hunks: ReadonlyMap<string, string>, tags: Tags): Evaluated {
   const label = `${edit.patchFile} (${edit.tool} at ${where(edit)})`;
   const odd = [to, from].find((c) => c.status === 'limit' || c.status === 'unavailable') as { message: string } | undefined;
   if (odd) return unevaluatedEdit(edit, edit.patchFile, odd.message);
@@ -353,7 +353,7 @@ export function evaluatePatch(edit: PatchEdit, from: ApplyCheck, to: ApplyCheck,
 }
 
 /** One side of a COPY'd Go file: the destination package's name there (null: no Go package at that path). */
-export function evaluateCopy(edit: CopyGoEdit, copied: { path: string; pkg: string | null }[], from: string | null, to: string | null, tags: Tags): Evaluated {
+function evaluateCopy(edit: CopyGoEdit, copied: { path: string; pkg: string | null }[], from: string | null, to: string | null, tags: Tags): Evaluated {
   const dir = edit.destDir === '' ? 'the checkout root' : edit.destDir;
   const label = `${where(edit)} copies ${copied.map((c) => c.path).join(', ') || edit.sources.join(', ')} into ${dir}`;
   if (copied.length === 0) return unevaluatedEdit(edit, edit.destDir, `no file in the repo matches ${edit.sources.join(', ')}`);
@@ -369,6 +369,6 @@ export function evaluateCopy(edit: CopyGoEdit, copied: { path: string; pkg: stri
   return { status: status(edit, edit.destDir, 'applies', `${label}, package ${to} at ${tags.toTag}`), finding: null };
 }
 
-export function evaluateUnreadable(edit: Extract<SourceEdit, { kind: 'unreadable' }>): Evaluated {
+function evaluateUnreadable(edit: Extract<SourceEdit, { kind: 'unreadable' }>): Evaluated {
   return unevaluatedEdit(edit, '', edit.reason);
 }

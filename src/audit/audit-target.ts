@@ -1,7 +1,7 @@
 // Audit one target repo for a bump decided by the caller (src/jobs detectBump): read the recipe
 // at the head, fetch both upstream feature tables and watched files, then run the pure audit.
 // I/O goes through the source-tree, UpstreamSource and EditRunner ports only. The upstream half
-// (source edits, commits behind the shipped features) is audit-upstream.ts. An upstream that
+// (source edits, commits behind the shipped features) is auditUpstream, below. An upstream that
 // cannot be read ends the audit as one finding (the rest of the check still runs); it decides no verdict.
 
 import { upstreamTag } from '../bump/index.ts';
@@ -217,11 +217,11 @@ function acknowledgeEdits(findings: Omit<Finding, 'acknowledged'>[], acks: Confi
 // a feature when it touches `feature/<name>/` or a file whose `//go:build` line names
 // `ts_omit_<name>`, and to the source patches when it touches a file (or package) they edit.
 // Pure: the log and the build lines come from the UpstreamHistory port.
-export const PATCHES_GROUP = 'source patches';
+const PATCHES_GROUP = 'source patches';
 /** How many commits the comment lists; `--json` has them all. */
-export const DIGEST_TOP = 20;
+const DIGEST_TOP = 20;
 
-export interface DigestInput {
+interface DigestInput {
   /** "owner/name" on GitHub, for links. */
   repo: string;
   fromTag: string;
@@ -235,7 +235,7 @@ export interface DigestInput {
   touched: readonly string[];
 }
 
-export function digestUpstreamCommits(input: DigestInput): CommitDigest {
+function digestUpstreamCommits(input: DigestInput): CommitDigest {
   const optedIn = new Set(input.optedIn);
   const byGroup = new Map<string, { kind: DigestGroup['kind']; commits: DigestCommit[] }>();
   const score = new Map<string, number>();
@@ -269,11 +269,11 @@ export function digestUpstreamCommits(input: DigestInput): CommitDigest {
 }
 
 /** The digest when there is no history to read: one line saying so. */
-export function noDigest(repo: string, fromTag: string, toTag: string, why: string): CommitDigest {
+function noDigest(repo: string, fromTag: string, toTag: string, why: string): CommitDigest {
   return { source: null, note: why, total: 0, relevant: 0, compareUrl: compareUrl(repo, fromTag, toTag), groups: [], top: [] };
 }
 
-export function compareUrl(repo: string, fromTag: string, toTag: string): string {
+function compareUrl(repo: string, fromTag: string, toTag: string): string {
   return `https://github.com/${repo}/compare/${encodeURIComponent(fromTag)}...${encodeURIComponent(toTag)}`;
 }
 

@@ -289,7 +289,7 @@ export interface ContextCopy {
 }
 
 /** The repo file a container path came from, by the latest copy that covers it; null when none does. */
-export function repoFileFor(copies: readonly ContextCopy[], containerPath: string): string | null {
+function repoFileFor(copies: readonly ContextCopy[], containerPath: string): string | null {
   for (let k = copies.length - 1; k >= 0; k--) {
     const c = copies[k]!;
     if (!c.intoDir) {
@@ -308,7 +308,7 @@ export function repoFileFor(copies: readonly ContextCopy[], containerPath: strin
   return null;
 }
 
-export function hasGlob(path: string): boolean {
+function hasGlob(path: string): boolean {
   return /[*?[]/.test(path);
 }
 

@@ -220,7 +220,7 @@ export function extractGoSymbol(source: string, identifier: string): string | nu
 }
 
 /** Same length as `source`, with string, rune and comment contents blanked (newlines kept). */
-export function maskGo(source: string): string {
+function maskGo(source: string): string {
   const out = source.split('');
   const blank = (from: number, to: number) => {
     for (let k = from; k < to && k < out.length; k++) if (out[k] !== '\n') out[k] = ' ';

@@ -4,7 +4,7 @@
 // Malformed input becomes diagnostics and the lexer always advances: garbled files can't hang.
 import type { ParseDiagnostic } from './types.ts';
 
-export type GoTokenKind = 'ident' | 'string' | 'char' | 'number' | 'op';
+type GoTokenKind = 'ident' | 'string' | 'char' | 'number' | 'op';
 
 export interface GoToken {
   kind: GoTokenKind;

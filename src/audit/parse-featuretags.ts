@@ -195,7 +195,7 @@ function readDeps(decls: GoDecls, value: Span, where: string, diagnostics: Parse
 // the CLI (it is opt-in via ts_include_cli instead). We also read the equivalent `if ft == X
 // { return false }`, `return ft != X && …` and `return !Features[ft].Field` forms (the shape a
 // NotOmittable struct field would take); anything else becomes a diagnostic.
-export interface NotOmittableResult {
+interface NotOmittableResult {
   /** Feature names IsOmittable reports false for, in source order. */
   tags: string[];
   /** Bool fields of FeatureMeta that make a feature not omittable when true. */
@@ -204,7 +204,7 @@ export interface NotOmittableResult {
 }
 
 const SEMI = new Set([';']);
-export function readNotOmittable(decls: GoDecls, fn: GoFunc | undefined): NotOmittableResult {
+function readNotOmittable(decls: GoDecls, fn: GoFunc | undefined): NotOmittableResult {
   const out: NotOmittableResult = { tags: [], fields: [], diagnostics: [] };
   if (!fn) {
     out.diagnostics.push({ message: 'no IsOmittable method found; treating every feature as omittable' });

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { expectedMinOmits, loadFacts } from '../../test/helpers/featuretags-facts.ts';
 import { parseFeatureTags } from './parse-featuretags.ts';
-import { emulateFeatureTags, requiredBy, requires, type FeatureTagsInput } from './resolve-selection.ts';
+import { emulateFeatureTags, requires, type FeatureTagsInput } from './resolve-selection.ts';
 import type { FeatureMeta } from './types.ts';
 
 const tableOf = (name: string) => parseFeatureTags(readFileSync(new URL(`./__fixtures__/${name}`, import.meta.url), 'utf8')).table;
@@ -28,28 +28,6 @@ describe('requires', () => {
   });
 });
 
-describe('requiredBy', () => {
-  it('lists every feature that needs c2n directly or through another feature, c2n included', () => {
-    assert.deepStrictEqual([...requiredBy(v1985, 'c2n')].sort(), ['advertiseexitnode', 'advertiseroutes', 'bird', 'c2n', 'clientupdate', 'ssh']);
-  });
-
-  it('is the inverse of requires for every feature of a real table', () => {
-    for (const a of v1985.keys()) {
-      for (const b of v1985.keys()) assert.equal(requiredBy(v1985, b).has(a), requires(v1985, a).has(b), `${a} / ${b}`);
-    }
-  });
-
-  it('names only table features: dependents of an unknown Dep, not the unknown itself', () => {
-    const garbled = tableOf('featuretags-edge/garbled.go');
-    assert.deepStrictEqual([...requiredBy(garbled, 'ghost')], ['baddep']);
-    assert.deepStrictEqual([...requiredBy(v1985, 'nosuchfeature')], []);
-  });
-
-  it('terminates on a Deps cycle', () => {
-    const cycle = tableOf('featuretags-edge/cycle.go');
-    assert.deepStrictEqual([...requiredBy(cycle, 'a')], ['a', 'b', 'c']);
-  });
-});
 
 const parsed = (name: string) => parseFeatureTags(readFileSync(new URL(`./__fixtures__/${name}`, import.meta.url), 'utf8'));
 const parsed1985 = parsed('featuretags/v1.98.5.go');

@@ -102,32 +102,6 @@ export function requires(table: FeatureTable, feature: string): Set<string> {
   return out;
 }
 
-/**
- * Every feature of the table that depends on `feature` directly or indirectly, including the
- * feature itself when it is in the table. Only table keys are returned, as upstream iterates
- * `Features` to build this set.
- */
-export function requiredBy(table: FeatureTable, feature: string): Set<string> {
-  const dependents = new Map<string, string[]>();
-  for (const [name, meta] of table) {
-    for (const dep of meta.deps) {
-      const list = dependents.get(dep) ?? [];
-      list.push(name);
-      dependents.set(dep, list);
-    }
-  }
-  const seen = new Set<string>([feature]);
-  const queue = [feature];
-  while (queue.length > 0) {
-    for (const d of dependents.get(queue.shift()!) ?? []) {
-      if (!seen.has(d)) {
-        seen.add(d);
-        queue.push(d);
-      }
-    }
-  }
-  return new Set([...table.keys()].filter((name) => seen.has(name)));
-}
 
 // Emulate `go run ./cmd/featuretags` of tailscale/tailscale at a tag: the same stdout, stderr and
 // exit status, from the parsed feature table of that tag. Behaviour is keyed on the tag's semver;
@@ -303,7 +277,7 @@ const PRINTABLE = /^[\p{L}\p{M}\p{N}\p{P}\p{S}]$/u;
 const CONTROL_ESCAPES: Record<number, string> = { 7: '\\a', 8: '\\b', 12: '\\f', 10: '\\n', 13: '\\r', 9: '\\t', 11: '\\v' };
 
 /** strconv.Quote: what `%q` prints for a string. */
-export function goQuote(s: string): string {
+function goQuote(s: string): string {
   let out = '"';
   for (const ch of s) {
     const cp = ch.codePointAt(0)!;
@@ -322,13 +296,13 @@ function hex(n: number, width: number): string {
 }
 
 /** `%<width>s`: right-aligned, padded with spaces; fmt counts runes, not bytes. */
-export function goPadLeft(s: string, width: number): string {
+function goPadLeft(s: string, width: number): string {
   const runes = [...s].length;
   return runes >= width ? s : ' '.repeat(width - runes) + s;
 }
 
 /** Go string order (bytes of UTF-8 = code point order; JS `<` compares UTF-16 units instead). */
-export function compareGoStrings(a: string, b: string): number {
+function compareGoStrings(a: string, b: string): number {
   const ia = a[Symbol.iterator]();
   const ib = b[Symbol.iterator]();
   while (true) {
@@ -341,7 +315,7 @@ export function compareGoStrings(a: string, b: string): number {
 }
 
 /** The prefix `log.Printf`/`log.Fatalf` write with the default flags (Ldate|Ltime, local time). */
-export function goLogPrefix(now: Date): string {
+function goLogPrefix(now: Date): string {
   const p = (n: number, w = 2) => String(n).padStart(w, '0');
   return `${p(now.getFullYear(), 4)}/${p(now.getMonth() + 1)}/${p(now.getDate())} ${p(now.getHours())}:${p(now.getMinutes())}:${p(now.getSeconds())} `;
 }

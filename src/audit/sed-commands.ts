@@ -13,7 +13,7 @@ const STRIP_RE = /ts_omit_(?:\\?\((?<alts>[^()]*?)\\?\)|(?<one>[A-Za-z0-9_]+))/g
 const MAX_REPLACEMENT = 256;
 
 /** Feature names a substitution's regex deletes the omit tag of; [] when the command is not a strip. */
-export function strippedFeatures(regex: string, replacement: string): string[] {
+function strippedFeatures(regex: string, replacement: string): string[] {
   if (/ts_omit_/.test(replacement)) return [];
   const names: string[] = [];
   for (const m of regex.matchAll(STRIP_RE)) {
@@ -106,7 +106,7 @@ function site(line: LogicalLine, word: Word, style: SedSite['style'], commandEnd
 // quadratic and took `sed -e | cmd` for a sed with the script `cmd`.
 export type Word = Extract<ShellToken, { kind: 'word' }>;
 
-export interface SedScriptArg {
+interface SedScriptArg {
   word: Word;
   /** Given with -e/--expression (false: the first operand is the script). */
   viaE: boolean;

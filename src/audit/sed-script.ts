@@ -2,7 +2,7 @@
 // recipe's strips can be replayed on the exact tag list upstream prints (a strip for a
 // renamed feature then visibly matches nothing). GNU sed syntax, as in golang:alpine's busybox/GNU sed.
 
-export interface SedSubstitute {
+interface SedSubstitute {
   /** The command as written, e.g. `s/ts_omit_dns,\{0,1\}//g`. */
   source: string;
   /** Offset of the command in the script. */

@@ -230,7 +230,7 @@ export type ShellToken =
   | { kind: 'op'; value: string; start: number; end: number };
 
 /** Set when the whole word is one quoted string, so positions inside it map 1:1 to the source. */
-export interface QuoteInfo {
+interface QuoteInfo {
   char: "'" | '"';
   /** Offset of the first character inside the quotes. */
   contentStart: number;

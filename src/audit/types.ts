@@ -135,7 +135,7 @@ export interface CopyGoEdit {
 }
 
 /** An edit of the upstream tree that cannot be evaluated, and why. */
-export interface UnreadableEdit {
+interface UnreadableEdit {
   kind: 'unreadable';
   at: EditSite;
   reason: string;

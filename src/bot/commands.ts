@@ -11,9 +11,9 @@ import { parseAccept } from '../policy/index.ts';
 import type { SlashCommand } from './types.ts';
 
 /** A command must start one of the first lines; nobody buries one under a page of text. */
-export const COMMAND_MAX_LINES = 20;
+const COMMAND_MAX_LINES = 20;
 /** …and within the first characters (the accept reason is capped far below this). */
-export const COMMAND_MAX_CHARS = 4000;
+const COMMAND_MAX_CHARS = 4000;
 
 /** The first command in the comment; null when there is none. */
 export function parseCommand(body: string): SlashCommand | null {

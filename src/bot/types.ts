@@ -3,7 +3,7 @@
 // stored and resumed after a restart.
 import type { ForgeKind, Override } from '../core/index.ts';
 
-export type AcceptKind = Override['kind'];
+type AcceptKind = Override['kind'];
 
 export type SlashCommand =
   | { name: 'rebuild'; platforms: string[] }

@@ -1,6 +1,6 @@
 // One BuildKit build of one platform into an image archive.
 // Expected failures come back as typed errors the orchestrator turns into findings: BuildError
-// (with the log tail; classify-build-failure.ts tells the image's own failure from the engine's)
+// (with the log tail; classifyBuildFailure in build-log.ts tells the image's own failure from the engine's)
 // or CancelledError.
 
 import { randomUUID } from 'node:crypto';
@@ -199,7 +199,7 @@ async function ensureRemoteBuilder(
 // Runs a build client in its own process group, streaming its output into a LogTail.
 // Cancelling or timing out kills the whole group (the docker CLI runs buildx as a child
 // plugin process, and a leftover client keeps the BuildKit session — and its RUN steps — alive).
-export interface RunLoggedOptions {
+interface RunLoggedOptions {
   env?: Record<string, string> | undefined;
   signal?: AbortSignal | undefined;
   timeoutMs?: number | undefined;
@@ -209,7 +209,7 @@ export interface RunLoggedOptions {
   killGraceMs?: number;
 }
 
-export interface RunLoggedResult {
+interface RunLoggedResult {
   exitCode: number | null;
   timedOut: boolean;
   cancelled: boolean;
@@ -217,7 +217,7 @@ export interface RunLoggedResult {
   spawnError?: Error;
 }
 
-export async function runLogged(file: string, args: string[], opts: RunLoggedOptions): Promise<RunLoggedResult> {
+async function runLogged(file: string, args: string[], opts: RunLoggedOptions): Promise<RunLoggedResult> {
   const timeout = opts.timeoutMs === undefined ? null : AbortSignal.timeout(opts.timeoutMs);
   const stop = AbortSignal.any([opts.signal, timeout].filter((s): s is AbortSignal => s !== null && s !== undefined));
   if (stop.aborted) return { exitCode: null, timedOut: timeout?.aborted ?? false, cancelled: opts.signal?.aborted ?? false };

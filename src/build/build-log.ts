@@ -3,10 +3,10 @@ import type { BuildErrorCode } from '../core/index.ts';
 // Keeps the last lines of a build log for the report (a failed arm/v7 build is diagnosed from
 // its tail) without holding a long BuildKit log in memory.
 
-export const DEFAULT_TAIL_LINES = 60;
+const DEFAULT_TAIL_LINES = 60;
 
 /** A build step may print one endless line (`head -c 1G /dev/zero`): no line is kept longer than this. */
-export const MAX_LINE_CHARS = 4096;
+const MAX_LINE_CHARS = 4096;
 
 export class LogTail {
   readonly #max: number;

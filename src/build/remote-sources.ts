@@ -10,7 +10,7 @@ import { commentSafeLog, redactHostPaths, summarizeBuildFailure, type HostPath }
 // engine. For code nobody with write access has reviewed, each is a way to read what the bot's
 // host can reach. Pure: Dockerfile text in, what it would fetch out.
 
-export type RemoteSourceKind = 'url' | 'image' | 'frontend' | 'cache-mount';
+type RemoteSourceKind = 'url' | 'image' | 'frontend' | 'cache-mount';
 
 export interface RemoteSource {
   kind: RemoteSourceKind;

@@ -63,7 +63,7 @@ export function upstreamTag(version: string): string {
 type Found = VersionArg & { marked: boolean };
 
 /** The Tailscale version one Dockerfile builds (the marker line, or the ARG named `versionArg`); null when unknown. */
-export function versionIn(text: string | null, path: string, versionArg: string | undefined): string | null {
+function versionIn(text: string | null, path: string, versionArg: string | undefined): string | null {
   return versionAt(text, path, versionArg, null)?.value ?? null;
 }
 

@@ -37,11 +37,11 @@ export function findTailscaleBumps(unifiedDiff: string): Bump[] {
 }
 
 /** A version file's own diff is a few lines; past this something else is going on (a stranger's PR must not cost unbounded time or memory). */
-export const MAX_VERSION_FILE_DIFF_CHARS = 4 * 1024 * 1024;
+const MAX_VERSION_FILE_DIFF_CHARS = 4 * 1024 * 1024;
 /** A diff without git headers is parsed whole, so it gets a whole-diff bound. */
-export const MAX_PLAIN_DIFF_CHARS = 16 * 1024 * 1024;
+const MAX_PLAIN_DIFF_CHARS = 16 * 1024 * 1024;
 
-/** Only the sections of files that can hold a version are parsed (see split-git-diff.ts). */
+/** Only the sections of files that can hold a version are parsed (see splitGitDiff). */
 function parseDiff(unifiedDiff: string): StructuredPatch[] {
   const sections = splitGitDiff(unifiedDiff);
   if (sections === null) return parseBounded(unifiedDiff, MAX_PLAIN_DIFF_CHARS, 'The PR diff');
@@ -125,7 +125,7 @@ function repoPath(oldName: string | undefined, newName: string | undefined): str
 // a huge PR: 25 M one-character lines of vendored code cost a single scan, not 2 GB of arrays.
 // Inside a hunk every line starts with ' ', '+', '-' or '\\', so a line starting `diff --git `
 // always begins a new file.
-export interface DiffSection {
+interface DiffSection {
   /** The `diff --git …` line. */
   header: string;
   text: string;
@@ -134,7 +134,7 @@ export interface DiffSection {
 const HEADER = 'diff --git ';
 
 /** File sections in order; null when the diff has no `diff --git` header (a plain `diff -u`). */
-export function splitGitDiff(diff: string): DiffSection[] | null {
+function splitGitDiff(diff: string): DiffSection[] | null {
   const starts: number[] = [];
   for (let at = diff.startsWith(HEADER) ? 0 : nextHeader(diff, 0); at >= 0; at = nextHeader(diff, at + 1)) starts.push(at);
   if (starts.length === 0) return null;
@@ -146,7 +146,7 @@ export function splitGitDiff(diff: string): DiffSection[] | null {
 }
 
 /** True when a path named in the header may be a file a version lives in (over-inclusive on odd names). */
-export function mayHoldVersion(header: string): boolean {
+function mayHoldVersion(header: string): boolean {
   const tokens = header.slice(HEADER.length).split(/\s+/).map((t) => t.replace(/^"|"$/g, '')).filter(Boolean);
   return tokens.length === 0 || tokens.some((t) => versionFileKind(t) !== null);
 }
@@ -178,7 +178,7 @@ const PAIR_RE = /(?<key>[A-Za-z]+)=(?<value>\S+)/g;
 const DEP_NAMES = new Set(['tailscale', 'tailscale/tailscale']);
 
 /** True when `line` is a Renovate marker comment for the Tailscale dependency. */
-export function isTailscaleMarker(line: string): boolean {
+function isTailscaleMarker(line: string): boolean {
   const pairs = MARKER_RE.exec(line)?.groups?.pairs;
   if (pairs === undefined) return false;
   for (const m of pairs.matchAll(PAIR_RE)) {
@@ -206,7 +206,7 @@ const DOCKER_RE = /^\s*(?:ARG|ENV)\s+(?<arg>[A-Za-z_][A-Za-z0-9_]*)=(?<value>"[^
 const SHELL_RE = /^\s*(?:export\s+|readonly\s+|declare\s+(?:-\w+\s+)?)?(?<arg>[A-Za-z_][A-Za-z0-9_]*)=(?<value>"[^"]*"|'[^']*'|[^\s;#]*)\s*(?:[;#].*)?$/;
 
 /** `{ arg, value }` of a version assignment line (quotes removed), or null when the line is not one. */
-export function parseVersionAssignment(line: string, kind: VersionFileKind): { arg: string; value: string } | null {
+function parseVersionAssignment(line: string, kind: VersionFileKind): { arg: string; value: string } | null {
   const m = (kind === 'dockerfile' ? DOCKER_RE : SHELL_RE).exec(line);
   if (!m?.groups) return null;
   const value = m.groups.value!.replace(/^(["'])(.*)\1$/, '$2');

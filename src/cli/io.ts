@@ -14,7 +14,7 @@ export interface CliIo {
   signal: AbortSignal;
 }
 
-/** A subcommand: returns the process exit code (see exit-code.ts). */
+/** A subcommand: returns the process exit code (see EXIT). */
 export type Command = (io: CliIo) => Promise<number>;
 
 // Exit codes are user API: 0 success (warnings allowed), 1 failure verdict / blockers,

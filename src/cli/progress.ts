@@ -14,7 +14,7 @@ export interface Progress {
   done(): void;
 }
 
-/** Judges a snapshot as the final report will (src/jobs/check-progress.ts judgeSnapshot with the config). */
+/** Judges a snapshot as the final report will (judgeSnapshot of src/jobs with the config). */
 export type SnapshotJudge = (snapshot: CheckSnapshot) => PolicyOutcome;
 
 export function createProgress(out: Writable, mode: 'tty' | 'lines' | 'quiet', now: () => number = () => Date.now(), judge?: SnapshotJudge): Progress {

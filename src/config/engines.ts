@@ -59,9 +59,9 @@ const engineDefinitions = z.array(engineDefinition).superRefine((list, ctx) => {
 export type EngineDefinition = z.output<typeof engineDefinition>;
 
 /** How the image of a platform gets built and run, from the operator's entry. */
-export type EngineKind = (typeof ENDPOINT_KEYS)[number];
+type EngineKind = (typeof ENDPOINT_KEYS)[number];
 
-export function engineKind(d: EngineDefinition): EngineKind {
+function engineKind(d: EngineDefinition): EngineKind {
   return ENDPOINT_KEYS.find((k) => d[k] !== undefined) ?? 'host';
 }
 
@@ -93,7 +93,7 @@ export function parseEngineDefinitions(text: string | null, source: string): Eng
   return parsed.data;
 }
 
-/** Build-slot limits of the engines that set their own (src/jobs/engine-slots.ts). */
+/** Build-slot limits of the engines that set their own (EngineSlots in src/jobs). */
 export function engineSlotLimits(definitions: EngineDefinition[]): Record<string, number> {
   return Object.fromEntries(definitions.filter((d) => d.slots !== undefined).map((d) => [d.name, d.slots!]));
 }

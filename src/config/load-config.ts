@@ -8,7 +8,7 @@ import { configSchema, type Config } from './schema.ts';
 export const CONFIG_PATHS = ['.bumpguard.yml', '.bumpguard.yaml', '.github/bumpguard.yml'] as const;
 
 /** The first config file that exists, in CONFIG_PATHS order; the caller says how to read one. */
-export async function findConfigFile(read: (path: string) => Promise<string | null>): Promise<{ path: string; text: string } | null> {
+async function findConfigFile(read: (path: string) => Promise<string | null>): Promise<{ path: string; text: string } | null> {
   for (const path of CONFIG_PATHS) {
     const text = await read(path);
     if (text !== null) return { path, text };

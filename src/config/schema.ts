@@ -229,7 +229,6 @@ export const configSchema = z.strictObject({
 });
 
 export type Config = z.output<typeof configSchema>;
-export type ConfigInput = z.input<typeof configSchema>;
 export type Builder = z.output<typeof builder>;
 export type Canary = z.output<typeof canary>;
 export type MetricThresholds = z.output<typeof metricThresholds>;
@@ -268,7 +267,7 @@ export function parseSize(text: string | number): number | null {
 }
 
 /** "2%", "2", 2 → 2. Null when not a percentage. */
-export function parsePercent(text: string | number): number | null {
+function parsePercent(text: string | number): number | null {
   if (typeof text === 'number') return Number.isFinite(text) && text >= 0 ? text : null;
   const m = /^\s*(\d+(?:\.\d+)?)\s*%?\s*$/.exec(text);
   return m ? Number(m[1]) : null;

@@ -5,7 +5,7 @@
 // upstream source). Only the target's own failures may fail a PR; the rest end as `error`.
 
 /** The repository under check: git, checkouts and PR diffs. */
-export type SourceErrorCode =
+type SourceErrorCode =
   | 'git-unavailable'
   | 'git-failed'
   | 'repo-not-git'
@@ -45,14 +45,14 @@ export type BuildErrorCode =
   | 'dockerfile-missing';
 
 /** Reading the exported image archive. */
-export type ImageErrorCode =
+type ImageErrorCode =
   | 'image-missing'
   | 'image-unreadable'
   /** More entries than a router image has: per-entry facts are not kept for them all. */
   | 'image-too-many-entries';
 
 /** The database (BUMPGUARD_DB). */
-export type StoreErrorCode =
+type StoreErrorCode =
   /** The file or its directory cannot be created or opened. */
   | 'store-unavailable'
   /** Another process holds the write lock (SQLITE_BUSY). */

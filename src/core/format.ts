@@ -63,7 +63,6 @@ export const METRIC_LABELS = {
 } as const satisfies Record<MetricName, string>;
 
 export const SIZE_METRICS = ['image', 'flash', 'rootfs', 'binary'] as const satisfies readonly MetricName[];
-export const RAM_METRICS = ['ramRss', 'ramPeak'] as const satisfies readonly MetricName[];
 
 /** First 7 hex digits of a full commit SHA; anything else (a ref name) unchanged. */
 export function shortSha(sha: string): string {

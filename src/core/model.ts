@@ -74,7 +74,7 @@ export interface Finding {
   fix?: string;
   /** Extra detail (log tail, symbol diff) shown collapsed in reports. */
   detail?: string;
-  /** For `infra-error` and `config-invalid` findings raised by an error: its stable code (src/errors.ts). */
+  /** For `infra-error` and `config-invalid` findings raised by an error: its stable code (src/core/errors.ts). */
   code?: string;
   /** For findings about a source edit: where the build makes it, and what it edits (upstream file or package, or the repo's patch file). */
   edit?: EditRef;
@@ -148,15 +148,6 @@ export interface LayerInfo {
 export interface FileEntry {
   path: string;
   bytes: number;
-}
-
-/** A file whose size changed between base and head (null: absent on that side). */
-export interface FileMover {
-  path: string;
-  base: number | null;
-  head: number | null;
-  /** head − base bytes, absent side counted as 0. */
-  delta: number;
 }
 
 export interface ElfInfo {
@@ -254,7 +245,7 @@ export interface SideResult {
   analysis: ImageAnalysis | null;
   ram: RamMeasurement | null;
   canaries: CanaryResult[];
-  /** Set when the build/measure failed: what failed, the log tail, and the error code (src/errors.ts ERROR_BLAME says whose fault). */
+  /** Set when the build/measure failed: what failed, the log tail, and the error code (src/core/errors.ts ERROR_BLAME says whose fault). */
   error?: { message: string; logTail: string; code?: ErrorCode };
   /** The engine this side was measured on (stored with it). */
   engine?: EngineLabel;

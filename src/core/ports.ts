@@ -82,7 +82,7 @@ export type ApplyCheck =
   | { status: 'unavailable'; message: string };
 
 /**
- * Runs a source edit on upstream files, on the bot host (src/audit/upstream/local-edit-runner.ts).
+ * Runs a source edit on upstream files, on the bot host (src/upstream/local-edit-runner.ts).
  * A PR's sed script and patch are untrusted: sed always runs with --sandbox, both run in a
  * temporary directory with a time and output limit, and every outcome is data, never a throw.
  */

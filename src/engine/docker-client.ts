@@ -50,7 +50,7 @@ export function dockerArgs(client: DockerClient, args: readonly string[]): strin
 
 /**
  * `docker <engine flags> <args>` through execa, with the engine's environment on top of the
- * minimal one (child-env.ts): the bot's forge tokens and secrets never reach the client.
+ * minimal one (childEnv): the bot's forge tokens and secrets never reach the client.
  */
 export function execDocker<O extends Options>(client: DockerClient, args: readonly string[], options: Cancellable<O>): ResultPromise<O> {
   const { cancelSignal, ...rest } = options;
@@ -229,7 +229,7 @@ export interface ClientCaps {
 
 export const NO_DOCKER_MESSAGE = 'No Docker engine: run `bash scripts/setup-host.sh` (or start dockerd)';
 
-export interface EngineClient {
+interface EngineClient {
   uid: number | null;
   groups: number[];
   /** Group owning a unix socket, null when it cannot be seen. */
@@ -237,7 +237,7 @@ export interface EngineClient {
 }
 
 /** One sentence naming the cause and the fix; `stderr` is what `docker version` printed. */
-export function describeEngineFailure(stderr: string, client: EngineClient): string {
+function describeEngineFailure(stderr: string, client: EngineClient): string {
   const denied = /permission denied while trying to connect to the Docker daemon socket at unix:\/\/(?<path>\S+?):/i.exec(stderr);
   if (denied) {
     const path = denied.groups!.path!;
@@ -259,7 +259,7 @@ export function describeEngineFailure(stderr: string, client: EngineClient): str
 // first on PATH: on these hosts /usr/local/bin/docker is a newer client without the buildx
 // plugin, and such clients refuse DOCKER_BUILDKIT=1 builds without buildx.
 
-export const DEBIAN_DOCKER = '/usr/bin/docker';
+const DEBIAN_DOCKER = '/usr/bin/docker';
 
 /** `$BUMPGUARD_DOCKER`, else /usr/bin/docker when it exists, else `docker` from PATH. */
 export function pickDockerBinary(env: Record<string, string | undefined>, exists: (path: string) => boolean): string {

@@ -1,4 +1,4 @@
-// The engines of one check: which engine each platform uses (src/config select-engine.ts decides)
+// The engines of one check: which engine each platform uses (selectEngine of src/config decides)
 // and its docker client, probed once per engine and only when a platform needs it, so a platform
 // measured before needs no engine at all, and one unreachable engine fails only its platforms.
 
@@ -90,7 +90,7 @@ export function unbuiltSide(commit: string, version: string | null, err: BuildEr
 }
 
 // Build slots per engine: at most `limit` builds on one engine at a time across all jobs, whatever
-// platforms they are for (RAM runs and canaries have their own bound, src/jobs/runtime-slots.ts). BuildKit already uses every core of
+// platforms they are for (RAM runs and canaries have their own bound, RuntimeSlots below). BuildKit already uses every core of
 // its host, and a foreign arch under qemu is several times heavier, so two jobs should not both
 // be building on a 2-core host; a Pi and the bot's own engine, though, work side by side.
 export class EngineSlots {
@@ -153,7 +153,7 @@ export class EngineSlots {
   }
 }
 
-// Runtime phases (the RAM runs and canaries of one platform's images, src/jobs/platform-phase.ts)
+// Runtime phases (the RAM runs and canaries of one platform's images, PlatformPhase below)
 // are mostly waiting: containers start, get ready and sit through a sampling window. They run
 // concurrently, bounded per engine (by default the number of cores, since emulated start-up under
 // qemu does burn CPU), and shared by every job of the bot. Each phase learns the concurrency it was
@@ -228,7 +228,7 @@ export class RuntimeSlots {
 }
 
 /** The number of cores this process may use (os.availableParallelism). */
-export function defaultRuntimeConcurrency(): number {
+function defaultRuntimeConcurrency(): number {
   return availableParallelism();
 }
 

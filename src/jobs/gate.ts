@@ -117,7 +117,7 @@ export interface Timers {
   after(ms: number, fn: () => void): () => void;
 }
 
-export const realTimers: Timers = {
+const realTimers: Timers = {
   now: () => Date.now(),
   after(ms, fn) {
     const t = setTimeout(fn, ms);
@@ -127,7 +127,7 @@ export const realTimers: Timers = {
 };
 
 /** GitHub and Gitea both notify on comment edits; one per 15 s keeps a PR readable and within rate limits. */
-export const INTERIM_INTERVAL_MS = 15_000;
+const INTERIM_INTERVAL_MS = 15_000;
 
 export interface InterimReportsOptions {
   /** Writes one interim report (Gate.interim); resolves when written or given up. */

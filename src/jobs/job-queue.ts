@@ -29,7 +29,7 @@ export interface JobQueueOptions {
   concurrency?: number;
   /** Runs a webhook's job; `signal` aborts on supersede and on shutdown. */
   run(job: BotJob, signal: AbortSignal): Promise<JobRunResult | void>;
-  /** Runs the server's own jobs (kind `reconcile`, src/jobs/reconcile-gates.ts). */
+  /** Runs the server's own jobs (kind `reconcile`, recovery.ts). */
   runTask?(task: unknown, signal: AbortSignal): Promise<JobRunResult | void>;
   now?: () => Date;
   /** The shutdown grace timer (tests resolve it by hand). */

@@ -1,5 +1,5 @@
 // Build, analyse and run one side (base or head) of one platform. A failure becomes
-// SideResult.error with its code; src/errors.ts ERROR_BLAME (applied by policy) says whether it is
+// SideResult.error with its code; src/core/errors.ts ERROR_BLAME (applied by policy) says whether it is
 // the target's own build failure, a configuration problem or infrastructure trouble. Only
 // cancellation and unexpected errors (bugs) escape.
 
@@ -24,7 +24,7 @@ export interface MeasureSideInput {
   platform: string;
   config: Config;
   source: SourceTree;
-  /** The engine that builds and runs this platform (src/jobs/platform-engines.ts). */
+  /** The engine that builds and runs this platform (engines.ts). */
   engine: PlatformEngine;
   store: ResultStore | null;
   /** Skip the stored result (`--no-cache`, `/rebuild`). */
@@ -46,7 +46,7 @@ export interface MeasureSideInput {
   together?: SharedBuild | undefined;
   /** A BuildKit cache directory for builders that can export one; none: the builder's own cache only. */
   cache?: BuildCache | null | undefined;
-  /** The side is code of someone who cannot push to the repository (see untrusted-build.ts). */
+  /** The side is code of someone who cannot push to the repository (see remote-sources.ts in src/build). */
   untrusted?: boolean | undefined;
   sandbox?: Sandbox | undefined;
   onBuildFailed?: ((failure: BuildFailure) => void) | undefined;
@@ -67,7 +67,7 @@ export interface MeasuredSide {
 type Progress = (phase: 'build' | 'measure' | 'ram' | 'canary', state: 'start' | 'done' | 'cached' | 'failed') => void;
 
 /** `build.versionArg` names the build arg that carries the version; without it the Dockerfile's own ARG default is built. */
-export function versionBuildArgs(config: Config, version: string | null): Record<string, string> {
+function versionBuildArgs(config: Config, version: string | null): Record<string, string> {
   const name = config.build.versionArg;
   return { ...config.buildArgs, ...(name !== undefined && version !== null ? { [name]: version } : {}) };
 }
@@ -253,10 +253,10 @@ async function kindOf(path: string): Promise<'dir' | 'file' | null> {
  * 2: `dockerfile` is relative to the repo root (it was read relative to `context`).
  * 3: keyed by the engine that builds and runs the image, not by the repository's builder entry.
  */
-export const MEASUREMENT_VERSION = 3;
+const MEASUREMENT_VERSION = 3;
 
 /**
- * `engine` is the EngineChoice identity (src/config/select-engine.ts): a figure measured on a Pi
+ * `engine` is the EngineChoice identity (selectEngine of src/config): a figure measured on a Pi
  * never serves as the baseline of one measured under qemu on the bot's engine, or the reverse.
  * `sampling.concurrency`: the bound on runtime phases at once under which RAM is sampled. A figure
  * sampled under another bound is measured again rather than reused, so a base and its head are

@@ -51,7 +51,7 @@ export class HeadTracker {
 // same id; this key catches the same event under a NEW id: Gitea's "Redeliver" button re-sends
 // the body with a fresh X-Gitea-Delivery. A job is the same when its repo, PR, head
 // SHA and trigger are.
-export function idempotencyKey(job: BotJob): string {
+function idempotencyKey(job: BotJob): string {
   const pr = HeadTracker.key(job.forge, job.repo, job.event.pr);
   const e = job.event;
   switch (e.type) {

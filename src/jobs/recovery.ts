@@ -79,7 +79,7 @@ export async function runReconcileTask(payload: unknown, d: Common & { forgeOf: 
 // re-run job), and a gate of an older commit, or one whose job crashed the server too often, is
 // set to `error` with the reason (a reconcile task).
 /** Payload of a `reconcile` job: set one commit's gate to `error` with `reason`. */
-export interface ReconcileTask {
+interface ReconcileTask {
   forge: ForgeKind;
   repo: string;
   pr: number;
@@ -151,12 +151,12 @@ export function planGateReconcile(input: ReconcileInput): ReconcileAction[] {
 // has no one left to finish it: a run superseded by a newer push, a run whose last write failed,
 // a re-run that found the PR closed. Each is set to `error` with the reason, on its own commit
 // only (never the newer head's gate, never the shared comment).
-export interface StuckGate {
+interface StuckGate {
   pr: number;
   sha: string;
 }
 
-export interface SettleGatesInput {
+interface SettleGatesInput {
   forge: Forge;
   gates: StuckGate[];
   /** The PR's latest known head; a gate on another commit was superseded. */
@@ -169,13 +169,13 @@ export interface SettleGatesInput {
 }
 
 /** The title each stuck gate gets; the forge shows it next to the check name. */
-export function settledTitle(gate: StuckGate, latest: string | undefined, reason: string): string {
+function settledTitle(gate: StuckGate, latest: string | undefined, reason: string): string {
   if (latest !== undefined && latest !== gate.sha) return `Not judged: superseded by ${shortSha(latest)}`;
   return clip(`Not judged: ${reason}`, 139);
 }
 
 /** Returns how many gates were settled; a failed write is logged (the next start retries it). */
-export async function settleGates(i: SettleGatesInput): Promise<number> {
+async function settleGates(i: SettleGatesInput): Promise<number> {
   let settled = 0;
   for (const gate of i.gates) {
     const title = settledTitle(gate, i.latest, i.reason);

@@ -20,7 +20,7 @@ import { buildsTogether, engineKeyOf, measureSide, storedSide, type MeasureSideI
 import type { CheckPorts, CheckRequest, CheckSnapshot, ProgressEvent } from './types.ts';
 
 /** How many past bumps the history table and chart show. */
-export const HISTORY_LIMIT = 10;
+const HISTORY_LIMIT = 10;
 
 export interface RunCheckOptions {
   onLog?: (line: string) => void;
@@ -248,7 +248,7 @@ function recordHistory(req: CheckRequest, ports: CheckPorts, platforms: Platform
 // Where a running check is, side by side: which sides are queued, building, measuring or done,
 // and the CheckResult as far as it goes. runCheck feeds it; reports written before the end
 // (the bot's interim comment, the CLI's rows on a terminal) read its snapshots.
-export class CheckProgressTracker {
+class CheckProgressTracker {
   readonly #stages = new Map<string, Record<Side, SideStage>>();
   readonly #results = new Map<string, Record<Side, SideResult | null>>();
   readonly #config: Config;

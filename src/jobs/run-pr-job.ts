@@ -17,8 +17,6 @@ import type { HeadTracker } from './queue-state.ts';
 import { authorTrust, coversHead, isApproved, recordApproval, triageEvent, verifyCommand, type PrJobOutcome, type RunPlan } from './triage-event.ts';
 import type { CheckPorts, RunCheck } from './types.ts';
 
-export type { PrJobOutcome, PrJobStatus } from './triage-event.ts';
-
 export interface PrJobDeps {
   /** Bound to the job's repository. */
   forge: Forge;

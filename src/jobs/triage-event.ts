@@ -21,7 +21,7 @@ export interface RunPlan {
   commentedAt: string | null;
 }
 
-export type PrJobStatus = 'ignored' | 'refused' | 'answered' | 'waiting-approval' | 'superseded' | 'done' | 'error';
+type PrJobStatus = 'ignored' | 'refused' | 'answered' | 'waiting-approval' | 'superseded' | 'done' | 'error';
 
 export interface PrJobOutcome {
   status: PrJobStatus;

@@ -85,7 +85,7 @@ export interface BuildFailure {
   logTail: string;
 }
 
-/** Runs `fn` when a build slot on `engine` is free (src/jobs/engine-slots.ts). */
+/** Runs `fn` when a build slot on `engine` is free (EngineSlots in engines.ts). */
 export interface BuildSlots {
   run<T>(engine: string, signal: AbortSignal, fn: () => Promise<T>): Promise<T>;
 }

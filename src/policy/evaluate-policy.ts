@@ -93,12 +93,12 @@ export function decideVerdict(findings: Finding[], opts: VerdictOptions = {}): V
 }
 
 // Findings that follow from the per-platform results alone: failed sides (the target's own build
-// failure, or configuration / infrastructure trouble: src/errors.ts ERROR_BLAME decides), foreign-arch
+// failure, or configuration / infrastructure trouble: src/core/errors.ts ERROR_BLAME decides), foreign-arch
 // ELFs, failed canaries and missing baselines. Another room may already have reported some of
 // them in CheckResult.findings; those win and are not repeated (deduped by kind+platform).
 const DERIVED_KINDS: readonly FindingKind[] = ['build-failed', 'elf-mismatch', 'canary-failed', 'no-baseline'];
 
-export interface DeriveOptions {
+interface DeriveOptions {
   /** Compare with a base (check); false for one side alone (measure): no baseline is expected. */
   baseline: boolean;
 }
@@ -179,7 +179,7 @@ function forPlatform(p: PlatformResult, result: CheckResult, opts: DeriveOptions
 }
 
 /** Derived findings for every platform, minus kinds another room already reported for it. */
-export function derivePlatformFindings(result: CheckResult, opts: DeriveOptions = { baseline: true }): Finding[] {
+function derivePlatformFindings(result: CheckResult, opts: DeriveOptions = { baseline: true }): Finding[] {
   const reported = new Set(
     result.findings.filter((f) => DERIVED_KINDS.includes(f.kind) && f.platform).map((f) => `${f.kind}|${f.platform}`),
   );
@@ -189,7 +189,7 @@ export function derivePlatformFindings(result: CheckResult, opts: DeriveOptions 
 }
 
 // A failure that stopped part of a check, turned into the finding the gate is decided on. Whose
-// fault it is comes from the one table in src/errors.ts: the target's own failures are blockers
+// fault it is comes from the one table in src/core/errors.ts: the target's own failures are blockers
 // a maintainer can act on; configuration and infrastructure trouble make the verdict `error`.
 export interface Failure {
   /** Stable code; a failure without one (an unexpected error) is never blamed on the PR. */
@@ -210,7 +210,7 @@ export function blameOfFailure(f: Failure): Exclude<Blame, 'cancelled' | 'usage'
 }
 
 /** `what` names the part that failed ("linux/arm64 head build"); the message says why and what to do. */
-export function failureFinding(f: Failure, what: string, extra: Partial<Finding> = {}): Finding {
+function failureFinding(f: Failure, what: string, extra: Partial<Finding> = {}): Finding {
   const blame = blameOfFailure(f);
   const advice = blame === 'infrastructure' ? ' — not caused by this change; `/rebuild` (or running the check again) retries' : '';
   return {
@@ -231,7 +231,7 @@ export function errorFinding(err: BumpguardError, what: string, extra: Partial<F
 }
 
 // What src/policy hands to src/report, src/jobs and the CLI's --json.
-export interface PolicyCounts {
+interface PolicyCounts {
   /** Unacknowledged blockers: each one fails the check. */
   blockers: number;
   warnings: number;

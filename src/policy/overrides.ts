@@ -54,14 +54,14 @@ export const OVERRIDE_SCOPES = {
 } as const satisfies Record<OverrideKind, string>;
 
 /** The `/accept` kind that can acknowledge this finding, or null when none can. */
-export function overrideScopeOf(f: Finding): Exclude<Scope, null> | null {
+function overrideScopeOf(f: Finding): Exclude<Scope, null> | null {
   const scope = SCOPE_OF_KIND[f.kind];
   if (scope !== 'by-metric') return scope;
   return f.metric ? SCOPE_OF_METRIC[f.metric] : null;
 }
 
 /** True when an `/accept <kind>` acknowledges `f`. */
-export function overrideCovers(kind: OverrideKind, f: Finding): boolean {
+function overrideCovers(kind: OverrideKind, f: Finding): boolean {
   const scope = overrideScopeOf(f);
   return scope !== null && (kind === 'all' || kind === scope);
 }
@@ -101,10 +101,10 @@ export interface AcceptedOverride {
 // in a comment; this turns its arguments into Override fields or a usage error as data).
 export const ACCEPT_KINDS = ['size', 'ram', 'canary', 'audit', 'all'] as const satisfies readonly OverrideKind[];
 
-export const ACCEPT_USAGE = 'Usage: /accept <size|ram|canary|audit|all> <reason>';
+const ACCEPT_USAGE = 'Usage: /accept <size|ram|canary|audit|all> <reason>';
 
 /** A reason is shown in every report for this head; keep it a sentence, not a paste. */
-export const ACCEPT_REASON_MAX = 300;
+const ACCEPT_REASON_MAX = 300;
 
 export type ParsedAccept =
   | { ok: true; override: Pick<Override, 'kind' | 'reason'> }

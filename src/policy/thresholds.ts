@@ -23,7 +23,7 @@ export const DEFAULT_THRESHOLDS = {
   rootfs: { warn: { bytes: 64 * KiB, percent: 2 } },
   binary: { warn: { bytes: 64 * KiB, percent: 2 } },
   // RSS varies a few hundred KiB between runs even natively; runs within their spread are
-  // treated as noise before these levels apply (evaluate-thresholds.ts).
+  // treated as noise before these levels apply (evaluateRam below).
   ramRss: { warn: { bytes: 512 * KiB, percent: 4 }, fail: { bytes: 1 * MiB, percent: 8 } },
   // Peak is noisier than steady-state RSS (start-up allocations), hence wider levels.
   ramPeak: { warn: { bytes: 1 * MiB, percent: 6 }, fail: { bytes: 2 * MiB, percent: 12 } },
@@ -37,7 +37,7 @@ export interface MetricLevels {
   fail?: ThresholdLevel | undefined;
 }
 
-export type ResolvedThresholds = Record<MetricName, MetricLevels>;
+type ResolvedThresholds = Record<MetricName, MetricLevels>;
 
 function mergeLevels(...layers: (MetricLevels | undefined)[]): MetricLevels {
   const out: MetricLevels = {};
@@ -49,7 +49,7 @@ function mergeLevels(...layers: (MetricLevels | undefined)[]): MetricLevels {
 }
 
 /** Effective warn/fail levels per metric for `platform`. */
-export function resolveThresholds(thresholds: Config['thresholds'], platform: string): ResolvedThresholds {
+function resolveThresholds(thresholds: Config['thresholds'], platform: string): ResolvedThresholds {
   const perPlatform: MetricThresholds | undefined = thresholds?.platforms?.[platform];
   const out = {} as ResolvedThresholds;
   for (const metric of METRICS) {

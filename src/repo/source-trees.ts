@@ -84,7 +84,7 @@ function firstLine(text: string): string {
 
 // Materialise a commit as a plain directory for building: `git archive` into a temp dir,
 // so builds never see the working tree's uncommitted files or the .git folder.
-export async function gitCheckout(repoDir: string, sha: string, signal: AbortSignal): Promise<string> {
+async function gitCheckout(repoDir: string, sha: string, signal: AbortSignal): Promise<string> {
   const dest = await mkdtemp(join(tmpdir(), 'bumpguard-tree-'));
   try {
     // A pipe between two processes: a git archive failure must not look like an empty tree.

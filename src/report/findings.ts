@@ -1,12 +1,12 @@
 // Findings grouped by severity, then by kind, each kind with one line on why it matters.
-// Acknowledged findings are not here: render-accepted.ts lists them with who and why.
+// Acknowledged findings are not here: renderAccepted (below) lists them with who and why.
 
 import { shortSha, type Finding, type FindingKind, type Severity } from '../core/index.ts';
 import { type PolicyOutcome } from '../policy/index.ts';
 import { clip, code, escapeText, fence, formatTime, tail } from './markdown.ts';
 
 /** Why each kind matters, in the order kinds are listed (most actionable first). */
-export const KIND_NOTES = {
+const KIND_NOTES = {
   'config-invalid': '.bumpguard.yml on the base branch is invalid or does not fit the repository; nothing else in this run can be trusted until it is fixed there.',
   'infra-error': 'Part of the check could not run for a reason outside this change (Docker, a builder, the forge, the upstream source). It blocks because nothing was judged there; `/rebuild` tries again.',
   'build-failed': 'The image did not build for this platform, so nothing was measured there.',

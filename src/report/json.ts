@@ -5,7 +5,7 @@ import type { Bump, CanaryResult, CheckResult, Finding, ImageMetrics, SideResult
 import type { PolicyOutcome } from '../policy/index.ts';
 import { isNative } from './tables.ts';
 
-export interface JsonPlatform {
+interface JsonPlatform {
   emulated: boolean;
   /** RAM and canaries ran on an engine with the platform's own CPU. */
   native: boolean;

@@ -167,7 +167,7 @@ export function countsText(outcome: PolicyOutcome, bold = true): string {
   return parts.length ? parts.join(' · ') : 'no findings';
 }
 
-export function renderHeader(result: CheckResult, outcome: PolicyOutcome): string {
+function renderHeader(result: CheckResult, outcome: PolicyOutcome): string {
   const v = VERDICT_LABELS[outcome.verdict];
   const builds = `${plural(result.builds.ran, 'build')} ran, ${result.builds.reused} reused`;
   const facts = [
@@ -248,7 +248,7 @@ export function renderProgressSummary(outcome: PolicyOutcome, progress: CheckPro
 }
 
 /** The header of a report written before the verdict. */
-export function renderProgressHeader(result: CheckResult, outcome: PolicyOutcome, progress: CheckProgress): string {
+function renderProgressHeader(result: CheckResult, outcome: PolicyOutcome, progress: CheckProgress): string {
   const { done, total } = buildCounts(progress);
   const { audit } = split(outcome);
   const blockers = audit.filter((f) => f.severity === 'blocker' && !f.acknowledged).length;
@@ -265,7 +265,7 @@ export function renderProgressHeader(result: CheckResult, outcome: PolicyOutcome
 }
 
 // The command list (bot) or a pointer to the structured output (CLI).
-export function renderFooter(commands: boolean): string {
+function renderFooter(commands: boolean): string {
   const body = commands
     ? `Commands: \`/rebuild [arch…]\` · \`/audit\` · \`/accept <${ACCEPT_KINDS.join('|')}> <reason>\` · \`/help\``
     : 'Full structured result: `bumpguard check --json`';

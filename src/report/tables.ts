@@ -11,7 +11,7 @@ export function deltaText(c: Pick<MetricComparison, 'deltaBytes' | 'deltaPercent
 }
 
 /** " 🔴" over fail, " 🟡" over warn, with "accepted" when an override or config acknowledged it. */
-export function levelBadge(c: MetricComparison, findings: Finding[]): string {
+function levelBadge(c: MetricComparison, findings: Finding[]): string {
   if (!c.level) return '';
   const acked = findings.some((f) => f.kind === 'threshold' && f.platform === c.platform && f.metric === c.metric && f.acknowledged);
   return `${c.level === 'fail' ? ' 🔴' : ' 🟡'}${acked ? ' accepted' : ''}`;
@@ -191,7 +191,7 @@ export function renderCanaryTable(result: CheckResult, progress?: CheckProgress)
 }
 
 // How a side that did not build reads in every table: the image's own build failure, or a
-// check that could not run there (configuration or infrastructure: src/errors.ts decides).
+// check that could not run there (configuration or infrastructure: src/core/errors.ts decides).
 export function sideFailureLabel(error: NonNullable<SideResult['error']>): string {
   const blame = blameOfFailure(error);
   return blame === 'target' ? 'build failed' : blame === 'config' ? 'not built: configuration error' : 'not built: infrastructure error';
@@ -217,7 +217,7 @@ export function pendingCell(progress: CheckProgress | undefined, platform: strin
 
 // How a platform's RAM and canary figures are labelled: native when the engine that ran them has
 // the platform's CPU (a Pi 5 for linux/arm64), emulated under qemu-user otherwise. The two are only
-// ever compared like with like (src/policy/evaluate-thresholds.ts).
+// ever compared like with like (src/policy thresholds.ts).
 /** True when the images ran on an engine whose CPU is the platform's. */
 export function isNative(p: Pick<PlatformResult, 'emulated' | 'engine'>): boolean {
   return !p.emulated && p.engine?.platform != null;

@@ -42,7 +42,7 @@ export interface ServerOptions {
  * - 32 bodies in flight: at most 32 MiB buffered, whatever the number of connections;
  * - 5 s for headers, 10 s for a whole delivery: a real one arrives in milliseconds.
  */
-export const DEFAULT_LIMITS = { bodyLimitBytes: 1024 * 1024, maxBodiesInFlight: 32, headersTimeoutMs: 5000, requestTimeoutMs: 10_000 } as const;
+const DEFAULT_LIMITS = { bodyLimitBytes: 1024 * 1024, maxBodiesInFlight: 32, headersTimeoutMs: 5000, requestTimeoutMs: 10_000 } as const;
 
 export interface BumpguardServer {
   http: Server;
@@ -148,14 +148,14 @@ export async function createServer(opts: ServerOptions): Promise<BumpguardServer
 // Turns a job into the Forge it acts through. GitHub: an installation Octokit from Probot (the
 // same client `context.octokit` is), authenticated per job so tokens are fresh; Gitea: the token.
 
-export interface ForgeResolverDeps {
+interface ForgeResolverDeps {
   github: { auth(installationId: number): Promise<ProbotOctokit>; botLogin(): Promise<string> } | null;
   gitea: GiteaServerConfig | null;
   ids: ForgeIdStore | null;
   log?: Logger;
 }
 
-export function createForgeResolver(d: ForgeResolverDeps) {
+function createForgeResolver(d: ForgeResolverDeps) {
   const ids: ForgeIdStore = d.ids ?? new InMemoryJobState();
   return async function forgeFor(job: Pick<BotJob, 'forge' | 'repo' | 'installationId'>): Promise<Forge> {
     if (job.forge === 'gitea') {

@@ -170,7 +170,7 @@ function isPrivateKey(pem: string): boolean {
 
 // The root logger of `bumpguard serve`. Secrets never reach the log: tokens, keys, webhook
 // secrets and signatures are redacted wherever they appear in a logged object.
-export const REDACT_PATHS = [
+const REDACT_PATHS = [
   'token',
   'privateKey',
   'webhookSecret',

@@ -72,12 +72,12 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers }).end(text);
 }
 
-export function sendEmpty(res: ServerResponse, status: number): void {
+function sendEmpty(res: ServerResponse, status: number): void {
   res.writeHead(status).end();
 }
 
 /** 202 once the job is recorded; a redelivery is acknowledged too, and the body says it ran before. */
-export function sendAccepted(res: ServerResponse, delivery: string | undefined, status: string | void): void {
+function sendAccepted(res: ServerResponse, delivery: string | undefined, status: string | void): void {
   if (status === 'duplicate' || status === 'same-job') {
     return sendJson(res, 202, { queued: false, delivery, duplicate: status === 'duplicate' ? 'delivery id seen before' : 'same event already queued or done' });
   }
@@ -85,7 +85,7 @@ export function sendAccepted(res: ServerResponse, delivery: string | undefined, 
 }
 
 /** A webhook body must be a JSON object; anything else is the sender's mistake (400). */
-export function parseJsonObject(body: Buffer): { ok: true; value: Record<string, unknown> } | { ok: false; error: string } {
+function parseJsonObject(body: Buffer): { ok: true; value: Record<string, unknown> } | { ok: false; error: string } {
   let value: unknown;
   try {
     value = JSON.parse(body.toString('utf8'));
@@ -98,14 +98,14 @@ export function parseJsonObject(body: Buffer): { ok: true; value: Record<string,
 }
 
 // Read a request body as raw bytes, refusing more than `limit` without buffering it all.
-export class BodyTooLargeError extends Error {
+class BodyTooLargeError extends Error {
   constructor(limit: number) {
     super(`request body over ${limit} bytes`);
     this.name = 'BodyTooLargeError';
   }
 }
 
-export async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   const declared = Number(req.headers['content-length'] ?? 0);
   if (declared > limit) throw new BodyTooLargeError(limit);
   const chunks: Buffer[] = [];
@@ -119,7 +119,7 @@ export async function readBody(req: IncomingMessage, limit: number): Promise<Buf
 }
 
 /** The raw body of a webhook, or null once a 413 has been answered. */
-export async function readWebhookBody(req: IncomingMessage, res: ServerResponse, limit: number): Promise<Buffer | null> {
+async function readWebhookBody(req: IncomingMessage, res: ServerResponse, limit: number): Promise<Buffer | null> {
   try {
     return await readBody(req, limit);
   } catch (err) {

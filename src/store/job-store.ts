@@ -8,7 +8,7 @@ import { StoreError, toStoreError } from './open-store.ts';
 /** `ignored`: ran and found nothing to judge (closed PR, no bump); a redelivery may run it again. */
 export type JobState = 'queued' | 'running' | 'done' | 'ignored' | 'failed' | 'superseded';
 /** `pr`: a webhook's BotJob. `reconcile`: the server's own clean-up of a gate left pending. */
-export type JobKind = 'pr' | 'reconcile';
+type JobKind = 'pr' | 'reconcile';
 
 export interface NewJob {
   kind: JobKind;

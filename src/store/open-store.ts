@@ -140,7 +140,7 @@ const SQLITE_LOCKED = 6;
 const SQLITE_FULL = 13;
 
 /** The primary SQLite result code of a node:sqlite error; null for anything else. */
-export function sqliteCode(err: unknown): number | null {
+function sqliteCode(err: unknown): number | null {
   const code = (err as { errcode?: unknown } | null)?.errcode;
   return typeof code === 'number' ? code & 0xff : null;
 }

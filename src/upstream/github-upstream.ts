@@ -6,7 +6,7 @@ import { UpstreamError, type UpstreamCommit, type UpstreamSource } from '../core
 import { checkPath, checkRef } from './check-ref.ts';
 
 /** GitHub's compare endpoint lists at most this many commits of a range. */
-export const COMPARE_LIMIT = 250;
+const COMPARE_LIMIT = 250;
 /** Parallel requests when a history read needs one per commit or file. */
 const PARALLEL = 8;
 

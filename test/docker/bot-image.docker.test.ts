@@ -107,11 +107,11 @@ describe('the bot image (build/Dockerfile)', () => {
       await chmod(built.tarPath, 0o644);
       const socketGroup = String((await stat('/var/run/docker.sock')).gid);
       const measure = `
-        import { measureRam } from '/app/src/measure/index.ts';
-        import { localDockerClient } from '/app/src/docker-client.ts';
+        import { measureRuntime } from '/app/src/measure/index.ts';
+        import { localDockerClient } from '/app/src/engine/index.ts';
         const ram = { enabled: true, runs: 2, windowMs: 500, intervalMs: 250, ready: { timeoutMs: 10000 } };
-        const res = await measureRam({ docker: localDockerClient('docker'), image: ${JSON.stringify({ imageId: built.imageId, tarPath: built.tarPath })},
-          platform: 'linux/amd64', hostPlatform: ${JSON.stringify(engine.hostPlatform)}, ram });
+        const { ram: res } = await measureRuntime({ docker: localDockerClient('docker'), image: ${JSON.stringify({ imageId: built.imageId, tarPath: built.tarPath })},
+          platform: 'linux/amd64', hostPlatform: ${JSON.stringify(engine.hostPlatform)}, ram, canaries: [] });
         console.log(JSON.stringify(res));`;
       const res = await docker([
         'run', '--rm', '--network', 'none', '--group-add', socketGroup, '-v', '/var/run/docker.sock:/var/run/docker.sock',

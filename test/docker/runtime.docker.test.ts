@@ -9,7 +9,7 @@ import { execa } from 'execa';
 import { buildImage, type BuildOutput } from '../../src/build/index.ts';
 import { type EngineInfo } from '../../src/engine/index.ts';
 import { parseConfig, type Config } from '../../src/config/index.ts';
-import { acquireImage, DEFAULT_CONTAINER_LIMITS, measureRam, measureRuntime, releaseImage, removeContainer, sampleContainer, startContainer, waitReady } from '../../src/measure/index.ts';
+import { acquireImage, DEFAULT_CONTAINER_LIMITS, measureRuntime, releaseImage, removeContainer, sampleContainer, startContainer, waitReady } from '../../src/measure/index.ts';
 import { createExampleRepo, type ExampleRepo } from '../helpers/example-repo.ts';
 import { requireDocker } from '../helpers/require-docker.ts';
 
@@ -211,9 +211,9 @@ describe('RAM of a shell-less image (FROM scratch, busybox httpd, no /bin/sh to 
   });
 
   it('gets a RAM figure from the engine host\'s /proc when the bot shares that host', async () => {
-    const res = await measureRam({
-      docker: engine.docker, image: { imageId: built.imageId, tarPath: built.tarPath }, platform: 'linux/amd64', hostPlatform: engine.hostPlatform, ram,
-    });
+    const res = (await measureRuntime({
+      docker: engine.docker, image: { imageId: built.imageId, tarPath: built.tarPath }, platform: 'linux/amd64', hostPlatform: engine.hostPlatform, ram, canaries: [],
+    })).ram;
     assert.equal(res?.error, undefined);
     assert.equal(res?.rssSource, 'proc-status');
     assert.equal(res?.process, 'busybox');

@@ -105,7 +105,7 @@ test('a PR diff of 50 MB is cut off at 10 MiB; the Dockerfile at both sides deci
   const r = await start();
   api(r).get(`${API}/pulls/14`).reply(200, prJson(HEAD1));
   mockConfigAbsent(r);
-  // Streamed, without a content-length: the adapter must count what it reads (read-capped.test.ts
+  // Streamed, without a content-length: the adapter must count what it reads (src/forges/http.test.ts
   // shows it stops pulling at the limit; nock itself buffers, so that is not asserted here).
   api(r).get(`${API}/pulls/14.diff`).reply(200, hugeDiff);
   const dockerfile = '# renovate: datasource=github-releases depName=tailscale\nARG TAILSCALE_VERSION=v1.98.8\nFROM scratch\n';

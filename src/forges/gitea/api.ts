@@ -17,7 +17,7 @@ export interface GiteaHttp {
   onRetry?: ((op: string, err: ForgeError, delayMs: number, attempt: number) => void) | undefined;
 }
 
-export interface RequestOptions {
+interface RequestOptions {
   method?: 'GET' | 'POST' | 'PATCH';
   json?: unknown;
   accept?: string;
@@ -32,11 +32,11 @@ export interface RequestOptions {
 }
 
 /** Percent-encode each path segment ("a b/c" → "a%20b/c"). */
-export function encodePath(path: string): string {
+function encodePath(path: string): string {
   return path.split('/').map(encodeURIComponent).join('/');
 }
 
-export function request(http: GiteaHttp, op: string, path: string, opts: RequestOptions = {}): Promise<Response | null> {
+function request(http: GiteaHttp, op: string, path: string, opts: RequestOptions = {}): Promise<Response | null> {
   const idempotent = opts.idempotent ?? (opts.method ?? 'GET') !== 'POST';
   return withRetry(() => requestOnce(http, op, path, opts), http.retry, {
     signal: opts.signal,
@@ -72,12 +72,12 @@ async function requestOnce(http: GiteaHttp, op: string, path: string, opts: Requ
   return res;
 }
 
-export async function getJson<S extends z.ZodType>(http: GiteaHttp, op: string, path: string, schema: S, opts: RequestOptions = {}): Promise<z.output<S>> {
+async function getJson<S extends z.ZodType>(http: GiteaHttp, op: string, path: string, schema: S, opts: RequestOptions = {}): Promise<z.output<S>> {
   const res = await request(http, op, path, opts);
   return parseBody(op, res, schema);
 }
 
-export async function parseBody<S extends z.ZodType>(op: string, res: Response | null, schema: S): Promise<z.output<S>> {
+async function parseBody<S extends z.ZodType>(op: string, res: Response | null, schema: S): Promise<z.output<S>> {
   if (res === null) throw new ForgeError({ forge: 'gitea', op, code: 'not-found', status: 404 }, `Gitea API call ${op} found nothing.`);
   const raw: unknown = await res.json().catch((err: unknown) => {
     throw new ForgeError({ forge: 'gitea', op, code: 'bad-response', status: res.status, cause: err }, `Gitea API call ${op} did not answer JSON.`);
@@ -92,7 +92,7 @@ const MAX_PAGES = 100;
  * Every item of a listing. Stops on a short page, at X-Total-Count, or when a page brings
  * nothing new: some endpoints (issue comments) ignore page/limit and return everything.
  */
-export async function paginate<S extends z.ZodType>(
+async function paginate<S extends z.ZodType>(
   http: GiteaHttp,
   op: string,
   path: string,
@@ -206,7 +206,7 @@ const giteaBranch = z.object({
   repo_id: z.number(),
 });
 
-export const giteaPullRequest = z.object({
+const giteaPullRequest = z.object({
   number: z.number(),
   html_url: z.string(),
   title: z.string(),
@@ -218,7 +218,7 @@ export const giteaPullRequest = z.object({
 });
 export type GiteaPullRequest = z.output<typeof giteaPullRequest>;
 
-export const giteaComment = z.object({
+const giteaComment = z.object({
   id: z.number(),
   html_url: z.string(),
   body: z.string(),
@@ -231,7 +231,7 @@ export const giteaComment = z.object({
 export type GiteaComment = z.output<typeof giteaComment>;
 
 /** GET /repos/{o}/{r}/collaborators/{user}/permission */
-export const giteaPermission = z.object({ permission: z.string() });
+const giteaPermission = z.object({ permission: z.string() });
 
 /** The `state` Gitea accepts when creating a commit status. */
 export type GiteaStatusState = 'pending' | 'success' | 'error' | 'failure' | 'warning';

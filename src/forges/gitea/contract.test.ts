@@ -17,7 +17,7 @@ const BOT = 'bumpguard';
 const webhookPr = JSON.parse(readFileSync(new globalThis.URL('../../../test/fixtures/gitea/pull_request.opened.json', import.meta.url), 'utf8')).pull_request;
 
 const api = () => nock(URL, { reqheaders: { authorization: `token ${TOKEN}` } });
-// No retries here: a 5xx must surface as the retryable error itself (retries: src/forges/with-retry.test.ts).
+// No retries here: a 5xx must surface as the retryable error itself (retries: src/forges/http.test.ts).
 const forge = () => new GiteaForge({ url: URL, token: TOKEN, repo: 'routers/tailscale-mikrotik', botLogin: BOT, retry: { retries: 0 } });
 
 const wireComment = (c: CommentFixture) => ({
@@ -31,7 +31,7 @@ const wireComment = (c: CommentFixture) => ({
   updated_at: '2025-06-13T07:15:00Z',
 });
 
-/** What Gitea must receive for each of our states (restated, not imported from map.ts). */
+/** What Gitea must receive for each of our states (restated, not imported from gitea-forge.ts). */
 const EXPECTED_STATE: Record<GateState, string> = { pending: 'pending', success: 'success', failure: 'failure', neutral: 'warning', error: 'error' };
 
 forgeContract('gitea', {

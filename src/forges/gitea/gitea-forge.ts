@@ -110,7 +110,7 @@ export class GiteaForge implements Forge {
  * So nothing that must block is ever `neutral`: a bump that could not be compared is a `failure`,
  * and bumpguard's own gates use only success, failure, error and pending.
  */
-export const GITEA_STATUS_STATE = {
+const GITEA_STATUS_STATE = {
   pending: 'pending',
   success: 'success',
   failure: 'failure',
@@ -127,11 +127,11 @@ const GITEA_PERMISSION: Record<string, Permission> = {
   owner: 'admin',
 };
 
-export function toPermission(value: string | null): Permission {
+function toPermission(value: string | null): Permission {
   return (value !== null && GITEA_PERMISSION[value]) || 'none';
 }
 
-export function toPullRequest(pr: GiteaPullRequest): PullRequest {
+function toPullRequest(pr: GiteaPullRequest): PullRequest {
   return {
     number: pr.number,
     url: pr.html_url,
@@ -144,22 +144,22 @@ export function toPullRequest(pr: GiteaPullRequest): PullRequest {
   };
 }
 
-export function toForgeComment(c: GiteaComment): ForgeComment {
+function toForgeComment(c: GiteaComment): ForgeComment {
   return { id: c.id, author: c.user.login, body: c.body, url: c.html_url };
 }
 
-export function toPrComment(c: GiteaComment): PrComment {
+function toPrComment(c: GiteaComment): PrComment {
   return { id: c.id, author: c.user.login, body: c.body, createdAt: c.created_at ?? '', pr: trailingNumber(c.pull_request_url || c.issue_url) };
 }
 
 /** "…/pulls/14" or "…/issues/14" → 14. */
-export function trailingNumber(url: string | null | undefined): number | null {
+function trailingNumber(url: string | null | undefined): number | null {
   const m = /\/(\d+)\/?$/.exec(url ?? '');
   return m ? Number(m[1]) : null;
 }
 
 /** Gitea's description column is short (varchar 255 on some setups; the UI cuts earlier): one line under 140 chars. */
-export function toStatusDescription(title: string): string {
+function toStatusDescription(title: string): string {
   const line = title.replace(/\s+/g, ' ').trim();
   return line.length < 140 ? line : `${line.slice(0, 138)}…`;
 }

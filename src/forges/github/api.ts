@@ -167,7 +167,7 @@ export async function getCollaboratorPermission(
 // forge adds or drops elsewhere never breaks a read (as renovatebot/renovate docs/development/zod.md).
 const ghUser = z.object({ login: z.string(), type: z.string().optional() });
 
-export const ghPullRequest = z.object({
+const ghPullRequest = z.object({
   number: z.number(),
   html_url: z.string(),
   title: z.string(),
@@ -184,7 +184,7 @@ export const ghPullRequest = z.object({
 });
 export type GhPullRequest = z.output<typeof ghPullRequest>;
 
-export const ghComment = z.object({
+const ghComment = z.object({
   id: z.number(),
   html_url: z.string(),
   body: z.string().nullish(),
@@ -195,7 +195,7 @@ export const ghComment = z.object({
 });
 export type GhComment = z.output<typeof ghComment>;
 
-export const ghCheckRun = z.object({
+const ghCheckRun = z.object({
   id: z.number(),
   name: z.string(),
   /** queued | in_progress | completed (and newer waiting states): only `completed` is final. */
@@ -205,9 +205,9 @@ export const ghCheckRun = z.object({
 });
 export type GhCheckRun = z.output<typeof ghCheckRun>;
 
-export const ghCheckRunList = z.object({ check_runs: z.array(ghCheckRun) });
+const ghCheckRunList = z.object({ check_runs: z.array(ghCheckRun) });
 
 /** GET /repos/{o}/{r}/collaborators/{user}/permission: role_name carries maintain/triage. */
-export const ghPermission = z.object({ permission: z.string(), role_name: z.string().optional() });
+const ghPermission = z.object({ permission: z.string(), role_name: z.string().optional() });
 
 export type GhConclusion = 'success' | 'failure' | 'neutral' | 'cancelled' | 'timed_out' | 'action_required' | 'skipped';

@@ -30,7 +30,7 @@ const wireComment = (c: CommentFixture) => ({
   updated_at: '2025-06-13T07:15:00Z',
 });
 
-/** What GitHub must receive for each of our states (restated, not imported from map.ts). */
+/** What GitHub must receive for each of our states (restated, not imported from github-forge.ts). */
 const EXPECTED_CHECK: Record<GateState, object> = {
   pending: { status: 'in_progress' },
   success: { status: 'completed', conclusion: 'success' },

@@ -37,7 +37,7 @@ export interface CheckRunMemo {
 }
 
 /** The check's "Rebuild" button; GitHub sends check_run.requested_action with this identifier. */
-export const REBUILD_ACTION = { label: 'Rebuild', description: 'Build base and head again', identifier: 'rebuild' } as const;
+const REBUILD_ACTION = { label: 'Rebuild', description: 'Build base and head again', identifier: 'rebuild' } as const;
 
 export class GitHubForge implements Forge {
   readonly kind = 'github' as const;
@@ -136,14 +136,14 @@ function holds(run: GhCheckRun, body: api.GhCheckRunBody): boolean {
 }
 
 // GitHub wire → bumpguard domain, and our vocabulary → GitHub's (exhaustive Records).
-export type GhCheckState = { status: 'in_progress' } | { status: 'completed'; conclusion: GhConclusion };
+type GhCheckState = { status: 'in_progress' } | { status: 'completed'; conclusion: GhConclusion };
 
 /**
  * A required check passes on success, neutral or skipped, so nothing that must block is neutral.
  * `error` must block, so it is a failure whose title says the check could not finish (its own
  * conclusion would read as a pass or as "cancelled", which maintainers ignore).
  */
-export const GITHUB_CHECK_STATE = {
+const GITHUB_CHECK_STATE = {
   pending: { status: 'in_progress' },
   success: { status: 'completed', conclusion: 'success' },
   failure: { status: 'completed', conclusion: 'failure' },
@@ -161,12 +161,12 @@ const GITHUB_ROLE: Record<string, Permission> = {
   none: 'none',
 };
 
-export function toPermission(body: { permission: string; role_name?: string | undefined } | null): Permission {
+function toPermission(body: { permission: string; role_name?: string | undefined } | null): Permission {
   if (body === null) return 'none';
   return (body.role_name !== undefined && GITHUB_ROLE[body.role_name]) || GITHUB_ROLE[body.permission] || 'none';
 }
 
-export function toPullRequest(pr: GhPullRequest): PullRequest {
+function toPullRequest(pr: GhPullRequest): PullRequest {
   return {
     number: pr.number,
     url: pr.html_url,
@@ -180,17 +180,17 @@ export function toPullRequest(pr: GhPullRequest): PullRequest {
   };
 }
 
-export function toForgeComment(c: GhComment): ForgeComment {
+function toForgeComment(c: GhComment): ForgeComment {
   return { id: c.id, author: c.user?.login ?? '', body: c.body ?? '', url: c.html_url };
 }
 
-export function toPrComment(c: GhComment): PrComment {
+function toPrComment(c: GhComment): PrComment {
   const m = /\/issues\/(\d+)$/.exec(c.issue_url ?? '');
   return { id: c.id, author: c.user?.login ?? '', body: c.body ?? '', createdAt: c.created_at ?? '', pr: m ? Number(m[1]) : null };
 }
 
 /** Check-run output.summary is capped at 65,535 characters. */
-export function fitSummary(summary: string): string {
+function fitSummary(summary: string): string {
   const max = 65_000;
   return summary.length <= max ? summary : `${summary.slice(0, max)}\n\n… (cut to fit GitHub's limit)`;
 }

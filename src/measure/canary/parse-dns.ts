@@ -7,7 +7,7 @@ export function parseDnsOutput(text: string): DnsObservation | null {
 // Parses the output of `dig` (BIND 9 format; also what the example image's routerd prints).
 // Only the first reply is read: a canary asks one question.
 
-export interface DnsAnswer {
+interface DnsAnswer {
   name: string;
   ttl: number | null;
   type: string;

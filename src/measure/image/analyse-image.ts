@@ -54,14 +54,14 @@ async function scanSmallBlob(contents: ArchiveContents, key: string, where: stri
 // The single pass over an image archive: layer blobs are scanned while they stream by,
 // small entries (manifests, configs, index) are kept whole, everything else is drained.
 /** Entries above this size that are not layers are drained, not kept. */
-export const MAX_META_BYTES = 8 * 1024 * 1024;
+const MAX_META_BYTES = 8 * 1024 * 1024;
 
-export interface ArchiveContents extends ArchiveIndex {
+interface ArchiveContents extends ArchiveIndex {
   /** Archive path → scan of each layer-looking blob. */
   scans: Map<string, LayerScan>;
 }
 
-export async function readArchive(source: Readable, gzip: GzipSizerOptions = {}): Promise<ArchiveContents> {
+async function readArchive(source: Readable, gzip: GzipSizerOptions = {}): Promise<ArchiveContents> {
   const meta = new Map<string, Uint8Array>();
   const links = new Map<string, string>();
   const scans = new Map<string, LayerScan>();
@@ -141,7 +141,7 @@ async function drain(chunks: AsyncIterable<Uint8Array>): Promise<void> {
 
 type GcFunction = (options?: { type?: 'major' | 'minor'; execution?: 'sync' | 'async' }) => unknown;
 
-export const GC_EVERY_BYTES = 8 * 1024 * 1024;
+const GC_EVERY_BYTES = 8 * 1024 * 1024;
 
 /** A byte counter that starts a major GC every `everyBytes`; a no-op when `gc` is not exposed. */
 export function createGcPacer(everyBytes: number, gc: unknown = (globalThis as { gc?: unknown }).gc): (bytes: number) => void {
@@ -160,13 +160,13 @@ export function createGcPacer(everyBytes: number, gc: unknown = (globalThis as {
 // Tells a layer blob from metadata by its first bytes, so blobs can be processed as they
 // stream by without waiting for the manifest that names them.
 
-export type BlobKind = 'gzip' | 'zstd' | 'tar' | 'other';
+type BlobKind = 'gzip' | 'zstd' | 'tar' | 'other';
 
 /** Bytes needed to see the ustar magic. */
-export const SNIFF_BYTES = 263;
+const SNIFF_BYTES = 263;
 
 /** Classifies the start of a blob (pass at least SNIFF_BYTES when the blob is that long). */
-export function sniffBlob(head: Uint8Array): BlobKind {
+function sniffBlob(head: Uint8Array): BlobKind {
   if (head[0] === 0x1f && head[1] === 0x8b) return 'gzip';
   if (head[0] === 0x28 && head[1] === 0xb5 && head[2] === 0x2f && head[3] === 0xfd) return 'zstd';
   // POSIX "ustar\0" and GNU "ustar  " both start with these five bytes at offset 257.

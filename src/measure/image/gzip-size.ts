@@ -33,7 +33,7 @@ export function createGzipSizer(options: GzipSizerOptions = {}): GzipSizer {
   const blockBytes = options.blockBytes ?? 256 * 1024;
   const concurrency = options.concurrency ?? 2;
   // Blocks are reused: fresh buffers per block would leave ~100 MB of garbage per 100 MB
-  // of layer that V8 reclaims late (see gc-pacer.ts).
+  // of layer that V8 reclaims late (see createGcPacer in analyse-image.ts).
   const free = options.pool ?? [];
   const take = (): Buffer => {
     const block = free.pop();

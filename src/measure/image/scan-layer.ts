@@ -10,7 +10,7 @@ import { createGzipSizer, type GzipSizerOptions } from './gzip-size.ts';
 /** Per-entry facts a whole image may hold: a router image has a few dozen files (1M empty files once took 894 MB). */
 export const MAX_IMAGE_ENTRIES = 50_000;
 /** Longest entry name or link target kept (Linux PATH_MAX). */
-export const MAX_ENTRY_PATH_CHARS = 4096;
+const MAX_ENTRY_PATH_CHARS = 4096;
 
 export interface ScanLayerOptions {
   gzip?: GzipSizerOptions;
@@ -225,7 +225,7 @@ export interface ElfHeader {
 }
 
 /** Bytes needed to read e_machine. */
-export const ELF_HEADER_BYTES = 20;
+const ELF_HEADER_BYTES = 20;
 
 const MACHINE_NAMES = {
   3: 'i386',

@@ -72,7 +72,7 @@ export interface Inode {
   upx: boolean;
 }
 
-export type RootfsNode =
+type RootfsNode =
   | RootfsDir
   | { kind: 'file'; inode: Inode }
   | { kind: 'symlink'; target: string }

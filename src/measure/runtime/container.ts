@@ -125,7 +125,7 @@ export async function containerState(docker: DockerClient, id: string, signal?: 
   return { running: running === 'true', pid: Number(pid), exitCode: Number(exitCode) };
 }
 
-export async function containerLogs(docker: DockerClient, id: string, signal?: AbortSignal): Promise<string> {
+async function containerLogs(docker: DockerClient, id: string, signal?: AbortSignal): Promise<string> {
   const res = await execDocker(docker, ['logs', id], { reject: false, cancelSignal: signal, stdin: 'ignore', all: true });
   return String(res.all ?? '');
 }
@@ -258,9 +258,9 @@ export interface ContainerLimits {
 export const DEFAULT_CONTAINER_LIMITS: ContainerLimits = { memory: '512m', pids: 256, user: 'auto' };
 
 /** nobody:nogroup on Debian; a number, so images without /etc/passwd run it too. */
-export const UNPRIVILEGED_USER = '65534:65534';
+const UNPRIVILEGED_USER = '65534:65534';
 
-export const CONTAINER_ENV = {
+const CONTAINER_ENV = {
   memory: 'BUMPGUARD_CONTAINER_MEMORY',
   pids: 'BUMPGUARD_CONTAINER_PIDS',
   user: 'BUMPGUARD_CONTAINER_USER',

@@ -155,8 +155,3 @@ async function startReady(opts: MeasureRuntimeOptions, image: string, runId: str
 function describe(mode: Mode): string {
   return `${mode.readOnly ? 'read-only' : 'without --read-only'}, as ${mode.user === null ? "the image's user" : `user ${mode.user}`}`;
 }
-
-/** RAM runs only (no canaries): `measureRuntime` with an empty canary list. */
-export async function measureRam(opts: Omit<MeasureRuntimeOptions, 'canaries'>): Promise<RamMeasurement | null> {
-  return (await measureRuntime({ ...opts, canaries: [] })).ram;
-}

@@ -302,7 +302,7 @@ export interface TopProcess {
 }
 
 /** The `ps_args` that `parseEngineTop` reads. */
-export const TOP_PS_ARGS = '-o pid,rss,comm,args';
+const TOP_PS_ARGS = '-o pid,rss,comm,args';
 
 const topSchema = z.object({ Titles: z.array(z.string()), Processes: z.array(z.array(z.string())) });
 

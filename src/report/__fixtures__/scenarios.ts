@@ -47,7 +47,7 @@ const HISTORY_VERSIONS = [
 ] as const;
 
 /** Earlier bumps on main, ending at the base of this PR with its measured figures. */
-export function history(): HistoryPoint[] {
+function history(): HistoryPoint[] {
   const last = HISTORY_VERSIONS.length - 1;
   return HISTORY_VERSIONS.flatMap(([version, day], i) => PLATFORMS.map((platform) => {
     const base = buildAnalysis(platform);
@@ -79,7 +79,7 @@ export function sizeRegressionArm64(): Scenario {
   return scenario(buildCheckResult({ platforms, history: history() }));
 }
 
-export const MISSING_DEP_FIX = `--- a/Dockerfile
+const MISSING_DEP_FIX = `--- a/Dockerfile
 +++ b/Dockerfile
 @@ -31,6 +31,7 @@ RUN go run ./cmd/featuretags --min --add=osrouter \\
        -e 's/ts_omit_advertiseexitnode,\\{0,1\\}//g' \\
@@ -121,7 +121,7 @@ export function missingBaseline(): Scenario {
   return scenario(buildCheckResult({ platforms, builds: { ran: 4, reused: 2 } }));
 }
 
-export const ARMV7_LOG = [
+const ARMV7_LOG = [
   '#14 [build 6/7] RUN go build -tags "$(cat /tags)" -o /out/tailscale.combined ./cmd/tailscaled',
   '#14 41.92 # tailscale.com/net/tstun',
   '#14 41.92 net/tstun/wrap.go:1187:3: undefined: invertGSOChecksum',
@@ -135,8 +135,8 @@ export function buildFailureArmV7(): Scenario {
   return scenario(buildCheckResult({ platforms }));
 }
 
-export const ACCEPT: Override = { kind: 'size', reason: 'arm64 growth is the new peer relay; 11 MB flash still free on the hAP ax²', by: 'mira', at: '2025-11-25T13:10:00Z', headSha: HEAD_SHA };
-export const STALE_ACCEPT: Override = { kind: 'canary', reason: 'flaky upstream resolver', by: 'jonas', at: '2025-11-24T09:00:00Z', headSha: BASE_SHA };
+const ACCEPT: Override = { kind: 'size', reason: 'arm64 growth is the new peer relay; 11 MB flash still free on the hAP ax²', by: 'mira', at: '2025-11-25T13:10:00Z', headSha: HEAD_SHA };
+const STALE_ACCEPT: Override = { kind: 'canary', reason: 'flaky upstream resolver', by: 'jonas', at: '2025-11-24T09:00:00Z', headSha: BASE_SHA };
 
 export function acceptedOverride(): Scenario {
   const { result } = sizeRegressionArm64();
