@@ -1,12 +1,15 @@
-// Findings that describe the recipe against ONE upstream tag (missing deps, unknown or
-// no-op strips, patch constraints). audit-bump runs this for the old and the new tag: a
-// finding is `introduced` when the old tag did not have it.
+// The audit's findings against upstream's tables: those about one tag (missing deps, unknown or
+// no-op strips, patch constraints) and those about what changed between the two tags.
 
 import { createTwoFilesPatch, FILE_HEADERS_ONLY } from 'diff';
 import type { Finding } from '../core/index.ts';
 import type { BuildConstraint } from './parse-recipe.ts';
 import { requires, type Selection } from './resolve-selection.ts';
 import type { FeatureTable, Recipe } from './types.ts';
+
+// Findings that describe the recipe against ONE upstream tag (missing deps, unknown or
+// no-op strips, patch constraints). audit-bump runs this for the old and the new tag: a
+// finding is `introduced` when the old tag did not have it.
 
 export interface StateInput {
   table: FeatureTable;

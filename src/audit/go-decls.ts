@@ -1,9 +1,12 @@
-// Top-level declarations of one Go file, as token ranges: enough to find the feature table, the
-// string constants it refers to, the FeatureMeta struct and the IsOmittable method, whatever order
-// or grouping (`const (…)`, `var (…)`) upstream uses. Expressions are evaluated lazily by callers.
+// Go source past the lexer, without a toolchain: top-level declarations as token ranges,
+// constant string expressions, and the text of one definition by name.
 
 import type { GoToken } from './go-lexer.ts';
 import type { ParseDiagnostic } from './types.ts';
+
+// Top-level declarations of one Go file, as token ranges: enough to find the feature table, the
+// string constants it refers to, the FeatureMeta struct and the IsOmittable method, whatever order
+// or grouping (`const (…)`, `var (…)`) upstream uses. Expressions are evaluated lazily by callers.
 
 /** Half-open token range [start, end). */
 export interface Span {

@@ -1,5 +1,4 @@
-// Public surface of the audit room: other rooms import only from here.
-// The recipe, the bump audit and the target orchestration (audit findings).
+// src/audit: the feature-tag audit of a bump and the upstream behind it. Pure; I/O through core's ports.
 export { auditBump } from './audit-bump.ts';
 export { auditTarget } from './audit-target.ts';
 export { findSourceEdits } from './find-source-edits.ts';

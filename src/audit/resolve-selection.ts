@@ -1,11 +1,14 @@
-// Which features a recipe builds at one upstream tag: replay the featuretags call (emulated
-// from that tag's table) and then the recipe's sed commands on its output, exactly as the
-// shell pipeline would. Replaying, rather than trusting the names in the strips, catches
-// strips that match nothing, match too much, or miss the last tag for want of a comma.
+// What the featuretags call selects at one tag: upstream's transitive Deps, the emulated
+// `go run ./cmd/featuretags`, and the recipe's strips replayed on its output.
 
 import semver from 'semver';
 import type { ParsedFeatureTags } from './parse-featuretags.ts';
 import type { FeatureTable, Recipe } from './types.ts';
+
+// Which features a recipe builds at one upstream tag: replay the featuretags call (emulated
+// from that tag's table) and then the recipe's sed commands on its output, exactly as the
+// shell pipeline would. Replaying, rather than trusting the names in the strips, catches
+// strips that match nothing, match too much, or miss the last tag for want of a comma.
 
 export interface Selection {
   /** Features the build keeps: no ts_omit_ tag for them in the final list. */

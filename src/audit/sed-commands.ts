@@ -1,3 +1,5 @@
+// The sed commands of a recipe line: their arguments as GNU sed reads them, and the feature
+// strips they apply.
 
 import { parseSedScript } from './sed-script.ts';
 import { locate, type LogicalLine, type ShellToken } from './shell-lines.ts';

@@ -1,3 +1,6 @@
+// How a shell reads recipe text: Dockerfile instructions and continued lines joined into command
+// lines, and each line cut into words and operators.
+
 // Turn a Dockerfile or shell script into the command lines a shell would see: backslash
 // continuations joined, RUN heredoc bodies unfolded, positions kept so a finding (and a
 // suggested fix) can point at the physical line.

@@ -1,3 +1,6 @@
+// What the audit reads: the upstream feature table, the target's recipe, and the edits its build
+// makes to the upstream tree.
+
 // The upstream feature table as parsed from feature/featuretags/featuretags.go at one tag.
 
 export interface FeatureMeta {

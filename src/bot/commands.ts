@@ -1,14 +1,17 @@
+// Slash commands: finding one in a PR comment, and the guards asked before acting on it (who may
+// run commands, which PRs the trigger covers, which platforms exist).
+
+import type { Config } from '../config/index.ts';
+import type { Permission, PullRequest } from '../core/index.ts';
+import { parseAccept } from '../policy/index.ts';
+import type { SlashCommand } from './types.ts';
+
 // Find the slash command in a PR comment. Pure: text in, command or null out.
 // Only lines a reader sees as plain text count: fenced code, indented code, `>` quotes and HTML
 // comments are skipped, so quoting the bot's help or an earlier command never triggers a run.
 // Any commenter reaches this before a permission check, so it is a hand-written linear scan
 // over a bounded prefix: no regex here can backtrack (a lazy `.*?` before `[ \t]*$` once took
 // a minute on "/rebuild" + 6,000 spaces + "\r").
-
-import type { Config } from '../config/index.ts';
-import type { Permission, PullRequest } from '../core/index.ts';
-import { parseAccept } from '../policy/index.ts';
-import type { SlashCommand } from './types.ts';
 
 /** A command must start one of the first lines; nobody buries one under a page of text. */
 const COMMAND_MAX_LINES = 20;

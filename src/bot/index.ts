@@ -1,4 +1,4 @@
-// src/bot: webhook payloads → our own event type, slash commands, guards and the bot's short messages.
+// src/bot: webhook payloads into our own event type, slash commands, guards and the bot's short messages. Pure.
 export { canRunCommands, matchesTrigger, parseCommand, resolvePlatforms } from './commands.ts';
 export { renderApprovalWaiting, renderCommandFailed, renderHelp, renderJobError, renderRefusal, renderStaleCommand, renderUnchecked, renderUnknownPlatforms, userMessageOf, type Unchecked } from './messages.ts';
 export { normalizeGiteaEvent } from './normalize-gitea-event.ts';

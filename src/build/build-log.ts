@@ -1,3 +1,6 @@
+// What a build's output says: its last lines, its steps (ran or cached), whose fault a failure
+// is, a network failure in a RUN step, and what of it may be shown on the PR.
+
 import type { BuildErrorCode } from '../core/index.ts';
 
 // Keeps the last lines of a build log for the report (a failed arm/v7 build is diagnosed from

@@ -1,3 +1,6 @@
+// What a Dockerfile makes the engine fetch from outside the build context, and what a build of
+// unreviewed code may fetch and show.
+
 import { readFile, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { BuildError, DEFAULT_MAX_FILE_BYTES, type BumpguardError } from '../core/index.ts';

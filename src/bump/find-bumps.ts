@@ -1,10 +1,13 @@
-// Find Tailscale version changes in a unified PR diff, as Renovate writes them: the line
-// directly under a `# renovate: … depName=tailscale …` marker changes value. Pure: text in, data out.
+// Reading Tailscale versions: the Renovate-marked version line of a Dockerfile or shell file, and
+// the version changes of a unified PR diff.
 
 import { basename } from 'node:path/posix';
 import { parsePatch, type StructuredPatch } from 'diff';
 import semver from 'semver';
 import { BumpguardError, type Bump, type BumpType } from '../core/index.ts';
+
+// Find Tailscale version changes in a unified PR diff, as Renovate writes them: the line
+// directly under a `# renovate: … depName=tailscale …` marker changes value. Pure: text in, data out.
 
 interface SideLine {
   text: string;

@@ -1,3 +1,11 @@
+// Engines: the operator's definitions, and the one decision of which engine builds and runs
+// each platform.
+
+import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { z } from 'zod';
+import { BuildError, ConfigError, LOCAL_ENGINE, messageOf, type ConfigIssue } from '../core/index.ts';
+import type { Builder, Config } from './schema.ts';
+
 // The engines the bot's OPERATOR defines (BUMPGUARD_ENGINES, BUMPGUARD_ENGINES_FILE, the CLI's
 // --engines FILE): where each platform is built and run. A repository only picks among them by
 // name (`builders: { linux/arm64: { engine: pi5 } }`), so a bot installed on many repositories
@@ -7,11 +15,6 @@
 //   context   a Docker context of the bot's docker client: the same, by the context's endpoint
 //   buildkit  a BuildKit daemon address: builds only; the image runs on the bot's own engine
 //   buildx    a buildx builder of the bot's docker client: builds only, the same
-
-import { parse as parseYaml, YAMLParseError } from 'yaml';
-import { z } from 'zod';
-import { BuildError, ConfigError, LOCAL_ENGINE, messageOf, type ConfigIssue } from '../core/index.ts';
-import type { Builder, Config } from './schema.ts';
 
 const ENDPOINT_KEYS = ['host', 'context', 'buildkit', 'buildx'] as const;
 

@@ -1,4 +1,4 @@
-// src/config: TODO
+// src/config: the `.bumpguard.yml` schema and reading, the operator's engines, the generated reference. Pure.
 export { engineRuntimeLimits, engineSlotLimits, parseEngineDefinitions, readEngineDefinitions, selectEngine, type EngineChoice, type EngineDefinition, type RepoBuilderPolicy } from './engines.ts';
 export { buildPathsIn, CONFIG_PATHS, missingPathMessage, parseConfig, readConfigAt, resolveBuildPaths, type BuildPaths } from './load-config.ts';
 export { configJsonSchema, renderConfigReference } from './reference.ts';

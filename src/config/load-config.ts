@@ -1,9 +1,12 @@
-// Parse `.bumpguard.yml` text into a validated Config (pure: the caller reads the file).
+// Reading `.bumpguard.yml`: the accepted file names, text into a validated Config, the one read
+// at a commit, and what its `dockerfile` and `context` paths mean.
 
 import { posix } from 'node:path';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { ConfigError, shortSha, type ConfigIssue, type SourceReader } from '../core/index.ts';
 import { configSchema, type Config } from './schema.ts';
+
+// Parse `.bumpguard.yml` text into a validated Config (pure: the caller reads the file).
 
 export const CONFIG_PATHS = ['.bumpguard.yml', '.bumpguard.yaml', '.github/bumpguard.yml'] as const;
 

@@ -1,9 +1,12 @@
-// JSON Schema of `.bumpguard.yml` for editors (docs/bumpguard.schema.json, `npm run schema`):
-// the INPUT side of the zod schema, i.e. what a maintainer may write ("64KiB" as well as 65536).
+// The generated documentation of `.bumpguard.yml`: the editor JSON Schema and the markdown
+// reference rendered from it (`npm run schema`).
 
 import { stringify } from 'yaml';
 import { globalRegistry, toJSONSchema } from 'zod';
 import { configSchema } from './schema.ts';
+
+// JSON Schema of `.bumpguard.yml` for editors (docs/bumpguard.schema.json, `npm run schema`):
+// the INPUT side of the zod schema, i.e. what a maintainer may write ("64KiB" as well as 65536).
 
 export type JsonSchema = { [key: string]: unknown };
 

@@ -1,3 +1,5 @@
+// How numbers read wherever bumpguard shows them (finding messages, the comment, the terminal):
+// bytes in binary units, signed deltas, percentages, short SHAs and the metrics' names.
 
 import type { MetricName } from './model.ts';
 

@@ -1,4 +1,4 @@
-// src/core: TODO
+// src/core: the domain model, typed errors, ports and shared formatting. Every room may import it.
 export { blameOf, BuildError, BumpguardError, CancelledError, ConfigError, ERROR_BLAME, ForgeError, messageOf, UpstreamError, UsageError, type Blame, type BuildErrorCode, type ConfigIssue, type ErrorCode, type ForgeErrorCode } from './errors.ts';
 export { formatBytes, formatLevelPercent, formatPercent, formatSignedBytes, METRIC_LABELS, percentChange, shortSha, SIZE_METRICS } from './format.ts';
 export { LOCAL_ENGINE, METRICS, type Bump, type BumpType, type CanaryResult, type CheckProgress, type CheckResult, type CommitDigest, type DigestCommit, type DigestGroup, type EditRef, type EditStatus, type ElfInfo, type EngineLabel, type FileEntry, type Finding, type FindingKind, type HistoryPoint, type ImageAnalysis, type ImageMetrics, type LayerInfo, type MetricName, type Override, type PlatformResult, type RamMeasurement, type RamStats, type RssSource, type SamplingConcurrency, type Severity, type SideResult, type SideStage, type UpstreamReport, type Verdict } from './model.ts';

@@ -1,3 +1,7 @@
+// The ports: the interfaces through which the pure rooms and src/jobs reach what lives outside
+// them (the target repository, upstream Tailscale and the edit runner, the forge, the stores a job
+// writes through). Every room may import them; the implementations are the edge rooms'.
+
 import type { Override, Verdict } from './model.ts';
 
 // The one source-tree port: read access to the target repository at refs, whatever holds it (a

@@ -1,14 +1,18 @@
-// The docker client as one engine sees it: the binary plus the global flags that select the
-// engine (`--host ssh://pi@pi5.lan`, `--context rpi`, `--host tcp://… --tlsverify …`). Every
-// docker call of a build, a RAM run or a canary goes through it, so all of them reach the same
-// engine by the Docker CLI's own transports (its ssh connection helper, TLS, contexts); nothing
-// here opens a connection itself.
+// Reaching a container engine: the environment of every client process bumpguard starts, the
+// docker client of one engine, a GET on the engine's API, and finding the engine and what its
+// clients can do.
 
 import { existsSync, statSync } from 'node:fs';
 import { request } from 'node:http';
 import { execa, type Options, type ResultPromise } from 'execa';
 import { BuildError, LOCAL_ENGINE } from '../core/index.ts';
 import { type EngineDefinition } from '../config/index.ts';
+
+// The docker client as one engine sees it: the binary plus the global flags that select the
+// engine (`--host ssh://pi@pi5.lan`, `--context rpi`, `--host tcp://… --tlsverify …`). Every
+// docker call of a build, a RAM run or a canary goes through it, so all of them reach the same
+// engine by the Docker CLI's own transports (its ssh connection helper, TLS, contexts); nothing
+// here opens a connection itself.
 
 export interface DockerClient {
   /** The engine's name: "local" (the bot's own, DOCKER_HOST or the socket) or the operator's. */

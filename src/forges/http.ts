@@ -1,10 +1,13 @@
-// One mapping from an HTTP answer to a ForgeError, so both adapters fail the same way
-// (were one adapter to warn and carry on where the other throws, a required check could be
-// left pending on one forge).
+// Forge HTTP answers as data or a typed ForgeError, the same on both forges: statuses mapped to
+// error codes, zod-checked bodies, capped reads, and retries for the calls Gitea gets.
 
 import { setTimeout as delay } from 'node:timers/promises';
 import type { z } from 'zod';
 import { ForgeError, type ForgeErrorCode, type ForgeKind } from '../core/index.ts';
+
+// One mapping from an HTTP answer to a ForgeError, so both adapters fail the same way
+// (were one adapter to warn and carry on where the other throws, a required check could be
+// left pending on one forge).
 
 export interface HttpFailure {
   forge: ForgeKind;

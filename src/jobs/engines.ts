@@ -1,6 +1,5 @@
-// The engines of one check: which engine each platform uses (selectEngine of src/config decides)
-// and its docker client, probed once per engine and only when a platform needs it, so a platform
-// measured before needs no engine at all, and one unreachable engine fails only its platforms.
+// The engines of one check and the slots they share across jobs: which engine each platform
+// uses, how many builds and runtime phases run on it at once.
 
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -9,6 +8,10 @@ import { detectEngine, dockerClientFor, pickDockerBinary, type DockerClient, typ
 import { selectEngine, type Config, type EngineChoice, type EngineDefinition, type RepoBuilderPolicy } from '../config/index.ts';
 import { CancelledError, type BuildError, type EngineLabel, type PlatformResult, type SamplingConcurrency, type SideResult } from '../core/index.ts';
 import { isEmulated } from '../measure/index.ts';
+
+// The engines of one check: which engine each platform uses (selectEngine of src/config decides)
+// and its docker client, probed once per engine and only when a platform needs it, so a platform
+// measured before needs no engine at all, and one unreachable engine fails only its platforms.
 
 /** What the operator set up (BUMPGUARD_ENGINES, BUMPGUARD_REPO_BUILDERS; the CLI's --engines). */
 export interface EngineSetup {

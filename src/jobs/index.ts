@@ -1,4 +1,4 @@
-// src/jobs: TODO
+// src/jobs: orchestration, the only room that sees both the pure core and the edges: runCheck, the bot's job, the queue.
 export { CheckEngines, EngineSlots, PlatformPhase, platformResult, RuntimeSlots, unbuiltSide, type EngineSetup } from './engines.ts';
 export { JobQueue, type EnqueueStatus, type JobQueueOptions, type JobRunResult } from './job-queue.ts';
 export { inputsHash, measureSide } from './measure-side.ts';

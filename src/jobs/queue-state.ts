@@ -1,3 +1,6 @@
+// What the queue keeps per job and PR: the latest head of each PR, the idempotency key, the job
+// rows, and the turn order across repositories.
+
 import type { BotJob } from '../bot/index.ts';
 import type { JobState, NewJob } from '../store/index.ts';
 

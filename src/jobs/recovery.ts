@@ -1,5 +1,5 @@
-// Wiring of the never-stuck rules to the store and the forge: settle a PR's leftover pending
-// gates when its job ends, plan the restart reconcile, and run the reconcile tasks it queues.
+// Never stuck: gates a job leaves pending are settled, and at start the gates and jobs a previous
+// process left behind are reconciled.
 
 import type { Logger } from 'pino';
 import type { BotJob } from '../bot/index.ts';
@@ -9,6 +9,9 @@ import type { GateRecord, JobRow, JobStore } from '../store/index.ts';
 import type { JobQueue, JobRunResult } from './job-queue.ts';
 import { HeadTracker } from './queue-state.ts';
 import type { PrJobOutcome } from './triage-event.ts';
+
+// Wiring of the never-stuck rules to the store and the forge: settle a PR's leftover pending
+// gates when its job ends, plan the restart reconcile, and run the reconcile tasks it queues.
 
 type ForgeOf = (job: Pick<BotJob, 'forge' | 'repo' | 'installationId'>) => Promise<Forge>;
 

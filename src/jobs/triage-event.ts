@@ -1,10 +1,13 @@
-// Step 1 of a bot job: who asked for what. Commands need write access (else a polite refusal);
-// /help and unknown commands are answered here; everything else becomes a RunPlan.
+// Before a bot job builds anything: the command checked against the forge's API, who asked for
+// what, and whether the head may be built.
 
 import type { Logger } from 'pino';
 import { canRunCommands, parseCommand, renderHelp, renderRefusal, type BotEvent } from '../bot/index.ts';
 import type { Forge, ForgeIdStore, GateLedger, Override, PullRequest } from '../core/index.ts';
 import { HeadTracker } from './queue-state.ts';
+
+// Step 1 of a bot job: who asked for what. Commands need write access (else a polite refusal);
+// /help and unknown commands are answered here; everything else becomes a RunPlan.
 
 export interface RunPlan {
   /** A maintainer asked (command, Re-run, Rebuild button): the bump, trigger and fork guards are skipped. */

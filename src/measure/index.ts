@@ -1,5 +1,4 @@
-// src/measure: image analysis (streamed archive, ELF/UPX checks, byte math).
-// Runtime: RAM runs and canaries of a built image (container lifecycle, /proc and cgroup probes).
+// src/measure: what is measured from a built image: the image/ archive, runtime/ RAM and containers, canary/ runs.
 export { parseDnsOutput } from './canary/parse-dns.ts';
 export { canariesFor } from './canary/run-canaries.ts';
 export { analyseImage } from './image/analyse-image.ts';

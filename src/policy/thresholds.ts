@@ -1,12 +1,15 @@
+// Thresholds: the defaults, the levels that apply to one platform, and every measured figure
+// judged against them.
+
+import { formatBytes, formatLevelPercent, formatPercent, formatSignedBytes, METRIC_LABELS, METRICS, percentChange, type Finding, type ImageAnalysis, type MetricName, type PlatformResult, type RamMeasurement, type RamStats } from '../core/index.ts';
+import { type Config, type MetricThresholds, type ThresholdLevel } from '../config/index.ts';
+
 // Thresholds used when .bumpguard.yml says nothing, sized for a typical RouterOS Tailscale image:
 // ~4.0–4.3 MB compressed, rootfs ~3.9 MB, tailscale.combined ~3.5 MB UPX-packed, ~12–15 MB
 // RSS on the router, where flash is a few MB: a release that adds 300 kB must not automerge
 // unnoticed.
 // Both bytes AND percent must be exceeded for a level to trip, so small images don't fail
 // on +0.5 kB and big ones don't fail on +0.1%.
-
-import { formatBytes, formatLevelPercent, formatPercent, formatSignedBytes, METRIC_LABELS, METRICS, percentChange, type Finding, type ImageAnalysis, type MetricName, type PlatformResult, type RamMeasurement, type RamStats } from '../core/index.ts';
-import { type Config, type MetricThresholds, type ThresholdLevel } from '../config/index.ts';
 
 const KiB = 1024;
 const MiB = 1024 * KiB;

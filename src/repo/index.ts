@@ -1,3 +1,2 @@
-// The target repository: the source-tree port (read at refs, check out for builds) and its
-// local-git implementation; the forge implementation lives in src/jobs (it needs a Forge).
+// src/repo: the target repository as a source tree, from a local git clone or through the forge.
 export { createForgeSourceTree, localGitRepo, localSourceTree } from './source-trees.ts';

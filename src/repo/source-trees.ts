@@ -1,5 +1,5 @@
-// The source reader over a local git clone (bare or not) via the git CLI. Reads committed content
-// only, never the working tree, so what is audited is exactly what a PR would contain.
+// The source-tree port's implementations: a local git clone (the CLI) and a forge's API and
+// archives (the bot).
 
 import { mkdtemp, readdir, realpath, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -7,6 +7,9 @@ import { join, relative, resolve as resolvePath } from 'node:path';
 import { execa } from 'execa';
 import { BumpguardError, CancelledError, type Forge, type LocalSource, type SourceTree } from '../core/index.ts';
 import { childEnv } from '../engine/index.ts';
+
+// The source reader over a local git clone (bare or not) via the git CLI. Reads committed content
+// only, never the working tree, so what is audited is exactly what a PR would contain.
 
 interface GitResult {
   stdout: string;

@@ -1,10 +1,13 @@
-// Collapsible per-arch details: layers, largest files, top movers vs base, duplicated
-// bytes, the main binary, and build log tails when a build failed.
+// The collapsed sections under the tables: per-arch details, the history of past bumps, and the
+// upstream behind this bump (in markdown, and as plain lines for a terminal).
 
 import { formatBytes, formatSignedBytes, shortSha, type CheckResult, type DigestCommit, type EditStatus, type HistoryPoint, type ImageAnalysis, type PlatformResult, type UpstreamReport } from '../core/index.ts';
 import { type PolicyOutcome } from '../policy/index.ts';
 import { cell, clip, code, escapeText, fence, table, tail } from './markdown.ts';
 import { deltaText, sideFailureLabel, type Mover } from './tables.ts';
+
+// Collapsible per-arch details: layers, largest files, top movers vs base, duplicated
+// bytes, the main binary, and build log tails when a build failed.
 
 export interface DetailsOptions {
   /** Layers, largest files, binary line and log tails. */

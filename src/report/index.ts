@@ -1,4 +1,4 @@
-// src/report: the sticky comment, the status line and the CLI text. Pure and deterministic.
+// src/report: the sticky comment, the status line, the terminal text and --json. Pure and deterministic.
 export { renderJson, toImageMetrics, type JsonAuditReport, type JsonReport } from './json.ts';
 export { clip, code, escapeText, MARKER } from './markdown.ts';
 export { buildCounts, renderProgressSummary, renderReport, renderSummary } from './render-report.ts';

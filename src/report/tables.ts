@@ -1,3 +1,5 @@
+// The comment's tables: size and RAM per arch and canaries per arch, and how a platform still
+// running or one that could not be built reads in them.
 
 import { formatBytes, formatPercent, formatSignedBytes, LOCAL_ENGINE, METRIC_LABELS, SIZE_METRICS, type CanaryResult, type CheckProgress, type CheckResult, type FileEntry, type Finding, type MetricName, type PlatformResult, type RamMeasurement, type RssSource, type SideResult, type SideStage } from '../core/index.ts';
 import { blameOfFailure, type MetricComparison, type PolicyOutcome } from '../policy/index.ts';

@@ -1,5 +1,5 @@
-// The report for a terminal (`bumpguard check` without --json): same facts as the markdown,
-// as aligned plain text — no HTML, no tables with <br>, no emoji whose width varies.
+// The plain-text reports for a terminal: `bumpguard check` while it runs and at the end, and
+// `bumpguard audit`.
 
 import { formatBytes, METRIC_LABELS, shortSha, SIZE_METRICS, type Bump, type CheckResult, type Finding, type PlatformResult, type Severity, type UpstreamReport, type Verdict } from '../core/index.ts';
 import { type MetricComparison, type PolicyOutcome } from '../policy/index.ts';
@@ -7,6 +7,9 @@ import { renderUpstreamText } from './details.ts';
 import { formatDuration, formatTime } from './markdown.ts';
 import { bumpTitle, countsText, plural, VERDICT_LABELS } from './render-report.ts';
 import { deltaText, engineWords, renderRamSources, sideFailureLabel } from './tables.ts';
+
+// The report for a terminal (`bumpguard check` without --json): same facts as the markdown,
+// as aligned plain text — no HTML, no tables with <br>, no emoji whose width varies.
 
 const MARKS: Record<Severity, string> = { blocker: 'x', warning: '!', info: '-' };
 const TITLES: Record<Severity, string> = { blocker: 'Blockers', warning: 'Warnings', info: 'Info' };

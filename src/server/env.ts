@@ -1,7 +1,5 @@
-// Server configuration from environment variables, validated once at startup. Each problem
-// names the variable and the fix, so a setup mistake reads as the operator's next step (as
-// probot/probot src/helpers/get-error-handler.ts does for a bad secret or key). Either forge
-// may be left out, but not half-configured, and not both.
+// What `bumpguard serve` reads at startup: the environment, validated once, and the root logger
+// that redacts secrets.
 
 import { createPrivateKey } from 'node:crypto';
 import { pino, type DestinationStream, type Logger } from 'pino';
@@ -10,6 +8,11 @@ import { parseSize, readEngineDefinitions, type EngineDefinition, type RepoBuild
 import { ConfigError, type ConfigIssue } from '../core/index.ts';
 import { readContainerLimits, type ContainerLimits } from '../measure/index.ts';
 import type { UntrustedNetwork } from '../build/index.ts';
+
+// Server configuration from environment variables, validated once at startup. Each problem
+// names the variable and the fix, so a setup mistake reads as the operator's next step (as
+// probot/probot src/helpers/get-error-handler.ts does for a bad secret or key). Either forge
+// may be left out, but not half-configured, and not both.
 
 export interface ServerEnv {
   port: number;

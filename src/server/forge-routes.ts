@@ -1,11 +1,14 @@
-// POST /api/gitea/webhooks: HMAC-SHA256 of the raw body against X-Hub-Signature-256
-// ("sha256=<hex>", newer Gitea and Forgejo) when present, else X-Gitea-Signature (bare hex).
-// A webhook saved without a secret sends an empty signature: refused like a wrong one.
+// The two forges' webhook routes on the shared one: their header names, signature formats and
+// normalisers; GitHub's also authenticates through Probot.
 
 import { Probot, ProbotOctokit } from 'probot';
 import { normalizeGiteaEvent, normalizeGithubEvent } from '../bot/index.ts';
 import type { RetryPolicy } from '../forges/index.ts';
 import { createWebhookRoute, hexFromHubSignature, requestHeader as header, type Route, type WebhookRouteDeps } from './webhook-route.ts';
+
+// POST /api/gitea/webhooks: HMAC-SHA256 of the raw body against X-Hub-Signature-256
+// ("sha256=<hex>", newer Gitea and Forgejo) when present, else X-Gitea-Signature (bare hex).
+// A webhook saved without a secret sends an empty signature: refused like a wrong one.
 
 export interface GiteaServerConfig {
   url: string;

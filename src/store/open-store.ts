@@ -1,7 +1,5 @@
-// The embedded store (node:sqlite). One file holds measured results (so a base is built once),
-// bump history for trend charts, overrides, the forge ids the bot must update in place, and the
-// durable job queue (jobs, deliveries, runs, PR heads, gate states).
-// Schema changes go through MIGRATIONS: append only, never edit a shipped step.
+// Opening the store: the schema and its migrations, database errors in an operator's terms, and
+// the lease that keeps one `bumpguard serve` per database.
 
 import { randomUUID } from 'node:crypto';
 import { chmodSync, closeSync, mkdirSync, openSync, statSync } from 'node:fs';
@@ -9,6 +7,11 @@ import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { BumpguardError } from '../core/index.ts';
+
+// The embedded store (node:sqlite). One file holds measured results (so a base is built once),
+// bump history for trend charts, overrides, the forge ids the bot must update in place, and the
+// durable job queue (jobs, deliveries, runs, PR heads, gate states).
+// Schema changes go through MIGRATIONS: append only, never edit a shipped step.
 
 const MIGRATIONS: string[] = [
   `CREATE TABLE results (

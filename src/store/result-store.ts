@@ -1,7 +1,10 @@
-// Measured results per (repo, commit, platform, build-inputs hash), bump history and overrides.
+// Measured results, bump history and overrides in the store; and the override and forge-id
+// ports in memory, for tests and a `serve` without a database.
 
 import type { DatabaseSync } from 'node:sqlite';
 import type { ForgeIdStore, HistoryPoint, Override, OverrideStore, SideResult } from '../core/index.ts';
+
+// Measured results per (repo, commit, platform, build-inputs hash), bump history and overrides.
 
 export interface ResultKey {
   repo: string;

@@ -1,6 +1,5 @@
-// Turn the CLI/config's `--upstream DIR|github` into an UpstreamSource: a directory is a git
-// clone, a bare mirror, or a fixtures tree (<dir>/<tag>/<path>); `github` reads the API. GitHub
-// and git reads go through the disk cache when one is given.
+// Where upstream files come from: the source `--upstream` names, a fixtures tree, and the disk
+// cache in front of git and GitHub.
 
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
@@ -9,6 +8,10 @@ import { UpstreamError, type UpstreamHistory, type UpstreamLog, type UpstreamSou
 import { checkPath, checkRef, errnoCode, isImmutableRef } from './check-ref.ts';
 import { gitUpstream } from './git-upstream.ts';
 import { githubUpstream } from './github-upstream.ts';
+
+// Turn the CLI/config's `--upstream DIR|github` into an UpstreamSource: a directory is a git
+// clone, a bare mirror, or a fixtures tree (<dir>/<tag>/<path>); `github` reads the API. GitHub
+// and git reads go through the disk cache when one is given.
 
 export interface CreateUpstreamOptions {
   /** "owner/name" of the upstream repository (for GitHub and the cache key). */

@@ -1,11 +1,14 @@
-// Gitea REST client: token auth, typed errors, zod-checked JSON and pagination in one place
-// (as renovatebot/renovate lib/util/http/gitea.ts). Endpoint functions live in api.ts.
+// Gitea REST v1: the client (token auth, typed errors, zod-checked JSON, pagination), one function
+// per endpoint, and the wire shapes (only the fields bumpguard reads).
 
 import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { z } from 'zod';
 import { ForgeError } from '../../core/index.ts';
 import { forgeErrorFromHttp, parseWire, readTextCapped, withRetry, type RetryPolicy } from '../http.ts';
+
+// Gitea REST client: token auth, typed errors, zod-checked JSON and pagination in one place
+// (as renovatebot/renovate lib/util/http/gitea.ts). Endpoint functions live in api.ts.
 
 export interface GiteaHttp {
   /** Instance root, e.g. https://git.example.com (a sub-path install keeps its path). */

@@ -1,5 +1,5 @@
-// One function per GitHub REST endpoint bumpguard calls, over the installation's Octokit
-// (Probot's: retry and throttling plugins included, so failures arrive here already retried).
+// GitHub REST: one function per endpoint over the installation's Octokit, and the wire shapes
+// (only the fields bumpguard reads).
 
 import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
@@ -7,6 +7,9 @@ import type { ProbotOctokit } from 'probot';
 import { z } from 'zod';
 import { STATUS_CONTEXT } from '../../core/index.ts';
 import { forgeErrorAfterAttempts, forgeErrorFromHttp, parseWire, readTextCapped } from '../http.ts';
+
+// One function per GitHub REST endpoint bumpguard calls, over the installation's Octokit
+// (Probot's: retry and throttling plugins included, so failures arrive here already retried).
 
 export interface GhRepo {
   owner: string;

@@ -1,3 +1,5 @@
+// DNS client output as observed answers, whichever client printed it (dig or nslookup).
+
 // Reads a DNS canary's output whichever client printed it (dig first: its format is richer).
 
 export function parseDnsOutput(text: string): DnsObservation | null {

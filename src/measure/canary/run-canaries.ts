@@ -1,12 +1,14 @@
-// Runs a repo's canaries against a running container: inside it (`docker exec`) or in a sidecar
-// sharing its network namespace (`--network container:<id>`), each with its timeout. A string
-// `run` is shell form (`sh -c`); a list is exec form, run as is, for images without a shell.
+// Canaries: run against a running container, and each run judged against its `expect` block.
 
 import type { Canary } from '../../config/index.ts';
 import type { CanaryResult } from '../../core/index.ts';
 import type { DockerClient } from '../../engine/index.ts';
 import { containerLabels, DEFAULT_CONTAINER_LIMITS, execIn, limitFlags, type ContainerLimits } from '../runtime/container.ts';
 import { parseDnsOutput, type DnsObservation } from './parse-dns.ts';
+
+// Runs a repo's canaries against a running container: inside it (`docker exec`) or in a sidecar
+// sharing its network namespace (`--network container:<id>`), each with its timeout. A string
+// `run` is shell form (`sh -c`); a list is exec form, run as is, for images without a shell.
 
 export interface RunCanariesOptions {
   /** The docker client of the engine the image runs on. */

@@ -1,11 +1,14 @@
-// One pass over a layer blob as it streams out of the image archive: decompress if
-// needed, walk the inner tar, size the blob as pushed, and keep only per-entry facts.
+// One pass over a layer blob: decompress, walk the inner tar, and keep per-entry facts (paths and
+// whiteouts, ELF headers, UPX packing).
 
 import type { Writable as NodeWritable } from 'node:stream';
 import { createGunzip, createZstdDecompress } from 'node:zlib';
 import { extract as tarExtract, type Extract, type Header } from 'tar-stream';
 import { BumpguardError, messageOf, type ElfInfo } from '../../core/index.ts';
 import { createGzipSizer, type GzipSizerOptions } from './gzip-size.ts';
+
+// One pass over a layer blob as it streams out of the image archive: decompress if
+// needed, walk the inner tar, size the blob as pushed, and keep only per-entry facts.
 
 /** Per-entry facts a whole image may hold: a router image has a few dozen files (1M empty files once took 894 MB). */
 export const MAX_IMAGE_ENTRIES = 50_000;

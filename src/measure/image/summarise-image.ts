@@ -1,8 +1,11 @@
-// Turns the layer scans of one image, in manifest order, into the figures we report.
+// The figures of one image from its layer scans: the flattened rootfs, bytes stored twice, the
+// on-flash estimate, the largest files and the main binary.
 
 import type { FileEntry, ImageAnalysis, LayerInfo } from '../../core/index.ts';
 import type { PlannedLayer } from './image-layout.ts';
 import { resolveLinkTarget, toElfInfo, type ElfHeader, type LayerEntry, type LayerScan } from './scan-layer.ts';
+
+// Turns the layer scans of one image, in manifest order, into the figures we report.
 
 export interface SummaryOptions {
   platform: string;

@@ -1,8 +1,11 @@
-// The container lifecycle shared by RAM runs and canaries: load the built image if the engine
-// lacks it, run it off the network, wait for readiness, exec, and always remove.
+// The containers bumpguard runs from a built image: their limits (the operator's cage) and their
+// lifecycle (load, run off the network, wait for readiness, exec, remove).
 
 import { CancelledError, type ConfigIssue } from '../../core/index.ts';
 import { execDocker, type DockerClient } from '../../engine/index.ts';
+
+// The container lifecycle shared by RAM runs and canaries: load the built image if the engine
+// lacks it, run it off the network, wait for readiness, exec, and always remove.
 
 export interface ImageRef {
   /** sha256:… config digest (BuildOutput.imageId). */

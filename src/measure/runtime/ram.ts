@@ -1,15 +1,18 @@
-// Resident memory of a running container: the main process's RSS and the container's peak from
-// its memory cgroup, sampled over a window. Nothing runs inside the measured image, so shell-less
-// images are measured too. When the engine is local the bot reads the host's /proc and cgroup fs
-// (VmRSS, VmHWM, max usage); when it cannot see the engine's processes (the bot in its own
-// container, a remote engine) it asks the Docker API: `top` (the engine host's ps) for the process's
-// RSS and `stats` for the cgroup's peak. `rssSource` records which.
+// Resident memory of a running container: sampling, per-run figures with their median and spread,
+// and the parsers of /proc, cgroup files and the Docker API's answers.
 
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { CancelledError, type RamMeasurement, type RamStats, type RssSource } from '../../core/index.ts';
 import { getEngineJson, type DockerClient } from '../../engine/index.ts';
 import { containerState, sleep } from './container.ts';
+
+// Resident memory of a running container: the main process's RSS and the container's peak from
+// its memory cgroup, sampled over a window. Nothing runs inside the measured image, so shell-less
+// images are measured too. When the engine is local the bot reads the host's /proc and cgroup fs
+// (VmRSS, VmHWM, max usage); when it cannot see the engine's processes (the bot in its own
+// container, a remote engine) it asks the Docker API: `top` (the engine host's ps) for the process's
+// RSS and `stats` for the cgroup's peak. `rssSource` records which.
 
 export interface RunSample {
   rss: number | null;
