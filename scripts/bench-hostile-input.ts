@@ -38,7 +38,7 @@ function commands(): void {
 const PREVIOUS_LIMITS: Partial<ServerOptions> = { bodyLimitBytes: 5 * 1024 * 1024, maxBodiesInFlight: Number.POSITIVE_INFINITY, headersTimeoutMs: 60_000, requestTimeoutMs: 300_000 };
 
 async function serveChild(limits: string): Promise<void> {
-  const server = await createServer({
+  const server = createServer({
     gitea: { url: 'http://127.0.0.1:9', token: 'bench', webhookSecret: 'bench-webhook-secret-0123456789', botLogin: 'bumpguard' },
     onJob: () => 'queued',
     log: pino({ level: 'silent' }),

@@ -44,7 +44,7 @@ export interface Bot {
   close(): Promise<void>;
 }
 
-export async function createBot(o: BotOptions): Promise<Bot> {
+export function createBot(o: BotOptions): Bot {
   const heads = new HeadTracker();
   const jobs = o.jobs ?? new JobStore(openDatabase(':memory:'));
   const now = o.ports.now;
@@ -91,7 +91,7 @@ export async function createBot(o: BotOptions): Promise<Bot> {
   });
   if (!o.runJob) reconcileAtStart({ queue, jobs, heads, now, log: o.log });
 
-  server = await createServer({
+  server = createServer({
     ...(o.github ? { github: o.github } : {}),
     ...(o.gitea ? { gitea: o.gitea } : {}),
     ...(o.bodyLimitBytes ? { bodyLimitBytes: o.bodyLimitBytes } : {}),

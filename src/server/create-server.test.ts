@@ -11,7 +11,7 @@ const sign = (body: string) => createHmac('sha256', SECRET).update(body).digest(
 
 async function serve() {
   const jobs: BotJob[] = [];
-  const server = await createServer({
+  const server = createServer({
     gitea: { url: 'https://git.example.org', token: 't', webhookSecret: SECRET, botLogin: 'bumpguard' },
     onJob: (job) => void jobs.push(job),
     log: pino({ level: 'silent' }),

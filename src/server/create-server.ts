@@ -56,7 +56,7 @@ export interface BumpguardServer {
 
 const WEBHOOK_PATHS = { github: '/api/github/webhooks', gitea: '/api/gitea/webhooks' } as const;
 
-export async function createServer(opts: ServerOptions): Promise<BumpguardServer> {
+export function createServer(opts: ServerOptions): BumpguardServer {
   const log = opts.log;
   const bodyLimit = opts.bodyLimitBytes ?? DEFAULT_LIMITS.bodyLimitBytes;
   const maxInFlight = opts.maxBodiesInFlight ?? DEFAULT_LIMITS.maxBodiesInFlight;

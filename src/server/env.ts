@@ -197,5 +197,5 @@ const REDACT_PATHS = [
 
 export function createLogger(opts: { level?: string; destination?: DestinationStream | NodeJS.WritableStream } = {}): Logger {
   const options = { level: opts.level ?? 'info', redact: { paths: REDACT_PATHS, censor: '[redacted]' } };
-  return opts.destination ? pino(options, opts.destination as DestinationStream) : pino(options);
+  return opts.destination ? pino(options, opts.destination) : pino(options);
 }

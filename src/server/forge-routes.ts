@@ -62,9 +62,9 @@ export interface GithubServerConfig {
 export interface GithubRoute {
   route: Route;
   /** An Octokit authenticated as the installation. */
-  auth(installationId: number): Promise<ProbotOctokit>;
+  auth: (installationId: number) => Promise<ProbotOctokit>;
   /** "<app-slug>[bot]", read once from GET /app. */
-  botLogin(): Promise<string>;
+  botLogin: () => Promise<string>;
 }
 
 export function createGithubRoute(config: GithubServerConfig, d: WebhookRouteDeps): GithubRoute {

@@ -28,7 +28,7 @@ export async function startBot(
   },
 ): Promise<RunningBot> {
   const outcomes: RunningBot['outcomes'] = [];
-  const bot = await createBot({
+  const bot = createBot({
     ...opts,
     log: pino({ level: process.env.LOG_LEVEL ?? 'silent' }),
     runCheck: async () => opts.runCheck,

@@ -108,7 +108,7 @@ export async function serveWith(o: ServeOptions, io: CliIo): Promise<number> {
     cacheDir: env.cacheDir,
     ...(env.upstreamToken ? { token: env.upstreamToken } : {}),
   });
-  const bot = await createBot({
+  const bot = createBot({
     ...(env.github ? { github: env.github } : {}),
     ...(env.gitea ? { gitea: env.gitea } : {}),
     log,

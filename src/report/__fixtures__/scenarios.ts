@@ -1,4 +1,4 @@
-// Named report scenarios (issue 5 § Tests), shared by the report tests and
+// Named report scenarios, shared by the report tests and
 // scripts/update-golden.ts. Inputs are realistic CheckResults; the outcome comes from the
 // real policy, so a golden file changes when either policy or rendering changes.
 import { parseConfig } from '../../config/index.ts';
