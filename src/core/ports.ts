@@ -66,6 +66,8 @@ export interface UpstreamLog {
   truncated?: string;
 }
 
+// The edit runner replays a recipe's source edits on upstream files.
+
 /** What running a sed script on one upstream file gave. */
 export type SedRun =
   | { status: 'ok'; output: string }
@@ -97,9 +99,9 @@ export interface EditRunner {
   applyCheck(req: { patch: string; strip: number; directory: string; reverse: boolean; fuzzy: boolean; files: ReadonlyMap<string, string | null> }): Promise<ApplyCheck>;
 }
 
-// The ONE forge interface. Everything above it (src/jobs,
-// src/bot) is forge-agnostic: a third forge only adds a folder next to github/ and gitea/.
-// An instance is bound to one repository (and, on GitHub, one installation).
+// The ONE forge interface. Everything above it (src/jobs, src/bot) is forge-agnostic: a third
+// forge only adds a folder next to src/forges/github/ and gitea/. An instance is bound to one
+// repository (and, on GitHub, one installation).
 export type ForgeKind = 'github' | 'gitea';
 
 /** Our own permission scale; GitHub's maintain/triage and Gitea's owner are folded in by the adapters. */
@@ -205,6 +207,8 @@ export interface ForgeComment {
   body: string;
   url: string;
 }
+
+// What a job writes besides the forge: overrides, the ids of forge objects, the gates it set.
 
 /**
  * `/accept` overrides of a PR, each valid for one head SHA. Method names match
