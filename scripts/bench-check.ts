@@ -10,7 +10,7 @@
 // --platform=$BUILDPLATFORM run once or per target?), a multi-platform build where the engine can,
 // and `bumpguard serve` against a local Gitea double: from a webhook's delivery to the first write
 // of the sticky comment (warm bot) and to the verdict.
-// Usage: node scripts/bench-check.ts [--rounds 2]
+// Usage: node scripts/bench-check.ts [--rounds 2] [--serve-only]
 import { spawn } from 'node:child_process';
 import { createHmac, randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -23,7 +23,7 @@ import { parseConfig } from '../src/config/index.ts';
 import { createExampleRepo, type ExampleRepo } from '../test/helpers/example-repo.ts';
 import { FAKE_NAME, FAKE_OWNER, FAKE_TOKEN, pullJson, startFakeGitea, type FakePull } from './fake-gitea.ts';
 
-const { values } = parseArgs({ options: { rounds: { type: 'string', default: '2' } } });
+const { values } = parseArgs({ options: { rounds: { type: 'string', default: '2' }, 'serve-only': { type: 'boolean', default: false } } });
 const rounds = Number(values.rounds);
 const root = new URL('../', import.meta.url);
 const UPSTREAM = new URL('test/fixtures/upstream/', root).pathname;
@@ -66,7 +66,7 @@ async function check(repo: ExampleRepo): Promise<number> {
   const json = JSON.parse(String(r.stdout)) as { builds: { ran: number }; platforms: Record<string, { head: { ramConcurrency: { limit: number; peak: number } | null } | null }> };
   if (json.builds.ran !== 6) throw new Error(`bumpguard check ran ${json.builds.ran} builds, not 6: ${String(r.stderr).slice(-500)}`);
   const peaks = Object.values(json.platforms).map((p) => p.head?.ramConcurrency?.peak ?? 0);
-  console.log(`    check: RAM sampled with up to ${Object.values(json.platforms)[0]?.head?.ramConcurrency?.limit} images at once (peaks ${peaks.join(', ')})`);
+  console.log(`    check: RAM sampled with up to ${Object.values(json.platforms)[0]?.head?.ramConcurrency?.limit} platforms at once (peaks ${peaks.join(', ')})`);
   return ms;
 }
 
@@ -114,15 +114,22 @@ async function serve(): Promise<void> {
     },
   });
   try {
+    let buffered = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      buffered = (buffered + chunk.toString()).slice(-20_000);
+    });
     const port = await new Promise<number>((resolve, reject) => {
-      let buffered = '';
-      child.stdout!.on('data', (chunk: Buffer) => {
-        buffered += chunk.toString();
+      child.stdout!.on('data', () => {
         const line = buffered.split('\n').find((l) => l.includes('"bumpguard serve listening"'));
         if (line) resolve((JSON.parse(line) as { port: number }).port);
       });
       child.once('exit', (code) => reject(new Error(`serve exited ${code}`)));
     });
+    /** A write the double should see within `ms`; else what serve logged and what arrived. */
+    const expect = (what: string, pred: Parameters<typeof forge.waitFor>[0], ms: number) => Promise.race([
+      forge.waitFor(pred),
+      new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no ${what} within ${ms / 1000} s; writes: ${JSON.stringify(forge.writes)}\nserve log:\n${buffered.split('\n').slice(-15).join('\n')}`)), ms).unref()),
+    ]);
     const deliver = async (pr: FakePull) => {
       const template = JSON.parse(await readFile(new URL('test/fixtures/gitea/pull_request.opened.json', root), 'utf8'));
       const body = JSON.stringify({ ...template, number: pr.number, pull_request: pullJson(pr, forge.url), repository: { ...template.repository, full_name: `${FAKE_OWNER}/${FAKE_NAME}`, name: FAKE_NAME } });
@@ -137,10 +144,10 @@ async function serve(): Promise<void> {
     };
     // Warm: the first job loads the build stack; a PR that bumps nothing passes at once.
     await deliver(pulls[0]!);
-    await forge.waitFor((w) => w.op === 'status' && /^success/.test(w.text));
+    await expect('passing status for the PR without a bump', (w) => w.op === 'status' && /^success/.test(w.text), 60_000);
     const sent = await deliver(pulls[1]!);
-    const first = await forge.waitFor((w) => w.pr === 14 && w.op === 'comment-create');
-    const verdict = await forge.waitFor((w) => w.op === 'status' && /^(failure|success|error)/.test(w.text) && w.at > sent);
+    const first = await expect('first comment', (w) => w.pr === 14 && w.op === 'comment-create', 120_000);
+    const verdict = await expect('verdict', (w) => w.op === 'status' && /^(failure|success|error)/.test(w.text) && w.at > sent, 600_000);
     const edits = forge.writes.filter((w) => w.pr === 14 && w.op.startsWith('comment'));
     console.log(`  serve (warm bot, cold store): first comment write ${s(first.at - sent)} after delivery ("${first.text}"); verdict ${s(verdict.at - sent)} ("${verdict.text.slice(0, 60)}…")`);
     console.log(`    comment writes: ${edits.map((w) => `+${s(w.at - sent)}`).join(', ')}; statuses: ${forge.writes.filter((w) => w.op === 'status' && w.at > sent).map((w) => `+${s(w.at - sent)} ${w.text.split(' — ')[0]}`).join(' | ')}`);
@@ -159,13 +166,13 @@ try {
     const floor = r + config.ram.windowMs;
     console.log(`  ${what}: raw build+save ×6 ${s(r)} + one RAM window ${s(config.ram.windowMs)} = ${s(floor)} · bumpguard check ${s(c)} · ${(c / floor).toFixed(2)}× (goal ≤ 1.5×) · load ${load()}`);
   };
-  for (let i = 1; i <= rounds; i++) {
+  for (let i = 1; i <= (values['serve-only'] ? 0 : rounds); i++) {
     const [a, b] = [await coldExample(), await coldExample()];
     line(`round ${i}, BuildKit cold`, await raw(a), await check(b));
     line(`round ${i}, BuildKit warm`, await raw(a), await check(a));
     await Promise.all([a.dispose(), b.dispose()]);
   }
-  await stepTimings(engine);
+  if (!values['serve-only']) await stepTimings(engine);
   await serve();
 } finally {
   await rm(scratch, { recursive: true, force: true });

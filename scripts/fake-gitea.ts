@@ -108,6 +108,8 @@ export async function startFakeGitea(repoDir: string, pulls: FakePull[]): Promis
       note({ at, op: 'comment-update', pr: c.pr, text: heading(c.body) });
       return send(200, commentJson(c, url));
     }
+    // Renovate (the PR author) may push: its PRs are built without a maintainer's approval.
+    if (/^\/collaborators\/[^/]+\/permission$/.test(path)) return send(200, { permission: 'write', role_name: 'write' });
     if (/^\/statuses\/[0-9a-f]+$/.test(path) && req.method === 'POST') {
       const body = await json(req);
       note({ at, op: 'status', pr: null, text: `${String(body.state)}: ${String(body.description)}` });
