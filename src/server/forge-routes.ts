@@ -47,8 +47,9 @@ export function createGiteaRoute(config: GiteaServerConfig, d: WebhookRouteDeps)
 // says what happened to the delivery (202 recorded, 204 ignored, 400, 401, 413, 415). Probot
 // supplies what the jobs need afterwards: Octokit clients authenticated as the App or as one of
 // its installations (`probot.auth`, which caches installation tokens and adds retries and
-// throttling). Its webhook middleware is not used: it answers 200 before our durable enqueue can
-// say "recorded" or "duplicate", and 400 or 500 where a sender's mistake deserves 401 or 400.
+// throttling). Its webhook middleware is not used: its one answer, 200 "ok", cannot say whether
+// the delivery was recorded, a duplicate or ignored, and it answers 400 or 500 where a sender's
+// mistake deserves 401 or 400.
 export interface GithubServerConfig {
   appId: string | number;
   privateKey: string;
