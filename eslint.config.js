@@ -5,7 +5,11 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 const PURE_ROOMS = ['core', 'config', 'bump', 'policy', 'audit', 'report', 'bot'];
-const nodeTest = { from: 'package', package: 'node:test', name: ['test', 'describe', 'it', 'suite', 'before', 'after', 'beforeEach', 'afterEach'] };
+const nodeTest = {
+  from: 'package',
+  package: 'node:test',
+  name: ['test', 'describe', 'it', 'suite', 'before', 'after', 'beforeEach', 'afterEach'],
+};
 
 export default tseslint.config(
   { ignores: ['node_modules/', 'coverage/', 'examples/', 'test/fixtures/'] },
@@ -13,7 +17,10 @@ export default tseslint.config(
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {
-      parserOptions: { projectService: { allowDefaultProject: ['eslint.config.js', '.dependency-cruiser.cjs'] }, tsconfigRootDir: import.meta.dirname },
+      parserOptions: {
+        projectService: { allowDefaultProject: ['eslint.config.js', '.dependency-cruiser.cjs'] },
+        tsconfigRootDir: import.meta.dirname,
+      },
       globals: { process: 'readonly', console: 'readonly', URL: 'readonly' },
     },
     linterOptions: { reportUnusedDisableDirectives: 'error' },
@@ -24,7 +31,10 @@ export default tseslint.config(
       '@typescript-eslint/only-throw-error': ['error', { allowThrowingUnknown: true }],
       // TypeScript's noUnusedLocals already reports unused private members; this rule misreads `??=`.
       'no-unused-private-class-members': 'off',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' },
+      ],
       'max-len': ['error', { code: 140, ignoreUrls: true, ignoreStrings: true, ignoreTemplateLiterals: true, ignoreRegExpLiterals: true }],
     },
   },
@@ -55,7 +65,13 @@ export default tseslint.config(
         { object: 'performance', property: 'now', message: 'A pure room reads no clock: take `now` as a parameter.' },
       ],
       'no-restricted-globals': ['error', { name: 'fetch', message: 'A pure room does no network I/O: it works through a port.' }],
-      'no-restricted-syntax': ['error', { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'A pure room reads no clock: take `now` as a parameter.' }],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "NewExpression[callee.name='Date'][arguments.length=0]",
+          message: 'A pure room reads no clock: take `now` as a parameter.',
+        },
+      ],
     },
   },
   { files: ['**/*.js', '**/*.cjs'], ...tseslint.configs.disableTypeChecked },

@@ -24,10 +24,16 @@ if (major < 24 && !existsSync(localNode)) {
   process.exit(2);
 }
 const node = major >= 24 ? process.execPath : localNode;
-const child = spawn(node, [
-  // --expose-gc lets the image analyser return read buffers early (peak RSS, createGcPacer in src/measure/image/analyse-image.ts).
-  '--expose-gc', join(root, 'src', 'cli', 'main.ts'), ...process.argv.slice(2),
-], { stdio: 'inherit' });
+const child = spawn(
+  node,
+  [
+    // --expose-gc lets the image analyser return read buffers early (peak RSS, createGcPacer in src/measure/image/analyse-image.ts).
+    '--expose-gc',
+    join(root, 'src', 'cli', 'main.ts'),
+    ...process.argv.slice(2),
+  ],
+  { stdio: 'inherit' },
+);
 
 // The child may get the same signal from elsewhere too (a terminal's Ctrl-C reaches the whole
 // process group, systemd signals the whole cgroup); src/cli/main.ts treats such a twin as one stop.

@@ -38,11 +38,18 @@ async function main(): Promise<void> {
       }
       const gz = median(gzipMs);
       const an = median(plain.map((a) => a.ms));
-      console.log(`${layout} (${layout === 'oci' ? 'gzip layers' : 'uncompressed layers, gzipped on the fly'}), ${sizeMiB.toFixed(1)} MiB archive, median of ${runs}:`);
+      console.log(
+        `${layout} (${layout === 'oci' ? 'gzip layers' : 'uncompressed layers, gzipped on the fly'}), ${sizeMiB.toFixed(1)} MiB archive, median of ${runs}:`,
+      );
       console.log(`  gzip -c > /dev/null      ${gz.toFixed(0)} ms`);
-      console.log(`  analyseImage             ${an.toFixed(0)} ms (process wall ${median(plain.map((a) => a.wallMs)).toFixed(0)} ms incl. Node start-up)`);
+      console.log(
+        `  analyseImage             ${an.toFixed(0)} ms (process wall ${median(plain.map((a) => a.wallMs)).toFixed(0)} ms incl. Node start-up)`,
+      );
       console.log(`  speed vs gzip            ${(gz / an).toFixed(2)}× (goal ≥ 1.00×)`);
-      for (const [label, results] of [['default flags', plain], ['with --expose-gc', paced]] as const) {
+      for (const [label, results] of [
+        ['default flags', plain],
+        ['with --expose-gc', paced],
+      ] as const) {
         const hwm = Math.max(...results.map((a) => a.hwmBytes));
         const base = median(results.map((a) => a.baseRssBytes));
         console.log(`  peak RSS, ${label.padEnd(16)} ${mb(hwm)} MB (goal < 150 MB; ${mb(base)} MB before the analysis started)`);
@@ -64,14 +71,34 @@ async function writeImage(path: string, layout: ArchiveSpec['layout'], totalMiB:
       return { path: `/layer${kind}/file${i}`, content };
     });
   const compression = layout === 'oci' ? 'gzip' : 'none';
-  const layers: LayerSpec[] = [0, 1, 2, 0, 1, 2].map((kind, i) => ({ createdBy: `COPY part${i} /`, compression, entries: files(kind, 4 + i * 8) }));
+  const layers: LayerSpec[] = [0, 1, 2, 0, 1, 2].map((kind, i) => ({
+    createdBy: `COPY part${i} /`,
+    compression,
+    entries: files(kind, 4 + i * 8),
+  }));
   const built = await makeImageTar({ layout, images: [{ platform: PLATFORM, layers }] });
   await writeFile(path, built.tar);
   return built.tar.length / MiB;
 }
 
 function pseudoText(bytes: number): Buffer {
-  const words = ['tailscale', 'router', 'netstack', 'the', 'packet', 'and', 'peer', 'dns', 'exit', 'node', 'of', 'route', 'magic', 'wireguard', 'derp'];
+  const words = [
+    'tailscale',
+    'router',
+    'netstack',
+    'the',
+    'packet',
+    'and',
+    'peer',
+    'dns',
+    'exit',
+    'node',
+    'of',
+    'route',
+    'magic',
+    'wireguard',
+    'derp',
+  ];
   const parts: string[] = [];
   let length = 0;
   let seed = 7;
@@ -99,7 +126,12 @@ function timeGzip(path: string): Promise<number> {
   });
 }
 
-interface ChildResult { ms: number; wallMs: number; hwmBytes: number; baseRssBytes: number }
+interface ChildResult {
+  ms: number;
+  wallMs: number;
+  hwmBytes: number;
+  baseRssBytes: number;
+}
 
 function runChild(path: string, nodeFlags: string[]): Promise<ChildResult> {
   return new Promise((resolve, reject) => {

@@ -19,8 +19,15 @@ const config = parseConfig(read('test/fixtures/target-repo/.bumpguard.yml'));
 function once(): number {
   const start = performance.now();
   const findings = auditBump({
-    fromTag, toTag, recipe: parseRecipe(files), recipeFiles: files, config,
-    oldTable: parseFeatureTags(oldGo).table, newTable: parseFeatureTags(newGo).table, patchFiles, watched: [],
+    fromTag,
+    toTag,
+    recipe: parseRecipe(files),
+    recipeFiles: files,
+    config,
+    oldTable: parseFeatureTags(oldGo).table,
+    newTable: parseFeatureTags(newGo).table,
+    patchFiles,
+    watched: [],
   });
   if (findings.length === 0) throw new Error('the example bump must produce findings');
   return performance.now() - start;
@@ -29,4 +36,6 @@ function once(): number {
 for (let i = 0; i < 10; i++) once();
 const times = Array.from({ length: runs }, once).sort((a, b) => a - b);
 const median = times[Math.floor(times.length / 2)]!;
-console.log(`audit: parse + audit of ${fromTag} → ${toTag} (example recipe), warm: median ${median.toFixed(2)} ms, max ${times.at(-1)!.toFixed(2)} ms over ${runs} runs (goal < 50 ms)`);
+console.log(
+  `audit: parse + audit of ${fromTag} → ${toTag} (example recipe), warm: median ${median.toFixed(2)} ms, max ${times.at(-1)!.toFixed(2)} ms over ${runs} runs (goal < 50 ms)`,
+);

@@ -28,7 +28,10 @@ const { values } = parseArgs({ options: { rounds: { type: 'string', default: '2'
 const rounds = Number(values.rounds);
 const root = new URL('../', import.meta.url);
 const UPSTREAM = new URL('test/fixtures/upstream/', root).pathname;
-const load = () => loadavg().map((l) => l.toFixed(1)).join(' ');
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ');
 const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 const engine = await detectEngine();
@@ -49,7 +52,9 @@ async function raw(repo: ExampleRepo): Promise<number> {
     await execa('git', ['checkout', '-q', ref], { cwd: repo.dir });
     for (const platform of config.platforms) {
       const tag = `bumpguard-bench:${randomUUID()}`;
-      await execa(engine.docker.file, ['build', '-q', '--platform', platform, '--network', 'none', '-t', tag, repo.dir], { env: { DOCKER_BUILDKIT: '1' } });
+      await execa(engine.docker.file, ['build', '-q', '--platform', platform, '--network', 'none', '-t', tag, repo.dir], {
+        env: { DOCKER_BUILDKIT: '1' },
+      });
       await execa(engine.docker.file, ['save', '-o', join(scratch, 'raw.tar'), tag]);
       await execa(engine.docker.file, ['rmi', tag], { reject: false });
     }
@@ -62,12 +67,36 @@ async function raw(repo: ExampleRepo): Promise<number> {
 async function check(repo: ExampleRepo): Promise<number> {
   const db = join(scratch, `store-${randomUUID()}.db`);
   const started = performance.now();
-  const r = await execa(process.execPath, ['--expose-gc', 'src/cli/main.ts', 'check', '--repo', repo.dir, '--base', 'main', '--head', repo.headRef, '--upstream', UPSTREAM, '--db', db, '--json'], { cwd: root, reject: false });
+  const r = await execa(
+    process.execPath,
+    [
+      '--expose-gc',
+      'src/cli/main.ts',
+      'check',
+      '--repo',
+      repo.dir,
+      '--base',
+      'main',
+      '--head',
+      repo.headRef,
+      '--upstream',
+      UPSTREAM,
+      '--db',
+      db,
+      '--json',
+    ],
+    { cwd: root, reject: false },
+  );
   const ms = performance.now() - started;
-  const json = JSON.parse(String(r.stdout)) as { builds: { ran: number }; platforms: Record<string, { head: { ramConcurrency: { limit: number; peak: number } | null } | null }> };
+  const json = JSON.parse(String(r.stdout)) as {
+    builds: { ran: number };
+    platforms: Record<string, { head: { ramConcurrency: { limit: number; peak: number } | null } | null }>;
+  };
   if (json.builds.ran !== 6) throw new Error(`bumpguard check ran ${json.builds.ran} builds, not 6: ${String(r.stderr).slice(-500)}`);
   const peaks = Object.values(json.platforms).map((p) => p.head?.ramConcurrency?.peak ?? 0);
-  console.log(`    check: RAM sampled with up to ${Object.values(json.platforms)[0]?.head?.ramConcurrency?.limit} platforms at once (peaks ${peaks.join(', ')})`);
+  console.log(
+    `    check: RAM sampled with up to ${Object.values(json.platforms)[0]?.head?.ramConcurrency?.limit} platforms at once (peaks ${peaks.join(', ')})`,
+  );
   return ms;
 }
 
@@ -77,20 +106,40 @@ async function stepTimings(e: EngineInfo): Promise<void> {
   console.log('  step timings of the head, one platform after another, nothing cached for it:');
   let total = 0;
   for (const platform of config.platforms) {
-    const built = await buildImage({ contextDir: cold.dir, dockerfile: 'Dockerfile', platform, engine: e, outTar: join(scratch, 'steps.tar') });
-    const shared = built.steps.filter((st) => st.stage === 'build' && !/TARGETARCH|\/out\/rootfs|artifacts\/(amd64|arm64|arm)\/(busybox|routerd)|entrypoint/.test(st.instruction));
+    const built = await buildImage({
+      contextDir: cold.dir,
+      dockerfile: 'Dockerfile',
+      platform,
+      engine: e,
+      outTar: join(scratch, 'steps.tar'),
+    });
+    const shared = built.steps.filter(
+      (st) =>
+        st.stage === 'build' && !/TARGETARCH|\/out\/rootfs|artifacts\/(amd64|arm64|arm)\/(busybox|routerd)|entrypoint/.test(st.instruction),
+    );
     const ran = shared.filter((st) => !st.cached);
     total += ran.reduce((sum, st) => sum + (st.seconds ?? 0), 0);
-    console.log(`    ${platform.padEnd(13)} ${summariseSteps(built.steps)} · steps before ARG TARGETARCH: ${shared.length - ran.length} cached, ${ran.length} ran (${ran.map((st) => `${st.instruction.split(' ')[0]} ${st.seconds}s`).join(', ') || 'none'})`);
+    console.log(
+      `    ${platform.padEnd(13)} ${summariseSteps(built.steps)} · steps before ARG TARGETARCH: ${shared.length - ran.length} cached, ${ran.length} ran (${ran.map((st) => `${st.instruction.split(' ')[0]} ${st.seconds}s`).join(', ') || 'none'})`,
+    );
   }
   console.log(`    time spent re-running target-independent steps: ${total.toFixed(1)} s`);
   await cold.dispose();
-  if (e.buildx === null) console.log('  multi-platform build in one invocation: not measured (no buildx plugin on this host; the argv is tested)');
-  else if (e.imageStore !== 'containerd') console.log('  multi-platform build in one invocation: not measured (the engine has the classic image store)');
+  if (e.buildx === null)
+    console.log('  multi-platform build in one invocation: not measured (no buildx plugin on this host; the argv is tested)');
+  else if (e.imageStore !== 'containerd')
+    console.log('  multi-platform build in one invocation: not measured (the engine has the classic image store)');
   else {
     const started = performance.now();
     const again = await coldExample();
-    const built = await buildImage({ contextDir: again.dir, dockerfile: 'Dockerfile', platform: config.platforms.join(', '), together: config.platforms, engine: e, outTar: join(scratch, 'all.tar') });
+    const built = await buildImage({
+      contextDir: again.dir,
+      dockerfile: 'Dockerfile',
+      platform: config.platforms.join(', '),
+      together: config.platforms,
+      engine: e,
+      outTar: join(scratch, 'all.tar'),
+    });
     await again.dispose();
     console.log(`  multi-platform, one invocation: ${s(performance.now() - started)} · ${summariseSteps(built.steps)}`);
   }
@@ -107,11 +156,21 @@ async function serve(): Promise<void> {
   const secret = `bench-secret-${randomUUID()}`;
   const dir = await mkdtemp(join(tmpdir(), 'bumpguard-bench-serve-'));
   const child = spawn(process.execPath, ['--expose-gc', 'src/cli/main.ts', 'serve'], {
-    cwd: root, stdio: ['ignore', 'pipe', 'inherit'],
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'inherit'],
     env: {
-      PATH: process.env.PATH ?? '', HOME: dir, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info',
-      BUMPGUARD_DB: join(dir, 'bumpguard.db'), BUMPGUARD_CACHE: join(dir, 'cache'), BUMPGUARD_UPSTREAM: UPSTREAM,
-      GITEA_URL: forge.url, GITEA_TOKEN: FAKE_TOKEN, GITEA_WEBHOOK_SECRET: secret, GITEA_BOT_LOGIN: 'bumpguard',
+      PATH: process.env.PATH ?? '',
+      HOME: dir,
+      HOST: '127.0.0.1',
+      PORT: '0',
+      LOG_LEVEL: 'info',
+      BUMPGUARD_DB: join(dir, 'bumpguard.db'),
+      BUMPGUARD_CACHE: join(dir, 'cache'),
+      BUMPGUARD_UPSTREAM: UPSTREAM,
+      GITEA_URL: forge.url,
+      GITEA_TOKEN: FAKE_TOKEN,
+      GITEA_WEBHOOK_SECRET: secret,
+      GITEA_BOT_LOGIN: 'bumpguard',
     },
   });
   try {
@@ -127,18 +186,41 @@ async function serve(): Promise<void> {
       child.once('exit', (code) => reject(new Error(`serve exited ${code}`)));
     });
     /** A write the double should see within `ms`; else what serve logged and what arrived. */
-    const expect = (what: string, pred: Parameters<typeof forge.waitFor>[0], ms: number) => Promise.race([
-      forge.waitFor(pred),
-      new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no ${what} within ${ms / 1000} s; writes: ${JSON.stringify(forge.writes)}\nserve log:\n${buffered.split('\n').slice(-15).join('\n')}`)), ms).unref()),
-    ]);
+    const expect = (what: string, pred: Parameters<typeof forge.waitFor>[0], ms: number) =>
+      Promise.race([
+        forge.waitFor(pred),
+        new Promise<never>((_, reject) =>
+          setTimeout(
+            () =>
+              reject(
+                new Error(
+                  `no ${what} within ${ms / 1000} s; writes: ${JSON.stringify(forge.writes)}\nserve log:\n${buffered.split('\n').slice(-15).join('\n')}`,
+                ),
+              ),
+            ms,
+          ).unref(),
+        ),
+      ]);
     const deliver = async (pr: FakePull) => {
       const template = JSON.parse(await readFile(new URL('test/fixtures/gitea/pull_request.opened.json', root), 'utf8'));
-      const body = JSON.stringify({ ...template, number: pr.number, pull_request: pullJson(pr, forge.url), repository: { ...template.repository, full_name: `${FAKE_OWNER}/${FAKE_NAME}`, name: FAKE_NAME } });
+      const body = JSON.stringify({
+        ...template,
+        number: pr.number,
+        pull_request: pullJson(pr, forge.url),
+        repository: { ...template.repository, full_name: `${FAKE_OWNER}/${FAKE_NAME}`, name: FAKE_NAME },
+      });
       const id = randomUUID();
       const at = performance.now();
       const res = await fetch(`http://127.0.0.1:${port}/api/gitea/webhooks`, {
-        method: 'POST', body,
-        headers: { 'content-type': 'application/json', 'x-gitea-delivery': id, 'x-gitea-event': 'pull_request', 'x-gitea-event-type': 'pull_request', 'x-gitea-signature': createHmac('sha256', secret).update(body).digest('hex') },
+        method: 'POST',
+        body,
+        headers: {
+          'content-type': 'application/json',
+          'x-gitea-delivery': id,
+          'x-gitea-event': 'pull_request',
+          'x-gitea-event-type': 'pull_request',
+          'x-gitea-signature': createHmac('sha256', secret).update(body).digest('hex'),
+        },
       });
       if (res.status !== 202) throw new Error(`delivery answered ${res.status}: ${await res.text()}`);
       return at;
@@ -150,8 +232,15 @@ async function serve(): Promise<void> {
     const first = await expect('first comment', (w) => w.pr === 14 && w.op === 'comment-create', 120_000);
     const verdict = await expect('verdict', (w) => w.op === 'status' && /^(failure|success|error)/.test(w.text) && w.at > sent, 600_000);
     const edits = forge.writes.filter((w) => w.pr === 14 && w.op.startsWith('comment'));
-    console.log(`  serve (warm bot, cold store): first comment write ${s(first.at - sent)} after delivery ("${first.text}"); verdict ${s(verdict.at - sent)} ("${verdict.text.slice(0, 60)}…")`);
-    console.log(`    comment writes: ${edits.map((w) => `+${s(w.at - sent)}`).join(', ')}; statuses: ${forge.writes.filter((w) => w.op === 'status' && w.at > sent).map((w) => `+${s(w.at - sent)} ${w.text.split(' — ')[0]}`).join(' | ')}`);
+    console.log(
+      `  serve (warm bot, cold store): first comment write ${s(first.at - sent)} after delivery ("${first.text}"); verdict ${s(verdict.at - sent)} ("${verdict.text.slice(0, 60)}…")`,
+    );
+    console.log(
+      `    comment writes: ${edits.map((w) => `+${s(w.at - sent)}`).join(', ')}; statuses: ${forge.writes
+        .filter((w) => w.op === 'status' && w.at > sent)
+        .map((w) => `+${s(w.at - sent)} ${w.text.split(' — ')[0]}`)
+        .join(' | ')}`,
+    );
   } finally {
     child.kill('SIGTERM');
     await new Promise((resolve) => child.once('exit', resolve));
@@ -162,10 +251,14 @@ async function serve(): Promise<void> {
 }
 
 try {
-  console.log(`check vs raw builds: bundled example, ${config.platforms.length} platforms × base and head, ram.runs ${config.ram.runs} × ${config.ram.windowMs} ms, docker ${engine.serverVersion}, ${availableParallelism()} cores, load average ${load()}`);
+  console.log(
+    `check vs raw builds: bundled example, ${config.platforms.length} platforms × base and head, ram.runs ${config.ram.runs} × ${config.ram.windowMs} ms, docker ${engine.serverVersion}, ${availableParallelism()} cores, load average ${load()}`,
+  );
   const line = (what: string, r: number, c: number) => {
     const floor = r + config.ram.windowMs;
-    console.log(`  ${what}: raw build+save ×6 ${s(r)} + one RAM window ${s(config.ram.windowMs)} = ${s(floor)} · bumpguard check ${s(c)} · ${(c / floor).toFixed(2)}× (goal ≤ 1.5×) · load ${load()}`);
+    console.log(
+      `  ${what}: raw build+save ×6 ${s(r)} + one RAM window ${s(config.ram.windowMs)} = ${s(floor)} · bumpguard check ${s(c)} · ${(c / floor).toFixed(2)}× (goal ≤ 1.5×) · load ${load()}`,
+    );
   };
   for (let i = 1; i <= (values['serve-only'] ? 0 : rounds); i++) {
     const [a, b] = [await coldExample(), await coldExample()];

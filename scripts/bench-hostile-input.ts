@@ -26,16 +26,25 @@ function commands(): void {
   console.log('1. a comment "/rebuild" + N spaces + CR, parsed in the webhook handler before any permission check');
   for (const n of [500, 1000, 2000]) {
     const body = `/rebuild${' '.repeat(n)}\r`;
-    console.log(`  N = ${String(n).padStart(7)}: before ${ms(() => PREVIOUS_PATTERN.exec(body)).padStart(9)}, now ${ms(() => parseCommand(body))}`);
+    console.log(
+      `  N = ${String(n).padStart(7)}: before ${ms(() => PREVIOUS_PATTERN.exec(body)).padStart(9)}, now ${ms(() => parseCommand(body))}`,
+    );
   }
   for (const n of [6000, 1_000_000]) {
     const body = `/rebuild${' '.repeat(n)}\r`;
-    console.log(`  N = ${String(n).padStart(7)}: before ${n === 6000 ? '61 s (measured; the whole server blocked)' : 'not run'}, now ${ms(() => parseCommand(body))}`);
+    console.log(
+      `  N = ${String(n).padStart(7)}: before ${n === 6000 ? '61 s (measured; the whole server blocked)' : 'not run'}, now ${ms(() => parseCommand(body))}`,
+    );
   }
 }
 
 /** The settings the server had before the limits: 5 MiB bodies, any number in flight, Node's 60 s / 300 s timeouts. */
-const PREVIOUS_LIMITS: Partial<ServerOptions> = { bodyLimitBytes: 5 * 1024 * 1024, maxBodiesInFlight: Number.POSITIVE_INFINITY, headersTimeoutMs: 60_000, requestTimeoutMs: 300_000 };
+const PREVIOUS_LIMITS: Partial<ServerOptions> = {
+  bodyLimitBytes: 5 * 1024 * 1024,
+  maxBodiesInFlight: Number.POSITIVE_INFINITY,
+  headersTimeoutMs: 60_000,
+  requestTimeoutMs: 300_000,
+};
 
 async function serveChild(limits: string): Promise<void> {
   const server = createServer({
@@ -49,7 +58,11 @@ async function serveChild(limits: string): Promise<void> {
 }
 
 async function slowConnections(label: string, limits: Partial<ServerOptions>): Promise<void> {
-  const child = spawn(process.execPath, [new URL(import.meta.url).pathname, '--serve', JSON.stringify(limits, (_k, v) => (v === Number.POSITIVE_INFINITY ? 1e9 : v))], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(
+    process.execPath,
+    [new URL(import.meta.url).pathname, '--serve', JSON.stringify(limits, (_k, v) => (v === Number.POSITIVE_INFINITY ? 1e9 : v))],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   const port = await new Promise<number>((resolve) => child.stdout.once('data', (d: Buffer) => resolve(Number(String(d).trim()))));
   const rss = () => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1]) * 1024;
   await sleep(300);
@@ -63,13 +76,18 @@ async function slowConnections(label: string, limits: Partial<ServerOptions>): P
     s.on('error', () => undefined);
     s.on('close', () => closed++);
     s.once('data', (d: Buffer) => void (String(d).startsWith('HTTP/1.1 503') && refused++));
-    s.write(`POST /api/gitea/webhooks HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${900 * 1024}\r\n\r\n`);
+    s.write(
+      `POST /api/gitea/webhooks HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${900 * 1024}\r\n\r\n`,
+    );
     s.write(body);
     sockets.push(s);
   }
   await sleep(4000);
   const started = performance.now();
-  const health = await fetch(`http://127.0.0.1:${port}/healthz`, { signal: AbortSignal.timeout(10_000) }).then((r) => r.status, () => 'no answer');
+  const health = await fetch(`http://127.0.0.1:${port}/healthz`, { signal: AbortSignal.timeout(10_000) }).then(
+    (r) => r.status,
+    () => 'no answer',
+  );
   const healthMs = performance.now() - started;
   const held = rss();
   const mib = (n: number) => `${(n / 1024 / 1024).toFixed(0)} MiB`;

@@ -48,11 +48,18 @@ async function normal(): Promise<boolean> {
   const rss = peakRss(server.pid);
   await stop(server);
   const counts = dbCounts(db, r.acked);
-  const p99 = percentile([...r.latenciesMs].sort((a, b) => a - b), 99);
+  const p99 = percentile(
+    [...r.latenciesMs].sort((a, b) => a - b),
+    99,
+  );
   console.log(`bench:load — ${N} signed Gitea deliveries, ${C} in flight, 127.0.0.1, jobs that only wait`);
   console.log(`  ${latencyLine(r)}; ${(N / seconds).toFixed(0)} deliveries/s`);
-  console.log(`  not acknowledged: ${N - r.acked.size}${r.failures.size ? ` (${[...r.failures].map(([k, v]) => `${k}×${v}`).join(', ')})` : ''}`);
-  console.log(`  deliveries lost: ${counts.lost.length}; processed twice: ${counts.processedTwice}; jobs ${JSON.stringify(counts.jobsByState)}`);
+  console.log(
+    `  not acknowledged: ${N - r.acked.size}${r.failures.size ? ` (${[...r.failures].map(([k, v]) => `${k}×${v}`).join(', ')})` : ''}`,
+  );
+  console.log(
+    `  deliveries lost: ${counts.lost.length}; processed twice: ${counts.processedTwice}; jobs ${JSON.stringify(counts.jobsByState)}`,
+  );
   console.log(`  server peak RSS: ${mb(rss)}`);
   console.log(`  goal p99 < 50 ms: ${p99 < 50 ? 'met' : 'MISSED'}`);
   return counts.lost.length === 0 && counts.processedTwice === 0 && r.acked.size === N;
@@ -84,7 +91,9 @@ async function soak(): Promise<boolean> {
   const again = resend.filter((d) => acked.has(d.id)).length;
   const second = await fire(server.port, resend, C);
   for (const id of second.acked) acked.add(id);
-  console.log(`  restarted; resent ${resend.length - again} unacknowledged and redelivered ${again} acknowledged ones: ${second.duplicates} answered "already recorded"; ${latencyLine(second)}`);
+  console.log(
+    `  restarted; resent ${resend.length - again} unacknowledged and redelivered ${again} acknowledged ones: ${second.duplicates} answered "already recorded"; ${latencyLine(second)}`,
+  );
 
   // 3. kill -9 again while the queue drains.
   await waitFor('the queue to be part-way through', () => (dbCounts(db, acked).jobsByState.done ?? 0) >= N * 0.7, 120_000);
@@ -103,7 +112,8 @@ async function soak(): Promise<boolean> {
   console.log(`  jobs ${JSON.stringify(counts.jobsByState)}; runs cut off by kill -9 and re-queued: ${counts.interruptedRuns}`);
   console.log(`  deliveries lost: ${counts.lost.length}; processed twice: ${counts.processedTwice}`);
   console.log(`  server peak RSS per start: ${rss.map(mb).join(', ')}`);
-  const exactlyOnce = acked.size === N && counts.deliveries === N && counts.jobsByState.done === N && counts.lost.length === 0 && counts.processedTwice === 0;
+  const exactlyOnce =
+    acked.size === N && counts.deliveries === N && counts.jobsByState.done === N && counts.lost.length === 0 && counts.processedTwice === 0;
   console.log(`  every delivery processed exactly once: ${exactlyOnce ? 'yes' : 'NO'}`);
   return exactlyOnce;
 }

@@ -25,7 +25,9 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 async function raw(platform: string, tar: string): Promise<number> {
   const start = performance.now();
   const tag = `bumpguard-bench:${platform.replaceAll('/', '-')}`;
-  await execa(engine.docker.file, ['build', '--platform', platform, '--network', 'none', '-q', '-t', tag, repo.dir], { env: { DOCKER_BUILDKIT: '1' } });
+  await execa(engine.docker.file, ['build', '--platform', platform, '--network', 'none', '-q', '-t', tag, repo.dir], {
+    env: { DOCKER_BUILDKIT: '1' },
+  });
   await execa(engine.docker.file, ['save', '-o', tar, tag]);
   const ms = performance.now() - start;
   await execa(engine.docker.file, ['rmi', tag], { reject: false });

@@ -51,26 +51,38 @@ async function generatedUpstream(dir: string, n: number): Promise<void> {
   };
   const commit = (message: string, files: Record<string, number>, tag?: string) => {
     const msg = Buffer.from(message);
-    const changes = Object.entries(files).map(([p, m]) => `M 100644 :${m} ${p}\n`).join('');
-    blobs.push(`commit refs/heads/main\nmark :${++mark}\ncommitter bench <bench@example.invalid> ${1_700_000_000 + mark} +0000\ndata ${msg.length}\n${message}\n${changes}\n`);
+    const changes = Object.entries(files)
+      .map(([p, m]) => `M 100644 :${m} ${p}\n`)
+      .join('');
+    blobs.push(
+      `commit refs/heads/main\nmark :${++mark}\ncommitter bench <bench@example.invalid> ${1_700_000_000 + mark} +0000\ndata ${msg.length}\n${message}\n${changes}\n`,
+    );
     if (tag) blobs.push(`reset refs/tags/${tag}\nfrom :${mark}\n\n`);
   };
   const features = ['dns', 'netstack', 'portmapper', 'health', 'iptables', 'useroutes', 'aws', 'tap', 'kube', 'drive'];
-  commit('base', {
-    'feature/featuretags/featuretags.go': blob(await read(`src/audit/__fixtures__/featuretags/${FROM}.go`)),
-    'net/tstun/wrap.go': blob(await read('test/fixtures/upstream/v1.98.8/net/tstun/wrap.go')),
-    'cmd/tailscaled/tailscaled.go': blob('package main\n'),
-  }, FROM);
+  commit(
+    'base',
+    {
+      'feature/featuretags/featuretags.go': blob(await read(`src/audit/__fixtures__/featuretags/${FROM}.go`)),
+      'net/tstun/wrap.go': blob(await read('test/fixtures/upstream/v1.98.8/net/tstun/wrap.go')),
+      'cmd/tailscaled/tailscaled.go': blob('package main\n'),
+    },
+    FROM,
+  );
   for (let k = 0; k < n; k++) {
     const f = features[k % features.length]!;
     const path = k % 3 === 0 ? `feature/${f}/${f}.go` : k % 3 === 1 ? `ipn/ipnlocal/${f}_${k % 7}.go` : `util/misc/file${k % 40}.go`;
     const head = k % 3 === 1 ? `//go:build !ts_omit_${f}\n\n` : '';
     commit(`${path.split('/')[0]}: change ${k}`, { [path]: blob(`${head}package x\n\n// change ${k}\n`) });
   }
-  commit('cut the release', {
-    'feature/featuretags/featuretags.go': blob(await read(`src/audit/__fixtures__/featuretags/${TO}.go`)),
-    'net/tstun/wrap.go': blob(await read('test/fixtures/upstream/v1.100.0/net/tstun/wrap.go')),
-  }, TO);
+  commit(
+    'cut the release',
+    {
+      'feature/featuretags/featuretags.go': blob(await read(`src/audit/__fixtures__/featuretags/${TO}.go`)),
+      'net/tstun/wrap.go': blob(await read('test/fixtures/upstream/v1.100.0/net/tstun/wrap.go')),
+    },
+    TO,
+  );
   await execa('git', ['--git-dir', dir, 'fast-import', '--quiet'], { input: blobs.join('') });
 }
 
@@ -87,7 +99,7 @@ async function bench(label: string, upstreamDir: string): Promise<void> {
       const { config } = await readConfigAt(repo, target.base);
       const decision = await detectBump(repo, target.base, target.head, config);
       const r = await auditTarget({ source: repo, ref: target.head, bump: decision.bump!, config, runner }, upstream);
-      if (!r.upstream || r.upstream.edits.length === 0) throw new Error('the audit must replay the example\'s source edits');
+      if (!r.upstream || r.upstream.edits.length === 0) throw new Error("the audit must replay the example's source edits");
       return { ms: performance.now() - started, r };
     };
     const cold = await once();
@@ -97,9 +109,15 @@ async function bench(label: string, upstreamDir: string): Promise<void> {
     for (let i = 0; i < runs; i++) times.push((await once()).ms);
     times.sort((a, b) => a - b);
     const u = cold.r.upstream!;
-    console.log(`${label}: ${FROM} → ${TO}, ${u.edits.length} source edits, ${u.commits.relevant} of ${u.commits.total} commits in the digest`);
-    console.log(`  cold cache: ${cold.ms.toFixed(0)} ms, ${coldReads} upstream reads for ${distinct} distinct files/listings (goal: one each)`);
-    console.log(`  warm cache: median ${times[Math.floor(times.length / 2)]!.toFixed(0)} ms, max ${times.at(-1)!.toFixed(0)} ms over ${runs} runs, ${inner.reads.length - coldReads} upstream reads (goal < 200 ms, none)`);
+    console.log(
+      `${label}: ${FROM} → ${TO}, ${u.edits.length} source edits, ${u.commits.relevant} of ${u.commits.total} commits in the digest`,
+    );
+    console.log(
+      `  cold cache: ${cold.ms.toFixed(0)} ms, ${coldReads} upstream reads for ${distinct} distinct files/listings (goal: one each)`,
+    );
+    console.log(
+      `  warm cache: median ${times[Math.floor(times.length / 2)]!.toFixed(0)} ms, max ${times.at(-1)!.toFixed(0)} ms over ${runs} runs, ${inner.reads.length - coldReads} upstream reads (goal < 200 ms, none)`,
+    );
   } finally {
     await target.cleanup();
     await rm(cacheDir, { recursive: true, force: true });

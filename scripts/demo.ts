@@ -24,9 +24,17 @@ const controller = new AbortController();
 process.once('SIGINT', () => controller.abort(new Error('interrupted')));
 process.exitCode = await main({
   argv: [
-    'check', '--repo', repo.dir, '--base', repo.baseRef, '--head', repo.headRef,
-    '--upstream', process.env.BUMPGUARD_UPSTREAM || fixturesUpstream,
-    '--db', join(cacheDir, 'demo', 'bumpguard.db'),
+    'check',
+    '--repo',
+    repo.dir,
+    '--base',
+    repo.baseRef,
+    '--head',
+    repo.headRef,
+    '--upstream',
+    process.env.BUMPGUARD_UPSTREAM || fixturesUpstream,
+    '--db',
+    join(cacheDir, 'demo', 'bumpguard.db'),
     ...process.argv.slice(2),
   ],
   stdout: process.stdout,

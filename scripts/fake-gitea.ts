@@ -55,7 +55,8 @@ export async function startFakeGitea(repoDir: string, pulls: FakePull[]): Promis
   const waiters: { pred: (w: FakeWrite) => boolean; resolve: (w: FakeWrite) => void }[] = [];
   const comments = new Map<number, { id: number; body: string; pr: number }>();
   let nextId = 900;
-  const git = (args: string[], encoding: 'utf8' | 'buffer' = 'utf8') => execa('git', args, { cwd: repoDir, encoding, stdin: 'ignore', reject: false });
+  const git = (args: string[], encoding: 'utf8' | 'buffer' = 'utf8') =>
+    execa('git', args, { cwd: repoDir, encoding, stdin: 'ignore', reject: false });
   const note = (w: FakeWrite) => {
     writes.push(w);
     for (const waiter of waiters.filter((x) => x.pred(w))) {
@@ -70,10 +71,14 @@ export async function startFakeGitea(repoDir: string, pulls: FakePull[]): Promis
     const u = new URL(req.url ?? '/', 'http://127.0.0.1');
     const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
       const text = typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body);
-      res.writeHead(status, { 'content-type': typeof body === 'string' ? 'text/plain' : Buffer.isBuffer(body) ? 'application/octet-stream' : 'application/json', ...headers });
+      res.writeHead(status, {
+        'content-type': typeof body === 'string' ? 'text/plain' : Buffer.isBuffer(body) ? 'application/octet-stream' : 'application/json',
+        ...headers,
+      });
       res.end(text);
     };
-    if (req.headers.authorization !== `token ${FAKE_TOKEN}` || !u.pathname.startsWith(prefix)) return send(401, { message: 'unauthorized' });
+    if (req.headers.authorization !== `token ${FAKE_TOKEN}` || !u.pathname.startsWith(prefix))
+      return send(401, { message: 'unauthorized' });
     const path = u.pathname.slice(prefix.length);
     const pull = (n: string | undefined) => pulls.find((p) => p.number === Number(n));
     let m: RegExpExecArray | null;
@@ -133,15 +138,21 @@ export async function startFakeGitea(repoDir: string, pulls: FakePull[]): Promis
       const seen = writes.find(pred);
       return seen ? Promise.resolve(seen) : new Promise((resolve) => waiters.push({ pred, resolve }));
     },
-    close: () => new Promise((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
 function commentJson(c: { id: number; body: string; pr: number }, url: string) {
-  return { id: c.id, html_url: `${url}/${FAKE_OWNER}/${FAKE_NAME}/pulls/${c.pr}#issuecomment-${c.id}`, body: c.body, user: { login: 'bumpguard' } };
+  return {
+    id: c.id,
+    html_url: `${url}/${FAKE_OWNER}/${FAKE_NAME}/pulls/${c.pr}#issuecomment-${c.id}`,
+    body: c.body,
+    user: { login: 'bumpguard' },
+  };
 }
 
 function heading(body: string): string {

@@ -97,7 +97,12 @@ export interface FireResult {
  * `stop()` says so. Requests are pre-serialised and answers parsed minimally: node:http's client
  * costs more CPU than the server under test, and on a 2-core host it would measure itself.
  */
-export async function fire(port: number, deliveries: Delivery[], concurrency: number, stop: () => boolean = () => false): Promise<FireResult> {
+export async function fire(
+  port: number,
+  deliveries: Delivery[],
+  concurrency: number,
+  stop: () => boolean = () => false,
+): Promise<FireResult> {
   const result: FireResult = { acked: new Set(), duplicates: 0, latenciesMs: [], failures: new Map() };
   const wire = deliveries.map((d) => Buffer.concat([Buffer.from(requestHead(port, d)), d.body]));
   let next = 0;
@@ -105,7 +110,9 @@ export async function fire(port: number, deliveries: Delivery[], concurrency: nu
   // 200 sockets opening at once, Node answered established keep-alive sockets first and left some
   // new ones waiting over a second (a bare node:http server does the same), which measured the
   // accept burst, not the webhook path.
-  const opened = await Promise.all(Array.from({ length: concurrency }, () => Connection.open(port).then(async (c) => (await c.send(HEALTHZ), c))));
+  const opened = await Promise.all(
+    Array.from({ length: concurrency }, () => Connection.open(port).then(async (c) => (await c.send(HEALTHZ), c))),
+  );
   const worker = async (first: Connection) => {
     let conn: Connection | null = first;
     while (next < deliveries.length && !stop()) {
@@ -212,12 +219,19 @@ export function dbCounts(path: string, acked: Set<string>): DbCounts {
   const db = new DatabaseSync(path, { readOnly: true });
   try {
     const jobsByState: Record<string, number> = {};
-    for (const r of db.prepare('SELECT state, COUNT(*) AS n FROM jobs GROUP BY state').all() as { state: string; n: number }[]) jobsByState[r.state] = r.n;
+    for (const r of db.prepare('SELECT state, COUNT(*) AS n FROM jobs GROUP BY state').all() as { state: string; n: number }[])
+      jobsByState[r.state] = r.n;
     const completed = new Set(
-      (db.prepare("SELECT d.delivery_id AS id FROM deliveries d JOIN jobs j ON j.id = d.job_id WHERE j.state = 'done'").all() as { id: string }[]).map((r) => r.id),
+      (
+        db.prepare("SELECT d.delivery_id AS id FROM deliveries d JOIN jobs j ON j.id = d.job_id WHERE j.state = 'done'").all() as {
+          id: string;
+        }[]
+      ).map((r) => r.id),
     );
     const { n: deliveries } = db.prepare('SELECT COUNT(*) AS n FROM deliveries').get() as { n: number };
-    const { n: processedTwice } = db.prepare("SELECT COUNT(*) AS n FROM (SELECT job_id FROM job_runs WHERE result = 'done' GROUP BY job_id HAVING COUNT(*) > 1)").get() as { n: number };
+    const { n: processedTwice } = db
+      .prepare("SELECT COUNT(*) AS n FROM (SELECT job_id FROM job_runs WHERE result = 'done' GROUP BY job_id HAVING COUNT(*) > 1)")
+      .get() as { n: number };
     const { n: interruptedRuns } = db.prepare("SELECT COUNT(*) AS n FROM job_runs WHERE result = 'interrupted'").get() as { n: number };
     return { deliveries, jobsByState, lost: [...acked].filter((id) => !completed.has(id)), processedTwice, interruptedRuns };
   } finally {

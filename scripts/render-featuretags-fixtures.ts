@@ -114,7 +114,10 @@ function renderEntry(name: string, f: FactFeature): string[] {
   const lines = [`\t${JSON.stringify(name)}: {`];
   // Some upstream entries keep Sym and Desc on one line above Deps; render that shape too.
   if (f.deps.length === 1 && flags.length === 0 && name.length % 3 === 0) {
-    lines.push(`\t\tSym: ${JSON.stringify(f.sym)}, Desc: ${JSON.stringify(desc(name))},`, `\t\tDeps: []FeatureTag{${JSON.stringify(f.deps[0])}},`);
+    lines.push(
+      `\t\tSym: ${JSON.stringify(f.sym)}, Desc: ${JSON.stringify(desc(name))},`,
+      `\t\tDeps: []FeatureTag{${JSON.stringify(f.deps[0])}},`,
+    );
     return [...lines, '\t},'];
   }
   lines.push(kv('Sym', JSON.stringify(f.sym)), kv('Desc', JSON.stringify(desc(name))));
@@ -125,7 +128,11 @@ function renderEntry(name: string, f: FactFeature): string[] {
     lines.push('\t\t},');
   }
   for (const flag of flags) lines.push(kv(flag, 'true'));
-  if (name === COMMENTED) lines.push('\t\t// Upstream keeps a long note inside this literal; a comment with', '\t\t// {braces} and "quotes" must not confuse the parser.');
+  if (name === COMMENTED)
+    lines.push(
+      '\t\t// Upstream keeps a long note inside this literal; a comment with',
+      '\t\t// {braces} and "quotes" must not confuse the parser.',
+    );
   return [...lines, '\t},'];
 }
 
@@ -134,7 +141,8 @@ function renderTable(features: Record<string, FactFeature>): string {
   let run: [string, FactFeature][] = [];
   const flush = () => {
     const width = Math.max(...run.map(([n]) => JSON.stringify(n).length + 1));
-    for (const [n, f] of run) lines.push(`\t${`${JSON.stringify(n)}:`.padEnd(width)} {Sym: ${JSON.stringify(f.sym)}, Desc: ${JSON.stringify(desc(n))}},`);
+    for (const [n, f] of run)
+      lines.push(`\t${`${JSON.stringify(n)}:`.padEnd(width)} {Sym: ${JSON.stringify(f.sym)}, Desc: ${JSON.stringify(desc(n))}},`);
     run = [];
   };
   for (const [name, f] of Object.entries(features)) {

@@ -150,8 +150,7 @@ export function parseEnvExample(text: string): EnvBlock[] {
       // A comment after variables starts the next block rather than extending the last one.
       if (current !== null) [comment, current] = [[], null];
       comment.push(line.replace(/^#\s?/, ''));
-    }
-    else if (variable) {
+    } else if (variable) {
       if (current === null) blocks.push((current = { group, comment, vars: [] }));
       current.vars.push({ name: variable.groups!.name!, value: variable.groups!.value! });
     } else throw new Error(`.env.example: cannot read the line "${line}"`);
@@ -178,15 +177,19 @@ function renderEnvironment(envExample: string, envSource: string, dockerfile: st
       '',
       '| Variables | Meaning |',
       '| --- | --- |',
-      ...blocks.filter((b) => b.group === g).map((b) =>
-        `| ${b.vars.map((v) => `\`${v.name}=${v.value}\``).join('<br>')} | ${linkDocs(b.comment.join(' ')).replaceAll('|', '\\|')} |`),
+      ...blocks
+        .filter((b) => b.group === g)
+        .map(
+          (b) =>
+            `| ${b.vars.map((v) => `\`${v.name}=${v.value}\``).join('<br>')} | ${linkDocs(b.comment.join(' ')).replaceAll('|', '\\|')} |`,
+        ),
     ]),
     '',
     '### Docker engine',
     '',
     '| Variable | Meaning |',
     '| --- | --- |',
-    '| `DOCKER_HOST` | The engine that builds, stores and runs the images (RAM runs and canaries included); read by the docker client, e.g. `unix:///var/run/docker.sock` or `tcp://engine:2376` with `DOCKER_TLS_VERIFY=1` and `DOCKER_CERT_PATH`. Other engines per platform (a Raspberry Pi over ssh for arm64) and BuildKit builders are the operator\'s `BUMPGUARD_ENGINES` above ([builders.md](builders.md)). |',
+    "| `DOCKER_HOST` | The engine that builds, stores and runs the images (RAM runs and canaries included); read by the docker client, e.g. `unix:///var/run/docker.sock` or `tcp://engine:2376` with `DOCKER_TLS_VERIFY=1` and `DOCKER_CERT_PATH`. Other engines per platform (a Raspberry Pi over ssh for arm64) and BuildKit builders are the operator's `BUMPGUARD_ENGINES` above ([builders.md](builders.md)). |",
     '| `BUMPGUARD_DOCKER` | The docker client to run. Default: `/usr/bin/docker` when it exists, else `docker` from `PATH`. |',
     '',
     `The bot's container image ([build/Dockerfile](../build/Dockerfile)) presets ${imageEnv.map((e) => `\`${e}\``).join(', ')};`,
@@ -203,29 +206,50 @@ function renderEnvironment(envExample: string, envSource: string, dockerfile: st
  */
 function checkEnvComplete(blocks: EnvBlock[], envSource: string): void {
   const body = /const schema = z\.object\(\{(?<body>[\s\S]*?)\n\}\);/.exec(envSource)?.groups?.body;
-  if (body === undefined) throw new Error('scripts/schema.ts: no `const schema = z.object({…});` in src/server/env.ts; update checkEnvComplete');
+  if (body === undefined)
+    throw new Error('scripts/schema.ts: no `const schema = z.object({…});` in src/server/env.ts; update checkEnvComplete');
   const documented = new Set(blocks.flatMap((b) => b.vars.map((v) => v.name)));
   const read = [...body.matchAll(/^ {2}(?<name>[A-Z][A-Z0-9_]*):/gm)].map((m) => m.groups!.name!);
   const undocumented = read.filter((name) => !documented.has(name));
   const unknown = [...documented].filter((name) => !new RegExp(`\\b${name}\\b`).test(envSource));
   if (undocumented.length > 0 || unknown.length > 0) {
-    throw new Error([
-      undocumented.length > 0 ? `src/server/env.ts reads ${undocumented.join(', ')}, which .env.example does not show: add each with a comment.` : '',
-      unknown.length > 0 ? `.env.example shows ${unknown.join(', ')}, which src/server/env.ts does not read.` : '',
-      'Then run `npm run schema`.',
-    ].filter(Boolean).join(' '));
+    throw new Error(
+      [
+        undocumented.length > 0
+          ? `src/server/env.ts reads ${undocumented.join(', ')}, which .env.example does not show: add each with a comment.`
+          : '',
+        unknown.length > 0 ? `.env.example shows ${unknown.join(', ')}, which src/server/env.ts does not read.` : '',
+        'Then run `npm run schema`.',
+      ]
+        .filter(Boolean)
+        .join(' '),
+    );
   }
 }
 
 /** The non-empty values of .env.example are documented as defaults: setting them must change nothing. */
 function checkEnvDefaults(blocks: EnvBlock[]): void {
-  const forge = { GITEA_URL: 'https://gitea.example.com', GITEA_TOKEN: 't', GITEA_WEBHOOK_SECRET: '0123456789abcdef', GITEA_BOT_LOGIN: 'bot' };
-  const given = Object.fromEntries(blocks.flatMap((b) => b.vars).filter((v) => v.value !== '').map((v) => [v.name, v.value]));
-  const noFile = () => { throw new Error('no PRIVATE_KEY_PATH in this check'); };
+  const forge = {
+    GITEA_URL: 'https://gitea.example.com',
+    GITEA_TOKEN: 't',
+    GITEA_WEBHOOK_SECRET: '0123456789abcdef',
+    GITEA_BOT_LOGIN: 'bot',
+  };
+  const given = Object.fromEntries(
+    blocks
+      .flatMap((b) => b.vars)
+      .filter((v) => v.value !== '')
+      .map((v) => [v.name, v.value]),
+  );
+  const noFile = () => {
+    throw new Error('no PRIVATE_KEY_PATH in this check');
+  };
   const defaults = readServerEnv(forge, noFile);
   const withExample = readServerEnv({ ...given, ...forge }, noFile);
   if (!isDeepStrictEqual(withExample, defaults)) {
-    throw new Error(`.env.example shows values that are not the defaults of src/server/env.ts: ${JSON.stringify({ defaults, withExample })}`);
+    throw new Error(
+      `.env.example shows values that are not the defaults of src/server/env.ts: ${JSON.stringify({ defaults, withExample })}`,
+    );
   }
 }
 

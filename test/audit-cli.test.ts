@@ -24,18 +24,24 @@ test('audit --json on the example bump: missing-dep blockers, exit 1; the sugges
   const report = JSON.parse(first.stdout) as JsonAuditReport;
   assert.deepEqual(Object.keys(report), ['bump', 'verdict', 'findings', 'upstream']);
   // The recipe's source edits, replayed with GNU sed against the upstream fixtures of both tags.
-  assert.deepEqual(report.upstream!.edits.map((e) => [e.kind, `${e.path}:${e.line}`, e.target, e.status, e.changed ?? null]), [
-    ['copy-go', 'Dockerfile:14', 'cmd/tailscaled', 'applies', null],
-    ['sed', 'Dockerfile:16', 'net/tstun/wrap.go', 'applies', { from: 1, to: 1 }],
-  ]);
+  assert.deepEqual(
+    report.upstream!.edits.map((e) => [e.kind, `${e.path}:${e.line}`, e.target, e.status, e.changed ?? null]),
+    [
+      ['copy-go', 'Dockerfile:14', 'cmd/tailscaled', 'applies', null],
+      ['sed', 'Dockerfile:16', 'net/tstun/wrap.go', 'applies', { from: 1, to: 1 }],
+    ],
+  );
   assert.match(report.upstream!.commits.note!, /^no upstream history to list commits from/);
   assert.deepEqual(report.bump, { file: 'Dockerfile', line: 8, arg: 'TAILSCALE_VERSION', from: 'v1.98.8', to: 'v1.100.0', type: 'minor' });
   assert.equal(report.verdict, 'failure');
   const blockers = report.findings.filter((f) => f.severity === 'blocker');
-  assert.deepEqual(blockers.map((f) => [f.kind, f.features, f.introduced]), [
-    ['missing-dep', ['advertiseexitnode', 'peerapiserver'], false],
-    ['missing-dep', ['useexitnode', 'peerapiclient'], false],
-  ]);
+  assert.deepEqual(
+    blockers.map((f) => [f.kind, f.features, f.introduced]),
+    [
+      ['missing-dep', ['advertiseexitnode', 'peerapiserver'], false],
+      ['missing-dep', ['useexitnode', 'peerapiclient'], false],
+    ],
+  );
 
   const dockerfile = await readFile(join(target.dir, 'Dockerfile'), 'utf8');
   const fixed = applyPatch(dockerfile, blockers[0]!.fix!);
@@ -45,10 +51,13 @@ test('audit --json on the example bump: missing-dep blockers, exit 1; the sugges
   assert.equal(second.code, 0, second.stderr);
   const after = JSON.parse(second.stdout) as { verdict: string; findings: Finding[] };
   assert.equal(after.verdict, 'success');
-  assert.deepEqual(after.findings.map((f) => [f.severity, f.kind, f.features.join(' ')]), [
-    ['info', 'missing-dep', 'advertiseroutes c2n'],
-    ['info', 'features-added', 'routecheck runtimemetrics'],
-  ]);
+  assert.deepEqual(
+    after.findings.map((f) => [f.severity, f.kind, f.features.join(' ')]),
+    [
+      ['info', 'missing-dep', 'advertiseroutes c2n'],
+      ['info', 'features-added', 'routecheck runtimemetrics'],
+    ],
+  );
 });
 
 test('the text report names the bump, the verdict, the pre-existing gap and the fix once', async (t) => {
@@ -58,7 +67,9 @@ test('the text report names the bump, the verdict, the pre-existing gap and the 
   assert.equal(r.code, 1);
   const lines = r.stdout.split('\n');
   assert.equal(lines[0], 'bumpguard audit: tailscale v1.98.8 → v1.100.0 (minor, Dockerfile:8) — FAIL: 2 blockers');
-  assert.ok(lines.includes('  x missing-dep: advertiseexitnode needs peerapiserver, which the recipe omits at v1.100.0 [already at v1.98.8]'));
+  assert.ok(
+    lines.includes('  x missing-dep: advertiseexitnode needs peerapiserver, which the recipe omits at v1.100.0 [already at v1.98.8]'),
+  );
   assert.ok(lines.includes('      acknowledged in .bumpguard.yml: single subnet router, no HA leader election for control to probe'));
   assert.equal(lines.filter((l) => l.trim() === 'suggested fix:').length, 1);
   assert.equal(lines.filter((l) => l.trim() === 'suggested fix: the same as above').length, 1);
@@ -86,7 +97,10 @@ test('usage and infrastructure errors exit 2 with one clear line', async (t) => 
     [['audit', '--repo', target.dir, '--base', 'main', '--from', 'v1.98.8', '--to', 'v1.100.0'], /either --base\/--head or --from\/--to/],
     [['audit', '--repo', target.dir, '--bogus'], /Unknown option '--bogus'/],
     [['audit', '--repo', target.dir, '--base', 'nope', '--upstream', UPSTREAM], /Unknown ref "nope"/],
-    [['audit', '--repo', join(target.dir, 'patches'), '--base', 'main', '--upstream', UPSTREAM], /is inside the git repository .*; give its top-level directory/],
+    [
+      ['audit', '--repo', join(target.dir, 'patches'), '--base', 'main', '--upstream', UPSTREAM],
+      /is inside the git repository .*; give its top-level directory/,
+    ],
     [['audit', '--repo', target.dir, '--from', 'v1.98.8', '--to', 'v1.104.0', '--upstream', UPSTREAM], /No directory for tag v1\.104\.0/],
   ];
   for (const [argv, message] of cases) {

@@ -18,7 +18,10 @@ function bareCheckout(t: { after(fn: () => void): void }): string {
   mkdirSync(join(root, 'src', 'cli'), { recursive: true });
   copyFileSync(WRAPPER, join(root, 'bin', 'bumpguard.js'));
   writeFileSync(join(root, 'package.json'), '{ "type": "module" }\n');
-  writeFileSync(join(root, 'src', 'cli', 'main.ts'), 'const args: string[] = process.argv.slice(2);\nconsole.log(`main.ts ${args.join(" ")}`);\n');
+  writeFileSync(
+    join(root, 'src', 'cli', 'main.ts'),
+    'const args: string[] = process.argv.slice(2);\nconsole.log(`main.ts ${args.join(" ")}`);\n',
+  );
   return root;
 }
 
@@ -29,7 +32,8 @@ function olderNodesOnPath(): string[] {
     if (!dir || dir.includes('node_modules')) continue;
     const bin = join(dir, 'node');
     const version = spawnSync(bin, ['--version'], { encoding: 'utf8' });
-    if (version.status === 0 && Number(/^v(\d+)/.exec(version.stdout)?.[1]) < 24) found.add(execFileSync(bin, ['-p', 'process.execPath'], { encoding: 'utf8' }).trim());
+    if (version.status === 0 && Number(/^v(\d+)/.exec(version.stdout)?.[1]) < 24)
+      found.add(execFileSync(bin, ['-p', 'process.execPath'], { encoding: 'utf8' }).trim());
   }
   return [...found];
 }
@@ -38,7 +42,10 @@ test('without node_modules/node, a Node older than 24 is told to run npm ci, and
   const root = bareCheckout(t);
   // Node 24 made to report version 20 stands for any older Node; a real one on PATH is tried too.
   const runs: Array<{ node: string; args: string[] }> = [
-    { node: process.execPath, args: ['--import', 'data:text/javascript,Object.defineProperty(process.versions, "node", { value: "20.20.2" })'] },
+    {
+      node: process.execPath,
+      args: ['--import', 'data:text/javascript,Object.defineProperty(process.versions, "node", { value: "20.20.2" })'],
+    },
     ...olderNodesOnPath().map((node) => ({ node, args: [] })),
   ];
   for (const run of runs) {

@@ -18,7 +18,10 @@ async function documentedSetup(): Promise<string[]> {
   const doc = await readFile(join(ROOT, 'docs/operations.md'), 'utf8');
   const body = /<!-- compose-setup -->\n```sh\n(?<body>[\s\S]*?)```/.exec(doc)?.groups?.body;
   assert.ok(body, 'docs/operations.md shows the compose set-up after <!-- compose-setup -->');
-  const lines = body.split('\n').map((l) => l.replace(/\s+#.*$/, '').trim()).filter(Boolean);
+  const lines = body
+    .split('\n')
+    .map((l) => l.replace(/\s+#.*$/, '').trim())
+    .filter(Boolean);
   const up = lines.findIndex((l) => /docker-compose -f build\/compose\.yaml up -d --build$/.test(l));
   assert.ok(up > 0, 'the set-up ends in `docker-compose -f build/compose.yaml up -d --build`');
   return lines.slice(0, up);
@@ -32,9 +35,10 @@ describe('build/compose.yaml with the Compose setup-host.sh installs', () => {
 
   before(async () => {
     const version = await execa('docker-compose', ['version', '--short'], { reject: false, stdin: 'ignore' });
-    assert.equal(version.exitCode, 0, 'docker-compose is missing: run `bash scripts/setup-host.sh` (it installs Debian\'s docker-compose)');
+    assert.equal(version.exitCode, 0, "docker-compose is missing: run `bash scripts/setup-host.sh` (it installs Debian's docker-compose)");
     dir = await mkdtemp(join(tmpdir(), 'bumpguard-compose-'));
-    for (const f of ['build/compose.yaml', 'build/compose.gitea.yaml', 'build/Dockerfile', '.env.example']) await cp(join(ROOT, f), join(dir, f));
+    for (const f of ['build/compose.yaml', 'build/compose.gitea.yaml', 'build/Dockerfile', '.env.example'])
+      await cp(join(ROOT, f), join(dir, f));
   });
   after(async () => {
     if (dir) await rm(dir, { recursive: true, force: true });
@@ -50,12 +54,18 @@ describe('build/compose.yaml with the Compose setup-host.sh installs', () => {
   /** Runs the documented set-up lines, each in its own shell (they are safe to repeat). */
   async function setUp(): Promise<void> {
     for (const line of await documentedSetup()) {
-      const res = await execa('bash', ['-euo', 'pipefail', '-c', line], { cwd: dir, env, extendEnv: false, reject: false, stdin: 'ignore' });
+      const res = await execa('bash', ['-euo', 'pipefail', '-c', line], {
+        cwd: dir,
+        env,
+        extendEnv: false,
+        reject: false,
+        stdin: 'ignore',
+      });
       assert.equal(res.exitCode, 0, `${line}: ${res.stderr}`);
     }
   }
 
-  it('after the documented set-up, `config` passes and the bot joins the socket\'s group in every later shell', async () => {
+  it("after the documented set-up, `config` passes and the bot joins the socket's group in every later shell", async () => {
     await setUp();
     const res = await compose(['-f', 'build/compose.yaml', 'config']);
     assert.equal(res.exitCode, 0, res.stderr);
@@ -83,7 +93,10 @@ test('every set-up text writes build/.env with the same command as docs/operatio
   const [, writeEnv] = await documentedSetup();
   assert.match(writeEnv ?? '', /> build\/\.env$/);
   for (const file of ['README.md', 'docs/github.md', 'docs/gitea.md', 'build/compose.yaml']) {
-    const copies = (await readFile(join(ROOT, file), 'utf8')).split('\n').filter((l) => l.includes('> build/.env')).map((l) => l.replace(/^[#\s]+/, ''));
+    const copies = (await readFile(join(ROOT, file), 'utf8'))
+      .split('\n')
+      .filter((l) => l.includes('> build/.env'))
+      .map((l) => l.replace(/^[#\s]+/, ''));
     assert.ok(copies.length > 0, `${file} shows how to write build/.env`);
     for (const line of copies) assert.equal(line, writeEnv, file);
   }

@@ -13,6 +13,9 @@ test('the committed configuration docs and JSON Schema are what `npm run schema`
     const a = committed.split('\n');
     const b = text.split('\n');
     const line = a.findIndex((l, i) => l !== b[i]);
-    assert.ok(committed === text, `${path} is stale (first difference at line ${(line === -1 ? a.length : line) + 1}): run \`npm run schema\``);
+    assert.ok(
+      committed === text,
+      `${path} is stale (first difference at line ${(line === -1 ? a.length : line) + 1}): run \`npm run schema\``,
+    );
   }
 });

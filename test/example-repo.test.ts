@@ -46,7 +46,10 @@ describe('createExampleRepo', () => {
 
 describe('setTailscaleVersion', () => {
   it('rewrites only the ARG value and refuses a Dockerfile without the ARG', () => {
-    assert.equal(setTailscaleVersion('# x\nARG TAILSCALE_VERSION=v1.90.9\nRUN y\n', 'v1.92.5'), '# x\nARG TAILSCALE_VERSION=v1.92.5\nRUN y\n');
+    assert.equal(
+      setTailscaleVersion('# x\nARG TAILSCALE_VERSION=v1.90.9\nRUN y\n', 'v1.92.5'),
+      '# x\nARG TAILSCALE_VERSION=v1.92.5\nRUN y\n',
+    );
     assert.throws(() => setTailscaleVersion('FROM scratch\n', 'v1.92.5'), /no `ARG TAILSCALE_VERSION=`/);
   });
 });
@@ -73,7 +76,8 @@ describe("the example's recorded featuretags table", () => {
     });
     assert.equal(res.stdout, expectedMinOmits(facts['v1.92.5']!, 'osrouter').join(','));
     const unknown = await execa('busybox', ['sh', `${EXAMPLE_DIR}tools/featuretags`, '--list'], {
-      env: { TAILSCALE_VERSION: 'v1.99.0' }, reject: false,
+      env: { TAILSCALE_VERSION: 'v1.99.0' },
+      reject: false,
     });
     assert.deepStrictEqual([unknown.exitCode, unknown.stderr], [1, 'featuretags: no recorded feature table for v1.99.0']);
   });

@@ -75,13 +75,21 @@ export function forgeContract(name: string, h: ContractHarness): void {
     const pr = await forge.getPullRequest(14);
     assert.deepEqual(
       { head: pr.head, base: pr.base, author: pr.author, isFork: pr.isFork, state: pr.state, number: pr.number },
-      { head: { ref: PR.headRef, sha: PR.headSha }, base: { ref: PR.baseRef, sha: PR.baseSha }, author: 'renovate', isFork: false, state: 'open', number: 14 },
+      {
+        head: { ref: PR.headRef, sha: PR.headSha },
+        base: { ref: PR.baseRef, sha: PR.baseSha },
+        author: 'renovate',
+        isFork: false,
+        state: 'open',
+        number: 14,
+      },
     );
     assert.equal((await forge.getPullRequest(15)).isFork, true);
   });
 
   t('getDiff returns the unified diff text', async () => {
-    const diff = 'diff --git a/Dockerfile b/Dockerfile\n--- a/Dockerfile\n+++ b/Dockerfile\n@@ -1 +1 @@\n-ARG TAILSCALE_VERSION=v1.98.5\n+ARG TAILSCALE_VERSION=v1.98.8\n';
+    const diff =
+      'diff --git a/Dockerfile b/Dockerfile\n--- a/Dockerfile\n+++ b/Dockerfile\n@@ -1 +1 @@\n-ARG TAILSCALE_VERSION=v1.98.5\n+ARG TAILSCALE_VERSION=v1.98.8\n';
     h.diff(14, diff);
     assert.equal(await h.forge().getDiff(14), diff);
   });
@@ -93,7 +101,10 @@ export function forgeContract(name: string, h: ContractHarness): void {
     const forge = h.forge();
     assert.equal(await forge.readFile(PR.baseSha, '.bumpguard.yml'), 'platforms: [linux/arm64]\n');
     assert.equal(await forge.readFile(PR.baseSha, '.github/bumpguard.yml'), null);
-    await assert.rejects(forge.readFile(PR.baseSha, 'Dockerfile'), (err: unknown) => err instanceof ForgeError && err.code === 'unavailable' && err.retryable && err.op === 'readFile');
+    await assert.rejects(
+      forge.readFile(PR.baseSha, 'Dockerfile'),
+      (err: unknown) => err instanceof ForgeError && err.code === 'unavailable' && err.retryable && err.op === 'readFile',
+    );
   });
 
   t('downloadTree extracts the archive without its top folder', async () => {
@@ -158,12 +169,21 @@ export function forgeContract(name: string, h: ContractHarness): void {
 
   t('getComment gives the author, text, time and PR of a comment as the forge has it', async () => {
     h.comment({ id: 908, author: 'mira', body: '/accept size reviewed', pr: 14, createdAt: '2025-06-13T07:15:00Z' });
-    assert.deepEqual(await h.forge().getComment(908), { id: 908, author: 'mira', body: '/accept size reviewed', createdAt: '2025-06-13T07:15:00Z', pr: 14 });
+    assert.deepEqual(await h.forge().getComment(908), {
+      id: 908,
+      author: 'mira',
+      body: '/accept size reviewed',
+      createdAt: '2025-06-13T07:15:00Z',
+      pr: 14,
+    });
   });
 
   t('readFile refuses a file over the cap as too-large, without reading it all', async () => {
     h.file('Dockerfile', PR.headSha, { text: 'x'.repeat(2 * 1024 * 1024) });
-    await assert.rejects(h.forge().readFile(PR.headSha, 'Dockerfile'), (err: unknown) => err instanceof ForgeError && err.code === 'too-large' && /readFile of Dockerfile/.test(err.userMessage));
+    await assert.rejects(
+      h.forge().readFile(PR.headSha, 'Dockerfile'),
+      (err: unknown) => err instanceof ForgeError && err.code === 'too-large' && /readFile of Dockerfile/.test(err.userMessage),
+    );
   });
 
   t('react and reply post to the comment and the PR', async () => {
@@ -180,7 +200,10 @@ export function forgeContract(name: string, h: ContractHarness): void {
     const forge = h.forge();
     const got = [];
     for (const [i] of h.permissionCases.entries()) got.push(await forge.permissionOf(`user${i}`));
-    assert.deepEqual(got, h.permissionCases.map(([, expected]) => expected));
+    assert.deepEqual(
+      got,
+      h.permissionCases.map(([, expected]) => expected),
+    );
     assert.equal(await forge.permissionOf('ghost'), 'none');
   });
 }

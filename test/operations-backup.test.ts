@@ -15,7 +15,7 @@ const DOC = readFileSync(new URL('../docs/operations.md', import.meta.url), 'utf
 test('the documented backup copies a store the bot is writing to, acceptances included', async () => {
   const block = /<!-- backup-command -->\n```sh\n(?<body>[\s\S]*?)```/.exec(DOC)?.groups?.body ?? '';
   const program = /node -e '(?<js>[^']+)' (?<target>\S+)/.exec(block)?.groups;
-  assert.ok(program, 'docs/operations.md shows the backup as `node -e \'…\' TARGET` after <!-- backup-command -->');
+  assert.ok(program, "docs/operations.md shows the backup as `node -e '…' TARGET` after <!-- backup-command -->");
   assert.equal(program.target, '/data/bumpguard-backup.db', 'the backup lands in the /data volume, where `docker cp` fetches it');
 
   const dir = mkdtempSync(join(tmpdir(), 'bumpguard-backup-'));
@@ -46,17 +46,30 @@ test('the documented backup copies a store the bot is writing to, acceptances in
 test('the documented queue at a glance reads a store the bot holds open: jobs by state, pending gates', async () => {
   const block = /<!-- queue-command -->\n```sh\n(?<body>[\s\S]*?)```/.exec(DOC)?.groups?.body ?? '';
   const program = /^docker-compose -f build\/compose\.yaml exec -T bumpguard node -e '(?<js>[^']+)'$/m.exec(block)?.groups;
-  assert.ok(program, 'docs/operations.md runs the queue query in the bot\'s container after <!-- queue-command -->');
+  assert.ok(program, "docs/operations.md runs the queue query in the bot's container after <!-- queue-command -->");
   const dir = mkdtempSync(join(tmpdir(), 'bumpguard-queue-'));
   try {
     const live = join(dir, 'bumpguard.db');
     const db = openDatabase(live);
     const jobs = new JobStore(db);
-    jobs.enqueueMany([1, 2].map((n) => ({
-      kind: 'pr' as const, forge: 'gitea', repo: 'acme/router-image', prKey: `gitea:acme/router-image#${n}`, headSha: `c0ffee${n}`,
-      idemKey: `k${n}`, payload: { n }, deliveryId: `d${n}`, movesHead: true,
-    })), '2026-11-25T10:00:00Z');
-    jobs.noteGate({ forge: 'gitea', repo: 'acme/router-image', pr: 1, sha: 'c0ffee1', installationId: null, state: 'pending' }, '2026-11-25T10:00:01Z');
+    jobs.enqueueMany(
+      [1, 2].map((n) => ({
+        kind: 'pr' as const,
+        forge: 'gitea',
+        repo: 'acme/router-image',
+        prKey: `gitea:acme/router-image#${n}`,
+        headSha: `c0ffee${n}`,
+        idemKey: `k${n}`,
+        payload: { n },
+        deliveryId: `d${n}`,
+        movesHead: true,
+      })),
+      '2026-11-25T10:00:00Z',
+    );
+    jobs.noteGate(
+      { forge: 'gitea', repo: 'acme/router-image', pr: 1, sha: 'c0ffee1', installationId: null, state: 'pending' },
+      '2026-11-25T10:00:01Z',
+    );
     // Node 24, as in the bot's container (the program needs node:sqlite).
     const res = await execa(process.execPath, ['-e', program.js!], { env: { BUMPGUARD_DB: live }, stdin: 'ignore' });
     assert.match(res.stdout, /│\s+0\s+│\s+'queued'\s+│\s+2\s+│/);

@@ -30,7 +30,19 @@ export interface AuditBumpInput {
 export type { WatchedSymbol };
 
 const SEVERITY_ORDER: Severity[] = ['blocker', 'warning', 'info'];
-const KIND_ORDER: FindingKind[] = ['no-recipe', 'recipe-unreadable', 'missing-dep', 'unknown-feature', 'patch-unknown-feature', 'noop-strip', 'deps-changed', 'watched-symbol-changed', 'features-added', 'features-removed', 'stale-acknowledgment'];
+const KIND_ORDER: FindingKind[] = [
+  'no-recipe',
+  'recipe-unreadable',
+  'missing-dep',
+  'unknown-feature',
+  'patch-unknown-feature',
+  'noop-strip',
+  'deps-changed',
+  'watched-symbol-changed',
+  'features-added',
+  'features-removed',
+  'stale-acknowledgment',
+];
 
 export function auditBump(input: AuditBumpInput): Finding[] {
   const explicit = input.config.recipe.optIn === 'auto' ? null : input.config.recipe.optIn;
@@ -38,15 +50,23 @@ export function auditBump(input: AuditBumpInput): Finding[] {
   const constraints = parseBuildConstraints(input.patchFiles);
   const state = (table: FeatureTable, tag: string) => {
     const selection = resolveSelection(table, tag, input.recipe, explicit);
-    return { selection, findings: findStateFindings({ table, tag, recipe: input.recipe, explicitOptIns: explicit, selection, optInsKnown, constraints }) };
+    return {
+      selection,
+      findings: findStateFindings({ table, tag, recipe: input.recipe, explicitOptIns: explicit, selection, optInsKnown, constraints }),
+    };
   };
   const before = state(input.oldTable, input.fromTag);
   const after = state(input.newTable, input.toTag);
   const oldKeys = new Set(before.findings.map(keyOf));
   const findings: Finding[] = after.findings.map((f) => ({ ...f, introduced: !oldKeys.has(keyOf(f)), acknowledged: false }));
-  const unreadable = input.noRecipe && explicit === null ? noRecipe(input.noRecipe.files) : recipeUnreadable(input.recipe, explicit, optInsKnown);
+  const unreadable =
+    input.noRecipe && explicit === null ? noRecipe(input.noRecipe.files) : recipeUnreadable(input.recipe, explicit, optInsKnown);
   if (unreadable) findings.push(unreadable);
-  const changes = findChangeFindings({ ...input, optedIn: [...new Set([...before.selection.optedIn, ...after.selection.optedIn])], usesMin: input.recipe?.featuretags?.min ?? explicit !== null });
+  const changes = findChangeFindings({
+    ...input,
+    optedIn: [...new Set([...before.selection.optedIn, ...after.selection.optedIn])],
+    usesMin: input.recipe?.featuretags?.min ?? explicit !== null,
+  });
   findings.push(...changes.map((f) => ({ ...f, acknowledged: false })));
   const acked = acknowledge(findings, input.config.acknowledge, before.findings, input.toTag);
   attachFix(acked, input, after.selection);
@@ -61,13 +81,19 @@ function keyOf(f: RawFinding): string {
 function noRecipe(files: string[]): Finding {
   const where = files.length > 0 ? files.join(', ') : 'the configured Dockerfile (it does not exist at the head)';
   return {
-    severity: 'info', kind: 'no-recipe', features: [], introduced: false, acknowledged: false,
+    severity: 'info',
+    kind: 'no-recipe',
+    features: [],
+    introduced: false,
+    acknowledged: false,
     message: `no feature-tag recipe found in ${where}: opt-in checks skipped`,
   };
 }
 
 function recipeUnreadable(recipe: Recipe | null, explicit: string[] | null, optInsKnown: boolean): Finding | null {
-  const diagnostics = recipe?.diagnostics ?? [{ path: '', line: 0, message: 'no recipe file was found (see `dockerfile` in .bumpguard.yml)' }];
+  const diagnostics = recipe?.diagnostics ?? [
+    { path: '', line: 0, message: 'no recipe file was found (see `dockerfile` in .bumpguard.yml)' },
+  ];
   if (optInsKnown && diagnostics.length === 0) return null;
   const detail = diagnostics.map((d) => `${d.path ? `${d.path}${d.line > 0 ? `:${d.line}` : ''}: ` : ''}${d.message}`).join('\n');
   const severity: Severity = !optInsKnown ? 'blocker' : explicit !== null ? 'info' : 'warning';
@@ -76,10 +102,23 @@ function recipeUnreadable(recipe: Recipe | null, explicit: string[] | null, optI
     : explicit !== null
       ? 'parts of the recipe cannot be read; the opt-ins come from recipe.optIn in .bumpguard.yml'
       : `parts of the recipe cannot be read (${diagnostics.length}); the audit may miss an opt-in`;
-  return { severity, kind: 'recipe-unreadable', features: [], introduced: false, acknowledged: false, message, ...(detail ? { detail } : {}) };
+  return {
+    severity,
+    kind: 'recipe-unreadable',
+    features: [],
+    introduced: false,
+    acknowledged: false,
+    message,
+    ...(detail ? { detail } : {}),
+  };
 }
 
-function acknowledge(findings: Finding[], acks: AuditBumpInput['config']['acknowledge'], oldFindings: RawFinding[], toTag: string): Finding[] {
+function acknowledge(
+  findings: Finding[],
+  acks: AuditBumpInput['config']['acknowledge'],
+  oldFindings: RawFinding[],
+  toTag: string,
+): Finding[] {
   const out = findings.map((f) => {
     const ack = acks.find((a) => acknowledges(a, f));
     if (!ack) return f;
@@ -121,7 +160,8 @@ function addNote(input: AuditBumpInput, selection: Selection, findings: Finding[
   if (!call?.min) return null;
   const list = selection.optedIn.filter((f) => input.newTable.has(f)).join(',');
   const ackedDeps = findings.filter((f) => f.kind === 'missing-dep' && f.acknowledged).map((f) => f.features[1]!);
-  const extra = ackedDeps.length > 0 ? ` It would also keep ${[...new Set(ackedDeps)].join(', ')}, which .bumpguard.yml acknowledges leaving out.` : '';
+  const extra =
+    ackedDeps.length > 0 ? ` It would also keep ${[...new Set(ackedDeps)].join(', ')}, which .bumpguard.yml acknowledges leaving out.` : '';
   const remove = call.remove.length > 0 ? ` --remove=${call.remove.join(',')}` : '';
   return `Alternatively, replace the strips with \`${call.command} --min --add=${list}${remove}\`: upstream's featuretags keeps every Dep of what --add names, so future Deps are resolved for you.${extra}`;
 }
@@ -166,7 +206,9 @@ export function suggestStrips(recipe: Recipe, files: { path: string; text: strin
   if (edited === null) return null;
   const text = edited.join(eol);
   // git-style a/ b/ names so `git apply` takes the suggestion as is.
-  const patch = createTwoFilesPatch(`a/${file.path}`, `b/${file.path}`, file.text, text, undefined, undefined, { headerOptions: FILE_HEADERS_ONLY });
+  const patch = createTwoFilesPatch(`a/${file.path}`, `b/${file.path}`, file.text, text, undefined, undefined, {
+    headerOptions: FILE_HEADERS_ONLY,
+  });
   return { path: file.path, text, patch };
 }
 
@@ -207,7 +249,13 @@ function retarget(text: string, from: string, to: string): string {
 export type Acknowledgment = Config['acknowledge'][number];
 
 /** Kinds an entry without `dep` may excuse, by their first feature. */
-const BY_FEATURE: ReadonlySet<FindingKind> = new Set(['missing-dep', 'unknown-feature', 'patch-unknown-feature', 'noop-strip', 'deps-changed']);
+const BY_FEATURE: ReadonlySet<FindingKind> = new Set([
+  'missing-dep',
+  'unknown-feature',
+  'patch-unknown-feature',
+  'noop-strip',
+  'deps-changed',
+]);
 /** Kinds an `edit` entry excuses, by what the edit touches. */
 const BY_EDIT: ReadonlySet<FindingKind> = new Set(['patch-stale', 'patch-drift', 'patch-unevaluated']);
 

@@ -79,7 +79,11 @@ function withinBudget(edits: SourceEdit[]): { replayed: SourceEdit[]; skipped: S
 /** One line for every edit past the budget, not one finding each. */
 function tooMany(skipped: SourceEdit[]): Result {
   const first = skipped[0]!;
-  return unevaluatedEdit(first, '', `the recipe edits more than ${MAX_REPLAYED_FILES} upstream files; bumpguard replays the first ${MAX_REPLAYED_FILES}, and these ${skipped.length} edits from ${first.at.path}:${first.at.line} on are not replayed`);
+  return unevaluatedEdit(
+    first,
+    '',
+    `the recipe edits more than ${MAX_REPLAYED_FILES} upstream files; bumpguard replays the first ${MAX_REPLAYED_FILES}, and these ${skipped.length} edits from ${first.at.path}:${first.at.line} on are not replayed`,
+  );
 }
 
 /** `fn` over `items` with at most `limit` running at once, results in order. */
@@ -112,29 +116,40 @@ function evaluateEdit(edit: SourceEdit, input: SourceEditsInput): Promise<Result
 async function evaluateSedEdit(edit: SedEdit, input: SourceEditsInput): Promise<Result[]> {
   const { runner, upstream, tags } = input;
   const scriptText = edit.scriptFile === null ? null : await input.repo.readFile(edit.scriptFile);
-  if (edit.scriptFile !== null && scriptText === null) return edit.files.map((f) => unevaluatedEdit(edit, f, `its script file ${edit.scriptFile} is not in the repo`));
+  if (edit.scriptFile !== null && scriptText === null)
+    return edit.files.map((f) => unevaluatedEdit(edit, f, `its script file ${edit.scriptFile} is not in the repo`));
   if (runner === null) return edit.files.map((f) => unevaluatedEdit(edit, f, 'no sed runner is available on this host'));
-  return Promise.all(edit.files.map(async (file) => {
-    const side = async (tag: string): Promise<SedSide> => {
-      const text = await upstream.readFile(tag, file);
-      return { text, run: text === null ? null : await runner.sed({ scripts: edit.scripts, scriptText, flags: edit.flags, text }) };
-    };
-    const [from, to] = await Promise.all([side(tags.fromTag), side(tags.toTag)]);
-    return evaluateSed(edit, file, from, to, tags);
-  }));
+  return Promise.all(
+    edit.files.map(async (file) => {
+      const side = async (tag: string): Promise<SedSide> => {
+        const text = await upstream.readFile(tag, file);
+        return { text, run: text === null ? null : await runner.sed({ scripts: edit.scripts, scriptText, flags: edit.flags, text }) };
+      };
+      const [from, to] = await Promise.all([side(tags.fromTag), side(tags.toTag)]);
+      return evaluateSed(edit, file, from, to, tags);
+    }),
+  );
 }
 
 async function evaluatePatchEdit(edit: PatchEdit, input: SourceEditsInput): Promise<Result> {
   const { runner, upstream, tags } = input;
   const text = await input.repo.readFile(edit.patchFile);
   if (text === null) return unevaluatedEdit(edit, edit.patchFile, `${edit.patchFile} is not in the repo`);
-  if (text.length > MAX_PATCH_BYTES) return unevaluatedEdit(edit, edit.patchFile, `the patch is larger than ${MAX_PATCH_BYTES / 1024 / 1024} MiB`);
+  if (text.length > MAX_PATCH_BYTES)
+    return unevaluatedEdit(edit, edit.patchFile, `the patch is larger than ${MAX_PATCH_BYTES / 1024 / 1024} MiB`);
   const files = patchedFiles(text, edit);
   if (typeof files === 'string') return unevaluatedEdit(edit, edit.patchFile, files);
   if (runner === null) return { ...unevaluatedEdit(edit, edit.patchFile, 'git is not available on this host'), patchFiles: files.paths };
   const check = async (tag: string) => {
     const texts = new Map(await Promise.all(files.paths.map(async (p) => [p, await upstream.readFile(tag, p)] as const)));
-    return runner.applyCheck({ patch: text, strip: edit.strip, directory: edit.directory, reverse: edit.reverse, fuzzy: edit.tool === 'patch', files: texts });
+    return runner.applyCheck({
+      patch: text,
+      strip: edit.strip,
+      directory: edit.directory,
+      reverse: edit.reverse,
+      fuzzy: edit.tool === 'patch',
+      files: texts,
+    });
   };
   const [from, to] = await Promise.all([check(tags.fromTag), check(tags.toTag)]);
   return { ...evaluatePatch(edit, from, to, files.hunks, tags), patchFiles: files.paths };
@@ -156,9 +171,11 @@ function patchedFiles(text: string, edit: PatchEdit): { paths: string[]; hunks: 
       if (name === undefined || name === '/dev/null') continue;
       const parts = name.replace(/\t.*$/, '').split('/').slice(edit.strip);
       const path = posix.join(edit.directory, ...parts);
-      if (parts.length === 0 || path.startsWith('..') || path.startsWith('/')) return `the patch names a path bumpguard will not read (${name})`;
+      if (parts.length === 0 || path.startsWith('..') || path.startsWith('/'))
+        return `the patch names a path bumpguard will not read (${name})`;
       paths.add(path);
-      for (const h of file.hunks) hunks.set(`${path}:${h.oldStart}`, [`@@ -${h.oldStart},${h.oldLines} +${h.newStart},${h.newLines} @@`, ...h.lines].join('\n'));
+      for (const h of file.hunks)
+        hunks.set(`${path}:${h.oldStart}`, [`@@ -${h.oldStart},${h.oldLines} +${h.newStart},${h.newLines} @@`, ...h.lines].join('\n'));
     }
   }
   if (paths.size === 0) return 'the patch touches no file';
@@ -200,7 +217,9 @@ async function copiedFiles(edit: CopyGoEdit, repo: SourceEditsInput['repo']): Pr
 
 function watchedBy(edit: SedEdit): SourceEditsAudit['autoWatch'] {
   const symbols = edit.scripts.flatMap(symbolsInSedScript);
-  return edit.files.flatMap((file) => symbols.map((symbol) => ({ file, symbol, via: `the sed at ${edit.at.path}:${edit.at.line} edits it` })));
+  return edit.files.flatMap((file) =>
+    symbols.map((symbol) => ({ file, symbol, via: `the sed at ${edit.at.path}:${edit.at.line} edits it` })),
+  );
 }
 
 function dedupe(list: SourceEditsAudit['autoWatch']): SourceEditsAudit['autoWatch'] {
@@ -214,8 +233,6 @@ function dedupe(list: SourceEditsAudit['autoWatch']): SourceEditsAudit['autoWatc
 // the build still succeeds and the fix silently disappears. A changed count is a warning.
 /** A finding before acknowledgment. */
 type EditFinding = Omit<Finding, 'acknowledged'>;
-
-
 
 interface Evaluated {
   status: EditStatus;
@@ -285,21 +302,26 @@ function evaluateSed(edit: SedEdit, file: string, from: SedSide, to: SedSide, ta
   }
   const bad = [to.run, from.run].find((r): r is Exclude<SedRun, { status: 'ok' }> => r !== null && r.status !== 'ok');
   if (bad) {
-    const why = bad.status === 'refused'
-      ? `GNU sed's --sandbox refuses it (it uses the e, r or w command, which would run commands or touch files on the bot host): ${bad.message}`
-      : bad.status === 'failed' ? `sed reports an error: ${bad.message}` : bad.message;
+    const why =
+      bad.status === 'refused'
+        ? `GNU sed's --sandbox refuses it (it uses the e, r or w command, which would run commands or touch files on the bot host): ${bad.message}`
+        : bad.status === 'failed'
+          ? `sed reports an error: ${bad.message}`
+          : bad.message;
     return unevaluatedEdit(edit, file, why);
   }
-  const countAt = (side: SedSide) => (side.text === null || side.run?.status !== 'ok' ? null : countChangedLines(side.text, side.run.output));
+  const countAt = (side: SedSide) =>
+    side.text === null || side.run?.status !== 'ok' ? null : countChangedLines(side.text, side.run.output);
   const before = countAt(from);
   const after = countAt(to)!;
   const changed = { from: before, to: after };
   if (after === 0) {
-    const message = before === null
-      ? `${label} changes nothing in ${file} at ${tags.toTag} (the file is new there)`
-      : before > 0
-        ? `${label} changed ${lines(before)} of ${file} at ${tags.fromTag} and changes none at ${tags.toTag}: upstream moved what it edits`
-        : `${label} changes nothing in ${file} at ${tags.fromTag} or ${tags.toTag}`;
+    const message =
+      before === null
+        ? `${label} changes nothing in ${file} at ${tags.toTag} (the file is new there)`
+        : before > 0
+          ? `${label} changed ${lines(before)} of ${file} at ${tags.fromTag} and changes none at ${tags.toTag}: upstream moved what it edits`
+          : `${label} changes nothing in ${file} at ${tags.fromTag} or ${tags.toTag}`;
     return stale(edit, file, message, before !== 0, changed, scriptDetail(edit));
   }
   if (before !== null && before !== after) {
@@ -307,16 +329,48 @@ function evaluateSed(edit: SedEdit, file: string, from: SedSide, to: SedSide, ta
     const detail = effectDiff(file, to, tags.toTag);
     return {
       status: status(edit, file, 'drift', message, { changed }),
-      finding: { severity: 'warning', kind: 'patch-drift', features: [], introduced: true, message, edit: ref(edit, file), ...(detail ? { detail } : {}) },
+      finding: {
+        severity: 'warning',
+        kind: 'patch-drift',
+        features: [],
+        introduced: true,
+        message,
+        edit: ref(edit, file),
+        ...(detail ? { detail } : {}),
+      },
     };
   }
-  return { status: status(edit, file, 'applies', `${label} changes ${lines(after)} of ${file} at ${tags.toTag}${before === null ? '' : ', as at ' + tags.fromTag}`, { changed }), finding: null };
+  return {
+    status: status(
+      edit,
+      file,
+      'applies',
+      `${label} changes ${lines(after)} of ${file} at ${tags.toTag}${before === null ? '' : ', as at ' + tags.fromTag}`,
+      { changed },
+    ),
+    finding: null,
+  };
 }
 
-function stale(edit: SourceEdit, target: string, message: string, introduced: boolean, changed: EditStatus['changed'], detail?: string): Evaluated {
+function stale(
+  edit: SourceEdit,
+  target: string,
+  message: string,
+  introduced: boolean,
+  changed: EditStatus['changed'],
+  detail?: string,
+): Evaluated {
   return {
     status: status(edit, target, 'stale', message, changed ? { changed } : {}),
-    finding: { severity: 'blocker', kind: 'patch-stale', features: [], introduced, message, edit: ref(edit, target), ...(detail ? { detail } : {}) },
+    finding: {
+      severity: 'blocker',
+      kind: 'patch-stale',
+      features: [],
+      introduced,
+      message,
+      edit: ref(edit, target),
+      ...(detail ? { detail } : {}),
+    },
   };
 }
 
@@ -331,8 +385,12 @@ function scriptDetail(edit: SedEdit): string {
 /** What the sed does to the file at the new tag, as a diff a reviewer can read. */
 function effectDiff(file: string, side: SedSide, tag: string): string | null {
   if (side.text === null || side.run?.status !== 'ok') return null;
-  const patch = structuredPatch(`${tag}/${file}`, `${tag}/${file} (after sed)`, side.text, side.run.output, undefined, undefined, { context: 1 });
-  const body = patch.hunks.map((h) => [`@@ -${h.oldStart},${h.oldLines} +${h.newStart},${h.newLines} @@`, ...h.lines].join('\n')).join('\n');
+  const patch = structuredPatch(`${tag}/${file}`, `${tag}/${file} (after sed)`, side.text, side.run.output, undefined, undefined, {
+    context: 1,
+  });
+  const body = patch.hunks
+    .map((h) => [`@@ -${h.oldStart},${h.oldLines} +${h.newStart},${h.newLines} @@`, ...h.lines].join('\n'))
+    .join('\n');
   return clipDetail(`--- ${patch.oldFileName}\n+++ ${patch.newFileName}\n${body}`);
 }
 
@@ -345,26 +403,54 @@ function evaluatePatch(edit: PatchEdit, from: ApplyCheck, to: ApplyCheck, hunks:
   const label = `${edit.patchFile} (${edit.tool} at ${where(edit)})`;
   const odd = [to, from].find((c) => c.status === 'limit' || c.status === 'unavailable') as { message: string } | undefined;
   if (odd) return unevaluatedEdit(edit, edit.patchFile, odd.message);
-  if (to.status === 'applies') return { status: status(edit, edit.patchFile, 'applies', `${label} applies to ${tags.toTag}`), finding: null };
+  if (to.status === 'applies')
+    return { status: status(edit, edit.patchFile, 'applies', `${label} applies to ${tags.toTag}`), finding: null };
   const message = `${label} no longer applies to ${tags.toTag}${from.status === 'applies' ? '' : ` (it did not apply to ${tags.fromTag} either)`}`;
   const gitSays = to.status === 'rejected' ? to.message : '';
-  const rejected = [...gitSays.matchAll(/patch failed: (\S+):(\d+)/g)].map((m) => hunks.get(`${m[1]}:${m[2]}`)).filter((h): h is string => h !== undefined);
-  return stale(edit, edit.patchFile, message, from.status === 'applies', undefined, clipDetail([gitSays, ...rejected].filter((t) => t !== '').join('\n\n')));
+  const rejected = [...gitSays.matchAll(/patch failed: (\S+):(\d+)/g)]
+    .map((m) => hunks.get(`${m[1]}:${m[2]}`))
+    .filter((h): h is string => h !== undefined);
+  return stale(
+    edit,
+    edit.patchFile,
+    message,
+    from.status === 'applies',
+    undefined,
+    clipDetail([gitSays, ...rejected].filter((t) => t !== '').join('\n\n')),
+  );
 }
 
 /** One side of a COPY'd Go file: the destination package's name there (null: no Go package at that path). */
-function evaluateCopy(edit: CopyGoEdit, copied: { path: string; pkg: string | null }[], from: string | null, to: string | null, tags: Tags): Evaluated {
+function evaluateCopy(
+  edit: CopyGoEdit,
+  copied: { path: string; pkg: string | null }[],
+  from: string | null,
+  to: string | null,
+  tags: Tags,
+): Evaluated {
   const dir = edit.destDir === '' ? 'the checkout root' : edit.destDir;
   const label = `${where(edit)} copies ${copied.map((c) => c.path).join(', ') || edit.sources.join(', ')} into ${dir}`;
   if (copied.length === 0) return unevaluatedEdit(edit, edit.destDir, `no file in the repo matches ${edit.sources.join(', ')}`);
   if (to === null) {
-    return stale(edit, edit.destDir, `${label}, which has no Go package at ${tags.toTag}${from === null ? ` (nor at ${tags.fromTag})` : ''}: the copied code no longer compiles in where it should`, from !== null, undefined);
+    return stale(
+      edit,
+      edit.destDir,
+      `${label}, which has no Go package at ${tags.toTag}${from === null ? ` (nor at ${tags.fromTag})` : ''}: the copied code no longer compiles in where it should`,
+      from !== null,
+      undefined,
+    );
   }
   const wrong = copied.filter((c) => c.pkg !== null && c.pkg !== to && c.pkg !== `${to}_test`);
   if (wrong.length > 0) {
     const fromOk = from !== null && wrong.every((c) => c.pkg === from || c.pkg === `${from}_test`);
     const what = wrong.map((c) => `${c.path} says package ${c.pkg}`).join('; ');
-    return stale(edit, edit.destDir, `${label}, but ${dir} is package ${to} at ${tags.toTag} and ${what}: the build will fail or compile the wrong code`, fromOk, undefined);
+    return stale(
+      edit,
+      edit.destDir,
+      `${label}, but ${dir} is package ${to} at ${tags.toTag} and ${what}: the build will fail or compile the wrong code`,
+      fromOk,
+      undefined,
+    );
   }
   return { status: status(edit, edit.destDir, 'applies', `${label}, package ${to} at ${tags.toTag}`), finding: null };
 }

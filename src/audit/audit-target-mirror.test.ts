@@ -39,12 +39,21 @@ it('the invertGSOChecksum sed still applies from v1.96.5 to v1.102.3: reported a
     upstream: memoizeUpstream(gitUpstream(MIRROR!)),
     runner: localEditRunner({ tempRoot: root }),
   });
-  assert.deepEqual(report.edits.map((e) => [e.kind, e.line, e.target, e.status, e.changed ?? null]), [
-    ['sed', 5, 'net/tstun/wrap.go', 'applies', { from: 1, to: 1 }],
-    ['copy-go', 8, 'cmd/tailscaled', 'applies', null],
-  ]);
-  assert.deepEqual(findings.filter((f) => f.severity === 'blocker'), []);
+  assert.deepEqual(
+    report.edits.map((e) => [e.kind, e.line, e.target, e.status, e.changed ?? null]),
+    [
+      ['sed', 5, 'net/tstun/wrap.go', 'applies', { from: 1, to: 1 }],
+      ['copy-go', 8, 'cmd/tailscaled', 'applies', null],
+    ],
+  );
+  assert.deepEqual(
+    findings.filter((f) => f.severity === 'blocker'),
+    [],
+  );
   const patches = report.commits.groups.find((g) => g.name === 'source patches');
   assert.ok(patches && patches.commits.length > 0, 'upstream commits touching the patched package are listed');
-  assert.ok(report.commits.groups.some((g) => g.name === 'netstack'), 'commits behind the opted-in netstack are grouped');
+  assert.ok(
+    report.commits.groups.some((g) => g.name === 'netstack'),
+    'commits behind the opted-in netstack are grouped',
+  );
 });

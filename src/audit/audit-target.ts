@@ -6,7 +6,22 @@
 
 import { upstreamTag } from '../bump/index.ts';
 import { resolveBuildPaths, type Config } from '../config/index.ts';
-import { blameOf, BumpguardError, UpstreamError, type Bump, type CommitDigest, type DigestCommit, type DigestGroup, type EditRunner, type Finding, type SourceReader, type UpstreamCommit, type UpstreamLog, type UpstreamReport, type UpstreamSource } from '../core/index.ts';
+import {
+  blameOf,
+  BumpguardError,
+  UpstreamError,
+  type Bump,
+  type CommitDigest,
+  type DigestCommit,
+  type DigestGroup,
+  type EditRunner,
+  type Finding,
+  type SourceReader,
+  type UpstreamCommit,
+  type UpstreamLog,
+  type UpstreamReport,
+  type UpstreamSource,
+} from '../core/index.ts';
 import { errorFinding } from '../policy/index.ts';
 import { acknowledges, auditBump, describeAck, type WatchedSymbol } from './audit-bump.ts';
 import { auditSourceEdits } from './audit-source-edits.ts';
@@ -45,7 +60,10 @@ export async function auditTarget(input: AuditTargetInput, source: UpstreamSourc
   const toTag = upstreamTag(bump.to);
   // One read per distinct upstream file, whichever part of the audit asks first.
   const upstream = memoizeUpstream(source);
-  const repo = { readFile: (path: string) => input.source.readFile(ref, path), listFiles: (dir: string) => input.source.listFiles(ref, dir) };
+  const repo = {
+    readFile: (path: string) => input.source.readFile(ref, path),
+    listFiles: (dir: string) => input.source.listFiles(ref, dir),
+  };
   try {
     const recipe = await readRecipe(input.source, ref, config);
     const [patchFiles, oldTable, newTable, watched, edits] = await Promise.all([
@@ -57,9 +75,16 @@ export async function auditTarget(input: AuditTargetInput, source: UpstreamSourc
     ]);
     const found = recipe.files.some((f) => RECIPE_WORDS.test(f.text));
     const findings = auditBump({
-      fromTag, toTag, recipe: found ? parseRecipe(recipe.files) : null, recipeFiles: recipe.files,
+      fromTag,
+      toTag,
+      recipe: found ? parseRecipe(recipe.files) : null,
+      recipeFiles: recipe.files,
       ...(found ? {} : { noRecipe: { files: recipe.files.map((f) => f.path) } }),
-      config, oldTable, newTable, patchFiles, watched,
+      config,
+      oldTable,
+      newTable,
+      patchFiles,
+      watched,
     });
     return { findings: [...findings, ...edits.findings], upstream: edits.report };
   } catch (err) {
@@ -72,7 +97,11 @@ export async function auditTarget(input: AuditTargetInput, source: UpstreamSourc
   }
 }
 
-async function readRecipe(source: AuditTargetInput['source'], ref: string, cfg: Config): Promise<{ files: { path: string; text: string }[] }> {
+async function readRecipe(
+  source: AuditTargetInput['source'],
+  ref: string,
+  cfg: Config,
+): Promise<{ files: { path: string; text: string }[] }> {
   const path = resolveBuildPaths(cfg).dockerfile;
   const dockerfile = await source.readFile(ref, path);
   if (dockerfile === null) return { files: [] };
@@ -91,7 +120,10 @@ async function readPatches(source: AuditTargetInput['source'], ref: string, dir:
 async function readTable(upstream: UpstreamSource, tag: string): Promise<FeatureTable> {
   const text = await upstream.readFile(tag, FEATURETAGS_PATH);
   if (text === null) {
-    throw new UpstreamError('featuretags-missing', `${upstream.describe} has no ${FEATURETAGS_PATH} at ${tag}; the feature table exists from v1.90.0 on.`);
+    throw new UpstreamError(
+      'featuretags-missing',
+      `${upstream.describe} has no ${FEATURETAGS_PATH} at ${tag}; the feature table exists from v1.90.0 on.`,
+    );
   }
   const parsed = parseFeatureTags(text);
   // A half-read table would invent removed features and missing deps: refuse it outright.
@@ -99,7 +131,10 @@ async function readTable(upstream: UpstreamSource, tag: string): Promise<Feature
     const first = parsed.diagnostics[0];
     const why = first ? `${first.line ? `line ${first.line}: ` : ''}${first.message}` : 'no features found';
     const more = parsed.diagnostics.length > 1 ? ` (and ${parsed.diagnostics.length - 1} more)` : '';
-    throw new UpstreamError('featuretags-unreadable', `${FEATURETAGS_PATH} at ${tag} from ${upstream.describe} cannot be read: ${why}${more}.`);
+    throw new UpstreamError(
+      'featuretags-unreadable',
+      `${FEATURETAGS_PATH} at ${tag} from ${upstream.describe} cannot be read: ${why}${more}.`,
+    );
   }
   return parsed.table;
 }
@@ -155,19 +190,29 @@ export interface UpstreamAuditInput {
 export async function auditUpstream(input: UpstreamAuditInput): Promise<{ findings: Finding[]; report: UpstreamReport }> {
   const { fromTag, toTag, config, upstream } = input;
   const tags = { fromTag, toTag };
-  const edits = findSourceEdits({ files: input.recipeFiles, context: resolveBuildPaths(config).context, upstream: config.upstream, buildArgs: config.buildArgs });
+  const edits = findSourceEdits({
+    files: input.recipeFiles,
+    context: resolveBuildPaths(config).context,
+    upstream: config.upstream,
+    buildArgs: config.buildArgs,
+  });
   const audit = await auditSourceEdits({ edits, tags, repo: input.repo, upstream, runner: input.runner });
   const listed = new Set(config.watch.map((w) => `${w.file}\0${w.symbol}`));
   const auto = audit.autoWatch.filter((w) => !listed.has(`${w.file}\0${w.symbol}`));
   const [watched, commits] = await Promise.all([
-    Promise.all(auto.map(async (w): Promise<WatchedSymbol> => {
-      const [a, b] = await Promise.all([upstream.readFile(fromTag, w.file), upstream.readFile(toTag, w.file)]);
-      return { ...w, old: a === null ? null : extractGoSymbol(a, w.symbol), new: b === null ? null : extractGoSymbol(b, w.symbol) };
-    })),
+    Promise.all(
+      auto.map(async (w): Promise<WatchedSymbol> => {
+        const [a, b] = await Promise.all([upstream.readFile(fromTag, w.file), upstream.readFile(toTag, w.file)]);
+        return { ...w, old: a === null ? null : extractGoSymbol(a, w.symbol), new: b === null ? null : extractGoSymbol(b, w.symbol) };
+      }),
+    ),
     readDigest(input, audit.touched),
   ]);
   const raw = [...audit.findings, ...watched.flatMap((w) => watchedChanged(w, tags))];
-  return { findings: acknowledgeEdits(raw, config.acknowledge, toTag), report: { from: fromTag, to: toTag, edits: audit.statuses, commits } };
+  return {
+    findings: acknowledgeEdits(raw, config.acknowledge, toTag),
+    report: { from: fromTag, to: toTag, edits: audit.statuses, commits },
+  };
 }
 
 /** The opted-in features as the recipe writes them (or the config lists them). */
@@ -182,7 +227,13 @@ async function readDigest(input: UpstreamAuditInput, touched: string[]): Promise
   const { fromTag, toTag, upstream } = input;
   const repo = input.config.upstream;
   const history = upstream.history;
-  if (!history) return noDigest(repo, fromTag, toTag, `no upstream history to list commits from (${upstream.describe} has none; give --upstream a git mirror, or github)`);
+  if (!history)
+    return noDigest(
+      repo,
+      fromTag,
+      toTag,
+      `no upstream history to list commits from (${upstream.describe} has none; give --upstream a git mirror, or github)`,
+    );
   try {
     const log = await history.log(fromTag, toTag);
     const goFiles = [...new Set(log.commits.flatMap((c) => c.files))].filter((f) => f.endsWith('.go')).sort();
@@ -205,7 +256,11 @@ function acknowledgeEdits(findings: Omit<Finding, 'acknowledged'>[], acks: Confi
   for (const ack of acks) {
     if (!('edit' in ack) || findings.some((f) => acknowledges(ack, f))) continue;
     out.push({
-      severity: 'warning', kind: 'stale-acknowledgment', features: [], introduced: false, acknowledged: false,
+      severity: 'warning',
+      kind: 'stale-acknowledgment',
+      features: [],
+      introduced: false,
+      acknowledged: false,
       message: `the acknowledgment of ${describeAck(ack)} in .bumpguard.yml matches nothing at ${toTag}; remove it or update it`,
     });
   }
@@ -254,7 +309,9 @@ function digestUpstreamCommits(input: DigestInput): CommitDigest {
       byGroup.set(name, group);
     }
   }
-  const groups = [...byGroup].map(([name, g]) => ({ name, ...g })).sort((a, b) => (a.kind === b.kind ? (a.name < b.name ? -1 : 1) : a.kind === 'patches' ? -1 : 1));
+  const groups = [...byGroup]
+    .map(([name, g]) => ({ name, ...g }))
+    .sort((a, b) => (a.kind === b.kind ? (a.name < b.name ? -1 : 1) : a.kind === 'patches' ? -1 : 1));
   // Array.prototype.sort is stable, so equal scores keep the log's newest-first order.
   const top = [...relevantCommits].sort((a, b) => score.get(b.sha)! - score.get(a.sha)!).slice(0, DIGEST_TOP);
   return {
@@ -297,5 +354,11 @@ function groupsOf(commit: UpstreamCommit, input: DigestInput, optedIn: ReadonlyS
 }
 
 function toDigestCommit(commit: UpstreamCommit, files: string[], repo: string): DigestCommit {
-  return { sha: commit.sha, shortSha: commit.sha.slice(0, 10), subject: commit.subject, url: `https://github.com/${repo}/commit/${commit.sha}`, files };
+  return {
+    sha: commit.sha,
+    shortSha: commit.sha.slice(0, 10),
+    subject: commit.subject,
+    url: `https://github.com/${repo}/commit/${commit.sha}`,
+    files,
+  };
 }

@@ -22,7 +22,8 @@ export interface ShellContext {
   onScript?: ((word: string, ctx: ShellContext) => void) | undefined;
 }
 
-const NO_ROOT = 'bumpguard cannot tell where the upstream checkout is (no `git clone` of it, `ADD` of its git URL or featuretags call before this line)';
+const NO_ROOT =
+  'bumpguard cannot tell where the upstream checkout is (no `git clone` of it, `ADD` of its git URL or featuretags call before this line)';
 
 export function findEditCommands(line: LogicalLine, ctx: ShellContext): SourceEdit[] {
   const tokens = tokenizeShell(line.text);
@@ -40,7 +41,11 @@ export function findEditCommands(line: LogicalLine, ctx: ShellContext): SourceEd
       continue;
     }
     const name = tokens[c]!.value;
-    const at: EditSite = { path: line.path, line: locate(line, tokens[c]!.start).line, command: oneLine(line.text.slice(tokens[c]!.start, tokens[end - 1]!.end)) };
+    const at: EditSite = {
+      path: line.path,
+      line: locate(line, tokens[c]!.start).line,
+      command: oneLine(line.text.slice(tokens[c]!.start, tokens[end - 1]!.end)),
+    };
     for (let w = c; w < end; w++) ctx.onScript?.(tokens[w]!.value, { ...ctx });
     if (name === 'cd') {
       const arg = tokens[c + 1];
@@ -113,14 +118,20 @@ function readSed(tokens: ShellToken[], c: number, ctx: ShellContext, at: EditSit
   const scripts: string[] = [];
   for (const s of sed.scripts) {
     const value = word(s.word, ctx.vars);
-    if (value === null) return void edits.push({ kind: 'unreadable', at, reason: `the sed script is built from a shell variable (${s.word.value}), so bumpguard cannot replay it` });
+    if (value === null)
+      return void edits.push({
+        kind: 'unreadable',
+        at,
+        reason: `the sed script is built from a shell variable (${s.word.value}), so bumpguard cannot replay it`,
+      });
     scripts.push(value);
   }
   let scriptFile: string | null = null;
   for (const f of sed.scriptFiles) {
     const file = repoFile(f, ctx);
     if ('reason' in file) return void edits.push({ kind: 'unreadable', at, reason: `sed -f ${f.value}: ${file.reason}` });
-    if (scriptFile !== null) return void edits.push({ kind: 'unreadable', at, reason: 'sed reads several -f script files; bumpguard replays one' });
+    if (scriptFile !== null)
+      return void edits.push({ kind: 'unreadable', at, reason: 'sed reads several -f script files; bumpguard replays one' });
     scriptFile = file.path;
   }
   edits.push({ kind: 'sed', at, files, scripts, scriptFile, flags: sed.flags });
@@ -137,7 +148,26 @@ function repoFile(raw: Word, ctx: ShellContext): { path: string } | { reason: st
   return { reason: `bumpguard cannot tell which repo file ends up at ${abs ?? value} (copy it with COPY or a bind mount)` };
 }
 
-const PATCH_ARG_OPTS = new Set(['-F', '-o', '-r', '-B', '-z', '-Y', '-D', '-V', '-g', '--fuzz', '--output', '--reject-file', '--prefix', '--suffix', '--basename-prefix', '--ifdef', '--version-control', '--get']);
+const PATCH_ARG_OPTS = new Set([
+  '-F',
+  '-o',
+  '-r',
+  '-B',
+  '-z',
+  '-Y',
+  '-D',
+  '-V',
+  '-g',
+  '--fuzz',
+  '--output',
+  '--reject-file',
+  '--prefix',
+  '--suffix',
+  '--basename-prefix',
+  '--ifdef',
+  '--version-control',
+  '--get',
+]);
 
 /** `patch [-pN] [-d dir] [-R] [-i file | < file]`. */
 function readPatch(tokens: ShellToken[], from: number, end: number, ctx: ShellContext, at: EditSite, edits: SourceEdit[]): void {
@@ -158,14 +188,20 @@ function readPatch(tokens: ShellToken[], from: number, end: number, ctx: ShellCo
     if (m) strip = Number(m[1]);
     else if ((v === '-p' || v === '--strip') && next?.kind === 'word') strip = Number(tokens[++j]!.value) || 0;
     else if (v === '-i' || v === '--input') input = next?.kind === 'word' ? (tokens[++j] as Word) : null;
-    else if (v.startsWith('--input=') || (v.startsWith('-i') && v.length > 2)) input = { ...(t), value: v.replace(/^(--input=|-i)/, ''), quote: null };
+    else if (v.startsWith('--input=') || (v.startsWith('-i') && v.length > 2))
+      input = { ...t, value: v.replace(/^(--input=|-i)/, ''), quote: null };
     else if (v === '-d' || v === '--directory') dir = next?.kind === 'word' ? (tokens[++j] as Word) : null;
-    else if (v.startsWith('--directory=')) dir = { ...(t), value: v.slice('--directory='.length), quote: null };
+    else if (v.startsWith('--directory=')) dir = { ...t, value: v.slice('--directory='.length), quote: null };
     else if (v === '-R' || v === '--reverse') reverse = true;
     else if (v === '--dry-run') return;
     else if (PATCH_ARG_OPTS.has(v)) j++;
   }
-  if (input === null) return void edits.push({ kind: 'unreadable', at, reason: 'patch reads its patch from a pipe or an argument bumpguard does not follow; use `patch -pN < file` or `-i file`' });
+  if (input === null)
+    return void edits.push({
+      kind: 'unreadable',
+      at,
+      reason: 'patch reads its patch from a pipe or an argument bumpguard does not follow; use `patch -pN < file` or `-i file`',
+    });
   const here = dir === null ? ctx.cwd : resolvePath(ctx.cwd, word(dir, ctx.vars));
   pushPatch({ ...ctx, cwd: here }, at, 'patch', input, strip, reverse, here, edits);
 }
@@ -184,7 +220,12 @@ function readGit(tokens: ShellToken[], from: number, end: number, ctx: ShellCont
     const url = operands[0] ? word(operands[0], ctx.vars) : null;
     if (url === null || !isUpstreamUrl(url, ctx.upstream)) return;
     const dirWord = operands[1];
-    const dir = dirWord ? word(dirWord, ctx.vars) : url.replace(/\.git\/?$/, '').split('/').at(-1)!;
+    const dir = dirWord
+      ? word(dirWord, ctx.vars)
+      : url
+          .replace(/\.git\/?$/, '')
+          .split('/')
+          .at(-1)!;
     ctx.root = resolvePath(cwd, dir);
   } else if (sub === 'apply') {
     const opts = tokens.slice(j + 1, end).map((t) => t.value);
@@ -197,13 +238,37 @@ function readGit(tokens: ShellToken[], from: number, end: number, ctx: ShellCont
     const base = directory === null ? top : resolvePath(top, directory);
     const inputs = gitOperands(tokens, j + 1, end, new Set(['--exclude', '--include']));
     const redirect = tokens.slice(j + 1, end).findIndex((t) => t.kind === 'op' && t.value === '<');
-    const files = inputs.length > 0 ? inputs : redirect >= 0 && tokens[j + 2 + redirect]?.kind === 'word' ? [tokens[j + 2 + redirect] as Word] : [];
-    if (files.length === 0) return void edits.push({ kind: 'unreadable', at, reason: 'git apply reads its patch from a pipe bumpguard does not follow; name the file' });
+    const files =
+      inputs.length > 0 ? inputs : redirect >= 0 && tokens[j + 2 + redirect]?.kind === 'word' ? [tokens[j + 2 + redirect] as Word] : [];
+    if (files.length === 0)
+      return void edits.push({
+        kind: 'unreadable',
+        at,
+        reason: 'git apply reads its patch from a pipe bumpguard does not follow; name the file',
+      });
     for (const f of files) pushPatch({ ...ctx, cwd }, at, 'git apply', f, strip, reverse, base, edits);
   }
 }
 
-const CLONE_ARG_OPTS = new Set(['-b', '--branch', '-o', '--origin', '-c', '--config', '--depth', '--reference', '--separate-git-dir', '-j', '--jobs', '-u', '--upload-pack', '--template', '--shallow-since', '--shallow-exclude', '--filter']);
+const CLONE_ARG_OPTS = new Set([
+  '-b',
+  '--branch',
+  '-o',
+  '--origin',
+  '-c',
+  '--config',
+  '--depth',
+  '--reference',
+  '--separate-git-dir',
+  '-j',
+  '--jobs',
+  '-u',
+  '--upload-pack',
+  '--template',
+  '--shallow-since',
+  '--shallow-exclude',
+  '--filter',
+]);
 
 function gitOperands(tokens: ShellToken[], from: number, end: number, argOpts: ReadonlySet<string>): Word[] {
   const out: Word[] = [];
@@ -232,11 +297,21 @@ function readGoRun(tokens: ShellToken[], from: number, end: number, ctx: ShellCo
   }
 }
 
-function pushPatch(ctx: ShellContext, at: EditSite, tool: 'patch' | 'git apply', input: Word, strip: number, reverse: boolean, base: string | null, edits: SourceEdit[]): void {
+function pushPatch(
+  ctx: ShellContext,
+  at: EditSite,
+  tool: 'patch' | 'git apply',
+  input: Word,
+  strip: number,
+  reverse: boolean,
+  base: string | null,
+  edits: SourceEdit[],
+): void {
   const file = repoFile(input, ctx);
   if ('reason' in file) return void edits.push({ kind: 'unreadable', at, reason: `${tool} of ${input.value}: ${file.reason}` });
   if (ctx.root === null) return void edits.push({ kind: 'unreadable', at, reason: NO_ROOT });
-  if (base === null) return void edits.push({ kind: 'unreadable', at, reason: `${tool} runs in a directory bumpguard cannot tell (cd to a variable?)` });
+  if (base === null)
+    return void edits.push({ kind: 'unreadable', at, reason: `${tool} runs in a directory bumpguard cannot tell (cd to a variable?)` });
   const directory = insideRoot(ctx.root, base);
   if (directory === null) return;
   edits.push({ kind: 'patch', at, tool, patchFile: file.path, strip, directory, reverse });
@@ -300,7 +375,8 @@ function repoFileFor(copies: readonly ContextCopy[], containerPath: string): str
     if (rel === null || rel === '') continue;
     for (const source of c.sources) {
       if (posix.basename(source) === rel && !hasGlob(source)) return source;
-      if (hasGlob(source) && !rel.includes('/') && posix.matchesGlob(posix.join(posix.dirname(source), rel), source)) return posix.join(posix.dirname(source), rel);
+      if (hasGlob(source) && !rel.includes('/') && posix.matchesGlob(posix.join(posix.dirname(source), rel), source))
+        return posix.join(posix.dirname(source), rel);
       // A directory source copies its contents (COPY patches/ /patches/).
       if (!hasGlob(source) && c.sources.length === 1 && !/\.[A-Za-z0-9]+$/.test(source)) return posix.join(source, rel);
     }

@@ -42,7 +42,10 @@ export function findSourceEdits(input: FindSourceEditsInput): SourceEdit[] {
   const hints = featuretagsDirs(instructions, vars);
   let stageIndex = -1;
   for (const ins of instructions) {
-    const words = ins.args.trim().split(/\s+/).filter((w) => w !== '');
+    const words = ins.args
+      .trim()
+      .split(/\s+/)
+      .filter((w) => w !== '');
     switch (ins.keyword) {
       case 'FROM': {
         const [image, as, name] = words.filter((w) => !w.startsWith('--'));
@@ -70,7 +73,12 @@ export function findSourceEdits(input: FindSourceEditsInput): SourceEdit[] {
         const goSources = copy.fromContext ? copy.sources.filter((s) => s.endsWith('.go')) : [];
         if (rel !== null && goSources.length > 0) {
           const destDir = copy.intoDir ? rel : posix.dirname(rel) === '.' ? '' : posix.dirname(rel);
-          edits.push({ kind: 'copy-go', at: { path: dockerfile.path, line: ins.line, command: oneLine(`${ins.keyword} ${ins.args.trim()}`) }, sources: goSources, destDir });
+          edits.push({
+            kind: 'copy-go',
+            at: { path: dockerfile.path, line: ins.line, command: oneLine(`${ins.keyword} ${ins.args.trim()}`) },
+            sources: goSources,
+            destDir,
+          });
         }
         break;
       }
@@ -80,7 +88,14 @@ export function findSourceEdits(input: FindSourceEditsInput): SourceEdit[] {
           const script = scripts.find((s) => posix.basename(s.path) === posix.basename(word));
           if (script && !scriptContexts.has(script.path)) scriptContexts.set(script.path, { ...at, onScript: undefined });
         };
-        const ctx: ShellContext = { cwd: stage.workdir, root: stage.root, vars, copies: [...copies, ...mounts], upstream: input.upstream, onScript };
+        const ctx: ShellContext = {
+          cwd: stage.workdir,
+          root: stage.root,
+          vars,
+          copies: [...copies, ...mounts],
+          upstream: input.upstream,
+          onScript,
+        };
         for (const line of ins.shell) for (const e of findEditCommands(line, ctx)) edits.push(e);
         // A checkout found in this RUN (clone or featuretags call) is the stage's from now on.
         stage.root = ctx.root;
@@ -114,7 +129,12 @@ function featuretagsDirs(instructions: DockerInstruction[], globals: ReadonlyMap
       workdir = resolvePath(workdir, expandVars(ins.args.trim(), vars));
     } else if (ins.keyword === 'ARG' || ins.keyword === 'ENV') {
       readVars(ins.keyword, ins.args, vars);
-    } else if (ins.keyword === 'RUN' && workdir !== null && !dirs.has(stage) && ins.shell.some((l) => findFeaturetagsCall(l, tokenizeShell(l.text)) !== null)) {
+    } else if (
+      ins.keyword === 'RUN' &&
+      workdir !== null &&
+      !dirs.has(stage) &&
+      ins.shell.some((l) => findFeaturetagsCall(l, tokenizeShell(l.text)) !== null)
+    ) {
       dirs.set(stage, workdir);
     }
   }
@@ -173,7 +193,10 @@ function readCopy(words: string[], workdir: string | null, vars: ReadonlyMap<str
   const sources = rawSources.map((s) => posix.normalize(posix.join(context, expandVars(s, vars) ?? s)));
   const intoDir = rawDest.endsWith('/') || rawSources.length > 1 || rawSources.some((s) => /[*?[]/.test(s) || s.endsWith('/'));
   return {
-    sources, dest, intoDir, fromContext,
+    sources,
+    dest,
+    intoDir,
+    fromContext,
     gitUpstream: (upstream) => rawSources.length === 1 && isUpstreamUrl(rawSources[0]!.replace(/#.*$/, ''), upstream),
   };
 }
@@ -186,6 +209,9 @@ function readBindMount(flag: string, context: string): ContextCopy | null {
   if ((opts.get('type') ?? 'bind') !== 'bind' || opts.has('from')) return null;
   const target = opts.get('target') ?? opts.get('dst') ?? opts.get('destination');
   if (!target?.startsWith('/')) return null;
-  return { sources: [posix.normalize(posix.join(context, opts.get('source') ?? opts.get('src') ?? '.'))], dest: posix.normalize(target), intoDir: true };
+  return {
+    sources: [posix.normalize(posix.join(context, opts.get('source') ?? opts.get('src') ?? '.'))],
+    dest: posix.normalize(target),
+    intoDir: true,
+  };
 }
-

@@ -29,7 +29,8 @@ export type RawFinding = Omit<Finding, 'introduced' | 'acknowledged'>;
 export function findStateFindings(input: StateInput): RawFinding[] {
   const out: RawFinding[] = [];
   if (input.selection.failure !== null) out.push(failureFinding(input.selection.failure, input.tag));
-  if (input.selection.replayStopped) out.push({ severity: 'blocker', kind: 'recipe-unreadable', features: [], message: input.selection.replayStopped });
+  if (input.selection.replayStopped)
+    out.push({ severity: 'blocker', kind: 'recipe-unreadable', features: [], message: input.selection.replayStopped });
   if (input.optInsKnown) {
     out.push(...unknownFeatures(input));
     // With featuretags failing there is no tag list for the strips to act on.
@@ -57,7 +58,12 @@ function failureFinding(stderr: string, tag: string): RawFinding {
   }
   const dep = /cannot remove "(?<f>[^"]+)" without also removing "(?<d>[^"]+)"/.exec(stderr)?.groups;
   const features = dep ? [dep.d!, dep.f!] : [];
-  return { severity: 'blocker', kind: dep ? 'missing-dep' : 'recipe-unreadable', features, message: `featuretags fails at ${tag}: ${stderr}` };
+  return {
+    severity: 'blocker',
+    kind: dep ? 'missing-dep' : 'recipe-unreadable',
+    features,
+    message: `featuretags fails at ${tag}: ${stderr}`,
+  };
 }
 
 function unknownFeatures(input: StateInput): RawFinding[] {
@@ -103,7 +109,12 @@ function noopStrips(input: StateInput): RawFinding[] {
         why = `it does not match ts_omit_${f} in the featuretags output at ${input.tag}, so ${f} stays omitted`;
         severity = 'warning';
       }
-      out.push({ severity, kind: 'noop-strip', features: [f], message: `the strip \`${sed.source}\` (${sed.site.path}:${sed.site.line}) does nothing for ${f}: ${why}` });
+      out.push({
+        severity,
+        kind: 'noop-strip',
+        features: [f],
+        message: `the strip \`${sed.source}\` (${sed.site.path}:${sed.site.line}) does nothing for ${f}: ${why}`,
+      });
     }
     for (const r of removed) earlier.add(r);
   });
@@ -210,10 +221,22 @@ function featureSetChanges({ oldTable, newTable, fromTag, toTag, usesMin }: Chan
   const out: ChangeFinding[] = [];
   if (added.length > 0) {
     const tail = usesMin ? ': --min leaves them out unless the recipe opts in' : '';
-    out.push({ severity: 'info', kind: 'features-added', features: added, introduced: true, message: `${toTag} adds ${added.length} feature(s): ${added.join(', ')}${tail}` });
+    out.push({
+      severity: 'info',
+      kind: 'features-added',
+      features: added,
+      introduced: true,
+      message: `${toTag} adds ${added.length} feature(s): ${added.join(', ')}${tail}`,
+    });
   }
   if (removed.length > 0) {
-    out.push({ severity: 'info', kind: 'features-removed', features: removed, introduced: true, message: `${toTag} removes ${removed.length} feature(s) that ${fromTag} had: ${removed.join(', ')}` });
+    out.push({
+      severity: 'info',
+      kind: 'features-removed',
+      features: removed,
+      introduced: true,
+      message: `${toTag} removes ${removed.length} feature(s) that ${fromTag} had: ${removed.join(', ')}`,
+    });
   }
   return out;
 }
@@ -223,14 +246,50 @@ export function watchedChanged(w: WatchedSymbol, { fromTag, toTag }: Pick<Change
   const name = `${w.symbol} (${w.file}${w.via ? `; watched because ${w.via}` : ''})`;
   if (w.old !== null && w.new !== null) {
     if (w.old === w.new) return [];
-    const detail = createTwoFilesPatch(`${fromTag}/${w.file}`, `${toTag}/${w.file}`, `${w.old}\n`, `${w.new}\n`, undefined, undefined, { headerOptions: FILE_HEADERS_ONLY });
-    return [{ severity: 'warning', kind: 'watched-symbol-changed', features: [], introduced: true, message: `watched ${name} changed between ${fromTag} and ${toTag}`, detail }];
+    const detail = createTwoFilesPatch(`${fromTag}/${w.file}`, `${toTag}/${w.file}`, `${w.old}\n`, `${w.new}\n`, undefined, undefined, {
+      headerOptions: FILE_HEADERS_ONLY,
+    });
+    return [
+      {
+        severity: 'warning',
+        kind: 'watched-symbol-changed',
+        features: [],
+        introduced: true,
+        message: `watched ${name} changed between ${fromTag} and ${toTag}`,
+        detail,
+      },
+    ];
   }
   if (w.old !== null) {
-    return [{ severity: 'warning', kind: 'watched-symbol-changed', features: [], introduced: true, message: `watched ${name} no longer exists at ${toTag} (moved, renamed or removed)`, detail: w.old }];
+    return [
+      {
+        severity: 'warning',
+        kind: 'watched-symbol-changed',
+        features: [],
+        introduced: true,
+        message: `watched ${name} no longer exists at ${toTag} (moved, renamed or removed)`,
+        detail: w.old,
+      },
+    ];
   }
   if (w.new !== null) {
-    return [{ severity: 'info', kind: 'watched-symbol-changed', features: [], introduced: true, message: `watched ${name} is new at ${toTag} (absent at ${fromTag})` }];
+    return [
+      {
+        severity: 'info',
+        kind: 'watched-symbol-changed',
+        features: [],
+        introduced: true,
+        message: `watched ${name} is new at ${toTag} (absent at ${fromTag})`,
+      },
+    ];
   }
-  return [{ severity: 'warning', kind: 'watched-symbol-changed', features: [], introduced: false, message: `watched ${name} exists at neither ${fromTag} nor ${toTag}; check the watch entry in .bumpguard.yml` }];
+  return [
+    {
+      severity: 'warning',
+      kind: 'watched-symbol-changed',
+      features: [],
+      introduced: false,
+      message: `watched ${name} exists at neither ${fromTag} nor ${toTag}; check the watch entry in .bumpguard.yml`,
+    },
+  ];
 }

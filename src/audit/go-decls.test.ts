@@ -11,7 +11,7 @@ const SRC = [
   '\ts := "}" // a brace in a string: }',
   '\t/* and } in a comment */',
   '\tr := `raw }`',
-  '\t_ = \'}\'',
+  "\t_ = '}'",
   '}',
   '',
   'func (t *Wrapper) Read(b []byte) (int, error) {',

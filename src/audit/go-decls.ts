@@ -187,7 +187,11 @@ function evalOperand(decls: GoDecls, span: Span, depth: number): StringResult {
 
 /** Source-ish text of a span for messages, shortened. */
 export function describeSpan(decls: GoDecls, span: Span): string {
-  const text = decls.tokens.slice(span.start, Math.min(span.end, span.start + 12)).filter((t) => !t.auto).map((t) => t.text).join(' ');
+  const text = decls.tokens
+    .slice(span.start, Math.min(span.end, span.start + 12))
+    .filter((t) => !t.auto)
+    .map((t) => t.text)
+    .join(' ');
   return `\`${text.length > 60 ? `${text.slice(0, 57)}...` : text}${span.end - span.start > 12 ? ' ...' : ''}\``;
 }
 
@@ -199,7 +203,7 @@ export function describeSpan(decls: GoDecls, span: Span): string {
 /** The definition's text without its doc comment, or null when the file does not define it. `Type.Method` selects a method. */
 export function extractGoSymbol(source: string, identifier: string): string | null {
   const mask = maskGo(source);
-  const [receiver, name] = identifier.includes('.') ? identifier.split('.', 2) as [string, string] : [null, identifier];
+  const [receiver, name] = identifier.includes('.') ? (identifier.split('.', 2) as [string, string]) : [null, identifier];
   const funcRe = /^func[ \t]*(?:\((?<recv>[^)]*)\)[ \t]*)?(?<name>[\p{L}_][\p{L}\p{Nd}_]*)/gmu;
   for (const m of mask.matchAll(funcRe)) {
     if (m.groups!.name !== name) continue;

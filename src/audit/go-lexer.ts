@@ -24,18 +24,87 @@ export interface GoLexResult {
 
 // Longest first, so "..." wins over ".", "&&" over "&".
 const OPERATORS = [
-  '<<=', '>>=', '&^=', '...', '&&', '||', '<-', '++', '--', '==', '!=', '<=', '>=', ':=', '+=', '-=', '*=',
-  '/=', '%=', '&=', '|=', '^=', '<<', '>>', '&^', '~', '+', '-', '*', '/', '%', '&', '|', '^', '<', '>',
-  '=', '!', '(', ')', '[', ']', '{', '}', ',', ';', '.', ':',
+  '<<=',
+  '>>=',
+  '&^=',
+  '...',
+  '&&',
+  '||',
+  '<-',
+  '++',
+  '--',
+  '==',
+  '!=',
+  '<=',
+  '>=',
+  ':=',
+  '+=',
+  '-=',
+  '*=',
+  '/=',
+  '%=',
+  '&=',
+  '|=',
+  '^=',
+  '<<',
+  '>>',
+  '&^',
+  '~',
+  '+',
+  '-',
+  '*',
+  '/',
+  '%',
+  '&',
+  '|',
+  '^',
+  '<',
+  '>',
+  '=',
+  '!',
+  '(',
+  ')',
+  '[',
+  ']',
+  '{',
+  '}',
+  ',',
+  ';',
+  '.',
+  ':',
 ];
 const OPERATORS_BY_FIRST = Map.groupBy(OPERATORS, (o) => o[0]!);
 const IDENT_START = /[\p{L}_]/u;
 const IDENT_PART = /[\p{L}\p{Nd}_]/u;
 const ENDS_STATEMENT_IDENTS = new Set(['break', 'continue', 'fallthrough', 'return']);
 const ENDS_STATEMENT_OPS = new Set(['++', '--', ')', ']', '}']);
-const NOT_EXPR_END_KEYWORDS = new Set(['break', 'case', 'chan', 'const', 'continue', 'default', 'defer', 'else',
-  'fallthrough', 'for', 'func', 'go', 'goto', 'if', 'import', 'interface', 'map', 'package', 'range', 'return',
-  'select', 'struct', 'switch', 'type', 'var']);
+const NOT_EXPR_END_KEYWORDS = new Set([
+  'break',
+  'case',
+  'chan',
+  'const',
+  'continue',
+  'default',
+  'defer',
+  'else',
+  'fallthrough',
+  'for',
+  'func',
+  'go',
+  'goto',
+  'if',
+  'import',
+  'interface',
+  'map',
+  'package',
+  'range',
+  'return',
+  'select',
+  'struct',
+  'switch',
+  'type',
+  'var',
+]);
 const SIMPLE_ESCAPES: Record<string, number> = { a: 7, b: 8, f: 12, n: 10, r: 13, t: 9, v: 11, '\\': 92, "'": 39, '"': 34 };
 const utf8 = new TextEncoder();
 const utf8Decoder = new TextDecoder();
@@ -184,7 +253,10 @@ function lexQuoted(src: string, start: number, quote: string, line: number): Quo
       break;
     }
     const c = src[i]!;
-    if (c === quote) { i++; break; }
+    if (c === quote) {
+      i++;
+      break;
+    }
     if (c !== '\\') {
       const cp = src.codePointAt(i)!;
       const ch = String.fromCodePoint(cp);
@@ -210,7 +282,8 @@ function decodeEscape(src: string, at: number): { bytes: number[]; end: number; 
     if (!new RegExp(`^[0-9A-Fa-f]{${hexLen}}$`).test(digits)) return { bytes: [], end: at + 2, error: `bad \\${e} escape` };
     const n = Number.parseInt(digits, 16);
     if (e === 'x') return { bytes: [n], end: at + 2 + hexLen };
-    if (n > 0x10ffff || (n >= 0xd800 && n < 0xe000)) return { bytes: [], end: at + 2 + hexLen, error: `invalid Unicode escape \\${e}${digits}` };
+    if (n > 0x10ffff || (n >= 0xd800 && n < 0xe000))
+      return { bytes: [], end: at + 2 + hexLen, error: `invalid Unicode escape \\${e}${digits}` };
     return { bytes: [...utf8.encode(String.fromCodePoint(n))], end: at + 2 + hexLen };
   }
   const oct = src.slice(at + 1, at + 4);

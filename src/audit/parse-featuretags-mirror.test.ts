@@ -16,24 +16,34 @@ const { dir: MIRROR, skip } = tailscaleMirror();
 
 // A skipped test (not just a skipped suite) so the runner's summary counts it.
 if (skip) it('real upstream featuretags.go at every recorded tag', { skip }, () => {});
-else describe('real upstream featuretags.go at every recorded tag', () => {
-  const upstream = gitUpstream(MIRROR!);
-  for (const [tag, expected] of Object.entries(loadFacts())) {
-    it(`${tag}: parses without diagnostics to the recorded facts`, async () => {
-      const source = await upstream.readFile(tag, 'feature/featuretags/featuretags.go');
-      assert.ok(source !== null);
-      const { table, diagnostics } = parseFeatureTags(source);
-      assert.deepStrictEqual(diagnostics, []);
-      assert.deepStrictEqual(toFacts(table), expected);
-      assert.ok([...table.values()].every((m) => m.desc !== ''), 'every real feature has a description');
-    });
+else
+  describe('real upstream featuretags.go at every recorded tag', () => {
+    const upstream = gitUpstream(MIRROR!);
+    for (const [tag, expected] of Object.entries(loadFacts())) {
+      it(`${tag}: parses without diagnostics to the recorded facts`, async () => {
+        const source = await upstream.readFile(tag, 'feature/featuretags/featuretags.go');
+        assert.ok(source !== null);
+        const { table, diagnostics } = parseFeatureTags(source);
+        assert.deepStrictEqual(diagnostics, []);
+        assert.deepStrictEqual(toFacts(table), expected);
+        assert.ok(
+          [...table.values()].every((m) => m.desc !== ''),
+          'every real feature has a description',
+        );
+      });
 
-    it(`${tag}: cmd/featuretags is a source the emulator was reviewed against`, async () => {
-      const cmd = await upstream.readFile(tag, 'cmd/featuretags/featuretags.go');
-      assert.ok(cmd !== null);
-      const body = cmd.split('\n').filter((l) => !l.startsWith('// Copyright')).join('\n');
-      const hash = createHash('sha256').update(body).digest('hex');
-      assert.ok((REVIEWED_CMD_FEATURETAGS as readonly string[]).includes(hash), `review cmd/featuretags at ${tag} (sha256 ${hash}) and update the emulator`);
-    });
-  }
-});
+      it(`${tag}: cmd/featuretags is a source the emulator was reviewed against`, async () => {
+        const cmd = await upstream.readFile(tag, 'cmd/featuretags/featuretags.go');
+        assert.ok(cmd !== null);
+        const body = cmd
+          .split('\n')
+          .filter((l) => !l.startsWith('// Copyright'))
+          .join('\n');
+        const hash = createHash('sha256').update(body).digest('hex');
+        assert.ok(
+          (REVIEWED_CMD_FEATURETAGS as readonly string[]).includes(hash),
+          `review cmd/featuretags at ${tag} (sha256 ${hash}) and update the emulator`,
+        );
+      });
+    }
+  });

@@ -26,14 +26,24 @@ describe('parseFeatureTags: layouts', () => {
   it('reads constants as keys, grouped decls, raw strings, conversions, escapes and a NotOmittable field', () => {
     const { table, constants, diagnostics } = parseFeatureTags(fixture('featuretags-edge/layouts.go'));
     assert.deepStrictEqual(diagnostics, []);
-    assert.deepStrictEqual([...constants], [['CLI', 'cli'], ['Relay', 'relayserver'], ['prefix', 'ts_omit_']]);
-    assert.deepStrictEqual([...table], [
-      ['cli', { sym: 'CLI', desc: 'raw "desc" with \\n kept', deps: [], flags: ['NotOmittable'] }],
-      ['bootstrap', { sym: 'Bootstrap', desc: 'tab\there, quote " and éAA', deps: [], flags: ['NotOmittable'] }],
-      ['relayserver', { sym: 'RelayServer', desc: 'relay server', deps: ['bootstrap', 'cli'], flags: ['NotOmittable'] }],
-      ['debug', { sym: 'Debug', desc: 'x', deps: [], flags: [] }],
-      ['über', { sym: 'Uber', desc: 'non-ASCII name', deps: [], flags: ['ImplementationDetail'] }],
-    ]);
+    assert.deepStrictEqual(
+      [...constants],
+      [
+        ['CLI', 'cli'],
+        ['Relay', 'relayserver'],
+        ['prefix', 'ts_omit_'],
+      ],
+    );
+    assert.deepStrictEqual(
+      [...table],
+      [
+        ['cli', { sym: 'CLI', desc: 'raw "desc" with \\n kept', deps: [], flags: ['NotOmittable'] }],
+        ['bootstrap', { sym: 'Bootstrap', desc: 'tab\there, quote " and éAA', deps: [], flags: ['NotOmittable'] }],
+        ['relayserver', { sym: 'RelayServer', desc: 'relay server', deps: ['bootstrap', 'cli'], flags: ['NotOmittable'] }],
+        ['debug', { sym: 'Debug', desc: 'x', deps: [], flags: [] }],
+        ['über', { sym: 'Uber', desc: 'non-ASCII name', deps: [], flags: ['ImplementationDetail'] }],
+      ],
+    );
   });
 
   it('keeps source order in the table (the facts list features alphabetically)', () => {
@@ -52,41 +62,57 @@ type FeatureTag string
 func (ft FeatureTag) IsOmittable() bool { return ft != CLI && ft != "core" }
 type FeatureMeta struct { Sym string }
 var Features = map[FeatureTag]FeatureMeta{"cli": {Sym: "CLI"}, "core": {Sym: "Core"}, "extra": {Sym: "Extra"}}`);
-    assert.deepStrictEqual([...table].map(([n, m]) => [n, m.flags]), [['cli', ['NotOmittable']], ['core', ['NotOmittable']], ['extra', []]]);
+    assert.deepStrictEqual(
+      [...table].map(([n, m]) => [n, m.flags]),
+      [
+        ['cli', ['NotOmittable']],
+        ['core', ['NotOmittable']],
+        ['extra', []],
+      ],
+    );
   });
 });
 
 describe('parseFeatureTags: bad input becomes diagnostics', () => {
   it('keeps what a file Go would reject still says and reports each problem with its line', () => {
     const { table, diagnostics } = parseFeatureTags(fixture('featuretags-edge/garbled.go'));
-    assert.deepStrictEqual([...table.keys()], ['cli', 'good', 'nocomma', 'dup', 'baddep', 'positional', 'colour', 'computed', 'unterminated']);
+    assert.deepStrictEqual(
+      [...table.keys()],
+      ['cli', 'good', 'nocomma', 'dup', 'baddep', 'positional', 'colour', 'computed', 'unterminated'],
+    );
     assert.deepStrictEqual(table.get('dup')?.sym, 'Dup');
     assert.deepStrictEqual(table.get('baddep')?.deps, ['ghost']);
-    assert.deepStrictEqual(diagnostics.map((d) => `${d.line ?? '-'}: ${d.message}`), [
-      '30: unterminated string literal starting on line 30',
-      '19: the Features map literal is not closed',
-      '22: missing comma in the Features map literal (Go would reject this file)',
-      '31: missing comma in the Features map literal (Go would reject this file)',
-      '24: duplicate feature "dup" (the first one is kept)',
-      '25: feature "baddep": Deps: unsupported expression `helper ( )`',
-      '26: feature "positional": expected `Field: value`, got `"Positional"`',
-      '26: feature "positional": expected `Field: value`, got `"no field names"`',
-      '26: feature "positional" has no Sym',
-      '27: feature "colour": FeatureMeta has no field Colour',
-      '28: feature "computed": Deps is not a []FeatureTag literal: `depsOf ( "good" )`',
-      '29: Features key: unknown constant missingConst',
-      '30: feature "unterminated": Desc: unsupported expression `"no end`',
-      '-: feature "baddep" depends on unknown feature "ghost"',
-    ]);
+    assert.deepStrictEqual(
+      diagnostics.map((d) => `${d.line ?? '-'}: ${d.message}`),
+      [
+        '30: unterminated string literal starting on line 30',
+        '19: the Features map literal is not closed',
+        '22: missing comma in the Features map literal (Go would reject this file)',
+        '31: missing comma in the Features map literal (Go would reject this file)',
+        '24: duplicate feature "dup" (the first one is kept)',
+        '25: feature "baddep": Deps: unsupported expression `helper ( )`',
+        '26: feature "positional": expected `Field: value`, got `"Positional"`',
+        '26: feature "positional": expected `Field: value`, got `"no field names"`',
+        '26: feature "positional" has no Sym',
+        '27: feature "colour": FeatureMeta has no field Colour',
+        '28: feature "computed": Deps is not a []FeatureTag literal: `depsOf ( "good" )`',
+        '29: Features key: unknown constant missingConst',
+        '30: feature "unterminated": Desc: unsupported expression `"no end`',
+        '-: feature "baddep" depends on unknown feature "ghost"',
+      ],
+    );
   });
 
   it('reports a file without a Features map', () => {
     const { table, diagnostics } = parseFeatureTags('package featuretags\n\nconst CLI FeatureTag = "cli"\n');
     assert.equal(table.size, 0);
-    assert.deepStrictEqual(diagnostics.map((d) => d.message), [
-      'no `type FeatureMeta struct` found; field names are not checked',
-      'no `var Features = map[FeatureTag]FeatureMeta{…}` declaration found',
-    ]);
+    assert.deepStrictEqual(
+      diagnostics.map((d) => d.message),
+      [
+        'no `type FeatureMeta struct` found; field names are not checked',
+        'no `var Features = map[FeatureTag]FeatureMeta{…}` declaration found',
+      ],
+    );
   });
 
   it('reports an IsOmittable it cannot read and treats every feature as omittable', () => {

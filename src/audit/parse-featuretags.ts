@@ -5,7 +5,17 @@
 // (ImplementationDetail, or a future NotOmittable field), and the NotOmittable rule that lives in
 // IsOmittable's code. Anything unexpected becomes a ParseDiagnostic; we never throw.
 
-import { describeSpan, evalStringExpr, indexTop, matchBracket, scanGoDecls, splitTop, type GoDecls, type GoFunc, type Span } from './go-decls.ts';
+import {
+  describeSpan,
+  evalStringExpr,
+  indexTop,
+  matchBracket,
+  scanGoDecls,
+  splitTop,
+  type GoDecls,
+  type GoFunc,
+  type Span,
+} from './go-decls.ts';
 import { lexGo } from './go-lexer.ts';
 import type { FeatureMeta, FeatureTable, ParseDiagnostic } from './types.ts';
 
@@ -50,7 +60,8 @@ export function parseFeatureTags(goSource: string): ParsedFeatureTags {
   }
   for (const [name, meta] of table) {
     for (const dep of meta.deps) {
-      if (!table.has(dep)) diagnostics.push({ message: `feature ${JSON.stringify(name)} depends on unknown feature ${JSON.stringify(dep)}` });
+      if (!table.has(dep))
+        diagnostics.push({ message: `feature ${JSON.stringify(name)} depends on unknown feature ${JSON.stringify(dep)}` });
     }
   }
   return { table, constants, diagnostics };
@@ -73,16 +84,29 @@ function readMetaFields(decls: GoDecls, diagnostics: ParseDiagnostic[]): Map<str
     let k = 0;
     while (parts[k]?.kind === 'ident') {
       names.push(parts[k]!.text);
-      if (parts[k + 1]?.text !== ',') { k++; break; }
+      if (parts[k + 1]?.text !== ',') {
+        k++;
+        break;
+      }
       k += 2;
     }
-    const type = parts.slice(k).filter((t) => t.kind !== 'string').map((t) => t.text).join('');
+    const type = parts
+      .slice(k)
+      .filter((t) => t.kind !== 'string')
+      .map((t) => t.text)
+      .join('');
     if (type !== '') for (const n of names) fields.set(n, type);
   }
   return fields;
 }
 
-function readFeatureMap(decls: GoDecls, expr: Span, fields: Map<string, string> | null, table: FeatureTable, diagnostics: ParseDiagnostic[]): void {
+function readFeatureMap(
+  decls: GoDecls,
+  expr: Span,
+  fields: Map<string, string> | null,
+  table: FeatureTable,
+  diagnostics: ParseDiagnostic[],
+): void {
   const { tokens } = decls;
   const open = indexTop(tokens, expr, '{');
   if (tokens[expr.start]?.text !== 'map' || open === -1) {
@@ -105,14 +129,22 @@ function readFeatureMap(decls: GoDecls, expr: Span, fields: Map<string, string> 
     const read = readEntry(decls, entry, fields, diagnostics);
     if (!read) continue;
     if (table.has(read.name)) {
-      diagnostics.push({ line: tokens[entry.start]!.line, message: `duplicate feature ${JSON.stringify(read.name)} (the first one is kept)` });
+      diagnostics.push({
+        line: tokens[entry.start]!.line,
+        message: `duplicate feature ${JSON.stringify(read.name)} (the first one is kept)`,
+      });
       continue;
     }
     table.set(read.name, read.meta);
   }
 }
 
-function readEntry(decls: GoDecls, entry: Span, fields: Map<string, string> | null, diagnostics: ParseDiagnostic[]): { name: string; meta: FeatureMeta } | null {
+function readEntry(
+  decls: GoDecls,
+  entry: Span,
+  fields: Map<string, string> | null,
+  diagnostics: ParseDiagnostic[],
+): { name: string; meta: FeatureMeta } | null {
   const { tokens } = decls;
   const line = tokens[entry.start]!.line;
   const colon = indexTop(tokens, entry, ':');
@@ -130,7 +162,10 @@ function readEntry(decls: GoDecls, entry: Span, fields: Map<string, string> | nu
   const open = indexTop(tokens, value, '{');
   const prefix = tokens.slice(value.start, Math.max(value.start, open));
   if (open === -1 || !prefix.every((t, k) => t.kind === 'ident' || t.text === '.' || (k === 0 && t.text === '&'))) {
-    diagnostics.push({ line, message: `feature ${JSON.stringify(key.value)}: value is not a FeatureMeta literal: ${describeSpan(decls, value)}` });
+    diagnostics.push({
+      line,
+      message: `feature ${JSON.stringify(key.value)}: value is not a FeatureMeta literal: ${describeSpan(decls, value)}`,
+    });
     return null;
   }
   const close = matchBracket(tokens, open, value.end);
@@ -143,7 +178,15 @@ function readEntry(decls: GoDecls, entry: Span, fields: Map<string, string> | nu
   return { name: key.value, meta };
 }
 
-function readField(decls: GoDecls, feature: string, field: Span, fields: Map<string, string> | null, meta: FeatureMeta, seen: Set<string>, diagnostics: ParseDiagnostic[]): void {
+function readField(
+  decls: GoDecls,
+  feature: string,
+  field: Span,
+  fields: Map<string, string> | null,
+  meta: FeatureMeta,
+  seen: Set<string>,
+  diagnostics: ParseDiagnostic[],
+): void {
   const { tokens } = decls;
   const name = tokens[field.start]!;
   const line = name.line;
@@ -166,8 +209,10 @@ function readField(decls: GoDecls, feature: string, field: Span, fields: Map<str
   } else if (!KNOWN_FIELDS.has(name.text)) {
     const v = value.end - value.start === 1 ? tokens[value.start]!.text : '';
     if (v === 'true') meta.flags.push(name.text);
-    else if (v !== 'false') diagnostics.push({ line, message: `${where}: ${name.text} is not true or false: ${describeSpan(decls, value)}` });
-    if (fields?.has(name.text) && fields.get(name.text) !== 'bool') diagnostics.push({ line, message: `${where}: ${name.text} is not a bool field` });
+    else if (v !== 'false')
+      diagnostics.push({ line, message: `${where}: ${name.text} is not true or false: ${describeSpan(decls, value)}` });
+    if (fields?.has(name.text) && fields.get(name.text) !== 'bool')
+      diagnostics.push({ line, message: `${where}: ${name.text} is not a bool field` });
   }
 }
 

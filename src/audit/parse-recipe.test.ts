@@ -15,19 +15,42 @@ const brief = (r: ReturnType<typeof parseRecipe>) => ({
 
 test('the example Dockerfile: featuretags flags, thirteen opt-ins in order, the cli prefix and no diagnostics', () => {
   const r = parseRecipe([{ path: 'Dockerfile', text: exampleDockerfile }]);
-  assert.deepEqual(r.featuretags, { path: 'Dockerfile', line: 20, command: 'go run ./cmd/featuretags', min: true, add: ['osrouter'], remove: [] });
+  assert.deepEqual(r.featuretags, {
+    path: 'Dockerfile',
+    line: 20,
+    command: 'go run ./cmd/featuretags',
+    min: true,
+    add: ['osrouter'],
+    remove: [],
+  });
   assert.deepEqual(r.optIns, [
-    'advertiseexitnode', 'advertiseroutes', 'useexitnode', 'useroutes', 'dns', 'portmapper', 'listenrawdisco',
-    'health', 'iptables', 'unixsocketidentity', 'ipnbus', 'netstack', 'gro',
+    'advertiseexitnode',
+    'advertiseroutes',
+    'useexitnode',
+    'useroutes',
+    'dns',
+    'portmapper',
+    'listenrawdisco',
+    'health',
+    'iptables',
+    'unixsocketidentity',
+    'ipnbus',
+    'netstack',
+    'gro',
   ]);
   assert.deepEqual(r.includeTags, ['ts_include_cli']);
   assert.deepEqual(r.diagnostics, []);
   // The first strip shares its line with `| sed`, the others sit alone on continuation lines; `s/,$//` strips nothing.
-  assert.deepEqual(brief(r).seds.map((s) => [s.at, s.style, s.features]).filter((_, k) => k === 0 || k === 1 || k === 13), [
-    ['Dockerfile:21', 'e-arg', ['advertiseexitnode']],
-    ['Dockerfile:22', 'own-line', ['advertiseroutes']],
-    ['Dockerfile:34', 'e-arg', []],
-  ]);
+  assert.deepEqual(
+    brief(r)
+      .seds.map((s) => [s.at, s.style, s.features])
+      .filter((_, k) => k === 0 || k === 1 || k === 13),
+    [
+      ['Dockerfile:21', 'e-arg', ['advertiseexitnode']],
+      ['Dockerfile:22', 'own-line', ['advertiseroutes']],
+      ['Dockerfile:34', 'e-arg', []],
+    ],
+  );
 });
 
 test('a RUN heredoc is read as a script; a `sed -i` source edit is not a strip', () => {
@@ -69,13 +92,18 @@ test('several -e on one line and a ;-joined script are all strips', () => {
   const r = parseRecipe([{ path: 'Dockerfile', text }]);
   assert.deepEqual(r.featuretags?.add, ['osrouter', 'dns']);
   assert.deepEqual(r.optIns, ['gro', 'netstack', 'health']);
-  assert.deepEqual(r.seds.map((s) => s.site.style), ['e-arg', 'script', 'script']);
+  assert.deepEqual(
+    r.seds.map((s) => s.site.style),
+    ['e-arg', 'script', 'script'],
+  );
 });
 
 test('no featuretags call is a diagnostic, not a throw', () => {
   const r = parseRecipe([{ path: 'Dockerfile', text: 'FROM scratch\nRUN go build -tags ts_omit_aws ./cmd/tailscaled\n' }]);
   assert.equal(r.featuretags, null);
-  assert.deepEqual(r.diagnostics, [{ path: 'Dockerfile', line: 0, message: 'no featuretags call (go run ./cmd/featuretags …) found in Dockerfile' }]);
+  assert.deepEqual(r.diagnostics, [
+    { path: 'Dockerfile', line: 0, message: 'no featuretags call (go run ./cmd/featuretags …) found in Dockerfile' },
+  ]);
 });
 
 test('what the audit cannot replay is named: a variable --add, an unknown flag, a POSIX class, a non-s command', () => {
@@ -85,26 +113,34 @@ test('what the audit cannot replay is named: a variable --add, an unknown flag, 
     "    | sed -e 's/ts_omit_[[:alpha:]]*dns,//' -e '/^$/d'",
   ].join('\n');
   const r = parseRecipe([{ path: 'Dockerfile', text }]);
-  assert.deepEqual(r.diagnostics.map((d) => `${d.line}: ${d.message}`).sort(), [
-    '2: featuretags --add=$FEATURES uses a variable the audit cannot resolve',
-    '2: featuretags flag --verbose is not understood; the audit assumes it does not change the tag list',
-    '3: sed command "/^$/d" is not a substitution; the audit ignores it',
-    '3: sed expression "s/ts_omit_[[:alpha:]]*dns,//" uses regex syntax the audit cannot replay',
-  ].sort());
+  assert.deepEqual(
+    r.diagnostics.map((d) => `${d.line}: ${d.message}`).sort(),
+    [
+      '2: featuretags --add=$FEATURES uses a variable the audit cannot resolve',
+      '2: featuretags flag --verbose is not understood; the audit assumes it does not change the tag list',
+      '3: sed command "/^$/d" is not a substitution; the audit ignores it',
+      '3: sed expression "s/ts_omit_[[:alpha:]]*dns,//" uses regex syntax the audit cannot replay',
+    ].sort(),
+  );
 });
 
 test('featuretags without --min is reported: the strips would select nothing', () => {
   const r = parseRecipe([{ path: 'build.sh', text: "tags=$(go run ./cmd/featuretags --remove=aws | sed 's/ts_omit_dns,//')\n" }]);
-  assert.deepEqual(r.diagnostics, [{ path: 'build.sh', line: 1, message: 'featuretags runs without --min: every feature is kept, so the sed strips select nothing' }]);
+  assert.deepEqual(r.diagnostics, [
+    { path: 'build.sh', line: 1, message: 'featuretags runs without --min: every feature is kept, so the sed strips select nothing' },
+  ]);
   assert.deepEqual(r.featuretags?.remove, ['aws']);
 });
 
 test('an unterminated RUN heredoc is a diagnostic with its line', () => {
   const r = parseRecipe([{ path: 'Dockerfile', text: 'FROM scratch\nRUN <<EOF\ngo run ./cmd/featuretags --min\n' }]);
-  assert.deepEqual(r.diagnostics.map((d) => [d.line, d.message]), [
-    [2, 'RUN heredoc <<EOF is never closed'],
-    [0, 'no featuretags call (go run ./cmd/featuretags …) found in Dockerfile'],
-  ]);
+  assert.deepEqual(
+    r.diagnostics.map((d) => [d.line, d.message]),
+    [
+      [2, 'RUN heredoc <<EOF is never closed'],
+      [0, 'no featuretags call (go run ./cmd/featuretags …) found in Dockerfile'],
+    ],
+  );
 });
 
 test('a comment line inside a continued RUN is dropped as Docker does, and lines stay true', () => {
@@ -114,10 +150,13 @@ test('a comment line inside a continued RUN is dropped as Docker does, and lines
     "    | sed -e 's/ts_omit_dns,//' \\",
     "          -e 's/ts_omit_gro,//' > /tags",
   ].join('\n');
-  assert.deepEqual(parseRecipe([{ path: 'Dockerfile', text }]).seds.map((s) => [s.features[0], s.site.line, s.site.wordStart]), [
-    ['dns', 3, 13],
-    ['gro', 4, 13],
-  ]);
+  assert.deepEqual(
+    parseRecipe([{ path: 'Dockerfile', text }]).seds.map((s) => [s.features[0], s.site.line, s.site.wordStart]),
+    [
+      ['dns', 3, 13],
+      ['gro', 4, 13],
+    ],
+  );
 });
 
 test('a Dockerfile under another name and `go run -C dir` are still read', () => {

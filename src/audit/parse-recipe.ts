@@ -36,7 +36,11 @@ export function parseRecipe(files: { path: string; text: string }[]): Recipe {
       call = found.call;
       append(diagnostics, found.diagnostics);
     } else if (found) {
-      diagnostics.push({ path: line.path, line: found.call.line, message: `a second featuretags call (${call!.path}:${call!.line} is the one audited) is ignored` });
+      diagnostics.push({
+        path: line.path,
+        line: found.call.line,
+        message: `a second featuretags call (${call!.path}:${call!.line} is the one audited) is ignored`,
+      });
     }
     const sedFound = findSedCommands(line, tokens, found !== null);
     append(seds, sedFound.seds);
@@ -45,9 +49,17 @@ export function parseRecipe(files: { path: string; text: string }[]): Recipe {
   }
   if (call === null) {
     const where = files.map((f) => f.path).join(', ') || 'no files';
-    diagnostics.push({ path: files[0]?.path ?? '', line: 0, message: `no featuretags call (go run ./cmd/featuretags …) found in ${where}` });
+    diagnostics.push({
+      path: files[0]?.path ?? '',
+      line: 0,
+      message: `no featuretags call (go run ./cmd/featuretags …) found in ${where}`,
+    });
   } else if (!call.min) {
-    diagnostics.push({ path: call.path, line: call.line, message: 'featuretags runs without --min: every feature is kept, so the sed strips select nothing' });
+    diagnostics.push({
+      path: call.path,
+      line: call.line,
+      message: 'featuretags runs without --min: every feature is kept, so the sed strips select nothing',
+    });
   }
   const optIns = [...new Set(seds.flatMap((s) => s.features))];
   return { featuretags: call, seds, optIns, includeTags: [...includeTags], diagnostics };
@@ -134,7 +146,10 @@ function readFlags(
       if (next?.kind === 'word') j++;
     }
     if (value.includes('$')) note(`featuretags --${name}=${value} uses a variable the audit cannot resolve`);
-    const names = value.split(',').map((s) => s.trim()).filter((s) => s !== '' && !s.includes('$'));
+    const names = value
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s !== '' && !s.includes('$'));
     for (const n of names) call[name].push(n);
   }
   return { call, diagnostics };

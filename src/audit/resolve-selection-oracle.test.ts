@@ -30,10 +30,14 @@ function buildUpstream(root: string, tag: string): string {
   const files: Record<string, string> = {
     'go.mod': 'module tailscale.com\n\ngo 1.23\n',
     // The one helper cmd/featuretags imports, written here rather than fetched.
-    'util/set/set.go': 'package set\n\ntype Set[T comparable] map[T]struct{}\n\nfunc (s Set[T]) Add(e T) { s[e] = struct{}{} }\n\nfunc (s Set[T]) Contains(e T) bool { _, ok := s[e]; return ok }\n',
+    'util/set/set.go':
+      'package set\n\ntype Set[T comparable] map[T]struct{}\n\nfunc (s Set[T]) Add(e T) { s[e] = struct{}{} }\n\nfunc (s Set[T]) Contains(e T) bool { _, ok := s[e]; return ok }\n',
     'feature/featuretags/featuretags.go': show(`${tag}:feature/featuretags/featuretags.go`),
     // strings.SplitSeq is Go 1.24; Split iterates the same values on older toolchains.
-    'cmd/featuretags/main.go': show(`${tag}:cmd/featuretags/featuretags.go`).replace(/for (\w) := range strings\.SplitSeq\(/g, 'for _, $1 := range strings.Split('),
+    'cmd/featuretags/main.go': show(`${tag}:cmd/featuretags/featuretags.go`).replace(
+      /for (\w) := range strings\.SplitSeq\(/g,
+      'for _, $1 := range strings.Split(',
+    ),
   };
   for (const [path, text] of Object.entries(files)) {
     mkdirSync(dirname(join(dir, path)), { recursive: true });
@@ -47,23 +51,25 @@ function buildUpstream(root: string, tag: string): string {
 }
 
 if (skip) it('emulator matches the built upstream cmd/featuretags', { skip }, () => {});
-else describe('emulator matches the built upstream cmd/featuretags', () => {
-  const root = mkdtempSync(join(tmpdir(), 'bumpguard-oracle-'));
-  after(() => rmSync(root, { recursive: true, force: true }));
-  for (const tag of TAGS) {
-    it(`${tag}: same stdout, stderr and exit code for every flag combination`, () => {
-      const bin = buildUpstream(root, tag);
-      const parsed = parseFeatureTags(show(`${tag}:feature/featuretags/featuretags.go`));
-      const cases = [{ min: false, add: '', remove: '', list: true }];
-      for (const min of [false, true]) for (const add of ADDS) for (const remove of REMOVES) cases.push({ min, add, remove, list: false });
-      for (const c of cases) {
-        const argv = [...(c.min ? ['--min'] : []), ...(c.list ? ['--list'] : []), `--add=${c.add}`, `--remove=${c.remove}`];
-        const real = spawnSync(bin, argv, { encoding: 'utf8' });
-        const emu = emulateFeatureTags(parsed, tag, { ...c, add: [c.add], remove: [c.remove] }, { via: 'binary' });
-        const realStderr = real.stderr.replace(/^\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d /, '');
-        assert.ok(emu.exact, `${argv.join(' ')}: the matrix holds only deterministic cases`);
-        assert.deepStrictEqual([emu.stdout, emu.stderr, emu.exitCode], [real.stdout, realStderr, real.status], argv.join(' '));
-      }
-    });
-  }
-});
+else
+  describe('emulator matches the built upstream cmd/featuretags', () => {
+    const root = mkdtempSync(join(tmpdir(), 'bumpguard-oracle-'));
+    after(() => rmSync(root, { recursive: true, force: true }));
+    for (const tag of TAGS) {
+      it(`${tag}: same stdout, stderr and exit code for every flag combination`, () => {
+        const bin = buildUpstream(root, tag);
+        const parsed = parseFeatureTags(show(`${tag}:feature/featuretags/featuretags.go`));
+        const cases = [{ min: false, add: '', remove: '', list: true }];
+        for (const min of [false, true])
+          for (const add of ADDS) for (const remove of REMOVES) cases.push({ min, add, remove, list: false });
+        for (const c of cases) {
+          const argv = [...(c.min ? ['--min'] : []), ...(c.list ? ['--list'] : []), `--add=${c.add}`, `--remove=${c.remove}`];
+          const real = spawnSync(bin, argv, { encoding: 'utf8' });
+          const emu = emulateFeatureTags(parsed, tag, { ...c, add: [c.add], remove: [c.remove] }, { via: 'binary' });
+          const realStderr = real.stderr.replace(/^\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d /, '');
+          assert.ok(emu.exact, `${argv.join(' ')}: the matrix holds only deterministic cases`);
+          assert.deepStrictEqual([emu.stdout, emu.stderr, emu.exitCode], [real.stdout, realStderr, real.status], argv.join(' '));
+        }
+      });
+    }
+  });

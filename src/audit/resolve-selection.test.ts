@@ -28,7 +28,6 @@ describe('requires', () => {
   });
 });
 
-
 const parsed = (name: string) => parseFeatureTags(readFileSync(new URL(`./__fixtures__/${name}`, import.meta.url), 'utf8'));
 const parsed1985 = parsed('featuretags/v1.98.5.go');
 // Local time, as Go's log package prints it.
@@ -51,8 +50,11 @@ describe('emulateFeatureTags: facts replay of --min --add=osrouter', () => {
 
 describe('emulateFeatureTags: --add', () => {
   it('keeps the Deps of an added feature: --add=advertiseexitnode keeps peerapiserver, advertiseroutes and c2n', () => {
-    const omitted = emulateFeatureTags(parsed1985, 'v1.98.5', { min: true, add: ['advertiseexitnode'] }).stdout.trim().split(',');
-    for (const kept of ['advertiseexitnode', 'peerapiserver', 'advertiseroutes', 'c2n']) assert.ok(!omitted.includes(`ts_omit_${kept}`), kept);
+    const omitted = emulateFeatureTags(parsed1985, 'v1.98.5', { min: true, add: ['advertiseexitnode'] })
+      .stdout.trim()
+      .split(',');
+    for (const kept of ['advertiseexitnode', 'peerapiserver', 'advertiseroutes', 'c2n'])
+      assert.ok(!omitted.includes(`ts_omit_${kept}`), kept);
     assert.ok(omitted.includes('ts_omit_useexitnode'));
     assert.equal(omitted.length, parsed1985.table.size - 1 - 4);
   });
@@ -70,7 +72,12 @@ describe('emulateFeatureTags: --add', () => {
   });
 
   it('prints nothing at all without --min, --add=cli or --remove', () => {
-    assert.deepStrictEqual(emulateFeatureTags(parsed1985, 'v1.98.5', { add: ['osrouter'] }), { stdout: '', stderr: '', exitCode: 0, exact: true });
+    assert.deepStrictEqual(emulateFeatureTags(parsed1985, 'v1.98.5', { add: ['osrouter'] }), {
+      stdout: '',
+      stderr: '',
+      exitCode: 0,
+      exact: true,
+    });
   });
 });
 
@@ -83,26 +90,40 @@ describe('emulateFeatureTags: --remove', () => {
 
   it('fails like log.Fatalf, through go run, on an unknown feature', () => {
     assert.deepStrictEqual(emulateFeatureTags(parsed1985, 'v1.98.5', { remove: ['nosuchfeature'] }, { now }), {
-      stdout: '', stderr: `${PREFIX}unknown feature "nosuchfeature" in --remove\nexit status 1\n`, exitCode: 1, exact: true,
+      stdout: '',
+      stderr: `${PREFIX}unknown feature "nosuchfeature" in --remove\nexit status 1\n`,
+      exitCode: 1,
+      exact: true,
     });
   });
 
   it('refuses to remove a feature another kept feature depends on', () => {
     assert.deepStrictEqual(emulateFeatureTags(parsed1985, 'v1.98.5', { min: true, remove: ['logtail'] }, { now }), {
-      stdout: '', stderr: `${PREFIX}cannot remove "logtail" without also removing "netlog", which depends on it\nexit status 1\n`, exitCode: 1, exact: true,
+      stdout: '',
+      stderr: `${PREFIX}cannot remove "logtail" without also removing "netlog", which depends on it\nexit status 1\n`,
+      exitCode: 1,
+      exact: true,
     });
   });
 
   it('says the output is not exact when upstream would pick one of several dependents at random', () => {
     const out = emulateFeatureTags(parsed1985, 'v1.98.5', { remove: ['peerapiserver'] }, { via: 'binary' });
     assert.deepStrictEqual(out, {
-      stdout: '', stderr: 'cannot remove "peerapiserver" without also removing "advertiseexitnode", which depends on it\n', exitCode: 1, exact: false,
+      stdout: '',
+      stderr: 'cannot remove "peerapiserver" without also removing "advertiseexitnode", which depends on it\n',
+      exitCode: 1,
+      exact: false,
     });
   });
 
   it('panics, as OmitTag does, when asked to remove the CLI', () => {
     const goRun = emulateFeatureTags(parsed1985, 'v1.98.5', { remove: ['cli'] });
-    assert.deepStrictEqual(goRun, { stdout: '', stderr: 'panic: not omitable: cli\n\ngoroutine 1 [running]:\nexit status 2\n', exitCode: 1, exact: false });
+    assert.deepStrictEqual(goRun, {
+      stdout: '',
+      stderr: 'panic: not omitable: cli\n\ngoroutine 1 [running]:\nexit status 2\n',
+      exitCode: 1,
+      exact: false,
+    });
     assert.equal(emulateFeatureTags(parsed1985, 'v1.98.5', { remove: ['cli'] }, { via: 'binary' }).exitCode, 2);
   });
 
@@ -122,16 +143,26 @@ describe('emulateFeatureTags: --list', () => {
   });
 
   it('pads by runes, never truncates, and sorts by bytes as Go does', () => {
-    const input = inline({ z: { desc: 'z' }, 'ｚ': { desc: 'fullwidth' }, '𝔸': { desc: 'astral' }, über: { desc: 'u' }, Z: {}, averyveryverylongfeaturename: { desc: 'long' } });
-    assert.equal(emulateFeatureTags(input, 'v1.102.3', { list: true }).stdout, [
-      '                   Z: ',
-      'averyveryverylongfeaturename: long',
-      '                   z: z',
-      '                über: u',
-      '                   ｚ: fullwidth',
-      '                   𝔸: astral',
-      '',
-    ].join('\n'));
+    const input = inline({
+      z: { desc: 'z' },
+      ｚ: { desc: 'fullwidth' },
+      '𝔸': { desc: 'astral' },
+      über: { desc: 'u' },
+      Z: {},
+      averyveryverylongfeaturename: { desc: 'long' },
+    });
+    assert.equal(
+      emulateFeatureTags(input, 'v1.102.3', { list: true }).stdout,
+      [
+        '                   Z: ',
+        'averyveryverylongfeaturename: long',
+        '                   z: z',
+        '                über: u',
+        '                   ｚ: fullwidth',
+        '                   𝔸: astral',
+        '',
+      ].join('\n'),
+    );
   });
 });
 
@@ -140,7 +171,10 @@ describe('emulateFeatureTags: Deps cycles', () => {
 
   it('overflows the stack like upstream when --add reaches a cycle', () => {
     assert.deepStrictEqual(emulateFeatureTags(cycle, 'v1.98.5', { min: true, add: ['c'] }), {
-      stdout: '', stderr: 'runtime: goroutine stack exceeds 1000000000-byte limit\nfatal error: stack overflow\nexit status 2\n', exitCode: 1, exact: false,
+      stdout: '',
+      stderr: 'runtime: goroutine stack exceeds 1000000000-byte limit\nfatal error: stack overflow\nexit status 2\n',
+      exitCode: 1,
+      exact: false,
     });
   });
 

@@ -37,8 +37,13 @@ export function resolveSelection(table: FeatureTable, tag: string, recipe: Recip
   const call = recipe?.featuretags ?? null;
   const add = call?.add ?? [];
   const keptByAdd = new Set(add.flatMap((f) => [...requires(table, f)]));
-  const run = emulateFeatureTags({ table, constants: new Map() }, tag, { min: call?.min ?? true, add, remove: call?.remove ?? [] }, { via: 'binary' });
-  const failure = run.exitCode === 0 ? null : run.stderr.trim().split('\n')[0] ?? 'featuretags failed';
+  const run = emulateFeatureTags(
+    { table, constants: new Map() },
+    tag,
+    { min: call?.min ?? true, add, remove: call?.remove ?? [] },
+    { via: 'binary' },
+  );
+  const failure = run.exitCode === 0 ? null : (run.stderr.trim().split('\n')[0] ?? 'featuretags failed');
   let tags = run.exitCode === 0 ? splitTags(run.stdout) : [];
   const removedBy: string[][] = [];
   const brought: string[] = [];
@@ -56,7 +61,13 @@ export function resolveSelection(table: FeatureTable, tag: string, recipe: Recip
       const before = omitted(splitTags(text));
       text = text.replace(new RegExp(sed.regex, (sed.global ? 'g' : '') + (sed.ignoreCase ? 'i' : '')), sed.replacement);
       // Strips shorten the list; seds that keep growing it (`s/,/&&/g` again and again) are not strips.
-      if (text.length > MAX_TAGS_TEXT) return stopped(table, keptByAdd, add, `the recipe's sed commands grow the tag list past ${MAX_TAGS_TEXT / 1024} KiB at ${tag}; bumpguard stops replaying them`);
+      if (text.length > MAX_TAGS_TEXT)
+        return stopped(
+          table,
+          keptByAdd,
+          add,
+          `the recipe's sed commands grow the tag list past ${MAX_TAGS_TEXT / 1024} KiB at ${tag}; bumpguard stops replaying them`,
+        );
       const after = omitted(splitTags(text));
       const gone = [...before].filter((f) => !after.has(f));
       removedBy.push(gone);
@@ -73,7 +84,10 @@ export function resolveSelection(table: FeatureTable, tag: string, recipe: Recip
 }
 
 function splitTags(text: string): string[] {
-  return text.split(',').map((t) => t.trim()).filter((t) => t !== '');
+  return text
+    .split(',')
+    .map((t) => t.trim())
+    .filter((t) => t !== '');
 }
 
 function omitted(tags: string[]): Set<string> {
@@ -104,7 +118,6 @@ export function requires(table: FeatureTable, feature: string): Set<string> {
   }
   return out;
 }
-
 
 // Emulate `go run ./cmd/featuretags` of tailscale/tailscale at a tag: the same stdout, stderr and
 // exit status, from the parsed feature table of that tag. Behaviour is keyed on the tag's semver;
@@ -158,7 +171,12 @@ const BEHAVIOURS: { since: string; run: Behaviour }[] = [{ since: '1.90.0', run:
  */
 export const REVIEWED_CMD_FEATURETAGS = ['3be6c80e28500eb021818c5bdd8c403888e02fda72d0db1826b1cc9b24811f43'] as const;
 
-export function emulateFeatureTags(input: FeatureTagsInput, tag: string, options: Partial<FeatureTagsOptions> = {}, run: FeatureTagsRun = {}): FeatureTagsOutput {
+export function emulateFeatureTags(
+  input: FeatureTagsInput,
+  tag: string,
+  options: Partial<FeatureTagsOptions> = {},
+  run: FeatureTagsRun = {},
+): FeatureTagsOutput {
   const opts: FeatureTagsOptions = { min: false, add: [], remove: [], list: false, ...options };
   const outcome = behaviourFor(tag)(input, opts);
   if ('list' in outcome) return { stdout: outcome.list, stderr: '', exitCode: 0, exact: true };
@@ -188,7 +206,10 @@ function renderFailure(failure: Failure, exact: boolean, run: FeatureTagsRun): F
 }
 
 function splitCommas(values: string[]): string[] {
-  return values.join(',').split(',').filter((v) => v !== '');
+  return values
+    .join(',')
+    .split(',')
+    .filter((v) => v !== '');
 }
 
 function runSince190(input: FeatureTagsInput, options: FeatureTagsOptions): Outcome {

@@ -19,22 +19,53 @@ function read(text: string) {
 }
 
 test('`sed -e | cmd` is a sed with no script that ends at the pipe, not a sed whose script is cmd', () => {
-  assert.deepEqual(read("sed -e | tr , ' '"), { scripts: [], scriptFiles: [], files: [], inPlace: false, flags: [], problems: ['sed -e has no argument after it'], next: '|' });
+  assert.deepEqual(read("sed -e | tr , ' '"), {
+    scripts: [],
+    scriptFiles: [],
+    files: [],
+    inPlace: false,
+    flags: [],
+    problems: ['sed -e has no argument after it'],
+    next: '|',
+  });
 });
 
 test('clustered and attached options read as getopt reads them', () => {
   assert.deepEqual(read("sed -ne 's/a/b/p' -Ees/x/y/ in.txt"), {
-    scripts: ['s/a/b/p', 's/x/y/'], scriptFiles: [], files: ['in.txt'], inPlace: false, flags: ['-n', '-E'], problems: [], next: null,
+    scripts: ['s/a/b/p', 's/x/y/'],
+    scriptFiles: [],
+    files: ['in.txt'],
+    inPlace: false,
+    flags: ['-n', '-E'],
+    problems: [],
+    next: null,
   });
   // `-ie` is -i with the backup suffix "e", so the next word is the script, not an -e argument.
-  assert.deepEqual(read("sed -ie 's/a/b/' f.go"), { scripts: ['s/a/b/'], scriptFiles: [], files: ['f.go'], inPlace: true, flags: [], problems: [], next: null });
-  assert.deepEqual(read("sed --in-place=.orig --expression='s/a/b/' --expression 's/c/d/' -- -odd.go && make").scripts, ['s/a/b/', 's/c/d/']);
+  assert.deepEqual(read("sed -ie 's/a/b/' f.go"), {
+    scripts: ['s/a/b/'],
+    scriptFiles: [],
+    files: ['f.go'],
+    inPlace: true,
+    flags: [],
+    problems: [],
+    next: null,
+  });
+  assert.deepEqual(read("sed --in-place=.orig --expression='s/a/b/' --expression 's/c/d/' -- -odd.go && make").scripts, [
+    's/a/b/',
+    's/c/d/',
+  ]);
   assert.deepEqual(read("sed --in-place=.orig --expression='s/a/b/' -- -odd.go && make").files, ['-odd.go']);
 });
 
 test('a script file (-f) leaves every operand an input file', () => {
   assert.deepEqual(read('sed -i -f patches/wrap.sed net/tstun/wrap.go; go build'), {
-    scripts: [], scriptFiles: ['patches/wrap.sed'], files: ['net/tstun/wrap.go'], inPlace: true, flags: [], problems: [], next: ';',
+    scripts: [],
+    scriptFiles: ['patches/wrap.sed'],
+    files: ['net/tstun/wrap.go'],
+    inPlace: true,
+    flags: [],
+    problems: [],
+    next: ';',
   });
 });
 

@@ -26,7 +26,11 @@ function strippedFeatures(regex: string, replacement: string): string[] {
 }
 
 /** Substitutions of every sed in the line that filters the tag list (`inPipeline`) or names a ts_ tag. */
-export function findSedCommands(line: LogicalLine, tokens: ShellToken[], inPipeline: boolean): { seds: RecipeSed[]; diagnostics: RecipeDiagnostic[] } {
+export function findSedCommands(
+  line: LogicalLine,
+  tokens: ShellToken[],
+  inPipeline: boolean,
+): { seds: RecipeSed[]; diagnostics: RecipeDiagnostic[] } {
   const seds: RecipeSed[] = [];
   const diagnostics: RecipeDiagnostic[] = [];
   const starts = commandStarts(tokens);
@@ -42,7 +46,12 @@ export function findSedCommands(line: LogicalLine, tokens: ShellToken[], inPipel
     const at = locate(line, t.start).line;
     for (const problem of sed.problems) diagnostics.push({ path: line.path, line: at, message: problem });
     for (const file of sed.scriptFiles) {
-      if (filter) diagnostics.push({ path: line.path, line: at, message: `sed -f ${file.value}: the audit does not read sed script files; list the opt-ins in recipe.optIn` });
+      if (filter)
+        diagnostics.push({
+          path: line.path,
+          line: at,
+          message: `sed -f ${file.value}: the audit does not read sed script files; list the opt-ins in recipe.optIn`,
+        });
     }
     for (const script of sed.scripts) {
       const parsed = parseSedScript(script.word.value, sed.extended);
@@ -55,9 +64,17 @@ export function findSedCommands(line: LogicalLine, tokens: ShellToken[], inPipel
         // Each replay may multiply the tag list by the replacement's length: keep that bounded.
         const tooLong = sub.replacement.length > MAX_REPLACEMENT;
         if (sub.regex === null) {
-          diagnostics.push({ path: line.path, line: at.line, message: `sed expression "${sub.source}" uses regex syntax the audit cannot replay` });
+          diagnostics.push({
+            path: line.path,
+            line: at.line,
+            message: `sed expression "${sub.source}" uses regex syntax the audit cannot replay`,
+          });
         } else if (tooLong) {
-          diagnostics.push({ path: line.path, line: at.line, message: `sed expression "${sub.source.slice(0, 80)}…" has a replacement longer than ${MAX_REPLACEMENT} characters; the audit does not replay it` });
+          diagnostics.push({
+            path: line.path,
+            line: at.line,
+            message: `sed expression "${sub.source.slice(0, 80)}…" has a replacement longer than ${MAX_REPLACEMENT} characters; the audit does not replay it`,
+          });
         }
         seds.push({
           source: sub.source,
@@ -90,7 +107,11 @@ function siteStyle(line: LogicalLine, tokens: ShellToken[], script: SedInvocatio
   const lineOf = (t: ShellToken | undefined) => (t === undefined ? null : locate(line, t.start).line);
   const lineNo = lineOf(script.word);
   const dashE = tokens[script.index - 1];
-  const alone = dashE?.value === '-e' && lineOf(dashE) === lineNo && lineOf(tokens[script.index - 2]) !== lineNo && lineOf(tokens[script.index + 1]) !== lineNo;
+  const alone =
+    dashE?.value === '-e' &&
+    lineOf(dashE) === lineNo &&
+    lineOf(tokens[script.index - 2]) !== lineNo &&
+    lineOf(tokens[script.index + 1]) !== lineNo;
   return alone ? 'own-line' : 'e-arg';
 }
 
@@ -98,7 +119,15 @@ function site(line: LogicalLine, word: Word, style: SedSite['style'], commandEnd
   const start = locate(line, word.start);
   const end = locate(line, word.end);
   const commandEnd = word.quote === null ? null : locate(line, word.quote.contentStart + commandEndInValue).column;
-  return { path: line.path, line: start.line, style, quote: word.quote?.char ?? null, wordStart: start.column, wordEnd: end.column, commandEnd };
+  return {
+    path: line.path,
+    line: start.line,
+    style,
+    quote: word.quote?.char ?? null,
+    wordStart: start.column,
+    wordEnd: end.column,
+    commandEnd,
+  };
 }
 
 // The arguments of one `sed` command, read the way GNU sed's getopt reads them: clustered short
@@ -138,14 +167,32 @@ const SHORT_WITH_ARG = new Set(['e', 'f', 'l']);
 const LONG_WITH_ARG = new Set(['--expression', '--file', '--line-length']);
 /** Flags that change the result, by their short and long spellings; `-u`, `--debug` … do not. */
 const REPLAYED: Record<string, string> = {
-  n: '-n', '--quiet': '-n', '--silent': '-n', E: '-E', r: '-E', '--regexp-extended': '-E',
-  s: '-s', '--separate': '-s', z: '-z', '--null-data': '-z', '--posix': '--posix',
+  n: '-n',
+  '--quiet': '-n',
+  '--silent': '-n',
+  E: '-E',
+  r: '-E',
+  '--regexp-extended': '-E',
+  s: '-s',
+  '--separate': '-s',
+  z: '-z',
+  '--null-data': '-z',
+  '--posix': '--posix',
 };
 const HARMLESS = new Set(['u', '--unbuffered', '--debug', '--sandbox', '--follow-symlinks', '--binary', 'b']);
 
 /** Read the words after `sed` (token `from` is the first argument). Linear in the words read. */
 export function readSedInvocation(tokens: ShellToken[], from: number): SedInvocation {
-  const sed: SedInvocation = { scripts: [], scriptFiles: [], files: [], extended: false, inPlace: false, flags: [], problems: [], end: tokens.length };
+  const sed: SedInvocation = {
+    scripts: [],
+    scriptFiles: [],
+    files: [],
+    extended: false,
+    inPlace: false,
+    flags: [],
+    problems: [],
+    end: tokens.length,
+  };
   const operands: { word: Word; index: number }[] = [];
   let optionsDone = false;
   let j = from;

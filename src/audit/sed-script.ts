@@ -243,7 +243,8 @@ function quantifier(source: string, at: number): { max: number; end: number } | 
 // Go symbols a sed script addresses: `/func invertGSOChecksum/,/^}/ s/…/…/` edits one function,
 // so that function's upstream body is worth watching even while the sed still matches.
 // An address regex naming a declaration: `func Name`, `func (r *Recv) Name`, `type Name`, `var Name`.
-const DECL_RE = /(?:^|[^\w])func[ \t]+(?:\([ \t]*\w*[ \t]*\*?[ \t]*(?<recv>\w+)(?:\[[^\]]*\])?[ \t]*\)[ \t]*)?(?<func>[\p{L}_][\p{L}\p{Nd}_]*)|(?:^|[^\w])(?:type|var|const)[ \t]+(?<decl>[\p{L}_][\p{L}\p{Nd}_]*)/u;
+const DECL_RE =
+  /(?:^|[^\w])func[ \t]+(?:\([ \t]*\w*[ \t]*\*?[ \t]*(?<recv>\w+)(?:\[[^\]]*\])?[ \t]*\)[ \t]*)?(?<func>[\p{L}_][\p{L}\p{Nd}_]*)|(?:^|[^\w])(?:type|var|const)[ \t]+(?<decl>[\p{L}_][\p{L}\p{Nd}_]*)/u;
 
 /** `Name` or `Recv.Method` for each address of the script that names a Go declaration, without duplicates. */
 export function symbolsInSedScript(script: string): string[] {

@@ -35,7 +35,10 @@ export interface DockerInstruction {
 }
 
 /** Every instruction of a Dockerfile in order; RUN instructions carry their shell lines. */
-export function splitDockerfileInstructions(path: string, text: string): { instructions: DockerInstruction[]; diagnostics: SplitResult['diagnostics'] } {
+export function splitDockerfileInstructions(
+  path: string,
+  text: string,
+): { instructions: DockerInstruction[]; diagnostics: SplitResult['diagnostics'] } {
   const physical = text.split(/\r?\n/);
   const instructions: DockerInstruction[] = [];
   const diagnostics: SplitResult['diagnostics'] = [];
@@ -93,7 +96,13 @@ export function splitShell(path: string, text: string, firstLine = 1): LogicalLi
   return lines;
 }
 
-function readHeredoc(path: string, physical: string[], from: number, word: string, dash: boolean): { lines: LogicalLine[]; next: number } | null {
+function readHeredoc(
+  path: string,
+  physical: string[],
+  from: number,
+  word: string,
+  dash: boolean,
+): { lines: LogicalLine[]; next: number } | null {
   for (let j = from; j < physical.length; j++) {
     const candidate = dash ? physical[j]!.replace(/^\t+/, '') : physical[j]!;
     if (candidate.trimEnd() === word) {
@@ -166,7 +175,16 @@ interface ShellScan {
   tail: string;
 }
 
-const newShellScan = (): ShellScan => ({ single: false, double: false, depth: 0, comment: false, escaped: false, dollar: false, prev: '', tail: '' });
+const newShellScan = (): ShellScan => ({
+  single: false,
+  double: false,
+  depth: 0,
+  comment: false,
+  escaped: false,
+  dollar: false,
+  prev: '',
+  tail: '',
+});
 
 /** Advance the scan over one more piece of the line; each character is looked at once. */
 function feedShellScan(s: ShellScan, piece: string): void {

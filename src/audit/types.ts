@@ -63,7 +63,10 @@ export interface RecipeSed {
   replacement: string;
   global: boolean;
   ignoreCase: boolean;
-  /** Features whose `ts_omit_` tag the command names and deletes (opt-ins), e.g. ["dns"] or ["gro", "netstack"] for `ts_omit_(gro|netstack)`; [] when it is not a strip. */
+  /**
+   * Features whose `ts_omit_` tag the command names and deletes (opt-ins), e.g. ["dns"] or ["gro", "netstack"] for
+   * `ts_omit_(gro|netstack)`; [] when it is not a strip.
+   */
   features: string[];
   site: SedSite;
 }

@@ -14,7 +14,9 @@ export function renderHelp(problem?: string): string {
     '- `/accept <kind> <reason>`: accept the named blockers for this head commit only; the reason is shown in the report.',
     ...accept,
     '- `/help`: this text.',
-  ].filter(Boolean).join('\n');
+  ]
+    .filter(Boolean)
+    .join('\n');
 }
 
 export function renderRefusal(login: string, command: string): string {
@@ -28,11 +30,13 @@ export function renderUnknownPlatforms(unknown: string[], configured: string[]):
 /** Sticky: a PR of untrusted code bumps Tailscale, but it is not built until a maintainer says so. */
 export function renderApprovalWaiting(headSha: string, why: 'fork' | 'author'): string {
   const whose = why === 'fork' ? 'comes from a fork' : 'was opened by someone without write access to this repository';
-  return [
-    MARKER,
-    '## ⏳ bumpguard: waiting for a maintainer',
-    `This pull request ${whose}, so its code is not built automatically. A maintainer can comment \`/rebuild\` to approve building head ${code(shortSha(headSha))}; \`/audit\` runs the feature-tag audit without building.`,
-  ].join('\n\n') + '\n';
+  return (
+    [
+      MARKER,
+      '## ⏳ bumpguard: waiting for a maintainer',
+      `This pull request ${whose}, so its code is not built automatically. A maintainer can comment \`/rebuild\` to approve building head ${code(shortSha(headSha))}; \`/audit\` runs the feature-tag audit without building.`,
+    ].join('\n\n') + '\n'
+  );
 }
 
 /** Not sticky: a /rebuild or /accept written before the PR's current head arrived does not cover it. */
@@ -59,13 +63,20 @@ export function renderUnchecked(why: Unchecked, headSha: string): { title: strin
 
 /** Sticky: the run failed for a reason outside the PR (forge, Docker, network). */
 export function renderJobError(err: unknown, headSha: string): string {
-  const detail = err instanceof ForgeError ? `${err.forge} ${err.op}${err.status ? ` (HTTP ${err.status})` : ''}` : err instanceof BumpguardError ? err.code : 'unexpected error';
-  return [
-    MARKER,
-    '## 🛑 bumpguard error: the check could not finish',
-    `> ${escapeText(userMessageOf(err))}`,
-    `Head ${code(shortSha(headSha))} was not judged; the gate stays closed. Comment \`/rebuild\` to try again. (${escapeText(detail)})`,
-  ].join('\n\n') + '\n';
+  const detail =
+    err instanceof ForgeError
+      ? `${err.forge} ${err.op}${err.status ? ` (HTTP ${err.status})` : ''}`
+      : err instanceof BumpguardError
+        ? err.code
+        : 'unexpected error';
+  return (
+    [
+      MARKER,
+      '## 🛑 bumpguard error: the check could not finish',
+      `> ${escapeText(userMessageOf(err))}`,
+      `Head ${code(shortSha(headSha))} was not judged; the gate stays closed. Comment \`/rebuild\` to try again. (${escapeText(detail)})`,
+    ].join('\n\n') + '\n'
+  );
 }
 
 /** Not sticky: a command failed before its PR was judged (e.g. the bot may not read permissions). */

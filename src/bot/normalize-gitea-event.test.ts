@@ -11,7 +11,13 @@ test('a Gitea "synchronized" push becomes our pr-updated synchronize', () => {
     installationId: null,
     repo: 'routers/tailscale-mikrotik',
     deliveryId: 'd-1',
-    event: { type: 'pr-updated', action: 'synchronize', pr: 14, headSha: 'c4a6e8f0b2d4f6a8c0e2a4b6d8f0a2c4e6b8d0f2', sender: { login: 'renovate', isBot: false } },
+    event: {
+      type: 'pr-updated',
+      action: 'synchronize',
+      pr: 14,
+      headSha: 'c4a6e8f0b2d4f6a8c0e2a4b6d8f0a2c4e6b8d0f2',
+      sender: { login: 'renovate', isBot: false },
+    },
   });
 });
 
@@ -49,5 +55,8 @@ test('closed PRs, other events and unreadable payloads are ignored, not thrown',
   assert.deepEqual(normalizeGiteaEvent('push', fixture('pull_request.opened'), 'd', 'bumpguard'), { ignored: 'event push' });
   const broken = fixture('pull_request.opened');
   delete broken.pull_request.head;
-  assert.deepEqual(normalizeGiteaEvent('pull_request', broken, 'd', 'bumpguard'), { ignored: 'malformed pull_request payload', malformed: true });
+  assert.deepEqual(normalizeGiteaEvent('pull_request', broken, 'd', 'bumpguard'), {
+    ignored: 'malformed pull_request payload',
+    malformed: true,
+  });
 });

@@ -29,7 +29,8 @@ const PR_ACTIONS = { opened: 'opened', synchronized: 'synchronize', reopened: 'r
 /** `event` is the X-Gitea-Event header: the coarse name (pull_request, issue_comment). */
 export function normalizeGiteaEvent(event: string, payload: unknown, deliveryId: string, botLogin: string): BotJob | Ignored {
   const base = common.safeParse(payload);
-  if (!base.success) return { ignored: `${event} payload without repository/sender`, ...(HANDLED.has(event) ? { malformed: true as const } : {}) };
+  if (!base.success)
+    return { ignored: `${event} payload without repository/sender`, ...(HANDLED.has(event) ? { malformed: true as const } : {}) };
   const botEvent = toEvent(event, payload, botLogin);
   if ('ignored' in botEvent) return botEvent;
   return { forge: 'gitea', installationId: null, repo: base.data.repository.full_name, deliveryId, event: botEvent };

@@ -10,7 +10,13 @@ test('pull_request.synchronize from the official example becomes pr-updated', ()
     installationId: 1,
     repo: 'Codertocat/Hello-World',
     deliveryId: 'g-1',
-    event: { type: 'pr-updated', action: 'synchronize', pr: 2, headSha: 'ec26c3e57ca3a959ca5aad62de7213c562f8c821', sender: { login: 'Codertocat', isBot: false } },
+    event: {
+      type: 'pr-updated',
+      action: 'synchronize',
+      pr: 2,
+      headSha: 'ec26c3e57ca3a959ca5aad62de7213c562f8c821',
+      sender: { login: 'Codertocat', isBot: false },
+    },
   });
 });
 
@@ -36,7 +42,7 @@ test('a comment on a plain issue is ignored', () => {
   assert.deepEqual(normalizeGithubEvent('issue_comment', payload, 'g'), { ignored: 'comment on an issue, not a pull request' });
 });
 
-test('our check run\'s Re-run and Rebuild button become reruns; other apps\' check runs are ignored', () => {
+test("our check run's Re-run and Rebuild button become reruns; other apps' check runs are ignored", () => {
   const rerun = githubExample('check_run', 'rerequested');
   rerun.check_run.name = 'bumpguard';
   rerun.check_run.external_id = '14';
@@ -52,8 +58,13 @@ test('our check run\'s Re-run and Rebuild button become reruns; other apps\' che
   button.check_run.name = 'bumpguard';
   button.requested_action = { identifier: 'rebuild' };
   const job2 = normalizeGithubEvent('check_run', button, 'g');
-  assert.deepEqual('event' in job2 && job2.event && { pr: job2.event.pr, source: 'source' in job2.event ? job2.event.source : null }, { pr: 26764, source: 'rebuild-button' });
-  assert.deepEqual(normalizeGithubEvent('check_run', githubExample('check_run', 'requested_action'), 'g'), { ignored: 'check run API Review' });
+  assert.deepEqual('event' in job2 && job2.event && { pr: job2.event.pr, source: 'source' in job2.event ? job2.event.source : null }, {
+    pr: 26764,
+    source: 'rebuild-button',
+  });
+  assert.deepEqual(normalizeGithubEvent('check_run', githubExample('check_run', 'requested_action'), 'g'), {
+    ignored: 'check run API Review',
+  });
 });
 
 test('check_suite.rerequested with a PR becomes a rerun; the automatic "requested" is ignored', () => {
@@ -66,7 +77,9 @@ test('check_suite.rerequested with a PR becomes a rerun; the automatic "requeste
     sender: { login: suite.sender.login, isBot: suite.sender.type === 'Bot' },
     source: 'rerequested',
   });
-  assert.deepEqual(normalizeGithubEvent('check_suite', githubExample('check_suite', 'requested'), 'g'), { ignored: 'check_suite.requested' });
+  assert.deepEqual(normalizeGithubEvent('check_suite', githubExample('check_suite', 'requested'), 'g'), {
+    ignored: 'check_suite.requested',
+  });
 });
 
 test('a delivery without an installation is ignored (not an App delivery)', () => {

@@ -45,7 +45,8 @@ const HANDLED = new Set(['pull_request', 'issue_comment', 'check_run', 'check_su
 
 export function normalizeGithubEvent(name: string, payload: unknown, deliveryId: string): BotJob | Ignored {
   const base = common.safeParse(payload);
-  if (!base.success) return { ignored: `${name} payload without repository/sender`, ...(HANDLED.has(name) ? { malformed: true as const } : {}) };
+  if (!base.success)
+    return { ignored: `${name} payload without repository/sender`, ...(HANDLED.has(name) ? { malformed: true as const } : {}) };
   if (!base.data.installation) return { ignored: `${name} delivery without an installation` };
   const event = toEvent(name, payload);
   if ('ignored' in event) return event;
@@ -75,7 +76,12 @@ function toEvent(name: string, payload: unknown): BotEvent | Ignored {
       const p = checkRunEvent.safeParse(payload).data;
       if (!p) return malformed(name);
       if (p.check_run.name !== STATUS_CONTEXT) return { ignored: `check run ${p.check_run.name}` };
-      const source = p.action === 'rerequested' ? 'rerequested' : p.action === 'requested_action' && p.requested_action?.identifier === 'rebuild' ? 'rebuild-button' : null;
+      const source =
+        p.action === 'rerequested'
+          ? 'rerequested'
+          : p.action === 'requested_action' && p.requested_action?.identifier === 'rebuild'
+            ? 'rebuild-button'
+            : null;
       if (!source) return { ignored: `check_run.${p.action}` };
       // Fork PRs come with an empty pull_requests list; we keep the PR number in external_id.
       const pr = p.check_run.pull_requests[0]?.number ?? Number(p.check_run.external_id ?? Number.NaN);

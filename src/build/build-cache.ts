@@ -29,7 +29,11 @@ export class BuildCache {
 
   /** The directory for one repository and platform (or platform group); marked as just used. */
   async dirFor(repo: string, platform: string): Promise<CacheDir> {
-    const dir = join(this.root, createHash('sha256').update(repo).digest('hex').slice(0, 16), platform.replaceAll('/', '-').replaceAll(',', '+'));
+    const dir = join(
+      this.root,
+      createHash('sha256').update(repo).digest('hex').slice(0, 16),
+      platform.replaceAll('/', '-').replaceAll(',', '+'),
+    );
     await mkdir(dir, { recursive: true });
     const now = new Date();
     await utimes(dir, now, now);

@@ -85,9 +85,21 @@ function dockerBuild(req: BuildRequest, caps: ClientCaps): BuildInvocation {
     kind: 'docker-build',
     file: caps.docker.file,
     args: dockerArgs(caps.docker, [
-      'build', '--progress', 'plain', '--platform', req.platform, '--network', req.network,
-      '-f', dockerfilePath(req), ...buildArgFlags(req, '--build-arg'),
-      '-t', req.tag, '--iidfile', req.idFile, req.contextDir,
+      'build',
+      '--progress',
+      'plain',
+      '--platform',
+      req.platform,
+      '--network',
+      req.network,
+      '-f',
+      dockerfilePath(req),
+      ...buildArgFlags(req, '--build-arg'),
+      '-t',
+      req.tag,
+      '--iidfile',
+      req.idFile,
+      req.contextDir,
     ]),
     env: { ...caps.docker.env, DOCKER_BUILDKIT: '1' },
     saveTag: req.tag,
@@ -96,7 +108,9 @@ function dockerBuild(req: BuildRequest, caps: ClientCaps): BuildInvocation {
   };
 }
 
-/** Whether `multiPlatformCommand` can build these platforms: buildx on an engine with the containerd image store, all on the local engine. */
+/**
+ * Whether `multiPlatformCommand` can build these platforms: buildx on an engine with the containerd image store, all on the local engine.
+ */
 export function canBuildTogether(caps: ClientCaps, builders: (Builder | undefined)[]): boolean {
   return caps.buildx !== null && caps.imageStore === 'containerd' && builders.every((b) => (b?.kind ?? 'local') === 'local');
 }
@@ -107,14 +121,33 @@ export function canBuildTogether(caps: ClientCaps, builders: (Builder | undefine
  * loaded into the containerd image store for the RAM runs).
  */
 export function multiPlatformCommand(req: MultiBuildRequest, caps: ClientCaps): BuildInvocation {
-  if (caps.buildx === null) throw new BuildError('no-buildx', `Building ${req.platforms.join(', ')} in one invocation needs the docker buildx plugin, which is not installed.`);
+  if (caps.buildx === null)
+    throw new BuildError(
+      'no-buildx',
+      `Building ${req.platforms.join(', ')} in one invocation needs the docker buildx plugin, which is not installed.`,
+    );
   return {
     kind: 'buildx',
     file: caps.docker.file,
     args: dockerArgs(caps.docker, [
-      'buildx', 'build', '--progress', 'plain', '--platform', req.platforms.join(','), '--network', req.network,
-      '-f', dockerfilePath(req), ...buildArgFlags(req, '--build-arg'), ...provenanceFlag(caps), ...cacheFlags(req, 'buildx'),
-      '--output', `type=oci,dest=${req.outTar}`, '--iidfile', req.idFile, req.contextDir,
+      'buildx',
+      'build',
+      '--progress',
+      'plain',
+      '--platform',
+      req.platforms.join(','),
+      '--network',
+      req.network,
+      '-f',
+      dockerfilePath(req),
+      ...buildArgFlags(req, '--build-arg'),
+      ...provenanceFlag(caps),
+      ...cacheFlags(req, 'buildx'),
+      '--output',
+      `type=oci,dest=${req.outTar}`,
+      '--iidfile',
+      req.idFile,
+      req.contextDir,
     ]),
     env: { ...caps.docker.env },
     saveTag: null,
@@ -141,9 +174,26 @@ function buildx(req: BuildRequest, caps: ClientCaps, name: string, endpoint: str
     kind: 'buildx',
     file: caps.docker.file,
     args: dockerArgs(caps.docker, [
-      'buildx', 'build', '--builder', name, '--progress', 'plain', '--platform', req.platform,
-      '--network', req.network, '-f', dockerfilePath(req), ...buildArgFlags(req, '--build-arg'), ...provenanceFlag(caps),
-      ...cacheFlags(req, 'buildx'), '--output', `type=docker,dest=${req.outTar}`, '--iidfile', req.idFile, req.contextDir,
+      'buildx',
+      'build',
+      '--builder',
+      name,
+      '--progress',
+      'plain',
+      '--platform',
+      req.platform,
+      '--network',
+      req.network,
+      '-f',
+      dockerfilePath(req),
+      ...buildArgFlags(req, '--build-arg'),
+      ...provenanceFlag(caps),
+      ...cacheFlags(req, 'buildx'),
+      '--output',
+      `type=docker,dest=${req.outTar}`,
+      '--iidfile',
+      req.idFile,
+      req.contextDir,
     ]),
     env: { ...caps.docker.env, ...(endpoint === null ? {} : { BUILDKIT_HOST: endpoint }) },
     saveTag: null,
@@ -158,12 +208,26 @@ function buildctl(req: BuildRequest, file: string, endpoint: string): BuildInvoc
     kind: 'buildctl',
     file,
     args: [
-      'build', '--progress', 'plain', '--frontend', 'dockerfile.v0',
-      '--local', `context=${req.contextDir}`, '--local', `dockerfile=${dirname(df)}`,
-      '--opt', `filename=${basename(df)}`, '--opt', `platform=${req.platform}`,
+      'build',
+      '--progress',
+      'plain',
+      '--frontend',
+      'dockerfile.v0',
+      '--local',
+      `context=${req.contextDir}`,
+      '--local',
+      `dockerfile=${dirname(df)}`,
+      '--opt',
+      `filename=${basename(df)}`,
+      '--opt',
+      `platform=${req.platform}`,
       ...(req.network === 'none' ? ['--opt', 'force-network-mode=none'] : []),
-      ...buildArgFlags(req, '--opt', 'build-arg:'), ...cacheFlags(req, 'buildctl'),
-      '--output', `type=docker,name=${req.tag},dest=${req.outTar}`, '--metadata-file', req.idFile,
+      ...buildArgFlags(req, '--opt', 'build-arg:'),
+      ...cacheFlags(req, 'buildctl'),
+      '--output',
+      `type=docker,name=${req.tag},dest=${req.outTar}`,
+      '--metadata-file',
+      req.idFile,
     ],
     env: { BUILDKIT_HOST: endpoint },
     saveTag: null,

@@ -8,7 +8,13 @@ import { BuildError, CancelledError } from '../core/index.ts';
 import { buildImage } from './build-image.ts';
 
 const NO_CLIENT: EngineInfo = {
-  name: 'local', docker: localDockerClient('/nonexistent/docker'), serverVersion: '20.10.24', hostPlatform: 'linux/amd64', cgroupVersion: '1', buildx: null, buildctl: null,
+  name: 'local',
+  docker: localDockerClient('/nonexistent/docker'),
+  serverVersion: '20.10.24',
+  hostPlatform: 'linux/amd64',
+  cgroupVersion: '1',
+  buildx: null,
+  buildctl: null,
 };
 
 describe('buildImage without a usable client', () => {
@@ -31,7 +37,14 @@ describe('buildImage without a usable client', () => {
 
   it('does not start anything when already cancelled', async () => {
     await assert.rejects(
-      buildImage({ contextDir: '/nonexistent', dockerfile: 'Dockerfile', platform: 'linux/amd64', engine: NO_CLIENT, outTar: join(tmpdir(), 'never.tar'), signal: AbortSignal.abort() }),
+      buildImage({
+        contextDir: '/nonexistent',
+        dockerfile: 'Dockerfile',
+        platform: 'linux/amd64',
+        engine: NO_CLIENT,
+        outTar: join(tmpdir(), 'never.tar'),
+        signal: AbortSignal.abort(),
+      }),
       CancelledError,
     );
   });

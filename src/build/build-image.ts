@@ -10,9 +10,25 @@ import { dirname, join } from 'node:path';
 import { execa } from 'execa';
 import type { Builder } from '../config/index.ts';
 import { BuildError, CancelledError } from '../core/index.ts';
-import { childEnv, detectEngine, dockerCommandLine, execDocker, isLocalEngine, type DockerClient, type EngineInfo } from '../engine/index.ts';
+import {
+  childEnv,
+  detectEngine,
+  dockerCommandLine,
+  execDocker,
+  isLocalEngine,
+  type DockerClient,
+  type EngineInfo,
+} from '../engine/index.ts';
 import { buildCommand, multiPlatformCommand, type BuildInvocation, type BuildRequest } from './build-command.ts';
-import { BuildSteps, classifyBuildFailure, findNetworkFailure, LogTail, networkNoneMessage, summariseSteps, type BuildStep } from './build-log.ts';
+import {
+  BuildSteps,
+  classifyBuildFailure,
+  findNetworkFailure,
+  LogTail,
+  networkNoneMessage,
+  summariseSteps,
+  type BuildStep,
+} from './build-log.ts';
 
 export interface BuildImageOptions {
   contextDir: string;
@@ -69,8 +85,13 @@ export async function buildImage(opts: BuildImageOptions): Promise<BuildOutput> 
   const scratch = await mkdtemp(join(tmpdir(), 'bumpguard-build-'));
   const tag = opts.tag ?? `bumpguard-build:${randomUUID()}`;
   const req = {
-    contextDir: opts.contextDir, dockerfile: opts.dockerfile, buildArgs: opts.buildArgs ?? {}, network: opts.network ?? 'none',
-    outTar: opts.outTar, idFile: join(scratch, 'image-id'), ...(opts.cache ? { cache: opts.cache } : {}),
+    contextDir: opts.contextDir,
+    dockerfile: opts.dockerfile,
+    buildArgs: opts.buildArgs ?? {},
+    network: opts.network ?? 'none',
+    outTar: opts.outTar,
+    idFile: join(scratch, 'image-id'),
+    ...(opts.cache ? { cache: opts.cache } : {}),
   } as const;
   const inv = opts.together
     ? multiPlatformCommand({ ...req, platforms: opts.together }, engine)
@@ -85,7 +106,10 @@ export async function buildImage(opts: BuildImageOptions): Promise<BuildOutput> 
     if (inv.ensureBuilder) await ensureRemoteBuilder(engine.docker, inv.ensureBuilder, opts, note);
     note(`$ ${[inv.file, ...inv.args].join(' ')}`);
     const res = await runLogged(inv.file, inv.args, {
-      env: inv.env, signal: opts.signal, timeoutMs: opts.timeoutMs, tail,
+      env: inv.env,
+      signal: opts.signal,
+      timeoutMs: opts.timeoutMs,
+      tail,
       onLog: (line) => {
         steps.line(line);
         opts.onLog?.(line);
@@ -94,12 +118,15 @@ export async function buildImage(opts: BuildImageOptions): Promise<BuildOutput> 
     if (res.cancelled) throw new CancelledError(`The ${opts.platform} build was cancelled.`);
     if (res.timedOut) {
       throw new BuildError('build-timeout', `The ${opts.platform} build timed out after ${Math.round((opts.timeoutMs ?? 0) / 1000)} s.`, {
-        platform: opts.platform, logTail: tail.text(),
+        platform: opts.platform,
+        logTail: tail.text(),
       });
     }
     if (res.spawnError) {
       throw new BuildError('no-docker', `Cannot run ${inv.file}: ${res.spawnError.message}`, {
-        platform: opts.platform, logTail: tail.text(), cause: res.spawnError,
+        platform: opts.platform,
+        logTail: tail.text(),
+        cause: res.spawnError,
       });
     }
     if (res.exitCode !== 0) throw await failedBuild(engine, opts, tail.text());
@@ -108,8 +135,14 @@ export async function buildImage(opts: BuildImageOptions): Promise<BuildOutput> 
     held = inv.saveTag !== null && opts.keepImage === true;
     note(`${opts.platform}: ${summariseSteps(steps.steps())}`);
     return {
-      platform: opts.platform, tarPath: opts.outTar, imageId, durationMs: Math.round(now() - started), logTail: tail.text(), via: inv.kind,
-      heldTag: held ? inv.saveTag : null, steps: steps.steps(),
+      platform: opts.platform,
+      tarPath: opts.outTar,
+      imageId,
+      durationMs: Math.round(now() - started),
+      logTail: tail.text(),
+      via: inv.kind,
+      heldTag: held ? inv.saveTag : null,
+      steps: steps.steps(),
     };
   } finally {
     if (inv.saveTag && !held) await removeBuildTag(engine.docker, inv.saveTag, note);
@@ -135,18 +168,28 @@ async function failedBuild(engine: EngineInfo, opts: BuildImageOptions, log: str
 
 /** Whether the engine still answers (`docker version` reaches the server). */
 export async function engineAnswers(docker: DockerClient, signal?: AbortSignal): Promise<boolean> {
-  const res = await execDocker(docker, ['version', '--format', '{{.Server.Version}}'], { reject: false, timeout: 30_000, cancelSignal: signal, stdin: 'ignore' });
+  const res = await execDocker(docker, ['version', '--format', '{{.Server.Version}}'], {
+    reject: false,
+    timeout: 30_000,
+    cancelSignal: signal,
+    stdin: 'ignore',
+  });
   return res.exitCode === 0 && String(res.stdout).trim() !== '';
 }
 
 /** "The Docker engine stopped answering <when>", naming an operator's engine the way its probe does. */
 export function engineGoneWords(docker: DockerClient, when: string): string {
-  return isLocalEngine(docker) ? `The Docker engine stopped answering ${when}` : `engine ${docker.engine} unreachable: it stopped answering ${when}`;
+  return isLocalEngine(docker)
+    ? `The Docker engine stopped answering ${when}`
+    : `engine ${docker.engine} unreachable: it stopped answering ${when}`;
 }
 
 /** The most telling line of a failed build: BuildKit's last `ERROR`/`error:` line. */
 export function errorLine(log: string): string {
-  const lines = log.split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = log
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   const hit = lines.findLast((l) => /\berror\b/i.test(l)) ?? lines.at(-1) ?? 'no output';
   return hit.length > 300 ? `${hit.slice(0, 300)}…` : hit;
 }
@@ -167,7 +210,8 @@ async function saveImage(docker: DockerClient, imageId: string, opts: BuildImage
   if (res.isCanceled) throw new CancelledError(`Saving the ${opts.platform} image was cancelled.`);
   if (res.exitCode !== 0) {
     throw new BuildError('image-save-failed', `docker save of the ${opts.platform} image failed: ${String(res.stderr).trim()}`, {
-      platform: opts.platform, logTail: tail.text(),
+      platform: opts.platform,
+      logTail: tail.text(),
     });
   }
 }
@@ -176,23 +220,33 @@ async function saveImage(docker: DockerClient, imageId: string, opts: BuildImage
 export async function removeBuildTag(docker: DockerClient, tag: string, note: (l: string) => void = () => {}): Promise<void> {
   const res = await execDocker(docker, ['rmi', tag], { reject: false, stdin: 'ignore' });
   // A failed build never created the tag; anything else is worth a line in the log, not a failure.
-  if (res.exitCode !== 0 && !/No such image/i.test(String(res.stderr))) note(`warning: could not remove ${tag}: ${String(res.stderr).trim()}`);
+  if (res.exitCode !== 0 && !/No such image/i.test(String(res.stderr)))
+    note(`warning: could not remove ${tag}: ${String(res.stderr).trim()}`);
 }
 
 async function ensureRemoteBuilder(
-  docker: DockerClient, b: { name: string; endpoint: string }, opts: BuildImageOptions, note: (l: string) => void,
+  docker: DockerClient,
+  b: { name: string; endpoint: string },
+  opts: BuildImageOptions,
+  note: (l: string) => void,
 ): Promise<void> {
   const inspect = await execDocker(docker, ['buildx', 'inspect', b.name], { reject: false, cancelSignal: opts.signal, stdin: 'ignore' });
   if (inspect.exitCode === 0) return;
   const create = ['buildx', 'create', '--name', b.name, '--driver', 'remote', b.endpoint];
   note(`$ ${dockerCommandLine(docker, create)}`);
   const res = await execDocker(docker, create, {
-    reject: false, cancelSignal: opts.signal, stdin: 'ignore',
+    reject: false,
+    cancelSignal: opts.signal,
+    stdin: 'ignore',
   });
   if (res.exitCode !== 0) {
-    throw new BuildError('builder-unreachable', `Cannot set up the remote builder ${b.endpoint} for ${opts.platform}: ${String(res.stderr).trim()}`, {
-      platform: opts.platform,
-    });
+    throw new BuildError(
+      'builder-unreachable',
+      `Cannot set up the remote builder ${b.endpoint} for ${opts.platform}: ${String(res.stderr).trim()}`,
+      {
+        platform: opts.platform,
+      },
+    );
   }
 }
 
@@ -223,7 +277,12 @@ async function runLogged(file: string, args: string[], opts: RunLoggedOptions): 
   if (stop.aborted) return { exitCode: null, timedOut: timeout?.aborted ?? false, cancelled: opts.signal?.aborted ?? false };
 
   const child = execa(file, args, {
-    ...childEnv(opts.env), all: true, buffer: false, reject: false, detached: true, stdin: 'ignore',
+    ...childEnv(opts.env),
+    all: true,
+    buffer: false,
+    reject: false,
+    detached: true,
+    stdin: 'ignore',
   });
   const killGroup = (sig: NodeJS.Signals) => {
     if (child.pid === undefined) return;

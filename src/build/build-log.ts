@@ -146,7 +146,10 @@ const TARGET_FAULT = [
 const STEP_OUTPUT = /^#\d+ \d+\.\d+ /;
 
 export function classifyBuildFailure(log: string): Extract<BuildErrorCode, 'build-failed' | 'build-error' | 'docker-unavailable'> {
-  const clientLines = log.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !STEP_OUTPUT.test(l));
+  const clientLines = log
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !STEP_OUTPUT.test(l));
   if (clientLines.some((line) => ENGINE_GONE.some((re) => re.test(line)))) return 'docker-unavailable';
   if (TARGET_FAULT.some((re) => re.test(log))) return 'build-failed';
   return 'build-error';
@@ -184,9 +187,11 @@ export function findNetworkFailure(log: string): string | null {
 
 /** The build-failed message when that happened in a build without a network. */
 export function networkNoneMessage(platform: string, line: string): string {
-  return `The ${platform} build failed on a network error (${line}): builds run without a network by default ` +
+  return (
+    `The ${platform} build failed on a network error (${line}): builds run without a network by default ` +
     '(build.network: none). If the Dockerfile fetches sources in a RUN step, set `build: { network: default }` ' +
-    'in .bumpguard.yml on the base branch.';
+    'in .bumpguard.yml on the base branch.'
+  );
 }
 
 // What of a build log may be shown on the PR. Any build: not the docker command line and not the

@@ -48,5 +48,7 @@ test('an image named by an ARG resolves through the build args; an unknown one c
 });
 
 test('continuations with the escape directive, and comments inside them, are joined', () => {
-  assert.deepEqual(findRemoteSources('# escape=`\nADD `\n# note\n  https://example.com/a.tgz /a\n'), [{ kind: 'url', line: 2, what: 'https://example.com/a.tgz' }]);
+  assert.deepEqual(findRemoteSources('# escape=`\nADD `\n# note\n  https://example.com/a.tgz /a\n'), [
+    { kind: 'url', line: 2, what: 'https://example.com/a.tgz' },
+  ]);
 });

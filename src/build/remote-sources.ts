@@ -65,15 +65,18 @@ export function findRemoteSources(dockerfile: string, buildArgs: Record<string, 
         for (const src of jsonArgs(ins.rest) ?? operands.slice(0, -1)) {
           if (URL_RE.test(src)) found.push({ kind: 'url', line: ins.line, what: src });
         }
-        for (const from of flagValues(flags, 'from')) if (!isLocalImage(from, stages)) found.push({ kind: 'image', line: ins.line, what: from });
+        for (const from of flagValues(flags, 'from'))
+          if (!isLocalImage(from, stages)) found.push({ kind: 'image', line: ins.line, what: from });
         break;
       case 'COPY':
-        for (const from of flagValues(flags, 'from')) if (!isLocalImage(from, stages)) found.push({ kind: 'image', line: ins.line, what: from });
+        for (const from of flagValues(flags, 'from'))
+          if (!isLocalImage(from, stages)) found.push({ kind: 'image', line: ins.line, what: from });
         break;
       case 'RUN':
         for (const mount of flagValues(flags, 'mount')) {
           const opts = Object.fromEntries(mount.split(',').map((kv) => [kv.split('=')[0]!.toLowerCase(), kv.slice(kv.indexOf('=') + 1)]));
-          if (opts.type === 'cache') found.push({ kind: 'cache-mount', line: ins.line, what: opts.target ?? opts.dst ?? opts.destination ?? mount });
+          if (opts.type === 'cache')
+            found.push({ kind: 'cache-mount', line: ins.line, what: opts.target ?? opts.dst ?? opts.destination ?? mount });
           if (opts.from !== undefined && !isLocalImage(opts.from, stages)) found.push({ kind: 'image', line: ins.line, what: opts.from });
         }
         break;
@@ -91,13 +94,16 @@ function isLocalImage(image: string, stages: Set<string>): boolean {
 /** `${VAR}`, `$VAR` and `${VAR:-default}` from the ARGs seen so far; null when one is unknown. */
 function expand(word: string, args: Map<string, string>): string | null {
   let unknown = false;
-  const out = word.replace(/\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))/g, (_m, braced: string | undefined, dflt: string | undefined, bare: string | undefined) => {
-    const value = args.get((braced ?? bare)!);
-    if (value !== undefined && value !== '') return value;
-    if (dflt !== undefined) return dflt;
-    unknown = true;
-    return '';
-  });
+  const out = word.replace(
+    /\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))/g,
+    (_m, braced: string | undefined, dflt: string | undefined, bare: string | undefined) => {
+      const value = args.get((braced ?? bare)!);
+      if (value !== undefined && value !== '') return value;
+      if (dflt !== undefined) return dflt;
+      unknown = true;
+      return '';
+    },
+  );
   return unknown ? null : out;
 }
 
@@ -202,19 +208,27 @@ function refused(sources: RemoteSource[], policy: UntrustedNetwork): RemoteSourc
 }
 
 /** Throws BuildError `build-refused` when the Dockerfile fetches what the operator does not allow. */
-export async function refuseRemoteSources(dockerfile: string, buildArgs: Record<string, string>, policy: UntrustedNetwork, platform: string): Promise<void> {
+export async function refuseRemoteSources(
+  dockerfile: string,
+  buildArgs: Record<string, string>,
+  policy: UntrustedNetwork,
+  platform: string,
+): Promise<void> {
   // The same cap as a Dockerfile read through the forge's file API.
   if ((await stat(dockerfile)).size > DEFAULT_MAX_FILE_BYTES) {
     throw new BuildError('build-refused', `The ${platform} build was refused: the Dockerfile is over 1 MiB.`, { platform });
   }
   const found = refused(findRemoteSources(await readFile(dockerfile, 'utf8'), buildArgs), policy);
   if (found.length === 0) return;
-  const list = found.slice(0, 3).map((s) => `line ${s.line} ${WHAT[s.kind]} ${s.what}`).join('; ');
+  const list = found
+    .slice(0, 3)
+    .map((s) => `line ${s.line} ${WHAT[s.kind]} ${s.what}`)
+    .join('; ');
   throw new BuildError(
     'build-refused',
     `The ${platform} build was refused: the author of this pull request cannot push to the repository, and its Dockerfile has the engine fetch ` +
       `from the bot's network (${list}${found.length > 3 ? `; ${found.length - 3} more` : ''}). A maintainer can push the change themselves, ` +
-      'or the bot\'s operator can allow it with BUMPGUARD_UNTRUSTED_NETWORK.',
+      "or the bot's operator can allow it with BUMPGUARD_UNTRUSTED_NETWORK.",
     { platform },
   );
 }
@@ -230,9 +244,15 @@ export function hostPathsOf(dirs: { checkout: string | null; scratch: string }):
 }
 
 /** A failed side as the PR sees it. */
-export function shownFailure(failure: BumpguardError, logTail: string, opts: { untrusted: boolean; platform: string; hostPaths: HostPath[] }): { message: string; logTail: string } {
-  if (!opts.untrusted) return { message: redactHostPaths(failure.userMessage, opts.hostPaths), logTail: commentSafeLog(logTail, opts.hostPaths) };
-  if (failure.code !== 'build-failed' && failure.code !== 'build-error') return { message: redactHostPaths(failure.userMessage, opts.hostPaths), logTail: '' };
+export function shownFailure(
+  failure: BumpguardError,
+  logTail: string,
+  opts: { untrusted: boolean; platform: string; hostPaths: HostPath[] },
+): { message: string; logTail: string } {
+  if (!opts.untrusted)
+    return { message: redactHostPaths(failure.userMessage, opts.hostPaths), logTail: commentSafeLog(logTail, opts.hostPaths) };
+  if (failure.code !== 'build-failed' && failure.code !== 'build-error')
+    return { message: redactHostPaths(failure.userMessage, opts.hostPaths), logTail: '' };
   const { step, exitCode } = summarizeBuildFailure(logTail);
   const where = step ? ` at step \`${step.replaceAll('`', "'")}\`` : '';
   const code = exitCode !== null ? ` (exit code ${exitCode})` : '';

@@ -4,7 +4,14 @@
 
 import { resolveBuildPaths, type Config } from '../config/index.ts';
 import { BumpguardError, type Bump, type Finding, type SourceReader } from '../core/index.ts';
-import { classifyBump, diffTouches, findTailscaleBumps, findTailscaleVersionArg, findVersionArgByName, type VersionArg } from './find-bumps.ts';
+import {
+  classifyBump,
+  diffTouches,
+  findTailscaleBumps,
+  findTailscaleVersionArg,
+  findVersionArgByName,
+  type VersionArg,
+} from './find-bumps.ts';
 
 export interface BumpDecision {
   /** The bump the check judges; null when there is none, or when several disagree (see `reason`). */
@@ -45,7 +52,14 @@ export function decideBump(input: DecideBumpInput): BumpDecision {
   const bumps = [...input.diffBumps];
   // The marker can sit outside the diff's context lines, or be removed by the PR: compare the file itself.
   if (!bumps.some((b) => b.file === path) && base && head && base.value !== head.value) {
-    bumps.push({ file: path, line: head.line, arg: head.arg, from: base.value, to: head.value, type: classifyBump(base.value, head.value) });
+    bumps.push({
+      file: path,
+      line: head.line,
+      arg: head.arg,
+      from: base.value,
+      to: head.value,
+      type: classifyBump(base.value, head.value),
+    });
   }
   const chosen = choose(bumps, path, input.versionArg);
   const versions = {
@@ -95,14 +109,22 @@ export function bumpFindings(d: BumpDecision): Finding[] {
   const out: Finding[] = [];
   if (d.ambiguous) {
     out.push({
-      severity: 'blocker', kind: 'bump-unclear', features: [], introduced: true, acknowledged: false,
+      severity: 'blocker',
+      kind: 'bump-unclear',
+      features: [],
+      introduced: true,
+      acknowledged: false,
       message: `${d.reason}: set \`build.versionArg\` in .bumpguard.yml to the ARG the image builds, or \`/accept audit <reason>\``,
     });
   }
   if (d.markerRemoved) {
     const m = d.markerRemoved;
     out.push({
-      severity: 'warning', kind: 'marker-removed', features: [], introduced: true, acknowledged: false,
+      severity: 'warning',
+      kind: 'marker-removed',
+      features: [],
+      introduced: true,
+      acknowledged: false,
       message: `the \`# renovate:\` marker above ${m.arg} (${m.file}:${m.line}) was removed: Renovate will stop bumping Tailscale; bumpguard found the version by the ARG name`,
     });
   }
@@ -132,7 +154,12 @@ export async function detectBump(source: SourceReader, baseRef: string, headRef:
  * Bumps in the diff; null when the diff is too large to read (a PR vendoring 50 MB): then the
  * Dockerfile at both sides decides, so a big PR that bumps nothing is not held up.
  */
-async function bumpsInDiff(source: SourceReader, baseRef: string, headRef: string, dockerfile: string): Promise<{ bumps: Bump[]; touchesDockerfile: boolean } | null> {
+async function bumpsInDiff(
+  source: SourceReader,
+  baseRef: string,
+  headRef: string,
+  dockerfile: string,
+): Promise<{ bumps: Bump[]; touchesDockerfile: boolean } | null> {
   try {
     const diff = await source.diff(baseRef, headRef);
     return { bumps: findTailscaleBumps(diff), touchesDockerfile: diffTouches(diff, dockerfile) };

@@ -52,19 +52,18 @@ test('an ARG change without the marker directly above is ignored', () => {
 });
 
 test('*.Dockerfile and Containerfile names are Dockerfiles; a README with the same lines is not', () => {
-  const hunk = (path: string) => [
-    `--- a/${path}`,
-    `+++ b/${path}`,
-    '@@ -1,2 +1,2 @@',
-    ' # renovate: depName=tailscale',
-    '-ARG TS="v1.98.5"',
-    '+ARG TS="v1.98.8"',
-  ].join('\n');
+  const hunk = (path: string) =>
+    [`--- a/${path}`, `+++ b/${path}`, '@@ -1,2 +1,2 @@', ' # renovate: depName=tailscale', '-ARG TS="v1.98.5"', '+ARG TS="v1.98.8"'].join(
+      '\n',
+    );
   const diff = ['router.Dockerfile', 'Containerfile', 'README.md'].map(hunk).join('\n') + '\n';
-  assert.deepEqual(findTailscaleBumps(diff).map((b) => [b.file, b.from, b.to]), [
-    ['router.Dockerfile', 'v1.98.5', 'v1.98.8'],
-    ['Containerfile', 'v1.98.5', 'v1.98.8'],
-  ]);
+  assert.deepEqual(
+    findTailscaleBumps(diff).map((b) => [b.file, b.from, b.to]),
+    [
+      ['router.Dockerfile', 'v1.98.5', 'v1.98.8'],
+      ['Containerfile', 'v1.98.5', 'v1.98.8'],
+    ],
+  );
 });
 
 test('text that is not a diff has no bumps', () => {
@@ -86,7 +85,10 @@ test('a new file that adds a marked ARG has no old value and is not a bump', () 
 
 test('a diff with a malformed hunk is an error, not "no bump"', () => {
   const diff = '--- a/Dockerfile\n+++ b/Dockerfile\n@@ -1,1 +1,1 @@\n-ARG V=1\n+ARG V=2\n+ARG W=3\n';
-  assert.throws(() => findTailscaleBumps(diff), (err: unknown) => err instanceof BumpguardError && err.code === 'diff-unreadable');
+  assert.throws(
+    () => findTailscaleBumps(diff),
+    (err: unknown) => err instanceof BumpguardError && err.code === 'diff-unreadable',
+  );
 });
 
 // A PR diff of 50 MB is bounded. Before the bound, 25 M one-character lines took 13 s and 2 GB.
@@ -96,7 +98,10 @@ const hugeSection = (path: string, lines: number) =>
 test('a bump next to 50 MB of vendored changes is found without parsing the vendored files', () => {
   const diff = hugeSection('vendor/blob.go', 25 * 1024 * 1024) + fixture('renovate-tailscale-minor.diff');
   const started = performance.now();
-  assert.deepEqual(findTailscaleBumps(diff).map((b) => `${b.file} ${b.from} → ${b.to}`), ['Dockerfile v1.98.8 → v1.100.0']);
+  assert.deepEqual(
+    findTailscaleBumps(diff).map((b) => `${b.file} ${b.from} → ${b.to}`),
+    ['Dockerfile v1.98.8 → v1.100.0'],
+  );
   assert.ok(performance.now() - started < 5000, 'one scan over the text, not a parse of every line');
 });
 

@@ -39,7 +39,9 @@ export function findTailscaleBumps(unifiedDiff: string): Bump[] {
   return bumps;
 }
 
-/** A version file's own diff is a few lines; past this something else is going on (a stranger's PR must not cost unbounded time or memory). */
+/**
+ * A version file's own diff is a few lines; past this something else is going on (a stranger's PR must not cost unbounded time or memory).
+ */
 const MAX_VERSION_FILE_DIFF_CHARS = 4 * 1024 * 1024;
 /** A diff without git headers is parsed whole, so it gets a whole-diff bound. */
 const MAX_PLAIN_DIFF_CHARS = 16 * 1024 * 1024;
@@ -48,12 +50,17 @@ const MAX_PLAIN_DIFF_CHARS = 16 * 1024 * 1024;
 function parseDiff(unifiedDiff: string): StructuredPatch[] {
   const sections = splitGitDiff(unifiedDiff);
   if (sections === null) return parseBounded(unifiedDiff, MAX_PLAIN_DIFF_CHARS, 'The PR diff');
-  return sections.filter((s) => mayHoldVersion(s.header)).flatMap((s) => parseBounded(s.text, MAX_VERSION_FILE_DIFF_CHARS, `The change in \`${s.header.slice('diff --git '.length, 200)}\``));
+  return sections
+    .filter((s) => mayHoldVersion(s.header))
+    .flatMap((s) => parseBounded(s.text, MAX_VERSION_FILE_DIFF_CHARS, `The change in \`${s.header.slice('diff --git '.length, 200)}\``));
 }
 
 function parseBounded(text: string, max: number, what: string): StructuredPatch[] {
   if (text.length > max) {
-    throw new BumpguardError('diff-too-large', `${what} is ${(text.length / 1024 / 1024).toFixed(1)} MiB, more than the ${max / 1024 / 1024} MiB bumpguard reads for a version change.`);
+    throw new BumpguardError(
+      'diff-too-large',
+      `${what} is ${(text.length / 1024 / 1024).toFixed(1)} MiB, more than the ${max / 1024 / 1024} MiB bumpguard reads for a version change.`,
+    );
   }
   try {
     return parsePatch(text);
@@ -75,7 +82,14 @@ function findInFile(file: StructuredPatch, path: string, kind: VersionFileKind):
       if (index < 0) continue;
       const [before] = removed.splice(index, 1);
       if (before!.value === after.value) continue;
-      bumps.push({ file: path, line: after.line, arg: after.arg, from: before!.value, to: after.value, type: classifyBump(before!.value, after.value) });
+      bumps.push({
+        file: path,
+        line: after.line,
+        arg: after.arg,
+        from: before!.value,
+        to: after.value,
+        type: classifyBump(before!.value, after.value),
+      });
     }
   }
   return bumps;
@@ -150,7 +164,11 @@ function splitGitDiff(diff: string): DiffSection[] | null {
 
 /** True when a path named in the header may be a file a version lives in (over-inclusive on odd names). */
 function mayHoldVersion(header: string): boolean {
-  const tokens = header.slice(HEADER.length).split(/\s+/).map((t) => t.replace(/^"|"$/g, '')).filter(Boolean);
+  const tokens = header
+    .slice(HEADER.length)
+    .split(/\s+/)
+    .map((t) => t.replace(/^"|"$/g, ''))
+    .filter(Boolean);
   return tokens.length === 0 || tokens.some((t) => versionFileKind(t) !== null);
 }
 
@@ -206,7 +224,8 @@ export function versionFileKind(path: string): VersionFileKind | null {
 }
 
 const DOCKER_RE = /^\s*(?:ARG|ENV)\s+(?<arg>[A-Za-z_][A-Za-z0-9_]*)=(?<value>"[^"]*"|'[^']*'|\S*)\s*(?:#.*)?$/i;
-const SHELL_RE = /^\s*(?:export\s+|readonly\s+|declare\s+(?:-\w+\s+)?)?(?<arg>[A-Za-z_][A-Za-z0-9_]*)=(?<value>"[^"]*"|'[^']*'|[^\s;#]*)\s*(?:[;#].*)?$/;
+const SHELL_RE =
+  /^\s*(?:export\s+|readonly\s+|declare\s+(?:-\w+\s+)?)?(?<arg>[A-Za-z_][A-Za-z0-9_]*)=(?<value>"[^"]*"|'[^']*'|[^\s;#]*)\s*(?:[;#].*)?$/;
 
 /** `{ arg, value }` of a version assignment line (quotes removed), or null when the line is not one. */
 function parseVersionAssignment(line: string, kind: VersionFileKind): { arg: string; value: string } | null {

@@ -42,9 +42,10 @@ export function upstreamSpec(io: CliIo, flag: string | undefined): string {
  */
 export function engineSetup(io: CliIo, flag: string | undefined): EngineSetup {
   const read = (path: string) => readFileSync(resolve(io.cwd, path), 'utf8');
-  const definitions = flag !== undefined
-    ? readEngineDefinitions({ file: flag, fileSource: '--engines' }, read)
-    : readEngineDefinitions({ json: io.env.BUMPGUARD_ENGINES, file: io.env.BUMPGUARD_ENGINES_FILE }, read);
+  const definitions =
+    flag !== undefined
+      ? readEngineDefinitions({ file: flag, fileSource: '--engines' }, read)
+      : readEngineDefinitions({ json: io.env.BUMPGUARD_ENGINES, file: io.env.BUMPGUARD_ENGINES_FILE }, read);
   const policy = io.env.BUMPGUARD_REPO_BUILDERS || 'warn';
   if (policy !== 'warn' && policy !== 'refuse') throw new UsageError(`BUMPGUARD_REPO_BUILDERS is "warn" or "refuse", not "${policy}"`);
   return { definitions, repoBuilders: policy };
@@ -63,13 +64,17 @@ export function reportUsage(io: CliIo, command: string, err: UsageError): number
 
 export function splitList(value: string | undefined): string[] | undefined {
   if (value === undefined) return undefined;
-  const items = value.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const items = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
   return items.length > 0 ? items : undefined;
 }
 
 /** The container cage from BUMPGUARD_CONTAINER_* (the CLI builds the user's own code: no untrusted-build rules). */
 export function cliSandbox(io: CliIo): Sandbox {
   const { limits, issues } = readContainerLimits(io.env);
-  if (issues.length > 0) throw new ConfigError(`The environment is invalid: ${issues.map((i) => `${i.path} ${i.message}`).join('; ')}`, issues);
+  if (issues.length > 0)
+    throw new ConfigError(`The environment is invalid: ${issues.map((i) => `${i.path} ${i.message}`).join('; ')}`, issues);
   return { untrustedNetwork: 'all', limits };
 }

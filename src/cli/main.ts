@@ -5,10 +5,16 @@ import { describeError, EXIT, exitCodeForError } from './io.ts';
 import type { CliIo, Command } from './io.ts';
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
-  check: { summary: 'build base and head for every platform, measure, run canaries, audit; print the report', load: async () => (await import('./commands/check.ts')).check },
+  check: {
+    summary: 'build base and head for every platform, measure, run canaries, audit; print the report',
+    load: async () => (await import('./commands/check.ts')).check,
+  },
   audit: { summary: 'feature-tag audit of a Tailscale bump (no builds)', load: async () => (await import('./commands/audit.ts')).audit },
   measure: { summary: 'build and measure one commit', load: async () => (await import('./commands/measure.ts')).measure },
-  featuretags: { summary: "print what upstream's `go run ./cmd/featuretags` prints at a tag", load: async () => (await import('./commands/featuretags.ts')).featuretags },
+  featuretags: {
+    summary: "print what upstream's `go run ./cmd/featuretags` prints at a tag",
+    load: async () => (await import('./commands/featuretags.ts')).featuretags,
+  },
   serve: { summary: 'run the webhook server for GitHub and Gitea', load: async () => (await import('./commands/serve.ts')).serve },
 };
 
@@ -17,7 +23,9 @@ export const MAIN_HELP = `bumpguard — guards Tailscale version bumps of trimme
 Usage: bumpguard <command> [options]
 
 Commands:
-${Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(12)} ${c.summary}`).join('\n')}
+${Object.entries(COMMANDS)
+  .map(([name, c]) => `  ${name.padEnd(12)} ${c.summary}`)
+  .join('\n')}
 
 Run "bumpguard <command> --help" for a command's options.
 Exit codes: 0 success, 1 blockers / failure verdict, 2 usage, config or infrastructure error, 130 interrupted.

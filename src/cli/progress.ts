@@ -17,7 +17,12 @@ export interface Progress {
 /** Judges a snapshot as the final report will (judgeSnapshot of src/jobs with the config). */
 export type SnapshotJudge = (snapshot: CheckSnapshot) => PolicyOutcome;
 
-export function createProgress(out: Writable, mode: 'tty' | 'lines' | 'quiet', now: () => number = () => Date.now(), judge?: SnapshotJudge): Progress {
+export function createProgress(
+  out: Writable,
+  mode: 'tty' | 'lines' | 'quiet',
+  now: () => number = () => Date.now(),
+  judge?: SnapshotJudge,
+): Progress {
   const started = now();
   const elapsed = () => `${((now() - started) / 1000).toFixed(0).padStart(4)}s`;
   let current = '';

@@ -20,40 +20,57 @@ const ENDPOINT_KEYS = ['host', 'context', 'buildkit', 'buildx'] as const;
 
 const platform = z.string().regex(/^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/, 'is not a platform like linux/arm64 or linux/arm/v7');
 
-const engineDefinition = z.strictObject({
-  name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, 'must be letters, digits, ".", "_" or "-" (at most 63)')
-    .refine((n) => n !== LOCAL_ENGINE, `"${LOCAL_ENGINE}" is the bot's own engine and cannot be redefined`),
-  host: z.string().regex(/^(unix|tcp|ssh):\/\/\S+$/, 'must be a DOCKER_HOST value: unix:///path, tcp://host:port or ssh://user@host').optional(),
-  context: z.string().min(1).optional(),
-  buildkit: z.string().regex(/^[a-z][a-z0-9+.-]*:\/\/\S+$/, 'must be a BuildKit address such as tcp://arm64-builder:1234').optional(),
-  buildx: z.string().min(1).optional(),
-  /** Client certificate for a tcp:// host (the daemon's --tlsverify). */
-  tls: z.strictObject({ ca: z.string().min(1), cert: z.string().min(1), key: z.string().min(1) }).optional(),
-  /** Platforms that use this engine unless the repository picks another. */
-  platforms: z.array(platform).default([]),
-  /** Builds at once on this engine across jobs (default: BUMPGUARD_ENGINE_CONCURRENCY). */
-  slots: z.number().int().min(1).max(16).optional(),
-  /** Platforms whose RAM runs and canaries run at once on this engine (default: BUMPGUARD_RUNTIME_CONCURRENCY, else the bot's core count). */
-  runtimeSlots: z.number().int().min(1).max(64).optional(),
-}).superRefine((d, ctx) => {
-  const given = ENDPOINT_KEYS.filter((k) => d[k] !== undefined);
-  if (given.length !== 1) {
-    ctx.addIssue({ code: 'custom', message: `needs exactly one of ${ENDPOINT_KEYS.join(', ')}${given.length > 1 ? ` (has ${given.join(' and ')})` : ''}` });
-  }
-  if (d.tls !== undefined && !d.host?.startsWith('tcp://')) {
-    ctx.addIssue({ code: 'custom', path: ['tls'], message: 'applies to a tcp:// host only (ssh:// and unix:// need no certificates)' });
-  }
-});
+const engineDefinition = z
+  .strictObject({
+    name: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, 'must be letters, digits, ".", "_" or "-" (at most 63)')
+      .refine((n) => n !== LOCAL_ENGINE, `"${LOCAL_ENGINE}" is the bot's own engine and cannot be redefined`),
+    host: z
+      .string()
+      .regex(/^(unix|tcp|ssh):\/\/\S+$/, 'must be a DOCKER_HOST value: unix:///path, tcp://host:port or ssh://user@host')
+      .optional(),
+    context: z.string().min(1).optional(),
+    buildkit: z
+      .string()
+      .regex(/^[a-z][a-z0-9+.-]*:\/\/\S+$/, 'must be a BuildKit address such as tcp://arm64-builder:1234')
+      .optional(),
+    buildx: z.string().min(1).optional(),
+    /** Client certificate for a tcp:// host (the daemon's --tlsverify). */
+    tls: z.strictObject({ ca: z.string().min(1), cert: z.string().min(1), key: z.string().min(1) }).optional(),
+    /** Platforms that use this engine unless the repository picks another. */
+    platforms: z.array(platform).default([]),
+    /** Builds at once on this engine across jobs (default: BUMPGUARD_ENGINE_CONCURRENCY). */
+    slots: z.number().int().min(1).max(16).optional(),
+    /**
+     * Platforms whose RAM runs and canaries run at once on this engine (default: BUMPGUARD_RUNTIME_CONCURRENCY, else the bot's core count).
+     */
+    runtimeSlots: z.number().int().min(1).max(64).optional(),
+  })
+  .superRefine((d, ctx) => {
+    const given = ENDPOINT_KEYS.filter((k) => d[k] !== undefined);
+    if (given.length !== 1) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `needs exactly one of ${ENDPOINT_KEYS.join(', ')}${given.length > 1 ? ` (has ${given.join(' and ')})` : ''}`,
+      });
+    }
+    if (d.tls !== undefined && !d.host?.startsWith('tcp://')) {
+      ctx.addIssue({ code: 'custom', path: ['tls'], message: 'applies to a tcp:// host only (ssh:// and unix:// need no certificates)' });
+    }
+  });
 
 const engineDefinitions = z.array(engineDefinition).superRefine((list, ctx) => {
   const names = new Map<string, number>();
   const owners = new Map<string, string>();
   list.forEach((d, i) => {
-    if (names.has(d.name)) ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `"${d.name}" is defined twice (also entry ${names.get(d.name)})` });
+    if (names.has(d.name))
+      ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `"${d.name}" is defined twice (also entry ${names.get(d.name)})` });
     names.set(d.name, i);
     for (const p of d.platforms) {
       const owner = owners.get(p);
-      if (owner !== undefined && owner !== d.name) ctx.addIssue({ code: 'custom', path: [i, 'platforms'], message: `${p} is already served by "${owner}": one engine per platform` });
+      if (owner !== undefined && owner !== d.name)
+        ctx.addIssue({ code: 'custom', path: [i, 'platforms'], message: `${p} is already served by "${owner}": one engine per platform` });
       owners.set(p, d.name);
     }
   });
@@ -125,7 +142,9 @@ export interface EngineSources {
 export function readEngineDefinitions(from: EngineSources, readFile: (path: string) => string): EngineDefinition[] {
   const fileSource = from.fileSource ?? 'BUMPGUARD_ENGINES_FILE';
   if (from.json?.trim() && from.file?.trim()) {
-    throw new ConfigError(`Give the engines once: BUMPGUARD_ENGINES or ${fileSource}, not both.`, [{ path: fileSource, message: 'set together with BUMPGUARD_ENGINES' }]);
+    throw new ConfigError(`Give the engines once: BUMPGUARD_ENGINES or ${fileSource}, not both.`, [
+      { path: fileSource, message: 'set together with BUMPGUARD_ENGINES' },
+    ]);
   }
   if (from.file?.trim()) {
     let text: string;
@@ -133,7 +152,11 @@ export function readEngineDefinitions(from: EngineSources, readFile: (path: stri
       text = readFile(from.file);
     } catch (err) {
       const why = messageOf(err);
-      throw new ConfigError(`${fileSource}: cannot read ${from.file}: ${why}`, [{ path: fileSource, message: `cannot read ${from.file}: ${why}` }], { cause: err });
+      throw new ConfigError(
+        `${fileSource}: cannot read ${from.file}: ${why}`,
+        [{ path: fileSource, message: `cannot read ${from.file}: ${why}` }],
+        { cause: err },
+      );
     }
     return parseEngineDefinitions(text, `${fileSource} (${from.file})`);
   }
@@ -165,7 +188,12 @@ export interface EngineChoice {
   deprecation: string | null;
 }
 
-export function selectEngine(platform: string, config: Config, engines: EngineDefinition[], policy: RepoBuilderPolicy = 'warn'): EngineChoice {
+export function selectEngine(
+  platform: string,
+  config: Config,
+  engines: EngineDefinition[],
+  policy: RepoBuilderPolicy = 'warn',
+): EngineChoice {
   const entry = config.builders[platform];
   const where = `builders.${platform}`;
   if (entry?.engine !== undefined) {
@@ -173,13 +201,24 @@ export function selectEngine(platform: string, config: Config, engines: EngineDe
     const def = engines.find((e) => e.name === entry.engine);
     if (!def) {
       const known = [LOCAL_ENGINE, ...engines.map((e) => e.name)].join(', ');
-      throw new BuildError('engine-unknown', `${where}.engine: no engine named "${entry.engine}" is defined for this bot (it has: ${known}); its operator defines engines in BUMPGUARD_ENGINES.`, { platform });
+      throw new BuildError(
+        'engine-unknown',
+        `${where}.engine: no engine named "${entry.engine}" is defined for this bot (it has: ${known}); its operator defines engines in BUMPGUARD_ENGINES.`,
+        { platform },
+      );
     }
     return fromDefinition(platform, def, null);
   }
   if (entry?.kind === 'remote' || entry?.kind === 'buildx') return legacyBuilder(platform, entry, engines, policy);
-  if (entry?.kind === 'local') return local(platform, `${where}: kind: local is the default now; remove it, or write engine: local to keep this platform off an engine the operator assigned to it.`);
-  const note = entry?.native !== undefined ? `${where}.native is ignored: whether figures are native is decided by the architecture of the engine that runs the image; remove it.` : null;
+  if (entry?.kind === 'local')
+    return local(
+      platform,
+      `${where}: kind: local is the default now; remove it, or write engine: local to keep this platform off an engine the operator assigned to it.`,
+    );
+  const note =
+    entry?.native !== undefined
+      ? `${where}.native is ignored: whether figures are native is decided by the architecture of the engine that runs the image; remove it.`
+      : null;
   const assigned = engines.find((e) => e.platforms.includes(platform));
   return assigned ? fromDefinition(platform, assigned, note) : local(platform, note);
 }
@@ -190,7 +229,8 @@ function local(platform: string, deprecation: string | null): EngineChoice {
 
 function fromDefinition(platform: string, def: EngineDefinition, deprecation: string | null): EngineChoice {
   const kind = engineKind(def);
-  const builder: Builder | null = kind === 'buildkit' ? { kind: 'remote', endpoint: def.buildkit! } : kind === 'buildx' ? { kind: 'buildx', name: def.buildx! } : null;
+  const builder: Builder | null =
+    kind === 'buildkit' ? { kind: 'remote', endpoint: def.buildkit! } : kind === 'buildx' ? { kind: 'buildx', name: def.buildx! } : null;
   // A build-only entry runs its images on the bot's own engine: that is part of what was measured.
   const identity = builder === null ? engineEndpoint(def) : `${engineEndpoint(def)}, run on ${LOCAL_ENGINE}`;
   return { platform, name: def.name, definition: def, builder, identity, deprecation };
@@ -200,16 +240,31 @@ function legacyBuilder(platform: string, entry: Builder, engines: EngineDefiniti
   const where = `builders.${platform}`;
   const address = entry.kind === 'remote' ? entry.endpoint : entry.name;
   const same = address === undefined ? undefined : engines.find((e) => (entry.kind === 'remote' ? e.buildkit : e.buildx) === address);
-  if (same) return fromDefinition(platform, same, `${where}: write engine: ${same.name} instead of kind: ${entry.kind} (the bot's operator defines ${address} as "${same.name}").`);
+  if (same)
+    return fromDefinition(
+      platform,
+      same,
+      `${where}: write engine: ${same.name} instead of kind: ${entry.kind} (the bot's operator defines ${address} as "${same.name}").`,
+    );
   const key = entry.kind === 'remote' ? `endpoint: ${address ?? '…'}` : `name: ${address ?? '…'}`;
   const operatorEntry = `{"name": "…", "${entry.kind === 'remote' ? 'buildkit' : 'buildx'}": "${address ?? '…'}", "platforms": ["${platform}"]}`;
   const move = `the bot's operator defines it in BUMPGUARD_ENGINES (e.g. ${operatorEntry}) and this repository picks it with engine: NAME`;
   if (policy === 'refuse') {
-    throw new BuildError('builder-refused', `${where}: this bot does not build where a repository's config points (kind: ${entry.kind}, ${key}); ${move}.`, { platform });
+    throw new BuildError(
+      'builder-refused',
+      `${where}: this bot does not build where a repository's config points (kind: ${entry.kind}, ${key}); ${move}.`,
+      { platform },
+    );
   }
-  const builder: Builder = entry.kind === 'remote' ? { kind: 'remote', ...(address !== undefined ? { endpoint: address } : {}) } : { kind: 'buildx', ...(address !== undefined ? { name: address } : {}) };
+  const builder: Builder =
+    entry.kind === 'remote'
+      ? { kind: 'remote', ...(address !== undefined ? { endpoint: address } : {}) }
+      : { kind: 'buildx', ...(address !== undefined ? { name: address } : {}) };
   return {
-    platform, name: address ?? entry.kind!, definition: null, builder,
+    platform,
+    name: address ?? entry.kind!,
+    definition: null,
+    builder,
     identity: `${entry.kind === 'remote' ? 'buildkit' : 'buildx'} ${address ?? ''}, run on ${LOCAL_ENGINE}`,
     deprecation: `${where}: kind: ${entry.kind} with ${key} in the repository's config is deprecated and stops working in the next release: ${move}.`,
   };

@@ -36,6 +36,7 @@ test('invalid YAML is a ConfigError with the line', () => {
 test('trigger.headRef that is not a regex is an error naming the field', () => {
   assert.throws(
     () => parseConfig('trigger: { headRef: "renovate/(tailscale" }'),
-    (err: unknown) => err instanceof ConfigError && err.issues[0]?.path === 'trigger.headRef' && /regular expression/.test(err.issues[0].message),
+    (err: unknown) =>
+      err instanceof ConfigError && err.issues[0]?.path === 'trigger.headRef' && /regular expression/.test(err.issues[0].message),
   );
 });

@@ -28,9 +28,11 @@ export function parseConfig(text: string | null, source = '.bumpguard.yml'): Con
     } catch (err) {
       if (err instanceof YAMLParseError) {
         const line = err.linePos?.[0]?.line;
-        throw new ConfigError(`${source} is not valid YAML${line ? ` (line ${line})` : ''}: ${err.message.split('\n')[0]}`, [
-          { path: '', message: err.message.split('\n')[0] ?? 'invalid YAML' },
-        ], { cause: err });
+        throw new ConfigError(
+          `${source} is not valid YAML${line ? ` (line ${line})` : ''}: ${err.message.split('\n')[0]}`,
+          [{ path: '', message: err.message.split('\n')[0] ?? 'invalid YAML' }],
+          { cause: err },
+        );
       }
       // The yaml library refuses an alias bomb ("billion laughs") with a ReferenceError.
       if (err instanceof ReferenceError && /alias/i.test(err.message)) {
@@ -46,10 +48,7 @@ export function parseConfig(text: string | null, source = '.bumpguard.yml'): Con
       path: i.path.map(String).join('.') || '(root)',
       message: i.message,
     }));
-    throw new ConfigError(
-      `${source} is invalid: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`,
-      issues,
-    );
+    throw new ConfigError(`${source} is invalid: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, issues);
   }
   return result.data;
 }
@@ -86,16 +85,24 @@ export function resolveBuildPaths(config: Pick<Config, 'dockerfile' | 'context'>
 
 /** The Dockerfile and context inside a checkout of the repo at `treeDir`. */
 export function buildPathsIn(treeDir: string, paths: BuildPaths): BuildPaths {
-  return { dockerfile: posix.join(treeDir, paths.dockerfile), context: paths.context === '.' ? treeDir : posix.join(treeDir, paths.context) };
+  return {
+    dockerfile: posix.join(treeDir, paths.dockerfile),
+    context: paths.context === '.' ? treeDir : posix.join(treeDir, paths.context),
+  };
 }
 
-/** "`dockerfile: image/Containerfile` in .bumpguard.yml names a file that does not exist at 3f1c9a7 (paths are relative to the repo root)". */
+/**
+ * "`dockerfile: image/Containerfile` in .bumpguard.yml names a file that does not exist at 3f1c9a7 (paths are relative to the repo root)".
+ */
 export function missingPathMessage(key: keyof BuildPaths, path: string, ref: string): string {
   const what = key === 'dockerfile' ? 'a file' : 'a folder';
   return `\`${key}: ${path}\` in .bumpguard.yml names ${what} that does not exist at ${shortSha(ref)} (paths are relative to the repo root)`;
 }
 
 function repoRelative(path: string): string {
-  const normal = posix.normalize(path.replaceAll('\\', '/')).replace(/^\.\/+/, '').replace(/\/+$/, '');
+  const normal = posix
+    .normalize(path.replaceAll('\\', '/'))
+    .replace(/^\.\/+/, '')
+    .replace(/\/+$/, '');
   return normal === '' ? '.' : normal;
 }

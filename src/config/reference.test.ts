@@ -21,8 +21,9 @@ function fields(node: JsonSchema, path: string[] = [], wrap: (v: unknown) => unk
   for (const shape of Array.isArray(target.anyOf) ? (target.anyOf as JsonSchema[]) : [target]) {
     const props = (shape.properties as Record<string, JsonSchema> | undefined) ?? {};
     for (const [key, child] of Object.entries(props)) {
-      const siblings = Object.fromEntries(((shape.required as string[] | undefined) ?? []).filter((k) => k !== key)
-        .map((k) => [k, (props[k]!.examples as unknown[])[0]]));
+      const siblings = Object.fromEntries(
+        ((shape.required as string[] | undefined) ?? []).filter((k) => k !== key).map((k) => [k, (props[k]!.examples as unknown[])[0]]),
+      );
       out.push(...fields(child, [...path, key], (v) => container({ ...siblings, [key]: v })));
     }
   }
@@ -34,28 +35,45 @@ describe('configJsonSchema', () => {
 
   it('describes every field of .bumpguard.yml', () => {
     assert.ok(all.length > 50);
-    assert.deepStrictEqual(all.filter((f) => typeof f.node.description !== 'string').map((f) => f.path.join('.')), []);
+    assert.deepStrictEqual(
+      all.filter((f) => typeof f.node.description !== 'string').map((f) => f.path.join('.')),
+      [],
+    );
   });
 
   it('gives an example for every field that is not just a group of other fields', () => {
     const plain = all.filter((f) => f.node.properties === undefined);
-    assert.deepStrictEqual(plain.filter((f) => !Array.isArray(f.node.examples)).map((f) => f.path.join('.')), []);
+    assert.deepStrictEqual(
+      plain.filter((f) => !Array.isArray(f.node.examples)).map((f) => f.path.join('.')),
+      [],
+    );
   });
 
   it('only shows examples and defaults that .bumpguard.yml accepts as written', () => {
     for (const f of all) {
-      for (const value of [...((f.node.examples as unknown[] | undefined) ?? []), ...(f.node.default === undefined ? [] : [f.node.default])]) {
+      for (const value of [
+        ...((f.node.examples as unknown[] | undefined) ?? []),
+        ...(f.node.default === undefined ? [] : [f.node.default]),
+      ]) {
         const res = configSchema.safeParse(f.wrap(value));
-        assert.ok(res.success, `${f.path.join('.')}: ${JSON.stringify(value)} is rejected: ${res.error?.issues.map((i) => i.message).join('; ')}`);
+        assert.ok(
+          res.success,
+          `${f.path.join('.')}: ${JSON.stringify(value)} is rejected: ${res.error?.issues.map((i) => i.message).join('; ')}`,
+        );
       }
     }
   });
 
   it('accepts the size units users write and keeps their defaults (zod drops both on transforming nodes)', () => {
     const blockSize = all.find((f) => f.path.join('.') === 'measure.blockSize')!.node;
-    assert.deepStrictEqual({ type: blockSize.type, default: blockSize.default, examples: blockSize.examples }, {
-      type: ['string', 'number'], default: 4096, examples: ['1KiB'],
-    });
+    assert.deepStrictEqual(
+      { type: blockSize.type, default: blockSize.default, examples: blockSize.examples },
+      {
+        type: ['string', 'number'],
+        default: 4096,
+        examples: ['1KiB'],
+      },
+    );
   });
 
   it('rejects unknown keys like the parser does', () => {
@@ -68,31 +86,68 @@ const level = z.strictObject({
   percent: z.number().meta({ description: 'Percent.', examples: [2] }),
 });
 const sample = z.strictObject({
-  name: z.string().default('x').meta({ description: 'A name.', examples: ['y'] }),
-  mode: z.enum(['fast', 'slow']).optional().meta({ description: 'How.', examples: ['slow'] }),
-  hosts: z.record(z.string().meta({ title: 'platform' }), z.strictObject({
-    url: z.string().meta({ description: 'Where.', examples: ['tcp://a:1'] }),
-  })).default({}).meta({ description: 'Per platform.', examples: [{ 'linux/arm64': { url: 'tcp://arm64-builder.example.internal:1234' } }] }),
-  checks: z.array(z.strictObject({
-    run: z.string().min(1).meta({ description: 'Command.', examples: ['true'] }),
-    expect: z.strictObject({ code: z.number().int().optional().meta({ description: 'Exit code.', examples: [0] }) })
-      .default({ code: 0 }).meta({ description: 'Expected.', examples: [{ code: 1 }] }),
-  })).default([]).meta({ description: 'Checks.', examples: [[{ run: 'true' }]] }),
-  limits: z.strictObject({
-    warn: level.optional().meta({ description: 'Warn level.' }),
-    fail: level.optional().meta({ description: 'Fail level.' }),
-  }).optional().meta({ description: 'Limits.' }),
+  name: z
+    .string()
+    .default('x')
+    .meta({ description: 'A name.', examples: ['y'] }),
+  mode: z
+    .enum(['fast', 'slow'])
+    .optional()
+    .meta({ description: 'How.', examples: ['slow'] }),
+  hosts: z
+    .record(
+      z.string().meta({ title: 'platform' }),
+      z.strictObject({
+        url: z.string().meta({ description: 'Where.', examples: ['tcp://a:1'] }),
+      }),
+    )
+    .default({})
+    .meta({ description: 'Per platform.', examples: [{ 'linux/arm64': { url: 'tcp://arm64-builder.example.internal:1234' } }] }),
+  checks: z
+    .array(
+      z.strictObject({
+        run: z
+          .string()
+          .min(1)
+          .meta({ description: 'Command.', examples: ['true'] }),
+        expect: z
+          .strictObject({
+            code: z
+              .number()
+              .int()
+              .optional()
+              .meta({ description: 'Exit code.', examples: [0] }),
+          })
+          .default({ code: 0 })
+          .meta({ description: 'Expected.', examples: [{ code: 1 }] }),
+      }),
+    )
+    .default([])
+    .meta({ description: 'Checks.', examples: [[{ run: 'true' }]] }),
+  limits: z
+    .strictObject({
+      warn: level.optional().meta({ description: 'Warn level.' }),
+      fail: level.optional().meta({ description: 'Fail level.' }),
+    })
+    .optional()
+    .meta({ description: 'Limits.' }),
 });
 const schema = toJSONSchema(sample, { io: 'input' }) as JsonSchema;
 
 /** The table rows of one `### title` section, as [field, type, default, example, description]. */
 function rows(md: string, title: string): string[][] {
   const section = md.split('\n### ').find((s) => s.startsWith(title) || s.startsWith(`### ${title}`))!;
-  return section.split('\n').filter((l) => l.startsWith('| `')).map((l) => l.slice(2, -2).split(' | '));
+  return section
+    .split('\n')
+    .filter((l) => l.startsWith('| `'))
+    .map((l) => l.slice(2, -2).split(' | '));
 }
 
 describe('renderConfigReference', () => {
-  const md = renderConfigReference(schema, { defaults: { 'limits.warn': '`{bytes: 5, percent: 1}`' }, notes: { limits: 'Unset levels: none.' } });
+  const md = renderConfigReference(schema, {
+    defaults: { 'limits.warn': '`{bytes: 5, percent: 1}`' },
+    notes: { limits: 'Unset levels: none.' },
+  });
 
   it('lists plain top-level fields in one table with type, default, example and description', () => {
     assert.deepStrictEqual(rows(md, 'Top-level fields'), [
@@ -107,10 +162,13 @@ describe('renderConfigReference', () => {
       ['`hosts.<platform>`', 'object', '—', '—', ''],
       ['`hosts.<platform>.url`', 'string', '**required**', '`tcp://a:1`', 'Where.'],
     ]);
-    assert.match(md, /Example of `hosts`:\n\n```yaml\nhosts:\n {2}linux\/arm64:\n {4}url: tcp:\/\/arm64-builder\.example\.internal:1234\n```/);
+    assert.match(
+      md,
+      /Example of `hosts`:\n\n```yaml\nhosts:\n {2}linux\/arm64:\n {4}url: tcp:\/\/arm64-builder\.example\.internal:1234\n```/,
+    );
   });
 
-  it('descends into list items, quotes strings YAML would misread, and shows an object default only when it is more than its fields\' defaults', () => {
+  it("descends into list items, quotes strings YAML would misread, and shows an object default only when it is more than its fields' defaults", () => {
     assert.deepStrictEqual(rows(md, '`checks`'), [
       ['`checks`', 'object[]', '`[]`', '`[{run: "true"}]`', 'Checks.'],
       ['`checks[].run`', 'string (non-empty)', '**required**', '`"true"`', 'Command.'],
@@ -127,6 +185,8 @@ describe('renderConfigReference', () => {
       ['`limits.warn.percent`', 'number', '**required**', '`2`', 'Percent.'],
       ['`limits.fail`', 'object', '—', '—', 'Fail level. Same fields as `limits.warn`.'],
     ]);
-    assert.ok(md.trimEnd().endsWith('| `limits.fail` | object | — | — | Fail level. Same fields as `limits.warn`. |\n\nUnset levels: none.'));
+    assert.ok(
+      md.trimEnd().endsWith('| `limits.fail` | object | — | — | Fail level. Same fields as `limits.warn`. |\n\nUnset levels: none.'),
+    );
   });
 });

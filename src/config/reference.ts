@@ -96,7 +96,11 @@ function visit(node: JsonSchema, path: string, required: boolean, walk: Walk): v
   const earlier = shape === null ? undefined : walk.seen.get(shape);
   const description = textOf(node.description) + (earlier ? ` Same fields as \`${earlier}\`.` : '');
   walk.rows.push({
-    path, type: typeOf(node), default: defaultOf(node, path, required, walk.opts), example: exampleOf(node, path, walk), description,
+    path,
+    type: typeOf(node),
+    default: defaultOf(node, path, required, walk.opts),
+    example: exampleOf(node, path, walk),
+    description,
   });
   if (earlier !== undefined) return;
   if (shape !== null) walk.seen.set(shape, path);
@@ -168,7 +172,9 @@ function exampleOf(node: JsonSchema, path: string, walk: Walk): string {
   if (text.length <= 60 || !/^[\w]+(\.[\w]+)*$/.test(path)) return code(text);
   // Long examples of plain paths become a YAML block after the table, nested as written.
   const nested = path.split('.').reduceRight<unknown>((value, key) => ({ [key]: value }), examples[0]);
-  walk.blocks.push(`Example of \`${path}\`:\n\n\`\`\`yaml\n${stringify(nested, { lineWidth: 0, flowCollectionPadding: false }).trimEnd()}\n\`\`\``);
+  walk.blocks.push(
+    `Example of \`${path}\`:\n\n\`\`\`yaml\n${stringify(nested, { lineWidth: 0, flowCollectionPadding: false }).trimEnd()}\n\`\`\``,
+  );
   return 'below';
 }
 
@@ -194,7 +200,8 @@ function keyName(node: JsonSchema): string {
 
 function canonical(value: unknown): string {
   return JSON.stringify(value, (_k, v: unknown) =>
-    isSchema(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v);
+    isSchema(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v,
+  );
 }
 
 function inline(value: unknown): string {

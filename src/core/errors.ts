@@ -240,7 +240,11 @@ export class BuildError extends BumpguardError {
   declare readonly code: BuildErrorCode | CanaryErrorCode;
   readonly platform: string | undefined;
   readonly logTail: string;
-  constructor(code: BuildErrorCode | CanaryErrorCode, userMessage: string, init: { platform?: string; logTail?: string; cause?: unknown } = {}) {
+  constructor(
+    code: BuildErrorCode | CanaryErrorCode,
+    userMessage: string,
+    init: { platform?: string; logTail?: string; cause?: unknown } = {},
+  ) {
     super(code, userMessage, { cause: init.cause });
     this.platform = init.platform;
     this.logTail = init.logTail ?? '';

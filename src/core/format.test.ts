@@ -4,8 +4,17 @@ import { formatBytes, formatLevelPercent, formatPercent, formatSignedBytes, perc
 
 test('bytes use binary units with fixed decimals, whole multiples without', () => {
   const cases: [number, string][] = [
-    [0, '0 B'], [512, '512 B'], [1023, '1023 B'], [1024, '1 KiB'], [12_595, '12.3 KiB'], [131_072, '128 KiB'],
-    [1_048_570, '1.00 MiB'], [1_048_576, '1 MiB'], [4_415_000, '4.21 MiB'], [3_145_728, '3 MiB'], [-217_500, '-212.4 KiB'],
+    [0, '0 B'],
+    [512, '512 B'],
+    [1023, '1023 B'],
+    [1024, '1 KiB'],
+    [12_595, '12.3 KiB'],
+    [131_072, '128 KiB'],
+    [1_048_570, '1.00 MiB'],
+    [1_048_576, '1 MiB'],
+    [4_415_000, '4.21 MiB'],
+    [3_145_728, '3 MiB'],
+    [-217_500, '-212.4 KiB'],
   ];
   for (const [bytes, text] of cases) assert.equal(formatBytes(bytes), text, String(bytes));
 });

@@ -36,7 +36,9 @@ export interface LocalSource extends SourceReader {
 export interface UpstreamSource {
   /** Human description for messages, e.g. "git /srv/tailscale.git" or "github tailscale/tailscale". */
   readonly describe: string;
-  /** Text of `path` at `tag`, or null when the file does not exist at that tag. Throws UpstreamError when the tag or source is unreachable. */
+  /**
+   * Text of `path` at `tag`, or null when the file does not exist at that tag. Throws UpstreamError when the tag or source is unreachable.
+   */
   readFile(tag: string, path: string): Promise<string | null>;
   /** Names of the files directly in `dir` at `tag` (no subdirectories), or null when there is no such directory. */
   listDir?(tag: string, dir: string): Promise<string[] | null>;
@@ -96,7 +98,14 @@ export interface EditRunner {
   readonly describe: string;
   sed(req: { scripts: string[]; scriptText: string | null; flags: string[]; text: string }): Promise<SedRun>;
   /** `git apply --check` of `patch` against `files` (upstream-relative path → text; null: absent). */
-  applyCheck(req: { patch: string; strip: number; directory: string; reverse: boolean; fuzzy: boolean; files: ReadonlyMap<string, string | null> }): Promise<ApplyCheck>;
+  applyCheck(req: {
+    patch: string;
+    strip: number;
+    directory: string;
+    reverse: boolean;
+    fuzzy: boolean;
+    files: ReadonlyMap<string, string | null>;
+  }): Promise<ApplyCheck>;
 }
 
 // The ONE forge interface. Everything above it (src/jobs, src/bot) is forge-agnostic: a third

@@ -81,15 +81,39 @@ export function dockerCommandLine(client: DockerClient, args: readonly string[])
 
 /** What the docker CLI (contexts, TLS, rootless socket, proxies), buildx, buildctl and git use. */
 const PASSED = [
-  'PATH', 'HOME', 'USER', 'LOGNAME', 'TMPDIR', 'TZ', 'LANG', 'LC_ALL', 'LC_CTYPE',
-  'XDG_RUNTIME_DIR', 'XDG_CONFIG_HOME',
-  'DOCKER_HOST', 'DOCKER_CONTEXT', 'DOCKER_CONFIG', 'DOCKER_CERT_PATH', 'DOCKER_TLS_VERIFY', 'DOCKER_API_VERSION',
-  'BUILDKIT_HOST', 'BUILDX_CONFIG', 'BUILDX_BUILDER',
-  'HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY', 'http_proxy', 'https_proxy', 'no_proxy',
+  'PATH',
+  'HOME',
+  'USER',
+  'LOGNAME',
+  'TMPDIR',
+  'TZ',
+  'LANG',
+  'LC_ALL',
+  'LC_CTYPE',
+  'XDG_RUNTIME_DIR',
+  'XDG_CONFIG_HOME',
+  'DOCKER_HOST',
+  'DOCKER_CONTEXT',
+  'DOCKER_CONFIG',
+  'DOCKER_CERT_PATH',
+  'DOCKER_TLS_VERIFY',
+  'DOCKER_API_VERSION',
+  'BUILDKIT_HOST',
+  'BUILDX_CONFIG',
+  'BUILDX_BUILDER',
+  'HTTP_PROXY',
+  'HTTPS_PROXY',
+  'NO_PROXY',
+  'http_proxy',
+  'https_proxy',
+  'no_proxy',
 ] as const;
 
 /** Options to spread into an execa call: the minimal environment plus `extra`. */
-export function childEnv(extra: Record<string, string> = {}, from: NodeJS.ProcessEnv = process.env): { env: Record<string, string>; extendEnv: false } {
+export function childEnv(
+  extra: Record<string, string> = {},
+  from: NodeJS.ProcessEnv = process.env,
+): { env: Record<string, string>; extendEnv: false } {
   const env: Record<string, string> = {};
   for (const name of PASSED) {
     const value = from[name];
@@ -151,25 +175,33 @@ export interface EngineInfo extends ClientCaps {
 }
 
 const ARCHES: Record<string, string> = {
-  x86_64: 'linux/amd64', amd64: 'linux/amd64', aarch64: 'linux/arm64', arm64: 'linux/arm64',
-  armv7l: 'linux/arm/v7', armhf: 'linux/arm/v7',
+  x86_64: 'linux/amd64',
+  amd64: 'linux/amd64',
+  aarch64: 'linux/arm64',
+  arm64: 'linux/arm64',
+  armv7l: 'linux/arm/v7',
+  armhf: 'linux/arm/v7',
 };
 
 /** The engine `client` reaches (default: the bot's own); "no Docker" or "engine X unreachable" as a BuildError. */
 export async function detectEngine(opts: { client?: DockerClient; signal?: AbortSignal | undefined } = {}): Promise<EngineInfo> {
   const docker = opts.client ?? localDockerClient(pickDockerBinary(process.env, existsSync));
   // An ssh engine may take a while to answer: the connection helper logs in for every call.
-  const run = (args: string[]) =>
-    execDocker(docker, args, { reject: false, timeout: 30_000, cancelSignal: opts.signal, stdin: 'ignore' });
+  const run = (args: string[]) => execDocker(docker, args, { reject: false, timeout: 30_000, cancelSignal: opts.signal, stdin: 'ignore' });
   const info = await run(['info', '--format', '{{.ServerVersion}}|{{.Architecture}}|{{.CgroupVersion}}|{{json .DriverStatus}}']);
-  const [serverVersion = '', arch = '', cgroup = '', driverStatus = ''] = String(info.stdout ?? '').trim().split('|');
+  const [serverVersion = '', arch = '', cgroup = '', driverStatus = ''] = String(info.stdout ?? '')
+    .trim()
+    .split('|');
   if (info.exitCode !== 0 || serverVersion === '' || serverVersion.startsWith('<no value>')) {
     // `docker info --format` hides why on older clients ("template: … nil pointer"); `version` says it.
     const version = info.cause === undefined ? await run(['version', '--format', '{{.Server.Version}}']) : info;
     const why = String(version.stderr || info.stderr || info.shortMessage || '').trim();
     const logTail = why.split('\n').pop() ?? '';
     if (!isLocalEngine(docker)) {
-      throw new BuildError('engine-unreachable', `engine ${docker.engine} unreachable: ${firstLine(why) || 'no answer'}`, { logTail, cause: info.cause ?? why });
+      throw new BuildError('engine-unreachable', `engine ${docker.engine} unreachable: ${firstLine(why) || 'no answer'}`, {
+        logTail,
+        cause: info.cause ?? why,
+      });
     }
     throw new BuildError('no-docker', describeEngineFailure(why, engineClient()), { logTail, cause: info.cause ?? why });
   }
@@ -192,7 +224,11 @@ export async function detectEngine(opts: { client?: DockerClient; signal?: Abort
 
 /** The client's own words, without the "please make sure…" boilerplate docker adds after them. */
 function firstLine(text: string): string {
-  const line = text.split('\n').map((l) => l.trim()).find(Boolean) ?? '';
+  const line =
+    text
+      .split('\n')
+      .map((l) => l.trim())
+      .find(Boolean) ?? '';
   return line.length > 400 ? `${line.slice(0, 400)}…` : line;
 }
 
@@ -247,14 +283,18 @@ function describeEngineFailure(stderr: string, client: EngineClient): string {
     const path = denied.groups!.path!;
     const gid = client.socketGroup(path);
     const who = `uid ${client.uid ?? '?'}, groups ${client.groups.join(',') || 'none'}`;
-    return `Permission denied on the Docker socket ${path}: this process (${who}) is not in its group${gid === null ? '' : ` ${gid}`}. ` +
+    return (
+      `Permission denied on the Docker socket ${path}: this process (${who}) is not in its group${gid === null ? '' : ` ${gid}`}. ` +
       `In compose, put that group in build/.env as DOCKER_GID (stat -c %g ${path}) and recreate the container; ` +
-      'on a host, add the bot\'s user to the socket\'s group.';
+      "on a host, add the bot's user to the socket's group."
+    );
   }
   const down = /Cannot connect to the Docker daemon at (?<addr>\S+?)\.? Is the docker daemon running/i.exec(stderr);
   if (down) {
-    return `No Docker engine answers at ${down.groups!.addr}: start dockerd (\`bash scripts/setup-host.sh\` on Debian), ` +
-      'mount its socket into the bot\'s container, or point DOCKER_HOST at a running engine.';
+    return (
+      `No Docker engine answers at ${down.groups!.addr}: start dockerd (\`bash scripts/setup-host.sh\` on Debian), ` +
+      "mount its socket into the bot's container, or point DOCKER_HOST at a running engine."
+    );
   }
   return NO_DOCKER_MESSAGE;
 }

@@ -106,7 +106,10 @@ test('refuses to write a file through a link', async () => {
 test('a body that is not gzip is a bad response, not a crash', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'bumpguard-extract-test-'));
   try {
-    const run = extractTarball(Readable.from([Buffer.from('<html>login</html>')]), dir, { forge: 'github', signal: new AbortController().signal });
+    const run = extractTarball(Readable.from([Buffer.from('<html>login</html>')]), dir, {
+      forge: 'github',
+      signal: new AbortController().signal,
+    });
     await assert.rejects(run, refused(/not a readable \.tar\.gz/));
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -40,7 +40,10 @@ export async function extractTarball(
   const limits = opts.limits ?? DEFAULT_LIMITS;
   const state: ExtractState = { dest: destDir, links: new Map(), files: new Set(), bytes: 0, entries: 0 };
   const reject = (why: string) =>
-    new ForgeError({ forge: opts.forge, op: 'downloadTree', code: 'bad-response', retryable: false }, `The source archive was refused: ${why}.`);
+    new ForgeError(
+      { forge: opts.forge, op: 'downloadTree', code: 'bad-response', retryable: false },
+      `The source archive was refused: ${why}.`,
+    );
   const ex = extract();
   const feeding = pipeline(source, createGunzip(), ex, { signal: opts.signal });
   // Errors we raise name the bad entry; errors of the stream itself surface through `feeding`.

@@ -22,13 +22,19 @@ function body(total: number) {
 
 test('a body over the cap is refused as too-large after reading just past the cap, not all of it', async () => {
   const b = body(50 * 1024 * 1024);
-  await assert.rejects(readTextCapped(b.stream, 1024 * 1024, { forge: 'gitea', op: 'getDiff' }), (err: unknown) => err instanceof ForgeError && err.code === 'too-large' && !err.retryable);
+  await assert.rejects(
+    readTextCapped(b.stream, 1024 * 1024, { forge: 'gitea', op: 'getDiff' }),
+    (err: unknown) => err instanceof ForgeError && err.code === 'too-large' && !err.retryable,
+  );
   assert.ok(b.pulled() <= 1024 * 1024 + 128 * 1024, `pulled ${b.pulled()} bytes`);
 });
 
 test('a declared content-length over the cap is refused before reading anything', async () => {
   const b = body(50 * 1024 * 1024);
-  await assert.rejects(readTextCapped(b.stream, 1024, { forge: 'github', op: 'getDiff', declaredBytes: 50 * 1024 * 1024 }), /GitHub API call getDiff: the answer is over/);
+  await assert.rejects(
+    readTextCapped(b.stream, 1024, { forge: 'github', op: 'getDiff', declaredBytes: 50 * 1024 * 1024 }),
+    /GitHub API call getDiff: the answer is over/,
+  );
   assert.equal(b.pulled(), 0);
 });
 
@@ -49,7 +55,8 @@ function policy(random = 0.5): RetryPolicy & { slept: number[] } {
   const slept: number[] = [];
   return { ...DEFAULT_RETRY_POLICY, random: () => random, now: () => NOW, sleep: async (ms) => void slept.push(ms), slept };
 }
-const fail = (status: number, headers: Record<string, string> = {}) => forgeErrorFromHttp({ forge: 'gitea', op: 'getDiff', status, header: (n) => headers[n] });
+const fail = (status: number, headers: Record<string, string> = {}) =>
+  forgeErrorFromHttp({ forge: 'gitea', op: 'getDiff', status, header: (n) => headers[n] });
 
 /** A call that fails with `errors` in turn, then returns "ok". */
 function flaky(...errors: Error[]) {
@@ -68,7 +75,10 @@ test('5xx is retried 3 times with n² s backoff, then fails saying how many atte
   const call = flaky(fail(502), fail(503), fail(500), fail(502));
   await assert.rejects(withRetry(call.fn, p), (err: unknown) => {
     assert.ok(err instanceof ForgeError);
-    assert.equal(err.userMessage, 'Gitea API call getDiff failed (HTTP 502) after 4 attempts: the forge did not answer or had an internal error.');
+    assert.equal(
+      err.userMessage,
+      'Gitea API call getDiff failed (HTTP 502) after 4 attempts: the forge did not answer or had an internal error.',
+    );
     assert.equal(err.retryable, false);
     return true;
   });
@@ -77,7 +87,10 @@ test('5xx is retried 3 times with n² s backoff, then fails saying how many atte
 });
 
 test('backoff is jittered between half and one and a half times the base', () => {
-  assert.deepEqual([0, 0.999].map((r) => retryDelay(fail(502), 2, policy(r))), [2000, 5996]);
+  assert.deepEqual(
+    [0, 0.999].map((r) => retryDelay(fail(502), 2, policy(r))),
+    [2000, 5996],
+  );
 });
 
 test('a transient failure recovers on the next attempt', async () => {
@@ -105,12 +118,18 @@ test('Retry-After (seconds or an HTTP date) and X-RateLimit-Reset are waited for
 test('a rate limit that resets later than maxDelayMs is not waited for: the job fails now with the reason', async () => {
   const p = policy();
   const call = flaky(fail(429, { 'retry-after': '3600' }));
-  await assert.rejects(withRetry(call.fn, p), (err: unknown) => err instanceof ForgeError && err.code === 'rate-limited' && /rate-limiting/.test(err.userMessage));
+  await assert.rejects(
+    withRetry(call.fn, p),
+    (err: unknown) => err instanceof ForgeError && err.code === 'rate-limited' && /rate-limiting/.test(err.userMessage),
+  );
   assert.deepEqual(p.slept, []);
 });
 
 test('a caller may narrow what is retried (a non-idempotent POST: rate limits only)', async () => {
   const call = flaky(fail(502));
-  await assert.rejects(withRetry(call.fn, policy(), { retryable: (e) => e.code === 'rate-limited' }), (err: unknown) => err instanceof ForgeError && err.status === 502);
+  await assert.rejects(
+    withRetry(call.fn, policy(), { retryable: (e) => e.code === 'rate-limited' }),
+    (err: unknown) => err instanceof ForgeError && err.status === 502,
+  );
   assert.equal(call.calls(), 1);
 });

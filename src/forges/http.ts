@@ -23,14 +23,27 @@ export function forgeErrorFromHttp(f: HttpFailure): ForgeError {
   const code = classify(f.status, f.header);
   const retryAfter = f.header?.('retry-after');
   const reset = f.header?.('x-ratelimit-reset');
-  const rateLimit = retryAfter !== undefined || reset !== undefined ? { ...(retryAfter !== undefined ? { retryAfter } : {}), ...(reset !== undefined ? { reset } : {}) } : undefined;
-  return new ForgeError({ forge: f.forge, op: f.op, code, status: f.status, cause: f.cause, ...(rateLimit ? { rateLimit } : {}) }, message(f.forge, f.op, f.status, code));
+  const rateLimit =
+    retryAfter !== undefined || reset !== undefined
+      ? { ...(retryAfter !== undefined ? { retryAfter } : {}), ...(reset !== undefined ? { reset } : {}) }
+      : undefined;
+  return new ForgeError(
+    { forge: f.forge, op: f.op, code, status: f.status, cause: f.cause, ...(rateLimit ? { rateLimit } : {}) },
+    message(f.forge, f.op, f.status, code),
+  );
 }
 
 /** The same failure, once retries are used up: the message says how often it was tried. */
 export function forgeErrorAfterAttempts(err: ForgeError, attempts: number): ForgeError {
   return new ForgeError(
-    { forge: err.forge, op: err.op, code: err.code, retryable: false, cause: err, ...(err.status !== undefined ? { status: err.status } : {}) },
+    {
+      forge: err.forge,
+      op: err.op,
+      code: err.code,
+      retryable: false,
+      cause: err,
+      ...(err.status !== undefined ? { status: err.status } : {}),
+    },
     message(err.forge, err.op, err.status, err.code, attempts),
   );
 }

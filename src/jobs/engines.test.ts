@@ -7,7 +7,10 @@ import { localDockerClient } from '../engine/index.ts';
 import { CheckEngines, EngineSlots, PlatformPhase, platformResult, RuntimeSlots } from './engines.ts';
 
 const never = new AbortController().signal;
-const definitions = parseEngineDefinitions(JSON.stringify([{ name: 'pi5', host: 'ssh://pi@pi5.lan', platforms: ['linux/arm64'] }]), 'BUMPGUARD_ENGINES');
+const definitions = parseEngineDefinitions(
+  JSON.stringify([{ name: 'pi5', host: 'ssh://pi@pi5.lan', platforms: ['linux/arm64'] }]),
+  'BUMPGUARD_ENGINES',
+);
 const config = parseConfig('platforms: [linux/amd64, linux/arm64, linux/arm/v7]');
 
 function engines(answers: Record<string, string | Error>) {
@@ -18,7 +21,12 @@ function engines(answers: Record<string, string | Error>) {
 test('each engine is asked once per check, however many platforms use it, and only when one needs it', async () => {
   const { asked, check } = engines({ local: 'linux/amd64', pi5: 'linux/arm64' });
   const [amd64, arm64, armv7] = config.platforms.map((p) => check.for(p));
-  assert.deepEqual(arm64!.client, { engine: 'pi5', file: '/usr/bin/docker', args: ['--host', 'ssh://pi@pi5.lan'], env: { DOCKER_TLS_VERIFY: '', DOCKER_TLS: '', DOCKER_CERT_PATH: '' } });
+  assert.deepEqual(arm64!.client, {
+    engine: 'pi5',
+    file: '/usr/bin/docker',
+    args: ['--host', 'ssh://pi@pi5.lan'],
+    env: { DOCKER_TLS_VERIFY: '', DOCKER_TLS: '', DOCKER_CERT_PATH: '' },
+  });
   assert.deepEqual(amd64!.client, localDockerClient('/usr/bin/docker'));
   assert.equal(arm64!.info(), null, 'not asked yet');
   await Promise.all([amd64!.ready(never), armv7!.ready(never), amd64!.ready(never)]);
@@ -37,18 +45,35 @@ test('an engine that does not answer fails every platform on it, and it alone', 
   assert.equal(check.for('linux/arm64').info(), null);
 });
 
-test('figures are native on an engine of the platform\'s CPU, emulated elsewhere, and stored sides say where they ran', async () => {
+test("figures are native on an engine of the platform's CPU, emulated elsewhere, and stored sides say where they ran", async () => {
   const { check } = engines({ local: 'linux/amd64', pi5: 'linux/arm64' });
   const arm64 = check.for('linux/arm64');
   await arm64.ready(never);
-  assert.deepEqual(pick(platformResult('linux/arm64', arm64, { base: null, head: null })), { emulated: false, engine: { name: 'pi5', platform: 'linux/arm64' } });
+  assert.deepEqual(pick(platformResult('linux/arm64', arm64, { base: null, head: null })), {
+    emulated: false,
+    engine: { name: 'pi5', platform: 'linux/arm64' },
+  });
   const armv7 = check.for('linux/arm/v7');
   await armv7.ready(never);
-  assert.deepEqual(pick(platformResult('linux/arm/v7', armv7, { base: null, head: null })), { emulated: true, engine: { name: 'local', platform: 'linux/amd64' } });
+  assert.deepEqual(pick(platformResult('linux/arm/v7', armv7, { base: null, head: null })), {
+    emulated: true,
+    engine: { name: 'local', platform: 'linux/amd64' },
+  });
   // Both sides from the store: no engine was asked, the stored label says where they were measured.
-  const stored = { commit: 'c', version: null, cached: true, analysis: null, ram: null, canaries: [], engine: { name: 'pi5', platform: 'linux/arm64' } };
+  const stored = {
+    commit: 'c',
+    version: null,
+    cached: true,
+    analysis: null,
+    ram: null,
+    canaries: [],
+    engine: { name: 'pi5', platform: 'linux/arm64' },
+  };
   const fresh = engines({}).check.for('linux/arm64');
-  assert.deepEqual(pick(platformResult('linux/arm64', fresh, { base: stored, head: stored })), { emulated: false, engine: { name: 'pi5', platform: 'linux/arm64' } });
+  assert.deepEqual(pick(platformResult('linux/arm64', fresh, { base: stored, head: stored })), {
+    emulated: false,
+    engine: { name: 'pi5', platform: 'linux/arm64' },
+  });
 });
 
 const pick = (p: { emulated: boolean; engine?: unknown }) => ({ emulated: p.emulated, engine: p.engine });
@@ -76,7 +101,7 @@ test('one build per engine at a time, whatever its platform; another engine is n
   assert.equal(slots.active('local'), 0);
 });
 
-test('an engine\'s own limit (the operator\'s slots) replaces the default for it alone', async () => {
+test("an engine's own limit (the operator's slots) replaces the default for it alone", async () => {
   const slots = new EngineSlots(1, { big: 2 });
   const hold = deferred();
   const started: string[] = [];
@@ -107,18 +132,25 @@ test('a platform phase runs base and head together in one runtime slot, once bot
   const slots = new RuntimeSlots(1);
   const phase = new PlatformPhase(slots, 'local', 2, new AbortController().signal);
   const started: string[] = [];
-  const side = (name: string) => phase.run(async (p) => {
-    started.push(name);
-    await tick();
-    return { name, concurrency: p.concurrency(), active: slots.active('local') };
-  });
+  const side = (name: string) =>
+    phase.run(async (p) => {
+      started.push(name);
+      await tick();
+      return { name, concurrency: p.concurrency(), active: slots.active('local') };
+    });
   const base = side('base');
   await tick();
   assert.deepEqual(started, [], 'the base waits for its head');
   const head = side('head');
   const results = await Promise.all([base, head]);
   assert.deepEqual(started, ['base', 'head']);
-  assert.deepEqual(results.map((r) => [r.concurrency, r.active]), [[{ limit: 1, peak: 1 }, 1], [{ limit: 1, peak: 1 }, 1]]);
+  assert.deepEqual(
+    results.map((r) => [r.concurrency, r.active]),
+    [
+      [{ limit: 1, peak: 1 }, 1],
+      [{ limit: 1, peak: 1 }, 1],
+    ],
+  );
 });
 
 test('a side that drops out (failed build, stored result) lets the other run alone; phases of two platforms share the bound', async () => {

@@ -6,7 +6,14 @@ import { availableParallelism } from 'node:os';
 import PQueue from 'p-queue';
 import { detectEngine, dockerClientFor, pickDockerBinary, type DockerClient, type EngineInfo } from '../engine/index.ts';
 import { selectEngine, type Config, type EngineChoice, type EngineDefinition, type RepoBuilderPolicy } from '../config/index.ts';
-import { CancelledError, type BuildError, type EngineLabel, type PlatformResult, type SamplingConcurrency, type SideResult } from '../core/index.ts';
+import {
+  CancelledError,
+  type BuildError,
+  type EngineLabel,
+  type PlatformResult,
+  type SamplingConcurrency,
+  type SideResult,
+} from '../core/index.ts';
 import { isEmulated } from '../measure/index.ts';
 
 // The engines of one check: which engine each platform uses (selectEngine of src/config decides)
@@ -70,7 +77,10 @@ export class CheckEngines {
     if (!probe) {
       const entry: { promise: Promise<EngineInfo>; info: EngineInfo | null } = { promise: this.#probe(client, signal), info: null };
       // The rejection reaches every caller of ready(); this only notes a success for info().
-      entry.promise.then((info) => (entry.info = info), () => undefined);
+      entry.promise.then(
+        (info) => (entry.info = info),
+        () => undefined,
+      );
       this.#probes.set(client.engine, entry);
       probe = entry;
     }
@@ -82,14 +92,26 @@ export class CheckEngines {
 export function platformResult(platform: string, engine: PlatformEngine, sides: Pick<PlatformResult, 'base' | 'head'>): PlatformResult {
   const info = engine.info();
   // Sides reused from the store say which engine measured them (the same one: it is in their key).
-  const label: EngineLabel = { name: engine.choice.name, platform: info?.hostPlatform ?? sides.head?.engine?.platform ?? sides.base?.engine?.platform ?? null };
-  const emulated = label.platform !== null ? isEmulated(platform, label.platform) : (sides.head?.ram?.emulated ?? sides.base?.ram?.emulated ?? false);
+  const label: EngineLabel = {
+    name: engine.choice.name,
+    platform: info?.hostPlatform ?? sides.head?.engine?.platform ?? sides.base?.engine?.platform ?? null,
+  };
+  const emulated =
+    label.platform !== null ? isEmulated(platform, label.platform) : (sides.head?.ram?.emulated ?? sides.base?.ram?.emulated ?? false);
   return { platform, emulated, engine: label, ...sides };
 }
 
 /** A side that was never built: the error that kept its platform from having an engine. */
 export function unbuiltSide(commit: string, version: string | null, err: BuildError): SideResult {
-  return { commit, version, cached: false, analysis: null, ram: null, canaries: [], error: { message: err.userMessage, logTail: err.logTail, code: err.code } };
+  return {
+    commit,
+    version,
+    cached: false,
+    analysis: null,
+    ram: null,
+    canaries: [],
+    error: { message: err.userMessage, logTail: err.logTail, code: err.code },
+  };
 }
 
 // Build slots per engine: at most `limit` builds on one engine at a time across all jobs, whatever
@@ -200,7 +222,8 @@ export class RuntimeSlots {
       return await queue.add(() => this.#track(engine, fn), { signal });
     } catch (err) {
       // p-queue rejects a waiting task with the signal's reason (or an AbortError) when aborted.
-      if (signal.aborted && !(err instanceof CancelledError)) throw new CancelledError('The measurement was cancelled while waiting for a slot.', { cause: err });
+      if (signal.aborted && !(err instanceof CancelledError))
+        throw new CancelledError('The measurement was cancelled while waiting for a slot.', { cause: err });
       throw err;
     }
   }

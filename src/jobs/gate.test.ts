@@ -25,7 +25,10 @@ function clock() {
   return { timers, advance, pending: () => due.length };
 }
 
-const snap = (label: string): CheckSnapshot => ({ result: { ...buildCheckResult({ platforms: [] }), headRef: label }, progress: { stages: {}, canaries: {}, ram: true } });
+const snap = (label: string): CheckSnapshot => ({
+  result: { ...buildCheckResult({ platforms: [] }), headRef: label },
+  progress: { stages: {}, canaries: {}, ram: true },
+});
 
 test('interim reports: the first is written at once, later ones at most one per interval with the latest state', async () => {
   const c = clock();
@@ -53,12 +56,13 @@ test('interim reports: settle drops what is scheduled, waits for a write under w
   let release = () => {};
   const reports = new InterimReports({
     timers: c.timers,
-    write: (s) => new Promise<void>((resolve) => {
-      release = () => {
-        written.push(s.result.headRef);
-        resolve();
-      };
-    }),
+    write: (s) =>
+      new Promise<void>((resolve) => {
+        release = () => {
+          written.push(s.result.headRef);
+          resolve();
+        };
+      }),
   });
   reports.update(snap('audit'));
   reports.update(snap('amd64'));

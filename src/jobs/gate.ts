@@ -45,7 +45,15 @@ export class Gate {
   async status(state: GateState, title: string, summary: string, opts: { awaiting?: boolean } = {}): Promise<boolean> {
     await this.#progress;
     return this.#write('status', async () => {
-      await this.#o.forge.setStatus({ sha: this.#o.sha, context: STATUS_CONTEXT, state, title, summary, detailsUrl: this.#detailsUrl, pr: this.#o.pr });
+      await this.#o.forge.setStatus({
+        sha: this.#o.sha,
+        context: STATUS_CONTEXT,
+        state,
+        title,
+        summary,
+        detailsUrl: this.#detailsUrl,
+        pr: this.#o.pr,
+      });
       this.#note(opts.awaiting ? 'awaiting' : state);
     });
   }
@@ -60,7 +68,15 @@ export class Gate {
       try {
         await this.#upsert(body);
         await this.#write('progress', async () => {
-          await this.#o.forge.setStatus({ sha: this.#o.sha, context: STATUS_CONTEXT, state: 'pending', title, summary: body, detailsUrl: this.#detailsUrl, pr: this.#o.pr });
+          await this.#o.forge.setStatus({
+            sha: this.#o.sha,
+            context: STATUS_CONTEXT,
+            state: 'pending',
+            title,
+            summary: body,
+            detailsUrl: this.#detailsUrl,
+            pr: this.#o.pr,
+          });
           this.#note('pending');
         });
       } catch (err) {

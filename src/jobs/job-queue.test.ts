@@ -16,7 +16,11 @@ const push = (delivery: string, sha: string): BotJob => ({
 
 test('a redelivered delivery id is acknowledged once and processed once', async () => {
   const ran: string[] = [];
-  const queue = new JobQueue({ heads: new HeadTracker(), log: pino({ level: 'silent' }), run: async (job) => void ran.push(job.deliveryId) });
+  const queue = new JobQueue({
+    heads: new HeadTracker(),
+    log: pino({ level: 'silent' }),
+    run: async (job) => void ran.push(job.deliveryId),
+  });
   assert.deepEqual([queue.enqueue(push('d-1', 'aaa')), queue.enqueue(push('d-1', 'aaa'))], ['queued', 'duplicate']);
   await queue.onIdle();
   assert.deepEqual(ran, ['d-1']);
@@ -46,13 +50,20 @@ test('a new push aborts the running job of the same PR and marks its head supers
   queue.enqueue(push('d-2', 'bbb'));
   assert.equal(heads.isSuperseded(HeadTracker.key('gitea', 'routers/tailscale-mikrotik', 14), 'aaa'), true);
   await queue.onIdle();
-  assert.deepEqual(signals.map((s) => s.aborted), [true, false]);
+  assert.deepEqual(
+    signals.map((s) => s.aborted),
+    [true, false],
+  );
 });
 
 // --- durable queue: accepted deliveries survive a restart and run once ---
 
 const silent = pino({ level: 'silent' });
-const pushTo = (repo: string, pr: number, delivery: string, sha: string): BotJob => ({ ...push(delivery, sha), repo, event: { ...push(delivery, sha).event, pr } });
+const pushTo = (repo: string, pr: number, delivery: string, sha: string): BotJob => ({
+  ...push(delivery, sha),
+  repo,
+  event: { ...push(delivery, sha).event, pr },
+});
 const command = (delivery: string, commentId: number): BotJob => ({
   ...push(delivery, 'unused'),
   event: { type: 'command', pr: 14, commentId, command: { name: 'audit' }, sender: { login: 'mira', isBot: false } },
@@ -72,7 +83,8 @@ function gatedRun() {
     });
     return signal.aborted ? { status: 'superseded', reason: 'aborted' } : { status: 'done', reason: 'ok' };
   };
-  const whenStarted = (id: string) => (started.includes(id) ? Promise.resolve() : new Promise<void>((resolve) => startedOnce.set(id, resolve)));
+  const whenStarted = (id: string) =>
+    started.includes(id) ? Promise.resolve() : new Promise<void>((resolve) => startedOnce.set(id, resolve));
   return { run, started, release: (id: string) => release.get(id)?.(), whenStarted };
 }
 
@@ -90,7 +102,11 @@ test('Gitea "Redeliver" (same body, new delivery id) is acknowledged and not run
 
 test('a job that failed may be run again by a redelivery: that is how a maintainer retries after an outage', async () => {
   const ran: string[] = [];
-  const queue = new JobQueue({ heads: new HeadTracker(), log: silent, run: async (job) => (ran.push(job.deliveryId), { status: 'error', reason: 'Gitea was down' }) });
+  const queue = new JobQueue({
+    heads: new HeadTracker(),
+    log: silent,
+    run: async (job) => (ran.push(job.deliveryId), { status: 'error', reason: 'Gitea was down' }),
+  });
   queue.enqueue(push('d-1', 'aaa'));
   await queue.onIdle();
   assert.equal(queue.enqueue(push('d-2', 'aaa')), 'queued');
@@ -157,7 +173,10 @@ test('a job a crash left running is queued again at the next start, and the PR h
   const ran: string[] = [];
   const heads = new HeadTracker();
   const restarted = new JobQueue({ store: new JobStore(db), heads, log: silent, run: async (job) => void ran.push(job.deliveryId) });
-  assert.deepEqual(restarted.recovered.requeued.map((j) => j.id), [1]);
+  assert.deepEqual(
+    restarted.recovered.requeued.map((j) => j.id),
+    [1],
+  );
   await restarted.onIdle();
   assert.deepEqual(ran, ['d-1']);
   assert.equal(heads.latest(HeadTracker.key('gitea', 'routers/tailscale-mikrotik', 14)), 'aaa');
@@ -167,13 +186,36 @@ test('a job a crash left running is queued again at the next start, and the PR h
 test('a job that took the server down three times is given up instead of looping', () => {
   const db = openDatabase(':memory:');
   const store = new JobStore(db);
-  store.enqueue({ kind: 'pr', forge: 'gitea', repo: 'r/r', prKey: 'gitea:r/r#1', headSha: 'aaa', idemKey: 'k', payload: {}, deliveryId: 'd', movesHead: true }, 't0');
+  store.enqueue(
+    {
+      kind: 'pr',
+      forge: 'gitea',
+      repo: 'r/r',
+      prKey: 'gitea:r/r#1',
+      headSha: 'aaa',
+      idemKey: 'k',
+      payload: {},
+      deliveryId: 'd',
+      movesHead: true,
+    },
+    't0',
+  );
   const outcomes = [1, 2, 3].map((n) => {
     assert.equal(store.claim(1, `t${n}`), n);
     return store.recoverRunning(3, `t${n}`);
   });
-  assert.deepEqual(outcomes.map((o) => [o.requeued.length, o.failed.length]), [[1, 0], [1, 0], [0, 1]]);
-  assert.deepEqual(store.getJob(1)?.outcome, { status: 'error', reason: 'bumpguard stopped 3 times while running this job; not retried again' });
+  assert.deepEqual(
+    outcomes.map((o) => [o.requeued.length, o.failed.length]),
+    [
+      [1, 0],
+      [1, 0],
+      [0, 1],
+    ],
+  );
+  assert.deepEqual(store.getJob(1)?.outcome, {
+    status: 'error',
+    reason: 'bumpguard stopped 3 times while running this job; not retried again',
+  });
 });
 
 test('shutdown lets a job finish within the grace period and checkpoints one that does not; the next start runs it', async () => {
@@ -181,7 +223,14 @@ test('shutdown lets a job finish within the grace period and checkpoints one tha
   const store = new JobStore(db);
   const g = gatedRun();
   let graceOver!: () => void;
-  const queue = new JobQueue({ store, heads: new HeadTracker(), log: silent, concurrency: 2, run: g.run, sleep: () => new Promise((resolve) => (graceOver = resolve)) });
+  const queue = new JobQueue({
+    store,
+    heads: new HeadTracker(),
+    log: silent,
+    concurrency: 2,
+    run: g.run,
+    sleep: () => new Promise((resolve) => (graceOver = resolve)),
+  });
   queue.enqueue(pushTo('a/a', 1, 'quick', 'aaa'));
   queue.enqueue(pushTo('b/b', 1, 'slow', 'bbb'));
   queue.enqueue(pushTo('c/c', 1, 'waiting', 'ccc'));
@@ -193,7 +242,12 @@ test('shutdown lets a job finish within the grace period and checkpoints one tha
   assert.deepEqual(await stopping, { finished: 1, checkpointed: 1 });
   assert.deepEqual(store.countByState(), { queued: 2, running: 0, done: 1, ignored: 0, failed: 0, superseded: 0 });
   const ran: string[] = [];
-  const next = new JobQueue({ store: new JobStore(db), heads: new HeadTracker(), log: silent, run: async (job) => void ran.push(job.deliveryId) });
+  const next = new JobQueue({
+    store: new JobStore(db),
+    heads: new HeadTracker(),
+    log: silent,
+    run: async (job) => void ran.push(job.deliveryId),
+  });
   assert.deepEqual(next.recovered, { requeued: [], failed: [] }, 'a checkpoint is not a crash');
   await next.onIdle();
   assert.deepEqual(ran.sort(), ['slow', 'waiting']);

@@ -75,8 +75,10 @@ export class JobQueue {
     this.#store = o.store ?? new JobStore(openDatabase(':memory:'));
     // Only one server runs per database file, so every `running` row belongs to a dead process.
     this.recovered = this.#store.recoverRunning(o.maxInterrupted ?? 3, this.#at());
-    for (const job of this.recovered.requeued) o.log.warn({ job: job.id, repo: job.repo, attempts: job.attempts }, 'job interrupted by a restart: queued again');
-    for (const job of this.recovered.failed) o.log.error({ job: job.id, repo: job.repo, attempts: job.attempts }, 'job interrupted too often: given up');
+    for (const job of this.recovered.requeued)
+      o.log.warn({ job: job.id, repo: job.repo, attempts: job.attempts }, 'job interrupted by a restart: queued again');
+    for (const job of this.recovered.failed)
+      o.log.error({ job: job.id, repo: job.repo, attempts: job.attempts }, 'job interrupted too often: given up');
     const pruned = this.#store.prune(new Date((o.now?.() ?? new Date()).getTime() - (o.keepFinishedMs ?? 30 * 86_400_000)).toISOString());
     if (pruned > 0) o.log.info({ pruned }, 'finished jobs older than the retention forgotten');
     o.heads.load(this.#store.listHeads());
@@ -145,7 +147,17 @@ export class JobQueue {
     if (res.result === 'duplicate-delivery') return 'duplicate';
     if (res.result === 'duplicate-job') return 'same-job';
     if (row.movesHead && row.headSha !== null) this.#supersede(row.prKey, row.headSha, res.superseded);
-    this.#fair.push({ id: res.id, kind: 'pr', forge: job.forge, repo: job.repo, prKey: row.prKey, headSha: row.headSha, payload: job, state: 'queued', attempts: 0 });
+    this.#fair.push({
+      id: res.id,
+      kind: 'pr',
+      forge: job.forge,
+      repo: job.repo,
+      prKey: row.prKey,
+      headSha: row.headSha,
+      payload: job,
+      state: 'queued',
+      attempts: 0,
+    });
     this.#schedulePump();
     return 'queued';
   }
@@ -153,11 +165,31 @@ export class JobQueue {
   /** Queue one of the server's own jobs (not a delivery): runs through `runTask`. */
   enqueueTask(task: { forge: string; repo: string; prKey: string; sha: string; idemKey: string; payload: unknown }): boolean {
     const res = this.#store.enqueue(
-      { kind: 'reconcile', forge: task.forge, repo: task.repo, prKey: task.prKey, headSha: task.sha, idemKey: task.idemKey, payload: task.payload, deliveryId: null, movesHead: false },
+      {
+        kind: 'reconcile',
+        forge: task.forge,
+        repo: task.repo,
+        prKey: task.prKey,
+        headSha: task.sha,
+        idemKey: task.idemKey,
+        payload: task.payload,
+        deliveryId: null,
+        movesHead: false,
+      },
       this.#at(),
     );
     if (res.result !== 'queued') return false;
-    this.#fair.push({ id: res.id, kind: 'reconcile', forge: task.forge, repo: task.repo, prKey: task.prKey, headSha: task.sha, payload: task.payload, state: 'queued', attempts: 0 });
+    this.#fair.push({
+      id: res.id,
+      kind: 'reconcile',
+      forge: task.forge,
+      repo: task.repo,
+      prKey: task.prKey,
+      headSha: task.sha,
+      payload: task.payload,
+      state: 'queued',
+      attempts: 0,
+    });
     this.#schedulePump();
     return true;
   }
@@ -273,7 +305,10 @@ export class JobQueue {
   async #runOne(entry: Running): Promise<{ result: JobRunResult | void; crash: unknown }> {
     const { row, controller } = entry;
     try {
-      const result = row.kind === 'pr' ? await this.#o.run(row.payload as BotJob, controller.signal) : await this.#o.runTask?.(row.payload, controller.signal);
+      const result =
+        row.kind === 'pr'
+          ? await this.#o.run(row.payload as BotJob, controller.signal)
+          : await this.#o.runTask?.(row.payload, controller.signal);
       return { result, crash: null };
     } catch (err) {
       return { result: undefined, crash: err };

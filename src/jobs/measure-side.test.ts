@@ -16,7 +16,10 @@ import type { BuildFailure, ProgressEvent } from './types.ts';
 
 const PLATFORM = 'linux/amd64';
 
-async function setup(t: { after(fn: () => Promise<void>): void }, opts: { yaml?: string; files?: Record<string, string>; engine?: string | Error; signal?: AbortSignal } = {}) {
+async function setup(
+  t: { after(fn: () => Promise<void>): void },
+  opts: { yaml?: string; files?: Record<string, string>; engine?: string | Error; signal?: AbortSignal } = {},
+) {
   const dir = await mkdtemp(join(tmpdir(), 'bumpguard-measure-side-'));
   t.after(() => rm(dir, { recursive: true, force: true }));
   const tree = join(dir, 'tree');
@@ -37,10 +40,30 @@ async function setup(t: { after(fn: () => Promise<void>): void }, opts: { yaml?:
   // Two sides may arrive: the one under test and the other side of the platform.
   const phase = new PlatformPhase(runtime, engine.client.engine, 2, signal);
   const input: MeasureSideInput = {
-    repo: 'routers/tailscale-mikrotik', side: 'head', sha: HEAD_SHA, version: 'v1.98.8', platform: PLATFORM, config, engine, store, fresh: false,
-    source: { readFile: async () => null, listFiles: async () => [], diff: async () => '', dispose: async () => undefined, checkout: async (sha) => (checkouts.push(sha), tree) },
-    scratchDir: dir, now: () => new Date('2026-03-02T10:00:00Z'), signal, lane: new EngineSlots(1), runtime, phase,
-    onProgress: (e: ProgressEvent) => events.push(`${e.phase} ${e.state}`), onBuildFailed: (f) => failures.push(f),
+    repo: 'routers/tailscale-mikrotik',
+    side: 'head',
+    sha: HEAD_SHA,
+    version: 'v1.98.8',
+    platform: PLATFORM,
+    config,
+    engine,
+    store,
+    fresh: false,
+    source: {
+      readFile: async () => null,
+      listFiles: async () => [],
+      diff: async () => '',
+      dispose: async () => undefined,
+      checkout: async (sha) => (checkouts.push(sha), tree),
+    },
+    scratchDir: dir,
+    now: () => new Date('2026-03-02T10:00:00Z'),
+    signal,
+    lane: new EngineSlots(1),
+    runtime,
+    phase,
+    onProgress: (e: ProgressEvent) => events.push(`${e.phase} ${e.state}`),
+    onBuildFailed: (f) => failures.push(f),
   };
   const key = sideKey({ ...input, ...engineKeyOf(engine, runtime) }).key;
   /** Whether the other side of the platform gets its runtime phase now (it would wait forever for a side that kept its place). */
@@ -48,15 +71,19 @@ async function setup(t: { after(fn: () => Promise<void>): void }, opts: { yaml?:
   return { input, store, key, asked, checkouts, events, failures, otherSideRuns };
 }
 
-test('a side stored by an earlier check is reused: no engine, no checkout, and its place in the runtime phase is given up', { timeout: 5000 }, async (t) => {
-  const s = await setup(t);
-  const stored = buildSide(PLATFORM, { cached: false }, 'head');
-  s.store.saveResult(s.key, stored, '2026-03-01T09:00:00Z');
-  const measured = await measureSide(s.input);
-  assert.deepEqual(measured, { result: { ...stored, cached: true }, built: false });
-  assert.deepEqual([s.asked, s.checkouts, s.events], [[], [], ['build cached']]);
-  assert.equal(await s.otherSideRuns(), 'ran');
-});
+test(
+  'a side stored by an earlier check is reused: no engine, no checkout, and its place in the runtime phase is given up',
+  { timeout: 5000 },
+  async (t) => {
+    const s = await setup(t);
+    const stored = buildSide(PLATFORM, { cached: false }, 'head');
+    s.store.saveResult(s.key, stored, '2026-03-01T09:00:00Z');
+    const measured = await measureSide(s.input);
+    assert.deepEqual(measured, { result: { ...stored, cached: true }, built: false });
+    assert.deepEqual([s.asked, s.checkouts, s.events], [[], [], ['build cached']]);
+    assert.equal(await s.otherSideRuns(), 'ran');
+  },
+);
 
 test('a fresh side (/rebuild) ignores the stored one and goes to the engine', { timeout: 5000 }, async (t) => {
   const down = new BuildError('engine-unreachable', 'engine local unreachable: Cannot connect to the Docker daemon');
@@ -67,7 +94,7 @@ test('a fresh side (/rebuild) ignores the stored one and goes to the engine', { 
   assert.deepEqual(s.asked, ['local']);
 });
 
-test('an engine that does not answer is this side\'s error, found before anything is checked out', { timeout: 5000 }, async (t) => {
+test("an engine that does not answer is this side's error, found before anything is checked out", { timeout: 5000 }, async (t) => {
   const down = new BuildError('engine-unreachable', 'engine local unreachable: Cannot connect to the Docker daemon');
   const s = await setup(t, { engine: down });
   const measured = await measureSide(s.input);
@@ -76,7 +103,10 @@ test('an engine that does not answer is this side\'s error, found before anythin
   assert.equal(measured.result.analysis, null);
   assert.deepEqual(s.checkouts, []);
   assert.deepEqual(s.events, ['build start', 'build failed']);
-  assert.deepEqual(s.failures.map((f) => [f.side, f.code]), [['head', 'engine-unreachable']]);
+  assert.deepEqual(
+    s.failures.map((f) => [f.side, f.code]),
+    [['head', 'engine-unreachable']],
+  );
   assert.equal(s.store.findResult(s.key), null, 'a failure is never stored as a measurement');
   assert.equal(await s.otherSideRuns(), 'ran');
 });
@@ -91,16 +121,23 @@ test('a build context missing at the commit names the config key to fix', { time
   assert.equal(await s.otherSideRuns(), 'ran');
 });
 
-test('an untrusted head whose Dockerfile downloads from a URL is refused before any build, and says which line', { timeout: 5000 }, async (t) => {
-  const dockerfile = 'FROM scratch\nADD https://example.org/payload.tar.gz /payload.tar.gz\n';
-  const s = await setup(t, { files: { Dockerfile: dockerfile } });
-  const measured = await measureSide({ ...s.input, untrusted: true });
-  assert.equal(measured.result.error?.code, 'build-refused');
-  assert.match(measured.result.error?.message ?? '', /line 2 downloads https:\/\/example\.org\/payload\.tar\.gz/);
-  assert.match(measured.result.error?.message ?? '', /BUMPGUARD_UNTRUSTED_NETWORK/);
-  assert.deepEqual(s.failures.map((f) => f.code), ['build-refused']);
-  assert.equal(await s.otherSideRuns(), 'ran');
-});
+test(
+  'an untrusted head whose Dockerfile downloads from a URL is refused before any build, and says which line',
+  { timeout: 5000 },
+  async (t) => {
+    const dockerfile = 'FROM scratch\nADD https://example.org/payload.tar.gz /payload.tar.gz\n';
+    const s = await setup(t, { files: { Dockerfile: dockerfile } });
+    const measured = await measureSide({ ...s.input, untrusted: true });
+    assert.equal(measured.result.error?.code, 'build-refused');
+    assert.match(measured.result.error?.message ?? '', /line 2 downloads https:\/\/example\.org\/payload\.tar\.gz/);
+    assert.match(measured.result.error?.message ?? '', /BUMPGUARD_UNTRUSTED_NETWORK/);
+    assert.deepEqual(
+      s.failures.map((f) => f.code),
+      ['build-refused'],
+    );
+    assert.equal(await s.otherSideRuns(), 'ran');
+  },
+);
 
 test('a cancelled side throws CancelledError, reports no build failure and gives up its place', { timeout: 5000 }, async (t) => {
   const controller = new AbortController();

@@ -6,7 +6,18 @@
 import { createHash } from 'node:crypto';
 import { rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { buildImage, canBuildTogether, engineAnswers, engineGoneWords, hostPathsOf, refuseRemoteSources, removeBuildTag, shownFailure, type BuildCache, type BuildOutput } from '../build/index.ts';
+import {
+  buildImage,
+  canBuildTogether,
+  engineAnswers,
+  engineGoneWords,
+  hostPathsOf,
+  refuseRemoteSources,
+  removeBuildTag,
+  shownFailure,
+  type BuildCache,
+  type BuildOutput,
+} from '../build/index.ts';
 import { type EngineInfo } from '../engine/index.ts';
 import { buildPathsIn, missingPathMessage, resolveBuildPaths, type BuildPaths, type Config } from '../config/index.ts';
 import { blameOf, BuildError, BumpguardError, CancelledError, type SideResult, type SourceTree } from '../core/index.ts';
@@ -128,7 +139,11 @@ function inBuildSlot<T>(input: MeasureSideInput, fn: () => Promise<T>): Promise<
 }
 
 async function buildAndMeasure(
-  input: MeasureSideInput, key: ResultKey, buildArgs: Record<string, string>, progress: Progress, inPhase: PlatformPhase['run'],
+  input: MeasureSideInput,
+  key: ResultKey,
+  buildArgs: Record<string, string>,
+  progress: Progress,
+  inPhase: PlatformPhase['run'],
 ): Promise<MeasuredSide> {
   const { config, platform, side, sha } = input;
   const base: SideResult = { commit: sha, version: input.version, cached: false, analysis: null, ram: null, canaries: [] };
@@ -146,11 +161,23 @@ async function buildAndMeasure(
       const engine = (done.engine = await input.engine.ready(input.signal));
       const together = input.together;
       const built = (done.built = together
-        ? await (together.result ??= buildSide(input, engine, buildArgs, join(input.scratchDir, `${side}-together.tar`), together.platforms, done))
+        ? await (together.result ??= buildSide(
+            input,
+            engine,
+            buildArgs,
+            join(input.scratchDir, `${side}-together.tar`),
+            together.platforms,
+            done,
+          ))
         : await buildSide(input, engine, buildArgs, tar!, null, done));
       progress('build', 'done');
       progress('measure', 'start');
-      const a = await analyseImage(built.tarPath, { platform, blockSize: config.measure.blockSize, binaryPath: config.measure.binary, top: config.measure.top });
+      const a = await analyseImage(built.tarPath, {
+        platform,
+        blockSize: config.measure.blockSize,
+        binaryPath: config.measure.binary,
+        top: config.measure.top,
+      });
       progress('measure', 'done');
       return a;
     });
@@ -159,26 +186,41 @@ async function buildAndMeasure(
     const { ram, canaries } = await inPhase(async (phase) => {
       progress('ram', 'start');
       const runtime = await measureRuntime({
-        docker: info.docker, image: { imageId: image.imageId, tarPath: image.tarPath }, platform,
-        hostPlatform: info.hostPlatform, ram: config.ram, canaries: canariesFor(config.canaries, platform),
-        signal: input.signal, onLog: input.onLog, ...(input.sandbox ? { limits: input.sandbox.limits, owner: input.sandbox.owner } : {}),
+        docker: info.docker,
+        image: { imageId: image.imageId, tarPath: image.tarPath },
+        platform,
+        hostPlatform: info.hostPlatform,
+        ram: config.ram,
+        canaries: canariesFor(config.canaries, platform),
+        signal: input.signal,
+        onLog: input.onLog,
+        ...(input.sandbox ? { limits: input.sandbox.limits, owner: input.sandbox.owner } : {}),
       });
       progress('ram', 'done');
       return { ram: runtime.ram && { ...runtime.ram, concurrency: phase.concurrency() }, canaries: runtime.canaries };
     });
     const result: SideResult = {
-      ...base, analysis, ram, canaries, engine: { name: input.engine.choice.name, platform: info.hostPlatform },
+      ...base,
+      analysis,
+      ram,
+      canaries,
+      engine: { name: input.engine.choice.name, platform: info.hostPlatform },
     };
     input.store?.saveResult(key, result, input.now().toISOString());
     return { result, built: true };
   } catch (err) {
-    if (err instanceof CancelledError || input.signal.aborted) throw err instanceof CancelledError ? err : new CancelledError(undefined, { cause: err });
+    if (err instanceof CancelledError || input.signal.aborted)
+      throw err instanceof CancelledError ? err : new CancelledError(undefined, { cause: err });
     const failure = err instanceof BumpguardError ? err : await engineGone(input, done.engine, err);
     if (blameOf(failure) === 'cancelled') throw failure;
     progress('build', 'failed');
     const raw = failure instanceof BuildError ? failure.logTail : '';
     input.onBuildFailed?.({ platform, side, sha, code: failure.code, message: failure.userMessage, logTail: raw });
-    const shown = shownFailure(failure, raw, { untrusted, platform, hostPaths: hostPathsOf({ checkout: done.tree, scratch: input.scratchDir }) });
+    const shown = shownFailure(failure, raw, {
+      untrusted,
+      platform,
+      hostPaths: hostPathsOf({ checkout: done.tree, scratch: input.scratchDir }),
+    });
     return { result: { ...base, error: { ...shown, code: failure.code } }, built: true };
   } finally {
     if (done.engine && done.built?.heldTag) await removeBuildTag(done.engine.docker, done.built.heldTag);
@@ -192,7 +234,12 @@ async function buildAndMeasure(
  * is used when the client can export one.
  */
 async function buildSide(
-  input: MeasureSideInput, engine: EngineInfo, buildArgs: Record<string, string>, outTar: string, together: string[] | null, where: { tree: string | null },
+  input: MeasureSideInput,
+  engine: EngineInfo,
+  buildArgs: Record<string, string>,
+  outTar: string,
+  together: string[] | null,
+  where: { tree: string | null },
 ): Promise<BuildOutput> {
   const { config, platform, sha } = input;
   const untrusted = input.untrusted === true;
@@ -205,10 +252,20 @@ async function buildSide(
   const usesCache = together !== null || (builder?.kind ?? 'local') !== 'local';
   const cache = input.cache && usesCache ? await input.cache.dirFor(input.repo, together ? together.join(',') : platform) : undefined;
   const built = await buildImage({
-    contextDir: paths.context, dockerfile: paths.dockerfile, platform: together ? together.join(', ') : platform, buildArgs, builder,
-    outTar, timeoutMs: config.build.timeoutSeconds * 1000, signal: input.signal,
-    network: untrusted && policy !== 'all' ? 'none' : config.build.network, engine, onLog: input.onLog, keepImage: true,
-    ...(together ? { together } : {}), ...(cache ? { cache } : {}),
+    contextDir: paths.context,
+    dockerfile: paths.dockerfile,
+    platform: together ? together.join(', ') : platform,
+    buildArgs,
+    builder,
+    outTar,
+    timeoutMs: config.build.timeoutSeconds * 1000,
+    signal: input.signal,
+    network: untrusted && policy !== 'all' ? 'none' : config.build.network,
+    engine,
+    onLog: input.onLog,
+    keepImage: true,
+    ...(together ? { together } : {}),
+    ...(cache ? { cache } : {}),
   });
   if (cache) {
     const pruned = await input.cache!.prune();
@@ -219,21 +276,33 @@ async function buildSide(
 
 /** Whether the platforms of a side, all on this engine without a builder of their own, can be built in one invocation. */
 export function buildsTogether(engine: EngineInfo, engines: PlatformEngine[]): boolean {
-  return engines.length > 1 && new Set(engines.map((e) => e.client.engine)).size === 1 && canBuildTogether(engine, engines.map((e) => e.choice.builder ?? undefined));
+  return (
+    engines.length > 1 &&
+    new Set(engines.map((e) => e.client.engine)).size === 1 &&
+    canBuildTogether(
+      engine,
+      engines.map((e) => e.choice.builder ?? undefined),
+    )
+  );
 }
 
 /** A docker call failed outside the build (loading, running, sampling): the engine's fault when it no longer answers, else a bug. */
 async function engineGone(input: MeasureSideInput, engine: EngineInfo | null, err: unknown): Promise<BuildError> {
   if (engine === null || (await engineAnswers(engine.docker, input.signal))) throw err;
   const why = err instanceof Error ? err.message.split('\n')[0] : String(err);
-  return new BuildError('docker-unavailable', `${engineGoneWords(engine.docker, `while measuring ${input.platform} (${input.side})`)}: ${why}`, { platform: input.platform, cause: err });
+  return new BuildError(
+    'docker-unavailable',
+    `${engineGoneWords(engine.docker, `while measuring ${input.platform} (${input.side})`)}: ${why}`,
+    { platform: input.platform, cause: err },
+  );
 }
 
 /** The configured Dockerfile and context inside the checkout; a missing one names its config key. */
 async function existingBuildPaths(tree: string, paths: BuildPaths, sha: string): Promise<BuildPaths> {
   const inTree = buildPathsIn(tree, paths);
   if ((await kindOf(inTree.context)) !== 'dir') throw new BuildError('context-missing', missingPathMessage('context', paths.context, sha));
-  if ((await kindOf(inTree.dockerfile)) !== 'file') throw new BuildError('dockerfile-missing', missingPathMessage('dockerfile', paths.dockerfile, sha));
+  if ((await kindOf(inTree.dockerfile)) !== 'file')
+    throw new BuildError('dockerfile-missing', missingPathMessage('dockerfile', paths.dockerfile, sha));
   return inTree;
 }
 
@@ -262,7 +331,13 @@ const MEASUREMENT_VERSION = 3;
  * sampled under another bound is measured again rather than reused, so a base and its head are
  * always sampled alike.
  */
-export function inputsHash(config: Config, platform: string, buildArgs: Record<string, string>, engine: string, sampling: { concurrency: number }): string {
+export function inputsHash(
+  config: Config,
+  platform: string,
+  buildArgs: Record<string, string>,
+  engine: string,
+  sampling: { concurrency: number },
+): string {
   const inputs = {
     v: MEASUREMENT_VERSION,
     platform,

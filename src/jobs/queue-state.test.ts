@@ -19,7 +19,10 @@ test('repositories take turns, oldest first within each', () => {
 test('a busy PR is skipped without losing the repository its turn for its other PRs', () => {
   const q = new FairQueue();
   [entry(1, 'a', 1), entry(2, 'a', 2), entry(3, 'b', 1)].forEach((e) => q.push(e));
-  assert.deepEqual(drain(q, (k) => k === 'a#1'), [2, 3]);
+  assert.deepEqual(
+    drain(q, (k) => k === 'a#1'),
+    [2, 3],
+  );
   assert.deepEqual(drain(q), [1]);
 });
 

@@ -22,7 +22,9 @@ interface Common {
 }
 
 /** After a PR's job: with nothing else queued for the PR, its gates still pending are settled. */
-export async function settleAfterJob(d: Common & { job: BotJob; forge: Forge; outcome: PrJobOutcome; heads: HeadTracker }): Promise<number> {
+export async function settleAfterJob(
+  d: Common & { job: BotJob; forge: Forge; outcome: PrJobOutcome; heads: HeadTracker },
+): Promise<number> {
   const { job } = d;
   const prKey = HeadTracker.key(job.forge, job.repo, job.event.pr);
   // The PR's next job settles after itself; settling now could race its own pending write.
@@ -34,7 +36,11 @@ export async function settleAfterJob(d: Common & { job: BotJob; forge: Forge; ou
     gates,
     latest: d.heads.latest(prKey),
     reason: d.outcome.reason,
-    note: (g, state) => d.jobs.noteGate({ forge: job.forge, repo: job.repo, installationId: job.installationId, pr: g.pr, sha: g.sha, state }, d.now().toISOString()),
+    note: (g, state) =>
+      d.jobs.noteGate(
+        { forge: job.forge, repo: job.repo, installationId: job.installationId, pr: g.pr, sha: g.sha, state },
+        d.now().toISOString(),
+      ),
     log: d.log,
   });
 }
@@ -51,7 +57,10 @@ export function reconcileAtStart(d: Common & { queue: JobQueue; heads: HeadTrack
   for (const a of actions) {
     if (a.action === 'rerun') {
       d.queue.enqueue(a.job, { idemKey: a.idemKey });
-      d.log.warn({ repo: a.job.repo, pr: a.job.event.pr, sha: a.job.event.type === 'pr-updated' ? a.job.event.headSha : null }, 'gate left pending by a restart: checking again');
+      d.log.warn(
+        { repo: a.job.repo, pr: a.job.event.pr, sha: a.job.event.type === 'pr-updated' ? a.job.event.headSha : null },
+        'gate left pending by a restart: checking again',
+      );
     } else {
       const t = a.task;
       d.queue.enqueueTask({ forge: t.forge, repo: t.repo, prKey: a.prKey, sha: t.sha, idemKey: a.idemKey, payload: t });
@@ -70,10 +79,16 @@ export async function runReconcileTask(payload: unknown, d: Common & { forgeOf: 
     gates: [{ pr: t.pr, sha: t.sha }],
     latest: undefined,
     reason: t.reason,
-    note: (g, state) => d.jobs.noteGate({ forge: t.forge, repo: t.repo, installationId: t.installationId, pr: g.pr, sha: g.sha, state }, d.now().toISOString()),
+    note: (g, state) =>
+      d.jobs.noteGate(
+        { forge: t.forge, repo: t.repo, installationId: t.installationId, pr: g.pr, sha: g.sha, state },
+        d.now().toISOString(),
+      ),
     log: d.log,
   });
-  return settled === 1 ? { status: 'done', reason: t.reason } : { status: 'error', reason: `gate of ${t.sha} not settled; the next start tries again` };
+  return settled === 1
+    ? { status: 'done', reason: t.reason }
+    : { status: 'error', reason: `gate of ${t.sha} not settled; the next start tries again` };
 }
 
 // At start: gates a previous process left `pending` are reconciled, never left stuck. A PR with a
@@ -92,8 +107,7 @@ interface ReconcileTask {
 }
 
 export type ReconcileAction =
-  | { action: 'rerun'; job: BotJob; idemKey: string }
-  | { action: 'error'; task: ReconcileTask; prKey: string; idemKey: string };
+  { action: 'rerun'; job: BotJob; idemKey: string } | { action: 'error'; task: ReconcileTask; prKey: string; idemKey: string };
 
 export interface ReconcileInput {
   /** Gates whose last written state is `pending`, oldest write first. */

@@ -21,7 +21,11 @@ const AT = new Date('2026-03-02T10:00:00Z');
 const VERSIONS = { base: 'v1.98.5', head: 'v1.98.8' };
 const noBump: BumpDecision = { bump: null, bumps: [], ambiguous: false, versions: VERSIONS, markerRemoved: null };
 const request = (over: Partial<CheckRequest> = {}): CheckRequest => ({
-  repo: REPO, base: { ref: 'main', sha: BASE_SHA }, head: { ref: 'renovate/tailscale-1.x', sha: HEAD_SHA }, bump: noBump, ...over,
+  repo: REPO,
+  base: { ref: 'main', sha: BASE_SHA },
+  head: { ref: 'renovate/tailscale-1.x', sha: HEAD_SHA },
+  bump: noBump,
+  ...over,
 });
 
 /** A source tree whose checkouts are empty directories (so a build there stops at the missing Dockerfile). */
@@ -49,7 +53,14 @@ function setup(yaml = 'platforms: [linux/amd64, linux/arm64]') {
   const engines = fakeEngineProbe({ local: 'linux/amd64' });
   const keyOf = (platform: string, side: 'base' | 'head') => {
     const engine = new CheckEngines(config, undefined, { docker: 'docker', env: {}, probe: engines.probe }).for(platform);
-    return sideKey({ repo: REPO, sha: side === 'base' ? BASE_SHA : HEAD_SHA, version: VERSIONS[side], platform, config, ...engineKeyOf(engine, runtime) }).key;
+    return sideKey({
+      repo: REPO,
+      sha: side === 'base' ? BASE_SHA : HEAD_SHA,
+      version: VERSIONS[side],
+      platform,
+      config,
+      ...engineKeyOf(engine, runtime),
+    }).key;
   };
   /** A measurement an earlier check stored, as the local amd64 engine measured it. */
   const stored = (platform: string, side: 'base' | 'head'): SideResult => {
@@ -61,19 +72,31 @@ function setup(yaml = 'platforms: [linux/amd64, linux/arm64]') {
   const snapshots: CheckSnapshot[] = [];
   const failures: BuildFailure[] = [];
   const ports = (source: SourceTree, over: Partial<CheckPorts> = {}): CheckPorts => ({
-    source, config, store, runtime, now: () => AT, signal: new AbortController().signal, probeEngine: engines.probe,
+    source,
+    config,
+    store,
+    runtime,
+    now: () => AT,
+    signal: new AbortController().signal,
+    probeEngine: engines.probe,
     upstream: { describe: 'no upstream', readFile: async () => null },
-    onProgress: (e) => events.push(e), onSnapshot: (s) => snapshots.push(s), onBuildFailed: (f) => failures.push(f), ...over,
+    onProgress: (e) => events.push(e),
+    onSnapshot: (s) => snapshots.push(s),
+    onBuildFailed: (f) => failures.push(f),
+    ...over,
   });
   return { config, store, keyOf, stored, ports, engines, events, snapshots, failures };
 }
 
-const sides = (events: ProgressEvent[]) => events.flatMap((e) => (e.phase === 'audit' ? [] : [`${e.platform} ${e.side} ${e.phase} ${e.state}`]));
+const sides = (events: ProgressEvent[]) =>
+  events.flatMap((e) => (e.phase === 'audit' ? [] : [`${e.platform} ${e.side} ${e.phase} ${e.state}`]));
 
 test('every side stored: nothing is built, no engine is asked, and the stored figures are judged as they were', async (t) => {
   const s = setup();
   const { source, checkouts } = await emptySource(t);
-  const expected = Object.fromEntries(['linux/amd64', 'linux/arm64'].map((p) => [p, { base: s.stored(p, 'base'), head: s.stored(p, 'head') }]));
+  const expected = Object.fromEntries(
+    ['linux/amd64', 'linux/arm64'].map((p) => [p, { base: s.stored(p, 'base'), head: s.stored(p, 'head') }]),
+  );
   const result = await runCheck(request(), s.ports(source));
   assert.deepEqual(result.builds, { ran: 0, reused: 4 });
   assert.deepEqual(s.engines.asked, []);
@@ -83,10 +106,27 @@ test('every side stored: nothing is built, no engine is asked, and the stored fi
     assert.deepEqual(p.head, { ...expected[p.platform]!.head, cached: true });
   }
   // The stored sides say where they were measured: arm64 on an amd64 engine is emulated.
-  assert.deepEqual(result.platforms.map((p) => [p.platform, p.emulated]), [['linux/amd64', false], ['linux/arm64', true]]);
-  assert.deepEqual(sides(s.events).sort(), ['linux/amd64 base build cached', 'linux/amd64 head build cached', 'linux/arm64 base build cached', 'linux/arm64 head build cached']);
+  assert.deepEqual(
+    result.platforms.map((p) => [p.platform, p.emulated]),
+    [
+      ['linux/amd64', false],
+      ['linux/arm64', true],
+    ],
+  );
+  assert.deepEqual(sides(s.events).sort(), [
+    'linux/amd64 base build cached',
+    'linux/amd64 head build cached',
+    'linux/arm64 base build cached',
+    'linux/arm64 head build cached',
+  ]);
   // The base is what the branch ships: it is the history's point for this check.
-  assert.deepEqual(result.history.map((h) => [h.platform, h.version, h.commit]), [['linux/amd64', 'v1.98.5', BASE_SHA], ['linux/arm64', 'v1.98.5', BASE_SHA]]);
+  assert.deepEqual(
+    result.history.map((h) => [h.platform, h.version, h.commit]),
+    [
+      ['linux/amd64', 'v1.98.5', BASE_SHA],
+      ['linux/arm64', 'v1.98.5', BASE_SHA],
+    ],
+  );
   assert.equal(result.finishedAt, AT.toISOString());
 });
 
@@ -100,12 +140,21 @@ test('an engine that does not answer ends the side it had to build in error with
   s.stored('linux/arm64', 'base');
   const result = await runCheck(request(), s.ports(source, { probeEngine: engines.probe }));
   const arm64 = result.platforms.find((p) => p.platform === 'linux/arm64')!;
-  assert.deepEqual(arm64.head?.error && { code: arm64.head.error.code, message: arm64.head.error.message }, { code: 'engine-unreachable', message: down.userMessage });
+  assert.deepEqual(arm64.head?.error && { code: arm64.head.error.code, message: arm64.head.error.message }, {
+    code: 'engine-unreachable',
+    message: down.userMessage,
+  });
   assert.equal(arm64.base?.cached, true);
   assert.ok(result.platforms.find((p) => p.platform === 'linux/amd64')!.head?.analysis, 'amd64 is judged with its stored figures');
   assert.deepEqual(result.builds, { ran: 1, reused: 3 });
-  assert.deepEqual(s.failures.map((f) => [f.platform, f.side, f.code]), [['linux/arm64', 'head', 'engine-unreachable']]);
-  assert.deepEqual(sides(s.events).filter((e) => e.startsWith('linux/arm64 head')), ['linux/arm64 head build start', 'linux/arm64 head build failed']);
+  assert.deepEqual(
+    s.failures.map((f) => [f.platform, f.side, f.code]),
+    [['linux/arm64', 'head', 'engine-unreachable']],
+  );
+  assert.deepEqual(
+    sides(s.events).filter((e) => e.startsWith('linux/arm64 head')),
+    ['linux/arm64 head build start', 'linux/arm64 head build failed'],
+  );
   // The first snapshot already shows what the store had, before the build was tried.
   const first = s.snapshots[0]!.result.platforms.find((p) => p.platform === 'linux/amd64')!;
   assert.equal(first.head?.cached, true);
@@ -159,7 +208,10 @@ test('a cancelled check rejects with CancelledError and reports no build failure
   const { source } = await emptySource(t);
   const controller = new AbortController();
   controller.abort(new Error('superseded by a newer push'));
-  await assert.rejects(runCheck(request({ platforms: ['linux/amd64'] }), s.ports(source, { signal: controller.signal })), (err) => err instanceof CancelledError);
+  await assert.rejects(
+    runCheck(request({ platforms: ['linux/amd64'] }), s.ports(source, { signal: controller.signal })),
+    (err) => err instanceof CancelledError,
+  );
   assert.deepEqual(s.failures, []);
 });
 
@@ -168,9 +220,12 @@ test('an upstream that cannot be read is one error finding, and the platforms ar
   const { source } = await emptySource(t);
   for (const p of ['linux/amd64', 'linux/arm64']) for (const side of ['base', 'head'] as const) s.stored(p, side);
   const bump = { file: 'Dockerfile', line: 2, arg: 'TAILSCALE_VERSION', from: 'v1.98.5', to: 'v1.98.8', type: 'patch' as const };
-  const upstream = { describe: 'github tailscale/tailscale', readFile: async (): Promise<string | null> => {
-    throw new UpstreamError('upstream-unreachable', 'github tailscale/tailscale cannot be reached: getaddrinfo ENOTFOUND api.github.com');
-  } };
+  const upstream = {
+    describe: 'github tailscale/tailscale',
+    readFile: async (): Promise<string | null> => {
+      throw new UpstreamError('upstream-unreachable', 'github tailscale/tailscale cannot be reached: getaddrinfo ENOTFOUND api.github.com');
+    },
+  };
   const result = await runCheck(request({ bump: { ...noBump, bump, bumps: [bump] } }), s.ports(source, { upstream }));
   const errors = result.findings.filter((f) => f.kind === 'infra-error');
   assert.equal(errors.length, 1, JSON.stringify(result.findings));

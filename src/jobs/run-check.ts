@@ -11,7 +11,18 @@ import { auditTarget } from '../audit/index.ts';
 import type { EngineInfo } from '../engine/index.ts';
 import { bumpFindings } from '../bump/index.ts';
 import { engineRuntimeLimits, type Config } from '../config/index.ts';
-import { BuildError, CancelledError, type CheckProgress, type CheckResult, type Finding, type HistoryPoint, type PlatformResult, type SideResult, type SideStage, type UpstreamReport } from '../core/index.ts';
+import {
+  BuildError,
+  CancelledError,
+  type CheckProgress,
+  type CheckResult,
+  type Finding,
+  type HistoryPoint,
+  type PlatformResult,
+  type SideResult,
+  type SideStage,
+  type UpstreamReport,
+} from '../core/index.ts';
 import { canariesFor, isEmulated } from '../measure/index.ts';
 import { evaluatePolicy, type PolicyOutcome } from '../policy/index.ts';
 import { isSettled } from '../report/index.ts';
@@ -41,7 +52,10 @@ export async function runCheck(req: CheckRequest, ports: CheckPorts, opts: RunCh
   let upstream: UpstreamReport | null = null;
   if (bump.bump) {
     ports.onProgress?.({ phase: 'audit', state: 'start' });
-    const audit = await auditTarget({ source: ports.source, ref: req.head.sha, bump: bump.bump, config, runner: ports.editRunner ?? null }, ports.upstream);
+    const audit = await auditTarget(
+      { source: ports.source, ref: req.head.sha, bump: bump.bump, config, runner: ports.editRunner ?? null },
+      ports.upstream,
+    );
     findings.push(...audit.findings);
     upstream = audit.upstream;
     ports.onProgress?.({ phase: 'audit', state: 'done' });
@@ -56,9 +70,20 @@ export async function runCheck(req: CheckRequest, ports: CheckPorts, opts: RunCh
   const result = (platforms: PlatformResult[]): CheckResult => {
     const at = ports.now();
     return {
-      repo: req.repo, bump: bump.bump, baseRef: req.base.ref, headRef: req.head.ref, headSha: req.head.sha, baseSha: req.base.sha,
-      findings: [...findings], ...(upstream && { upstream }), platforms, builds: { ...builds }, overrides: [], history: [],
-      durationMs: at.getTime() - started, finishedAt: at.toISOString(),
+      repo: req.repo,
+      bump: bump.bump,
+      baseRef: req.base.ref,
+      headRef: req.head.ref,
+      headSha: req.head.sha,
+      baseSha: req.base.sha,
+      findings: [...findings],
+      ...(upstream && { upstream }),
+      platforms,
+      builds: { ...builds },
+      overrides: [],
+      history: [],
+      durationMs: at.getTime() - started,
+      finishedAt: at.toISOString(),
     };
   };
   const toResult = (platform: string, sides: Pick<PlatformResult, 'base' | 'head'>): PlatformResult => {
@@ -112,11 +137,29 @@ async function measurePlatforms(req: CheckRequest, ports: CheckPorts, ctx: Measu
   };
   try {
     const input = (platform: string, engine: PlatformEngine, side: Side): Omit<MeasureSideInput, 'phase'> => ({
-      repo: req.repo, side, sha: req[side].sha, version: req.bump.versions[side], platform, config, source: ports.source, engine,
-      store: ports.store, fresh: side === 'head' ? Boolean(req.noCache) : Boolean(req.noCacheBase),
-      scratchDir, now: ports.now, signal, onProgress, onLog: ctx.onLog, slots: ports.slots, lane, runtime: ctx.runtime, cache: ports.buildCache ?? null,
+      repo: req.repo,
+      side,
+      sha: req[side].sha,
+      version: req.bump.versions[side],
+      platform,
+      config,
+      source: ports.source,
+      engine,
+      store: ports.store,
+      fresh: side === 'head' ? Boolean(req.noCache) : Boolean(req.noCacheBase),
+      scratchDir,
+      now: ports.now,
+      signal,
+      onProgress,
+      onLog: ctx.onLog,
+      slots: ports.slots,
+      lane,
+      runtime: ctx.runtime,
+      cache: ports.buildCache ?? null,
       // The base is merged code; only the head can be a stranger's.
-      untrusted: side === 'head' && Boolean(req.untrustedHead), sandbox: ports.sandbox, onBuildFailed: ports.onBuildFailed,
+      untrusted: side === 'head' && Boolean(req.untrustedHead),
+      sandbox: ports.sandbox,
+      onBuildFailed: ports.onBuildFailed,
     });
     // A platform without an engine is settled at once; stored sides too, so the first snapshot shows them.
     const pending: { platform: string; engine: PlatformEngine; side: Side }[] = [];
@@ -126,7 +169,9 @@ async function measurePlatforms(req: CheckRequest, ports: CheckPorts, ctx: Measu
           tracker.done(s.platform, side, unbuiltSide(req[side].sha, req.bump.versions[side], s.error));
           continue;
         }
-        const stored = input(s.platform, s.engine, side).fresh ? null : storedSide({ ...input(s.platform, s.engine, side), ...engineKeyOf(s.engine, ctx.runtime) });
+        const stored = input(s.platform, s.engine, side).fresh
+          ? null
+          : storedSide({ ...input(s.platform, s.engine, side), ...engineKeyOf(s.engine, ctx.runtime) });
         if (!stored) {
           pending.push({ platform: s.platform, engine: s.engine, side });
           continue;
@@ -141,24 +186,34 @@ async function measurePlatforms(req: CheckRequest, ports: CheckPorts, ctx: Measu
     // One runtime phase per platform for the sides built here: base and head sampled side by side.
     const phases = new Map<string, PlatformPhase>();
     for (const p of pending) {
-      if (!phases.has(p.platform)) phases.set(p.platform, new PlatformPhase(ctx.runtime, p.engine.client.engine, pending.filter((x) => x.platform === p.platform).length, signal));
+      if (!phases.has(p.platform))
+        phases.set(
+          p.platform,
+          new PlatformPhase(ctx.runtime, p.engine.client.engine, pending.filter((x) => x.platform === p.platform).length, signal),
+        );
     }
-    const settled = await Promise.allSettled(plan.order.map(async ({ platform, engine, side }) => {
-      try {
-        const measured = await measureSide({
-          ...input(platform, engine, side), phase: phases.get(platform)!, together: plan.together[side].platforms.includes(platform) ? plan.together[side] : undefined,
-        });
-        tracker.done(platform, side, measured.result);
-        if (measured.built) ctx.builds.ran++;
-        else if (measured.result.cached) ctx.builds.reused++;
-        ctx.snapshot();
-      } catch (err) {
-        stop.abort(err);
-        throw err;
-      }
-    }));
+    const settled = await Promise.allSettled(
+      plan.order.map(async ({ platform, engine, side }) => {
+        try {
+          const measured = await measureSide({
+            ...input(platform, engine, side),
+            phase: phases.get(platform)!,
+            together: plan.together[side].platforms.includes(platform) ? plan.together[side] : undefined,
+          });
+          tracker.done(platform, side, measured.result);
+          if (measured.built) ctx.builds.ran++;
+          else if (measured.result.cached) ctx.builds.reused++;
+          ctx.snapshot();
+        } catch (err) {
+          stop.abort(err);
+          throw err;
+        }
+      }),
+    );
     // The job's own cancellation wins over the errors it caused in the other sides.
-    const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected' && !(r.reason instanceof CancelledError)) ?? settled.find((r) => r.status === 'rejected');
+    const failed =
+      settled.find((r): r is PromiseRejectedResult => r.status === 'rejected' && !(r.reason instanceof CancelledError)) ??
+      settled.find((r) => r.status === 'rejected');
     if (failed) throw failed.reason;
   } finally {
     await rm(scratchDir, { recursive: true, force: true });
@@ -173,7 +228,11 @@ async function measurePlatforms(req: CheckRequest, ports: CheckPorts, ctx: Measu
  * --platform=$BUILDPLATFORM once; elsewhere each platform is its own build and BuildKit's cache
  * carries what it can to the next (docs/scaling.md says how much that is on docker 20.10).
  */
-async function planBuilds(pending: { platform: string; engine: PlatformEngine; side: Side }[], signal: AbortSignal, onLog?: (line: string) => void) {
+async function planBuilds(
+  pending: { platform: string; engine: PlatformEngine; side: Side }[],
+  signal: AbortSignal,
+  onLog?: (line: string) => void,
+) {
   // An engine that does not answer is told to its platforms' sides when they build; here it is native.
   const infos = new Map<string, EngineInfo | null>();
   for (const p of pending) if (!infos.has(p.platform)) infos.set(p.platform, await p.engine.ready(signal).catch(() => null));
@@ -185,11 +244,18 @@ async function planBuilds(pending: { platform: string; engine: PlatformEngine; s
   const group = (side: Side): SharedBuild => {
     const mine = pending.filter((p) => p.side === side);
     const info = mine.length > 0 ? infos.get(mine[0]!.platform) : null;
-    const together = info && mine.every((p) => infos.get(p.platform) !== null) && buildsTogether(info, mine.map((p) => p.engine));
+    const together =
+      info &&
+      mine.every((p) => infos.get(p.platform) !== null) &&
+      buildsTogether(
+        info,
+        mine.map((p) => p.engine),
+      );
     return { platforms: together ? mine.map((p) => p.platform) : [] };
   };
   const together = { base: group('base'), head: group('head') };
-  for (const side of ['base', 'head'] as const) if (together[side].platforms.length > 0) onLog?.(`${side}: building ${together[side].platforms.join(', ')} in one invocation`);
+  for (const side of ['base', 'head'] as const)
+    if (together[side].platforms.length > 0) onLog?.(`${side}: building ${together[side].platforms.join(', ')} in one invocation`);
   return { order, together };
 }
 
@@ -207,10 +273,21 @@ function selectPlatformEngine(engines: CheckEngines, platform: string): Selected
 
 /** A warning per platform whose builder entry uses keys that stop working in the next release. */
 function deprecations(selected: Selected[]): Finding[] {
-  return selected.flatMap((s) => ('engine' in s && s.engine.choice.deprecation !== null ? [{
-    severity: 'warning' as const, kind: 'config-deprecated' as const, features: [], platform: s.platform,
-    introduced: false, acknowledged: false, message: s.engine.choice.deprecation,
-  }] : []));
+  return selected.flatMap((s) =>
+    'engine' in s && s.engine.choice.deprecation !== null
+      ? [
+          {
+            severity: 'warning' as const,
+            kind: 'config-deprecated' as const,
+            features: [],
+            platform: s.platform,
+            introduced: false,
+            acknowledged: false,
+            message: s.engine.choice.deprecation,
+          },
+        ]
+      : [],
+  );
 }
 
 /** Both sides carry the error that kept the platform from being built at all. */
@@ -219,11 +296,24 @@ function failedPlatform(req: CheckRequest, platform: string, err: BuildError): P
   return { platform, emulated: false, base: side('base'), head: side('head') };
 }
 
-function storedPlatform(req: CheckRequest, ports: CheckPorts, s: Selected, runtime: RuntimeSlots, builds: CheckResult['builds']): PlatformResult {
+function storedPlatform(
+  req: CheckRequest,
+  ports: CheckPorts,
+  s: Selected,
+  runtime: RuntimeSlots,
+  builds: CheckResult['builds'],
+): PlatformResult {
   if ('error' in s) return failedPlatform(req, s.platform, s.error);
-  const side = (x: Side) => storedSide({
-    repo: req.repo, sha: req[x].sha, version: req.bump.versions[x], platform: s.platform, config: ports.config, store: ports.store, ...engineKeyOf(s.engine, runtime),
-  });
+  const side = (x: Side) =>
+    storedSide({
+      repo: req.repo,
+      sha: req[x].sha,
+      version: req.bump.versions[x],
+      platform: s.platform,
+      config: ports.config,
+      store: ports.store,
+      ...engineKeyOf(s.engine, runtime),
+    });
   const base = side('base');
   const head = side('head');
   builds.reused += Number(base !== null) + Number(head !== null);
@@ -237,9 +327,15 @@ function recordHistory(req: CheckRequest, ports: CheckPorts, platforms: Platform
     const base = p.base;
     if (!base?.analysis || !base.version) continue;
     store.recordHistory({
-      repo: req.repo, baseRef: req.base.ref, commit: base.commit, platform: p.platform, version: base.version,
-      imageCompressedBytes: base.analysis.imageCompressedBytes, flashBytes: base.analysis.flashBytes,
-      ramRssBytes: base.ram?.rss?.median ?? null, at,
+      repo: req.repo,
+      baseRef: req.base.ref,
+      commit: base.commit,
+      platform: p.platform,
+      version: base.version,
+      imageCompressedBytes: base.analysis.imageCompressedBytes,
+      flashBytes: base.analysis.flashBytes,
+      ramRssBytes: base.ram?.rss?.median ?? null,
+      at,
     });
   }
   return store.listHistory(req.repo, req.base.ref, HISTORY_LIMIT);

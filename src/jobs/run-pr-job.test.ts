@@ -67,20 +67,37 @@ function commandText(cmd: SlashCommand): string {
   }
 }
 
-const job = (event: BotEvent): BotJob => ({ forge: 'gitea', installationId: null, repo: 'routers/tailscale-mikrotik', deliveryId: 'd-1', event });
-const pushed = (sha = HEAD): BotEvent => ({ type: 'pr-updated', action: 'synchronize', pr: 14, headSha: sha, sender: { login: 'renovate', isBot: false } });
-const command = (cmd: SlashCommand, login = 'mira', commentId = 908): BotEvent => ({ type: 'command', pr: 14, commentId, command: cmd, sender: { login, isBot: false } });
+const job = (event: BotEvent): BotJob => ({
+  forge: 'gitea',
+  installationId: null,
+  repo: 'routers/tailscale-mikrotik',
+  deliveryId: 'd-1',
+  event,
+});
+const pushed = (sha = HEAD): BotEvent => ({
+  type: 'pr-updated',
+  action: 'synchronize',
+  pr: 14,
+  headSha: sha,
+  sender: { login: 'renovate', isBot: false },
+});
+const command = (cmd: SlashCommand, login = 'mira', commentId = 908): BotEvent => ({
+  type: 'command',
+  pr: 14,
+  commentId,
+  command: cmd,
+  sender: { login, isBot: false },
+});
 const states = (calls: FakeCall[]) => calls.flatMap((c) => (c.op === 'setStatus' ? [c.state] : []));
 
 test('a bump PR gets a pending gate, then one comment, then a failure on a size regression', async () => {
   const { forge, deps } = setup({}, fakeCheck({ growth: 300 * KiB }));
   const outcome = await runPrJob(job(pushed()), deps);
   assert.equal(outcome.verdict, 'failure');
-  assert.deepEqual(forge.writes.map((c) => c.op === 'setStatus' ? `status:${c.state}` : c.op === 'upsertComment' ? `comment:${c.outcome}` : c.op), [
-    'status:pending',
-    'comment:created',
-    'status:failure',
-  ]);
+  assert.deepEqual(
+    forge.writes.map((c) => (c.op === 'setStatus' ? `status:${c.state}` : c.op === 'upsertComment' ? `comment:${c.outcome}` : c.op)),
+    ['status:pending', 'comment:created', 'status:failure'],
+  );
   const [, comment, final] = forge.writes;
   assert.match(comment?.op === 'upsertComment' ? comment.body : '', /^<!-- bumpguard:report -->/);
   assert.match(final?.op === 'setStatus' ? final.title : '', /^failed: /);
@@ -92,7 +109,10 @@ test('the next push updates the same comment instead of adding one', async () =>
   forge.pr = pr({ head: { ref: 'renovate/tailscale-1.x', sha: NEWER } });
   heads.note(HeadTracker.key('gitea', forge.repo, 14), NEWER);
   await runPrJob(job(pushed(NEWER)), deps);
-  assert.deepEqual(forge.calls.flatMap((c) => (c.op === 'upsertComment' ? [c.outcome] : [])), ['created', 'updated']);
+  assert.deepEqual(
+    forge.calls.flatMap((c) => (c.op === 'upsertComment' ? [c.outcome] : [])),
+    ['created', 'updated'],
+  );
   assert.equal(forge.comments.size, 1);
 });
 
@@ -102,7 +122,10 @@ test('a PR that does not bump Tailscale passes at once: one success gate, no com
   assert.deepEqual([outcome.status, outcome.verdict], ['done', 'success']);
   assert.deepEqual(forge.writes, [{ op: 'setStatus', sha: HEAD, state: 'success', title: 'not a Tailscale bump — nothing to check' }]);
   assert.equal(check.requests.length, 0);
-  assert.equal(forge.calls.some((c) => c.op === 'downloadTree'), false);
+  assert.equal(
+    forge.calls.some((c) => c.op === 'downloadTree'),
+    false,
+  );
 });
 
 test('a run superseded by a newer push writes nothing after the newer head is known', async () => {
@@ -119,7 +142,9 @@ test('a run superseded by a newer push writes nothing after the newer head is kn
 });
 
 test('an invalid .bumpguard.yml on the base sets the gate to error and lists the field in the comment', async () => {
-  const { forge, deps, check } = setup({ files: { [`${BASE}:.bumpguard.yml`]: 'thresholds:\n  image: { fial: { bytes: 1KiB, percent: 1 } }\n' } });
+  const { forge, deps, check } = setup({
+    files: { [`${BASE}:.bumpguard.yml`]: 'thresholds:\n  image: { fial: { bytes: 1KiB, percent: 1 } }\n' },
+  });
   const outcome = await runPrJob(job(pushed()), deps);
   assert.equal(outcome.verdict, 'error');
   assert.equal(check.requests.length, 0);
@@ -138,19 +163,25 @@ test('config is read from the base commit, never from the head', async () => {
 });
 
 test('trigger.authors leaves bump PRs by other authors unchecked, and their gate passes at once', async () => {
-  const { forge, deps, check } = setup({ pr: pr({ author: 'mira' }), files: { [`${BASE}:.bumpguard.yml`]: 'trigger: { authors: [renovate] }\n' } });
+  const { forge, deps, check } = setup({
+    pr: pr({ author: 'mira' }),
+    files: { [`${BASE}:.bumpguard.yml`]: 'trigger: { authors: [renovate] }\n' },
+  });
   assert.equal((await runPrJob(job(pushed()), deps)).verdict, 'success');
   assert.deepEqual(states(forge.writes), ['success']);
   assert.match(forge.writes[0]?.op === 'setStatus' ? forge.writes[0].title : '', /^not checked: trigger settings/);
   assert.equal(check.requests.length, 0);
 });
 
-test('a fork PR is never built unasked; a maintainer\'s /rebuild approves that head', async () => {
+test("a fork PR is never built unasked; a maintainer's /rebuild approves that head", async () => {
   const { forge, deps, check, say } = setup({ pr: pr({ isFork: true, author: 'stranger' }) });
   const waiting = await runPrJob(job(pushed()), deps);
   assert.equal(waiting.status, 'waiting-approval');
   assert.equal(check.requests.length, 0);
-  assert.equal(forge.calls.some((c) => c.op === 'downloadTree'), false);
+  assert.equal(
+    forge.calls.some((c) => c.op === 'downloadTree'),
+    false,
+  );
   assert.deepEqual(states(forge.writes), ['pending']);
   assert.match([...forge.comments.values()][0] ?? '', /comes from a fork/);
 
@@ -165,9 +196,15 @@ test('a command from a user without write access is refused politely and runs no
   const outcome = await runPrJob(say({ name: 'rebuild', platforms: [] }, 'visitor'), deps);
   assert.equal(outcome.status, 'refused');
   assert.equal(check.requests.length, 0);
-  assert.deepEqual(forge.writes.map((c) => c.op), ['react', 'reply', 'react']);
+  assert.deepEqual(
+    forge.writes.map((c) => c.op),
+    ['react', 'reply', 'react'],
+  );
   const [eyes, reply, confused] = forge.writes;
-  assert.deepEqual([eyes, confused].map((c) => c?.op === 'react' && c.reaction), ['eyes', 'confused']);
+  assert.deepEqual(
+    [eyes, confused].map((c) => c?.op === 'react' && c.reaction),
+    ['eyes', 'confused'],
+  );
   assert.match(reply?.op === 'reply' ? reply.body : '', /@visitor.*needs write access/);
 });
 
@@ -178,7 +215,10 @@ test('/rebuild arm64 rebuilds only that platform without cache and reacts eyes t
     { platforms: check.requests[0]?.platforms, noCache: check.requests[0]?.noCache, auditOnly: check.requests[0]?.auditOnly },
     { platforms: ['linux/arm64'], noCache: true, auditOnly: false },
   );
-  assert.deepEqual(forge.calls.flatMap((c) => (c.op === 'react' ? [c.reaction] : [])), ['eyes', 'rocket']);
+  assert.deepEqual(
+    forge.calls.flatMap((c) => (c.op === 'react' ? [c.reaction] : [])),
+    ['eyes', 'rocket'],
+  );
 });
 
 test('/rebuild with a platform the repo does not build says so and builds nothing', async () => {
@@ -203,8 +243,14 @@ test('/accept size turns a size blocker into a pass for this head, recorded with
 test('/help is answered for anyone without touching the gate', async () => {
   const { forge, deps, say } = setup();
   assert.equal((await runPrJob(say({ name: 'help' }, 'visitor'), deps)).status, 'answered');
-  assert.deepEqual(forge.writes.map((c) => c.op), ['react', 'reply', 'react']);
-  assert.equal(forge.calls.some((c) => c.op === 'permissionOf'), false);
+  assert.deepEqual(
+    forge.writes.map((c) => c.op),
+    ['react', 'reply', 'react'],
+  );
+  assert.equal(
+    forge.calls.some((c) => c.op === 'permissionOf'),
+    false,
+  );
 });
 
 test('a build infrastructure error ends in gate error with its message, never pending', async () => {
@@ -250,9 +296,17 @@ function stagedCheck(step: (ms: number) => void, stepMs: number, findings: Findi
     const final = await inner(req, ports);
     const platforms = final.platforms.map((p) => p.platform);
     const stages: CheckProgress['stages'] = Object.fromEntries(platforms.map((p) => [p, { base: 'queued', head: 'queued' }]));
-    const progress = (): CheckProgress => ({ stages: structuredClone(stages), canaries: Object.fromEntries(platforms.map((p) => [p, ['magicdns']])), ram: true });
+    const progress = (): CheckProgress => ({
+      stages: structuredClone(stages),
+      canaries: Object.fromEntries(platforms.map((p) => [p, ['magicdns']])),
+      ram: true,
+    });
     const shown = new Set<string>();
-    const snapshot = () => ports.onSnapshot?.({ result: { ...final, platforms: final.platforms.map((p) => (shown.has(p.platform) ? p : { ...p, base: null, head: null })) }, progress: progress() });
+    const snapshot = () =>
+      ports.onSnapshot?.({
+        result: { ...final, platforms: final.platforms.map((p) => (shown.has(p.platform) ? p : { ...p, base: null, head: null })) },
+        progress: progress(),
+      });
     stages[platforms[0]!] = { base: 'building', head: 'queued' };
     snapshot();
     for (const platform of platforms) {
@@ -267,21 +321,34 @@ function stagedCheck(step: (ms: number) => void, stepMs: number, findings: Findi
 }
 
 test('the audit reaches the PR before any build ends; platforms follow at most one edit per 15 s; the verdict is the same report as without them', async () => {
-  const audit: Finding = { severity: 'blocker', kind: 'missing-dep', features: ['advertiseexitnode', 'peerapiserver'], introduced: true, acknowledged: false, message: 'advertiseexitnode needs peerapiserver, which the recipe omits', fix: '-a\n+b\n' };
+  const audit: Finding = {
+    severity: 'blocker',
+    kind: 'missing-dep',
+    features: ['advertiseexitnode', 'peerapiserver'],
+    introduced: true,
+    acknowledged: false,
+    message: 'advertiseexitnode needs peerapiserver, which the recipe omits',
+    fix: '-a\n+b\n',
+  };
   const clock = steppedTimers();
   const { forge, deps } = setup();
   deps.timers = clock.timers;
   deps.runCheck = stagedCheck((ms) => clock.advance(ms), 10_000, [audit]);
   await runPrJob(job(pushed()), deps);
-  const log = forge.writes.map((c) => (c.op === 'setStatus' ? `${c.state}: ${c.title}` : c.op === 'upsertComment' ? `comment:${c.outcome}` : c.op));
+  const log = forge.writes.map((c) =>
+    c.op === 'setStatus' ? `${c.state}: ${c.title}` : c.op === 'upsertComment' ? `comment:${c.outcome}` : c.op,
+  );
   // t=0 the audit: written at once. t=10 s amd64 settles: held for 15 s after the last write, and
   // written when the clock passes it (builds 2/6). t=20 s arm64 settles: held again, and dropped
   // when arm/v7 settles at t=30 s, because the verdict follows at once.
   assert.deepEqual(log, [
     'pending: Checking tailscale v1.98.5 → v1.98.8…',
-    'comment:created', 'pending: audit: 1 blocker · builds 0/6',
-    'comment:updated', 'pending: audit: 1 blocker · builds 2/6',
-    'comment:updated', 'failure: failed: 1 blocker — advertiseexitnode needs peerapiserver, which the recipe omits',
+    'comment:created',
+    'pending: audit: 1 blocker · builds 0/6',
+    'comment:updated',
+    'pending: audit: 1 blocker · builds 2/6',
+    'comment:updated',
+    'failure: failed: 1 blocker — advertiseexitnode needs peerapiserver, which the recipe omits',
   ]);
   const bodies = forge.calls.flatMap((c) => (c.op === 'upsertComment' ? [c.body] : []));
   assert.match(bodies[0]!, /## ⏳ bumpguard checking: tailscale v1\.98\.5 → v1\.98\.8/);
@@ -309,7 +376,10 @@ test('a job superseded mid-check writes no interim report and no verdict', async
   };
   const outcome = await runPrJob(job(pushed()), deps);
   assert.equal(outcome.status, 'superseded');
-  assert.deepEqual(forge.writes.map((c) => c.op === 'setStatus' ? c.state : c.op), ['pending']);
+  assert.deepEqual(
+    forge.writes.map((c) => (c.op === 'setStatus' ? c.state : c.op)),
+    ['pending'],
+  );
 });
 
 test('a re-run of the check by a maintainer runs again; an event for an older head is skipped', async () => {
@@ -322,12 +392,18 @@ test('a re-run of the check by a maintainer runs again; an event for an older he
 });
 
 test('a command that fails before the PR is judged is answered with the reason and a confused reaction', async () => {
-  const forbidden = new ForgeError({ forge: 'gitea', op: 'permissionOf', code: 'forbidden', status: 403 }, 'Gitea API call permissionOf failed (HTTP 403): the bot lacks a permission for this.');
+  const forbidden = new ForgeError(
+    { forge: 'gitea', op: 'permissionOf', code: 'forbidden', status: 403 },
+    'Gitea API call permissionOf failed (HTTP 403): the bot lacks a permission for this.',
+  );
   const { forge, deps, check, say } = setup({ failOn: { op: 'permissionOf', error: forbidden } });
   const outcome = await runPrJob(say({ name: 'rebuild', platforms: [] }), deps);
   assert.equal(outcome.status, 'error');
   assert.equal(check.requests.length, 0);
-  assert.deepEqual(forge.writes.map((c) => (c.op === 'react' ? `react:${c.reaction}` : c.op)), ['react:eyes', 'reply', 'react:confused']);
+  assert.deepEqual(
+    forge.writes.map((c) => (c.op === 'react' ? `react:${c.reaction}` : c.op)),
+    ['react:eyes', 'reply', 'react:confused'],
+  );
   const reply = forge.writes[1];
   assert.match(reply?.op === 'reply' ? reply.body : '', /could not run `\/rebuild`: Gitea API call permissionOf failed \(HTTP 403\)/);
 });
@@ -346,7 +422,10 @@ test('a GitHub App author (renovate[bot]) pushing to the base repository is trus
   const { forge, deps, check } = setup({ pr: pr({ author: 'renovate[bot]', authorIsApp: true }) });
   assert.equal((await runPrJob(job(pushed()), deps)).status, 'done');
   assert.equal(check.requests[0]?.untrustedHead, false);
-  assert.equal(forge.calls.some((c) => c.op === 'permissionOf'), false);
+  assert.equal(
+    forge.calls.some((c) => c.op === 'permissionOf'),
+    false,
+  );
 });
 
 test('/rebuild and /accept written before the current head arrived apply to nothing, and say so', async () => {
@@ -377,7 +456,7 @@ test('a head no push announced is not approved by a comment written before the b
   assert.equal(check.requests.length, 1);
 });
 
-test('a command is run as the forge has the comment: the delivery\'s author and text are not trusted', async () => {
+test("a command is run as the forge has the comment: the delivery's author and text are not trusted", async () => {
   const { forge, deps, check, state } = setup({}, fakeCheck({ growth: 300 * KiB }));
   // The delivery claims mira wrote "/accept all"; the forge says visitor wrote it.
   forge.said(908, 'visitor', '/accept all yolo');

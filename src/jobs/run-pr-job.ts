@@ -4,17 +4,49 @@
 // Every write goes through Gate (skipped once a newer push is known); an error that escapes
 // turns the gate to `error` with its user message — it is never left pending.
 import type { Logger } from 'pino';
-import { matchesTrigger, resolvePlatforms, renderApprovalWaiting, renderCommandFailed, renderJobError, renderStaleCommand, renderUnchecked, renderUnknownPlatforms, userMessageOf, type BotJob, type Unchecked } from '../bot/index.ts';
+import {
+  matchesTrigger,
+  resolvePlatforms,
+  renderApprovalWaiting,
+  renderCommandFailed,
+  renderJobError,
+  renderStaleCommand,
+  renderUnchecked,
+  renderUnknownPlatforms,
+  userMessageOf,
+  type BotJob,
+  type Unchecked,
+} from '../bot/index.ts';
 import { detectBump, findTailscaleBumps } from '../bump/index.ts';
 import { parseConfig, readConfigAt, type Config } from '../config/index.ts';
-import { CancelledError, ConfigError, type Bump, type CheckResult, type Forge, type ForgeIdStore, type GateLedger, type OverrideStore, type PullRequest, type SourceTree } from '../core/index.ts';
+import {
+  CancelledError,
+  ConfigError,
+  type Bump,
+  type CheckResult,
+  type Forge,
+  type ForgeIdStore,
+  type GateLedger,
+  type OverrideStore,
+  type PullRequest,
+  type SourceTree,
+} from '../core/index.ts';
 import { decideVerdict, evaluatePolicy } from '../policy/index.ts';
 import { buildCounts, clip, renderProgressSummary, renderReport, renderSummary } from '../report/index.ts';
 import { judgeSnapshot } from './run-check.ts';
 import { createForgeSourceTree } from '../repo/index.ts';
 import { Gate, InterimReports, type Timers } from './gate.ts';
 import type { HeadTracker } from './queue-state.ts';
-import { authorTrust, coversHead, isApproved, recordApproval, triageEvent, verifyCommand, type PrJobOutcome, type RunPlan } from './triage-event.ts';
+import {
+  authorTrust,
+  coversHead,
+  isApproved,
+  recordApproval,
+  triageEvent,
+  verifyCommand,
+  type PrJobOutcome,
+  type RunPlan,
+} from './triage-event.ts';
 import type { CheckPorts, RunCheck } from './types.ts';
 
 export interface PrJobDeps {
@@ -55,7 +87,11 @@ export async function runPrJob(delivered: BotJob, deps: PrJobDeps): Promise<PrJo
     if (job.event.type === 'command') {
       const verified = await verifyCommand(job.event, deps.forge);
       if ('status' in verified) return done(log, verified);
-      if (verified.sender.login !== job.event.sender.login) log.warn({ delivered: job.event.sender.login, author: verified.sender.login }, 'delivery names another comment author than the forge; acting on the forge');
+      if (verified.sender.login !== job.event.sender.login)
+        log.warn(
+          { delivered: job.event.sender.login, author: verified.sender.login },
+          'delivery names another comment author than the forge; acting on the forge',
+        );
       ctx.job = job = { ...job, event: verified };
     }
     // 1. Who asked for what (commands: permission, help, reactions).
@@ -82,11 +118,22 @@ async function checkPullRequest(ctx: Ctx, plan: RunPlan): Promise<PrJobOutcome> 
   // 2. The PR as it is now; an event for an older head is left to the newer one's job.
   const pr = await forge.getPullRequest(job.event.pr);
   if (pr.state !== 'open') return { status: 'ignored', reason: `the pull request is ${pr.state}` };
-  if (job.event.type !== 'command' && job.event.headSha !== pr.head.sha) return { status: 'superseded', reason: `head moved on to ${pr.head.sha}` };
+  if (job.event.type !== 'command' && job.event.headSha !== pr.head.sha)
+    return { status: 'superseded', reason: `head moved on to ${pr.head.sha}` };
   ctx.headSha = pr.head.sha;
   // Every open PR gets the gate (a required check must never wait for a bot that has nothing to
   // say), so from here on an error is reported on the PR too.
-  const gate = new Gate({ forge, heads: deps.heads, ids: deps.state, pr: pr.number, sha: pr.head.sha, prUrl: pr.url, signal: deps.signal, log, ledger: deps.ledger });
+  const gate = new Gate({
+    forge,
+    heads: deps.heads,
+    ids: deps.state,
+    pr: pr.number,
+    sha: pr.head.sha,
+    prUrl: pr.url,
+    signal: deps.signal,
+    log,
+    ledger: deps.ledger,
+  });
   ctx.gate = gate;
   // 3. The repository through the forge: files by API, the PR's diff, trees for builds.
   const source = createForgeSourceTree({
@@ -134,8 +181,16 @@ async function judgePullRequest(ctx: Ctx, plan: RunPlan, pr: PullRequest, source
     if (approval === 'waiting') {
       const body = renderApprovalWaiting(pr.head.sha, trust.why);
       await gate.comment(body);
-      await gate.status('pending', `Waiting for a maintainer: comment /rebuild to build this ${trust.why === 'fork' ? 'fork ' : ''}PR`, body, { awaiting: true });
-      return { status: 'waiting-approval', reason: `${trust.why === 'fork' ? 'fork PR' : `${pr.author} lacks write access`}: a maintainer must comment /rebuild` };
+      await gate.status(
+        'pending',
+        `Waiting for a maintainer: comment /rebuild to build this ${trust.why === 'fork' ? 'fork ' : ''}PR`,
+        body,
+        { awaiting: true },
+      );
+      return {
+        status: 'waiting-approval',
+        reason: `${trust.why === 'fork' ? 'fork PR' : `${pr.author} lacks write access`}: a maintainer must comment /rebuild`,
+      };
     }
   }
   const platforms = resolvePlatforms(plan.platforms, config.platforms);
@@ -169,9 +224,14 @@ async function judgePullRequest(ctx: Ctx, plan: RunPlan, pr: PullRequest, source
         untrustedHead: trust !== null && !trust.trusted,
       },
       {
-        ...deps.ports, source, config, signal: deps.signal, ...(plan.auditOnly ? {} : { onSnapshot: (s) => interim.update(s) }),
+        ...deps.ports,
+        source,
+        config,
+        signal: deps.signal,
+        ...(plan.auditOnly ? {} : { onSnapshot: (s) => interim.update(s) }),
         // The operator's log gets the raw tail the comment does not show (redacted, or summarised for untrusted code).
-        onBuildFailed: (f) => log.warn({ platform: f.platform, side: f.side, sha: f.sha, code: f.code, reason: f.message, logTail: f.logTail }, 'build failed'),
+        onBuildFailed: (f) =>
+          log.warn({ platform: f.platform, side: f.side, sha: f.sha, code: f.code, reason: f.message, logTail: f.logTail }, 'build failed'),
       },
     );
   } finally {
@@ -284,7 +344,9 @@ async function failed(ctx: Ctx, err: unknown): Promise<PrJobOutcome> {
   }
   // The gate matters more than the comment: a failed comment write must not leave it pending.
   const body = renderJobError(err, ctx.headSha);
-  await gate.comment(body).catch((writeErr: unknown) => log.error({ err: writeErr }, 'could not post the error comment; setting the gate anyway'));
+  await gate
+    .comment(body)
+    .catch((writeErr: unknown) => log.error({ err: writeErr }, 'could not post the error comment; setting the gate anyway'));
   try {
     await gate.status('error', clip(`Error: ${userMessageOf(err)}`, 139), body);
   } catch (writeErr) {
@@ -298,4 +360,3 @@ function done(log: Logger, outcome: PrJobOutcome): PrJobOutcome {
   log.info({ status: outcome.status, verdict: outcome.verdict }, outcome.reason);
   return outcome;
 }
-

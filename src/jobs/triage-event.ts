@@ -86,12 +86,20 @@ type CommandEvent = Extract<BotEvent, { type: 'command' }>;
 export async function verifyCommand(event: CommandEvent, forge: Forge): Promise<CommandEvent | PrJobOutcome> {
   const comment = await forge.getComment(event.commentId);
   if (comment.pr !== event.pr) {
-    return { status: 'ignored', reason: `comment ${event.commentId} belongs to ${comment.pr === null ? 'no pull request the forge names' : `#${comment.pr}`}, not #${event.pr}` };
+    return {
+      status: 'ignored',
+      reason: `comment ${event.commentId} belongs to ${comment.pr === null ? 'no pull request the forge names' : `#${comment.pr}`}, not #${event.pr}`,
+    };
   }
   if (comment.author.toLowerCase() === forge.botLogin.toLowerCase()) return { status: 'ignored', reason: 'comment by the bot itself' };
   const command = parseCommand(comment.body);
   if (command === null) return { status: 'ignored', reason: `comment ${event.commentId} holds no command according to the forge` };
-  return { ...event, command, sender: { login: comment.author, isBot: false }, ...(comment.createdAt ? { commentedAt: comment.createdAt } : {}) };
+  return {
+    ...event,
+    command,
+    sender: { login: comment.author, isBot: false },
+    ...(comment.createdAt ? { commentedAt: comment.createdAt } : {}),
+  };
 }
 
 // Who may have code built, and at which head. Untrusted code (a fork, or an author who cannot

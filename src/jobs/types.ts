@@ -8,7 +8,6 @@ import type { ContainerLimits } from '../measure/index.ts';
 import type { ResultStore } from '../store/index.ts';
 import type { CheckEnginesOptions, EngineSetup, RuntimeSlots } from './engines.ts';
 
-
 export interface CheckRequest {
   /** "owner/name" on a forge, or the local directory path for the CLI. */
   repo: string;
@@ -33,7 +32,12 @@ export interface CheckRequest {
 
 export type ProgressEvent =
   | { phase: 'audit'; state: 'start' | 'done' }
-  | { phase: 'build' | 'measure' | 'ram' | 'canary'; platform: string; side: 'base' | 'head'; state: 'start' | 'done' | 'cached' | 'failed' };
+  | {
+      phase: 'build' | 'measure' | 'ram' | 'canary';
+      platform: string;
+      side: 'base' | 'head';
+      state: 'start' | 'done' | 'cached' | 'failed';
+    };
 
 export interface CheckPorts {
   source: SourceTree;

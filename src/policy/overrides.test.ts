@@ -4,13 +4,15 @@ import { parseAccept } from './overrides.ts';
 
 test('kind and a multi-word reason become Override fields', () => {
   assert.deepEqual(parseAccept('size arm64 grew for the new DNS cache'), {
-    ok: true, override: { kind: 'size', reason: 'arm64 grew for the new DNS cache' },
+    ok: true,
+    override: { kind: 'size', reason: 'arm64 grew for the new DNS cache' },
   });
 });
 
 test('the leading /accept is optional, kind is case-insensitive, whitespace in the reason collapses', () => {
   assert.deepEqual(parseAccept('/accept  RAM   qemu noise,\n  checked on a hAP ax2 '), {
-    ok: true, override: { kind: 'ram', reason: 'qemu noise, checked on a hAP ax2' },
+    ok: true,
+    override: { kind: 'ram', reason: 'qemu noise, checked on a hAP ax2' },
   });
 });
 

@@ -41,7 +41,12 @@ const SCOPE_OF_KIND: Record<FindingKind, Scope | 'by-metric'> = {
 };
 
 const SCOPE_OF_METRIC: Record<MetricName, Scope> = {
-  image: 'size', flash: 'size', rootfs: 'size', binary: 'size', ramRss: 'ram', ramPeak: 'ram',
+  image: 'size',
+  flash: 'size',
+  rootfs: 'size',
+  binary: 'size',
+  ramRss: 'ram',
+  ramPeak: 'ram',
 };
 
 /** What each `/accept` kind acknowledges, for /help and the report. */
@@ -106,9 +111,7 @@ const ACCEPT_USAGE = 'Usage: /accept <size|ram|canary|audit|all> <reason>';
 /** A reason is shown in every report for this head; keep it a sentence, not a paste. */
 const ACCEPT_REASON_MAX = 300;
 
-export type ParsedAccept =
-  | { ok: true; override: Pick<Override, 'kind' | 'reason'> }
-  | { ok: false; error: string; usage: string };
+export type ParsedAccept = { ok: true; override: Pick<Override, 'kind' | 'reason'> } | { ok: false; error: string; usage: string };
 
 function usageError(error: string): ParsedAccept {
   const kinds = ACCEPT_KINDS.map((k) => `  ${k}: ${OVERRIDE_SCOPES[k]}`).join('\n');
@@ -124,7 +127,10 @@ function isKind(word: string): word is OverrideKind {
  * The caller adds `by`, `at` and `headSha`. Whitespace in the reason collapses to single spaces.
  */
 export function parseAccept(text: string): ParsedAccept {
-  const words = text.trim().replace(/^\/accept(?=\s|$)/i, '').trim();
+  const words = text
+    .trim()
+    .replace(/^\/accept(?=\s|$)/i, '')
+    .trim();
   const m = /^(?<kind>\S+)(?:\s+(?<reason>[\s\S]*))?$/.exec(words);
   if (!m?.groups) return usageError('missing kind and reason');
   const kind = m.groups.kind!.toLowerCase();

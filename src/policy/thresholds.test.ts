@@ -37,7 +37,10 @@ function messages(findings: Finding[]): string[] {
 }
 
 test('default levels: +212 KiB on a ~4 MB arm64 image fails image and flash, warns on rootfs and binary', () => {
-  const p = buildPlatform('linux/arm64', { base: { image: 4_200_000, flash: 4_300_000 }, head: { binaryGrowth: 217_500, image: 4_417_500, flash: 4_517_500 } });
+  const p = buildPlatform('linux/arm64', {
+    base: { image: 4_200_000, flash: 4_300_000 },
+    head: { binaryGrowth: 217_500, image: 4_417_500, flash: 4_517_500 },
+  });
   const { findings } = evaluateThresholds([p], parseConfig(null).thresholds);
   assert.deepEqual(messages(findings), [
     'blocker image linux/arm64 compressed image grew +212.4 KiB (+5.2%), over the fail level 128 KiB and 3%',
@@ -58,21 +61,29 @@ test('a small growth under every level gives comparisons but no findings', () =>
 });
 
 test('a per-platform override tightens one arch and leaves the others on the top-level levels', () => {
-  const config = parseConfig([
-    'thresholds:',
-    '  image: { fail: { bytes: 128KiB, percent: 3 } }',
-    '  platforms:',
-    '    linux/arm/v7: { image: { fail: { bytes: 16KiB, percent: "0.5%" } } }',
-  ].join('\n'));
+  const config = parseConfig(
+    [
+      'thresholds:',
+      '  image: { fail: { bytes: 128KiB, percent: 3 } }',
+      '  platforms:',
+      '    linux/arm/v7: { image: { fail: { bytes: 16KiB, percent: "0.5%" } } }',
+    ].join('\n'),
+  );
   const growth = { binaryGrowth: 40 * KiB };
   const platforms = ['linux/arm64', 'linux/arm/v7'].map((p) => buildPlatform(p, { head: growth }));
   const { findings } = evaluateThresholds(platforms, config.thresholds);
   const image = findings.filter((f) => f.metric === 'image');
-  assert.deepEqual(image.map((f) => [f.platform, f.severity]), [['linux/arm64', 'warning'], ['linux/arm/v7', 'blocker']]);
+  assert.deepEqual(
+    image.map((f) => [f.platform, f.severity]),
+    [
+      ['linux/arm64', 'warning'],
+      ['linux/arm/v7', 'blocker'],
+    ],
+  );
   assert.match(image[1]!.message, /over the fail level 16 KiB and 0\.5%$/);
 });
 
-test('RAM: a median rise within the runs\' spread is noise, not a warning', () => {
+test("RAM: a median rise within the runs' spread is noise, not a warning", () => {
   const p = buildPlatform('linux/amd64', {
     base: { ram: ram([12.0 * MiB, 12.9 * MiB, 12.3 * MiB]) },
     head: { ram: ram([12.8 * MiB, 12.1 * MiB, 13.0 * MiB]) },
@@ -101,13 +112,22 @@ test('RAM: emulated figures are never compared with native ones, and the finding
     head: { ram: ram([0.6 * MiB, 0.6 * MiB, 0.7 * MiB], { emulated: false }) },
   });
   const { findings, comparisons } = evaluateThresholds([p], undefined);
-  assert.deepEqual(findings.map((f) => [f.severity, f.kind]), [['info', 'threshold']]);
-  assert.match(findings[0]!.message, /^linux\/arm64 RAM not compared: the base was measured emulated \(qemu-user\) and the head natively; .*not comparable$/);
+  assert.deepEqual(
+    findings.map((f) => [f.severity, f.kind]),
+    [['info', 'threshold']],
+  );
+  assert.match(
+    findings[0]!.message,
+    /^linux\/arm64 RAM not compared: the base was measured emulated \(qemu-user\) and the head natively; .*not comparable$/,
+  );
   const ramComparisons = comparisons.filter((c) => c.metric.startsWith('ram'));
-  assert.deepEqual(ramComparisons.map((c) => [c.deltaBytes, c.level, c.notComparable]), [
-    [null, null, 'base measured emulated (qemu-user), head natively'],
-    [null, null, 'base measured emulated (qemu-user), head natively'],
-  ]);
+  assert.deepEqual(
+    ramComparisons.map((c) => [c.deltaBytes, c.level, c.notComparable]),
+    [
+      [null, null, 'base measured emulated (qemu-user), head natively'],
+      [null, null, 'base measured emulated (qemu-user), head natively'],
+    ],
+  );
 });
 
 test('RAM: a process RSS is never compared with a container cgroup figure; the peak still is', () => {
@@ -118,8 +138,14 @@ test('RAM: a process RSS is never compared with a container cgroup figure; the p
     head: { ram: { ...ram([0.05 * MiB, 0.05 * MiB, 0.05 * MiB], { peak: [3.9 * MiB, 3.9 * MiB, 3.9 * MiB] }), rssSource: 'docker-stats' } },
   });
   const { findings, comparisons } = evaluateThresholds([p], undefined);
-  assert.deepEqual(findings.map((f) => [f.severity, f.metric]), [['info', 'ramRss']]);
-  assert.match(findings[0]!.message, /^linux\/amd64 RSS not compared: the base figure is the process's resident memory and the head's the container cgroup's anonymous memory/);
+  assert.deepEqual(
+    findings.map((f) => [f.severity, f.metric]),
+    [['info', 'ramRss']],
+  );
+  assert.match(
+    findings[0]!.message,
+    /^linux\/amd64 RSS not compared: the base figure is the process's resident memory and the head's the container cgroup's anonymous memory/,
+  );
   const rss = comparisons.find((c) => c.metric === 'ramRss');
   const peak = comparisons.find((c) => c.metric === 'ramPeak');
   assert.equal(rss?.notComparable, "base is the process's resident memory, head the container cgroup's anonymous memory");
@@ -127,7 +153,7 @@ test('RAM: a process RSS is never compared with a container cgroup figure; the p
   assert.equal(peak?.deltaBytes, Math.round(3.9 * MiB) - Math.round(1.5 * MiB + 1_572_864));
 });
 
-test('RAM: VmRSS from the host\'s /proc and ps through the Docker API are the same counter and are compared', () => {
+test("RAM: VmRSS from the host's /proc and ps through the Docker API are the same counter and are compared", () => {
   const p = buildPlatform('linux/amd64', {
     base: { ram: { ...ram([2 * MiB, 2 * MiB, 2 * MiB]), rssSource: 'proc-status' } },
     head: { ram: { ...ram([4 * MiB, 4 * MiB, 4 * MiB]), rssSource: 'docker-top' } },
@@ -137,16 +163,27 @@ test('RAM: VmRSS from the host\'s /proc and ps through the Docker API are the sa
 });
 
 test('RAM: figures sampled under different concurrency bounds are not compared; the same bound is, whatever ran beside it', () => {
-  const p = (headLimit: number) => buildPlatform('linux/amd64', {
-    base: { ram: { ...ram([2 * MiB, 2 * MiB, 2 * MiB]), concurrency: { limit: 2, peak: 1 } } },
-    head: { ram: { ...ram([4 * MiB, 4 * MiB, 4 * MiB]), concurrency: { limit: headLimit, peak: headLimit } } },
-  });
+  const p = (headLimit: number) =>
+    buildPlatform('linux/amd64', {
+      base: { ram: { ...ram([2 * MiB, 2 * MiB, 2 * MiB]), concurrency: { limit: 2, peak: 1 } } },
+      head: { ram: { ...ram([4 * MiB, 4 * MiB, 4 * MiB]), concurrency: { limit: headLimit, peak: headLimit } } },
+    });
   const refused = evaluateThresholds([p(4)], undefined);
-  assert.deepEqual(refused.findings.map((f) => [f.severity, f.metric]), [['info', 'ramRss']]);
-  assert.match(refused.findings[0]!.message, /^linux\/amd64 RAM not compared: the base was sampled with up to 2 platforms at once and the head with up to 4 platforms/);
-  assert.deepEqual(refused.comparisons.filter((c) => c.metric.startsWith('ram')).map((c) => c.notComparable), [
-    'base sampled with up to 2 platforms at once, head with up to 4 platforms', 'base sampled with up to 2 platforms at once, head with up to 4 platforms',
-  ]);
+  assert.deepEqual(
+    refused.findings.map((f) => [f.severity, f.metric]),
+    [['info', 'ramRss']],
+  );
+  assert.match(
+    refused.findings[0]!.message,
+    /^linux\/amd64 RAM not compared: the base was sampled with up to 2 platforms at once and the head with up to 4 platforms/,
+  );
+  assert.deepEqual(
+    refused.comparisons.filter((c) => c.metric.startsWith('ram')).map((c) => c.notComparable),
+    [
+      'base sampled with up to 2 platforms at once, head with up to 4 platforms',
+      'base sampled with up to 2 platforms at once, head with up to 4 platforms',
+    ],
+  );
   assert.equal(evaluateThresholds([p(2)], undefined).findings.find((f) => f.metric === 'ramRss')?.severity, 'blocker');
   // A figure stored before runtime phases ran side by side was sampled alone.
   const legacy = buildPlatform('linux/amd64', {
@@ -167,7 +204,9 @@ test('RAM: emulated on both sides is like with like and is judged, labelled emul
 });
 
 test('a head that could not measure RAM says so as info', () => {
-  const p = buildPlatform('linux/arm/v7', { head: { ram: { emulated: true, rss: null, peak: null, error: 'daemon never logged readiness within 60 s' } } });
+  const p = buildPlatform('linux/arm/v7', {
+    head: { ram: { emulated: true, rss: null, peak: null, error: 'daemon never logged readiness within 60 s' } },
+  });
   const { findings } = evaluateThresholds([p], undefined);
   assert.deepEqual(messages(findings), ['info ramRss linux/arm/v7 RAM not measured: daemon never logged readiness within 60 s']);
 });

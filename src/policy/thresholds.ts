@@ -1,7 +1,21 @@
 // Thresholds: the defaults, the levels that apply to one platform, and every measured figure
 // judged against them.
 
-import { formatBytes, formatLevelPercent, formatPercent, formatSignedBytes, METRIC_LABELS, METRICS, percentChange, type Finding, type ImageAnalysis, type MetricName, type PlatformResult, type RamMeasurement, type RamStats } from '../core/index.ts';
+import {
+  formatBytes,
+  formatLevelPercent,
+  formatPercent,
+  formatSignedBytes,
+  METRIC_LABELS,
+  METRICS,
+  percentChange,
+  type Finding,
+  type ImageAnalysis,
+  type MetricName,
+  type PlatformResult,
+  type RamMeasurement,
+  type RamStats,
+} from '../core/index.ts';
 import { type Config, type MetricThresholds, type ThresholdLevel } from '../config/index.ts';
 
 // Thresholds used when .bumpguard.yml says nothing, sized for a typical RouterOS Tailscale image:
@@ -133,7 +147,15 @@ function evaluateSizes(p: PlatformResult, levels: Record<MetricName, MetricLevel
     const headValue = SIZE_READERS[metric](head);
     if (headValue === null) continue;
     const baseValue = base ? SIZE_READERS[metric](base) : null;
-    const c: MetricComparison = { platform: p.platform, metric, base: baseValue, head: headValue, deltaBytes: null, deltaPercent: null, level: null };
+    const c: MetricComparison = {
+      platform: p.platform,
+      metric,
+      base: baseValue,
+      head: headValue,
+      deltaBytes: null,
+      deltaPercent: null,
+      level: null,
+    };
     if (baseValue !== null) {
       c.deltaBytes = headValue - baseValue;
       c.deltaPercent = percentChange(baseValue, headValue);
@@ -166,12 +188,17 @@ function platforms(n: number): string {
 }
 
 /** Why a base and head RAM figure must not be compared, or null when they may. */
-function ramRefusal(metric: keyof typeof RAM_READERS, base: RamMeasurement, head: RamMeasurement): { what: string; short: string; why: string } | null {
+function ramRefusal(
+  metric: keyof typeof RAM_READERS,
+  base: RamMeasurement,
+  head: RamMeasurement,
+): { what: string; short: string; why: string } | null {
   if (base.emulated !== head.emulated) {
     return {
       what: 'RAM',
       short: `base measured ${emulationWord(base.emulated)}, head ${emulationWord(head.emulated)}`,
-      why: `the base was measured ${emulationWord(base.emulated)} and the head ${emulationWord(head.emulated)}; ` +
+      why:
+        `the base was measured ${emulationWord(base.emulated)} and the head ${emulationWord(head.emulated)}; ` +
         "RSS under qemu-user is not the router's RSS, so the figures are not comparable",
     };
   }
@@ -180,7 +207,8 @@ function ramRefusal(metric: keyof typeof RAM_READERS, base: RamMeasurement, head
     return {
       what: 'RAM',
       short: `base sampled with up to ${platforms(b)} at once, head with up to ${platforms(h)}`,
-      why: `the base was sampled with up to ${platforms(b)} at once and the head with up to ${platforms(h)}; ` +
+      why:
+        `the base was sampled with up to ${platforms(b)} at once and the head with up to ${platforms(h)}; ` +
         'images starting beside each other compete for the CPU, so the figures are not comparable',
     };
   }
@@ -188,7 +216,8 @@ function ramRefusal(metric: keyof typeof RAM_READERS, base: RamMeasurement, head
     return {
       what: 'RSS',
       short: `base is ${RSS_KIND_WORDS[rssKind(base)]}, head ${RSS_KIND_WORDS[rssKind(head)]}`,
-      why: `the base figure is ${RSS_KIND_WORDS[rssKind(base)]} and the head's ${RSS_KIND_WORDS[rssKind(head)]} ` +
+      why:
+        `the base figure is ${RSS_KIND_WORDS[rssKind(base)]} and the head's ${RSS_KIND_WORDS[rssKind(head)]} ` +
         "(the engine's host had no usable ps for one of them), so the figures are not comparable",
     };
   }
@@ -208,8 +237,17 @@ function evaluateRam(p: PlatformResult, levels: Record<MetricName, MetricLevels>
     if (!h) continue;
     const b = base ? RAM_READERS[metric](base) : null;
     const c: MetricComparison = {
-      platform: p.platform, metric, base: b?.median ?? null, head: h.median, deltaBytes: null, deltaPercent: null,
-      level: null, emulated: head.emulated, runs: h.runs.length, baseSpread: b?.spread ?? null, headSpread: h.spread,
+      platform: p.platform,
+      metric,
+      base: b?.median ?? null,
+      head: h.median,
+      deltaBytes: null,
+      deltaPercent: null,
+      level: null,
+      emulated: head.emulated,
+      runs: h.runs.length,
+      baseSpread: b?.spread ?? null,
+      headSpread: h.spread,
     };
     const refusal = b && base ? ramRefusal(metric, base, head) : null;
     if (refusal) {

@@ -45,7 +45,8 @@ test('a directory that is not a git repository says so', async (t) => {
   t.after(() => rm(dir, { recursive: true, force: true }));
   await assert.rejects(
     localGitRepo(dir).diff('main', 'HEAD'),
-    (err: unknown) => err instanceof BumpguardError && err.code === 'repo-not-git' && err.userMessage.startsWith(`${dir} is not a git repository`),
+    (err: unknown) =>
+      err instanceof BumpguardError && err.code === 'repo-not-git' && err.userMessage.startsWith(`${dir} is not a git repository`),
   );
 });
 
@@ -57,15 +58,24 @@ test('a bare clone reads like the work tree it came from', async (t) => {
     await rm(bare, { recursive: true, force: true });
   });
   await execa('git', ['clone', '-q', '--bare', target.dir, bare]);
-  assert.equal(await localGitRepo(bare).readFile(target.head, 'Dockerfile'), await localGitRepo(target.dir).readFile(target.head, 'Dockerfile'));
+  assert.equal(
+    await localGitRepo(bare).readFile(target.head, 'Dockerfile'),
+    await localGitRepo(target.dir).readFile(target.head, 'Dockerfile'),
+  );
 });
 
 const BASE = 'b'.repeat(40);
 const HEAD = 'h'.repeat(40);
 const never = new AbortController().signal;
 const pr: PullRequest = {
-  number: 14, url: 'https://git.example.org/routers/tailscale-mikrotik/pulls/14', title: 'Update tailscale to v1.98.8', author: 'renovate',
-  state: 'open', isFork: false, head: { ref: 'renovate/tailscale-1.x', sha: HEAD }, base: { ref: 'main', sha: BASE },
+  number: 14,
+  url: 'https://git.example.org/routers/tailscale-mikrotik/pulls/14',
+  title: 'Update tailscale to v1.98.8',
+  author: 'renovate',
+  state: 'open',
+  isFork: false,
+  head: { ref: 'renovate/tailscale-1.x', sha: HEAD },
+  base: { ref: 'main', sha: BASE },
 };
 const files = {
   [`${BASE}:Dockerfile`]: 'ARG TAILSCALE_VERSION=v1.98.5\n',
@@ -113,7 +123,7 @@ test('single files come from the forge API at the ref asked, not from a checkout
   assert.deepEqual(downloads(), []);
 });
 
-test('only the PR\'s own base..head diff is answered, fetched once; any other pair is a typed error', async (t) => {
+test("only the PR's own base..head diff is answered, fetched once; any other pair is a typed error", async (t) => {
   const { tree, forge } = await setup(t);
   let fetched = 0;
   forge.getDiff = async () => {
@@ -123,7 +133,11 @@ test('only the PR\'s own base..head diff is answered, fetched once; any other pa
   assert.equal(await tree.diff(BASE, HEAD), 'diff --git a/Dockerfile b/Dockerfile\n');
   await tree.diff(BASE, HEAD);
   assert.equal(fetched, 1);
-  await assert.rejects(tree.diff(HEAD, BASE), (err) => err instanceof BumpguardError && err.code === 'diff-unavailable' && /asked for hhhhhhhhhhhh\.\.bbbbbbbbbbbb/.test(err.userMessage));
+  await assert.rejects(
+    tree.diff(HEAD, BASE),
+    (err) =>
+      err instanceof BumpguardError && err.code === 'diff-unavailable' && /asked for hhhhhhhhhhhh\.\.bbbbbbbbbbbb/.test(err.userMessage),
+  );
 });
 
 test('a failed download is tried again by the next checkout; dispose removes every directory', async (t) => {
@@ -140,5 +154,5 @@ test('a failed download is tried again by the next checkout; dispose removes eve
   assert.ok(existsSync(join(dir, 'Dockerfile')));
   await tree.dispose();
   assert.ok(!existsSync(dir), 'the checkout is gone');
-  assert.deepEqual(await readdir(workspace), [], 'the failed attempt\'s directory is gone too');
+  assert.deepEqual(await readdir(workspace), [], "the failed attempt's directory is gone too");
 });

@@ -22,7 +22,11 @@ export function localGitRepo(dir: string): LocalSource {
   const shas = new Map<string, Promise<string>>();
 
   const git = async (args: string[]): Promise<GitResult> => {
-    const r = await execa('git', ['-C', dir, ...args], { ...childEnv({ GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' }), reject: false, stripFinalNewline: false });
+    const r = await execa('git', ['-C', dir, ...args], {
+      ...childEnv({ GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' }),
+      reject: false,
+      stripFinalNewline: false,
+    });
     if (r.failed && r.exitCode === undefined) {
       throw new BumpguardError('git-unavailable', `Cannot run git for ${dir}: ${r.shortMessage}`, { cause: r });
     }
@@ -75,7 +79,8 @@ export function localGitRepo(dir: string): LocalSource {
       const [base, head] = await Promise.all([resolve(baseRef), resolve(headRef)]);
       // base...head: changes on head since the merge base, as forges show a PR.
       const r = await git(['diff', '--no-color', '--no-ext-diff', '--no-renames', `${base}...${head}`]);
-      if (r.exitCode !== 0) throw new BumpguardError('git-failed', `git cannot diff ${baseRef}...${headRef} in ${dir}: ${firstLine(r.stderr)}`);
+      if (r.exitCode !== 0)
+        throw new BumpguardError('git-failed', `git cannot diff ${baseRef}...${headRef} in ${dir}: ${firstLine(r.stderr)}`);
       return r.stdout;
     },
   };
@@ -91,13 +96,23 @@ async function gitCheckout(repoDir: string, sha: string, signal: AbortSignal): P
   const dest = await mkdtemp(join(tmpdir(), 'bumpguard-tree-'));
   try {
     // A pipe between two processes: a git archive failure must not look like an empty tree.
-    await execa('git', ['-C', repoDir, 'archive', '--format=tar', sha], { ...childEnv(), cancelSignal: signal, encoding: 'buffer' })
-      .pipe('tar', ['-x', '-C', dest], { cancelSignal: signal });
+    await execa('git', ['-C', repoDir, 'archive', '--format=tar', sha], { ...childEnv(), cancelSignal: signal, encoding: 'buffer' }).pipe(
+      'tar',
+      ['-x', '-C', dest],
+      { cancelSignal: signal },
+    );
     return dest;
   } catch (err) {
     await rm(dest, { recursive: true, force: true });
     if (signal.aborted) throw new CancelledError('Checkout cancelled.', { cause: err });
-    throw new BumpguardError('checkout-failed', `Cannot export commit ${sha.slice(0, 12)} of ${repoDir}: ${String((err as { stderr?: unknown }).stderr ?? err).trim().split('\n').pop()}`, { cause: err });
+    throw new BumpguardError(
+      'checkout-failed',
+      `Cannot export commit ${sha.slice(0, 12)} of ${repoDir}: ${String((err as { stderr?: unknown }).stderr ?? err)
+        .trim()
+        .split('\n')
+        .pop()}`,
+      { cause: err },
+    );
   }
 }
 
@@ -163,7 +178,10 @@ export function createForgeSourceTree(opts: ForgeSourceTreeOptions): SourceTree 
     },
     async diff(baseSha, headSha) {
       if (baseSha === opts.pr.baseSha && headSha === opts.pr.headSha) return (prDiff ??= opts.forge.getDiff(opts.pr.number));
-      throw new BumpguardError('diff-unavailable', `Only the pull request's own diff is available from the forge (asked for ${baseSha.slice(0, 12)}..${headSha.slice(0, 12)}).`);
+      throw new BumpguardError(
+        'diff-unavailable',
+        `Only the pull request's own diff is available from the forge (asked for ${baseSha.slice(0, 12)}..${headSha.slice(0, 12)}).`,
+      );
     },
     checkout,
     async dispose() {

@@ -1,7 +1,18 @@
 // The collapsed sections under the tables: per-arch details, the history of past bumps, and the
 // upstream behind this bump (in markdown, and as plain lines for a terminal).
 
-import { formatBytes, formatSignedBytes, shortSha, type CheckResult, type DigestCommit, type EditStatus, type HistoryPoint, type ImageAnalysis, type PlatformResult, type UpstreamReport } from '../core/index.ts';
+import {
+  formatBytes,
+  formatSignedBytes,
+  shortSha,
+  type CheckResult,
+  type DigestCommit,
+  type EditStatus,
+  type HistoryPoint,
+  type ImageAnalysis,
+  type PlatformResult,
+  type UpstreamReport,
+} from '../core/index.ts';
 import { type PolicyOutcome } from '../policy/index.ts';
 import { cell, clip, code, escapeText, fence, table, tail } from './markdown.ts';
 import { deltaText, sideFailureLabel, type Mover } from './tables.ts';
@@ -32,8 +43,11 @@ function summary(p: PlatformResult, outcome: PolicyOutcome): string {
 
 function layersTable(a: ImageAnalysis): string {
   const rows = a.layers.map((l, i) => [
-    String(i + 1), l.createdBy ? code(l.createdBy.slice(0, 80)) : code(l.id.slice(0, 19)),
-    formatBytes(l.compressedBytes), formatBytes(l.uncompressedBytes), String(l.fileCount),
+    String(i + 1),
+    l.createdBy ? code(l.createdBy.slice(0, 80)) : code(l.id.slice(0, 19)),
+    formatBytes(l.compressedBytes),
+    formatBytes(l.uncompressedBytes),
+    String(l.fileCount),
   ]);
   return `**Layers**\n\n${table(['#', 'layer', 'compressed', 'uncompressed', 'files'], rows, ['r', 'l', 'r', 'r', 'r'])}`;
 }
@@ -44,7 +58,9 @@ function largestTable(a: ImageAnalysis, top: number): string {
 }
 
 function factsLine(a: ImageAnalysis): string {
-  const bin = a.binary ? `main binary ${code(a.binary.path)} ${formatBytes(a.binary.bytes)}, ${a.binary.upx ? 'UPX-packed' : '**not UPX-packed**'}` : 'main binary not found';
+  const bin = a.binary
+    ? `main binary ${code(a.binary.path)} ${formatBytes(a.binary.bytes)}, ${a.binary.upx ? 'UPX-packed' : '**not UPX-packed**'}`
+    : 'main binary not found';
   const foreign = a.elfs.filter((e) => !e.matches);
   const n = (k: number) => `${k} ELF${k === 1 ? '' : 's'}`;
   const elfs = foreign.length ? `**${n(foreign.length)} for another CPU**` : `${n(a.elfs.length)} checked, all for this CPU`;
@@ -55,7 +71,10 @@ function moversTable(movers: Mover[] | undefined): string {
   if (movers === undefined) return '';
   if (movers.length === 0) return '**Top movers vs base**: no file changed size.';
   const rows = movers.map((m) => [
-    code(m.path), m.base === null ? 'new' : formatBytes(m.base), m.head === null ? 'removed' : formatBytes(m.head), formatSignedBytes(m.delta),
+    code(m.path),
+    m.base === null ? 'new' : formatBytes(m.base),
+    m.head === null ? 'removed' : formatBytes(m.head),
+    formatSignedBytes(m.delta),
   ]);
   return `**Top movers vs base**\n\n${table(['path', 'base', 'head', 'Δ'], rows, ['l', 'r', 'r', 'r'])}`;
 }
@@ -107,12 +126,21 @@ function columns(result: CheckResult, limit: number): Column[] {
     byKey.set(key, col);
   }
   const cols = [...byKey.values()].slice(-limit);
-  const head: Column = { label: `${result.bump?.to ?? 'head'} (this PR)`, commit: result.headSha, at: result.finishedAt, points: new Map() };
+  const head: Column = {
+    label: `${result.bump?.to ?? 'head'} (this PR)`,
+    commit: result.headSha,
+    at: result.finishedAt,
+    points: new Map(),
+  };
   for (const p of result.platforms) {
     const a = p.head?.analysis;
     if (!a) continue;
     const rss = p.head?.ram?.rss?.median ?? null;
-    head.points.set(p.platform, { imageCompressedBytes: a.imageCompressedBytes, ramRssBytes: rss, ramEmulated: p.head?.ram?.emulated ?? false });
+    head.points.set(p.platform, {
+      imageCompressedBytes: a.imageCompressedBytes,
+      ramRssBytes: rss,
+      ramEmulated: p.head?.ram?.emulated ?? false,
+    });
   }
   return head.points.size ? [...cols, head] : cols;
 }
@@ -147,8 +175,9 @@ export function renderHistory(result: CheckResult, limit: number): string {
   if (result.history.length === 0) return '';
   const cols = columns(result, limit);
   // This run's platform order first (the order of every other table), then any the store adds.
-  const platforms = [...new Set([...result.platforms.map((p) => p.platform), ...cols.flatMap((c) => [...c.points.keys()])])]
-    .filter((p) => cols.some((c) => c.points.has(p)));
+  const platforms = [...new Set([...result.platforms.map((p) => p.platform), ...cols.flatMap((c) => [...c.points.keys()])])].filter((p) =>
+    cols.some((c) => c.points.has(p)),
+  );
   const charts = platforms.map((p) => chart(p, cols)).filter((s) => s !== '');
   const rows = cols.map((c, i) => {
     const label = i === cols.length - 1 && c.commit === result.headSha ? `**${cell(c.label)}**` : cell(c.label);
@@ -162,7 +191,12 @@ export function renderHistory(result: CheckResult, limit: number): string {
 // "Upstream behind this bump": each source edit the build makes and whether it still applies,
 // then (collapsed) the upstream commits between the tags that touch what the image compiles in,
 // grouped by feature, at most the 20 most relevant; `--json` has all of them.
-const STATUS: Record<EditStatus['status'], string> = { applies: '✅ applies', drift: '⚠️ count changed', stale: '❌ stale', unevaluated: 'ℹ️ not evaluated' };
+const STATUS: Record<EditStatus['status'], string> = {
+  applies: '✅ applies',
+  drift: '⚠️ count changed',
+  stale: '❌ stale',
+  unevaluated: 'ℹ️ not evaluated',
+};
 const KIND: Record<EditStatus['kind'], string> = { sed: 'sed', patch: 'patch', 'copy-go': 'COPY .go', unreadable: 'edit' };
 
 /** `full: false` keeps the edits and one line about the commits (the comment is being trimmed). */
@@ -181,7 +215,9 @@ function editsTable(u: UpstreamReport): string {
     e.target ? code(e.target) : '—',
     e.kind === 'sed' ? lines(e.changed?.from) : '',
     e.kind === 'sed' ? lines(e.changed?.to) : '',
-    e.status === 'unevaluated' ? `${STATUS[e.status]}: ${cell(clip(e.message.replace(/^.*? was not evaluated: /, ''), 160))}` : STATUS[e.status],
+    e.status === 'unevaluated'
+      ? `${STATUS[e.status]}: ${cell(clip(e.message.replace(/^.*? was not evaluated: /, ''), 160))}`
+      : STATUS[e.status],
   ]);
   return `Source edits the build makes to upstream, replayed at both tags:\n\n${table(['edit', 'edits', `changes at ${cell(u.from)}`, `at ${cell(u.to)}`, 'status'], rows)}`;
 }
@@ -201,7 +237,8 @@ function commitsDetails(u: UpstreamReport): string {
     .map((g) => ({ ...g, shown: g.commits.filter((x) => top.has(x.sha)) }))
     .filter((g) => g.shown.length > 0)
     .map((g) => `**${escapeText(g.name)}** (${g.commits.length})\n${g.shown.map(commitLine).join('\n')}`);
-  const more = c.relevant > c.top.length ? `\n\n${c.relevant - c.top.length} more in \`bumpguard check --json\` (\`upstream.commits\`).` : '';
+  const more =
+    c.relevant > c.top.length ? `\n\n${c.relevant - c.top.length} more in \`bumpguard check --json\` (\`upstream.commits\`).` : '';
   const note = c.note ? `\n\n> ${escapeText(c.note)}.` : '';
   const summary = `What changed upstream behind the shipped features: ${c.relevant} of ${c.total} commits${c.relevant > c.top.length ? ` (the ${c.top.length} most relevant)` : ''}`;
   return `<details><summary>${summary}</summary>\n\n${groups.join('\n\n')}${more}${note}\n\n[Compare ${escapeText(u.from)}...${escapeText(u.to)}](${c.compareUrl}) · from ${escapeText(c.source)}\n\n</details>`;

@@ -5,13 +5,21 @@ import { renderFindings } from './findings.ts';
 
 const FIX = '--- a/Dockerfile\n+++ b/Dockerfile\n@@ -1 +1,2 @@\n -e x\n+-e y\n';
 const gap = (feature: string, dep: string): Finding => ({
-  severity: 'blocker', kind: 'missing-dep', features: [feature, dep], introduced: true, acknowledged: false,
-  message: `${feature} needs ${dep}, which the recipe omits`, fix: FIX, detail: 'or switch to --add',
+  severity: 'blocker',
+  kind: 'missing-dep',
+  features: [feature, dep],
+  introduced: true,
+  acknowledged: false,
+  message: `${feature} needs ${dep}, which the recipe omits`,
+  fix: FIX,
+  detail: 'or switch to --add',
 });
 
 test('one diff that fixes two missing deps is printed once, the second finding points to it', () => {
   const { text } = renderFindings([gap('advertiseexitnode', 'peerapiserver'), gap('useexitnode', 'peerapiclient')], {
-    perGroup: null, withDetail: true, logsElsewhere: false,
+    perGroup: null,
+    withDetail: true,
+    logsElsewhere: false,
   });
   assert.equal(text.split('+++ b/Dockerfile').length - 1, 1);
   assert.equal(text.split('or switch to --add').length - 1, 1);

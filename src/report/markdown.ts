@@ -4,7 +4,11 @@
 
 /** Inline text: HTML-escaped, on one line. */
 export function escapeText(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\s*\n\s*/g, ' ');
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/\s*\n\s*/g, ' ');
 }
 
 /** A table cell: inline text with pipes escaped. */
@@ -25,7 +29,10 @@ export function code(text: string): string {
 export function fence(content: string, lang = '', indent = ''): string {
   const longest = Math.max(0, ...[...content.matchAll(/`{3,}/g)].map((m) => m[0].length));
   const ticks = '`'.repeat(Math.max(3, longest + 1));
-  const body = content.replace(/\n+$/, '').split('\n').map((l) => (l ? indent + l : l));
+  const body = content
+    .replace(/\n+$/, '')
+    .split('\n')
+    .map((l) => (l ? indent + l : l));
   return [`${indent}${ticks}${lang}`, ...body, `${indent}${ticks}`].join('\n');
 }
 

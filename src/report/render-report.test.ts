@@ -4,7 +4,18 @@ import { buildCheckResult, buildPlatform, PLATFORMS, ram } from '../../test/help
 import { parseConfig } from '../config/index.ts';
 import type { CheckProgress, CheckResult } from '../core/index.ts';
 import { evaluatePolicy } from '../policy/index.ts';
-import { acceptedOverride, buildFailureArmV7, canaryFailure, cleanBump, missingBaseline, missingDep, missingDepFinding, oversized, SCENARIOS, sizeRegressionArm64 } from './__fixtures__/scenarios.ts';
+import {
+  acceptedOverride,
+  buildFailureArmV7,
+  canaryFailure,
+  cleanBump,
+  missingBaseline,
+  missingDep,
+  missingDepFinding,
+  oversized,
+  SCENARIOS,
+  sizeRegressionArm64,
+} from './__fixtures__/scenarios.ts';
 import { renderJson } from './json.ts';
 import { MARKER } from './markdown.ts';
 import { renderProgressSummary, renderReport, renderSummary, SUMMARY_MAX } from './render-report.ts';
@@ -29,7 +40,11 @@ test('clean bump: marker first, passed header, small deltas, history chart and t
   const md = renderReport(result, outcome);
   assert.equal(lines(md)[0], MARKER);
   assert.ok(md.includes('\n## ✅ bumpguard passed: tailscale v1.98.5 → v1.98.8 (patch)\n'));
-  assert.ok(md.includes('no findings · head `c0ffee5` (`renovate/tailscale-1.x` → `main`) · 3 builds ran, 3 reused · 4m 11s, finished 2025-11-25 12:34 UTC'));
+  assert.ok(
+    md.includes(
+      'no findings · head `c0ffee5` (`renovate/tailscale-1.x` → `main`) · 3 builds ran, 3 reused · 4m 11s, finished 2025-11-25 12:34 UTC',
+    ),
+  );
   assert.ok(!md.includes('### Findings'));
   assert.match(row(md, 'linux/arm64', 'Size'), /^\| \*\*linux\/arm64\*\* \| 3\.55 MiB → 3\.57 MiB<br>▲ \+12\.2 KiB \(\+0\.34%\) \|/);
   for (const arch of ['linux/amd64', 'linux/arm64', 'linux/arm/v7']) assert.ok(!/[🔴🟡]/u.test(row(md, arch, 'Size')), arch);
@@ -55,8 +70,12 @@ test('missing-dep blocker: explained, marked new in this bump, with the recipe f
   const md = renderReport(result, outcome);
   assert.ok(md.includes('#### ❌ Blockers (1)'));
   assert.ok(md.includes('**missing-dep** — An opted-in feature depends on a feature the recipe omits.'));
-  assert.ok(md.includes('- advertiseexitnode needs peerapiserver (new dependency in v1.98.8), which the recipe omits: exit-node clients will get DNS SERVFAIL · 🆕 **new in this bump**'));
-  assert.ok(md.includes("  ```diff\n  --- a/Dockerfile\n  +++ b/Dockerfile\n"));
+  assert.ok(
+    md.includes(
+      '- advertiseexitnode needs peerapiserver (new dependency in v1.98.8), which the recipe omits: exit-node clients will get DNS SERVFAIL · 🆕 **new in this bump**',
+    ),
+  );
+  assert.ok(md.includes('  ```diff\n  --- a/Dockerfile\n  +++ b/Dockerfile\n'));
   assert.ok(md.includes("  +      -e 's/ts_omit_peerapiserver,\\{0,1\\}//g' \\\n"));
   assert.ok(md.includes('#### ⚠️ Warnings (1)'));
 });
@@ -81,7 +100,11 @@ test('missing baseline: a failure whose reason up top says the way out, and the 
   const { result, outcome } = missingBaseline();
   const md = renderReport(result, outcome);
   assert.ok(md.includes('## ❌ bumpguard failed: tailscale v1.98.5 → v1.98.8 (patch)'));
-  assert.ok(md.includes('> 1 blocker: no baseline: fix the base build, or /accept size &lt;reason&gt; — linux/arm64 at 3f9c2a7: the base was neither built nor found in the cache'));
+  assert.ok(
+    md.includes(
+      '> 1 blocker: no baseline: fix the base build, or /accept size &lt;reason&gt; — linux/arm64 at 3f9c2a7: the base was neither built nor found in the cache',
+    ),
+  );
   assert.match(row(md, 'linux/arm64', 'Size'), /^\| \*\*linux\/arm64\*\* \| — → 3\.57 MiB<br>no baseline \|/);
 });
 
@@ -102,17 +125,23 @@ test('accepted override: who, when, why and what it covers; a stale /accept is l
   const md = renderReport(result, outcome);
   assert.ok(md.includes('## ✅ bumpguard passed:'));
   assert.ok(md.includes('2 warnings · 2 accepted'));
-  assert.ok(md.includes('- `/accept size` by @mira on 2025-11-25 13:10 UTC — “arm64 growth is the new peer relay; 11 MB flash still free on the hAP ax²” — acknowledges 2 blockers:\n  - linux/arm64 compressed image grew +296.5 KiB (+8.1%)'));
+  assert.ok(
+    md.includes(
+      '- `/accept size` by @mira on 2025-11-25 13:10 UTC — “arm64 growth is the new peer relay; 11 MB flash still free on the hAP ax²” — acknowledges 2 blockers:\n  - linux/arm64 compressed image grew +296.5 KiB (+8.1%)',
+    ),
+  );
   assert.ok(md.includes('- ~~`/accept canary` by @jonas~~ was given for `3f9c2a7`, an earlier push'));
   assert.ok(row(md, 'linux/arm64', 'Size').includes('🔴 accepted'));
   assert.ok(!md.includes('#### ❌ Blockers'));
 });
 
 test('RAM: emulated and native figures are shown side by side but not compared, and the table says why', () => {
-  const platforms = [buildPlatform('linux/arm64', {
-    base: { ram: ram([19.6 * MiB, 19.7 * MiB, 19.8 * MiB], { emulated: true }) },
-    head: { ram: ram([12.1 * MiB, 12.2 * MiB, 12.2 * MiB]) },
-  })];
+  const platforms = [
+    buildPlatform('linux/arm64', {
+      base: { ram: ram([19.6 * MiB, 19.7 * MiB, 19.8 * MiB], { emulated: true }) },
+      head: { ram: ram([12.1 * MiB, 12.2 * MiB, 12.2 * MiB]) },
+    }),
+  ];
   const result = buildCheckResult({ platforms });
   const md = renderReport(result, evaluatePolicy(result, parseConfig(null)));
   const ramRow = row(md, 'linux/arm64', 'RAM');
@@ -121,11 +150,18 @@ test('RAM: emulated and native figures are shown side by side but not compared, 
   assert.ok(md.includes('linux/arm64 RAM not compared: the base was measured emulated (qemu-user) and the head natively'));
 });
 
-test('RAM measured on the operator\'s arm64 engine is labelled native and named; the bot\'s own emulated figures stay marked', () => {
+test("RAM measured on the operator's arm64 engine is labelled native and named; the bot's own emulated figures stay marked", () => {
   const pi5 = { name: 'pi5', platform: 'linux/arm64' };
   const platforms = [
-    buildPlatform('linux/arm64', { engine: pi5, base: { ram: ram([2.8 * MiB, 2.9 * MiB, 2.9 * MiB]) }, head: { ram: ram([2.9 * MiB, 2.9 * MiB, 3 * MiB]) } }),
-    buildPlatform('linux/arm/v7', { base: { ram: ram([21 * MiB, 21 * MiB, 21 * MiB], { emulated: true }) }, head: { ram: ram([21 * MiB, 21 * MiB, 21 * MiB], { emulated: true }) } }),
+    buildPlatform('linux/arm64', {
+      engine: pi5,
+      base: { ram: ram([2.8 * MiB, 2.9 * MiB, 2.9 * MiB]) },
+      head: { ram: ram([2.9 * MiB, 2.9 * MiB, 3 * MiB]) },
+    }),
+    buildPlatform('linux/arm/v7', {
+      base: { ram: ram([21 * MiB, 21 * MiB, 21 * MiB], { emulated: true }) },
+      head: { ram: ram([21 * MiB, 21 * MiB, 21 * MiB], { emulated: true }) },
+    }),
   ];
   const result = buildCheckResult({ platforms });
   const outcome = evaluatePolicy(result, parseConfig(null));
@@ -141,15 +177,21 @@ test('RAM: the report says where the figures were read, naming platforms only wh
   const viaApi = { ...ram([2 * MiB, 2 * MiB, 2 * MiB]), rssSource: 'docker-top' as const, peakSource: 'cgroup-v1' as const };
   const platforms = [
     buildPlatform('linux/amd64', { base: { ram: viaApi }, head: { ram: viaApi } }),
-    buildPlatform('linux/arm64', { base: { ram: { ...viaApi, emulated: true } }, head: { ram: { ...viaApi, emulated: true, rssSource: 'docker-stats' } } }),
+    buildPlatform('linux/arm64', {
+      base: { ram: { ...viaApi, emulated: true } },
+      head: { ram: { ...viaApi, emulated: true, rssSource: 'docker-stats' } },
+    }),
   ];
   const result = buildCheckResult({ platforms });
   const md = renderReport(result, evaluatePolicy(result, parseConfig(null)));
-  assert.ok(md.includes(
-    "Read from: RSS: the main process's RSS as ps on the engine's host reports it, through the Docker API (linux/amd64, linux/arm64), " +
-    "the container cgroup's anonymous memory, through the Docker API (no usable ps on the engine's host) (linux/arm64); " +
-    "peak: the container cgroup's peak (memory.max_usage_in_bytes).</sub>",
-  ), md.slice(md.indexOf('### RAM')));
+  assert.ok(
+    md.includes(
+      "Read from: RSS: the main process's RSS as ps on the engine's host reports it, through the Docker API (linux/amd64, linux/arm64), " +
+        "the container cgroup's anonymous memory, through the Docker API (no usable ps on the engine's host) (linux/arm64); " +
+        "peak: the container cgroup's peak (memory.max_usage_in_bytes).</sub>",
+    ),
+    md.slice(md.indexOf('### RAM')),
+  );
 });
 
 test('oversized input stays under 60,000 characters and says what was trimmed', () => {
@@ -159,7 +201,8 @@ test('oversized input stays under 60,000 characters and says what was trimmed', 
   assert.equal(lines(md)[0], MARKER);
   const note = lines(md).find((l) => l.startsWith('> ✂️ **Trimmed** to stay under 60,000 characters:'));
   assert.ok(note, 'trim note');
-  for (const part of ['per-arch layers, largest files and build logs', 'top movers', 'history', 'finding details']) assert.ok(note.includes(part), part);
+  for (const part of ['per-arch layers, largest files and build logs', 'top movers', 'history', 'finding details'])
+    assert.ok(note.includes(part), part);
   assert.match(note, /\d+ findings beyond the first \d+ per severity/);
   assert.match(md, /_… and \d+ more blockers not shown/);
   assert.ok(md.includes('/help'), 'footer survives trimming');
@@ -214,16 +257,24 @@ test('an audit-only result (no platforms built) renders findings without empty t
 });
 
 test('a failure names the first blocker', () => {
-  assert.equal(renderSummary(sizeRegressionArm64().outcome),
-    'failed: 2 blockers · 2 warnings — linux/arm64 compressed image grew +296.5 KiB (+8.1%), over the fail level 128 KiB and 3%');
+  assert.equal(
+    renderSummary(sizeRegressionArm64().outcome),
+    'failed: 2 blockers · 2 warnings — linux/arm64 compressed image grew +296.5 KiB (+8.1%), over the fail level 128 KiB and 3%',
+  );
 });
 
 test('a pass names the largest image growth', () => {
-  assert.equal(renderSummary(cleanBump().outcome), 'passed: no findings — largest compressed image Δ: linux/amd64 +12.2 KiB (+0.31%) → 3.83 MiB');
+  assert.equal(
+    renderSummary(cleanBump().outcome),
+    'passed: no findings — largest compressed image Δ: linux/amd64 +12.2 KiB (+0.31%) → 3.83 MiB',
+  );
 });
 
 test('a missing baseline fails and the status line says the way out', () => {
-  assert.match(renderSummary(missingBaseline().outcome), /^failed: 1 blocker — no baseline: fix the base build, or \/accept size <reason> — linux\/arm64 at 3f9c2a7: /);
+  assert.match(
+    renderSummary(missingBaseline().outcome),
+    /^failed: 1 blocker — no baseline: fix the base build, or \/accept size <reason> — linux\/arm64 at 3f9c2a7: /,
+  );
 });
 
 test('every scenario fits a Gitea status description (< 140 characters)', () => {
@@ -238,13 +289,24 @@ const config = parseConfig(null);
 /** amd64 settled, arm64 base measuring while its head waits, arm/v7 not started. */
 function midCheck(): { result: CheckResult; progress: CheckProgress; settled: CheckResult } {
   const progress: CheckProgress = {
-    stages: { 'linux/amd64': { base: 'done', head: 'done' }, 'linux/arm64': { base: 'measuring', head: 'queued' }, 'linux/arm/v7': { base: 'queued', head: 'queued' } },
+    stages: {
+      'linux/amd64': { base: 'done', head: 'done' },
+      'linux/arm64': { base: 'measuring', head: 'queued' },
+      'linux/arm/v7': { base: 'queued', head: 'queued' },
+    },
     canaries: Object.fromEntries(PLATFORMS.map((p) => [p, ['magicdns']])),
     ram: true,
   };
-  const amd64 = buildPlatform('linux/amd64', { head: { binaryGrowth: 300 * 1024, canaries: [{ name: 'magicdns', ok: true, detail: 'NOERROR' }] } });
+  const amd64 = buildPlatform('linux/amd64', {
+    head: { binaryGrowth: 300 * 1024, canaries: [{ name: 'magicdns', ok: true, detail: 'NOERROR' }] },
+  });
   const pending = (platform: string) => ({ platform, emulated: true, base: null, head: null });
-  const result = buildCheckResult({ findings: [missingDepFinding], platforms: [amd64, pending('linux/arm64'), pending('linux/arm/v7')], builds: { ran: 2, reused: 0 }, durationMs: 41_000 });
+  const result = buildCheckResult({
+    findings: [missingDepFinding],
+    platforms: [amd64, pending('linux/arm64'), pending('linux/arm/v7')],
+    builds: { ran: 2, reused: 0 },
+    durationMs: 41_000,
+  });
   return { result, progress, settled: { ...result, platforms: [amd64] } };
 }
 
@@ -275,7 +337,11 @@ test('the status line counts the audit, the builds, and what the settled platfor
 });
 
 test('a platform shows the stage of the side at work', () => {
-  const p = (base: CheckProgress['stages'][string]['base'], head: CheckProgress['stages'][string]['head']): CheckProgress => ({ stages: { x: { base, head } }, canaries: {}, ram: true });
+  const p = (base: CheckProgress['stages'][string]['base'], head: CheckProgress['stages'][string]['head']): CheckProgress => ({
+    stages: { x: { base, head } },
+    canaries: {},
+    ram: true,
+  });
   assert.equal(pendingCell(p('done', 'done'), 'x'), null);
   assert.equal(pendingCell(p('building', 'queued'), 'x'), 'building…');
   assert.equal(pendingCell(p('done', 'measuring'), 'x'), 'measuring…');
@@ -283,11 +349,14 @@ test('a platform shows the stage of the side at work', () => {
   assert.equal(pendingCell(undefined, 'x'), null);
 });
 
-test('on a terminal: the audit section alone, then one platform\'s rows', () => {
+test("on a terminal: the audit section alone, then one platform's rows", () => {
   const { result, settled } = midCheck();
   const outcome = evaluatePolicy(settled, config);
   const audit = renderTextAudit(result, outcome);
-  assert.match(audit, /^bumpguard audit: tailscale v1\.98\.5 → v1\.98\.8 \(patch\)\n\nBlockers \(1\)\n {2}x advertiseexitnode needs peerapiserver/);
+  assert.match(
+    audit,
+    /^bumpguard audit: tailscale v1\.98\.5 → v1\.98\.8 \(patch\)\n\nBlockers \(1\)\n {2}x advertiseexitnode needs peerapiserver/,
+  );
   assert.match(audit, /suggested fix:/);
   assert.doesNotMatch(audit, /linux\/amd64/);
   const amd64 = renderTextPlatform(result, outcome, 'linux/amd64');

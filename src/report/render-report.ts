@@ -67,11 +67,14 @@ function trimNote(ctx: Ctx, trim: Trim, hidden: number): string {
   const cut: string[] = [];
   // A report in progress shows no details or history, so trimming cannot have cut them.
   const shown = ctx.progress === undefined;
-  if (shown && !trim.details && renderPlatformDetails(result.platforms, outcome, { full: true, movers: false, top, moverLists })) cut.push('per-arch layers, largest files and build logs');
-  if (shown && !trim.movers && renderPlatformDetails(result.platforms, outcome, { full: false, movers: true, top, moverLists })) cut.push('top movers');
+  if (shown && !trim.details && renderPlatformDetails(result.platforms, outcome, { full: true, movers: false, top, moverLists }))
+    cut.push('per-arch layers, largest files and build logs');
+  if (shown && !trim.movers && renderPlatformDetails(result.platforms, outcome, { full: false, movers: true, top, moverLists }))
+    cut.push('top movers');
   if (shown && !trim.history && renderHistory(result, historyLimit)) cut.push('history');
   if (!trim.commits && (result.upstream?.commits.relevant ?? 0) > 0) cut.push('the upstream commit list');
-  if (!trim.findingDetail && outcome.findings.some((f) => f.detail && f.kind !== 'build-failed' && f.kind !== 'no-baseline')) cut.push('finding details');
+  if (!trim.findingDetail && outcome.findings.some((f) => f.detail && f.kind !== 'build-failed' && f.kind !== 'no-baseline'))
+    cut.push('finding details');
   if (hidden > 0) cut.push(`${hidden} findings beyond the first ${trim.perGroup} per severity`);
   if (cut.length === 0) return '';
   const limit = thousands(ctx.maxChars);
@@ -80,7 +83,11 @@ function trimNote(ctx: Ctx, trim: Trim, hidden: number): string {
 
 function assemble(ctx: Ctx, trim: Trim): string {
   const { result, outcome, top, progress } = ctx;
-  const findings = renderFindings(outcome.findings, { perGroup: trim.perGroup, withDetail: trim.findingDetail, logsElsewhere: trim.details });
+  const findings = renderFindings(outcome.findings, {
+    perGroup: trim.perGroup,
+    withDetail: trim.findingDetail,
+    logsElsewhere: trim.details,
+  });
   const sections = [
     MARKER,
     progress ? renderProgressHeader(result, outcome, progress) : renderHeader(result, outcome),
@@ -92,7 +99,9 @@ function assemble(ctx: Ctx, trim: Trim): string {
     renderCanaryTable(result, progress),
     renderUpstream(result.upstream, { full: trim.commits }),
     // Details and the history come with the verdict (the history is recorded when the check ends).
-    progress ? '' : renderPlatformDetails(result.platforms, outcome, { full: trim.details, movers: trim.movers, top, moverLists: ctx.movers }),
+    progress
+      ? ''
+      : renderPlatformDetails(result.platforms, outcome, { full: trim.details, movers: trim.movers, top, moverLists: ctx.movers }),
     trim.history && !progress ? renderHistory(result, ctx.historyLimit) : '',
     renderFooter(ctx.commands),
   ];
@@ -105,13 +114,19 @@ function minimal(ctx: Ctx): string {
   const note = `> ✂️ **Trimmed**: the report does not fit in ${thousands(ctx.maxChars)} characters; only the verdict and the first blockers are shown. The full result is in \`bumpguard check --json\`.`;
   let text = '';
   for (const n of [5, 3, 1, 0]) {
-    text = [
-      MARKER,
-      renderHeader(ctx.result, ctx.outcome),
-      note,
-      open.slice(0, n).map((f) => `- ${escapeText(clip(f.message, 200))}`).join('\n'),
-      renderFooter(ctx.commands),
-    ].filter((s) => s !== '').join('\n\n') + '\n';
+    text =
+      [
+        MARKER,
+        renderHeader(ctx.result, ctx.outcome),
+        note,
+        open
+          .slice(0, n)
+          .map((f) => `- ${escapeText(clip(f.message, 200))}`)
+          .join('\n'),
+        renderFooter(ctx.commands),
+      ]
+        .filter((s) => s !== '')
+        .join('\n\n') + '\n';
     if (text.length < ctx.maxChars) return text;
   }
   // A limit smaller than the header itself: cut, keeping the marker so the comment is still found.
@@ -122,7 +137,8 @@ function minimal(ctx: Ctx): string {
 export function renderReport(result: CheckResult, outcome: PolicyOutcome, opts: ReportOptions = {}): string {
   const top = opts.top ?? 10;
   const ctx: Ctx = {
-    result, outcome,
+    result,
+    outcome,
     movers: moversByPlatform(result.platforms, top),
     maxChars: opts.maxChars ?? 60_000,
     commands: opts.commands ?? true,
@@ -236,7 +252,10 @@ function tally(findings: Finding[]): string {
 
 /** Findings of the audit (no platform) and those the settled platforms added so far. */
 function split(outcome: PolicyOutcome): { audit: Finding[]; measured: Finding[] } {
-  return { audit: outcome.findings.filter((f) => f.platform === undefined), measured: outcome.findings.filter((f) => f.platform !== undefined) };
+  return {
+    audit: outcome.findings.filter((f) => f.platform === undefined),
+    measured: outcome.findings.filter((f) => f.platform !== undefined),
+  };
 }
 
 /** "audit: 2 blockers · builds 3/6 · measured so far: 1 blocker" (Gitea status description, GitHub check title). */
@@ -261,7 +280,9 @@ function renderProgressHeader(result: CheckResult, outcome: PolicyOutcome, progr
   const reason = blockers
     ? `The audit found ${plural(blockers, 'blocker')}: this change cannot pass unless ${blockers === 1 ? 'it is' : 'they are'} fixed or accepted, whatever the builds show. Sizes, RAM and canaries follow as each platform finishes.`
     : 'Sizes, RAM and canaries follow as each platform finishes; the verdict comes with the last one.';
-  return [`## ⏳ bumpguard checking: ${escapeText(bumpTitle(result))}`, facts.join(' · '), `> ${escapeText(clip(reason, 300))}`].join('\n\n');
+  return [`## ⏳ bumpguard checking: ${escapeText(bumpTitle(result))}`, facts.join(' · '), `> ${escapeText(clip(reason, 300))}`].join(
+    '\n\n',
+  );
 }
 
 // The command list (bot) or a pointer to the structured output (CLI).

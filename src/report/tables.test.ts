@@ -24,12 +24,21 @@ test('movers are ordered by size of change and include added and removed files',
 
 test('top limits the list', () => {
   const files = (n: number) => Array.from({ length: 20 }, (_, i) => ({ path: `/f${i}`, bytes: n * (i + 1) }));
-  assert.deepEqual(computeMovers(files(1), files(2), 2).map((m) => m.path), ['/f19', '/f18']);
+  assert.deepEqual(
+    computeMovers(files(1), files(2), 2).map((m) => m.path),
+    ['/f19', '/f18'],
+  );
 });
 
 test('empty files that appeared or went away are listed; unchanged files are not', () => {
-  const base = [{ path: '/bin/busybox', bytes: 220_000 }, { path: '/empty-old', bytes: 0 }];
-  const head = [{ path: '/bin/busybox', bytes: 220_000 }, { path: '/empty-new', bytes: 0 }];
+  const base = [
+    { path: '/bin/busybox', bytes: 220_000 },
+    { path: '/empty-old', bytes: 0 },
+  ];
+  const head = [
+    { path: '/bin/busybox', bytes: 220_000 },
+    { path: '/empty-new', bytes: 0 },
+  ];
   assert.deepEqual(computeMovers(base, head, 10), [
     { path: '/empty-new', base: null, head: 0, delta: 0 },
     { path: '/empty-old', base: 0, head: null, delta: 0 },

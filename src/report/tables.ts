@@ -1,7 +1,25 @@
 // The comment's tables: size and RAM per arch and canaries per arch, and how a platform still
 // running or one that could not be built reads in them.
 
-import { formatBytes, formatPercent, formatSignedBytes, LOCAL_ENGINE, METRIC_LABELS, SIZE_METRICS, type CanaryResult, type CheckProgress, type CheckResult, type FileEntry, type Finding, type MetricName, type PlatformResult, type RamMeasurement, type RssSource, type SideResult, type SideStage } from '../core/index.ts';
+import {
+  formatBytes,
+  formatPercent,
+  formatSignedBytes,
+  LOCAL_ENGINE,
+  METRIC_LABELS,
+  SIZE_METRICS,
+  type CanaryResult,
+  type CheckProgress,
+  type CheckResult,
+  type FileEntry,
+  type Finding,
+  type MetricName,
+  type PlatformResult,
+  type RamMeasurement,
+  type RssSource,
+  type SideResult,
+  type SideStage,
+} from '../core/index.ts';
 import { blameOfFailure, type MetricComparison, type PolicyOutcome } from '../policy/index.ts';
 import { cell, clip, code, table } from './markdown.ts';
 
@@ -50,7 +68,12 @@ function culprits(result: CheckResult, comparisons: MetricComparison[], movers: 
 }
 
 /** The size table with its legend, or '' when no platform was measured or failed. */
-export function renderSizeTable(result: CheckResult, outcome: PolicyOutcome, movers: ReadonlyMap<string, Mover[]>, progress?: CheckProgress): string {
+export function renderSizeTable(
+  result: CheckResult,
+  outcome: PolicyOutcome,
+  movers: ReadonlyMap<string, Mover[]>,
+  progress?: CheckProgress,
+): string {
   if (result.platforms.length === 0) return '';
   const headers = ['arch', ...SIZE_METRICS.map((m) => METRIC_LABELS[m])];
   const rows = result.platforms.map((p) => row(p, outcome.comparisons, outcome.findings, progress));
@@ -59,7 +82,9 @@ export function renderSizeTable(result: CheckResult, outcome: PolicyOutcome, mov
     table(headers, rows),
     culprits(result, outcome.comparisons, movers),
     '<sub>base → head · ▲ grew ▼ shrank · 🔴 over the fail level · 🟡 over the warn level (bytes AND percent) · 1 KiB = 1024 B · on flash = every layer extracted, block-rounded</sub>',
-  ].filter((s) => s !== '').join('\n\n');
+  ]
+    .filter((s) => s !== '')
+    .join('\n\n');
 }
 
 // RAM per arch: median ± spread of N runs, native and emulated figures marked, noise and refusals said.
@@ -104,8 +129,8 @@ export function renderRamTable(result: CheckResult, outcome: PolicyOutcome, prog
   return [
     '### RAM',
     table(['arch', 'RSS (median ± spread)', 'Δ RSS', 'peak (median ± spread)', 'Δ peak', 'runs'], rows),
-    '<sub>± is the spread (max − min) over the runs; a Δ within the larger spread is noise and is not judged. 🧪 emulated = measured under qemu-user: not the router\'s RSS, only compared with other emulated figures. ' +
-      'native = run on an engine with the platform\'s own CPU (named when it is not the bot\'s own), only compared with native figures.' +
+    "<sub>± is the spread (max − min) over the runs; a Δ within the larger spread is noise and is not judged. 🧪 emulated = measured under qemu-user: not the router's RSS, only compared with other emulated figures. " +
+      "native = run on an engine with the platform's own CPU (named when it is not the bot's own), only compared with native figures." +
       `${sources ? ` Read from: ${cell(sources)}` : ''}</sub>`,
   ].join('\n\n');
 }
@@ -121,7 +146,7 @@ const RSS_WORDS: Record<RssSource, string> = {
 const PEAK_WORDS: Record<NonNullable<RamMeasurement['peakSource']>, string> = {
   'cgroup-v1': "the container cgroup's peak (memory.max_usage_in_bytes)",
   'cgroup-v2': "the container cgroup's peak (memory.peak)",
-  vmhwm: "VmHWM of the main process (no cgroup peak available)",
+  vmhwm: 'VmHWM of the main process (no cgroup peak available)',
 };
 
 /** "RSS: …; peak: …" over the measured sides, naming platforms only when they differ; null when nothing was measured. */
@@ -134,7 +159,8 @@ export function renderRamSources(result: CheckResult): string | null {
       const ram = side?.ram;
       if (ram?.rss && ram.rssSource) add(rss, RSS_WORDS[ram.rssSource], p.platform);
       if (ram?.peak && ram.peakSource) add(peak, PEAK_WORDS[ram.peakSource], p.platform);
-      if ((ram?.rss || ram?.peak) && ram.concurrency) sampled.set(ram.concurrency.limit, [...(sampled.get(ram.concurrency.limit) ?? []), ram.concurrency.peak]);
+      if ((ram?.rss || ram?.peak) && ram.concurrency)
+        sampled.set(ram.concurrency.limit, [...(sampled.get(ram.concurrency.limit) ?? []), ram.concurrency.peak]);
     }
   }
   const parts = [list('RSS', rss), list('peak', peak), concurrencyWords(sampled)].filter((s): s is string => s !== null);
@@ -144,10 +170,12 @@ export function renderRamSources(result: CheckResult): string | null {
 /** "sampled with up to 2 platforms measured at once (1–2 were)", per bound when engines differ. */
 function concurrencyWords(sampled: Map<number, number[]>): string | null {
   if (sampled.size === 0) return null;
-  const each = [...sampled].sort(([a], [b]) => a - b).map(([limit, peaks]) => {
-    const [lo, hi] = [Math.min(...peaks), Math.max(...peaks)];
-    return `up to ${limit} platform${limit === 1 ? '' : 's'} measured at once (${lo === hi ? lo : `${lo}–${hi}`} ${lo === 1 && hi === 1 ? 'was' : 'were'})`;
-  });
+  const each = [...sampled]
+    .sort(([a], [b]) => a - b)
+    .map(([limit, peaks]) => {
+      const [lo, hi] = [Math.min(...peaks), Math.max(...peaks)];
+      return `up to ${limit} platform${limit === 1 ? '' : 's'} measured at once (${lo === hi ? lo : `${lo}–${hi}`} ${lo === 1 && hi === 1 ? 'was' : 'were'})`;
+    });
   return `sampled with ${each.join(' or ')}`;
 }
 
@@ -255,9 +283,7 @@ export function computeMovers(base: FileEntry[], head: FileEntry[], top: number)
     const delta = (h ?? 0) - (b ?? 0);
     if (delta !== 0 || b === null || h === null) movers.push({ path, base: b, head: h, delta });
   }
-  return movers
-    .sort((x, y) => Math.abs(y.delta) - Math.abs(x.delta) || x.path.localeCompare(y.path))
-    .slice(0, top);
+  return movers.sort((x, y) => Math.abs(y.delta) - Math.abs(x.delta) || x.path.localeCompare(y.path)).slice(0, top);
 }
 
 /** Movers per platform with both sides analysed: the one computation the report's sections share. */

@@ -1,7 +1,19 @@
 // The plain-text reports for a terminal: `bumpguard check` while it runs and at the end, and
 // `bumpguard audit`.
 
-import { formatBytes, METRIC_LABELS, shortSha, SIZE_METRICS, type Bump, type CheckResult, type Finding, type PlatformResult, type Severity, type UpstreamReport, type Verdict } from '../core/index.ts';
+import {
+  formatBytes,
+  METRIC_LABELS,
+  shortSha,
+  SIZE_METRICS,
+  type Bump,
+  type CheckResult,
+  type Finding,
+  type PlatformResult,
+  type Severity,
+  type UpstreamReport,
+  type Verdict,
+} from '../core/index.ts';
 import { type MetricComparison, type PolicyOutcome } from '../policy/index.ts';
 import { renderUpstreamText } from './details.ts';
 import { formatDuration, formatTime } from './markdown.ts';
@@ -20,7 +32,10 @@ function columns(rows: string[][]): string[] {
 }
 
 function indent(text: string, pad: string): string {
-  return text.split('\n').map((l) => pad + l).join('\n');
+  return text
+    .split('\n')
+    .map((l) => pad + l)
+    .join('\n');
 }
 
 function findingLines(findings: Finding[]): string[] {
@@ -30,7 +45,12 @@ function findingLines(findings: Finding[]): string[] {
     if (items.length === 0) continue;
     out.push('', `${TITLES[severity]} (${items.length})`);
     for (const f of items) {
-      const origin = f.kind === 'threshold' || f.kind === 'no-baseline' || f.kind === 'build-failed' ? '' : f.introduced ? ' [new]' : ' [already at base]';
+      const origin =
+        f.kind === 'threshold' || f.kind === 'no-baseline' || f.kind === 'build-failed'
+          ? ''
+          : f.introduced
+            ? ' [new]'
+            : ' [already at base]';
       out.push(`  ${MARKS[severity]} ${f.message}${origin}`);
       if (f.fix) out.push('    suggested fix:', indent(f.fix.trimEnd(), '      '));
       if (f.detail && f.kind === 'build-failed') out.push(indent(f.detail.trimEnd().split('\n').slice(-20).join('\n'), '    | '));
@@ -45,17 +65,23 @@ function acceptedLines(outcome: PolicyOutcome): string[] {
     out.push(`  /accept ${o.kind} by ${o.by} (${formatTime(o.at)}): "${o.reason}" — ${plural(findings.length, 'blocker')}`);
     for (const f of findings) out.push(`    ${f.message}`);
   }
-  for (const o of outcome.staleOverrides) out.push(`  not applied: /accept ${o.kind} by ${o.by} was for ${shortSha(o.headSha)}, an earlier push`);
+  for (const o of outcome.staleOverrides)
+    out.push(`  not applied: /accept ${o.kind} by ${o.by} was for ${shortSha(o.headSha)}, an earlier push`);
   return out.length ? ['', 'Accepted', ...out] : [];
 }
 
 function comparisonRow(c: MetricComparison, p: PlatformResult): string[] {
   const base = c.base === null ? '—' : formatBytes(c.base);
   const level = c.level ? `  over ${c.level} level` : '';
-  const delta = c.notComparable ? `not compared: ${c.notComparable}` : c.base === null ? 'no baseline' : `${deltaText(c)}${c.withinNoise ? '  within noise' : ''}${level}`;
+  const delta = c.notComparable
+    ? `not compared: ${c.notComparable}`
+    : c.base === null
+      ? 'no baseline'
+      : `${deltaText(c)}${c.withinNoise ? '  within noise' : ''}${level}`;
   const spread = c.headSpread ? ` ±${formatBytes(c.headSpread)}` : '';
   // Only RAM figures depend on where the image ran.
-  const where = c.emulated === undefined ? '' : engineWords({ emulated: c.emulated, ...(p.engine ? { engine: p.engine } : {}) }, { plain: true });
+  const where =
+    c.emulated === undefined ? '' : engineWords({ emulated: c.emulated, ...(p.engine ? { engine: p.engine } : {}) }, { plain: true });
   return [c.platform + (where ? ` (${where})` : ''), METRIC_LABELS[c.metric], base, formatBytes(c.head) + spread, delta];
 }
 
@@ -67,31 +93,47 @@ function tableLines(result: CheckResult, outcome: PolicyOutcome): string[] {
     return [...sizes, ...mine.filter((c) => !sizes.includes(c))].map((c) => comparisonRow(c, p));
   });
   const sources = renderRamSources(result);
-  return rows.length ? ['', 'Sizes and RAM (base → head)', ...columns([['arch', 'metric', 'base', 'head', 'Δ'], ...rows]), ...(sources ? [`RAM read from: ${sources}`] : [])] : [];
+  return rows.length
+    ? [
+        '',
+        'Sizes and RAM (base → head)',
+        ...columns([['arch', 'metric', 'base', 'head', 'Δ'], ...rows]),
+        ...(sources ? [`RAM read from: ${sources}`] : []),
+      ]
+    : [];
 }
 
 function canaryLines(result: CheckResult): string[] {
   const names = [...new Set(result.platforms.flatMap((p) => p.head?.canaries.map((c) => c.name) ?? []))];
-  const rows = names.flatMap((name) => result.platforms.map((p) => {
-    const c = p.head?.canaries.find((x) => x.name === name);
-    if (!c) return [name, p.platform, p.head?.error ? `not run (${sideFailureLabel(p.head.error)})` : '—', ''];
-    const why = c.assertion ? `expected ${c.assertion}${c.observed !== undefined ? `, got ${c.observed}` : ''}` : c.detail;
-    return [name, p.platform, c.ok ? 'pass' : 'FAIL', c.ok ? '' : why];
-  }));
+  const rows = names.flatMap((name) =>
+    result.platforms.map((p) => {
+      const c = p.head?.canaries.find((x) => x.name === name);
+      if (!c) return [name, p.platform, p.head?.error ? `not run (${sideFailureLabel(p.head.error)})` : '—', ''];
+      const why = c.assertion ? `expected ${c.assertion}${c.observed !== undefined ? `, got ${c.observed}` : ''}` : c.detail;
+      return [name, p.platform, c.ok ? 'pass' : 'FAIL', c.ok ? '' : why];
+    }),
+  );
   return rows.length ? ['', 'Canaries', ...columns(rows)] : [];
 }
 
 /** The audit part of a check still running, for a terminal: the bump and the audit's findings with their fixes. */
 export function renderTextAudit(result: CheckResult, outcome: PolicyOutcome): string {
   const audit = outcome.findings.filter((f) => f.platform === undefined);
-  const lines = [`bumpguard audit: ${bumpTitle(result)}`, ...(audit.length ? findingLines(audit) : ['  no findings']), ...renderUpstreamText(result.upstream), ''];
+  const lines = [
+    `bumpguard audit: ${bumpTitle(result)}`,
+    ...(audit.length ? findingLines(audit) : ['  no findings']),
+    ...renderUpstreamText(result.upstream),
+    '',
+  ];
   return `${lines.join('\n')}\n`;
 }
 
 /** One settled platform of a check still running: its figures base → head, and its canaries. */
 export function renderTextPlatform(result: CheckResult, outcome: PolicyOutcome, platform: string): string {
   const only: CheckResult = { ...result, platforms: result.platforms.filter((p) => p.platform === platform) };
-  const rows = tableLines(only, outcome).slice(3).filter((l) => !l.startsWith('RAM read from'));
+  const rows = tableLines(only, outcome)
+    .slice(3)
+    .filter((l) => !l.startsWith('RAM read from'));
   const canaries = canaryLines(only).slice(2);
   const mine = outcome.findings.filter((f) => f.platform === platform && !f.acknowledged && f.severity !== 'info');
   return `${[...rows, ...canaries, ...mine.map((f) => `  ${MARKS[f.severity]} ${f.message}`)].join('\n')}\n`;
@@ -150,9 +192,11 @@ function headline(result: AuditReport): string {
   const blockers = result.findings.filter((f) => f.severity === 'blocker').length;
   const warnings = result.findings.filter((f) => f.severity === 'warning').length;
   const verdict =
-    result.verdict === 'failure' ? `FAIL: ${blockers} blocker${blockers === 1 ? '' : 's'}`
-    : result.verdict === 'success' ? `PASS${warnings > 0 ? ` with ${warnings} warning${warnings === 1 ? '' : 's'}` : ''}`
-    : result.verdict.toUpperCase();
+    result.verdict === 'failure'
+      ? `FAIL: ${blockers} blocker${blockers === 1 ? '' : 's'}`
+      : result.verdict === 'success'
+        ? `PASS${warnings > 0 ? ` with ${warnings} warning${warnings === 1 ? '' : 's'}` : ''}`
+        : result.verdict.toUpperCase();
   return `bumpguard audit: ${what} — ${verdict}`;
 }
 
@@ -174,5 +218,8 @@ function auditFindingLines(f: Finding, from: string, shown: Set<string>): string
 
 /** Indents every line but the empty ones (a fix keeps its blank lines blank). */
 function indentLines(text: string, pad: string): string {
-  return text.split('\n').map((l) => (l === '' ? l : pad + l)).join('\n');
+  return text
+    .split('\n')
+    .map((l) => (l === '' ? l : pad + l))
+    .join('\n');
 }

@@ -4,12 +4,30 @@
 import type { Logger } from 'pino';
 import type { BotJob } from '../bot/index.ts';
 import { engineRuntimeLimits, engineSlotLimits } from '../config/index.ts';
-import { EngineSlots, HeadTracker, JobQueue, reconcileAtStart, runPrJob, runReconcileTask, RuntimeSlots, settleAfterJob, type EnqueueStatus, type JobQueueOptions, type JobRunResult, type PrJobDeps, type PrJobOutcome, type RunCheck } from '../jobs/index.ts';
+import {
+  EngineSlots,
+  HeadTracker,
+  JobQueue,
+  reconcileAtStart,
+  runPrJob,
+  runReconcileTask,
+  RuntimeSlots,
+  settleAfterJob,
+  type EnqueueStatus,
+  type JobQueueOptions,
+  type JobRunResult,
+  type PrJobDeps,
+  type PrJobOutcome,
+  type RunCheck,
+} from '../jobs/index.ts';
 import { JobStore, openDatabase } from '../store/index.ts';
 import { createServer, type BumpguardServer, type ServerOptions } from './create-server.ts';
 import type { ForgeIdStore, OverrideStore } from '../core/index.ts';
 
-export interface BotOptions extends Pick<ServerOptions, 'github' | 'gitea' | 'bodyLimitBytes' | 'maxBodiesInFlight' | 'headersTimeoutMs' | 'requestTimeoutMs'> {
+export interface BotOptions extends Pick<
+  ServerOptions,
+  'github' | 'gitea' | 'bodyLimitBytes' | 'maxBodiesInFlight' | 'headersTimeoutMs' | 'requestTimeoutMs'
+> {
   log: Logger;
   /** Loaded on first use, so the server answers webhooks even before the build stack is imported. */
   runCheck: () => Promise<RunCheck>;
@@ -103,7 +121,8 @@ export function createBot(o: BotOptions): Bot {
     forgeIds: o.state,
     onJob: async (job): Promise<EnqueueStatus> => {
       const status = await queue.accept(job);
-      if (status !== 'queued') o.log.info({ delivery: job.deliveryId, repo: job.repo, pr: job.event.pr, status }, 'redelivery acknowledged: already accepted');
+      if (status !== 'queued')
+        o.log.info({ delivery: job.deliveryId, repo: job.repo, pr: job.event.pr, status }, 'redelivery acknowledged: already accepted');
       return status;
     },
   });

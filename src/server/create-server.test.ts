@@ -22,7 +22,11 @@ async function serve() {
 }
 
 const post = (url: string, body: string, headers: Record<string, string>) =>
-  fetch(`${url}/api/gitea/webhooks`, { method: 'POST', body, headers: { 'x-gitea-event': 'pull_request', 'x-gitea-delivery': 'd-1', ...headers } });
+  fetch(`${url}/api/gitea/webhooks`, {
+    method: 'POST',
+    body,
+    headers: { 'x-gitea-event': 'pull_request', 'x-gitea-delivery': 'd-1', ...headers },
+  });
 
 test('bad input is answered clearly and enqueues nothing', async () => {
   const s = await serve();
@@ -31,7 +35,12 @@ test('bad input is answered clearly and enqueues nothing', async () => {
     const notJson = '{"action": "opened",';
     const answers = [
       (await post(s.url, big, { 'content-type': 'application/json', 'x-gitea-signature': sign(big) })).status,
-      (await post(s.url, 'payload=%7B%7D', { 'content-type': 'application/x-www-form-urlencoded', 'x-gitea-signature': sign('payload=%7B%7D') })).status,
+      (
+        await post(s.url, 'payload=%7B%7D', {
+          'content-type': 'application/x-www-form-urlencoded',
+          'x-gitea-signature': sign('payload=%7B%7D'),
+        })
+      ).status,
       (await post(s.url, notJson, { 'content-type': 'application/json', 'x-gitea-signature': sign(notJson) })).status,
       (await fetch(`${s.url}/api/gitea/webhooks`)).status,
       (await fetch(`${s.url}/api/gitlab/webhooks`, { method: 'POST' })).status,
@@ -61,11 +70,15 @@ test('a streamed body over the limit is refused with 413 before it is all sent, 
     let sentWhenAnswered = -1;
     let sent = 0;
     const status = await new Promise<number>((resolve, reject) => {
-      const req = request(`${s.url}/api/gitea/webhooks`, { method: 'POST', headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' } }, (res) => {
-        sentWhenAnswered = sent;
-        res.resume();
-        resolve(res.statusCode ?? 0);
-      });
+      const req = request(
+        `${s.url}/api/gitea/webhooks`,
+        { method: 'POST', headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' } },
+        (res) => {
+          sentWhenAnswered = sent;
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
       req.on('error', reject);
       const chunk = Buffer.alloc(16 * 1024, 0x20);
       const pump = () => {

@@ -80,7 +80,10 @@ export function createServer(opts: ServerOptions): BumpguardServer {
       handle(req, res).catch((err: unknown) => {
         if (err instanceof StoreError) {
           // Logged with the SQLite code an operator greps for; the forge redelivers later.
-          log.error({ err, sqlite: err.code === 'store-full' ? 'SQLITE_FULL' : 'SQLITE_BUSY', url: req.url }, 'delivery not recorded: the database refused the write');
+          log.error(
+            { err, sqlite: err.code === 'store-full' ? 'SQLITE_FULL' : 'SQLITE_BUSY', url: req.url },
+            'delivery not recorded: the database refused the write',
+          );
           if (!res.headersSent) return sendJson(res, 503, { error: `${err.userMessage} Redeliver it later.` }, { 'retry-after': '30' });
         } else log.error({ err, url: req.url }, 'request failed');
         if (!res.headersSent) sendJson(res, 500, { error: 'internal error; see the server log' });
@@ -94,19 +97,32 @@ export function createServer(opts: ServerOptions): BumpguardServer {
     if (path === '/healthz') {
       if (draining) return sendJson(res, 503, { status: 'draining', forges: configured });
       const problems = opts.problems?.() ?? [];
-      return problems.length > 0 ? sendJson(res, 503, { status: 'unhealthy', problems, forges: configured }) : sendJson(res, 200, { status: 'ok', forges: configured });
+      return problems.length > 0
+        ? sendJson(res, 503, { status: 'unhealthy', problems, forges: configured })
+        : sendJson(res, 200, { status: 'ok', forges: configured });
     }
     if (!(path in routes)) return sendJson(res, 404, { error: `no route ${path}` });
     if (draining) {
       // Nothing is read or recorded: the delivery shows as failed and can be redelivered.
-      return sendJson(res, 503, { error: 'bumpguard is shutting down; redeliver this delivery once it is back' }, { connection: 'close', 'retry-after': '30' });
+      return sendJson(
+        res,
+        503,
+        { error: 'bumpguard is shutting down; redeliver this delivery once it is back' },
+        { connection: 'close', 'retry-after': '30' },
+      );
     }
     const route = routes[path];
-    if (!route) return sendJson(res, 404, { error: `${path === WEBHOOK_PATHS.github ? 'GitHub' : 'Gitea'} is not configured on this server` });
+    if (!route)
+      return sendJson(res, 404, { error: `${path === WEBHOOK_PATHS.github ? 'GitHub' : 'Gitea'} is not configured on this server` });
     if (req.method !== 'POST') return sendJson(res, 405, { error: 'webhooks are POSTed' }, { allow: 'POST' });
     if (inFlight >= maxInFlight) {
       // Nothing is read: the body never reaches memory. Forges redeliver failed deliveries.
-      return sendJson(res, 503, { error: 'too many deliveries are being received at once; redeliver this one' }, { connection: 'close', 'retry-after': '5' });
+      return sendJson(
+        res,
+        503,
+        { error: 'too many deliveries are being received at once; redeliver this one' },
+        { connection: 'close', 'retry-after': '5' },
+      );
     }
     inFlight++;
     try {
@@ -166,7 +182,8 @@ function createForgeResolver(d: ForgeResolverDeps) {
         repo: job.repo,
         botLogin: d.gitea.botLogin,
         ...(d.gitea.retry ? { retry: d.gitea.retry } : {}),
-        onRetry: (op, err, delayMs, attempt) => d.log?.warn({ op, status: err.status, code: err.code, delayMs, attempt, repo: job.repo }, 'Gitea API call failed; retrying'),
+        onRetry: (op, err, delayMs, attempt) =>
+          d.log?.warn({ op, status: err.status, code: err.code, delayMs, attempt, repo: job.repo }, 'Gitea API call failed; retrying'),
       });
     }
     if (!d.github || job.installationId === null) throw new Error('a GitHub job without an installation or GitHub configuration');
@@ -175,7 +192,10 @@ function createForgeResolver(d: ForgeResolverDeps) {
   };
 }
 
-/** "check-run:<sha>" → "<id>" while in progress, "<id>:completed" once finished (a bare id from older versions reads as in progress: the PATCH answer tells). */
+/**
+ * "check-run:<sha>" → "<id>" while in progress, "<id>:completed" once finished (a bare id from older versions reads as in progress: the
+ * PATCH answer tells).
+ */
 function checkRunMemo(ids: ForgeIdStore, repo: string): CheckRunMemo {
   return {
     get(sha) {

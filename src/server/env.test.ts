@@ -9,7 +9,12 @@ const pem = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.expor
 const noFiles = (path: string): string => {
   throw new Error(`ENOENT: ${path}`);
 };
-const gitea = { GITEA_URL: 'https://git.example.org', GITEA_TOKEN: 't0ken', GITEA_WEBHOOK_SECRET: 'a-long-random-secret', GITEA_BOT_LOGIN: 'bumpguard' };
+const gitea = {
+  GITEA_URL: 'https://git.example.org',
+  GITEA_TOKEN: 't0ken',
+  GITEA_WEBHOOK_SECRET: 'a-long-random-secret',
+  GITEA_BOT_LOGIN: 'bumpguard',
+};
 
 const issuesOf = (fn: () => unknown) => {
   try {
@@ -43,14 +48,36 @@ test('Gitea alone is a valid server configuration with defaults for the rest', (
   });
 });
 
-test('the cage of untrusted builds and containers is the operator\'s to set, and wrong values are named', () => {
-  const set = readServerEnv({ ...gitea, BUMPGUARD_UNTRUSTED_NETWORK: 'pull', BUMPGUARD_CONTAINER_MEMORY: '1G', BUMPGUARD_CONTAINER_PIDS: '64', BUMPGUARD_CONTAINER_USER: '1000:1000' }, noFiles);
+test("the cage of untrusted builds and containers is the operator's to set, and wrong values are named", () => {
+  const set = readServerEnv(
+    {
+      ...gitea,
+      BUMPGUARD_UNTRUSTED_NETWORK: 'pull',
+      BUMPGUARD_CONTAINER_MEMORY: '1G',
+      BUMPGUARD_CONTAINER_PIDS: '64',
+      BUMPGUARD_CONTAINER_USER: '1000:1000',
+    },
+    noFiles,
+  );
   assert.deepEqual(set.sandbox, { untrustedNetwork: 'pull', limits: { memory: '1g', pids: 64, user: '1000:1000' } });
   assert.throws(
-    () => readServerEnv({ ...gitea, BUMPGUARD_UNTRUSTED_NETWORK: 'yes', BUMPGUARD_CONTAINER_MEMORY: '1k', BUMPGUARD_CONTAINER_PIDS: '0', BUMPGUARD_CONTAINER_USER: 'root' }, noFiles),
+    () =>
+      readServerEnv(
+        {
+          ...gitea,
+          BUMPGUARD_UNTRUSTED_NETWORK: 'yes',
+          BUMPGUARD_CONTAINER_MEMORY: '1k',
+          BUMPGUARD_CONTAINER_PIDS: '0',
+          BUMPGUARD_CONTAINER_USER: 'root',
+        },
+        noFiles,
+      ),
     (err: unknown) =>
       err instanceof ConfigError &&
-      err.issues.map((i) => i.path).sort().join() === 'BUMPGUARD_CONTAINER_MEMORY,BUMPGUARD_CONTAINER_PIDS,BUMPGUARD_CONTAINER_USER,BUMPGUARD_UNTRUSTED_NETWORK',
+      err.issues
+        .map((i) => i.path)
+        .sort()
+        .join() === 'BUMPGUARD_CONTAINER_MEMORY,BUMPGUARD_CONTAINER_PIDS,BUMPGUARD_CONTAINER_USER,BUMPGUARD_UNTRUSTED_NETWORK',
   );
 });
 
@@ -64,13 +91,25 @@ test('the GitHub App key may come from PRIVATE_KEY_PATH, and \\n escapes in PRIV
 });
 
 test('a half-configured forge names each missing variable', () => {
-  assert.deepEqual(issuesOf(() => readServerEnv({ GITEA_URL: 'https://git.example.org', GITEA_TOKEN: 't' }, noFiles)), ['GITEA_WEBHOOK_SECRET', 'GITEA_BOT_LOGIN']);
+  assert.deepEqual(
+    issuesOf(() => readServerEnv({ GITEA_URL: 'https://git.example.org', GITEA_TOKEN: 't' }, noFiles)),
+    ['GITEA_WEBHOOK_SECRET', 'GITEA_BOT_LOGIN'],
+  );
 });
 
 test('no forge at all, a short secret or a broken key are errors naming the variable', () => {
-  assert.deepEqual(issuesOf(() => readServerEnv({}, noFiles)), ['(env)']);
-  assert.deepEqual(issuesOf(() => readServerEnv({ ...gitea, GITEA_WEBHOOK_SECRET: 'short' }, noFiles)), ['GITEA_WEBHOOK_SECRET']);
-  assert.deepEqual(issuesOf(() => readServerEnv({ APP_ID: '1', WEBHOOK_SECRET: 'another-long-secret', PRIVATE_KEY: 'not a key' }, noFiles)), ['PRIVATE_KEY']);
+  assert.deepEqual(
+    issuesOf(() => readServerEnv({}, noFiles)),
+    ['(env)'],
+  );
+  assert.deepEqual(
+    issuesOf(() => readServerEnv({ ...gitea, GITEA_WEBHOOK_SECRET: 'short' }, noFiles)),
+    ['GITEA_WEBHOOK_SECRET'],
+  );
+  assert.deepEqual(
+    issuesOf(() => readServerEnv({ APP_ID: '1', WEBHOOK_SECRET: 'another-long-secret', PRIVATE_KEY: 'not a key' }, noFiles)),
+    ['PRIVATE_KEY'],
+  );
 });
 
 test('the error message never contains a secret value', () => {
@@ -85,30 +124,59 @@ test('the error message never contains a secret value', () => {
 
 test('every problem of the environment is reported at once, not one per start', () => {
   const env: NodeJS.ProcessEnv = {
-    PORT: 'abc', LOG_LEVEL: 'loud' as NodeJS.ProcessEnv['LOG_LEVEL'], APP_ID: '12', WEBHOOK_SECRET: 'short', PRIVATE_KEY: 'not a key',
-    GITEA_URL: 'not-a-url', GITEA_TOKEN: 't0ken',
+    PORT: 'abc',
+    LOG_LEVEL: 'loud' as NodeJS.ProcessEnv['LOG_LEVEL'],
+    APP_ID: '12',
+    WEBHOOK_SECRET: 'short',
+    PRIVATE_KEY: 'not a key',
+    GITEA_URL: 'not-a-url',
+    GITEA_TOKEN: 't0ken',
   };
   assert.deepEqual(issuesOf(() => readServerEnv(env, noFiles)).sort(), [
-    'GITEA_BOT_LOGIN', 'GITEA_URL', 'GITEA_WEBHOOK_SECRET', 'LOG_LEVEL', 'PORT', 'PRIVATE_KEY', 'WEBHOOK_SECRET',
+    'GITEA_BOT_LOGIN',
+    'GITEA_URL',
+    'GITEA_WEBHOOK_SECRET',
+    'LOG_LEVEL',
+    'PORT',
+    'PRIVATE_KEY',
+    'WEBHOOK_SECRET',
   ]);
 });
 
 test('an unreadable PRIVATE_KEY_PATH is reported once, as that variable', () => {
   const env = { APP_ID: '12', WEBHOOK_SECRET: 'another-long-secret', PRIVATE_KEY_PATH: '/run/secrets/missing.pem' };
-  assert.deepEqual(issuesOf(() => readServerEnv(env, noFiles)), ['PRIVATE_KEY_PATH']);
+  assert.deepEqual(
+    issuesOf(() => readServerEnv(env, noFiles)),
+    ['PRIVATE_KEY_PATH'],
+  );
 });
 
-test('the operator\'s engines come from BUMPGUARD_ENGINES or a file, and each mistake is an issue at start', () => {
+test("the operator's engines come from BUMPGUARD_ENGINES or a file, and each mistake is an issue at start", () => {
   const json = JSON.stringify([{ name: 'pi5', host: 'ssh://pi@pi5.lan', platforms: ['linux/arm64'], slots: 2 }]);
-  assert.deepEqual(readServerEnv({ ...gitea, BUMPGUARD_ENGINES: json }, noFiles).engines.map((e) => [e.name, e.host, e.platforms, e.slots]), [
-    ['pi5', 'ssh://pi@pi5.lan', ['linux/arm64'], 2],
-  ]);
-  const fromFile = readServerEnv({ ...gitea, BUMPGUARD_ENGINES_FILE: '/etc/bumpguard/engines.json' }, (p) => (p === '/etc/bumpguard/engines.json' ? json : noFiles(p)));
+  assert.deepEqual(
+    readServerEnv({ ...gitea, BUMPGUARD_ENGINES: json }, noFiles).engines.map((e) => [e.name, e.host, e.platforms, e.slots]),
+    [['pi5', 'ssh://pi@pi5.lan', ['linux/arm64'], 2]],
+  );
+  const fromFile = readServerEnv({ ...gitea, BUMPGUARD_ENGINES_FILE: '/etc/bumpguard/engines.json' }, (p) =>
+    p === '/etc/bumpguard/engines.json' ? json : noFiles(p),
+  );
   assert.equal(fromFile.engines[0]?.name, 'pi5');
-  assert.deepEqual(issuesOf(() => readServerEnv({ ...gitea, BUMPGUARD_ENGINES: '[{"name": "pi5"}]' }, noFiles)), ['BUMPGUARD_ENGINES.0']);
-  assert.deepEqual(issuesOf(() => readServerEnv({ ...gitea, BUMPGUARD_ENGINES_FILE: '/missing.json' }, noFiles)), ['BUMPGUARD_ENGINES_FILE']);
-  assert.deepEqual(issuesOf(() => readServerEnv({ ...gitea, BUMPGUARD_ENGINES: json, BUMPGUARD_ENGINES_FILE: '/x.json' }, noFiles)), ['BUMPGUARD_ENGINES_FILE']);
-  assert.deepEqual(issuesOf(() => readServerEnv({ ...gitea, BUMPGUARD_REPO_BUILDERS: 'allow' }, noFiles)), ['BUMPGUARD_REPO_BUILDERS']);
+  assert.deepEqual(
+    issuesOf(() => readServerEnv({ ...gitea, BUMPGUARD_ENGINES: '[{"name": "pi5"}]' }, noFiles)),
+    ['BUMPGUARD_ENGINES.0'],
+  );
+  assert.deepEqual(
+    issuesOf(() => readServerEnv({ ...gitea, BUMPGUARD_ENGINES_FILE: '/missing.json' }, noFiles)),
+    ['BUMPGUARD_ENGINES_FILE'],
+  );
+  assert.deepEqual(
+    issuesOf(() => readServerEnv({ ...gitea, BUMPGUARD_ENGINES: json, BUMPGUARD_ENGINES_FILE: '/x.json' }, noFiles)),
+    ['BUMPGUARD_ENGINES_FILE'],
+  );
+  assert.deepEqual(
+    issuesOf(() => readServerEnv({ ...gitea, BUMPGUARD_REPO_BUILDERS: 'allow' }, noFiles)),
+    ['BUMPGUARD_REPO_BUILDERS'],
+  );
 });
 
 test('build slots are per engine; the old BUMPGUARD_PLATFORM_CONCURRENCY still sets them', () => {
@@ -130,43 +198,88 @@ function capture() {
   let text = '';
   out.on('data', (c) => (text += c));
   const log = createLogger({ level: 'debug', destination: out });
-  return { log, text: () => text, lines: () => text.trim().split('\n').map((l) => JSON.parse(l) as Record<string, any>) };
+  return {
+    log,
+    text: () => text,
+    lines: () =>
+      text
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Record<string, any>),
+  };
 }
 
 test('server settings logged as an object keep their non-secret fields and lose every secret', () => {
   const c = capture();
-  c.log.info({
-    github: { appId: '12345', privateKey: SECRETS.key, webhookSecret: SECRETS.hookSecret },
-    gitea: { url: 'https://git.example.org', token: SECRETS.giteaToken, webhookSecret: SECRETS.hookSecret, botLogin: 'bumpguard' },
-  }, 'configured');
+  c.log.info(
+    {
+      github: { appId: '12345', privateKey: SECRETS.key, webhookSecret: SECRETS.hookSecret },
+      gitea: { url: 'https://git.example.org', token: SECRETS.giteaToken, webhookSecret: SECRETS.hookSecret, botLogin: 'bumpguard' },
+    },
+    'configured',
+  );
   const [line] = c.lines();
   assert.deepEqual(line!.github, { appId: '12345', privateKey: '[redacted]', webhookSecret: '[redacted]' });
-  assert.deepEqual(line!.gitea, { url: 'https://git.example.org', token: '[redacted]', webhookSecret: '[redacted]', botLogin: 'bumpguard' });
+  assert.deepEqual(line!.gitea, {
+    url: 'https://git.example.org',
+    token: '[redacted]',
+    webhookSecret: '[redacted]',
+    botLogin: 'bumpguard',
+  });
 });
 
 test('a webhook request logged with its headers keeps the delivery id but not the signatures or the authorization', () => {
   const c = capture();
-  c.log.warn({
-    req: { method: 'POST', url: '/api/gitea/webhooks', headers: {
-      'x-gitea-delivery': 'd-1', 'x-hub-signature-256': SECRETS.signature, 'x-gitea-signature': SECRETS.signature.slice(7),
-      'x-gogs-signature': SECRETS.signature.slice(7), 'x-hub-signature': 'sha1=0123456789abcdef', authorization: `token ${SECRETS.giteaToken}`,
-    } },
-  }, 'refused');
+  c.log.warn(
+    {
+      req: {
+        method: 'POST',
+        url: '/api/gitea/webhooks',
+        headers: {
+          'x-gitea-delivery': 'd-1',
+          'x-hub-signature-256': SECRETS.signature,
+          'x-gitea-signature': SECRETS.signature.slice(7),
+          'x-gogs-signature': SECRETS.signature.slice(7),
+          'x-hub-signature': 'sha1=0123456789abcdef',
+          authorization: `token ${SECRETS.giteaToken}`,
+        },
+      },
+    },
+    'refused',
+  );
   const [line] = c.lines();
   assert.deepEqual(line!.req.headers, {
-    'x-gitea-delivery': 'd-1', 'x-hub-signature-256': '[redacted]', 'x-gitea-signature': '[redacted]',
-    'x-gogs-signature': '[redacted]', 'x-hub-signature': '[redacted]', authorization: '[redacted]',
+    'x-gitea-delivery': 'd-1',
+    'x-hub-signature-256': '[redacted]',
+    'x-gitea-signature': '[redacted]',
+    'x-gogs-signature': '[redacted]',
+    'x-hub-signature': '[redacted]',
+    authorization: '[redacted]',
   });
 });
 
 test('a failed API call logged as err, directly or as the cause of a ForgeError, does not leak the token it sent', () => {
   const c = capture();
   // The shape of an Octokit RequestError: the request it made, headers included.
-  const requestError = () => Object.assign(new Error('Bad credentials'), {
-    status: 401, request: { method: 'GET', url: 'https://api.github.com/repos/o/r/pulls/2', headers: { authorization: `token ${SECRETS.appToken}`, accept: 'application/vnd.github+json' } },
-  });
+  const requestError = () =>
+    Object.assign(new Error('Bad credentials'), {
+      status: 401,
+      request: {
+        method: 'GET',
+        url: 'https://api.github.com/repos/o/r/pulls/2',
+        headers: { authorization: `token ${SECRETS.appToken}`, accept: 'application/vnd.github+json' },
+      },
+    });
   c.log.error({ err: requestError() }, 'job failed');
-  c.log.error({ err: new ForgeError({ forge: 'github', op: 'getPullRequest', code: 'unauthorized', status: 401, retryable: false, cause: requestError() }, 'GitHub refused the App\'s token.') }, 'job failed');
+  c.log.error(
+    {
+      err: new ForgeError(
+        { forge: 'github', op: 'getPullRequest', code: 'unauthorized', status: 401, retryable: false, cause: requestError() },
+        "GitHub refused the App's token.",
+      ),
+    },
+    'job failed',
+  );
   const [direct, wrapped] = c.lines();
   assert.equal(direct!.err.request.headers.authorization, '[redacted]');
   assert.equal(direct!.err.request.headers.accept, 'application/vnd.github+json');
@@ -182,6 +295,7 @@ test('no secret value appears anywhere in the log text', () => {
   c.log.info({ token: SECRETS.giteaToken, secret: SECRETS.hookSecret, privateKey: SECRETS.key }, 'top level');
   c.log.info({ a: { b: { token: SECRETS.appToken, privateKey: SECRETS.key, webhookSecret: SECRETS.hookSecret } } }, 'two levels down');
   c.log.info({ headers: { authorization: `Bearer ${SECRETS.appToken}` } }, 'headers');
-  for (const value of Object.values(SECRETS)) assert.ok(!c.text().includes(value.split('\n')[0]!), `${value.slice(0, 12)}… leaked: ${c.text()}`);
+  for (const value of Object.values(SECRETS))
+    assert.ok(!c.text().includes(value.split('\n')[0]!), `${value.slice(0, 12)}… leaked: ${c.text()}`);
   assert.equal(c.lines().length, 3);
 });

@@ -28,7 +28,10 @@ export interface ServerEnv {
   engines: EngineDefinition[];
   /** What a repository's deprecated builder keys (an address in .bumpguard.yml) get: a warning, or refused. */
   repoBuilders: RepoBuilderPolicy;
-  /** Platforms whose RAM runs and canaries run at once on one engine across jobs (default: the core count; an engine's own `runtimeSlots` overrides it). */
+  /**
+   * Platforms whose RAM runs and canaries run at once on one engine across jobs (default: the core count; an engine's own `runtimeSlots`
+   * overrides it).
+   */
   runtimeConcurrency: number | null;
   /** A BuildKit cache directory for builders that export one, and its bound in bytes; null: none. */
   buildCache: { dir: string; maxBytes: number } | null;
@@ -61,14 +64,21 @@ const schema = z.object({
   BUMPGUARD_PLATFORM_CONCURRENCY: z.coerce.number().int().min(1).max(16).optional(),
   BUMPGUARD_ENGINES: z.string().optional(),
   BUMPGUARD_ENGINES_FILE: z.string().optional(),
-  BUMPGUARD_REPO_BUILDERS: z.enum(['warn', 'refuse'], 'is "warn" (default: a repository\'s builder address is used, with a warning) or "refuse"').default('warn'),
+  BUMPGUARD_REPO_BUILDERS: z
+    .enum(['warn', 'refuse'], 'is "warn" (default: a repository\'s builder address is used, with a warning) or "refuse"')
+    .default('warn'),
   BUMPGUARD_RUNTIME_CONCURRENCY: z.coerce.number().int().min(1).max(64).optional(),
   BUMPGUARD_BUILD_CACHE: z.string().min(1).optional(),
-  BUMPGUARD_BUILD_CACHE_MAX: z.string().refine((v) => parseSize(v) !== null, 'must be a size such as 10GiB or 500MB').default('10GiB'),
+  BUMPGUARD_BUILD_CACHE_MAX: z
+    .string()
+    .refine((v) => parseSize(v) !== null, 'must be a size such as 10GiB or 500MB')
+    .default('10GiB'),
   /** Under `docker stop`'s default 10 s, so the checkpoint happens before SIGKILL. */
   BUMPGUARD_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(3_600_000).default(8000),
   BUMPGUARD_UPSTREAM: z.string().min(1).default('github'),
-  BUMPGUARD_UNTRUSTED_NETWORK: z.enum(['none', 'pull', 'all'], 'is "none" (default), "pull" (images may be pulled) or "all"').default('none'),
+  BUMPGUARD_UNTRUSTED_NETWORK: z
+    .enum(['none', 'pull', 'all'], 'is "none" (default), "pull" (images may be pulled) or "all"')
+    .default('none'),
   /** Checked by readContainerLimits (the CLI reads them too). */
   BUMPGUARD_CONTAINER_MEMORY: z.string().optional(),
   BUMPGUARD_CONTAINER_PIDS: z.string().optional(),
@@ -109,11 +119,17 @@ export function readServerEnv(env: NodeJS.ProcessEnv, readFile: (path: string) =
   const github = configured('GitHub App', GITHUB_VARS, isSet, issues);
   const gitea = configured('Gitea', GITEA_VARS, isSet, issues);
   if (raw.PRIVATE_KEY && !isPrivateKey(raw.PRIVATE_KEY.replace(/\\n/g, '\n'))) {
-    issues.push({ path: 'PRIVATE_KEY', message: 'is not a PEM private key: paste the .pem downloaded from the App settings, or set PRIVATE_KEY_PATH' });
+    issues.push({
+      path: 'PRIVATE_KEY',
+      message: 'is not a PEM private key: paste the .pem downloaded from the App settings, or set PRIVATE_KEY_PATH',
+    });
   }
   const engines = engineDefinitions(raw, readFile, issues);
   if (![...GITHUB_VARS, ...GITEA_VARS].some(isSet)) {
-    issues.push({ path: '(env)', message: `configure at least one forge: ${GITHUB_VARS.join(', ')} for GitHub, or ${GITEA_VARS.join(', ')} for Gitea` });
+    issues.push({
+      path: '(env)',
+      message: `configure at least one forge: ${GITHUB_VARS.join(', ')} for GitHub, or ${GITEA_VARS.join(', ')} for Gitea`,
+    });
   }
   const e = parsed.data;
   if (issues.length > 0 || !e) {
@@ -135,9 +151,16 @@ export function readServerEnv(env: NodeJS.ProcessEnv, readFile: (path: string) =
     cacheDir: e.BUMPGUARD_CACHE,
     upstreamToken: e.GITHUB_TOKEN ?? null,
     github: github
-      ? { appId: e.APP_ID!, privateKey: e.PRIVATE_KEY!.replace(/\\n/g, '\n'), webhookSecret: e.WEBHOOK_SECRET!, ...(e.GITHUB_API_URL ? { baseUrl: e.GITHUB_API_URL } : {}) }
+      ? {
+          appId: e.APP_ID!,
+          privateKey: e.PRIVATE_KEY!.replace(/\\n/g, '\n'),
+          webhookSecret: e.WEBHOOK_SECRET!,
+          ...(e.GITHUB_API_URL ? { baseUrl: e.GITHUB_API_URL } : {}),
+        }
       : null,
-    gitea: gitea ? { url: e.GITEA_URL!, token: e.GITEA_TOKEN!, webhookSecret: e.GITEA_WEBHOOK_SECRET!, botLogin: e.GITEA_BOT_LOGIN! } : null,
+    gitea: gitea
+      ? { url: e.GITEA_URL!, token: e.GITEA_TOKEN!, webhookSecret: e.GITEA_WEBHOOK_SECRET!, botLogin: e.GITEA_BOT_LOGIN! }
+      : null,
     sandbox: { untrustedNetwork: e.BUMPGUARD_UNTRUSTED_NETWORK, limits: containers.limits },
   };
 }

@@ -50,6 +50,7 @@ export function createGiteaRoute(config: GiteaServerConfig, d: WebhookRouteDeps)
 // throttling). Its webhook middleware is not used: its one answer, 200 "ok", cannot say whether
 // the delivery was recorded, a duplicate or ignored, and it answers 400 or 500 where a sender's
 // mistake deserves 401 or 400.
+
 export interface GithubServerConfig {
   appId: string | number;
   privateKey: string;

@@ -18,7 +18,9 @@ test('rejects a signature over re-serialised JSON (Gitea escapes < as \\u003c)',
 
 test('rejects a wrong secret, a missing, empty, short or non-hex signature', () => {
   assert.deepEqual(
-    [sign('other', body), undefined, null, '', sign('s3cret', body).slice(0, 40), 'z'.repeat(64)].map((s) => verifySignature('s3cret', body, s)),
+    [sign('other', body), undefined, null, '', sign('s3cret', body).slice(0, 40), 'z'.repeat(64)].map((s) =>
+      verifySignature('s3cret', body, s),
+    ),
     [false, false, false, false, false, false],
   );
 });

@@ -46,12 +46,14 @@ export function createWebhookRoute(spec: WebhookSpec, d: WebhookRouteDeps): Rout
       return sendJson(res, 415, { error: spec.fixes.contentType });
     }
     const event = spec.event(req);
-    if (!event || !delivery) return sendJson(res, 400, { error: `missing header ${event ? spec.headerNames.delivery : spec.headerNames.event}` });
+    if (!event || !delivery)
+      return sendJson(res, 400, { error: `missing header ${event ? spec.headerNames.delivery : spec.headerNames.event}` });
     const payload = parseJsonObject(body);
     if (!payload.ok) return sendJson(res, 400, { error: payload.error });
     const result = spec.normalize(event, payload.value, delivery);
     if ('ignored' in result) {
-      if (result.malformed) return sendJson(res, 400, { error: `${result.ignored}: a field bumpguard needs is missing or has the wrong type` });
+      if (result.malformed)
+        return sendJson(res, 400, { error: `${result.ignored}: a field bumpguard needs is missing or has the wrong type` });
       d.log.debug({ delivery, event }, `delivery ignored: ${result.ignored}`);
       return sendEmpty(res, 204);
     }
@@ -79,7 +81,11 @@ function sendEmpty(res: ServerResponse, status: number): void {
 /** 202 once the job is recorded; a redelivery is acknowledged too, and the body says it ran before. */
 function sendAccepted(res: ServerResponse, delivery: string | undefined, status: string | void): void {
   if (status === 'duplicate' || status === 'same-job') {
-    return sendJson(res, 202, { queued: false, delivery, duplicate: status === 'duplicate' ? 'delivery id seen before' : 'same event already queued or done' });
+    return sendJson(res, 202, {
+      queued: false,
+      delivery,
+      duplicate: status === 'duplicate' ? 'delivery id seen before' : 'same event already queued or done',
+    });
   }
   sendJson(res, 202, { queued: true, delivery });
 }

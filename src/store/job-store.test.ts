@@ -4,18 +4,36 @@ import { openDatabase } from './open-store.ts';
 import { JobStore, type NewJob } from './job-store.ts';
 
 const job = (n: number, over: Partial<NewJob> = {}): NewJob => ({
-  kind: 'pr', forge: 'gitea', repo: 'o/r', prKey: `gitea:o/r#${n}`, headSha: `sha${n}`, idemKey: `k${n}`, payload: { n }, deliveryId: `d${n}`, movesHead: true, ...over,
+  kind: 'pr',
+  forge: 'gitea',
+  repo: 'o/r',
+  prKey: `gitea:o/r#${n}`,
+  headSha: `sha${n}`,
+  idemKey: `k${n}`,
+  payload: { n },
+  deliveryId: `d${n}`,
+  movesHead: true,
+  ...over,
 });
 
 test('a batch of deliveries (group commit) gets the answers enqueueing them one by one would give', () => {
   const store = new JobStore(openDatabase(':memory:'));
-  const results = store.enqueueMany([job(1), job(2), job(1), job(3, { idemKey: 'k2' }), job(4, { prKey: 'gitea:o/r#1', headSha: 'newer' })], 't');
-  assert.deepEqual(results.map((r) => r.result), ['queued', 'queued', 'duplicate-delivery', 'duplicate-job', 'queued']);
+  const results = store.enqueueMany(
+    [job(1), job(2), job(1), job(3, { idemKey: 'k2' }), job(4, { prKey: 'gitea:o/r#1', headSha: 'newer' })],
+    't',
+  );
+  assert.deepEqual(
+    results.map((r) => r.result),
+    ['queued', 'queued', 'duplicate-delivery', 'duplicate-job', 'queued'],
+  );
   assert.deepEqual(results[4]?.result === 'queued' && results[4].superseded, [1], 'the push for PR 1 supersedes its queued older head');
-  assert.deepEqual(store.listHeads().sort(), [['gitea:o/r#1', 'newer', 't'], ['gitea:o/r#2', 'sha2', 't']]);
+  assert.deepEqual(store.listHeads().sort(), [
+    ['gitea:o/r#1', 'newer', 't'],
+    ['gitea:o/r#2', 'sha2', 't'],
+  ]);
 });
 
-test('a head keeps the time it first became the PR\'s head (a command is judged against it)', () => {
+test("a head keeps the time it first became the PR's head (a command is judged against it)", () => {
   const store = new JobStore(openDatabase(':memory:'));
   store.enqueue(job(1), '2025-01-01T00:00:00Z');
   store.enqueue(job(2, { prKey: 'gitea:o/r#1', headSha: 'sha1', idemKey: 'k1-reopened' }), '2025-01-02T00:00:00Z');

@@ -99,7 +99,9 @@ export class JobStore {
          VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?)`,
       ),
       insertDelivery: db.prepare('INSERT INTO deliveries (forge, delivery_id, job_id, received_at) VALUES (?, ?, ?, ?)'),
-      claim: db.prepare("UPDATE jobs SET state = 'running', attempts = attempts + 1, updated_at = ? WHERE id = ? AND state = 'queued' RETURNING attempts"),
+      claim: db.prepare(
+        "UPDATE jobs SET state = 'running', attempts = attempts + 1, updated_at = ? WHERE id = ? AND state = 'queued' RETURNING attempts",
+      ),
       startRun: db.prepare('INSERT INTO job_runs (job_id, attempt, started_at) VALUES (?, ?, ?)'),
       endRun: db.prepare('UPDATE job_runs SET ended_at = ?, result = ? WHERE job_id = ? AND ended_at IS NULL'),
       finish: db.prepare("UPDATE jobs SET state = ?, outcome_json = ?, updated_at = ? WHERE id = ? AND state = 'running'"),
@@ -128,7 +130,8 @@ export class JobStore {
 
   #failed(err: unknown): unknown {
     const mapped = toStoreError(err);
-    if (mapped instanceof StoreError && mapped.code === 'store-full') this.#problem = 'the disk is full: the database cannot take writes (SQLITE_FULL)';
+    if (mapped instanceof StoreError && mapped.code === 'store-full')
+      this.#problem = 'the disk is full: the database cannot take writes (SQLITE_FULL)';
     return mapped;
   }
 
@@ -157,7 +160,17 @@ export class JobStore {
       superseded = (this.#s.supersede!.all(at, outcome, job.prKey, job.headSha) as { id: number }[]).map((r) => r.id);
       this.#s.head!.run(job.prKey, job.headSha, at);
     }
-    const inserted = this.#s.insertJob!.run(job.kind, job.forge, job.repo, job.prKey, job.headSha, job.idemKey, JSON.stringify(job.payload), at, at);
+    const inserted = this.#s.insertJob!.run(
+      job.kind,
+      job.forge,
+      job.repo,
+      job.prKey,
+      job.headSha,
+      job.idemKey,
+      JSON.stringify(job.payload),
+      at,
+      at,
+    );
     const id = Number(inserted.lastInsertRowid);
     this.#recordDelivery(job, id, at);
     return { result: 'queued', id, superseded };
@@ -199,10 +212,14 @@ export class JobStore {
       const out: RecoveredJobs = { requeued: [], failed: [] };
       for (const job of running) {
         this.#s.endRun!.run(at, 'interrupted', job.id);
-        const { n } = this.#db.prepare("SELECT COUNT(*) AS n FROM job_runs WHERE job_id = ? AND result = 'interrupted'").get(job.id) as { n: number };
+        const { n } = this.#db.prepare("SELECT COUNT(*) AS n FROM job_runs WHERE job_id = ? AND result = 'interrupted'").get(job.id) as {
+          n: number;
+        };
         if (n >= maxInterrupted) {
           const outcome = { status: 'error', reason: `bumpguard stopped ${n} times while running this job; not retried again` };
-          this.#db.prepare("UPDATE jobs SET state = 'failed', outcome_json = ?, updated_at = ? WHERE id = ?").run(JSON.stringify(outcome), at, job.id);
+          this.#db
+            .prepare("UPDATE jobs SET state = 'failed', outcome_json = ?, updated_at = ? WHERE id = ?")
+            .run(JSON.stringify(outcome), at, job.id);
           out.failed.push({ ...job, state: 'failed' });
         } else {
           this.#db.prepare("UPDATE jobs SET state = 'queued', updated_at = ? WHERE id = ?").run(at, job.id);
@@ -219,9 +236,13 @@ export class JobStore {
   }
 
   getJob(id: number): (JobRow & { outcome: JobOutcomeRecord | null }) | null {
-    const row = this.#db.prepare(`SELECT ${JOB_COLUMNS}, outcome_json FROM jobs WHERE id = ?`).get(id) as Record<string, unknown> | undefined;
+    const row = this.#db.prepare(`SELECT ${JOB_COLUMNS}, outcome_json FROM jobs WHERE id = ?`).get(id) as
+      Record<string, unknown> | undefined;
     if (!row) return null;
-    return { ...toJobRow(row), outcome: typeof row.outcome_json === 'string' && row.outcome_json !== '' ? (JSON.parse(row.outcome_json) as JobOutcomeRecord) : null };
+    return {
+      ...toJobRow(row),
+      outcome: typeof row.outcome_json === 'string' && row.outcome_json !== '' ? (JSON.parse(row.outcome_json) as JobOutcomeRecord) : null,
+    };
   }
 
   /** True when the PR has a job waiting (`states` default) or in one of `states`. */
@@ -232,11 +253,13 @@ export class JobStore {
 
   /** The latest head per PR key, as pushes noted them, and when. */
   listHeads(): [string, string, string][] {
-    return (this.#db.prepare('SELECT pr_key, head_sha, updated_at FROM pr_heads').all() as { pr_key: string; head_sha: string; updated_at: string }[]).map((r) => [
-      r.pr_key,
-      r.head_sha,
-      r.updated_at,
-    ]);
+    return (
+      this.#db.prepare('SELECT pr_key, head_sha, updated_at FROM pr_heads').all() as {
+        pr_key: string;
+        head_sha: string;
+        updated_at: string;
+      }[]
+    ).map((r) => [r.pr_key, r.head_sha, r.updated_at]);
   }
 
   /** A head a job found on the PR that no push announced (the time is kept if it is already the latest). */
@@ -255,7 +278,9 @@ export class JobStore {
   listGates(state: string, pr?: { forge: string; repo: string; pr: number }): GateRecord[] {
     const rows = (
       pr
-        ? this.#db.prepare('SELECT * FROM gates WHERE state = ? AND forge = ? AND repo = ? AND pr = ? ORDER BY updated_at, rowid').all(state, pr.forge, pr.repo, pr.pr)
+        ? this.#db
+            .prepare('SELECT * FROM gates WHERE state = ? AND forge = ? AND repo = ? AND pr = ? ORDER BY updated_at, rowid')
+            .all(state, pr.forge, pr.repo, pr.pr)
         : this.#db.prepare('SELECT * FROM gates WHERE state = ? ORDER BY updated_at, rowid').all(state)
     ) as Record<string, unknown>[];
     return rows.map((r) => ({
@@ -279,7 +304,11 @@ export class JobStore {
       this.#db.prepare(`DELETE FROM deliveries WHERE job_id IN (${old})`).run(before);
       const { changes } = this.#db.prepare("DELETE FROM jobs WHERE state NOT IN ('queued', 'running') AND updated_at < ?").run(before);
       this.#db.prepare("DELETE FROM gates WHERE state != 'pending' AND updated_at < ?").run(before);
-      this.#db.prepare("DELETE FROM pr_heads WHERE updated_at < ? AND pr_key NOT IN (SELECT pr_key FROM jobs WHERE state IN ('queued', 'running'))").run(before);
+      this.#db
+        .prepare(
+          "DELETE FROM pr_heads WHERE updated_at < ? AND pr_key NOT IN (SELECT pr_key FROM jobs WHERE state IN ('queued', 'running'))",
+        )
+        .run(before);
       return Number(changes);
     });
   }
@@ -287,7 +316,8 @@ export class JobStore {
   /** Jobs per state (health and the load bench). */
   countByState(): Record<JobState, number> {
     const counts: Record<JobState, number> = { queued: 0, running: 0, done: 0, ignored: 0, failed: 0, superseded: 0 };
-    for (const r of this.#db.prepare('SELECT state, COUNT(*) AS n FROM jobs GROUP BY state').all() as { state: JobState; n: number }[]) counts[r.state] = r.n;
+    for (const r of this.#db.prepare('SELECT state, COUNT(*) AS n FROM jobs GROUP BY state').all() as { state: JobState; n: number }[])
+      counts[r.state] = r.n;
     return counts;
   }
 
@@ -296,7 +326,9 @@ export class JobStore {
   }
 
   #rows(where: string): JobRow[] {
-    return (this.#db.prepare(`SELECT ${JOB_COLUMNS} FROM jobs WHERE ${where} ORDER BY id`).all() as Record<string, unknown>[]).map(toJobRow);
+    return (this.#db.prepare(`SELECT ${JOB_COLUMNS} FROM jobs WHERE ${where} ORDER BY id`).all() as Record<string, unknown>[]).map(
+      toJobRow,
+    );
   }
 
   /** Run several of these methods in one transaction (one commit): a job's finish and the next claim. */

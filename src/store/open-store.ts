@@ -70,7 +70,9 @@ export function openDatabase(path: string, opts: { busyTimeoutMs?: number } = {}
   // WAL lets the server read while a job writes; busy_timeout rides out a concurrent CLI run.
   // synchronous=NORMAL under WAL: a commit survives the process being killed (-9 included) and
   // costs no fsync per webhook; only an OS crash or power loss can drop the last commits.
-  db.exec(`PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = ${Math.max(0, Math.trunc(opts.busyTimeoutMs ?? 5000))}; PRAGMA foreign_keys = ON;`);
+  db.exec(
+    `PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = ${Math.max(0, Math.trunc(opts.busyTimeoutMs ?? 5000))}; PRAGMA foreign_keys = ON;`,
+  );
   migrate(db);
   return db;
 }
@@ -128,7 +130,10 @@ function kindOf(path: string): 'dir' | 'other' | null {
 }
 
 function unavailable(path: string, why: string): BumpguardError {
-  return new BumpguardError('store-unavailable', `Cannot create the database ${path}: ${why}. Set BUMPGUARD_DB to a file in a writable directory.`);
+  return new BumpguardError(
+    'store-unavailable',
+    `Cannot create the database ${path}: ${why}. Set BUMPGUARD_DB to a file in a writable directory.`,
+  );
 }
 
 // What went wrong with the database, in the terms an operator acts on. node:sqlite throws with
@@ -206,16 +211,19 @@ export class StoreLease {
     this.#ttlMs = opts.ttlMs ?? 30_000;
     this.#now = opts.now ?? (() => new Date());
     this.#acquire();
-    this.#timer = setInterval(() => {
-      try {
-        if (!this.#renew()) {
-          clearInterval(this.#timer);
-          opts.onLost?.();
+    this.#timer = setInterval(
+      () => {
+        try {
+          if (!this.#renew()) {
+            clearInterval(this.#timer);
+            opts.onLost?.();
+          }
+        } catch (err) {
+          opts.onHeartbeatError?.(err);
         }
-      } catch (err) {
-        opts.onHeartbeatError?.(err);
-      }
-    }, Math.max(100, Math.floor(this.#ttlMs / 3)));
+      },
+      Math.max(100, Math.floor(this.#ttlMs / 3)),
+    );
     this.#timer.unref();
   }
 
@@ -246,7 +254,9 @@ export class StoreLease {
 
   /** False when the row is no longer ours. */
   #renew(): boolean {
-    const { changes } = this.#db.prepare("UPDATE lease SET heartbeat_at = ? WHERE name = 'serve' AND holder = ?").run(this.#now().toISOString(), this.#holder);
+    const { changes } = this.#db
+      .prepare("UPDATE lease SET heartbeat_at = ? WHERE name = 'serve' AND holder = ?")
+      .run(this.#now().toISOString(), this.#holder);
     return Number(changes) === 1;
   }
 }

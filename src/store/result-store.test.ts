@@ -8,11 +8,26 @@ import { ResultStore } from './result-store.ts';
 import type { SideResult } from '../core/index.ts';
 
 const side = (bytes: number, error?: string): SideResult => ({
-  commit: 'abc', version: 'v1.90.1', cached: false, canaries: [], ram: null,
-  analysis: error ? null : {
-    platform: 'linux/amd64', layers: [], imageCompressedBytes: bytes, rootfsBytes: bytes, flashBytes: bytes, blockSize: 4096,
-    duplicateBytes: 0, files: [], largestFiles: [], binary: null, elfs: [],
-  },
+  commit: 'abc',
+  version: 'v1.90.1',
+  cached: false,
+  canaries: [],
+  ram: null,
+  analysis: error
+    ? null
+    : {
+        platform: 'linux/amd64',
+        layers: [],
+        imageCompressedBytes: bytes,
+        rootfsBytes: bytes,
+        flashBytes: bytes,
+        blockSize: 4096,
+        duplicateBytes: 0,
+        files: [],
+        largestFiles: [],
+        binary: null,
+        elfs: [],
+      },
   ...(error ? { error: { message: error, logTail: '' } } : {}),
 });
 
@@ -52,7 +67,20 @@ test('history lists the last N versions oldest first', () => {
   const store = new ResultStore(openDatabase(':memory:'));
   const versions = ['v1.90.0', 'v1.92.0', 'v1.94.0', 'v1.96.0'];
   versions.forEach((version, i) =>
-    store.recordHistory({ repo: 'r', baseRef: 'main', commit: `c${i}`, platform: 'linux/amd64', version, imageCompressedBytes: 1000 + i, flashBytes: 2000 + i, ramRssBytes: null, at: `2026-01-0${i + 1}T00:00:00Z` }),
+    store.recordHistory({
+      repo: 'r',
+      baseRef: 'main',
+      commit: `c${i}`,
+      platform: 'linux/amd64',
+      version,
+      imageCompressedBytes: 1000 + i,
+      flashBytes: 2000 + i,
+      ramRssBytes: null,
+      at: `2026-01-0${i + 1}T00:00:00Z`,
+    }),
   );
-  assert.deepEqual(store.listHistory('r', 'main', 3).map((p) => p.version), ['v1.92.0', 'v1.94.0', 'v1.96.0']);
+  assert.deepEqual(
+    store.listHistory('r', 'main', 3).map((p) => p.version),
+    ['v1.92.0', 'v1.94.0', 'v1.96.0'],
+  );
 });

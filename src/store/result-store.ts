@@ -49,7 +49,17 @@ export class ResultStore {
         `INSERT OR REPLACE INTO history (repo, base_ref, commit_sha, platform, version, image_bytes, flash_bytes, ram_rss_bytes, at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(entry.repo, entry.baseRef, entry.commit, entry.platform, entry.version, entry.imageCompressedBytes, entry.flashBytes, entry.ramRssBytes, entry.at);
+      .run(
+        entry.repo,
+        entry.baseRef,
+        entry.commit,
+        entry.platform,
+        entry.version,
+        entry.imageCompressedBytes,
+        entry.flashBytes,
+        entry.ramRssBytes,
+        entry.at,
+      );
   }
 
   /** The last `limit` distinct versions measured on the base branch, oldest first. */

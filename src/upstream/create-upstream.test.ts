@@ -14,7 +14,10 @@ const base = { repo: 'tailscale/tailscale', cwd: root };
 describe('createUpstream', () => {
   it('reads the GitHub API for "github", through the cache when one is given', async () => {
     assert.equal((await createUpstream('github', base)).describe, 'github tailscale/tailscale');
-    assert.equal((await createUpstream('github', { ...base, cacheDir: join(root, 'cache') })).describe, `github tailscale/tailscale (cached in ${join(root, 'cache')})`);
+    assert.equal(
+      (await createUpstream('github', { ...base, cacheDir: join(root, 'cache') })).describe,
+      `github tailscale/tailscale (cached in ${join(root, 'cache')})`,
+    );
   });
 
   it('treats a clone or a bare repository as git, relative to cwd', async () => {
@@ -36,7 +39,8 @@ describe('createUpstream', () => {
   it('says what it expected when the directory does not exist', async () => {
     await assert.rejects(createUpstream('nope', base), {
       code: 'upstream-not-found',
-      userMessage: '--upstream nope: no such directory (give a clone or bare mirror of tailscale/tailscale, a fixtures directory, or "github").',
+      userMessage:
+        '--upstream nope: no such directory (give a clone or bare mirror of tailscale/tailscale, a fixtures directory, or "github").',
     });
   });
 });
@@ -62,7 +66,9 @@ function countingSource(files: Record<string, string | null | Error>): UpstreamS
 }
 
 function listFiles(dir: string): string[] {
-  return readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => e.name);
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => e.name);
 }
 
 describe('cachedUpstream', () => {
@@ -89,7 +95,12 @@ describe('cachedUpstream', () => {
     const cacheDir = freshDir();
     const one = cachedUpstream(inner, { cacheDir, repo: 'o/one' });
     const two = cachedUpstream(inner, { cacheDir, repo: 'o/two' });
-    const got = [await one.readFile('v1.0.0', 'a.go'), await one.readFile('v1.0.1', 'a.go'), await one.readFile('v1.0.0', 'b/a.go'), await two.readFile('v1.0.0', 'a.go')];
+    const got = [
+      await one.readFile('v1.0.0', 'a.go'),
+      await one.readFile('v1.0.1', 'a.go'),
+      await one.readFile('v1.0.0', 'b/a.go'),
+      await two.readFile('v1.0.0', 'a.go'),
+    ];
     assert.deepStrictEqual(got, ['a', 'b', 'c', 'a']);
     assert.equal(inner.reads.length, 4);
   });

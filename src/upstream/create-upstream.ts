@@ -42,10 +42,15 @@ export async function createUpstream(spec: string, options: CreateUpstreamOption
   const dir = resolve(options.cwd, spec);
   const kind = await kindOf(dir);
   if (kind !== 'dir') {
-    throw new UpstreamError('upstream-not-found', `--upstream ${spec}: ${kind === null ? 'no such directory' : 'not a directory'} (give a clone or bare mirror of ${options.repo}, a fixtures directory, or "github").`);
+    throw new UpstreamError(
+      'upstream-not-found',
+      `--upstream ${spec}: ${kind === null ? 'no such directory' : 'not a directory'} (give a clone or bare mirror of ${options.repo}, a fixtures directory, or "github").`,
+    );
   }
   // A work tree has .git (a directory, or a file for worktrees); a bare repo has HEAD and objects/.
-  const isGit = (await kindOf(join(dir, '.git'))) !== null || ((await kindOf(join(dir, 'HEAD'))) === 'file' && (await kindOf(join(dir, 'objects'))) === 'dir');
+  const isGit =
+    (await kindOf(join(dir, '.git'))) !== null ||
+    ((await kindOf(join(dir, 'HEAD'))) === 'file' && (await kindOf(join(dir, 'objects'))) === 'dir');
   if (!isGit) return fixturesUpstream(dir);
   // Tags are immutable, so a mirror's reads are cached too: a warm audit spawns no git at all.
   return options.cacheDir ? cachedUpstream(gitUpstream(dir), { cacheDir: options.cacheDir, repo: `git:${dir}` }) : gitUpstream(dir);
@@ -79,14 +84,22 @@ export function cachedUpstream(inner: UpstreamSource, options: CachedUpstreamOpt
       text = await readFile(file, 'utf8');
     } catch (err) {
       if (errnoCode(err) === 'ENOENT' || errnoCode(err) === 'ENOTDIR') return undefined;
-      throw new UpstreamError('upstream-cache-unreadable', `Cannot read the upstream cache at ${file}; fix its permissions or pass another --cache.`, { cause: err });
+      throw new UpstreamError(
+        'upstream-cache-unreadable',
+        `Cannot read the upstream cache at ${file}; fix its permissions or pass another --cache.`,
+        { cause: err },
+      );
     }
     if (text.startsWith(FOUND)) return text.slice(FOUND.length);
     if (text === MISSING) return null;
     return undefined; // Not ours or from another format version: read upstream again and overwrite.
   };
   const unwritable = (err: unknown) =>
-    new UpstreamError('upstream-cache-unwritable', `Cannot write the upstream cache under ${options.cacheDir}; fix its permissions or pass another --cache.`, { cause: err });
+    new UpstreamError(
+      'upstream-cache-unwritable',
+      `Cannot write the upstream cache under ${options.cacheDir}; fix its permissions or pass another --cache.`,
+      { cause: err },
+    );
   const store = async (dir: string, file: string, value: string | null): Promise<void> => {
     await mkdir(dir, { recursive: true }).catch((err: unknown) => {
       throw unwritable(err);
@@ -139,7 +152,10 @@ type JsonCache = <T>(kind: string, key: string, compute: () => Promise<T>) => Pr
 function cachedHistory(inner: UpstreamHistory, json: JsonCache): UpstreamHistory {
   return {
     describe: inner.describe,
-    log: (from, to) => (isImmutableRef(from) && isImmutableRef(to) ? json<UpstreamLog>('logs', `${from}..${to}`, () => inner.log(from, to)) : inner.log(from, to)),
+    log: (from, to) =>
+      isImmutableRef(from) && isImmutableRef(to)
+        ? json<UpstreamLog>('logs', `${from}..${to}`, () => inner.log(from, to))
+        : inner.log(from, to),
     async buildLines(tag, paths) {
       if (!isImmutableRef(tag)) return inner.buildLines(tag, paths);
       const key = `${tag}\0${createHash('sha256').update(paths.join('\0')).digest('hex')}`;
@@ -167,7 +183,10 @@ export function fixturesUpstream(dir: string): UpstreamSource {
       if (path !== '') checkPath(path);
       const root = await tagDir(tag);
       try {
-        return (await readdir(join(root, path), { withFileTypes: true })).filter((e) => e.isFile()).map((e) => e.name).sort();
+        return (await readdir(join(root, path), { withFileTypes: true }))
+          .filter((e) => e.isFile())
+          .map((e) => e.name)
+          .sort();
       } catch (err) {
         const code = errnoCode(err);
         if (code === 'ENOENT' || code === 'ENOTDIR') return null;

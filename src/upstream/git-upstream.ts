@@ -44,7 +44,14 @@ export function gitUpstream(dir: string): UpstreamSource {
       const out = await run(tag, ['ls-tree', '-z', tag, '--', path === '' ? '.' : `${path}/`]);
       const entries = out.split('\0').filter((e) => e !== '');
       if (entries.length === 0) return null;
-      return entries.filter((e) => e.split(' ')[1] === 'blob').map((e) => e.slice(e.indexOf('\t') + 1).split('/').at(-1)!);
+      return entries
+        .filter((e) => e.split(' ')[1] === 'blob')
+        .map((e) =>
+          e
+            .slice(e.indexOf('\t') + 1)
+            .split('/')
+            .at(-1)!,
+        );
     },
     history: {
       describe: `git log in ${dir}`,
@@ -54,11 +61,14 @@ export function gitUpstream(dir: string): UpstreamSource {
         await run(from, ['rev-parse', '--verify', '--quiet', `${from}^{commit}`]);
         // One record per commit: RS, sha, US, subject, then the touched paths one per line.
         const out = await run(to, ['log', '--no-renames', '--format=%x1e%H%x1f%s', '--name-only', `${from}..${to}`, '--']);
-        const commits: UpstreamCommit[] = out.split('\x1e').slice(1).map((record) => {
-          const [head = '', ...files] = record.split('\n');
-          const [sha = '', subject = ''] = head.split('\x1f');
-          return { sha, subject, files: files.filter((f) => f !== '') };
-        });
+        const commits: UpstreamCommit[] = out
+          .split('\x1e')
+          .slice(1)
+          .map((record) => {
+            const [head = '', ...files] = record.split('\n');
+            const [sha = '', subject = ''] = head.split('\x1f');
+            return { sha, subject, files: files.filter((f) => f !== '') };
+          });
         return { commits };
       },
       async buildLines(tag, paths) {
@@ -97,5 +107,8 @@ export function gitUpstream(dir: string): UpstreamSource {
 }
 
 function tagMissing(tag: string, dir: string): UpstreamError {
-  return new UpstreamError('upstream-tag-missing', `Tag ${tag} does not exist in ${dir}; fetch tags there (git fetch --tags) or pick another tag.`);
+  return new UpstreamError(
+    'upstream-tag-missing',
+    `Tag ${tag} does not exist in ${dir}; fetch tags there (git fetch --tags) or pick another tag.`,
+  );
 }

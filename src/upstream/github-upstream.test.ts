@@ -43,7 +43,10 @@ describe('githubUpstream', () => {
     routes[CONTENTS] = { status: 200, body: 'package featuretags\n' };
     const upstream = githubUpstream({ repo: 'tailscale/tailscale', token: 'tok123', apiUrl });
     assert.equal(await upstream.readFile('v1.98.5', TABLE), 'package featuretags\n');
-    assert.deepStrictEqual(seen.map((s) => [s.url, s.headers.accept, s.headers.authorization]), [[CONTENTS, 'application/vnd.github.raw+json', 'Bearer tok123']]);
+    assert.deepStrictEqual(
+      seen.map((s) => [s.url, s.headers.accept, s.headers.authorization]),
+      [[CONTENTS, 'application/vnd.github.raw+json', 'Bearer tok123']],
+    );
   });
 
   it('sends no authorization header without a token', async () => {
@@ -56,19 +59,28 @@ describe('githubUpstream', () => {
     routes[CONTENTS] = { status: 404, body: '{"message":"Not Found"}' };
     routes[COMMIT] = { status: 200, body: 'a'.repeat(40) };
     assert.equal(await githubUpstream({ repo: 'tailscale/tailscale', apiUrl }).readFile('v1.98.5', TABLE), null);
-    assert.deepStrictEqual(seen.map((s) => s.url), [CONTENTS, COMMIT]);
+    assert.deepStrictEqual(
+      seen.map((s) => s.url),
+      [CONTENTS, COMMIT],
+    );
   });
 
   it('throws upstream-tag-missing when the tag does not exist', async () => {
     routes[CONTENTS] = { status: 404 };
     routes[COMMIT] = { status: 422, body: '{"message":"No commit found for SHA: v1.98.5"}' };
     await assert.rejects(githubUpstream({ repo: 'tailscale/tailscale', apiUrl }).readFile('v1.98.5', TABLE), {
-      name: 'UpstreamError', code: 'upstream-tag-missing', userMessage: 'Tag v1.98.5 (or the repository tailscale/tailscale) does not exist on GitHub.',
+      name: 'UpstreamError',
+      code: 'upstream-tag-missing',
+      userMessage: 'Tag v1.98.5 (or the repository tailscale/tailscale) does not exist on GitHub.',
     });
   });
 
   it('explains a used-up rate limit with its reset time and the way out', async () => {
-    routes[CONTENTS] = { status: 403, headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '1767225600' }, body: '{"message":"API rate limit exceeded"}' };
+    routes[CONTENTS] = {
+      status: 403,
+      headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '1767225600' },
+      body: '{"message":"API rate limit exceeded"}',
+    };
     await assert.rejects(githubUpstream({ repo: 'tailscale/tailscale', apiUrl }).readFile('v1.98.5', TABLE), {
       code: 'upstream-rate-limited',
       userMessage: "GitHub's API rate limit is used up until 2026-01-01T00:00:00.000Z; set a token (GITHUB_TOKEN) or use --upstream DIR.",
@@ -88,7 +100,9 @@ describe('githubUpstream', () => {
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const port = (closed.address() as AddressInfo).port;
     await new Promise<void>((resolve) => closed.close(() => resolve()));
-    await assert.rejects(githubUpstream({ repo: 'tailscale/tailscale', apiUrl: `http://127.0.0.1:${port}` }).readFile('v1.98.5', TABLE), { code: 'upstream-unreachable' });
+    await assert.rejects(githubUpstream({ repo: 'tailscale/tailscale', apiUrl: `http://127.0.0.1:${port}` }).readFile('v1.98.5', TABLE), {
+      code: 'upstream-unreachable',
+    });
   });
 
   it('talks to api.github.com by default and encodes the tag and path', async () => {

@@ -32,13 +32,15 @@ export function githubUpstream(options: GithubUpstreamOptions): UpstreamSource {
     try {
       return await doFetch(url, { headers });
     } catch (err) {
-      throw new UpstreamError('upstream-unreachable', `Cannot reach the GitHub API at ${api}; check the network or use --upstream DIR.`, { cause: err });
+      throw new UpstreamError('upstream-unreachable', `Cannot reach the GitHub API at ${api}; check the network or use --upstream DIR.`, {
+        cause: err,
+      });
     }
   };
   const getJson = async (url: string, what: string): Promise<unknown> => {
     const res = await get(url, 'application/vnd.github+json');
     if (!res.ok) throw await responseError(res, what);
-    return (await res.json());
+    return await res.json();
   };
   const exists = async (tag: string): Promise<boolean> => {
     const commit = await get(`${api}/repos/${repo}/commits/${encodeURIComponent(tag)}`, 'application/vnd.github.sha');
@@ -54,14 +56,17 @@ export function githubUpstream(options: GithubUpstreamOptions): UpstreamSource {
     async listDir(tag, path) {
       checkRef(tag);
       if (path !== '') checkPath(path);
-      const res = await get(`${api}/repos/${repo}/contents/${path.split('/').map(encodeURIComponent).join('/')}?ref=${encodeURIComponent(tag)}`, 'application/vnd.github+json');
+      const res = await get(
+        `${api}/repos/${repo}/contents/${path.split('/').map(encodeURIComponent).join('/')}?ref=${encodeURIComponent(tag)}`,
+        'application/vnd.github+json',
+      );
       if (res.status === 404) {
         await res.body?.cancel();
         if (await exists(tag)) return null;
         throw new UpstreamError('upstream-tag-missing', `Tag ${tag} (or the repository ${repo}) does not exist on GitHub.`);
       }
       if (!res.ok) throw await responseError(res, `${path} at ${tag}`);
-      const body = (await res.json());
+      const body = await res.json();
       // A file path answers with an object, a directory with an array of entries.
       if (!Array.isArray(body)) return null;
       return (body as unknown[]).filter(isFileEntry).map((e) => e.name);
@@ -75,7 +80,10 @@ export function githubUpstream(options: GithubUpstreamOptions): UpstreamSource {
         const listed: { sha: string; commit: { message: string } }[] = [];
         let total = 0;
         for (let page = 1; listed.length < COMPARE_LIMIT; page++) {
-          const body = (await getJson(`${api}/repos/${repo}/compare/${encodeURIComponent(from)}...${encodeURIComponent(to)}?per_page=100&page=${page}`, `compare ${from}...${to}`)) as { total_commits?: number; commits?: { sha: string; commit: { message: string } }[] };
+          const body = (await getJson(
+            `${api}/repos/${repo}/compare/${encodeURIComponent(from)}...${encodeURIComponent(to)}?per_page=100&page=${page}`,
+            `compare ${from}...${to}`,
+          )) as { total_commits?: number; commits?: { sha: string; commit: { message: string } }[] };
           total = body.total_commits ?? 0;
           const commits = body.commits ?? [];
           listed.push(...commits);
@@ -87,7 +95,10 @@ export function githubUpstream(options: GithubUpstreamOptions): UpstreamSource {
           const detail = (await getJson(`${api}/repos/${repo}/commits/${c.sha}`, `commit ${c.sha}`)) as { files?: { filename: string }[] };
           return { sha: c.sha, subject: c.commit.message.split('\n')[0] ?? '', files: (detail.files ?? []).map((f) => f.filename) };
         });
-        const truncated = total > commits.length ? `GitHub's compare API lists at most ${COMPARE_LIMIT} commits; ${total - commits.length} more of the ${total} are not shown (use a local mirror, --upstream DIR, for all of them)` : undefined;
+        const truncated =
+          total > commits.length
+            ? `GitHub's compare API lists at most ${COMPARE_LIMIT} commits; ${total - commits.length} more of the ${total} are not shown (use a local mirror, --upstream DIR, for all of them)`
+            : undefined;
         return { commits, ...(truncated && { truncated }) };
       },
       async buildLines(tag, paths) {
@@ -104,7 +115,10 @@ export function githubUpstream(options: GithubUpstreamOptions): UpstreamSource {
       checkRef(tag);
       checkPath(path);
       const ref = encodeURIComponent(tag);
-      const file = await get(`${api}/repos/${repo}/contents/${path.split('/').map(encodeURIComponent).join('/')}?ref=${ref}`, 'application/vnd.github.raw+json');
+      const file = await get(
+        `${api}/repos/${repo}/contents/${path.split('/').map(encodeURIComponent).join('/')}?ref=${ref}`,
+        'application/vnd.github.raw+json',
+      );
       if (file.ok) return await file.text();
       if (file.status !== 404) throw await responseError(file, `${path} at ${tag}`);
       await file.body?.cancel();
@@ -134,10 +148,14 @@ async function responseError(res: Response, what: string): Promise<UpstreamError
   if (res.status === 429 || (res.status === 403 && (remaining === '0' || res.headers.has('retry-after')))) {
     const reset = Number(res.headers.get('x-ratelimit-reset'));
     const when = Number.isFinite(reset) && reset > 0 ? ` until ${new Date(reset * 1000).toISOString()}` : '';
-    return new UpstreamError('upstream-rate-limited', `GitHub's API rate limit is used up${when}; set a token (GITHUB_TOKEN) or use --upstream DIR.`);
+    return new UpstreamError(
+      'upstream-rate-limited',
+      `GitHub's API rate limit is used up${when}; set a token (GITHUB_TOKEN) or use --upstream DIR.`,
+    );
   }
   if (res.status === 401) return new UpstreamError('upstream-unauthorized', 'GitHub rejected the token; check GITHUB_TOKEN.');
-  if (res.status >= 500) return new UpstreamError('upstream-unavailable', `GitHub answered ${res.status} reading ${what}; try again later.`);
+  if (res.status >= 500)
+    return new UpstreamError('upstream-unavailable', `GitHub answered ${res.status} reading ${what}; try again later.`);
   return new UpstreamError('upstream-bad-response', `GitHub answered ${res.status} reading ${what}: ${body}`);
 }
 

@@ -12,7 +12,12 @@ const WRAP = 'package tstun\n\nfunc invertGSOChecksum(pkt []byte) {\n\tif !ok {\
 const leftovers = () => readdirSync(tempRoot);
 
 test('sed: a range-addressed substitution runs with GNU sed and its output comes back', async () => {
-  const r = await runner.sed({ scripts: ['/func invertGSOChecksum/,/^}/ s/\\t\\tpanic("unreachable")/\\t\\treturn/'], scriptText: null, flags: [], text: WRAP });
+  const r = await runner.sed({
+    scripts: ['/func invertGSOChecksum/,/^}/ s/\\t\\tpanic("unreachable")/\\t\\treturn/'],
+    scriptText: null,
+    flags: [],
+    text: WRAP,
+  });
   assert.deepEqual(r, { status: 'ok', output: WRAP.replace('\t\tpanic("unreachable")', '\t\treturn') });
 });
 
@@ -31,7 +36,7 @@ test('sed: a script file (-f) and flags such as -n are honoured', async () => {
   assert.deepEqual(r, { status: 'ok', output: '\t\tpanic("unreachable")\n' });
 });
 
-test('sed: a broken script is a failure with sed\'s own message', async () => {
+test("sed: a broken script is a failure with sed's own message", async () => {
   const r = await runner.sed({ scripts: ['s/unterminated'], scriptText: null, flags: [], text: 'x\n' });
   assert.equal(r.status, 'failed');
   assert.match((r as { message: string }).message, /unterminated `s' command/);
@@ -46,7 +51,12 @@ test('sed: a script that loops forever is stopped at the time limit, one that fl
 });
 
 test('sed: no GNU sed on the host is "unavailable", not a throw', async () => {
-  const r = await localEditRunner({ sedBinary: 'bumpguard-no-such-sed', tempRoot }).sed({ scripts: ['p'], scriptText: null, flags: [], text: 'x\n' });
+  const r = await localEditRunner({ sedBinary: 'bumpguard-no-such-sed', tempRoot }).sed({
+    scripts: ['p'],
+    scriptText: null,
+    flags: [],
+    text: 'x\n',
+  });
   assert.equal(r.status, 'unavailable');
 });
 
@@ -63,18 +73,44 @@ const PATCH = [
   '',
 ].join('\n');
 
-test('git apply --check: applies to the file it was written for, is rejected (with git\'s reason) where it no longer fits', async () => {
-  assert.deepEqual(await runner.applyCheck({ patch: PATCH, strip: 1, directory: '', reverse: false, fuzzy: false, files: new Map([['net/tstun/wrap.go', WRAP]]) }), { status: 'applies' });
+test("git apply --check: applies to the file it was written for, is rejected (with git's reason) where it no longer fits", async () => {
+  assert.deepEqual(
+    await runner.applyCheck({
+      patch: PATCH,
+      strip: 1,
+      directory: '',
+      reverse: false,
+      fuzzy: false,
+      files: new Map([['net/tstun/wrap.go', WRAP]]),
+    }),
+    { status: 'applies' },
+  );
   const moved = WRAP.replace('panic("unreachable")', 'panic("no netstack")');
-  const r = await runner.applyCheck({ patch: PATCH, strip: 1, directory: '', reverse: false, fuzzy: false, files: new Map([['net/tstun/wrap.go', moved]]) });
+  const r = await runner.applyCheck({
+    patch: PATCH,
+    strip: 1,
+    directory: '',
+    reverse: false,
+    fuzzy: false,
+    files: new Map([['net/tstun/wrap.go', moved]]),
+  });
   assert.equal(r.status, 'rejected');
   assert.match((r as { message: string }).message, /^error: patch failed: net\/tstun\/wrap\.go:3$/m);
-  const gone = await runner.applyCheck({ patch: PATCH, strip: 1, directory: '', reverse: false, fuzzy: false, files: new Map([['net/tstun/wrap.go', null]]) });
+  const gone = await runner.applyCheck({
+    patch: PATCH,
+    strip: 1,
+    directory: '',
+    reverse: false,
+    fuzzy: false,
+    files: new Map([['net/tstun/wrap.go', null]]),
+  });
   assert.equal(gone.status, 'rejected');
 });
 
 test('git apply --check never writes: a patch creating a file leaves nothing behind', async () => {
   const create = '--- /dev/null\n+++ b/evil.go\n@@ -0,0 +1 @@\n+package evil\n';
-  assert.deepEqual(await runner.applyCheck({ patch: create, strip: 1, directory: '', reverse: false, fuzzy: false, files: new Map() }), { status: 'applies' });
+  assert.deepEqual(await runner.applyCheck({ patch: create, strip: 1, directory: '', reverse: false, fuzzy: false, files: new Map() }), {
+    status: 'applies',
+  });
   assert.deepEqual(leftovers(), []);
 });

@@ -29,7 +29,13 @@ export function localEditRunner(options: LocalEditRunnerOptions = {}): EditRunne
   const sedBinary = options.sedBinary ?? 'sed';
   const gitBinary = options.gitBinary ?? 'git';
   // PATH only, so neither tool sees the bot's tokens; git reads no user or system config.
-  const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', LC_ALL: 'C', GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', GIT_TERMINAL_PROMPT: '0' };
+  const env = {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    LC_ALL: 'C',
+    GIT_CONFIG_NOSYSTEM: '1',
+    GIT_CONFIG_GLOBAL: '/dev/null',
+    GIT_TERMINAL_PROMPT: '0',
+  };
   const inTempDir = async <T>(fn: (dir: string) => Promise<T>): Promise<T> => {
     const dir = await mkdtemp(join(options.tempRoot ?? tmpdir(), 'bumpguard-edit-'));
     try {
@@ -40,50 +46,89 @@ export function localEditRunner(options: LocalEditRunnerOptions = {}): EditRunne
   };
   return {
     describe: `${sedBinary} --sandbox and ${gitBinary} apply --check on this host`,
-    sed: (req) => inTempDir(async (dir): Promise<SedRun> => {
-      await writeFile(join(dir, 'input'), req.text);
-      const scriptArgs = req.scriptText !== null ? ['-f', 'script.sed'] : req.scripts.flatMap((s) => ['-e', s]);
-      if (req.scriptText !== null) await writeFile(join(dir, 'script.sed'), req.scriptText);
-      const cap = options.maxOutputBytes ?? 4 * Buffer.byteLength(req.text) + 1024 * 1024;
-      const r = await execa(sedBinary, ['--sandbox', ...req.flags, ...scriptArgs, '--', 'input'], {
-        cwd: dir, env, extendEnv: false, stdin: 'ignore', reject: false, timeout, killSignal: 'SIGKILL', maxBuffer: cap, stripFinalNewline: false, encoding: 'utf8',
-      });
-      if (r.timedOut) return { status: 'limit', message: `sed ran longer than ${timeout / 1000} s` };
-      if (r.isMaxBuffer) return { status: 'limit', message: `sed wrote more than ${cap} bytes` };
-      if (r.exitCode === undefined) return { status: 'unavailable', message: `cannot run ${sedBinary} (${r.cause instanceof Error ? r.cause.message : 'not found'})` };
-      const stderr = firstLine(r.stderr);
-      if (r.exitCode === 0) return { status: 'ok', output: r.stdout };
-      if (SANDBOX_REFUSAL.test(r.stderr)) return { status: 'refused', message: stderr };
-      if (NO_SANDBOX.test(r.stderr) && /sandbox/.test(r.stderr)) return { status: 'unavailable', message: `${sedBinary} has no --sandbox (GNU sed 4.3 or later is needed): ${stderr}` };
-      return { status: 'failed', message: stderr };
-    }),
-    applyCheck: (req) => inTempDir(async (dir): Promise<ApplyCheck> => {
-      const tree = join(dir, 'tree');
-      await mkdir(tree);
-      for (const [path, text] of req.files) {
-        if (text === null) continue;
-        await mkdir(dirname(join(tree, path)), { recursive: true });
-        await writeFile(join(tree, path), text);
-      }
-      await writeFile(join(dir, 'change.patch'), req.patch);
-      const args = ['apply', '--check', '--verbose', `-p${req.strip}`];
-      if (req.directory !== '') args.push(`--directory=${req.directory}`);
-      if (req.reverse) args.push('-R');
-      // GNU patch applies with a fuzz factor of 2; -C1 lets git accept the same loose context.
-      if (req.fuzzy) args.push('-C1');
-      args.push(join(dir, 'change.patch'));
-      const r = await execa(gitBinary, args, {
-        // GIT_CEILING_DIRECTORIES: never treat an enclosing repository as the patch's target.
-        cwd: tree, env: { ...env, GIT_CEILING_DIRECTORIES: dir, HOME: dir }, extendEnv: false, stdin: 'ignore', reject: false, timeout, killSignal: 'SIGKILL', maxBuffer: 1024 * 1024,
-      });
-      if (r.timedOut) return { status: 'limit', message: `git apply ran longer than ${timeout / 1000} s` };
-      if (r.exitCode === undefined) return { status: 'unavailable', message: `cannot run ${gitBinary} (${r.cause instanceof Error ? r.cause.message : 'not found'})` };
-      if (r.exitCode === 0) return { status: 'applies' };
-      return { status: 'rejected', message: r.stderr.split('\n').filter((l) => l.startsWith('error:')).join('\n') || firstLine(r.stderr) };
-    }),
+    sed: (req) =>
+      inTempDir(async (dir): Promise<SedRun> => {
+        await writeFile(join(dir, 'input'), req.text);
+        const scriptArgs = req.scriptText !== null ? ['-f', 'script.sed'] : req.scripts.flatMap((s) => ['-e', s]);
+        if (req.scriptText !== null) await writeFile(join(dir, 'script.sed'), req.scriptText);
+        const cap = options.maxOutputBytes ?? 4 * Buffer.byteLength(req.text) + 1024 * 1024;
+        const r = await execa(sedBinary, ['--sandbox', ...req.flags, ...scriptArgs, '--', 'input'], {
+          cwd: dir,
+          env,
+          extendEnv: false,
+          stdin: 'ignore',
+          reject: false,
+          timeout,
+          killSignal: 'SIGKILL',
+          maxBuffer: cap,
+          stripFinalNewline: false,
+          encoding: 'utf8',
+        });
+        if (r.timedOut) return { status: 'limit', message: `sed ran longer than ${timeout / 1000} s` };
+        if (r.isMaxBuffer) return { status: 'limit', message: `sed wrote more than ${cap} bytes` };
+        if (r.exitCode === undefined)
+          return {
+            status: 'unavailable',
+            message: `cannot run ${sedBinary} (${r.cause instanceof Error ? r.cause.message : 'not found'})`,
+          };
+        const stderr = firstLine(r.stderr);
+        if (r.exitCode === 0) return { status: 'ok', output: r.stdout };
+        if (SANDBOX_REFUSAL.test(r.stderr)) return { status: 'refused', message: stderr };
+        if (NO_SANDBOX.test(r.stderr) && /sandbox/.test(r.stderr))
+          return { status: 'unavailable', message: `${sedBinary} has no --sandbox (GNU sed 4.3 or later is needed): ${stderr}` };
+        return { status: 'failed', message: stderr };
+      }),
+    applyCheck: (req) =>
+      inTempDir(async (dir): Promise<ApplyCheck> => {
+        const tree = join(dir, 'tree');
+        await mkdir(tree);
+        for (const [path, text] of req.files) {
+          if (text === null) continue;
+          await mkdir(dirname(join(tree, path)), { recursive: true });
+          await writeFile(join(tree, path), text);
+        }
+        await writeFile(join(dir, 'change.patch'), req.patch);
+        const args = ['apply', '--check', '--verbose', `-p${req.strip}`];
+        if (req.directory !== '') args.push(`--directory=${req.directory}`);
+        if (req.reverse) args.push('-R');
+        // GNU patch applies with a fuzz factor of 2; -C1 lets git accept the same loose context.
+        if (req.fuzzy) args.push('-C1');
+        args.push(join(dir, 'change.patch'));
+        const r = await execa(gitBinary, args, {
+          // GIT_CEILING_DIRECTORIES: never treat an enclosing repository as the patch's target.
+          cwd: tree,
+          env: { ...env, GIT_CEILING_DIRECTORIES: dir, HOME: dir },
+          extendEnv: false,
+          stdin: 'ignore',
+          reject: false,
+          timeout,
+          killSignal: 'SIGKILL',
+          maxBuffer: 1024 * 1024,
+        });
+        if (r.timedOut) return { status: 'limit', message: `git apply ran longer than ${timeout / 1000} s` };
+        if (r.exitCode === undefined)
+          return {
+            status: 'unavailable',
+            message: `cannot run ${gitBinary} (${r.cause instanceof Error ? r.cause.message : 'not found'})`,
+          };
+        if (r.exitCode === 0) return { status: 'applies' };
+        return {
+          status: 'rejected',
+          message:
+            r.stderr
+              .split('\n')
+              .filter((l) => l.startsWith('error:'))
+              .join('\n') || firstLine(r.stderr),
+        };
+      }),
   };
 }
 
 function firstLine(text: string): string {
-  return text.split('\n').find((l) => l.trim() !== '')?.trim() ?? '';
+  return (
+    text
+      .split('\n')
+      .find((l) => l.trim() !== '')
+      ?.trim() ?? ''
+  );
 }

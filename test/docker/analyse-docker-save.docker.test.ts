@@ -16,7 +16,8 @@ const HOST = process.arch === 'arm64' ? { platform: 'linux/arm64', machine: 'aar
 
 async function missingTools(): Promise<string | null> {
   const version = await execa(DOCKER, ['version', '--format', '{{.Server.Version}}'], { reject: false, timeout: 20_000 });
-  if (version.exitCode !== 0) return `no Docker engine (${DOCKER} version: ${version.stderr.trim().split('\n')[0]}); run scripts/setup-host.sh`;
+  if (version.exitCode !== 0)
+    return `no Docker engine (${DOCKER} version: ${version.stderr.trim().split('\n')[0]}); run scripts/setup-host.sh`;
   for (const tool of ['/bin/busybox', '/usr/bin/upx']) {
     if (!existsSync(tool)) return `${tool} is missing; run scripts/setup-host.sh`;
   }
@@ -46,16 +47,20 @@ describe('analyseImage on a real docker save', { skip: missing ?? false }, () =>
     await symlink('daemon', join(dir, 'rootfs/usr/local/bin/daemond'));
     await writeFile(join(dir, 'certs/ca-certificates.crt'), '-----BEGIN CERTIFICATE-----\n'.repeat(300));
     await writeFile(join(dir, 'motd.new'), 'bumped\n');
-    await writeFile(join(dir, 'Dockerfile'), [
-      'FROM scratch',
-      'COPY rootfs/ /',
-      'COPY certs/ /etc/ssl/certs/',
-      'COPY motd.new /etc/motd',
-      'RUN ["/bin/busybox", "rm", "/etc/old.conf"]',
-      '',
-    ].join('\n'));
+    await writeFile(
+      join(dir, 'Dockerfile'),
+      [
+        'FROM scratch',
+        'COPY rootfs/ /',
+        'COPY certs/ /etc/ssl/certs/',
+        'COPY motd.new /etc/motd',
+        'RUN ["/bin/busybox", "rm", "/etc/old.conf"]',
+        '',
+      ].join('\n'),
+    );
     await execa(DOCKER, ['build', '--network', 'none', '--platform', HOST.platform, '-t', tag, dir], {
-      env: { DOCKER_BUILDKIT: '1' }, timeout: 300_000,
+      env: { DOCKER_BUILDKIT: '1' },
+      timeout: 300_000,
     });
   });
 
@@ -77,15 +82,22 @@ describe('analyseImage on a real docker save', { skip: missing ?? false }, () =>
     const certs = await size('certs/ca-certificates.crt');
     const oldConf = await size('rootfs/etc/old.conf');
 
-    assert.deepStrictEqual(a.layers.map((l) => [l.fileCount, l.uncompressedBytes]), [
-      [4, busybox + motd + oldConf + daemon],
-      [1, certs],
-      [1, motdNew],
-      [0, 0],
-    ]);
+    assert.deepStrictEqual(
+      a.layers.map((l) => [l.fileCount, l.uncompressedBytes]),
+      [
+        [4, busybox + motd + oldConf + daemon],
+        [1, certs],
+        [1, motdNew],
+        [0, 0],
+      ],
+    );
     assert.match(a.layers[3]?.createdBy ?? '', /RUN .*busybox.*rm.*old\.conf/);
-    for (const layer of a.layers) assert.ok(layer.compressedBytes > 0 && layer.compressedBytes < (layer.tarBytes ?? 0), `${layer.id} is gzip-sized`);
-    assert.equal(a.imageCompressedBytes, a.layers.reduce((sum, l) => sum + l.compressedBytes, 0));
+    for (const layer of a.layers)
+      assert.ok(layer.compressedBytes > 0 && layer.compressedBytes < (layer.tarBytes ?? 0), `${layer.id} is gzip-sized`);
+    assert.equal(
+      a.imageCompressedBytes,
+      a.layers.reduce((sum, l) => sum + l.compressedBytes, 0),
+    );
     assert.deepStrictEqual(a.files, [
       { path: '/bin/busybox', bytes: busybox },
       { path: '/etc/motd', bytes: motdNew },
@@ -96,7 +108,10 @@ describe('analyseImage on a real docker save', { skip: missing ?? false }, () =>
     const r = (n: number): number => blockRound(n, 4096);
     assert.equal(a.flashBytes, r(busybox) + r(motd) + r(oldConf) + r(daemon) + r(certs) + r(motdNew));
     assert.equal(a.duplicateBytes, motd);
-    assert.deepStrictEqual(a.largestFiles.map((f) => f.path), ['/bin/busybox', '/usr/local/bin/daemon']);
+    assert.deepStrictEqual(
+      a.largestFiles.map((f) => f.path),
+      ['/bin/busybox', '/usr/local/bin/daemon'],
+    );
     assert.deepStrictEqual(a.binary, { path: '/usr/local/bin/daemon', bytes: daemon, upx: true });
     assert.deepStrictEqual(a.elfs, [
       { path: '/bin/busybox', machine: HOST.machine, matches: true },

@@ -16,7 +16,10 @@ import { requireDocker } from '../helpers/require-docker.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const GITEA_ENV = {
-  GITEA_URL: 'http://gitea.invalid', GITEA_TOKEN: 'test-token', GITEA_WEBHOOK_SECRET: 'a-secret-of-twenty-chars', GITEA_BOT_LOGIN: 'bumpguard',
+  GITEA_URL: 'http://gitea.invalid',
+  GITEA_TOKEN: 'test-token',
+  GITEA_WEBHOOK_SECRET: 'a-secret-of-twenty-chars',
+  GITEA_BOT_LOGIN: 'bumpguard',
 };
 
 // Runs inside the container (it has --network none): retries until the server answers or 30 s pass.
@@ -80,7 +83,16 @@ describe('the bot image (build/Dockerfile)', () => {
   it('ships the docker client and production dependencies only', async () => {
     const client = await docker(['run', '--rm', '--network', 'none', '--entrypoint', 'docker', tag, '--version']);
     assert.match(client.stdout, /^Docker version \d+\.\d+/);
-    const listing = await docker(['run', '--rm', '--network', 'none', '--entrypoint', 'node', tag, '-e', `
+    const listing = await docker([
+      'run',
+      '--rm',
+      '--network',
+      'none',
+      '--entrypoint',
+      'node',
+      tag,
+      '-e',
+      `
       const fs = require('node:fs');
       const tests = fs.readdirSync('/app/src', { recursive: true }).filter((f) => f.endsWith('.test.ts') || f.includes('__fixtures__'));
       console.log(JSON.stringify({
@@ -88,9 +100,13 @@ describe('the bot image (build/Dockerfile)', () => {
         tests,
         dev: ['typescript', 'nock', 'node', '@types/node'].filter((m) => fs.existsSync('/app/node_modules/' + m)),
         runtime: ['probot', 'zod', 'pino', 'execa'].filter((m) => fs.existsSync('/app/node_modules/' + m)),
-      }));`]);
+      }));`,
+    ]);
     assert.deepStrictEqual(JSON.parse(listing.stdout), {
-      app: ['bin', 'node_modules', 'package.json', 'src'], tests: [], dev: [], runtime: ['probot', 'zod', 'pino', 'execa'],
+      app: ['bin', 'node_modules', 'package.json', 'src'],
+      tests: [],
+      dev: [],
+      runtime: ['probot', 'zod', 'pino', 'execa'],
     });
   });
 
@@ -101,8 +117,17 @@ describe('the bot image (build/Dockerfile)', () => {
     try {
       await mkdir(join(ctx, 'bin'));
       await copyFile('/var/cache/bumpguard/busybox/amd64/busybox', join(ctx, 'bin/busybox'));
-      await writeFile(join(ctx, 'Dockerfile'), 'FROM scratch\nCOPY bin/busybox /bin/busybox\nENTRYPOINT ["/bin/busybox", "httpd", "-f", "-p", "127.0.0.1:8080"]\n');
-      const built = await buildImage({ contextDir: ctx, dockerfile: 'Dockerfile', platform: 'linux/amd64', engine, outTar: join(ctx, 'img.tar') });
+      await writeFile(
+        join(ctx, 'Dockerfile'),
+        'FROM scratch\nCOPY bin/busybox /bin/busybox\nENTRYPOINT ["/bin/busybox", "httpd", "-f", "-p", "127.0.0.1:8080"]\n',
+      );
+      const built = await buildImage({
+        contextDir: ctx,
+        dockerfile: 'Dockerfile',
+        platform: 'linux/amd64',
+        engine,
+        outTar: join(ctx, 'img.tar'),
+      });
       await chmod(ctx, 0o755);
       await chmod(built.tarPath, 0o644);
       const socketGroup = String((await stat('/var/run/docker.sock')).gid);
@@ -114,8 +139,22 @@ describe('the bot image (build/Dockerfile)', () => {
           platform: 'linux/amd64', hostPlatform: ${JSON.stringify(engine.hostPlatform)}, ram, canaries: [] });
         console.log(JSON.stringify(res));`;
       const res = await docker([
-        'run', '--rm', '--network', 'none', '--group-add', socketGroup, '-v', '/var/run/docker.sock:/var/run/docker.sock',
-        '-v', `${ctx}:${ctx}:ro`, '--entrypoint', 'node', tag, '--input-type=module', '-e', measure,
+        'run',
+        '--rm',
+        '--network',
+        'none',
+        '--group-add',
+        socketGroup,
+        '-v',
+        '/var/run/docker.sock:/var/run/docker.sock',
+        '-v',
+        `${ctx}:${ctx}:ro`,
+        '--entrypoint',
+        'node',
+        tag,
+        '--input-type=module',
+        '-e',
+        measure,
       ]);
       const ram = JSON.parse(res.stdout) as RamMeasurement;
       assert.equal(ram.error, undefined);

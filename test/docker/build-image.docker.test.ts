@@ -36,15 +36,20 @@ describe('buildImage on the example target', () => {
       const tag = `bumpguard-build:test-${randomUUID()}`;
       tags.push(tag);
       const built = await buildImage({
-        contextDir: repo.dir, dockerfile: 'Dockerfile', platform, engine, tag, outTar: join(out, `${platform.replaceAll('/', '-')}.tar`),
+        contextDir: repo.dir,
+        dockerfile: 'Dockerfile',
+        platform,
+        engine,
+        tag,
+        outTar: join(out, `${platform.replaceAll('/', '-')}.tar`),
       });
       assert.match(built.imageId, /^sha256:[0-9a-f]{64}$/);
       const analysis = await analyseImage(built.tarPath, { platform, blockSize: 4096, binaryPath: '/usr/local/bin/routerd', top: 5 });
       assert.deepStrictEqual(analysis.binary?.upx, true, `${platform}: routerd is UPX-packed`);
-      assert.deepStrictEqual(
-        analysis.elfs.map((e) => [e.path, e.machine]).sort(),
-        [['/bin/busybox', MACHINES[platform]], ['/usr/local/bin/routerd', MACHINES[platform]]],
-      );
+      assert.deepStrictEqual(analysis.elfs.map((e) => [e.path, e.machine]).sort(), [
+        ['/bin/busybox', MACHINES[platform]],
+        ['/usr/local/bin/routerd', MACHINES[platform]],
+      ]);
       assert.equal(analysis.layers.length, 3, 'rootfs, CA bundle, /usr/local');
     }
     for (const tag of tags) {
@@ -57,10 +62,19 @@ describe('buildImage on the example target', () => {
     const sizes: number[] = [];
     for (const version of [repo.baseVersion, repo.headVersion]) {
       const built = await buildImage({
-        contextDir: repo.dir, dockerfile: 'Dockerfile', platform: 'linux/amd64', engine,
-        buildArgs: { TAILSCALE_VERSION: version }, outTar: join(out, `amd64-${version}.tar`),
+        contextDir: repo.dir,
+        dockerfile: 'Dockerfile',
+        platform: 'linux/amd64',
+        engine,
+        buildArgs: { TAILSCALE_VERSION: version },
+        outTar: join(out, `amd64-${version}.tar`),
       });
-      const analysis = await analyseImage(built.tarPath, { platform: 'linux/amd64', blockSize: 4096, binaryPath: '/usr/local/bin/routerd', top: 5 });
+      const analysis = await analyseImage(built.tarPath, {
+        platform: 'linux/amd64',
+        blockSize: 4096,
+        binaryPath: '/usr/local/bin/routerd',
+        top: 5,
+      });
       sizes.push(analysis.rootfsBytes);
     }
     const [base, head] = sizes as [number, number];
@@ -70,8 +84,12 @@ describe('buildImage on the example target', () => {
   it('turns a failing build into a BuildError carrying the platform and the log tail', async () => {
     await assert.rejects(
       buildImage({
-        contextDir: repo.dir, dockerfile: 'Dockerfile', platform: 'linux/arm64', engine,
-        buildArgs: { TAILSCALE_VERSION: 'v1.99.0' }, outTar: join(out, 'broken.tar'),
+        contextDir: repo.dir,
+        dockerfile: 'Dockerfile',
+        platform: 'linux/arm64',
+        engine,
+        buildArgs: { TAILSCALE_VERSION: 'v1.99.0' },
+        outTar: join(out, 'broken.tar'),
       }),
       (err: unknown) => {
         assert.ok(err instanceof BuildError);
@@ -97,30 +115,45 @@ describe('build step timings', () => {
       await copyFile(BUSYBOX, join(dir, 'busybox'));
       // The token makes this test's steps its own, whatever else the engine has cached.
       const token = randomUUID();
-      await writeFile(join(dir, 'Dockerfile'), [
-        'FROM --platform=$BUILDPLATFORM scratch AS build',
-        'COPY busybox /bin/busybox',
-        `RUN ["/bin/busybox", "sh", "-c", "echo ${token} > /shared && /bin/busybox sleep 1"]`,
-        'ARG TARGETARCH',
-        'RUN ["/bin/busybox", "sh", "-c", "cp /shared /out-$TARGETARCH"]',
-        'FROM scratch',
-        'COPY --from=build /out-* /',
-        '',
-      ].join('\n'));
+      await writeFile(
+        join(dir, 'Dockerfile'),
+        [
+          'FROM --platform=$BUILDPLATFORM scratch AS build',
+          'COPY busybox /bin/busybox',
+          `RUN ["/bin/busybox", "sh", "-c", "echo ${token} > /shared && /bin/busybox sleep 1"]`,
+          'ARG TARGETARCH',
+          'RUN ["/bin/busybox", "sh", "-c", "cp /shared /out-$TARGETARCH"]',
+          'FROM scratch',
+          'COPY --from=build /out-* /',
+          '',
+        ].join('\n'),
+      );
       const build = async (platform: string) => {
         const built = await buildImage({ contextDir: dir, dockerfile: 'Dockerfile', platform, engine, outTar: join(dir, 'image.tar') });
         // The busybox COPY may be cached by any earlier build of the same file: only the RUN steps are ours.
-        return built.steps.filter((s) => s.instruction.startsWith('RUN')).map((s) => ({ shared: s.instruction.includes('echo'), cached: s.cached, seconds: s.seconds }));
+        return built.steps
+          .filter((s) => s.instruction.startsWith('RUN'))
+          .map((s) => ({ shared: s.instruction.includes('echo'), cached: s.cached, seconds: s.seconds }));
       };
       const first = await build('linux/amd64');
       assert.equal(first.length, 2);
       assert.ok(!first[0]!.cached && first[0]!.seconds! >= 1, 'the step that sleeps 1 s ran, and its time is read');
       assert.ok(!first[1]!.cached);
       const again = await build('linux/amd64');
-      assert.deepStrictEqual(again, [{ shared: true, cached: true, seconds: 0 }, { shared: false, cached: true, seconds: 0 }], 'the same target again: all from the cache');
+      assert.deepStrictEqual(
+        again,
+        [
+          { shared: true, cached: true, seconds: 0 },
+          { shared: false, cached: true, seconds: 0 },
+        ],
+        'the same target again: all from the cache',
+      );
       const other = await build('linux/arm64');
       assert.equal(other[1]!.cached, false, 'the per-target step runs for the new target');
-      assert.ok(other[0]!.cached ? other[0]!.seconds === 0 : other[0]!.seconds! >= 1, 'the shared step: cached, or ran again (docker 20.10) and timed');
+      assert.ok(
+        other[0]!.cached ? other[0]!.seconds === 0 : other[0]!.seconds! >= 1,
+        'the shared step: cached, or ran again (docker 20.10) and timed',
+      );
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
@@ -142,10 +175,15 @@ describe('buildImage cancellation and timeout', () => {
 
   /** A build whose RUN step sleeps; the marker makes its process findable and its cache key unique. */
   async function slowDockerfile(marker: string): Promise<void> {
-    await writeFile(join(ctx, 'Dockerfile'), [
-      'FROM scratch', 'COPY bin/busybox /bin/busybox',
-      `RUN ["/bin/busybox", "sh", "-c", "echo started-${marker}; /bin/busybox sleep 300; echo ${marker}"]`, '',
-    ].join('\n'));
+    await writeFile(
+      join(ctx, 'Dockerfile'),
+      [
+        'FROM scratch',
+        'COPY bin/busybox /bin/busybox',
+        `RUN ["/bin/busybox", "sh", "-c", "echo started-${marker}; /bin/busybox sleep 300; echo ${marker}"]`,
+        '',
+      ].join('\n'),
+    );
   }
 
   async function processesMentioning(text: string): Promise<string[]> {
@@ -168,8 +206,13 @@ describe('buildImage cancellation and timeout', () => {
     await slowDockerfile(marker);
     const controller = new AbortController();
     const build = buildImage({
-      contextDir: ctx, dockerfile: 'Dockerfile', platform: 'linux/amd64', engine, signal: controller.signal,
-      outTar: join(ctx, 'out.tar'), onLog: (line) => {
+      contextDir: ctx,
+      dockerfile: 'Dockerfile',
+      platform: 'linux/amd64',
+      engine,
+      signal: controller.signal,
+      outTar: join(ctx, 'out.tar'),
+      onLog: (line) => {
         if (line.includes(`started-${marker}`)) controller.abort();
       },
     });
@@ -182,7 +225,14 @@ describe('buildImage cancellation and timeout', () => {
     const marker = `bg-timeout-${randomUUID()}`;
     await slowDockerfile(marker);
     await assert.rejects(
-      buildImage({ contextDir: ctx, dockerfile: 'Dockerfile', platform: 'linux/amd64', engine, timeoutMs: 4000, outTar: join(ctx, 'out.tar') }),
+      buildImage({
+        contextDir: ctx,
+        dockerfile: 'Dockerfile',
+        platform: 'linux/amd64',
+        engine,
+        timeoutMs: 4000,
+        outTar: join(ctx, 'out.tar'),
+      }),
       (err: unknown) => {
         assert.ok(err instanceof BuildError);
         assert.equal(err.code, 'build-timeout');
@@ -206,25 +256,35 @@ describe('detectEngine', () => {
 
   // As a bot whose container lacks the socket's group (compose without DOCKER_GID): the user
   // nobody on this host, in a child process so the test runner keeps its own identity.
-  const probeAs = (opts: { uid?: number; gid?: number; env?: Record<string, string> }) => execa(process.execPath, [
-    '--input-type=module', '-e',
-    `import { detectEngine } from ${JSON.stringify(new URL('../../src/build/index.ts', import.meta.url).href)};
+  const probeAs = (opts: { uid?: number; gid?: number; env?: Record<string, string> }) =>
+    execa(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `import { detectEngine } from ${JSON.stringify(new URL('../../src/build/index.ts', import.meta.url).href)};
      detectEngine().then(() => console.log('reachable'), (err) => console.log(err.code + ': ' + err.userMessage));`,
-  ], { ...opts, env: { ...process.env, ...opts.env }, stdin: 'ignore' });
+      ],
+      { ...opts, env: { ...process.env, ...opts.env }, stdin: 'ignore' },
+    );
 
   it('says "permission denied on the socket" when the user is not in the socket\'s group', async () => {
     const engine = await requireDocker();
     const socket = '/var/run/docker.sock';
     const gid = (await stat(socket)).gid;
     const { stdout } = await probeAs({ uid: 65534, gid: 65534, env: { BUMPGUARD_DOCKER: engine.docker.file } });
-    assert.equal(stdout.trim(),
+    assert.equal(
+      stdout.trim(),
       `no-docker: Permission denied on the Docker socket ${socket}: this process (uid 65534, groups 65534) is not in its group ${gid}. ` +
-      `In compose, put that group in build/.env as DOCKER_GID (stat -c %g ${socket}) and recreate the container; on a host, add the bot's user to the socket's group.`);
+        `In compose, put that group in build/.env as DOCKER_GID (stat -c %g ${socket}) and recreate the container; on a host, add the bot's user to the socket's group.`,
+    );
   });
 
   it('says no engine answers, and where, when nothing listens on the socket', async () => {
     const engine = await requireDocker();
-    const { stdout } = await probeAs({ env: { BUMPGUARD_DOCKER: engine.docker.file, DOCKER_HOST: 'unix:///nonexistent/bumpguard-test.sock' } });
+    const { stdout } = await probeAs({
+      env: { BUMPGUARD_DOCKER: engine.docker.file, DOCKER_HOST: 'unix:///nonexistent/bumpguard-test.sock' },
+    });
     assert.match(stdout.trim(), /^no-docker: No Docker engine answers at unix:\/\/\/nonexistent\/bumpguard-test\.sock: start dockerd/);
   });
 });
@@ -237,18 +297,25 @@ describe('a build that fetches sources while builds have no network (the default
       await mkdir(join(ctx, 'bin'));
       await copyFile('/var/cache/bumpguard/busybox/amd64/busybox', join(ctx, 'bin/busybox'));
       // As a real recipe fetches a Tailscale tarball; a .invalid name, and no network to ask anyway.
-      await writeFile(join(ctx, 'Dockerfile'), [
-        'FROM scratch', 'COPY bin/busybox /bin/busybox',
-        `RUN ["/bin/busybox", "wget", "-q", "-O", "/src.tar.gz", "https://tailscale.invalid/archive/${randomUUID()}.tar.gz"]`, '',
-      ].join('\n'));
+      await writeFile(
+        join(ctx, 'Dockerfile'),
+        [
+          'FROM scratch',
+          'COPY bin/busybox /bin/busybox',
+          `RUN ["/bin/busybox", "wget", "-q", "-O", "/src.tar.gz", "https://tailscale.invalid/archive/${randomUUID()}.tar.gz"]`,
+          '',
+        ].join('\n'),
+      );
       await assert.rejects(
         buildImage({ contextDir: ctx, dockerfile: 'Dockerfile', platform: 'linux/amd64', engine, outTar: join(ctx, 'out.tar') }),
         (err: unknown) => {
           assert.ok(err instanceof BuildError);
           assert.equal(err.code, 'build-failed');
-          assert.equal(err.userMessage,
+          assert.equal(
+            err.userMessage,
             "The linux/amd64 build failed on a network error (wget: bad address 'tailscale.invalid'): builds run without a network by default " +
-            '(build.network: none). If the Dockerfile fetches sources in a RUN step, set `build: { network: default }` in .bumpguard.yml on the base branch.');
+              '(build.network: none). If the Dockerfile fetches sources in a RUN step, set `build: { network: default }` in .bumpguard.yml on the base branch.',
+          );
           return true;
         },
       );

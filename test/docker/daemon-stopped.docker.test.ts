@@ -19,7 +19,8 @@ const slowHead: Layout = {
   name: 'engine-stops',
   files: (version, variant) => {
     const files = base.files(version, 'base');
-    if (variant !== 'base') files.Dockerfile = (files.Dockerfile as string).replace('ENTRYPOINT', 'RUN ["/bin/busybox", "sleep", "60"]\nENTRYPOINT');
+    if (variant !== 'base')
+      files.Dockerfile = (files.Dockerfile as string).replace('ENTRYPOINT', 'RUN ["/bin/busybox", "sleep", "60"]\nENTRYPOINT');
     return files;
   },
 };
@@ -29,24 +30,40 @@ let repo: CorpusRepo;
 let work: string;
 
 before(async () => {
-  [dockerd, repo, work] = await Promise.all([startSecondDockerd(), makeCorpusRepo(slowHead), mkdtemp(join(tmpdir(), 'bumpguard-engine-stops-'))]);
+  [dockerd, repo, work] = await Promise.all([
+    startSecondDockerd(),
+    makeCorpusRepo(slowHead),
+    mkdtemp(join(tmpdir(), 'bumpguard-engine-stops-')),
+  ]);
 });
 after(async () => {
   await Promise.all([dockerd?.dispose(), repo?.cleanup(), work && rm(work, { recursive: true, force: true })]);
 });
 
-test('the engine stopped during the head build: verdict error with the reason, the base still reported, never build-failed', { timeout: 180_000 }, async () => {
-  // The head's RUN step sleeps for a minute; the engine is stopped once it is under way.
-  const { code, stdout, stderr, stopped } = await runCliStoppingEngine(
-    ['check', '--repo', repo.dir, '--base', 'main', '--head', 'bump', '--upstream', UPSTREAM, '--db', join(work, 'store.db')],
-    { ...process.env, DOCKER_HOST: dockerd.host, BUMPGUARD_CACHE: work }, dockerd, /linux\/amd64 head: building…$/,
-  );
-  assert.ok(stopped, `the head build started (stderr:\n${stderr.join('\n')})`);
-  assert.equal(code, 2, `an error verdict exits 2 (stderr:\n${stderr.join('\n')})`);
-  assert.match(stderr.at(-1) ?? '', /^bumpguard check: error: could not finish: linux\/amd64 head build failed at [0-9a-f]{7}: The Docker engine stopped answering during the linux\/amd64 build/);
-  assert.match(stdout, /^## 🛑 bumpguard error: tailscale v1\.92\.4 → v1\.92\.5 \(patch\)$/m);
-  assert.match(stdout, /\*\*infra-error\*\*/);
-  assert.doesNotMatch(stdout, /\*\*build-failed\*\*|\*\*no-baseline\*\*/);
-  assert.match(stdout, /\| \*\*linux\/amd64\*\* \| ❌ not built: infrastructure error \(log in details\) \|/);
-  assert.ok(stderr.some((l) => /linux\/amd64 base: build done$/.test(l)), 'the base was built and measured before the engine stopped');
-});
+test(
+  'the engine stopped during the head build: verdict error with the reason, the base still reported, never build-failed',
+  { timeout: 180_000 },
+  async () => {
+    // The head's RUN step sleeps for a minute; the engine is stopped once it is under way.
+    const { code, stdout, stderr, stopped } = await runCliStoppingEngine(
+      ['check', '--repo', repo.dir, '--base', 'main', '--head', 'bump', '--upstream', UPSTREAM, '--db', join(work, 'store.db')],
+      { ...process.env, DOCKER_HOST: dockerd.host, BUMPGUARD_CACHE: work },
+      dockerd,
+      /linux\/amd64 head: building…$/,
+    );
+    assert.ok(stopped, `the head build started (stderr:\n${stderr.join('\n')})`);
+    assert.equal(code, 2, `an error verdict exits 2 (stderr:\n${stderr.join('\n')})`);
+    assert.match(
+      stderr.at(-1) ?? '',
+      /^bumpguard check: error: could not finish: linux\/amd64 head build failed at [0-9a-f]{7}: The Docker engine stopped answering during the linux\/amd64 build/,
+    );
+    assert.match(stdout, /^## 🛑 bumpguard error: tailscale v1\.92\.4 → v1\.92\.5 \(patch\)$/m);
+    assert.match(stdout, /\*\*infra-error\*\*/);
+    assert.doesNotMatch(stdout, /\*\*build-failed\*\*|\*\*no-baseline\*\*/);
+    assert.match(stdout, /\| \*\*linux\/amd64\*\* \| ❌ not built: infrastructure error \(log in details\) \|/);
+    assert.ok(
+      stderr.some((l) => /linux\/amd64 base: build done$/.test(l)),
+      'the base was built and measured before the engine stopped',
+    );
+  },
+);

@@ -8,7 +8,20 @@ import { Readable } from 'node:stream';
 import { ProbotOctokit } from 'probot';
 import { fakeRunCheck } from '../helpers/fake-run-check.ts';
 import { deliver, startBot, type RunningBot } from '../helpers/e2e-bot.ts';
-import { API, BASE, bumpDiff, commentJson, GITEA, giteaApi as api, giteaHeaders, HEAD1, prJson, rawFixture, SECRET, TOKEN } from '../helpers/gitea-e2e.ts';
+import {
+  API,
+  BASE,
+  bumpDiff,
+  commentJson,
+  GITEA,
+  giteaApi as api,
+  giteaHeaders,
+  HEAD1,
+  prJson,
+  rawFixture,
+  SECRET,
+  TOKEN,
+} from '../helpers/gitea-e2e.ts';
 import { githubExample } from '../helpers/github-examples.ts';
 import { useHttpMock } from '../helpers/http-mock.ts';
 
@@ -16,7 +29,11 @@ useHttpMock();
 
 const GH_SECRET = 'github-webhook-secret-for-tests';
 const privateKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
-const Octokit = ProbotOctokit.defaults((options: Record<string, any>) => ({ ...options, retry: { enabled: false }, throttle: { ...options.throttle, enabled: false } }));
+const Octokit = ProbotOctokit.defaults((options: Record<string, any>) => ({
+  ...options,
+  retry: { enabled: false },
+  throttle: { ...options.throttle, enabled: false },
+}));
 
 const start = () =>
   startBot({
@@ -25,7 +42,8 @@ const start = () =>
     runCheck: fakeRunCheck(),
   });
 
-const gitea = (r: RunningBot, body: string | Buffer, event = 'pull_request') => deliver(`${r.url}/api/gitea/webhooks`, body, giteaHeaders(event, event, body));
+const gitea = (r: RunningBot, body: string | Buffer, event = 'pull_request') =>
+  deliver(`${r.url}/api/gitea/webhooks`, body, giteaHeaders(event, event, body));
 const github = (r: RunningBot, body: string, event = 'pull_request') =>
   deliver(`${r.url}/api/github/webhooks`, body, {
     'x-github-event': event,
@@ -65,11 +83,17 @@ test('a signed GitHub delivery sent as form data is 415, one without X-GitHub-Ev
   const form = `payload=${encodeURIComponent(body)}`;
   const signed = (b: string) => `sha256=${createHmac('sha256', GH_SECRET).update(b).digest('hex')}`;
   const asForm = await deliver(`${r.url}/api/github/webhooks`, form, {
-    'content-type': 'application/x-www-form-urlencoded', 'x-github-event': 'pull_request', 'x-github-delivery': 'd-form', 'x-hub-signature-256': signed(form),
+    'content-type': 'application/x-www-form-urlencoded',
+    'x-github-event': 'pull_request',
+    'x-github-delivery': 'd-form',
+    'x-hub-signature-256': signed(form),
   });
   assert.equal(asForm.status, 415);
   assert.match(JSON.parse(asForm.text).error, /application\/json/);
-  const eventless = await deliver(`${r.url}/api/github/webhooks`, body, { 'x-github-delivery': 'd-eventless', 'x-hub-signature-256': signed(body) });
+  const eventless = await deliver(`${r.url}/api/github/webhooks`, body, {
+    'x-github-delivery': 'd-eventless',
+    'x-hub-signature-256': signed(body),
+  });
   assert.equal(eventless.status, 400);
   assert.equal(JSON.parse(eventless.text).error, 'missing header X-GitHub-Event');
   await nothingEnqueued(r);
@@ -98,7 +122,8 @@ const hugeDiff = () =>
   );
 
 function mockConfigAbsent(r: RunningBot) {
-  for (const path of ['.bumpguard.yml', '.bumpguard.yaml', '.github/bumpguard.yml']) api(r).get(`${API}/raw/${path}`).query({ ref: BASE }).reply(404, { message: 'not found' });
+  for (const path of ['.bumpguard.yml', '.bumpguard.yaml', '.github/bumpguard.yml'])
+    api(r).get(`${API}/raw/${path}`).query({ ref: BASE }).reply(404, { message: 'not found' });
 }
 
 test('a PR diff of 50 MB is cut off at 10 MiB; the Dockerfile at both sides decides, so a big PR that bumps nothing passes at once', async () => {
@@ -110,10 +135,15 @@ test('a PR diff of 50 MB is cut off at 10 MiB; the Dockerfile at both sides deci
   api(r).get(`${API}/pulls/14.diff`).reply(200, hugeDiff);
   const dockerfile = '# renovate: datasource=github-releases depName=tailscale\nARG TAILSCALE_VERSION=v1.98.8\nFROM scratch\n';
   for (const ref of [BASE, HEAD1]) api(r).get(`${API}/raw/Dockerfile`).query({ ref }).reply(200, dockerfile);
-  api(r).post(`${API}/statuses/${HEAD1}`, (b) => b.state === 'success' && b.description === 'not a Tailscale bump — nothing to check').reply(201, {});
+  api(r)
+    .post(`${API}/statuses/${HEAD1}`, (b) => b.state === 'success' && b.description === 'not a Tailscale bump — nothing to check')
+    .reply(201, {});
   assert.equal((await gitea(r, rawFixture('pull_request.opened'))).status, 202);
   await r.bot.queue.onIdle();
-  assert.deepEqual(r.outcomes.map((o) => [o.outcome.status, o.outcome.verdict]), [['done', 'success']]);
+  assert.deepEqual(
+    r.outcomes.map((o) => [o.outcome.status, o.outcome.verdict]),
+    [['done', 'success']],
+  );
 });
 
 test('a 50 MB PR diff that does bump Tailscale in the Dockerfile is still found and checked', async () => {
@@ -125,10 +155,14 @@ test('a 50 MB PR diff that does bump Tailscale in the Dockerfile is still found 
   api(r).get(`${API}/raw/Dockerfile`).query({ ref: BASE }).reply(200, dockerfile('v1.98.5'));
   api(r).get(`${API}/raw/Dockerfile`).query({ ref: HEAD1 }).reply(200, dockerfile('v1.98.8'));
   api(r).get(`${API}/collaborators/renovate/permission`).reply(200, { permission: 'write' });
-  api(r).post(`${API}/statuses/${HEAD1}`, (b) => b.state === 'pending' && b.description === 'Checking tailscale v1.98.5 → v1.98.8…').reply(201, {});
+  api(r)
+    .post(`${API}/statuses/${HEAD1}`, (b) => b.state === 'pending' && b.description === 'Checking tailscale v1.98.5 → v1.98.8…')
+    .reply(201, {});
   api(r).get(`${API}/issues/14/comments`).query(true).reply(200, [], { 'x-total-count': '0' });
   api(r).post(`${API}/issues/14/comments`).reply(201, commentJson(901, 'x'));
-  api(r).post(`${API}/statuses/${HEAD1}`, (b) => b.state === 'success').reply(201, {});
+  api(r)
+    .post(`${API}/statuses/${HEAD1}`, (b) => b.state === 'success')
+    .reply(201, {});
   assert.equal((await gitea(r, rawFixture('pull_request.opened'))).status, 202);
   await r.bot.queue.onIdle();
   assert.equal(r.outcomes[0]?.outcome.verdict, 'success');
@@ -141,8 +175,12 @@ test('an invalid .bumpguard.yml on the base names the wrong field in the comment
   api(r).get(`${API}/raw/.bumpguard.yml`).query({ ref: BASE }).reply(200, 'thresholds:\n  image: { fial: { bytes: 1KiB } }\n');
   api(r).get(`${API}/issues/14/comments`).query(true).reply(200, [], { 'x-total-count': '0' });
   let comment = '';
-  api(r).post(`${API}/issues/14/comments`, (b) => Boolean((comment = b.body))).reply(201, commentJson(901, 'x'));
-  api(r).post(`${API}/statuses/${HEAD1}`, (b) => b.state === 'error').reply(201, {});
+  api(r)
+    .post(`${API}/issues/14/comments`, (b) => Boolean((comment = b.body)))
+    .reply(201, commentJson(901, 'x'));
+  api(r)
+    .post(`${API}/statuses/${HEAD1}`, (b) => b.state === 'error')
+    .reply(201, {});
   assert.equal((await gitea(r, rawFixture('pull_request.opened'))).status, 202);
   await r.bot.queue.onIdle();
   assert.match(comment, /\.bumpguard\.yml on main: thresholds\.image/);

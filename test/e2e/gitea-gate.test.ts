@@ -7,7 +7,21 @@ import assert from 'node:assert/strict';
 import { canaryFail } from '../helpers/check-result.ts';
 import { deliver, startBot, type RunningBot } from '../helpers/e2e-bot.ts';
 import { fakeRunCheck, type FakeRunCheck } from '../helpers/fake-run-check.ts';
-import { API, commentJson, GITEA, giteaApi as api, giteaHeaders, HEAD1, HEAD2, mockComment, mockReads, PR_READS, rawFixture, SECRET, TOKEN } from '../helpers/gitea-e2e.ts';
+import {
+  API,
+  commentJson,
+  GITEA,
+  giteaApi as api,
+  giteaHeaders,
+  HEAD1,
+  HEAD2,
+  mockComment,
+  mockReads,
+  PR_READS,
+  rawFixture,
+  SECRET,
+  TOKEN,
+} from '../helpers/gitea-e2e.ts';
 import { useHttpMock } from '../helpers/http-mock.ts';
 
 useHttpMock();
@@ -15,7 +29,10 @@ useHttpMock();
 const README_DIFF = 'diff --git a/README.md b/README.md\n--- a/README.md\n+++ b/README.md\n@@ -1 +1 @@\n-old\n+new\n';
 
 function start(check: FakeRunCheck): Promise<RunningBot> {
-  return startBot({ gitea: { url: GITEA, token: TOKEN, webhookSecret: SECRET, botLogin: 'bumpguard', retry: { retries: 0 } }, runCheck: check });
+  return startBot({
+    gitea: { url: GITEA, token: TOKEN, webhookSecret: SECRET, botLogin: 'bumpguard', retry: { retries: 0 } },
+    runCheck: check,
+  });
 }
 
 /** Every status Gitea received for a commit, in order; the newest is what the PR shows. */
@@ -50,8 +67,11 @@ test('gitea: a PR that bumps nothing gets a success status at once, no build, no
   const check = fakeRunCheck();
   const r = await start(check);
   const seen: { state: string; description: string }[] = [];
-  api(r).get(`${API}/pulls/14`).reply(200, JSON.parse(rawFixture('pull_request.opened').toString()).pull_request);
-  for (const path of ['.bumpguard.yml', '.bumpguard.yaml', '.github/bumpguard.yml']) api(r).get(`${API}/raw/${path}`).query(true).reply(404, {});
+  api(r)
+    .get(`${API}/pulls/14`)
+    .reply(200, JSON.parse(rawFixture('pull_request.opened').toString()).pull_request);
+  for (const path of ['.bumpguard.yml', '.bumpguard.yaml', '.github/bumpguard.yml'])
+    api(r).get(`${API}/raw/${path}`).query(true).reply(404, {});
   api(r).get(`${API}/pulls/14.diff`).reply(200, README_DIFF);
   statuses(r, HEAD1, 1, seen);
   await send(r, 'pull_request.opened', 'pull_request');
@@ -65,12 +85,17 @@ test('gitea: a PR that bumps nothing gets a success status at once, no build, no
   api(r).get(`${API}/issues/14/comments`).query(true).reply(200, [], { 'x-total-count': '0' });
   api(r).post(`${API}/issues/14/comments`).reply(201, commentJson(901, 'x'));
   await send(r, 'pull_request.synchronized', 'pull_request_sync');
-  assert.deepEqual(seen.map((s) => s.state), ['pending', 'success']);
+  assert.deepEqual(
+    seen.map((s) => s.state),
+    ['pending', 'success'],
+  );
   assert.equal(check.requests.length, 1);
 });
 
 test('gitea: a bump that could not be compared is a failure with the way out; /accept size passes it, /rebuild shows a new canary failure — all at one head', async () => {
-  const check = fakeRunCheck({ script: [{ base: null }, { base: null }, { base: null, head: { canaries: [canaryFail('magicdns', 'status NOERROR', 'SERVFAIL')] } }] });
+  const check = fakeRunCheck({
+    script: [{ base: null }, { base: null }, { base: null, head: { canaries: [canaryFail('magicdns', 'status NOERROR', 'SERVFAIL')] } }],
+  });
   const r = await start(check);
   const seen: { state: string; description: string }[] = [];
 
@@ -80,13 +105,18 @@ test('gitea: a bump that could not be compared is a failure with the way out; /a
   api(r).post(`${API}/issues/14/comments`).reply(201, commentJson(901, 'x'));
   await send(r, 'pull_request.opened', 'pull_request');
   assert.equal(seen.at(-1)?.state, 'failure', 'never `warning`: Gitea 1.25+ would let that merge');
-  assert.match(seen.at(-1)!.description, /^failed: 3 blockers — no baseline: fix the base build, or \/accept size <reason> — linux\/amd64 at 3f1c9a7/);
+  assert.match(
+    seen.at(-1)!.description,
+    /^failed: 3 blockers — no baseline: fix the base build, or \/accept size <reason> — linux\/amd64 at 3f1c9a7/,
+  );
   assert.ok(seen.at(-1)!.description.length < 140);
 
   mockCommand(r, 908, '/accept size portmapper growth reviewed');
   mockReads(r, HEAD1);
   statuses(r, HEAD1, 2, seen);
-  api(r).patch(`${API}/issues/comments/901`, (b) => /accepted/.test(b.body)).reply(200, commentJson(901, 'y'));
+  api(r)
+    .patch(`${API}/issues/comments/901`, (b) => /accepted/.test(b.body))
+    .reply(200, commentJson(901, 'y'));
   await send(r, 'issue_comment.created', 'pull_request_comment');
   assert.match(seen.at(-1)!.description, /^passed: 3 accepted/);
   assert.equal(seen.at(-1)?.state, 'success');
@@ -99,7 +129,13 @@ test('gitea: a bump that could not be compared is a failure with the way out; /a
     p.comment.id = 909;
     p.comment.body = '/rebuild';
   });
-  assert.deepEqual(seen.map((s) => s.state), ['pending', 'failure', 'pending', 'success', 'pending', 'failure']);
+  assert.deepEqual(
+    seen.map((s) => s.state),
+    ['pending', 'failure', 'pending', 'success', 'pending', 'failure'],
+  );
   assert.match(seen.at(-1)!.description, /canary magicdns failed/);
-  assert.deepEqual(r.outcomes.map((o) => o.outcome.verdict), ['failure', 'success', 'failure']);
+  assert.deepEqual(
+    r.outcomes.map((o) => o.outcome.verdict),
+    ['failure', 'success', 'failure'],
+  );
 });

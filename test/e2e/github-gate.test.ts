@@ -7,7 +7,22 @@ import assert from 'node:assert/strict';
 import { canaryFail } from '../helpers/check-result.ts';
 import { fakeRunCheck } from '../helpers/fake-run-check.ts';
 import {
-  api, checkRuns, commandPayload, commentJson, githubDelivery, HEAD1, HEAD2, mockAppAuth, mockComment, mockReads, READS, readmeDiff, REPO, repoCalls, rerunPayload, startGithubBot,
+  api,
+  checkRuns,
+  commandPayload,
+  commentJson,
+  githubDelivery,
+  HEAD1,
+  HEAD2,
+  mockAppAuth,
+  mockComment,
+  mockReads,
+  READS,
+  readmeDiff,
+  REPO,
+  repoCalls,
+  rerunPayload,
+  startGithubBot,
 } from '../helpers/github-e2e.ts';
 import { githubExample } from '../helpers/github-examples.ts';
 import { useHttpMock } from '../helpers/http-mock.ts';
@@ -32,13 +47,20 @@ test('github: a PR that bumps nothing gets a completed success check at once, no
   runs.list(HEAD1).create(1, (b) => b.status === 'completed' && b.conclusion === 'success');
   assert.equal((await githubDelivery(r, 'pull_request', githubExample('pull_request', 'opened'))).status, 202);
   await r.bot.queue.onIdle();
-  assert.deepEqual(repoCalls(r), [...READS, `GET ${REPO}/commits/${HEAD1}/check-runs?check_name=bumpguard&filter=latest`, `POST ${REPO}/check-runs`]);
+  assert.deepEqual(repoCalls(r), [
+    ...READS,
+    `GET ${REPO}/commits/${HEAD1}/check-runs?check_name=bumpguard&filter=latest`,
+    `POST ${REPO}/check-runs`,
+  ]);
   assert.deepEqual(runs.gate(HEAD1), { status: 'completed', conclusion: 'success', title: 'not a Tailscale bump — nothing to check' });
   assert.equal(check.requests.length, 0, 'nothing was built');
 
   r.calls.length = 0;
   mockReads(r, HEAD2);
-  runs.list(HEAD2).create(1, (b) => b.status === 'in_progress').update(1, (b) => b.status === 'completed');
+  runs
+    .list(HEAD2)
+    .create(1, (b) => b.status === 'in_progress')
+    .update(1, (b) => b.status === 'completed');
   api(r).get(`${REPO}/issues/2/comments`).query(true).reply(200, []);
   api(r).post(`${REPO}/issues/2/comments`).reply(201, commentJson(900));
   const pushed = githubExample('pull_request', 'synchronize');
@@ -53,7 +75,11 @@ test('github: a PR that bumps nothing gets a completed success check at once, no
 test('github: at one head, an infra error, then Re-run (no baseline: blocks with the way out), /accept size (passes), /rebuild (a canary fails) each show a new check run', async () => {
   const check = fakeRunCheck({
     script: [
-      { head: { error: { message: 'The Docker engine stopped answering during the linux/amd64 build', logTail: '', code: 'docker-unavailable' } } },
+      {
+        head: {
+          error: { message: 'The Docker engine stopped answering during the linux/amd64 build', logTail: '', code: 'docker-unavailable' },
+        },
+      },
       { base: null },
       { base: null },
       { base: null, head: { canaries: [canaryFail('magicdns', 'status NOERROR', 'SERVFAIL')] } },
@@ -65,13 +91,19 @@ test('github: at one head, an infra error, then Re-run (no baseline: blocks with
 
   // 1. The PR is opened; Docker dies during the check: error, never the PR's fault.
   mockReads(r, HEAD1);
-  runs.list(HEAD1).create(1, (b) => b.status === 'in_progress').update(1);
+  runs
+    .list(HEAD1)
+    .create(1, (b) => b.status === 'in_progress')
+    .update(1);
   api(r).get(`${REPO}/issues/2/comments`).query(true).reply(200, []);
   api(r).post(`${REPO}/issues/2/comments`).reply(201, commentJson(900));
   await githubDelivery(r, 'pull_request', githubExample('pull_request', 'opened'));
   await r.bot.queue.onIdle();
   assert.deepEqual(runs.gate(HEAD1), { status: 'completed', conclusion: 'failure', title: runs.gate(HEAD1)?.title });
-  assert.match(runs.gate(HEAD1)!.title, /^error: .*could not finish: linux\/amd64 head build failed at ec26c3e: The Docker engine stopped answering/);
+  assert.match(
+    runs.gate(HEAD1)!.title,
+    /^error: .*could not finish: linux\/amd64 head build failed at ec26c3e: The Docker engine stopped answering/,
+  );
 
   // 2. Re-run: GitHub keeps the finished run, so the new run is a new check run; no baseline blocks.
   mockReads(r, HEAD1);
@@ -81,13 +113,18 @@ test('github: at one head, an infra error, then Re-run (no baseline: blocks with
   await githubDelivery(r, 'check_run', rerunPayload(HEAD1, MAINTAINER));
   await r.bot.queue.onIdle();
   assert.equal(runs.gate(HEAD1)?.conclusion, 'failure');
-  assert.match(runs.gate(HEAD1)!.title, /^failed: 3 blockers — no baseline: fix the base build, or \/accept size <reason> — linux\/amd64 at f95f852/);
+  assert.match(
+    runs.gate(HEAD1)!.title,
+    /^failed: 3 blockers — no baseline: fix the base build, or \/accept size <reason> — linux\/amd64 at f95f852/,
+  );
 
   // 3. /accept size: the missing baseline is accepted at this head and the gate turns green.
   mockMaintainerCommand(r, 5001, '/accept size the base image is rebuilt upstream next week');
   mockReads(r, HEAD1);
   runs.create(1, (b) => b.status === 'in_progress').update(1);
-  api(r).patch(`${REPO}/issues/comments/900`, (b) => /accepted/.test(b.body)).reply(200, commentJson(900));
+  api(r)
+    .patch(`${REPO}/issues/comments/900`, (b) => /accepted/.test(b.body))
+    .reply(200, commentJson(900));
   await githubDelivery(r, 'issue_comment', commandPayload('/accept size the base image is rebuilt upstream next week', MAINTAINER, 5001));
   await r.bot.queue.onIdle();
   assert.deepEqual(runs.gate(HEAD1), { status: 'completed', conclusion: 'success', title: runs.gate(HEAD1)?.title });
@@ -104,6 +141,12 @@ test('github: at one head, an infra error, then Re-run (no baseline: blocks with
   assert.match(runs.gate(HEAD1)!.title, /canary magicdns failed/);
 
   assert.equal(runs.runs.length, 4, 'one check run per run; none was reopened');
-  assert.deepEqual(runs.runs.map((run) => run.conclusion), ['failure', 'failure', 'success', 'failure']);
-  assert.deepEqual(r.outcomes.map((o) => o.outcome.verdict), ['error', 'failure', 'success', 'failure']);
+  assert.deepEqual(
+    runs.runs.map((run) => run.conclusion),
+    ['failure', 'failure', 'success', 'failure'],
+  );
+  assert.deepEqual(
+    r.outcomes.map((o) => o.outcome.verdict),
+    ['error', 'failure', 'success', 'failure'],
+  );
 });

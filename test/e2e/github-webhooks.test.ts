@@ -6,7 +6,20 @@ import assert from 'node:assert/strict';
 import { sign } from '@octokit/webhooks-methods';
 import { deliver } from '../helpers/e2e-bot.ts';
 import { fakeRunCheck } from '../helpers/fake-run-check.ts';
-import { api, checkRuns, githubDelivery, HEAD1, HEAD2, mockAppAuth, mockComment, mockReads, READS as reads, REPO, repoCalls, startGithubBot } from '../helpers/github-e2e.ts';
+import {
+  api,
+  checkRuns,
+  githubDelivery,
+  HEAD1,
+  HEAD2,
+  mockAppAuth,
+  mockComment,
+  mockReads,
+  READS as reads,
+  REPO,
+  repoCalls,
+  startGithubBot,
+} from '../helpers/github-e2e.ts';
 import { githubExample } from '../helpers/github-examples.ts';
 import { useHttpMock } from '../helpers/http-mock.ts';
 
@@ -21,14 +34,44 @@ test('github: a bump PR gets an in-progress check, one comment, then a failure c
   mockAppAuth(r);
   mockReads(r, HEAD1);
   runs.list(HEAD1);
-  runs.create(1, (b) => b.name === 'bumpguard' && b.head_sha === HEAD1 && b.status === 'in_progress' && b.output?.title === 'Checking tailscale v1.98.5 → v1.98.8…');
-  api(r).get(`${REPO}/issues/2/comments`).query({ per_page: '100' }).reply(200, [
-    { id: 5, html_url: 'https://github.com/Codertocat/Hello-World/pull/2#issuecomment-5', body: 'quoting <!-- bumpguard:report -->', user: { login: 'Codertocat' } },
-  ]);
+  runs.create(
+    1,
+    (b) =>
+      b.name === 'bumpguard' &&
+      b.head_sha === HEAD1 &&
+      b.status === 'in_progress' &&
+      b.output?.title === 'Checking tailscale v1.98.5 → v1.98.8…',
+  );
+  api(r)
+    .get(`${REPO}/issues/2/comments`)
+    .query({ per_page: '100' })
+    .reply(200, [
+      {
+        id: 5,
+        html_url: 'https://github.com/Codertocat/Hello-World/pull/2#issuecomment-5',
+        body: 'quoting <!-- bumpguard:report -->',
+        user: { login: 'Codertocat' },
+      },
+    ]);
   api(r)
     .post(`${REPO}/issues/2/comments`, (b) => b.body.startsWith('<!-- bumpguard:report -->') && /bumpguard failed/.test(b.body))
-    .reply(201, { id: 900, html_url: 'https://github.com/Codertocat/Hello-World/pull/2#issuecomment-900', body: 'x', user: { login: 'bumpguard[bot]' } });
-  runs.update(1, (b: any) => b.status === 'completed' && b.conclusion === 'failure' && /^failed: /.test(b.output.title) && b.output.summary.startsWith('<!-- bumpguard:report -->') && b.details_url === 'https://github.com/Codertocat/Hello-World/pull/2#issuecomment-900' && b.external_id === '2' && b.actions[0].identifier === 'rebuild');
+    .reply(201, {
+      id: 900,
+      html_url: 'https://github.com/Codertocat/Hello-World/pull/2#issuecomment-900',
+      body: 'x',
+      user: { login: 'bumpguard[bot]' },
+    });
+  runs.update(
+    1,
+    (b: any) =>
+      b.status === 'completed' &&
+      b.conclusion === 'failure' &&
+      /^failed: /.test(b.output.title) &&
+      b.output.summary.startsWith('<!-- bumpguard:report -->') &&
+      b.details_url === 'https://github.com/Codertocat/Hello-World/pull/2#issuecomment-900' &&
+      b.external_id === '2' &&
+      b.actions[0].identifier === 'rebuild',
+  );
 
   const res = await githubDelivery(r, 'pull_request', githubExample('pull_request', 'opened'));
   assert.equal(res.status, 202);
@@ -45,10 +88,18 @@ test('github: a bump PR gets an in-progress check, one comment, then a failure c
   // Renovate pushes again: a new check run for the new SHA, the same comment edited.
   r.calls.length = 0;
   mockReads(r, HEAD2);
-  runs.list(HEAD2).create(1, (b) => b.head_sha === HEAD2 && b.status === 'in_progress').update(1, (b) => b.conclusion === 'failure');
+  runs
+    .list(HEAD2)
+    .create(1, (b) => b.head_sha === HEAD2 && b.status === 'in_progress')
+    .update(1, (b) => b.conclusion === 'failure');
   api(r)
     .patch(`${REPO}/issues/comments/900`, (b) => b.body.startsWith('<!-- bumpguard:report -->'))
-    .reply(200, { id: 900, html_url: 'https://github.com/Codertocat/Hello-World/pull/2#issuecomment-900', body: 'y', user: { login: 'bumpguard[bot]' } });
+    .reply(200, {
+      id: 900,
+      html_url: 'https://github.com/Codertocat/Hello-World/pull/2#issuecomment-900',
+      body: 'y',
+      user: { login: 'bumpguard[bot]' },
+    });
   const pushed = githubExample('pull_request', 'synchronize');
   pushed.pull_request.head.sha = HEAD2;
   assert.equal((await githubDelivery(r, 'pull_request', pushed)).status, 202);
@@ -60,7 +111,10 @@ test('github: a bump PR gets an in-progress check, one comment, then a failure c
     `PATCH ${REPO}/issues/comments/900`,
     `PATCH ${REPO}/check-runs/78`,
   ]);
-  assert.deepEqual(r.outcomes.map((o) => o.outcome.verdict), ['failure', 'failure']);
+  assert.deepEqual(
+    r.outcomes.map((o) => o.outcome.verdict),
+    ['failure', 'failure'],
+  );
   assert.deepEqual([runs.gate(HEAD1)?.conclusion, runs.gate(HEAD2)?.conclusion], ['failure', 'failure']);
 });
 
@@ -72,7 +126,9 @@ test('github: a clean bump finishes the check run an earlier job left in progres
   mockReads(r, HEAD1);
   runs.list(HEAD1).update(2);
   api(r).get(`${REPO}/issues/2/comments`).query(true).reply(200, []);
-  api(r).post(`${REPO}/issues/2/comments`).reply(201, { id: 901, html_url: 'https://github.com/c/1', body: 'x', user: { login: 'bumpguard[bot]' } });
+  api(r)
+    .post(`${REPO}/issues/2/comments`)
+    .reply(201, { id: 901, html_url: 'https://github.com/c/1', body: 'x', user: { login: 'bumpguard[bot]' } });
   assert.equal((await githubDelivery(r, 'pull_request', githubExample('pull_request', 'opened'))).status, 202);
   await r.bot.queue.onIdle();
   assert.equal(r.outcomes[0]?.outcome.verdict, 'success');
@@ -103,7 +159,9 @@ test('github: a command by a user without write access is refused politely; noth
   mockComment(r, payload.comment.id, 'visitor', payload.comment.body);
   api(r).post(`${REPO}/issues/comments/${payload.comment.id}/reactions`, { content: 'eyes' }).reply(201, { id: 1 });
   api(r).get(`${REPO}/collaborators/visitor/permission`).reply(200, { permission: 'read', role_name: 'read' });
-  api(r).post(`${REPO}/issues/2/comments`, (b) => /@visitor, thanks — `\/rebuild` needs write access/.test(b.body)).reply(201, { id: 950, html_url: 'h', body: 'b', user: { login: 'bumpguard[bot]' } });
+  api(r)
+    .post(`${REPO}/issues/2/comments`, (b) => /@visitor, thanks — `\/rebuild` needs write access/.test(b.body))
+    .reply(201, { id: 950, html_url: 'h', body: 'b', user: { login: 'bumpguard[bot]' } });
   api(r).post(`${REPO}/issues/comments/${payload.comment.id}/reactions`, { content: 'confused' }).reply(201, { id: 2 });
   assert.equal((await githubDelivery(r, 'issue_comment', payload)).status, 202);
   await r.bot.queue.onIdle();

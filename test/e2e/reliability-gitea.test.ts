@@ -5,7 +5,20 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fakeRunCheck } from '../helpers/fake-run-check.ts';
 import { deliver, startBot, type RunningBot } from '../helpers/e2e-bot.ts';
-import { API, commentJson, GITEA, giteaApi as api, giteaHeaders, HEAD1, HEAD2, mockReads, rawFixture, READS, SECRET, TOKEN } from '../helpers/gitea-e2e.ts';
+import {
+  API,
+  commentJson,
+  GITEA,
+  giteaApi as api,
+  giteaHeaders,
+  HEAD1,
+  HEAD2,
+  mockReads,
+  rawFixture,
+  READS,
+  SECRET,
+  TOKEN,
+} from '../helpers/gitea-e2e.ts';
 import { useHttpMock } from '../helpers/http-mock.ts';
 import type { RunCheck } from '../../src/jobs/index.ts';
 import type { RetryPolicy } from '../../src/forges/index.ts';
@@ -28,17 +41,30 @@ const send = (r: RunningBot, fixture: string, eventType: string, id?: string) =>
 /** The writes of one clean run for `head`: pending, the sticky comment, success. */
 function mockRun(r: RunningBot, head: string, comment: 'create' | 'update') {
   mockReads(r, head);
-  api(r).post(`${API}/statuses/${head}`, (b) => b.state === 'pending').reply(201, {});
+  api(r)
+    .post(`${API}/statuses/${head}`, (b) => b.state === 'pending')
+    .reply(201, {});
   if (comment === 'create') {
     api(r).get(`${API}/issues/14/comments`).query(true).reply(200, [], { 'x-total-count': '0' });
-    api(r).post(`${API}/issues/14/comments`, (b) => b.body.includes(head.slice(0, 7))).reply(201, commentJson(901, 'x'));
+    api(r)
+      .post(`${API}/issues/14/comments`, (b) => b.body.includes(head.slice(0, 7)))
+      .reply(201, commentJson(901, 'x'));
   } else {
-    api(r).patch(`${API}/issues/comments/901`, (b) => b.body.includes(head.slice(0, 7))).reply(200, commentJson(901, 'y'));
+    api(r)
+      .patch(`${API}/issues/comments/901`, (b) => b.body.includes(head.slice(0, 7)))
+      .reply(200, commentJson(901, 'y'));
   }
-  api(r).post(`${API}/statuses/${head}`, (b) => b.state === 'success').reply(201, {});
+  api(r)
+    .post(`${API}/statuses/${head}`, (b) => b.state === 'success')
+    .reply(201, {});
 }
 
-const RUN_WRITES = (head: string) => [`POST ${API}/statuses/${head}`, `GET ${API}/issues/14/comments?page=1&limit=50`, `POST ${API}/issues/14/comments`, `POST ${API}/statuses/${head}`];
+const RUN_WRITES = (head: string) => [
+  `POST ${API}/statuses/${head}`,
+  `GET ${API}/issues/14/comments?page=1&limit=50`,
+  `POST ${API}/issues/14/comments`,
+  `POST ${API}/statuses/${head}`,
+];
 
 test('gitea: a redelivery with the same id, and "Redeliver" with a new id and the same body, are acknowledged and run once', async () => {
   const r = await start();
@@ -50,13 +76,17 @@ test('gitea: a redelivery with the same id, and "Redeliver" with a new id and th
   await r.bot.queue.onIdle();
   assert.deepEqual(
     [first, again, redeliver].map((res) => [res.status, JSON.parse(res.text).queued]),
-    [[202, true], [202, false], [202, false]],
+    [
+      [202, true],
+      [202, false],
+      [202, false],
+    ],
   );
   assert.deepEqual(r.calls, [...READS, ...RUN_WRITES(HEAD1)]);
   assert.equal(r.outcomes.length, 1);
 });
 
-test('gitea: a newer push cancels the running check, the old result never lands, and the old commit\'s gate ends in error', async () => {
+test("gitea: a newer push cancels the running check, the old result never lands, and the old commit's gate ends in error", async () => {
   let headOneStarted!: () => void;
   const started = new Promise<void>((resolve) => (headOneStarted = resolve));
   const signals: Record<string, AbortSignal> = {};
@@ -74,9 +104,13 @@ test('gitea: a newer push cancels the running check, the old result never lands,
   };
   const r = await start(runCheck);
   mockReads(r, HEAD1);
-  api(r).post(`${API}/statuses/${HEAD1}`, (b) => b.state === 'pending').reply(201, {});
+  api(r)
+    .post(`${API}/statuses/${HEAD1}`, (b) => b.state === 'pending')
+    .reply(201, {});
   mockRun(r, HEAD2, 'create');
-  api(r).post(`${API}/statuses/${HEAD1}`, (b) => b.state === 'error' && b.description === 'Not judged: superseded by c4a6e8f').reply(201, {});
+  api(r)
+    .post(`${API}/statuses/${HEAD1}`, (b) => b.state === 'error' && b.description === 'Not judged: superseded by c4a6e8f')
+    .reply(201, {});
 
   assert.equal((await send(r, 'pull_request.opened', 'pull_request')).status, 202);
   await started;
@@ -86,7 +120,10 @@ test('gitea: a newer push cancels the running check, the old result never lands,
   assert.equal(signals[HEAD1]?.aborted, true, 'the old check was cancelled');
   assert.equal(signals[HEAD2]?.aborted, false);
   assert.deepEqual(r.calls, [...READS, `POST ${API}/statuses/${HEAD1}`, ...READS, ...RUN_WRITES(HEAD2), `POST ${API}/statuses/${HEAD1}`]);
-  assert.deepEqual(r.outcomes.map((o) => o.outcome.status), ['superseded', 'done']);
+  assert.deepEqual(
+    r.outcomes.map((o) => o.outcome.status),
+    ['superseded', 'done'],
+  );
 });
 
 test('gitea: a forge that keeps answering 502 ends in gate error with the reason, after 3 backed-off retries', async () => {
@@ -98,19 +135,32 @@ test('gitea: a forge that keeps answering 502 ends in gate error with the reason
   };
   const r = await start(runCheck);
   mockReads(r, HEAD1);
-  api(r).post(`${API}/statuses/${HEAD1}`, (b) => b.state === 'pending').reply(201, {});
+  api(r)
+    .post(`${API}/statuses/${HEAD1}`, (b) => b.state === 'pending')
+    .reply(201, {});
   api(r).get(`${API}/archive/${HEAD1}.tar.gz`).times(4).reply(502, 'Bad Gateway');
   api(r).get(`${API}/issues/14/comments`).query(true).reply(200, [], { 'x-total-count': '0' });
-  api(r).post(`${API}/issues/14/comments`, (b) => /could not finish/.test(b.body) && /downloadTree failed \(HTTP 502\) after 4 attempts/.test(b.body)).reply(201, commentJson(901, 'x'));
+  api(r)
+    .post(
+      `${API}/issues/14/comments`,
+      (b) => /could not finish/.test(b.body) && /downloadTree failed \(HTTP 502\) after 4 attempts/.test(b.body),
+    )
+    .reply(201, commentJson(901, 'x'));
   let description = '';
   api(r)
     .post(`${API}/statuses/${HEAD1}`, (b) => b.state === 'error' && Boolean((description = b.description)))
     .reply(201, {});
   assert.equal((await send(r, 'pull_request.opened', 'pull_request')).status, 202);
   await r.bot.queue.onIdle();
-  assert.equal(description, 'Error: Gitea API call downloadTree failed (HTTP 502) after 4 attempts: the forge did not answer or had an internal error.');
+  assert.equal(
+    description,
+    'Error: Gitea API call downloadTree failed (HTTP 502) after 4 attempts: the forge did not answer or had an internal error.',
+  );
   assert.deepEqual(sleeps, [1000, 4000, 9000]);
-  assert.deepEqual(r.outcomes.map((o) => o.outcome.verdict), ['error']);
+  assert.deepEqual(
+    r.outcomes.map((o) => o.outcome.verdict),
+    ['error'],
+  );
 });
 
 test('gitea: a 429 with Retry-After waits as long as asked, then succeeds', async () => {
@@ -118,10 +168,14 @@ test('gitea: a 429 with Retry-After waits as long as asked, then succeeds', asyn
   const r = await start();
   mockReads(r, HEAD1);
   api(r).post(`${API}/statuses/${HEAD1}`).reply(429, { message: 'slow down' }, { 'retry-after': '7' });
-  api(r).post(`${API}/statuses/${HEAD1}`, (b) => b.state === 'pending').reply(201, {});
+  api(r)
+    .post(`${API}/statuses/${HEAD1}`, (b) => b.state === 'pending')
+    .reply(201, {});
   api(r).get(`${API}/issues/14/comments`).query(true).reply(200, [], { 'x-total-count': '0' });
   api(r).post(`${API}/issues/14/comments`).reply(201, commentJson(901, 'x'));
-  api(r).post(`${API}/statuses/${HEAD1}`, (b) => b.state === 'success').reply(201, {});
+  api(r)
+    .post(`${API}/statuses/${HEAD1}`, (b) => b.state === 'success')
+    .reply(201, {});
   await send(r, 'pull_request.opened', 'pull_request');
   await r.bot.queue.onIdle();
   assert.deepEqual(sleeps, [7000]);

@@ -28,7 +28,17 @@ const pushJob = (pr: number, sha: string, delivery: string): BotJob => ({
 /** The job of `job` accepted, started `crashes` times and cut off each time; its gate left pending. */
 function leftRunning(store: JobStore, job: BotJob & { event: { type: 'pr-updated' } }, crashes: number): number {
   const queued = store.enqueue(
-    { kind: 'pr', forge: 'gitea', repo: REPO, prKey: prKey(job.event.pr), headSha: job.event.headSha, idemKey: `k-${job.deliveryId}`, payload: job, deliveryId: job.deliveryId, movesHead: true },
+    {
+      kind: 'pr',
+      forge: 'gitea',
+      repo: REPO,
+      prKey: prKey(job.event.pr),
+      headSha: job.event.headSha,
+      idemKey: `k-${job.deliveryId}`,
+      payload: job,
+      deliveryId: job.deliveryId,
+      movesHead: true,
+    },
     '2025-06-13T07:00:00Z',
   );
   assert.equal(queued.result, 'queued');
@@ -37,22 +47,42 @@ function leftRunning(store: JobStore, job: BotJob & { event: { type: 'pr-updated
     store.claim(id, `2025-06-13T07:0${n}:00Z`);
     if (n < crashes) store.recoverRunning(99, `2025-06-13T07:0${n}:30Z`);
   }
-  store.noteGate({ forge: 'gitea', repo: REPO, pr: job.event.pr, sha: job.event.headSha, installationId: null, state: 'pending' }, '2025-06-13T07:05:00Z');
+  store.noteGate(
+    { forge: 'gitea', repo: REPO, pr: job.event.pr, sha: job.event.headSha, installationId: null, state: 'pending' },
+    '2025-06-13T07:05:00Z',
+  );
   return id;
 }
 
 test('restart: a job a crash left running is run again and its pending gate gets the verdict', async () => {
   const store = new JobStore(openDatabase(':memory:'));
   const id = leftRunning(store, pushJob(14, HEAD1, 'delivery-before-crash') as BotJob & { event: { type: 'pr-updated' } }, 1);
-  const r = await startBot({ gitea: { url: GITEA, token: TOKEN, webhookSecret: SECRET, botLogin: 'bumpguard' }, runCheck: fakeRunCheck(), jobs: store });
+  const r = await startBot({
+    gitea: { url: GITEA, token: TOKEN, webhookSecret: SECRET, botLogin: 'bumpguard' },
+    runCheck: fakeRunCheck(),
+    jobs: store,
+  });
   mockReads(r, HEAD1);
-  api(r).post(`${API}/statuses/${HEAD1}`, (b) => b.state === 'pending').reply(201, {});
+  api(r)
+    .post(`${API}/statuses/${HEAD1}`, (b) => b.state === 'pending')
+    .reply(201, {});
   api(r).get(`${API}/issues/14/comments`).query(true).reply(200, [], { 'x-total-count': '0' });
   api(r).post(`${API}/issues/14/comments`).reply(201, commentJson(901, 'x'));
-  api(r).post(`${API}/statuses/${HEAD1}`, (b) => b.state === 'success').reply(201, {});
-  assert.deepEqual(r.bot.queue.recovered.requeued.map((j) => j.id), [id]);
+  api(r)
+    .post(`${API}/statuses/${HEAD1}`, (b) => b.state === 'success')
+    .reply(201, {});
+  assert.deepEqual(
+    r.bot.queue.recovered.requeued.map((j) => j.id),
+    [id],
+  );
   await r.bot.queue.onIdle();
-  assert.deepEqual(r.calls, [...READS, `POST ${API}/statuses/${HEAD1}`, `GET ${API}/issues/14/comments?page=1&limit=50`, `POST ${API}/issues/14/comments`, `POST ${API}/statuses/${HEAD1}`]);
+  assert.deepEqual(r.calls, [
+    ...READS,
+    `POST ${API}/statuses/${HEAD1}`,
+    `GET ${API}/issues/14/comments?page=1&limit=50`,
+    `POST ${API}/issues/14/comments`,
+    `POST ${API}/statuses/${HEAD1}`,
+  ]);
   assert.equal(store.getJob(id)?.state, 'done');
   assert.deepEqual(store.listGates('pending'), []);
 });
@@ -61,14 +91,31 @@ test('restart: gates nobody will finish are set to error with the reason: an old
   const store = new JobStore(openDatabase(':memory:'));
   // PR 14: a gate left pending on HEAD1, while the PR's head is HEAD2 (its job already done).
   store.noteGate({ forge: 'gitea', repo: REPO, pr: 14, sha: HEAD1, installationId: null, state: 'pending' }, '2025-06-13T07:00:00Z');
-  store.enqueue({ kind: 'pr', forge: 'gitea', repo: REPO, prKey: prKey(14), headSha: HEAD2, idemKey: 'k-14', payload: pushJob(14, HEAD2, 'd-14'), deliveryId: 'd-14', movesHead: true }, '2025-06-13T07:01:00Z');
+  store.enqueue(
+    {
+      kind: 'pr',
+      forge: 'gitea',
+      repo: REPO,
+      prKey: prKey(14),
+      headSha: HEAD2,
+      idemKey: 'k-14',
+      payload: pushJob(14, HEAD2, 'd-14'),
+      deliveryId: 'd-14',
+      movesHead: true,
+    },
+    '2025-06-13T07:01:00Z',
+  );
   store.claim(1, '2025-06-13T07:01:00Z');
   store.finish(1, 'done', { status: 'done', reason: 'passed' }, '2025-06-13T07:02:00Z');
   // PR 15: its job was running when the server died, for the third time.
   const poison = pushJob(15, HEAD3, 'd-15') as BotJob & { event: { type: 'pr-updated' } };
   leftRunning(store, poison, 3);
 
-  const r = await startBot({ gitea: { url: GITEA, token: TOKEN, webhookSecret: SECRET, botLogin: 'bumpguard' }, runCheck: fakeRunCheck(), jobs: store });
+  const r = await startBot({
+    gitea: { url: GITEA, token: TOKEN, webhookSecret: SECRET, botLogin: 'bumpguard' },
+    runCheck: fakeRunCheck(),
+    jobs: store,
+  });
   const titles: Record<string, string> = {};
   for (const sha of [HEAD1, HEAD3]) {
     api(r)
@@ -80,7 +127,10 @@ test('restart: gates nobody will finish are set to error with the reason: an old
     [HEAD1]: 'Not judged: superseded by c4a6e8f while bumpguard was down',
     [HEAD3]: 'Not judged: bumpguard stopped 3 times while checking this; comment /rebuild to try again',
   });
-  assert.deepEqual(r.bot.queue.recovered.failed.map((j) => j.prKey), [prKey(15)]);
+  assert.deepEqual(
+    r.bot.queue.recovered.failed.map((j) => j.prKey),
+    [prKey(15)],
+  );
   assert.deepEqual(store.listGates('pending'), []);
   assert.deepEqual(store.countByState(), { queued: 0, running: 0, done: 3, ignored: 0, failed: 1, superseded: 0 });
 });

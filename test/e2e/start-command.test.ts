@@ -46,9 +46,16 @@ async function exampleEnv(dir: string): Promise<Record<string, string>> {
     if (m) env[m[1]!] = m[2]!;
   }
   return {
-    ...env, PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1',
-    BUMPGUARD_DB: join(dir, 'bumpguard.db'), BUMPGUARD_CACHE: join(dir, 'cache'),
-    GITEA_URL: 'https://git.example.org', GITEA_TOKEN: 'token', GITEA_WEBHOOK_SECRET: 'gitea-webhook-secret-for-tests', GITEA_BOT_LOGIN: 'bumpguard',
+    ...env,
+    PATH: process.env.PATH ?? '',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    BUMPGUARD_DB: join(dir, 'bumpguard.db'),
+    BUMPGUARD_CACHE: join(dir, 'cache'),
+    GITEA_URL: 'https://git.example.org',
+    GITEA_TOKEN: 'token',
+    GITEA_WEBHOOK_SECRET: 'gitea-webhook-secret-for-tests',
+    GITEA_BOT_LOGIN: 'bumpguard',
   };
 }
 
@@ -143,7 +150,10 @@ describe('stopping the server as a supervisor does', () => {
   });
 
   it('bin/bumpguard.js passes SIGTERM on: the server stops and no orphan keeps the port', async () => {
-    const s = await start([process.execPath, join(ROOT, 'bin/bumpguard.js'), 'serve'], dir, { ...env, BUMPGUARD_DB: join(dir, 'wrapper.db') });
+    const s = await start([process.execPath, join(ROOT, 'bin/bumpguard.js'), 'serve'], dir, {
+      ...env,
+      BUMPGUARD_DB: join(dir, 'wrapper.db'),
+    });
     started.push(s.child);
     assert.notEqual(s.server.pid, s.child.pid, 'the wrapper runs the server as its child');
     s.child.kill('SIGTERM');

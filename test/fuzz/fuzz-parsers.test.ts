@@ -75,14 +75,21 @@ function save(target: string, index: number): string {
 
 for (const target of Object.keys(TARGETS)) {
   const scaled = TARGETS[target]!.scale ? `, some grown to ${TARGETS[target]!.scale.maxBytes >> 20} MB,` : '';
-  test(`${target}: ${ITERATIONS} mutated inputs${scaled} (seed ${SEED}) neither throw an undocumented error, hang, nor take over ${BUDGET_MS} ms + ${BUDGET_MS_PER_MB} ms/MB`, { timeout: 5 * 60_000 }, async () => {
-    const r = await fuzz(target);
-    assert.equal(r.hung, null, r.hung === null ? '' : `hung on input ${r.hung}: ${save(target, r.hung)}`);
-    assert.deepEqual(
-      r.failures.map((f) => `#${f.index} (${save(target, f.index)}): ${f.error.split('\n').slice(0, 3).join(' | ')}`),
-      [],
-    );
-    assert.deepEqual(r.slow.map((s) => `#${s.index} took ${s.ms} ms (budget ${s.budget} ms) on ${s.length} chars (${save(target, s.index)})`), []);
-    assert.equal(r.ran, ITERATIONS + (TARGETS[target]!.hostile?.().length ?? 0));
-  });
+  test(
+    `${target}: ${ITERATIONS} mutated inputs${scaled} (seed ${SEED}) neither throw an undocumented error, hang, nor take over ${BUDGET_MS} ms + ${BUDGET_MS_PER_MB} ms/MB`,
+    { timeout: 5 * 60_000 },
+    async () => {
+      const r = await fuzz(target);
+      assert.equal(r.hung, null, r.hung === null ? '' : `hung on input ${r.hung}: ${save(target, r.hung)}`);
+      assert.deepEqual(
+        r.failures.map((f) => `#${f.index} (${save(target, f.index)}): ${f.error.split('\n').slice(0, 3).join(' | ')}`),
+        [],
+      );
+      assert.deepEqual(
+        r.slow.map((s) => `#${s.index} took ${s.ms} ms (budget ${s.budget} ms) on ${s.length} chars (${save(target, s.index)})`),
+        [],
+      );
+      assert.equal(r.ran, ITERATIONS + (TARGETS[target]!.hostile?.().length ?? 0));
+    },
+  );
 }

@@ -20,7 +20,36 @@ export function rngFor(seed: number, index: number): Rng {
   return mulberry32((seed ^ Math.imul(index + 1, 0x9e3779b1)) >>> 0);
 }
 
-const ODD = ['\u0000', '\uD800', '\uFFFD', '\r', '\t', '\\', '\n', ' ', '"', "'", '`', '{', '}', '(', ')', '[', ']', ',', ';', '#', '/', '*', '=', '$', '|', '@', '+', '-'];
+const ODD = [
+  '\u0000',
+  '\uD800',
+  '\uFFFD',
+  '\r',
+  '\t',
+  '\\',
+  '\n',
+  ' ',
+  '"',
+  "'",
+  '`',
+  '{',
+  '}',
+  '(',
+  ')',
+  '[',
+  ']',
+  ',',
+  ';',
+  '#',
+  '/',
+  '*',
+  '=',
+  '$',
+  '|',
+  '@',
+  '+',
+  '-',
+];
 
 const int = (rng: Rng, n: number) => Math.floor(rng() * n);
 const pick = <T>(rng: Rng, xs: readonly T[]): T => xs[int(rng, xs.length)]!;
@@ -57,7 +86,9 @@ function mutateOnce(rng: Rng, text: string, tokens: readonly string[], seeds: re
       return lines.join('\n');
     }
     default: // random characters
-      return text.slice(0, at) + Array.from({ length: 1 + int(rng, 64) }, () => String.fromCharCode(int(rng, 0x3000))).join('') + text.slice(at);
+      return (
+        text.slice(0, at) + Array.from({ length: 1 + int(rng, 64) }, () => String.fromCharCode(int(rng, 0x3000))).join('') + text.slice(at)
+      );
   }
 }
 

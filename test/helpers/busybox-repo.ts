@@ -9,8 +9,12 @@ import { execa } from 'execa';
 export const BUSYBOX = '/var/cache/bumpguard/busybox/amd64/busybox';
 
 const GIT_ENV = {
-  GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@bumpguard.invalid', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@bumpguard.invalid',
-  GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1',
+  GIT_AUTHOR_NAME: 't',
+  GIT_AUTHOR_EMAIL: 't@bumpguard.invalid',
+  GIT_COMMITTER_NAME: 't',
+  GIT_COMMITTER_EMAIL: 't@bumpguard.invalid',
+  GIT_CONFIG_GLOBAL: '/dev/null',
+  GIT_CONFIG_NOSYSTEM: '1',
 };
 
 export interface BusyboxRepo {

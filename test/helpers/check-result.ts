@@ -3,7 +3,18 @@
 // UPX-packed tailscale.combined (~3.4–3.7 MB), a static busybox (~200–230 kB), a CA bundle
 // and an entrypoint, in three COPY layers. Sizes are derived from the file list, so growing
 // the binary moves image, rootfs and flash consistently, as a real bump does.
-import type { CanaryResult, CheckResult, EngineLabel, FileEntry, ImageAnalysis, LayerInfo, PlatformResult, RamMeasurement, RamStats, SideResult } from '../../src/core/index.ts';
+import type {
+  CanaryResult,
+  CheckResult,
+  EngineLabel,
+  FileEntry,
+  ImageAnalysis,
+  LayerInfo,
+  PlatformResult,
+  RamMeasurement,
+  RamStats,
+  SideResult,
+} from '../../src/core/index.ts';
 
 export const BASE_SHA = '3f9c2a7d41e8b05c6a1d9e2f7b4c8a0d5e6f1a2b';
 export const HEAD_SHA = 'c0ffee5d2b7a4e19f8d3c6b0a5e4d7c2b1a09f88';
@@ -78,7 +89,11 @@ export function buildAnalysis(platform: string, spec: SideSpec = {}): ImageAnaly
   const arch = ARCH_SIZES[platform] ?? ARCH_SIZES['linux/amd64']!;
   const binaryBytes = (spec.binaryBytes ?? arch.binary) + (spec.binaryGrowth ?? 0);
   const groups: FileEntry[][] = [
-    [{ path: '/bin/busybox', bytes: arch.busybox }, { path: '/etc/passwd', bytes: 87 }, { path: '/etc/group', bytes: 52 }],
+    [
+      { path: '/bin/busybox', bytes: arch.busybox },
+      { path: '/etc/passwd', bytes: 87 },
+      { path: '/etc/group', bytes: 52 },
+    ],
     [{ path: '/etc/ssl/certs/ca-certificates.crt', bytes: 219_342 }],
     [{ path: BINARY, bytes: binaryBytes }, { path: '/usr/local/bin/entrypoint.sh', bytes: 1_214 }, ...(spec.extraFiles ?? [])],
   ];

@@ -71,12 +71,13 @@ export const LAYOUTS: Layout[] = [
   {
     name: 'containerfile-subdir',
     about: 'Containerfile in image/ with its own context (dockerfile and context both relative to the repo root)',
-    from: 'v1.92.4', to: 'v1.92.5',
+    from: 'v1.92.4',
+    to: 'v1.92.5',
     config: `dockerfile: image/Containerfile\ncontext: image\n${ONE_ARCH}measure: { binary: /usr/local/bin/tailscaled }\n`,
     files: (v, variant) => ({
       'image/Containerfile': [
         ...buildStage(v),
-        "RUN ./tools/featuretags --min --add=osrouter | sed -e 's/ts_omit_dns,\\{0,1\\}//g' >/out/tags && echo \"$TAILSCALE_VERSION\" >/out/version",
+        'RUN ./tools/featuretags --min --add=osrouter | sed -e \'s/ts_omit_dns,\\{0,1\\}//g\' >/out/tags && echo "$TAILSCALE_VERSION" >/out/version',
         ...finalStage(['COPY --from=build /out/ /etc/tailscale/', 'COPY prebuilt/tailscaled /usr/local/bin/tailscaled']),
       ].join('\n'),
       'image/bin/busybox': { copyOf: BUSYBOX, mode: 0o755 },
@@ -92,7 +93,8 @@ export const LAYOUTS: Layout[] = [
   {
     name: 'recipe-script',
     about: 'the recipe in a shell script the Dockerfile runs (recipe.files)',
-    from: 'v1.92.4', to: 'v1.92.5',
+    from: 'v1.92.4',
+    to: 'v1.92.5',
     config: `${ONE_ARCH}recipe: { files: [build/tags.sh] }\nmeasure: { binary: /bin/busybox }\n`,
     files: (v) => ({
       Dockerfile: [
@@ -101,7 +103,8 @@ export const LAYOUTS: Layout[] = [
         'RUN sh build/tags.sh >/out/tags && echo "$TAILSCALE_VERSION" >/out/version',
         ...finalStage(['COPY --from=build /out/ /etc/tailscale/']),
       ].join('\n'),
-      'build/tags.sh': "#!/bin/sh\n# Opt dns and portmapper back in.\n./tools/featuretags --min --add=osrouter | sed \\\n  -e 's/ts_omit_dns,\\{0,1\\}//g' \\\n  -e 's/ts_omit_portmapper,\\{0,1\\}//g'\n",
+      'build/tags.sh':
+        "#!/bin/sh\n# Opt dns and portmapper back in.\n./tools/featuretags --min --add=osrouter | sed \\\n  -e 's/ts_omit_dns,\\{0,1\\}//g' \\\n  -e 's/ts_omit_portmapper,\\{0,1\\}//g'\n",
       ...BUILD_TOOLS,
     }),
     expect: { bump: { verdict: 'success', kinds: [] } },
@@ -109,22 +112,33 @@ export const LAYOUTS: Layout[] = [
   {
     name: 'no-recipe',
     about: 'no feature-tag recipe at all: a prebuilt daemon is copied in',
-    from: 'v1.92.4', to: 'v1.92.5',
+    from: 'v1.92.4',
+    to: 'v1.92.5',
     config: `${ONE_ARCH}measure: { binary: /usr/local/bin/tailscaled }\n`,
     files: (v, variant) => ({
-      Dockerfile: finalStage([MARKER, `ARG TAILSCALE_VERSION=${v}`, 'LABEL org.opencontainers.image.version=$TAILSCALE_VERSION', 'COPY prebuilt/tailscaled /usr/local/bin/tailscaled']).join('\n'),
+      Dockerfile: finalStage([
+        MARKER,
+        `ARG TAILSCALE_VERSION=${v}`,
+        'LABEL org.opencontainers.image.version=$TAILSCALE_VERSION',
+        'COPY prebuilt/tailscaled /usr/local/bin/tailscaled',
+      ]).join('\n'),
       ...BUSYBOX_FILE,
       'prebuilt/tailscaled': variant === 'regression' ? GROWN_DAEMON : DAEMON,
     }),
     expect: {
       bump: { verdict: 'success', kinds: ['no-recipe'], mentions: [/^no feature-tag recipe found in Dockerfile: opt-in checks skipped$/] },
-      regression: { verdict: 'failure', kinds: ['no-recipe', 'threshold'], mentions: [/^linux\/amd64 compressed image grew \+3\d\d\.\d KiB/] },
+      regression: {
+        verdict: 'failure',
+        kinds: ['no-recipe', 'threshold'],
+        mentions: [/^linux\/amd64 compressed image grew \+3\d\d\.\d KiB/],
+      },
     },
   },
   {
     name: 'shellless-exec-canaries',
     about: 'an image with no /bin/sh, checked by exec-form canaries',
-    from: 'v1.92.4', to: 'v1.92.5',
+    from: 'v1.92.4',
+    to: 'v1.92.5',
     config: [
       ONE_ARCH,
       'measure: { binary: /usr/local/bin/tailscaled }',
@@ -138,36 +152,53 @@ export const LAYOUTS: Layout[] = [
         ...buildStage(v),
         'RUN echo "$TAILSCALE_VERSION" >/out/version',
         // The regression: the daemon went missing from the image (the canary catches it).
-        ...finalStage(['COPY --from=build /out/ /etc/tailscale/', ...(variant === 'regression' ? [] : ['COPY prebuilt/tailscaled /usr/local/bin/tailscaled'])]),
+        ...finalStage([
+          'COPY --from=build /out/ /etc/tailscale/',
+          ...(variant === 'regression' ? [] : ['COPY prebuilt/tailscaled /usr/local/bin/tailscaled']),
+        ]),
       ].join('\n'),
       ...BUILD_TOOLS,
       'prebuilt/tailscaled': DAEMON,
     }),
     expect: {
       bump: { verdict: 'success', kinds: ['no-recipe'] },
-      regression: { verdict: 'failure', kinds: ['canary-failed', 'no-recipe'], mentions: [/^canary daemon-present failed on linux\/amd64: expected exit code 0, got 1$/] },
+      regression: {
+        verdict: 'failure',
+        kinds: ['canary-failed', 'no-recipe'],
+        mentions: [/^canary daemon-present failed on linux\/amd64: expected exit code 0, got 1$/],
+      },
     },
   },
   {
     name: 'shellless-shell-canary',
     about: 'a shell-form canary in an image with no /bin/sh is a configuration error, not a failed canary',
-    from: 'v1.92.4', to: 'v1.92.5',
+    from: 'v1.92.4',
+    to: 'v1.92.5',
     config: `${ONE_ARCH}measure: { binary: /bin/busybox }\ncanaries:\n  - { name: daemon-present, run: "test -x /bin/busybox" }\n`,
     files: (v) => ({
       Dockerfile: finalStage([MARKER, `ARG TAILSCALE_VERSION=${v}`]).join('\n'),
       ...BUSYBOX_FILE,
     }),
-    expect: { bump: { verdict: 'error', kinds: ['config-invalid', 'no-recipe'], mentions: [/^canary daemon-present cannot run on linux\/amd64: `run` is a shell command, but the image has no \/bin\/sh; write it in exec form, e\.g\. run: \["test","-x","\/bin\/busybox"\]$/] } },
+    expect: {
+      bump: {
+        verdict: 'error',
+        kinds: ['config-invalid', 'no-recipe'],
+        mentions: [
+          /^canary daemon-present cannot run on linux\/amd64: `run` is a shell command, but the image has no \/bin\/sh; write it in exec form, e\.g\. run: \["test","-x","\/bin\/busybox"\]$/,
+        ],
+      },
+    },
   },
   {
     name: 'version-without-v',
     about: 'the version ARG without the v prefix (upstream tags carry it)',
-    from: '1.92.4', to: '1.92.5',
+    from: '1.92.4',
+    to: '1.92.5',
     config: `${ONE_ARCH}measure: { binary: /bin/busybox }\n`,
     files: (v) => ({
       Dockerfile: [
         ...buildStage(v),
-        "RUN ./tools/featuretags --min --add=osrouter | sed -e 's/ts_omit_portmapper,\\{0,1\\}//g' >/out/tags && echo \"v$TAILSCALE_VERSION\" >/out/version",
+        'RUN ./tools/featuretags --min --add=osrouter | sed -e \'s/ts_omit_portmapper,\\{0,1\\}//g\' >/out/tags && echo "v$TAILSCALE_VERSION" >/out/version',
         ...finalStage(['COPY --from=build /out/ /etc/tailscale/']),
       ].join('\n'),
       ...BUILD_TOOLS,
@@ -177,14 +208,18 @@ export const LAYOUTS: Layout[] = [
   {
     name: 'multistage-builder-arg',
     about: 'a multi-stage build with the version ARG in a builder stage, passed by build.versionArg',
-    from: 'v1.92.4', to: 'v1.92.5',
+    from: 'v1.92.4',
+    to: 'v1.92.5',
     config: `${ONE_ARCH}build: { versionArg: TS_VERSION }\nmeasure: { binary: /usr/local/bin/tailscaled }\n`,
     files: (v, variant) => ({
       Dockerfile: [
         ...buildStage(v, 'TS_VERSION'),
-        "RUN ./tools/featuretags --min --add=osrouter | sed -e 's/ts_omit_dns,\\{0,1\\}//g' >/out/tags && echo \"$TS_VERSION\" >/out/version",
+        'RUN ./tools/featuretags --min --add=osrouter | sed -e \'s/ts_omit_dns,\\{0,1\\}//g\' >/out/tags && echo "$TS_VERSION" >/out/version',
         'COPY prebuilt/tailscaled /out/tailscaled',
-        ...finalStage(['COPY --from=build /out/tags /out/version /etc/tailscale/', 'COPY --from=build /out/tailscaled /usr/local/bin/tailscaled'], 'FROM scratch AS final'),
+        ...finalStage(
+          ['COPY --from=build /out/tags /out/version /etc/tailscale/', 'COPY --from=build /out/tailscaled /usr/local/bin/tailscaled'],
+          'FROM scratch AS final',
+        ),
       ].join('\n'),
       ...BUILD_TOOLS,
       'prebuilt/tailscaled': variant === 'regression' ? GROWN_DAEMON : DAEMON,
@@ -204,9 +239,14 @@ export interface CorpusRepo {
 }
 
 const GIT_ENV = {
-  GIT_AUTHOR_NAME: 'corpus', GIT_AUTHOR_EMAIL: 'corpus@bumpguard.invalid', GIT_AUTHOR_DATE: '2025-01-01T00:00:00Z',
-  GIT_COMMITTER_NAME: 'corpus', GIT_COMMITTER_EMAIL: 'corpus@bumpguard.invalid', GIT_COMMITTER_DATE: '2025-01-01T00:00:00Z',
-  GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null',
+  GIT_AUTHOR_NAME: 'corpus',
+  GIT_AUTHOR_EMAIL: 'corpus@bumpguard.invalid',
+  GIT_AUTHOR_DATE: '2025-01-01T00:00:00Z',
+  GIT_COMMITTER_NAME: 'corpus',
+  GIT_COMMITTER_EMAIL: 'corpus@bumpguard.invalid',
+  GIT_COMMITTER_DATE: '2025-01-01T00:00:00Z',
+  GIT_CONFIG_NOSYSTEM: '1',
+  GIT_CONFIG_GLOBAL: '/dev/null',
 };
 
 /** The layout as a git repo: main at `from`, then one branch per variant off main. */

@@ -55,7 +55,15 @@ export function recorded(scope: nock.Scope, calls: string[]): nock.Scope {
   return scope;
 }
 
-export async function deliver(url: string, body: string | Buffer, headers: Record<string, string>): Promise<{ status: number; text: string }> {
-  const res = await fetch(url, { method: 'POST', body: typeof body === 'string' ? body : new Uint8Array(body), headers: { 'content-type': 'application/json', ...headers } });
+export async function deliver(
+  url: string,
+  body: string | Buffer,
+  headers: Record<string, string>,
+): Promise<{ status: number; text: string }> {
+  const res = await fetch(url, {
+    method: 'POST',
+    body: typeof body === 'string' ? body : new Uint8Array(body),
+    headers: { 'content-type': 'application/json', ...headers },
+  });
   return { status: res.status, text: await res.text() };
 }

@@ -16,22 +16,26 @@ export interface EngineRepoOptions {
 /** The layout and the label tag its images carry. */
 export function engineLayout(opts: EngineRepoOptions = {}): { layout: Layout; tag: string } {
   const tag = `engines-${randomUUID().slice(0, 8)}`;
-  const dockerfile = (version: string, slow: boolean) => [
-    'FROM scratch',
-    'ARG TARGETARCH',
-    'COPY bin/${TARGETARCH}/busybox /bin/busybox',
-    `LABEL bumpguard.test=${tag}-\${TARGETARCH}`,
-    ...(slow ? [`RUN ["/bin/busybox", "sh", "-c", "[ \\"$(/bin/busybox uname -m)\\" != x86_64 ] || /bin/busybox sleep ${opts.slowHeadSeconds}"]`] : []),
-    MARKER,
-    `ARG TAILSCALE_VERSION=${version}`,
-    'LABEL org.opencontainers.image.version=$TAILSCALE_VERSION',
-    'ENTRYPOINT ["/bin/busybox", "sleep", "3600"]',
-    '',
-  ].join('\n');
+  const dockerfile = (version: string, slow: boolean) =>
+    [
+      'FROM scratch',
+      'ARG TARGETARCH',
+      'COPY bin/${TARGETARCH}/busybox /bin/busybox',
+      `LABEL bumpguard.test=${tag}-\${TARGETARCH}`,
+      ...(slow
+        ? [`RUN ["/bin/busybox", "sh", "-c", "[ \\"$(/bin/busybox uname -m)\\" != x86_64 ] || /bin/busybox sleep ${opts.slowHeadSeconds}"]`]
+        : []),
+      MARKER,
+      `ARG TAILSCALE_VERSION=${version}`,
+      'LABEL org.opencontainers.image.version=$TAILSCALE_VERSION',
+      'ENTRYPOINT ["/bin/busybox", "sleep", "3600"]',
+      '',
+    ].join('\n');
   const layout: Layout = {
     name: 'engines',
     about: 'amd64 and arm64 images for per-platform engines',
-    from: 'v1.92.4', to: 'v1.92.5',
+    from: 'v1.92.4',
+    to: 'v1.92.5',
     config: [
       'platforms: [linux/amd64, linux/arm64]',
       'measure: { binary: /bin/busybox }',
@@ -57,10 +61,30 @@ export interface EngineEvent {
 }
 
 /** What an engine reported between two moments (seconds) for images labelled `label`. */
-export async function engineEvents(docker: string, host: string | null, label: string, since: number, until: number): Promise<EngineEvent[]> {
-  const args = [...(host ? ['-H', host] : []), 'events', '--since', String(since), '--until', String(until), '--format', '{{json .}}', '--filter', `label=bumpguard.test=${label}`];
+export async function engineEvents(
+  docker: string,
+  host: string | null,
+  label: string,
+  since: number,
+  until: number,
+): Promise<EngineEvent[]> {
+  const args = [
+    ...(host ? ['-H', host] : []),
+    'events',
+    '--since',
+    String(since),
+    '--until',
+    String(until),
+    '--format',
+    '{{json .}}',
+    '--filter',
+    `label=bumpguard.test=${label}`,
+  ];
   const { stdout } = await execa(docker, args, { stdin: 'ignore', timeout: 30_000 });
-  return stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as EngineEvent);
+  return stdout
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as EngineEvent);
 }
 
 /** The moment as `docker events` counts it, one second of slack on the side that needs it. */

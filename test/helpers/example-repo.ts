@@ -45,9 +45,12 @@ export function setTailscaleVersion(dockerfile: string, version: string): string
 // Fixed identity and dates: the same example content gives the same SHAs on every run, so a
 // result store keyed by commit keeps its cached base between runs.
 const GIT_ENV = {
-  GIT_AUTHOR_NAME: 'Router Maintainer', GIT_AUTHOR_EMAIL: 'maintainer@example.com',
-  GIT_COMMITTER_NAME: 'Router Maintainer', GIT_COMMITTER_EMAIL: 'maintainer@example.com',
-  GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1',
+  GIT_AUTHOR_NAME: 'Router Maintainer',
+  GIT_AUTHOR_EMAIL: 'maintainer@example.com',
+  GIT_COMMITTER_NAME: 'Router Maintainer',
+  GIT_COMMITTER_EMAIL: 'maintainer@example.com',
+  GIT_CONFIG_GLOBAL: '/dev/null',
+  GIT_CONFIG_NOSYSTEM: '1',
 };
 
 export async function createExampleRepo(opts: ExampleRepoOptions = {}): Promise<ExampleRepo> {
@@ -75,9 +78,13 @@ export async function createExampleRepo(opts: ExampleRepoOptions = {}): Promise<
   await git(['checkout', '-q', 'main'], '');
   const sha = async (ref: string) => (await git(['rev-parse', ref], '')).stdout.trim();
   return {
-    dir, baseRef: 'main', headRef: EXAMPLE_HEAD_BRANCH,
-    baseSha: await sha('main'), headSha: await sha(EXAMPLE_HEAD_BRANCH),
-    baseVersion, headVersion,
+    dir,
+    baseRef: 'main',
+    headRef: EXAMPLE_HEAD_BRANCH,
+    baseSha: await sha('main'),
+    headSha: await sha(EXAMPLE_HEAD_BRANCH),
+    baseVersion,
+    headVersion,
     dispose: async () => {
       if (owned) await rm(dir, { recursive: true, force: true });
     },

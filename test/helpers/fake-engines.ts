@@ -9,7 +9,15 @@ export function fakeEngineProbe(answers: Record<string, string | Error>) {
     asked.push(client.engine);
     const answer = answers[client.engine] ?? new Error(`no fake engine named ${client.engine}`);
     if (answer instanceof Error) throw answer;
-    return { name: client.engine, docker: client, serverVersion: '20.10.24', hostPlatform: answer, cgroupVersion: '2', buildx: null, buildctl: null };
+    return {
+      name: client.engine,
+      docker: client,
+      serverVersion: '20.10.24',
+      hostPlatform: answer,
+      cgroupVersion: '2',
+      buildx: null,
+      buildctl: null,
+    };
   };
   return { asked, probe };
 }

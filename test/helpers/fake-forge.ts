@@ -3,7 +3,17 @@
 // every call in order.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { ForgeError, type Forge, type Permission, type PrComment, type PullRequest, type Reaction, type StatusInput, type UpsertCommentInput, type UpsertCommentResult } from '../../src/core/index.ts';
+import {
+  ForgeError,
+  type Forge,
+  type Permission,
+  type PrComment,
+  type PullRequest,
+  type Reaction,
+  type StatusInput,
+  type UpsertCommentInput,
+  type UpsertCommentResult,
+} from '../../src/core/index.ts';
 
 export type FakeCall =
   | { op: 'setStatus'; sha: string; state: StatusInput['state']; title: string }
@@ -105,7 +115,11 @@ export class FakeForge implements Forge {
 
   async getComment(id: number): Promise<PrComment> {
     const c = this.apiComments.get(id);
-    if (!c) throw new ForgeError({ forge: 'gitea', op: 'getComment', code: 'not-found', status: 404 }, `Gitea API call getComment found nothing.`);
+    if (!c)
+      throw new ForgeError(
+        { forge: 'gitea', op: 'getComment', code: 'not-found', status: 404 },
+        `Gitea API call getComment found nothing.`,
+      );
     return structuredClone(c);
   }
 

@@ -15,7 +15,9 @@ export function fakeRunCheck(opts: { growth?: number; findings?: Finding[]; scri
     requests.push(req);
     ports.push(p);
     const platforms = req.platforms ?? p.config.platforms;
-    const spec: PlatformSpec = opts.script?.[Math.min(requests.length, opts.script.length) - 1] ?? { head: { binaryGrowth: opts.growth ?? 2048 } };
+    const spec: PlatformSpec = opts.script?.[Math.min(requests.length, opts.script.length) - 1] ?? {
+      head: { binaryGrowth: opts.growth ?? 2048 },
+    };
     return buildCheckResult({
       repo: req.repo,
       bump: req.bump.bump,
@@ -24,11 +26,13 @@ export function fakeRunCheck(opts: { growth?: number; findings?: Finding[]; scri
       headRef: req.head.ref,
       baseRef: req.base.ref,
       findings: opts.findings ?? [],
-      platforms: platforms.map((platform) => buildPlatform(platform, {
-        ...spec,
-        base: spec.base === null ? null : { commit: req.base.sha, ...spec.base },
-        head: spec.head === null ? null : { commit: req.head.sha, ...spec.head },
-      })),
+      platforms: platforms.map((platform) =>
+        buildPlatform(platform, {
+          ...spec,
+          base: spec.base === null ? null : { commit: req.base.sha, ...spec.base },
+          head: spec.head === null ? null : { commit: req.head.sha, ...spec.head },
+        }),
+      ),
     });
   };
   return Object.assign(fn, { requests, ports });

@@ -20,7 +20,9 @@ export function loadFacts(path = FACTS_COPY): Record<string, FactTable> {
 /** An original of the facts kept outside this repository, to compare the copy with: opt-in only. */
 export function originalFacts(): { path: string; skip: false } | { path: null; skip: string } {
   const path = process.env.BUMPGUARD_FEATURETAGS_FACTS;
-  return path ? { path, skip: false } : { path: null, skip: 'set BUMPGUARD_FEATURETAGS_FACTS to an original tailscale-featuretags.json to compare the copy with' };
+  return path
+    ? { path, skip: false }
+    : { path: null, skip: 'set BUMPGUARD_FEATURETAGS_FACTS to an original tailscale-featuretags.json to compare the copy with' };
 }
 
 /** A parsed table in the facts' shape, keys sorted (the facts list features alphabetically). */

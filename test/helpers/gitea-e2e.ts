@@ -37,7 +37,12 @@ export const prJson = (head: string): Record<string, unknown> => ({
   head: { ref: 'renovate/tailscale-1.x', sha: head, repo_id: 12 },
 });
 
-export const commentJson = (id: number, body: string) => ({ id, html_url: `${GITEA}/routers/tailscale-mikrotik/pulls/14#issuecomment-${id}`, body, user: { login: 'bumpguard' } });
+export const commentJson = (id: number, body: string) => ({
+  id,
+  html_url: `${GITEA}/routers/tailscale-mikrotik/pulls/14#issuecomment-${id}`,
+  body,
+  user: { login: 'bumpguard' },
+});
 
 /** The PR (at `head`), its diff, the three config paths at the base (absent), and its author's (renovate's) write access. */
 export function mockReads(r: RunningBot, head: string): void {
@@ -65,14 +70,26 @@ export const READS = [...PR_READS, `GET ${API}/collaborators/renovate/permission
 export function expectErrorReport(r: RunningBot): () => string {
   let comment = '';
   giteaApi(r).get(`${API}/issues/14/comments`).query(true).reply(200, [], { 'x-total-count': '0' });
-  giteaApi(r).post(`${API}/issues/14/comments`, (b) => Boolean((comment = b.body))).reply(201, commentJson(901, 'x'));
-  giteaApi(r).post(`${API}/statuses/${HEAD1}`, (b) => b.state === 'error').reply(201, {});
+  giteaApi(r)
+    .post(`${API}/issues/14/comments`, (b) => Boolean((comment = b.body)))
+    .reply(201, commentJson(901, 'x'));
+  giteaApi(r)
+    .post(`${API}/statuses/${HEAD1}`, (b) => b.state === 'error')
+    .reply(201, {});
   return () => comment;
 }
 
-/** Comment `id` as the Gitea API returns it: written by `login` on PR 14 at `createdAt` (default: after the bot's test clock saw the head). */
+/**
+ * Comment `id` as the Gitea API returns it: written by `login` on PR 14 at `createdAt` (default: after the bot's test clock saw the head).
+ */
 export function mockComment(r: RunningBot, id: number, login: string, body: string, createdAt = '2025-06-13T09:00:00Z'): void {
   giteaApi(r)
     .get(`${API}/issues/comments/${id}`)
-    .reply(200, { ...commentJson(id, body), user: { login }, created_at: createdAt, pull_request_url: `${GITEA}/routers/tailscale-mikrotik/pulls/14`, issue_url: '' });
+    .reply(200, {
+      ...commentJson(id, body),
+      user: { login },
+      created_at: createdAt,
+      pull_request_url: `${GITEA}/routers/tailscale-mikrotik/pulls/14`,
+      issue_url: '',
+    });
 }

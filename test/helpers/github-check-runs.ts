@@ -38,7 +38,15 @@ export class GithubCheckRuns {
 
   /** A run another job (or an earlier process) left on a commit. */
   seed(run: Omit<GhRun, 'id' | 'name' | 'app' | 'title'> & { title?: string; app?: string }): GhRun {
-    const stored: GhRun = { id: this.#nextId++, name: 'bumpguard', title: run.title ?? '', head_sha: run.head_sha, status: run.status, conclusion: run.conclusion, app: { slug: run.app ?? 'bumpguard' } };
+    const stored: GhRun = {
+      id: this.#nextId++,
+      name: 'bumpguard',
+      title: run.title ?? '',
+      head_sha: run.head_sha,
+      status: run.status,
+      conclusion: run.conclusion,
+      app: { slug: run.app ?? 'bumpguard' },
+    };
     this.runs.push(stored);
     return stored;
   }
@@ -73,8 +81,13 @@ export class GithubCheckRuns {
       .reply(async (req: Request) => {
         const b = (await req.json()) as RunBody;
         const run: GhRun = {
-          id: this.#nextId++, name: b.name ?? '', head_sha: b.head_sha ?? '', status: b.status ?? 'queued',
-          conclusion: b.status === 'completed' ? (b.conclusion ?? null) : null, title: b.output?.title ?? '', app: { slug: 'bumpguard' },
+          id: this.#nextId++,
+          name: b.name ?? '',
+          head_sha: b.head_sha ?? '',
+          status: b.status ?? 'queued',
+          conclusion: b.status === 'completed' ? (b.conclusion ?? null) : null,
+          title: b.output?.title ?? '',
+          app: { slug: 'bumpguard' },
         };
         this.runs.push(run);
         return [201, wire(run)];
@@ -104,5 +117,13 @@ export class GithubCheckRuns {
 }
 
 function wire(run: GhRun) {
-  return { id: run.id, name: run.name, head_sha: run.head_sha, status: run.status, conclusion: run.conclusion, output: { title: run.title }, app: { slug: run.app.slug } };
+  return {
+    id: run.id,
+    name: run.name,
+    head_sha: run.head_sha,
+    status: run.status,
+    conclusion: run.conclusion,
+    output: { title: run.title },
+    app: { slug: run.app.slug },
+  };
 }

@@ -34,7 +34,11 @@ export function startGithubBot(runCheck: RunCheck): Promise<RunningBot> {
 
 export async function githubDelivery(r: RunningBot, event: string, payload: unknown, signature?: string | null) {
   const body = JSON.stringify(payload);
-  const headers: Record<string, string> = { 'x-github-event': event, 'x-github-delivery': randomUUID(), 'user-agent': 'GitHub-Hookshot/e2e' };
+  const headers: Record<string, string> = {
+    'x-github-event': event,
+    'x-github-delivery': randomUUID(),
+    'user-agent': 'GitHub-Hookshot/e2e',
+  };
   const sig = signature === undefined ? await sign(SECRET, body) : signature;
   if (sig !== null) headers['x-hub-signature-256'] = sig;
   return deliver(`${r.url}/api/github/webhooks`, body, headers);
@@ -46,8 +50,17 @@ export const checkRuns = (r: RunningBot, firstId = 77): GithubCheckRuns => new G
 
 /** The app's JWT calls: an installation token, and the app's slug for its bot login. */
 export function mockAppAuth(r: RunningBot): void {
-  api(r).post('/app/installations/1/access_tokens').reply(201, { token: 'ghs_e2e_installation', expires_at: '2099-01-01T00:00:00Z', permissions: { checks: 'write' }, repository_selection: 'all' });
-  api(r).get('/app').reply(200, { id: 123, slug: 'bumpguard', name: 'bumpguard', owner: { login: 'routers' } });
+  api(r)
+    .post('/app/installations/1/access_tokens')
+    .reply(201, {
+      token: 'ghs_e2e_installation',
+      expires_at: '2099-01-01T00:00:00Z',
+      permissions: { checks: 'write' },
+      repository_selection: 'all',
+    });
+  api(r)
+    .get('/app')
+    .reply(200, { id: 123, slug: 'bumpguard', name: 'bumpguard', owner: { login: 'routers' } });
 }
 
 /** The PR (at `head`), the three config paths at the base (absent) and the diff. */
@@ -56,9 +69,15 @@ export function mockReads(r: RunningBot, head: string, diff = bumpDiff): void {
   const pr = renovatePullRequest(head);
   const authed = () => recorded(nock('https://api.github.com', { reqheaders: { authorization: 'token ghs_e2e_installation' } }), r.calls);
   authed().get(`${REPO}/pulls/2`).reply(200, pr);
-  authed().get(`${REPO}/pulls/2`).matchHeader('accept', 'application/vnd.github.v3.diff').reply(200, diff, { 'content-type': 'text/plain' });
+  authed()
+    .get(`${REPO}/pulls/2`)
+    .matchHeader('accept', 'application/vnd.github.v3.diff')
+    .reply(200, diff, { 'content-type': 'text/plain' });
   for (const path of ['.bumpguard.yml', '.bumpguard.yaml', '.github/bumpguard.yml']) {
-    authed().get(`${REPO}/contents/${encodeURIComponent(path)}`).query({ ref: BASE }).reply(404, { message: 'Not Found' });
+    authed()
+      .get(`${REPO}/contents/${encodeURIComponent(path)}`)
+      .query({ ref: BASE })
+      .reply(404, { message: 'Not Found' });
   }
 }
 
@@ -70,7 +89,12 @@ export const READS = [
   `GET ${REPO}/pulls/2`,
 ];
 
-export const commentJson = (id: number, body = 'x') => ({ id, html_url: `https://github.com/Codertocat/Hello-World/pull/2#issuecomment-${id}`, body, user: { login: 'bumpguard[bot]' } });
+export const commentJson = (id: number, body = 'x') => ({
+  id,
+  html_url: `https://github.com/Codertocat/Hello-World/pull/2#issuecomment-${id}`,
+  body,
+  user: { login: 'bumpguard[bot]' },
+});
 
 /** A maintainer's slash command on PR #2. */
 export function commandPayload(body: string, login = 'Codertocat', commentId = 5001): Record<string, any> {
@@ -87,7 +111,12 @@ export function commandPayload(body: string, login = 'Codertocat', commentId = 5
 export function mockComment(r: RunningBot, id: number, login: string, body: string, createdAt = '2025-06-13T09:00:00Z'): void {
   api(r)
     .get(`${REPO}/issues/comments/${id}`)
-    .reply(200, { ...commentJson(id, body), user: { login, type: 'User' }, created_at: createdAt, issue_url: `https://api.github.com${REPO}/issues/2` });
+    .reply(200, {
+      ...commentJson(id, body),
+      user: { login, type: 'User' },
+      created_at: createdAt,
+      issue_url: `https://api.github.com${REPO}/issues/2`,
+    });
 }
 
 /** The Re-run button of our check run on `head` (check_run.rerequested). */

@@ -31,7 +31,9 @@ export function useHttpMock(): HttpMock {
         [
           pending.length > 0 ? `unused HTTP mocks:\n  ${pending.join('\n  ')}` : '',
           unmatched.length > 0 ? `unexpected HTTP requests:\n  ${unmatched.join('\n  ')}` : '',
-        ].filter(Boolean).join('\n'),
+        ]
+          .filter(Boolean)
+          .join('\n'),
       );
     }
   });

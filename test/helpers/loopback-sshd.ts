@@ -28,7 +28,10 @@ export async function startLoopbackSshd(opts: { env?: Record<string, string> } =
   try {
     await access(SSHD, constants.X_OK);
   } catch (err) {
-    throw new Error(`This test needs ${SSHD} (Debian's openssh-server; scripts/setup-host.sh installs it without starting the system service).`, { cause: err });
+    throw new Error(
+      `This test needs ${SSHD} (Debian's openssh-server; scripts/setup-host.sh installs it without starting the system service).`,
+      { cause: err },
+    );
   }
   const dir = await mkdtemp('/tmp/bgs-');
   const user = userInfo().username;
@@ -39,21 +42,39 @@ export async function startLoopbackSshd(opts: { env?: Record<string, string> } =
   }
   await writeFile(join(dir, 'authorized_keys'), await readFile(join(dir, 'client_key.pub')));
   const port = await freePort();
-  await writeFile(join(dir, 'sshd_config'), [
-    `Port ${port}`, 'ListenAddress 127.0.0.1', `HostKey ${join(dir, 'host_key')}`, `PidFile ${join(dir, 'sshd.pid')}`,
-    `AuthorizedKeysFile ${join(dir, 'authorized_keys')}`, `AllowUsers ${user}`, 'PermitRootLogin prohibit-password',
-    'PasswordAuthentication no', 'KbdInteractiveAuthentication no', 'UsePAM no',
-    // The temp dir sits under the world-writable /tmp, which StrictModes refuses for key files.
-    'StrictModes no',
-    ...Object.entries(opts.env ?? {}).map(([k, v]) => `SetEnv ${k}=${v}`),
-    '',
-  ].join('\n'));
+  await writeFile(
+    join(dir, 'sshd_config'),
+    [
+      `Port ${port}`,
+      'ListenAddress 127.0.0.1',
+      `HostKey ${join(dir, 'host_key')}`,
+      `PidFile ${join(dir, 'sshd.pid')}`,
+      `AuthorizedKeysFile ${join(dir, 'authorized_keys')}`,
+      `AllowUsers ${user}`,
+      'PermitRootLogin prohibit-password',
+      'PasswordAuthentication no',
+      'KbdInteractiveAuthentication no',
+      'UsePAM no',
+      // The temp dir sits under the world-writable /tmp, which StrictModes refuses for key files.
+      'StrictModes no',
+      ...Object.entries(opts.env ?? {}).map(([k, v]) => `SetEnv ${k}=${v}`),
+      '',
+    ].join('\n'),
+  );
   const hostKey = (await readFile(join(dir, 'host_key.pub'), 'utf8')).trim();
   await writeFile(join(dir, 'known_hosts'), `[127.0.0.1]:${port} ${hostKey}\n`);
-  await writeFile(join(dir, 'ssh_config'), [
-    'Host 127.0.0.1', `  IdentityFile ${join(dir, 'client_key')}`, '  IdentitiesOnly yes',
-    `  UserKnownHostsFile ${join(dir, 'known_hosts')}`, '  StrictHostKeyChecking yes', '  BatchMode yes', '',
-  ].join('\n'));
+  await writeFile(
+    join(dir, 'ssh_config'),
+    [
+      'Host 127.0.0.1',
+      `  IdentityFile ${join(dir, 'client_key')}`,
+      '  IdentitiesOnly yes',
+      `  UserKnownHostsFile ${join(dir, 'known_hosts')}`,
+      '  StrictHostKeyChecking yes',
+      '  BatchMode yes',
+      '',
+    ].join('\n'),
+  );
   const binDir = join(dir, 'bin');
   await mkdir(binDir);
   await writeFile(join(binDir, 'ssh'), `#!/bin/sh\nexec ${SSH} -F ${join(dir, 'ssh_config')} "$@"\n`, { mode: 0o755 });
@@ -69,7 +90,11 @@ export async function startLoopbackSshd(opts: { env?: Record<string, string> } =
     await rm(dir, { recursive: true, force: true });
   };
   // A login works before anyone relies on it.
-  const probe = await execa(join(binDir, 'ssh'), ['-p', String(port), `${user}@127.0.0.1`, 'true'], { reject: false, stdin: 'ignore', timeout: 15_000 });
+  const probe = await execa(join(binDir, 'ssh'), ['-p', String(port), `${user}@127.0.0.1`, 'true'], {
+    reject: false,
+    stdin: 'ignore',
+    timeout: 15_000,
+  });
   if (probe.exitCode !== 0) {
     const log = await readFile(join(dir, 'sshd.log'), 'utf8').catch(() => '');
     await dispose();

@@ -54,7 +54,11 @@ export interface BuiltArchive {
   layers: BuiltLayer[][];
 }
 
-interface OuterEntry { name: string; content?: Buffer; symlink?: string }
+interface OuterEntry {
+  name: string;
+  content?: Buffer;
+  symlink?: string;
+}
 
 export async function makeLayerTar(entries: TarEntrySpec[]): Promise<Buffer> {
   const p = pack();
@@ -99,7 +103,14 @@ function imageConfig(image: ImageSpec, layers: BuiltLayer[]): Buffer {
     ...(image.emptyHistory ?? []).map((created_by) => ({ created_by, empty_layer: true })),
     ...image.layers.map((l) => ({ created_by: l.createdBy })),
   ];
-  return json({ architecture, os, ...(variant ? { variant } : {}), config: {}, rootfs: { type: 'layers', diff_ids: layers.map((l) => l.diffId) }, history });
+  return json({
+    architecture,
+    os,
+    ...(variant ? { variant } : {}),
+    config: {},
+    rootfs: { type: 'layers', diff_ids: layers.map((l) => l.diffId) },
+    history,
+  });
 }
 
 function legacyEntries(spec: ArchiveSpec, built: BuiltLayer[][]): OuterEntry[] {
@@ -146,22 +157,53 @@ function blobEntries(spec: ArchiveSpec, built: BuiltLayer[][]): OuterEntry[] {
       const mediaType = `application/vnd.oci.image.layer.v1.tar${c === 'gzip' ? '+gzip' : c === 'zstd' ? '+zstd' : ''}`;
       return { mediaType, ...addBlob(l.blob) };
     });
-    const manifest = addBlob(json({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', config: { mediaType: 'application/vnd.oci.image.config.v1+json', ...config }, layers: layerDescs }));
+    const manifest = addBlob(
+      json({
+        schemaVersion: 2,
+        mediaType: 'application/vnd.oci.image.manifest.v1+json',
+        config: { mediaType: 'application/vnd.oci.image.config.v1+json', ...config },
+        layers: layerDescs,
+      }),
+    );
     const [os, architecture, variant] = image.platform.split('/');
-    descriptors.push({ mediaType: 'application/vnd.oci.image.manifest.v1+json', ...manifest, platform: { os, architecture, ...(variant ? { variant } : {}) } });
-    dockerManifest.push({ Config: `blobs/${config.digest.replace(':', '/')}`, RepoTags: [`example/router:${i}`], Layers: layerDescs.map((d) => `blobs/${d.digest.replace(':', '/')}`) });
+    descriptors.push({
+      mediaType: 'application/vnd.oci.image.manifest.v1+json',
+      ...manifest,
+      platform: { os, architecture, ...(variant ? { variant } : {}) },
+    });
+    dockerManifest.push({
+      Config: `blobs/${config.digest.replace(':', '/')}`,
+      RepoTags: [`example/router:${i}`],
+      Layers: layerDescs.map((d) => `blobs/${d.digest.replace(':', '/')}`),
+    });
   });
   if (spec.attestation) {
     const statement = addBlob(json({ _type: 'https://in-toto.io/Statement/v0.1' }));
     const config = addBlob(json({ architecture: 'unknown', os: 'unknown', rootfs: { type: 'layers', diff_ids: [statement.digest] } }));
-    const manifest = addBlob(json({ schemaVersion: 2, config: { mediaType: 'application/vnd.oci.image.config.v1+json', ...config }, layers: [{ mediaType: 'application/vnd.in-toto+json', ...statement }] }));
-    descriptors.push({ mediaType: 'application/vnd.oci.image.manifest.v1+json', ...manifest, platform: { os: 'unknown', architecture: 'unknown' }, annotations: { 'vnd.docker.reference.type': 'attestation-manifest' } });
+    const manifest = addBlob(
+      json({
+        schemaVersion: 2,
+        config: { mediaType: 'application/vnd.oci.image.config.v1+json', ...config },
+        layers: [{ mediaType: 'application/vnd.in-toto+json', ...statement }],
+      }),
+    );
+    descriptors.push({
+      mediaType: 'application/vnd.oci.image.manifest.v1+json',
+      ...manifest,
+      platform: { os: 'unknown', architecture: 'unknown' },
+      annotations: { 'vnd.docker.reference.type': 'attestation-manifest' },
+    });
   }
   // buildx nests a multi-manifest result in an image index; Docker's save lists manifests directly.
   const nested = spec.layout === 'oci' && descriptors.length > 1;
-  const top = nested ? [{ mediaType: 'application/vnd.oci.image.index.v1+json', ...addBlob(json({ schemaVersion: 2, manifests: descriptors })) }] : descriptors;
+  const top = nested
+    ? [{ mediaType: 'application/vnd.oci.image.index.v1+json', ...addBlob(json({ schemaVersion: 2, manifests: descriptors })) }]
+    : descriptors;
   const out: OuterEntry[] = [...blobs].map(([digest, content]) => ({ name: `blobs/${digest.replace(':', '/')}`, content }));
-  out.push({ name: 'oci-layout', content: json({ imageLayoutVersion: '1.0.0' }) }, { name: 'index.json', content: json({ schemaVersion: 2, manifests: top }) });
+  out.push(
+    { name: 'oci-layout', content: json({ imageLayoutVersion: '1.0.0' }) },
+    { name: 'index.json', content: json({ schemaVersion: 2, manifests: top }) },
+  );
   if (spec.layout === 'docker-oci') out.push({ name: 'manifest.json', content: json(dockerManifest) });
   return out;
 }
@@ -190,7 +232,8 @@ export function elfFile(opts: { eMachine: number; bits: 32 | 64; endian: 'le' | 
   const buf = Buffer.alloc(Math.max(opts.size, 64), 0x90);
   buf.fill(0, 0, 64);
   buf.set([0x7f, 0x45, 0x4c, 0x46, opts.bits === 32 ? 1 : 2, opts.endian === 'le' ? 1 : 2, 1], 0);
-  const u16 = (value: number, at: number): void => void (opts.endian === 'le' ? buf.writeUInt16LE(value, at) : buf.writeUInt16BE(value, at));
+  const u16 = (value: number, at: number): void =>
+    void (opts.endian === 'le' ? buf.writeUInt16LE(value, at) : buf.writeUInt16BE(value, at));
   u16(2, 16);
   u16(opts.eMachine, 18);
   // UPX puts its "UPX!" l_info right after the program headers.

@@ -22,9 +22,14 @@ export interface TargetRepo {
 }
 
 const GIT_ENV = {
-  GIT_AUTHOR_NAME: 'bumpguard test', GIT_AUTHOR_EMAIL: 'test@bumpguard.invalid', GIT_AUTHOR_DATE: '2025-01-01T00:00:00Z',
-  GIT_COMMITTER_NAME: 'bumpguard test', GIT_COMMITTER_EMAIL: 'test@bumpguard.invalid', GIT_COMMITTER_DATE: '2025-01-01T00:00:00Z',
-  GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null',
+  GIT_AUTHOR_NAME: 'bumpguard test',
+  GIT_AUTHOR_EMAIL: 'test@bumpguard.invalid',
+  GIT_AUTHOR_DATE: '2025-01-01T00:00:00Z',
+  GIT_COMMITTER_NAME: 'bumpguard test',
+  GIT_COMMITTER_EMAIL: 'test@bumpguard.invalid',
+  GIT_COMMITTER_DATE: '2025-01-01T00:00:00Z',
+  GIT_CONFIG_NOSYSTEM: '1',
+  GIT_CONFIG_GLOBAL: '/dev/null',
 };
 
 export async function makeTargetRepo(opts: { from?: string; to?: string } = {}): Promise<TargetRepo> {
@@ -42,7 +47,11 @@ export async function makeTargetRepo(opts: { from?: string; to?: string } = {}):
   await setVersion(dir, to);
   await git('commit', '-q', '-am', `chore(deps): update dependency tailscale to ${to}`);
   return {
-    dir, base: 'main', head, from, to,
+    dir,
+    base: 'main',
+    head,
+    from,
+    to,
     async commitOnHead(path, text, message) {
       await git('checkout', '-q', head);
       await writeFile(join(dir, path), text);
@@ -56,6 +65,7 @@ async function setVersion(dir: string, version: string): Promise<void> {
   const path = join(dir, 'Dockerfile');
   const text = await readFile(path, 'utf8');
   const next = text.replace(/^ARG TAILSCALE_VERSION=.*$/m, `ARG TAILSCALE_VERSION=${version}`);
-  if (next === text && !text.includes(`ARG TAILSCALE_VERSION=${version}`)) throw new Error('the fixture Dockerfile has no ARG TAILSCALE_VERSION line');
+  if (next === text && !text.includes(`ARG TAILSCALE_VERSION=${version}`))
+    throw new Error('the fixture Dockerfile has no ARG TAILSCALE_VERSION line');
   await writeFile(path, next);
 }

@@ -8,7 +8,9 @@ export async function requireDocker(): Promise<EngineInfo> {
     return await detectEngine();
   } catch (err) {
     if (err instanceof BuildError && err.code === 'no-docker') {
-      throw new Error(`This test needs a Docker engine. ${err.userMessage} (CI runs it from .ci/run). Engine said: ${err.logTail}`, { cause: err });
+      throw new Error(`This test needs a Docker engine. ${err.userMessage} (CI runs it from .ci/run). Engine said: ${err.logTail}`, {
+        cause: err,
+      });
     }
     throw err;
   }

@@ -16,6 +16,14 @@ export async function runCli(argv: string[], opts: { env?: NodeJS.ProcessEnv; cw
   const err: Buffer[] = [];
   stdout.on('data', (c: Buffer) => out.push(c));
   stderr.on('data', (c: Buffer) => err.push(c));
-  const code = await main({ argv, stdout, stderr, env: opts.env ?? {}, cwd: opts.cwd ?? process.cwd(), isTTY: false, signal: new AbortController().signal });
+  const code = await main({
+    argv,
+    stdout,
+    stderr,
+    env: opts.env ?? {},
+    cwd: opts.cwd ?? process.cwd(),
+    isTTY: false,
+    signal: new AbortController().signal,
+  });
   return { code, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() };
 }

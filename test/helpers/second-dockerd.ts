@@ -34,10 +34,23 @@ export async function startSecondDockerd(opts: { readyTimeoutMs?: number } = {})
   const host = `unix://${join(dir, 'docker.sock')}`;
   const pidFile = join(dir, 'docker.pid');
   const log = openSync(join(dir, 'dockerd.log'), 'a');
-  const child = spawn(DOCKERD, [
-    '--data-root', join(dir, 'data'), '--exec-root', join(dir, 'exec'), '--pidfile', pidFile, '-H', host,
-    '--bridge=none', '--iptables=false', '--ip-masq=false',
-  ], { detached: true, stdio: ['ignore', log, log] });
+  const child = spawn(
+    DOCKERD,
+    [
+      '--data-root',
+      join(dir, 'data'),
+      '--exec-root',
+      join(dir, 'exec'),
+      '--pidfile',
+      pidFile,
+      '-H',
+      host,
+      '--bridge=none',
+      '--iptables=false',
+      '--ip-masq=false',
+    ],
+    { detached: true, stdio: ['ignore', log, log] },
+  );
   closeSync(log);
   child.unref();
   let exited = false;
@@ -46,13 +59,19 @@ export async function startSecondDockerd(opts: { readyTimeoutMs?: number } = {})
   });
   const deadline = Date.now() + (opts.readyTimeoutMs ?? 60_000);
   for (;;) {
-    const res = await execa(DOCKER, ['-H', host, 'version', '--format', '{{.Server.Version}}'], { reject: false, stdin: 'ignore', timeout: 5000 });
+    const res = await execa(DOCKER, ['-H', host, 'version', '--format', '{{.Server.Version}}'], {
+      reject: false,
+      stdin: 'ignore',
+      timeout: 5000,
+    });
     if (res.exitCode === 0) break;
     if (exited || Date.now() > deadline) {
       const why = await readFile(join(dir, 'dockerd.log'), 'utf8').catch(() => '');
       if (!exited) process.kill(child.pid!, 'SIGKILL');
       await rm(dir, { recursive: true, force: true });
-      throw new Error(`the second dockerd did not come up (${exited ? 'it exited' : 'timeout'}): ${why.trim().split('\n').slice(-5).join(' | ')}`);
+      throw new Error(
+        `the second dockerd did not come up (${exited ? 'it exited' : 'timeout'}): ${why.trim().split('\n').slice(-5).join(' | ')}`,
+      );
     }
     await sleep(250);
   }
@@ -75,7 +94,10 @@ export async function startSecondDockerd(opts: { readyTimeoutMs?: number } = {})
     while (alive()) await sleep(100);
   };
   return {
-    host, dir, pid, stop,
+    host,
+    dir,
+    pid,
+    stop,
     async dispose() {
       await stop();
       await rm(dir, { recursive: true, force: true });
@@ -98,7 +120,11 @@ const CLI = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
  * (e.g. the head build starting, whose RUN step sleeps long enough); resolves once both are over.
  */
 export async function runCliStoppingEngine(
-  args: string[], env: NodeJS.ProcessEnv, dockerd: SecondDockerd, trigger: RegExp, afterMs = 2000,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  dockerd: SecondDockerd,
+  trigger: RegExp,
+  afterMs = 2000,
 ): Promise<StoppedRun> {
   const child = spawn(process.execPath, [CLI, ...args], { env: { ...env, CI: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
@@ -109,7 +135,9 @@ export async function runCliStoppingEngine(
     stderr.push(line);
     if (stopping === null && trigger.test(line)) stopping = sleep(afterMs).then(() => dockerd.stop());
   }
-  const code = await new Promise<number | null>((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.once('exit', resolve)));
+  const code = await new Promise<number | null>((resolve) =>
+    child.exitCode !== null ? resolve(child.exitCode) : child.once('exit', resolve),
+  );
   await stopping;
   return { code, stdout, stderr, stopped: stopping !== null };
 }

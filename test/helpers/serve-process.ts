@@ -43,7 +43,10 @@ export interface ServeProcess {
  * Starts serve; resolves once it listens, rejects with its stderr when it exits first.
  * `noopJobs`: jobs only wait and call no forge (scripts/serve-noop.ts), for tests of the webhook path.
  */
-export async function startServe(env: Record<string, string>, opts: { timeoutMs?: number; noopJobs?: boolean } = {}): Promise<ServeProcess> {
+export async function startServe(
+  env: Record<string, string>,
+  opts: { timeoutMs?: number; noopJobs?: boolean } = {},
+): Promise<ServeProcess> {
   const args = opts.noopJobs ? [SERVE_NOOP] : [MAIN, 'serve'];
   const proc = spawn(process.execPath, ['--expose-gc', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   const logs: Record<string, unknown>[] = [];
@@ -66,7 +69,10 @@ export async function startServe(env: Record<string, string>, opts: { timeoutMs?
   });
   const port = await new Promise<number>((resolve, reject) => {
     onListen = resolve;
-    const timer = setTimeout(() => reject(new Error(`serve did not listen within ${opts.timeoutMs ?? 20_000} ms: ${err}`)), opts.timeoutMs ?? 20_000);
+    const timer = setTimeout(
+      () => reject(new Error(`serve did not listen within ${opts.timeoutMs ?? 20_000} ms: ${err}`)),
+      opts.timeoutMs ?? 20_000,
+    );
     void exited.then(([code]) => {
       clearTimeout(timer);
       reject(new ServeExited(code as number | null, err));

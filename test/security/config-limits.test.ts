@@ -6,7 +6,20 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { deliver, startBot, type RunningBot } from '../helpers/e2e-bot.ts';
 import { fakeRunCheck } from '../helpers/fake-run-check.ts';
-import { API, BASE, bumpDiff, expectErrorReport, GITEA, giteaApi as api, giteaHeaders, HEAD1, prJson, rawFixture, SECRET, TOKEN } from '../helpers/gitea-e2e.ts';
+import {
+  API,
+  BASE,
+  bumpDiff,
+  expectErrorReport,
+  GITEA,
+  giteaApi as api,
+  giteaHeaders,
+  HEAD1,
+  prJson,
+  rawFixture,
+  SECRET,
+  TOKEN,
+} from '../helpers/gitea-e2e.ts';
 import { useHttpMock } from '../helpers/http-mock.ts';
 
 useHttpMock();
@@ -36,14 +49,21 @@ test('config paths must stay inside the repository: absolute paths and ".." are 
 
 test('a YAML alias bomb is a config error, not an internal error', async () => {
   const levels = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
-  for (let i = 1; i < 9; i++) levels.push(`${'abcdefghi'[i]}: &${'abcdefghi'[i]} [${Array(9).fill(`*${'abcdefghi'[i - 1]}`).join(',')}]`);
+  for (let i = 1; i < 9; i++)
+    levels.push(
+      `${'abcdefghi'[i]}: &${'abcdefghi'[i]} [${Array(9)
+        .fill(`*${'abcdefghi'[i - 1]}`)
+        .join(',')}]`,
+    );
   const { comment } = await judgeWithConfig(`${levels.join('\n')}\n`);
   assert.match(comment, /uses more YAML aliases than a config needs/);
   assert.doesNotMatch(comment, /unexpected internal error/);
 });
 
 test('numbers a run cannot take (ram.runs, timeouts, a zero block size) are refused with their bounds', async () => {
-  const { comment } = await judgeWithConfig('ram: { runs: 1000000 }\nbuild: { timeoutSeconds: 1e12 }\nmeasure: { blockSize: 0 }\ncanaries: [{ name: c, run: "true", timeoutSeconds: 1e9 }]\n');
+  const { comment } = await judgeWithConfig(
+    'ram: { runs: 1000000 }\nbuild: { timeoutSeconds: 1e12 }\nmeasure: { blockSize: 0 }\ncanaries: [{ name: c, run: "true", timeoutSeconds: 1e9 }]\n',
+  );
   assert.match(comment, /ram\.runs: Too big: expected number to be &lt;=20/);
   assert.match(comment, /build\.timeoutSeconds: Too big/);
   assert.match(comment, /measure\.blockSize: Too small: expected number to be &gt;=1/);

@@ -20,33 +20,39 @@ const SECRETS = {
   GITHUB_TOKEN: 'ghp_upstream_token_9a8b',
 };
 
-test('bumpguard measure runs docker build, save, run and exec without the forge secrets in their environment', { timeout: 300_000 }, async (t) => {
-  const engine = await requireDocker();
-  const work = await mkdtemp(join(tmpdir(), 'bumpguard-childenv-'));
-  const repo = await createBusyboxRepo({
-    Dockerfile: 'FROM scratch\nCOPY busybox /bin/busybox\nRUN ["/bin/busybox", "--install", "-s", "/bin"]\nENTRYPOINT ["/bin/busybox", "sleep", "600"]\n',
-    '.bumpguard.yml': 'platforms: [linux/amd64]\nram: { runs: 1, windowMs: 200, intervalMs: 100, ready: { timeoutMs: 20000 } }\ncanaries:\n  - { name: up, run: "true" }\n',
-  });
-  t.after(async () => {
-    await repo.dispose();
-    await rm(work, { recursive: true, force: true });
-  });
-  // A docker "binary" that writes down its environment, then runs the real client.
-  const wrapper = join(work, 'docker');
-  await writeFile(wrapper, `#!/bin/sh\nenv > "${work}/env.$$"\nexec ${engine.docker.file} "$@"\n`);
-  await chmod(wrapper, 0o755);
-  const res = await execa(process.execPath, [MAIN, 'measure', '--repo', repo.dir, '--db', join(work, 'store.db'), '--json'], {
-    env: { ...process.env, ...SECRETS, BUMPGUARD_DOCKER: wrapper, BUMPGUARD_CACHE: join(work, 'cache') },
-    reject: false,
-  });
-  assert.equal(res.exitCode, 0, res.stderr);
-  const dumps = (await readdir(work)).filter((f) => f.startsWith('env.'));
-  assert.ok(dumps.length >= 6, `docker was run ${dumps.length} times (info, build, save, load/run, exec, rm …)`);
-  for (const dump of dumps) {
-    const env = await readFile(join(work, dump), 'utf8');
-    for (const [name, value] of Object.entries(SECRETS)) {
-      assert.ok(!env.includes(value), `${name} reached a docker child process`);
+test(
+  'bumpguard measure runs docker build, save, run and exec without the forge secrets in their environment',
+  { timeout: 300_000 },
+  async (t) => {
+    const engine = await requireDocker();
+    const work = await mkdtemp(join(tmpdir(), 'bumpguard-childenv-'));
+    const repo = await createBusyboxRepo({
+      Dockerfile:
+        'FROM scratch\nCOPY busybox /bin/busybox\nRUN ["/bin/busybox", "--install", "-s", "/bin"]\nENTRYPOINT ["/bin/busybox", "sleep", "600"]\n',
+      '.bumpguard.yml':
+        'platforms: [linux/amd64]\nram: { runs: 1, windowMs: 200, intervalMs: 100, ready: { timeoutMs: 20000 } }\ncanaries:\n  - { name: up, run: "true" }\n',
+    });
+    t.after(async () => {
+      await repo.dispose();
+      await rm(work, { recursive: true, force: true });
+    });
+    // A docker "binary" that writes down its environment, then runs the real client.
+    const wrapper = join(work, 'docker');
+    await writeFile(wrapper, `#!/bin/sh\nenv > "${work}/env.$$"\nexec ${engine.docker.file} "$@"\n`);
+    await chmod(wrapper, 0o755);
+    const res = await execa(process.execPath, [MAIN, 'measure', '--repo', repo.dir, '--db', join(work, 'store.db'), '--json'], {
+      env: { ...process.env, ...SECRETS, BUMPGUARD_DOCKER: wrapper, BUMPGUARD_CACHE: join(work, 'cache') },
+      reject: false,
+    });
+    assert.equal(res.exitCode, 0, res.stderr);
+    const dumps = (await readdir(work)).filter((f) => f.startsWith('env.'));
+    assert.ok(dumps.length >= 6, `docker was run ${dumps.length} times (info, build, save, load/run, exec, rm …)`);
+    for (const dump of dumps) {
+      const env = await readFile(join(work, dump), 'utf8');
+      for (const [name, value] of Object.entries(SECRETS)) {
+        assert.ok(!env.includes(value), `${name} reached a docker child process`);
+      }
+      assert.match(env, /^PATH=/m, 'the client still gets PATH');
     }
-    assert.match(env, /^PATH=/m, 'the client still gets PATH');
-  }
-});
+  },
+);

@@ -19,7 +19,10 @@ test('a signed delivery claiming a maintainer wrote "/accept all" is judged by t
   const body = JSON.stringify(forged);
   // The comment really is the hook admin's, and says something else.
   mockComment(r, 908, 'orgadmin', 'Thanks, looks fine to me.');
-  assert.equal((await deliver(`${r.url}/api/gitea/webhooks`, body, giteaHeaders('issue_comment', 'pull_request_comment', body))).status, 202);
+  assert.equal(
+    (await deliver(`${r.url}/api/gitea/webhooks`, body, giteaHeaders('issue_comment', 'pull_request_comment', body))).status,
+    202,
+  );
   await r.bot.queue.onIdle();
   assert.deepEqual(r.calls, [`GET ${API}/issues/comments/908`], 'nothing but the comment is read; nothing is written');
   assert.equal(r.outcomes[0]?.outcome.status, 'ignored');
@@ -31,7 +34,9 @@ test('a signed delivery claiming a maintainer wrote "/accept all" is judged by t
   mockComment(r, 908, 'orgadmin', '/accept all nothing to see here');
   api(r).post(`${API}/issues/comments/908/reactions`, { content: 'eyes' }).reply(201, {});
   api(r).get(`${API}/collaborators/orgadmin/permission`).reply(200, { permission: 'read' });
-  api(r).post(`${API}/issues/14/comments`, (b) => /@orgadmin, thanks — `\/accept` needs write access/.test(b.body)).reply(201, { id: 950, html_url: 'h', body: 'b', user: { login: 'bumpguard' } });
+  api(r)
+    .post(`${API}/issues/14/comments`, (b) => /@orgadmin, thanks — `\/accept` needs write access/.test(b.body))
+    .reply(201, { id: 950, html_url: 'h', body: 'b', user: { login: 'bumpguard' } });
   api(r).post(`${API}/issues/comments/908/reactions`, { content: 'confused' }).reply(201, {});
   const again = giteaHeaders('issue_comment', 'pull_request_comment', body);
   assert.equal((await deliver(`${r.url}/api/gitea/webhooks`, body, again)).status, 202);

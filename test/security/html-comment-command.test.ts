@@ -15,7 +15,10 @@ test('commands inside an HTML comment are ignored: no job, no API call', async (
     const payload = JSON.parse(rawFixture('issue_comment.created').toString());
     payload.comment.body = hidden;
     const body = JSON.stringify(payload);
-    assert.equal((await deliver(`${r.url}/api/gitea/webhooks`, body, giteaHeaders('issue_comment', 'pull_request_comment', body))).status, 204);
+    assert.equal(
+      (await deliver(`${r.url}/api/gitea/webhooks`, body, giteaHeaders('issue_comment', 'pull_request_comment', body))).status,
+      204,
+    );
   }
   await r.bot.queue.onIdle();
   assert.deepEqual(r.bot.queue.store.countByState(), { queued: 0, running: 0, done: 0, ignored: 0, failed: 0, superseded: 0 });

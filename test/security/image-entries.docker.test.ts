@@ -17,14 +17,18 @@ test('an image with more than 50,000 files is refused with the reason instead of
   await requireDocker();
   const work = await mkdtemp(join(tmpdir(), 'bumpguard-entries-'));
   const repo = await createBusyboxRepo({
-    Dockerfile: 'FROM scratch\nCOPY busybox /bin/busybox\nRUN ["/bin/busybox", "sh", "-c", "/bin/busybox mkdir /f && cd /f && /bin/busybox seq 1 50001 | /bin/busybox xargs /bin/busybox touch"]\n',
+    Dockerfile:
+      'FROM scratch\nCOPY busybox /bin/busybox\nRUN ["/bin/busybox", "sh", "-c", "/bin/busybox mkdir /f && cd /f && /bin/busybox seq 1 50001 | /bin/busybox xargs /bin/busybox touch"]\n',
     '.bumpguard.yml': 'platforms: [linux/amd64]\nram: { enabled: false }\n',
   });
   t.after(async () => {
     await repo.dispose();
     await rm(work, { recursive: true, force: true });
   });
-  const res = await execa(process.execPath, [MAIN, 'measure', '--repo', repo.dir, '--db', join(work, 'store.db'), '--json'], { reject: false, env: { ...process.env, BUMPGUARD_CACHE: join(work, 'cache') } });
+  const res = await execa(process.execPath, [MAIN, 'measure', '--repo', repo.dir, '--db', join(work, 'store.db'), '--json'], {
+    reject: false,
+    env: { ...process.env, BUMPGUARD_CACHE: join(work, 'cache') },
+  });
   assert.equal(res.exitCode, 1, res.stderr);
   const out = JSON.parse(res.stdout) as { platforms: Record<string, { error: { message: string } | null }> };
   assert.match(out.platforms['linux/amd64']?.error?.message ?? '', /more than 50,000 files and directories/);

@@ -31,8 +31,14 @@ const diff = [
 ].join('\n');
 
 const pr: PullRequest = {
-  number: 14, url: 'https://git.example.org/r/pulls/14', title: 'chore: tidy the Dockerfile', author: 'someone', state: 'open', isFork: false,
-  head: { ref: 'tidy', sha: HEAD }, base: { ref: 'main', sha: BASE },
+  number: 14,
+  url: 'https://git.example.org/r/pulls/14',
+  title: 'chore: tidy the Dockerfile',
+  author: 'someone',
+  state: 'open',
+  isFork: false,
+  head: { ref: 'tidy', sha: HEAD },
+  base: { ref: 'main', sha: BASE },
 };
 
 async function run(config?: string) {
@@ -41,9 +47,20 @@ async function run(config?: string) {
   const forge = new FakeForge({ pr, diff, files, permissions: { someone: 'write' } });
   const check = fakeRunCheck();
   const outcome = await runPrJob(
-    { forge: 'gitea', installationId: null, repo: forge.repo, deliveryId: 'd-1', event: { type: 'pr-updated', action: 'synchronize', pr: 14, headSha: HEAD, sender: { login: 'someone', isBot: false } } },
     {
-      forge, runCheck: check, state: new InMemoryJobState(), heads: new HeadTracker(), log: pino({ level: 'silent' }), signal: new AbortController().signal,
+      forge: 'gitea',
+      installationId: null,
+      repo: forge.repo,
+      deliveryId: 'd-1',
+      event: { type: 'pr-updated', action: 'synchronize', pr: 14, headSha: HEAD, sender: { login: 'someone', isBot: false } },
+    },
+    {
+      forge,
+      runCheck: check,
+      state: new InMemoryJobState(),
+      heads: new HeadTracker(),
+      log: pino({ level: 'silent' }),
+      signal: new AbortController().signal,
       ports: { upstream: { describe: 'unused', readFile: async () => null }, store: null, now: () => new Date('2025-06-13T08:00:00Z') },
     },
   );
@@ -57,8 +74,14 @@ test('removing the marker does not hide the bump: the ARG that was under it at t
   const decision = check.requests[0]!.bump;
   assert.deepEqual(decision.bump && [decision.bump.arg, decision.bump.from, decision.bump.to], ['TAILSCALE_VERSION', 'v1.98.5', 'v1.98.8']);
   assert.deepEqual(decision.markerRemoved, { file: 'Dockerfile', arg: 'TAILSCALE_VERSION', line: 2 });
-  assert.deepEqual(bumpFindings(decision).map((f) => [f.severity, f.kind]), [['warning', 'marker-removed']]);
-  assert.match(bumpFindings(decision)[0]!.message, /marker above TAILSCALE_VERSION \(Dockerfile:2\) was removed: Renovate will stop bumping Tailscale/);
+  assert.deepEqual(
+    bumpFindings(decision).map((f) => [f.severity, f.kind]),
+    [['warning', 'marker-removed']],
+  );
+  assert.match(
+    bumpFindings(decision)[0]!.message,
+    /marker above TAILSCALE_VERSION \(Dockerfile:2\) was removed: Renovate will stop bumping Tailscale/,
+  );
 });
 
 test('with build.versionArg set the bump is found by that name too', async () => {

@@ -22,42 +22,52 @@ async function healthMs(url: string): Promise<number> {
   return performance.now() - started;
 }
 
-test('500 connections that send most of a 900 KiB body and stall: RSS stays bounded, /healthz answers, all are cut off', { timeout: 120_000 }, async (t) => {
-  const dir = await mkdtemp(join(tmpdir(), 'bumpguard-slow-'));
-  t.after(() => rm(dir, { recursive: true, force: true }));
-  const serve = await startServe(serveEnv({ BUMPGUARD_DB: join(dir, 'db.sqlite'), BUMPGUARD_CACHE: join(dir, 'cache') }));
-  const { port } = new URL(serve.url);
-  await healthMs(serve.url);
-  const before = rssOf(serve.proc.pid!);
+test(
+  '500 connections that send most of a 900 KiB body and stall: RSS stays bounded, /healthz answers, all are cut off',
+  { timeout: 120_000 },
+  async (t) => {
+    const dir = await mkdtemp(join(tmpdir(), 'bumpguard-slow-'));
+    t.after(() => rm(dir, { recursive: true, force: true }));
+    const serve = await startServe(serveEnv({ BUMPGUARD_DB: join(dir, 'db.sqlite'), BUMPGUARD_CACHE: join(dir, 'cache') }));
+    const { port } = new URL(serve.url);
+    await healthMs(serve.url);
+    const before = rssOf(serve.proc.pid!);
 
-  const body = Buffer.alloc(800 * 1024, 0x7b);
-  const sockets: Socket[] = [];
-  let closed = 0;
-  const statuses: string[] = [];
-  for (let i = 0; i < 500; i++) {
-    const socket = connect(Number(port), '127.0.0.1');
-    socket.on('error', () => undefined); // the server hangs up on most of them
-    socket.on('close', () => closed++);
-    socket.once('data', (d) => statuses.push(String(d).split('\r\n')[0]!.replace('HTTP/1.1 ', '')));
-    socket.write(`POST /api/gitea/webhooks HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${900 * 1024}\r\n\r\n`);
-    socket.write(body);
-    sockets.push(socket);
-  }
-  t.after(() => sockets.forEach((s) => s.destroy()));
+    const body = Buffer.alloc(800 * 1024, 0x7b);
+    const sockets: Socket[] = [];
+    let closed = 0;
+    const statuses: string[] = [];
+    for (let i = 0; i < 500; i++) {
+      const socket = connect(Number(port), '127.0.0.1');
+      socket.on('error', () => undefined); // the server hangs up on most of them
+      socket.on('close', () => closed++);
+      socket.once('data', (d) => statuses.push(String(d).split('\r\n')[0]!.replace('HTTP/1.1 ', '')));
+      socket.write(
+        `POST /api/gitea/webhooks HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${900 * 1024}\r\n\r\n`,
+      );
+      socket.write(body);
+      sockets.push(socket);
+    }
+    t.after(() => sockets.forEach((s) => s.destroy()));
 
-  // While they hang there, the server answers and its memory stays put.
-  const latencies: number[] = [];
-  for (let i = 0; i < 6; i++) {
-    await sleep(500);
-    latencies.push(await healthMs(serve.url));
-  }
-  const grown = rssOf(serve.proc.pid!) - before;
-  assert.ok(grown < 120 * MiB, `RSS grew by ${(grown / MiB).toFixed(0)} MiB holding 500 slow bodies`);
-  assert.ok(Math.max(...latencies) < 1000, `/healthz took up to ${Math.round(Math.max(...latencies))} ms`);
+    // While they hang there, the server answers and its memory stays put.
+    const latencies: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      await sleep(500);
+      latencies.push(await healthMs(serve.url));
+    }
+    const grown = rssOf(serve.proc.pid!) - before;
+    assert.ok(grown < 120 * MiB, `RSS grew by ${(grown / MiB).toFixed(0)} MiB holding 500 slow bodies`);
+    assert.ok(Math.max(...latencies) < 1000, `/healthz took up to ${Math.round(Math.max(...latencies))} ms`);
 
-  // No connection outlives the request timeout (10 s, checked every second).
-  const deadline = Date.now() + 30_000;
-  while (closed < 500 && Date.now() < deadline) await sleep(250);
-  assert.equal(closed, 500, `every stalled connection was closed by the server (${closed} were; answers: ${JSON.stringify(Object.entries(Object.groupBy(statuses, (x) => x)).map(([k, v]) => `${k} ×${v?.length}`))})`);
-  assert.equal(await serve.stop(), 0);
-});
+    // No connection outlives the request timeout (10 s, checked every second).
+    const deadline = Date.now() + 30_000;
+    while (closed < 500 && Date.now() < deadline) await sleep(250);
+    assert.equal(
+      closed,
+      500,
+      `every stalled connection was closed by the server (${closed} were; answers: ${JSON.stringify(Object.entries(Object.groupBy(statuses, (x) => x)).map(([k, v]) => `${k} ×${v?.length}`))})`,
+    );
+    assert.equal(await serve.stop(), 0);
+  },
+);

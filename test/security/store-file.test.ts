@@ -14,7 +14,10 @@ test('serve creates its database and the directories above it readable by the ow
   const db = join(dir, 'state', 'bumpguard.db');
   const serve = await startServe(serveEnv({ BUMPGUARD_DB: db, BUMPGUARD_CACHE: join(dir, 'cache') }));
   const modes = await Promise.all([db, `${db}-wal`, join(dir, 'state')].map(async (p) => (await stat(p)).mode & 0o777));
-  assert.deepEqual(modes.map((m) => m.toString(8)), ['600', '600', '700']);
+  assert.deepEqual(
+    modes.map((m) => m.toString(8)),
+    ['600', '600', '700'],
+  );
   assert.equal(await serve.stop(), 0);
 });
 
@@ -26,6 +29,9 @@ test('a BUMPGUARD_DB whose parent cannot be created stops serve at once with the
   );
   assert.ok(err instanceof ServeExited, `serve should exit, got ${String(err)}`);
   assert.equal(err.code, 2);
-  assert.match(err.stderr, /Cannot create the database \/proc\/bumpguard-cannot-exist\/bumpguard\.db: .*Set BUMPGUARD_DB to a file in a writable directory/);
+  assert.match(
+    err.stderr,
+    /Cannot create the database \/proc\/bumpguard-cannot-exist\/bumpguard\.db: .*Set BUMPGUARD_DB to a file in a writable directory/,
+  );
   assert.ok(performance.now() - started < 10_000);
 });

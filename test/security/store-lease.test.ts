@@ -13,10 +13,18 @@ test('a second serve on the same database refuses to start with a clear message;
   t.after(() => rm(dir, { recursive: true, force: true }));
   const env = serveEnv({ BUMPGUARD_DB: join(dir, 'bumpguard.db'), BUMPGUARD_CACHE: join(dir, 'cache') });
   const first = await startServe(env);
-  const second = await startServe(env).then(() => null, (err: unknown) => err);
+  const second = await startServe(env).then(
+    () => null,
+    (err: unknown) => err,
+  );
   assert.ok(second instanceof ServeExited, `the second serve must not listen, got ${String(second)}`);
   assert.equal(second.code, 2);
-  assert.match(second.stderr, new RegExp(`Another bumpguard serve \\(pid ${first.proc.pid} on .+\\) is using this database.*Stop it first, or give this one its own BUMPGUARD_DB`));
+  assert.match(
+    second.stderr,
+    new RegExp(
+      `Another bumpguard serve \\(pid ${first.proc.pid} on .+\\) is using this database.*Stop it first, or give this one its own BUMPGUARD_DB`,
+    ),
+  );
   assert.equal((await fetch(`${first.url}/healthz`)).status, 200);
 
   // Stopped cleanly: the next one starts at once.

@@ -23,7 +23,20 @@ import { runCheck } from '../../src/jobs/index.ts';
 import { DEFAULT_CONTAINER_LIMITS } from '../../src/measure/index.ts';
 import { BUSYBOX, createBusyboxRepo } from '../helpers/busybox-repo.ts';
 import { deliver, startBot } from '../helpers/e2e-bot.ts';
-import { API, BASE, commentJson, GITEA, giteaApi as api, giteaHeaders, HEAD1, mockComment, prJson, rawFixture, SECRET, TOKEN } from '../helpers/gitea-e2e.ts';
+import {
+  API,
+  BASE,
+  commentJson,
+  GITEA,
+  giteaApi as api,
+  giteaHeaders,
+  HEAD1,
+  mockComment,
+  prJson,
+  rawFixture,
+  SECRET,
+  TOKEN,
+} from '../helpers/gitea-e2e.ts';
 import { useHttpMock } from '../helpers/http-mock.ts';
 import { requireDocker } from '../helpers/require-docker.ts';
 import type { UntrustedNetwork } from '../../src/build/index.ts';
@@ -37,7 +50,8 @@ const UPSTREAM = fileURLToPath(new URL('../fixtures/upstream/', import.meta.url)
 
 async function archive(files: Record<string, string | Buffer>): Promise<Buffer> {
   const p = pack();
-  for (const [name, body] of Object.entries(files)) p.entry({ name: `tailscale-mikrotik/${name}`, mode: name === 'busybox' ? 0o755 : 0o644 }, body);
+  for (const [name, body] of Object.entries(files))
+    p.entry({ name: `tailscale-mikrotik/${name}`, mode: name === 'busybox' ? 0o755 : 0o644 }, body);
   p.finalize();
   const chunks: Buffer[] = [];
   for await (const chunk of p) chunks.push(Buffer.from(chunk as Uint8Array));
@@ -56,13 +70,33 @@ async function approvedForkBuild(untrustedNetwork: UntrustedNetwork): Promise<{ 
   await new Promise<void>((resolve) => hole.listen(0, '127.0.0.1', resolve));
   const port = (hole.address() as AddressInfo).port;
   try {
-    const base = ['FROM scratch', 'COPY busybox /bin/busybox', MARKER, 'ARG TAILSCALE_VERSION=v1.98.5', 'RUN ["/bin/busybox", "true"]', ''].join('\n');
-    const head = ['FROM scratch', 'COPY busybox /bin/busybox', `ADD http://127.0.0.1:${port}/secret /secret`, MARKER, 'ARG TAILSCALE_VERSION=v1.98.8', 'RUN ["/bin/busybox", "sh", "-c", "cat /secret; exit 3"]', ''].join('\n');
+    const base = [
+      'FROM scratch',
+      'COPY busybox /bin/busybox',
+      MARKER,
+      'ARG TAILSCALE_VERSION=v1.98.5',
+      'RUN ["/bin/busybox", "true"]',
+      '',
+    ].join('\n');
+    const head = [
+      'FROM scratch',
+      'COPY busybox /bin/busybox',
+      `ADD http://127.0.0.1:${port}/secret /secret`,
+      MARKER,
+      'ARG TAILSCALE_VERSION=v1.98.8',
+      'RUN ["/bin/busybox", "sh", "-c", "cat /secret; exit 3"]',
+      '',
+    ].join('\n');
     const diff = `diff --git a/Dockerfile b/Dockerfile\n${createTwoFilesPatch('a/Dockerfile', 'b/Dockerfile', base, head).split('\n').slice(1).join('\n')}`;
-    const upstream = await createUpstream(fileURLToPath(new URL('../fixtures/upstream/', import.meta.url)), { repo: 'tailscale/tailscale', cwd: process.cwd() });
+    const upstream = await createUpstream(fileURLToPath(new URL('../fixtures/upstream/', import.meta.url)), {
+      repo: 'tailscale/tailscale',
+      cwd: process.cwd(),
+    });
     const r = await startBot({
       gitea: { url: GITEA, token: TOKEN, webhookSecret: SECRET, botLogin: 'bumpguard', retry: { retries: 0 } },
-      runCheck, upstream, sandbox: { untrustedNetwork, limits: DEFAULT_CONTAINER_LIMITS },
+      runCheck,
+      upstream,
+      sandbox: { untrustedNetwork, limits: DEFAULT_CONTAINER_LIMITS },
     });
     const fork = { ...prJson(HEAD1), user: { login: 'stranger' }, head: { ref: 'bump', sha: HEAD1, repo_id: 40 } };
     const config = 'platforms: [linux/amd64]\nram: { enabled: false }\n';
@@ -73,7 +107,9 @@ async function approvedForkBuild(untrustedNetwork: UntrustedNetwork): Promise<{ 
     api(r).get(`${API}/raw/Dockerfile`).query({ ref: HEAD1 }).optionally().times(3).reply(200, head);
     // 1. The PR opens: a fork waits for a maintainer.
     api(r).get(`${API}/issues/14/comments`).query(true).reply(200, [], { 'x-total-count': '0' });
-    api(r).post(`${API}/issues/14/comments`, (b) => /waiting for a maintainer/.test(b.body)).reply(201, commentJson(901, 'w'));
+    api(r)
+      .post(`${API}/issues/14/comments`, (b) => /waiting for a maintainer/.test(b.body))
+      .reply(201, commentJson(901, 'w'));
     api(r).post(`${API}/statuses/${HEAD1}`).optionally().times(20).reply(201, {});
     const opened = JSON.stringify({ ...JSON.parse(rawFixture('pull_request.opened').toString()), pull_request: fork });
     await deliver(`${r.url}/api/gitea/webhooks`, opened, giteaHeaders('pull_request', 'pull_request', opened));
@@ -82,11 +118,19 @@ async function approvedForkBuild(untrustedNetwork: UntrustedNetwork): Promise<{ 
     mockComment(r, 908, 'mira', '/rebuild', '2025-06-13T09:00:00Z');
     api(r).post(`${API}/issues/comments/908/reactions`).times(2).reply(201, {});
     api(r).get(`${API}/collaborators/mira/permission`).reply(200, { permission: 'admin' });
-    api(r).get(`${API}/archive/${BASE}.tar.gz`).reply(200, await archive({ Dockerfile: base, busybox }));
-    api(r).get(`${API}/archive/${HEAD1}.tar.gz`).reply(200, await archive({ Dockerfile: head, busybox }));
+    api(r)
+      .get(`${API}/archive/${BASE}.tar.gz`)
+      .reply(200, await archive({ Dockerfile: base, busybox }));
+    api(r)
+      .get(`${API}/archive/${HEAD1}.tar.gz`)
+      .reply(200, await archive({ Dockerfile: head, busybox }));
     let comment = '';
     // The audit reaches the PR before the builds end (and again every 15 s): the last edit is the verdict.
-    api(r).patch(`${API}/issues/comments/901`, (b) => Boolean((comment = b.body))).optionally().times(10).reply(200, commentJson(901, 'r'));
+    api(r)
+      .patch(`${API}/issues/comments/901`, (b) => Boolean((comment = b.body)))
+      .optionally()
+      .times(10)
+      .reply(200, commentJson(901, 'r'));
     const rebuild = rawFixture('issue_comment.created').toString().replace('/accept size portmapper growth reviewed', '/rebuild');
     await deliver(`${r.url}/api/gitea/webhooks`, rebuild, giteaHeaders('issue_comment', 'pull_request_comment', rebuild));
     await r.bot.queue.onIdle();
@@ -102,31 +146,56 @@ test('an approved fork PR whose Dockerfile ADDs a loopback URL is refused before
   const { comment, fetched, secret } = await approvedForkBuild('none');
   assert.equal(fetched, 0, 'the engine never asked the loopback server');
   assert.ok(!comment.includes(secret));
-  assert.match(comment, /build was refused: the author of this pull request cannot push to the repository, and its Dockerfile has the engine fetch from the bot's network \(line 3 downloads http:\/\/127\.0\.0\.1:\d+\/secret\)/);
+  assert.match(
+    comment,
+    /build was refused: the author of this pull request cannot push to the repository, and its Dockerfile has the engine fetch from the bot's network \(line 3 downloads http:\/\/127\.0\.0\.1:\d+\/secret\)/,
+  );
   assert.match(comment, /BUMPGUARD_UNTRUSTED_NETWORK/);
 });
 
-test('with fetches allowed by the operator, the comment still shows only the failing step and exit code: no log, no host path, no docker argv', { timeout: 300_000 }, async () => {
-  const { comment, fetched, secret } = await approvedForkBuild('all');
-  assert.equal(fetched, 1, 'the operator allowed the fetch');
-  assert.ok(!comment.includes(secret), 'the secret the build printed is not in the comment');
-  assert.match(comment, /build failed at step `\[3\/3\] RUN \["\/bin\/busybox", "sh", "-c", "cat \/secret; exit 3"\]` \(exit code 3\)\. Its log is not shown/);
-  assert.doesNotMatch(comment, /bumpguard-tree-|\/tmp\/|--iidfile|docker build/);
-});
+test(
+  'with fetches allowed by the operator, the comment still shows only the failing step and exit code: no log, no host path, no docker argv',
+  { timeout: 300_000 },
+  async () => {
+    const { comment, fetched, secret } = await approvedForkBuild('all');
+    assert.equal(fetched, 1, 'the operator allowed the fetch');
+    assert.ok(!comment.includes(secret), 'the secret the build printed is not in the comment');
+    assert.match(
+      comment,
+      /build failed at step `\[3\/3\] RUN \["\/bin\/busybox", "sh", "-c", "cat \/secret; exit 3"\]` \(exit code 3\)\. Its log is not shown/,
+    );
+    assert.doesNotMatch(comment, /bumpguard-tree-|\/tmp\/|--iidfile|docker build/);
+  },
+);
 
-test('any build log shown in a report has no docker command line and none of the bot\'s paths', { timeout: 300_000 }, async (t) => {
+test("any build log shown in a report has no docker command line and none of the bot's paths", { timeout: 300_000 }, async (t) => {
   await requireDocker();
-  const base = ['FROM scratch', 'COPY busybox /bin/busybox', MARKER, 'ARG TAILSCALE_VERSION=v1.98.5', 'RUN ["/bin/busybox", "true"]', ''].join('\n');
+  const base = [
+    'FROM scratch',
+    'COPY busybox /bin/busybox',
+    MARKER,
+    'ARG TAILSCALE_VERSION=v1.98.5',
+    'RUN ["/bin/busybox", "true"]',
+    '',
+  ].join('\n');
   const repo = await createBusyboxRepo({ Dockerfile: base, '.bumpguard.yml': 'platforms: [linux/amd64]\nram: { enabled: false }\n' });
   const work = await mkdtemp(join(tmpdir(), 'bumpguard-logpaths-'));
   t.after(async () => {
     await repo.dispose();
     await rm(work, { recursive: true, force: true });
   });
-  await repo.commit({ Dockerfile: base.replace('v1.98.5', 'v1.98.8').replace('"true"]', '"sh", "-c", "echo step output; exit 4"]') }, 'bump');
-  const res = await execa(process.execPath, [MAIN, 'check', '--repo', repo.dir, '--base', 'HEAD~1', '--head', 'HEAD', '--upstream', UPSTREAM, '--db', join(work, 'db.sqlite')], {
-    reject: false, env: { ...process.env, BUMPGUARD_CACHE: join(work, 'cache') },
-  });
+  await repo.commit(
+    { Dockerfile: base.replace('v1.98.5', 'v1.98.8').replace('"true"]', '"sh", "-c", "echo step output; exit 4"]') },
+    'bump',
+  );
+  const res = await execa(
+    process.execPath,
+    [MAIN, 'check', '--repo', repo.dir, '--base', 'HEAD~1', '--head', 'HEAD', '--upstream', UPSTREAM, '--db', join(work, 'db.sqlite')],
+    {
+      reject: false,
+      env: { ...process.env, BUMPGUARD_CACHE: join(work, 'cache') },
+    },
+  );
   assert.equal(res.exitCode, 1, res.stderr);
   assert.match(res.stdout, /step output/, 'a trusted build keeps its log in the report');
   assert.doesNotMatch(res.stdout, /\$ \/usr\/bin\/docker|docker build|--iidfile|bumpguard-tree-|bumpguard-check-|\/tmp\//);

@@ -44,8 +44,15 @@ interface AuditArgs {
 
 function parseAuditArgs(io: CliIo): AuditArgs | 'help' {
   const values = parseFlags(io, {
-    repo: { type: 'string' }, base: { type: 'string' }, head: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' },
-    upstream: { type: 'string' }, cache: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+    repo: { type: 'string' },
+    base: { type: 'string' },
+    head: { type: 'string' },
+    from: { type: 'string' },
+    to: { type: 'string' },
+    upstream: { type: 'string' },
+    cache: { type: 'string' },
+    json: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
   });
   if (values.help) return 'help';
   const byRefs = values.base !== undefined || values.head !== undefined;
@@ -84,12 +91,19 @@ export const audit: Command = async (io) => {
   const decision = await decide(repo, args.target, config);
   const headRef = 'headRef' in args.target ? args.target.headRef : 'HEAD';
   const findings = [...bumpFindings(decision)];
-  const audit = decision.bump ? await auditTarget({ source: repo, ref: headRef, bump: decision.bump, config, runner: localEditRunner() }, upstream) : null;
+  const audit = decision.bump
+    ? await auditTarget({ source: repo, ref: headRef, bump: decision.bump, config, runner: localEditRunner() }, upstream)
+    : null;
   if (audit) findings.push(...audit.findings);
   const { verdict, reason } = decideVerdict(findings, decision.bump || decision.ambiguous ? {} : { nothingToCheck: NOT_A_BUMP });
   const result: AuditReport = { bump: decision.bump, findings, verdict, reason, configSource: source, upstream: audit?.upstream ?? null };
   if (args.json) {
-    const json: JsonAuditReport = { bump: result.bump, verdict: result.verdict, findings: result.findings, ...(result.upstream && { upstream: result.upstream }) };
+    const json: JsonAuditReport = {
+      bump: result.bump,
+      verdict: result.verdict,
+      findings: result.findings,
+      ...(result.upstream && { upstream: result.upstream }),
+    };
     io.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
   } else {
     io.stdout.write(renderAuditText(result, { upstream: upstream.describe }));

@@ -11,7 +11,17 @@ import { renderJson, renderReport, renderText } from '../../report/index.ts';
 import { localSourceTree } from '../../repo/index.ts';
 import { openDatabase, ResultStore } from '../../store/index.ts';
 import { localEditRunner } from '../../upstream/index.ts';
-import { cliSandbox, defaultCacheDir, defaultDbPath, engineSetup, openUpstream, parseFlags, reportUsage, splitList, upstreamSpec } from '../common-options.ts';
+import {
+  cliSandbox,
+  defaultCacheDir,
+  defaultDbPath,
+  engineSetup,
+  openUpstream,
+  parseFlags,
+  reportUsage,
+  splitList,
+  upstreamSpec,
+} from '../common-options.ts';
 import { EXIT, exitCodeForVerdict, type CliIo, type Command } from '../io.ts';
 import { createProgress } from '../progress.ts';
 
@@ -46,9 +56,19 @@ measured), 130 interrupted.
 `;
 
 const FLAGS = {
-  repo: { type: 'string' }, base: { type: 'string' }, head: { type: 'string' }, platforms: { type: 'string' }, engines: { type: 'string' },
-  db: { type: 'string' }, 'no-cache': { type: 'boolean' }, 'no-cache-base': { type: 'boolean' }, 'audit-only': { type: 'boolean' },
-  upstream: { type: 'string' }, cache: { type: 'string' }, format: { type: 'string' }, json: { type: 'boolean' },
+  repo: { type: 'string' },
+  base: { type: 'string' },
+  head: { type: 'string' },
+  platforms: { type: 'string' },
+  engines: { type: 'string' },
+  db: { type: 'string' },
+  'no-cache': { type: 'boolean' },
+  'no-cache-base': { type: 'boolean' },
+  'audit-only': { type: 'boolean' },
+  upstream: { type: 'string' },
+  cache: { type: 'string' },
+  format: { type: 'string' },
+  json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -61,7 +81,8 @@ export const check: Command = async (io) => {
       return EXIT.ok;
     }
     if (flags.base === undefined) throw new UsageError('--base REF is required (the branch the PR merges into)');
-    if (flags.format !== undefined && flags.format !== 'markdown' && flags.format !== 'text') throw new UsageError(`--format must be markdown or text, not "${flags.format}"`);
+    if (flags.format !== undefined && flags.format !== 'markdown' && flags.format !== 'text')
+      throw new UsageError(`--format must be markdown or text, not "${flags.format}"`);
   } catch (err) {
     if (err instanceof UsageError) return reportUsage(io, 'check', err);
     throw err;
@@ -86,19 +107,40 @@ export const check: Command = async (io) => {
   const cacheDir = flags.cache ?? defaultCacheDir(io);
   const upstream = await openUpstream(io, upstreamSpec(io, flags.upstream), config.upstream, cacheDir);
   const db = openDatabase(defaultDbPath(io, flags.db));
-  const progress = createProgress(io.stderr, flags.json ? 'quiet' : io.isTTY ? 'tty' : 'lines', undefined, (snapshot) => judgeSnapshot(snapshot, config));
-  if (!flags.json) io.stderr.write(`bumpguard check: config from ${configSource}; ${flags.base} (${baseSha.slice(0, 12)}) → ${flags.head ?? 'HEAD'} (${headSha.slice(0, 12)})\n`);
+  const progress = createProgress(io.stderr, flags.json ? 'quiet' : io.isTTY ? 'tty' : 'lines', undefined, (snapshot) =>
+    judgeSnapshot(snapshot, config),
+  );
+  if (!flags.json)
+    io.stderr.write(
+      `bumpguard check: config from ${configSource}; ${flags.base} (${baseSha.slice(0, 12)}) → ${flags.head ?? 'HEAD'} (${headSha.slice(0, 12)})\n`,
+    );
   let result: CheckResult;
   try {
     const bump = await detectBump(source, baseSha, headSha, config);
     result = await runCheck(
       {
-        repo: repoDir, base: { ref: flags.base, sha: baseSha }, head: { ref: flags.head ?? 'HEAD', sha: headSha }, bump,
-        platforms, noCache: flags['no-cache'], noCacheBase: flags['no-cache-base'], auditOnly: flags['audit-only'],
+        repo: repoDir,
+        base: { ref: flags.base, sha: baseSha },
+        head: { ref: flags.head ?? 'HEAD', sha: headSha },
+        bump,
+        platforms,
+        noCache: flags['no-cache'],
+        noCacheBase: flags['no-cache-base'],
+        auditOnly: flags['audit-only'],
       },
       {
-        source, config, upstream, editRunner: localEditRunner(), store: new ResultStore(db), now: () => new Date(), signal: io.signal,
-        onProgress: progress.onProgress, onSnapshot: progress.onSnapshot, buildCache: buildCacheFromEnv(io), engines, sandbox,
+        source,
+        config,
+        upstream,
+        editRunner: localEditRunner(),
+        store: new ResultStore(db),
+        now: () => new Date(),
+        signal: io.signal,
+        onProgress: progress.onProgress,
+        onSnapshot: progress.onSnapshot,
+        buildCache: buildCacheFromEnv(io),
+        engines,
+        sandbox,
       },
     );
   } finally {
@@ -108,7 +150,10 @@ export const check: Command = async (io) => {
   }
   const outcome = evaluatePolicy(result, config);
   writeResult(io, result, outcome, flags.json ? 'json' : (flags.format ?? 'markdown'));
-  if (!flags.json) io.stderr.write(`bumpguard check: ${outcome.verdict}: ${outcome.reason} (builds ran: ${result.builds.ran}, reused: ${result.builds.reused})\n`);
+  if (!flags.json)
+    io.stderr.write(
+      `bumpguard check: ${outcome.verdict}: ${outcome.reason} (builds ran: ${result.builds.ran}, reused: ${result.builds.reused})\n`,
+    );
   return exitCodeForVerdict(outcome.verdict);
 };
 
@@ -117,7 +162,8 @@ function buildCacheFromEnv(io: CliIo): BuildCache | null {
   const dir = io.env.BUMPGUARD_BUILD_CACHE;
   if (!dir) return null;
   const max = parseSize(io.env.BUMPGUARD_BUILD_CACHE_MAX || '10GiB');
-  if (max === null) throw new UsageError(`BUMPGUARD_BUILD_CACHE_MAX must be a size such as 10GiB, not "${io.env.BUMPGUARD_BUILD_CACHE_MAX}"`);
+  if (max === null)
+    throw new UsageError(`BUMPGUARD_BUILD_CACHE_MAX must be a size such as 10GiB, not "${io.env.BUMPGUARD_BUILD_CACHE_MAX}"`);
   return new BuildCache(resolve(io.cwd, dir), max);
 }
 

@@ -23,8 +23,22 @@ useHttpMock();
 
 async function run(argv: string[], command = featuretags) {
   const out = { stdout: '', stderr: '' };
-  const sink = (key: 'stdout' | 'stderr') => new Writable({ write(chunk, _enc, done) { out[key] += String(chunk); done(); } });
-  const io: CliIo = { argv, stdout: sink('stdout'), stderr: sink('stderr'), env: { HOME: upstream }, cwd: upstream, isTTY: false, signal: new AbortController().signal };
+  const sink = (key: 'stdout' | 'stderr') =>
+    new Writable({
+      write(chunk, _enc, done) {
+        out[key] += String(chunk);
+        done();
+      },
+    });
+  const io: CliIo = {
+    argv,
+    stdout: sink('stdout'),
+    stderr: sink('stderr'),
+    env: { HOME: upstream },
+    cwd: upstream,
+    isTTY: false,
+    signal: new AbortController().signal,
+  };
   const code = await command(io);
   return { code, ...out };
 }
@@ -33,7 +47,9 @@ describe('bumpguard featuretags', () => {
   it('prints exactly what upstream prints for --min --add=osrouter', async () => {
     const facts = loadFacts()['v1.98.5']!;
     assert.deepStrictEqual(await run(['--upstream', upstream, '--tag', 'v1.98.5', '--min', '--add=osrouter']), {
-      code: 0, stdout: `${expectedMinOmits(facts, 'osrouter').join(',')}\n`, stderr: '',
+      code: 0,
+      stdout: `${expectedMinOmits(facts, 'osrouter').join(',')}\n`,
+      stderr: '',
     });
   });
 
@@ -47,7 +63,10 @@ describe('bumpguard featuretags', () => {
     const { code, stdout, stderr } = await run(['--upstream', upstream, '--tag', 'v1.98.5', '--remove=logtail']);
     assert.equal(code, 1);
     assert.equal(stdout, '');
-    assert.match(stderr, /^\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d cannot remove "logtail" without also removing "netlog", which depends on it\nexit status 1\n$/);
+    assert.match(
+      stderr,
+      /^\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d cannot remove "logtail" without also removing "netlog", which depends on it\nexit status 1\n$/,
+    );
   });
 
   it('adds a note where upstream would pick one of several errors at random', async () => {
@@ -69,7 +88,9 @@ describe('bumpguard featuretags', () => {
 
   it('exits 2 with a clear message on usage errors', async () => {
     assert.deepStrictEqual(await run(['--upstream', upstream]), {
-      code: 2, stdout: '', stderr: 'bumpguard featuretags: --tag is required (e.g. --tag v1.98.5)\nRun "bumpguard featuretags --help" for usage.\n',
+      code: 2,
+      stdout: '',
+      stderr: 'bumpguard featuretags: --tag is required (e.g. --tag v1.98.5)\nRun "bumpguard featuretags --help" for usage.\n',
     });
     const unknown = await run(['--upstream', upstream, '--tag', 'v1.98.5', '--bogus']);
     assert.equal(unknown.code, 2);

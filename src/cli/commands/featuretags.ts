@@ -58,19 +58,34 @@ function normalizeGoFlags(argv: string[]): string[] {
 }
 
 function parseFeatureTagsArgs(io: CliIo): FeatureTagsArgs | 'help' {
-  const values = parseFlags({ ...io, argv: normalizeGoFlags(io.argv) }, {
-    upstream: { type: 'string' }, tag: { type: 'string' }, min: { type: 'boolean' }, list: { type: 'boolean' },
-    add: { type: 'string', multiple: true }, remove: { type: 'string', multiple: true },
-    repo: { type: 'string' }, cache: { type: 'string' }, help: { type: 'boolean', short: 'h' },
-  });
+  const values = parseFlags(
+    { ...io, argv: normalizeGoFlags(io.argv) },
+    {
+      upstream: { type: 'string' },
+      tag: { type: 'string' },
+      min: { type: 'boolean' },
+      list: { type: 'boolean' },
+      add: { type: 'string', multiple: true },
+      remove: { type: 'string', multiple: true },
+      repo: { type: 'string' },
+      cache: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  );
   if (values.help) return 'help';
   if (!values.upstream) throw new UsageError('--upstream DIR|github is required');
   if (!values.tag) throw new UsageError('--tag is required (e.g. --tag v1.98.5)');
   const last = (list: string[] | undefined) => (list && list.length > 0 ? [list.at(-1)!] : []);
   const cache = values.cache ?? defaultCacheDir(io);
   return {
-    upstream: values.upstream, tag: values.tag, min: values.min ?? false, list: values.list ?? false,
-    add: last(values.add), remove: last(values.remove), repo: values.repo ?? 'tailscale/tailscale', cache,
+    upstream: values.upstream,
+    tag: values.tag,
+    min: values.min ?? false,
+    list: values.list ?? false,
+    add: last(values.add),
+    remove: last(values.remove),
+    repo: values.repo ?? 'tailscale/tailscale',
+    cache,
   };
 }
 
@@ -89,18 +104,25 @@ export const featuretags: Command = async (io) => {
   const upstream = await openUpstream(io, args.upstream, args.repo, args.cache);
   const source = await upstream.readFile(args.tag, FEATURE_TABLE);
   if (source === null) {
-    io.stderr.write(`bumpguard featuretags: ${FEATURE_TABLE} does not exist at ${args.tag} in ${upstream.describe} (cmd/featuretags ships from v1.90.0 on).\n`);
+    io.stderr.write(
+      `bumpguard featuretags: ${FEATURE_TABLE} does not exist at ${args.tag} in ${upstream.describe} (cmd/featuretags ships from v1.90.0 on).\n`,
+    );
     return EXIT.error;
   }
   const parsed = parseFeatureTags(source);
   if (parsed.diagnostics.length > 0) {
     const lines = parsed.diagnostics.map((d) => `  ${d.line === undefined ? '' : `line ${d.line}: `}${d.message}`);
-    io.stderr.write(`bumpguard featuretags: cannot emulate ${args.tag} faithfully; its ${FEATURE_TABLE} has problems:\n${lines.join('\n')}\n`);
+    io.stderr.write(
+      `bumpguard featuretags: cannot emulate ${args.tag} faithfully; its ${FEATURE_TABLE} has problems:\n${lines.join('\n')}\n`,
+    );
     return EXIT.error;
   }
   const out = emulateFeatureTags(parsed, args.tag, args, { now: new Date() });
   io.stdout.write(out.stdout);
   io.stderr.write(out.stderr);
-  if (!out.exact) io.stderr.write('bumpguard featuretags: note: upstream prints a stack trace or picks one of several errors at random here; this output is one possibility.\n');
+  if (!out.exact)
+    io.stderr.write(
+      'bumpguard featuretags: note: upstream prints a stack trace or picks one of several errors at random here; this output is one possibility.\n',
+    );
   return out.exitCode;
 };

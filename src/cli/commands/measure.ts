@@ -38,8 +38,14 @@ stopping mid-run).
 `;
 
 const FLAGS = {
-  repo: { type: 'string' }, ref: { type: 'string' }, platforms: { type: 'string' }, engines: { type: 'string' }, db: { type: 'string' },
-  'no-cache': { type: 'boolean' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+  repo: { type: 'string' },
+  ref: { type: 'string' },
+  platforms: { type: 'string' },
+  engines: { type: 'string' },
+  db: { type: 'string' },
+  'no-cache': { type: 'boolean' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
 } as const;
 
 export const measure: Command = async (io) => {
@@ -72,21 +78,40 @@ export const measure: Command = async (io) => {
     // Built one at a time in order; each image's RAM runs and canaries overlap the next build.
     const lane = new EngineSlots(1);
     const runtime = new RuntimeSlots(engineRuntimeLimits(setup.definitions));
-    results.push(...await Promise.all(platforms.map(async (platform): Promise<PlatformResult> => {
-      let engine;
-      try {
-        engine = engines.for(platform);
-      } catch (err) {
-        if (!(err instanceof BuildError)) throw err;
-        return { platform, emulated: false, base: null, head: unbuiltSide(sha, version, err) };
-      }
-      const measured = await measureSide({
-        repo: repoDir, side: 'head', sha, version, platform, config, source, engine,
-        store, fresh: Boolean(flags['no-cache']), scratchDir, now: () => new Date(),
-        signal: io.signal, onProgress: progress.onProgress, sandbox, lane, runtime, phase: new PlatformPhase(runtime, engine.client.engine, 1, io.signal),
-      });
-      return platformResult(platform, engine, { base: null, head: measured.result });
-    })));
+    results.push(
+      ...(await Promise.all(
+        platforms.map(async (platform): Promise<PlatformResult> => {
+          let engine;
+          try {
+            engine = engines.for(platform);
+          } catch (err) {
+            if (!(err instanceof BuildError)) throw err;
+            return { platform, emulated: false, base: null, head: unbuiltSide(sha, version, err) };
+          }
+          const measured = await measureSide({
+            repo: repoDir,
+            side: 'head',
+            sha,
+            version,
+            platform,
+            config,
+            source,
+            engine,
+            store,
+            fresh: Boolean(flags['no-cache']),
+            scratchDir,
+            now: () => new Date(),
+            signal: io.signal,
+            onProgress: progress.onProgress,
+            sandbox,
+            lane,
+            runtime,
+            phase: new PlatformPhase(runtime, engine.client.engine, 1, io.signal),
+          });
+          return platformResult(platform, engine, { base: null, head: measured.result });
+        }),
+      )),
+    );
   } finally {
     progress.done();
     await rm(scratchDir, { recursive: true, force: true });
@@ -96,13 +121,24 @@ export const measure: Command = async (io) => {
   // One side, no baseline: the same policy as `check` judges builds, ELFs and canaries.
   const outcome = evaluatePolicy(asCheckResult(repoDir, sha, results), config, { baseline: false });
   if (flags.json) {
-    const json = Object.fromEntries(results.map((p) => {
-      const r = p.head!;
-      return [p.platform, {
-        emulated: p.emulated, native: isNative(p), engine: p.engine?.name ?? null, metrics: toImageMetrics(r), canaries: r.canaries,
-        elfMismatches: r.analysis?.elfs.filter((e) => !e.matches) ?? [], error: r.error ?? null, cached: r.cached,
-      }];
-    }));
+    const json = Object.fromEntries(
+      results.map((p) => {
+        const r = p.head!;
+        return [
+          p.platform,
+          {
+            emulated: p.emulated,
+            native: isNative(p),
+            engine: p.engine?.name ?? null,
+            metrics: toImageMetrics(r),
+            canaries: r.canaries,
+            elfMismatches: r.analysis?.elfs.filter((e) => !e.matches) ?? [],
+            error: r.error ?? null,
+            cached: r.cached,
+          },
+        ];
+      }),
+    );
     io.stdout.write(`${JSON.stringify({ commit: sha, verdict: outcome.verdict, reason: outcome.reason, platforms: json }, null, 2)}\n`);
   } else {
     io.stdout.write(renderMeasureText(sha, results));
@@ -113,8 +149,18 @@ export const measure: Command = async (io) => {
 
 function asCheckResult(repo: string, sha: string, platforms: PlatformResult[]): CheckResult {
   return {
-    repo, bump: null, baseRef: sha, headRef: sha, headSha: sha, findings: [], platforms,
-    builds: { ran: 0, reused: 0 }, overrides: [], history: [], durationMs: 0, finishedAt: '',
+    repo,
+    bump: null,
+    baseRef: sha,
+    headRef: sha,
+    headSha: sha,
+    findings: [],
+    platforms,
+    builds: { ran: 0, reused: 0 },
+    overrides: [],
+    history: [],
+    durationMs: 0,
+    finishedAt: '',
   };
 }
 
@@ -126,7 +172,15 @@ function renderMeasureText(sha: string, results: PlatformResult[]): string {
     const where = engineWords(p, { plain: true });
     lines.push(`${p.platform}${r.cached ? ' (stored result)' : ''}${where ? ` (RAM ${where})` : ''}`);
     if (r.error || !m) {
-      lines.push(`  FAILED: ${r.error?.message ?? 'no analysis'}`, ...(r.error?.logTail ? r.error.logTail.split('\n').slice(-15).map((l) => `    ${l}`) : []));
+      lines.push(
+        `  FAILED: ${r.error?.message ?? 'no analysis'}`,
+        ...(r.error?.logTail
+          ? r.error.logTail
+              .split('\n')
+              .slice(-15)
+              .map((l) => `    ${l}`)
+          : []),
+      );
       continue;
     }
     const size = (n: number | null) => (n === null ? 'n/a' : formatBytes(n));

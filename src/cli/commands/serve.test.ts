@@ -19,7 +19,11 @@ function io(env: NodeJS.ProcessEnv, signal: AbortSignal) {
   /** The port from the "listening" log line, as soon as it is written. */
   const listening = new Promise<number>((resolve) => {
     out.on('data', () => {
-      const line = text.out.split('\n').filter(Boolean).map((l) => JSON.parse(l)).find((l) => l.msg === 'bumpguard serve listening');
+      const line = text.out
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l))
+        .find((l) => l.msg === 'bumpguard serve listening');
       if (line) resolve(line.port);
     });
   });
@@ -29,7 +33,11 @@ function io(env: NodeJS.ProcessEnv, signal: AbortSignal) {
 test('serve starts from the environment, answers /healthz, and exits 0 on shutdown', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'bumpguard-serve-'));
   const controller = new AbortController();
-  const { io: cli, text, listening } = io(
+  const {
+    io: cli,
+    text,
+    listening,
+  } = io(
     {
       PORT: '0',
       HOST: '127.0.0.1',
@@ -56,7 +64,10 @@ test('serve starts from the environment, answers /healthz, and exits 0 on shutdo
 });
 
 test('serve with a half-configured forge exits 2 naming the missing variables, never the secrets', async () => {
-  const { io: cli, text } = io({ GITEA_URL: 'https://git.example.org', GITEA_TOKEN: 'super-secret-gitea-token' }, new AbortController().signal);
+  const { io: cli, text } = io(
+    { GITEA_URL: 'https://git.example.org', GITEA_TOKEN: 'super-secret-gitea-token' },
+    new AbortController().signal,
+  );
   assert.equal(await serve(cli), 2);
   assert.match(text.err, /GITEA_WEBHOOK_SECRET: is required for Gitea/);
   assert.match(text.err, /GITEA_BOT_LOGIN: is required for Gitea/);
@@ -66,8 +77,14 @@ test('serve with a half-configured forge exits 2 naming the missing variables, n
 test('SIGTERM with a job running: it is checkpointed back to the queue, and the next start on the same database runs it', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'bumpguard-serve-'));
   const env = () => ({
-    PORT: '0', HOST: '127.0.0.1', BUMPGUARD_DB: join(dir, 'bumpguard.db'), BUMPGUARD_CACHE: join(dir, 'cache'),
-    GITEA_URL: 'http://127.0.0.1:9', GITEA_TOKEN: 'never-used', GITEA_WEBHOOK_SECRET: 'gitea-webhook-secret-for-tests', GITEA_BOT_LOGIN: 'bumpguard',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    BUMPGUARD_DB: join(dir, 'bumpguard.db'),
+    BUMPGUARD_CACHE: join(dir, 'cache'),
+    GITEA_URL: 'http://127.0.0.1:9',
+    GITEA_TOKEN: 'never-used',
+    GITEA_WEBHOOK_SECRET: 'gitea-webhook-secret-for-tests',
+    GITEA_BOT_LOGIN: 'bumpguard',
     // A grace of 0 cancels the running job at once.
     BUMPGUARD_SHUTDOWN_GRACE_MS: '0',
   });
@@ -75,7 +92,9 @@ test('SIGTERM with a job running: it is checkpointed back to the queue, and the 
   const jobState = () => {
     const db = new DatabaseSync(join(dir, 'bumpguard.db'), { readOnly: true });
     try {
-      return db.prepare('SELECT j.state, group_concat(r.result) AS runs FROM jobs j LEFT JOIN job_runs r ON r.job_id = j.id GROUP BY j.id').get() as { state: string; runs: string | null } | undefined;
+      return db
+        .prepare('SELECT j.state, group_concat(r.result) AS runs FROM jobs j LEFT JOIN job_runs r ON r.job_id = j.id GROUP BY j.id')
+        .get() as { state: string; runs: string | null } | undefined;
     } finally {
       db.close();
     }
@@ -89,7 +108,12 @@ test('SIGTERM with a job running: it is checkpointed back to the queue, and the 
     const res = await fetch(`http://127.0.0.1:${port}/api/gitea/webhooks`, {
       method: 'POST',
       body,
-      headers: { 'content-type': 'application/json', 'x-gitea-event': 'pull_request', 'x-gitea-delivery': 'd-sigterm', 'x-gitea-signature': createHmac('sha256', 'gitea-webhook-secret-for-tests').update(body).digest('hex') },
+      headers: {
+        'content-type': 'application/json',
+        'x-gitea-event': 'pull_request',
+        'x-gitea-delivery': 'd-sigterm',
+        'x-gitea-signature': createHmac('sha256', 'gitea-webhook-secret-for-tests').update(body).digest('hex'),
+      },
     });
     assert.equal(res.status, 202);
     for (let i = 0; i < 500 && jobState()?.state !== 'running'; i++) await new Promise((resolve) => setTimeout(resolve, 10));

@@ -115,8 +115,12 @@ export async function serveWith(o: ServeOptions, io: CliIo): Promise<number> {
     // Imported on first use: the build stack is only needed once a bump arrives.
     runCheck: async () => (await import('../../jobs/index.ts')).runCheck,
     ports: {
-      upstream, editRunner: localEditRunner(), store, now: () => new Date(),
-      engines: { definitions: env.engines, repoBuilders: env.repoBuilders }, sandbox: { ...env.sandbox, owner },
+      upstream,
+      editRunner: localEditRunner(),
+      store,
+      now: () => new Date(),
+      engines: { definitions: env.engines, repoBuilders: env.repoBuilders },
+      sandbox: { ...env.sandbox, owner },
       buildCache: env.buildCache && new BuildCache(env.buildCache.dir, env.buildCache.maxBytes),
     },
     state: store,
@@ -129,15 +133,31 @@ export async function serveWith(o: ServeOptions, io: CliIo): Promise<number> {
   const addr = await bot.server.listen(env.port, env.host);
   const { requeued, failed } = bot.queue.recovered;
   log.info(
-    { port: addr.port, host: addr.address, github: env.github !== null, gitea: env.gitea !== null, db: env.db, pid: process.pid, queued: bot.queue.counts.queued, requeued: requeued.length, gaveUp: failed.length },
+    {
+      port: addr.port,
+      host: addr.address,
+      github: env.github !== null,
+      gitea: env.gitea !== null,
+      db: env.db,
+      pid: process.pid,
+      queued: bot.queue.counts.queued,
+      requeued: requeued.length,
+      gaveUp: failed.length,
+    },
     'bumpguard serve listening',
   );
   const engineProbe = o.runJob ? Promise.resolve() : probeEngines(env.engines, log, io.signal, owner);
   if (!stopped.signal.aborted) await once(stopped.signal, 'abort');
   await engineProbe;
-  log.info({ graceMs: env.shutdownGraceMs, running: bot.queue.counts.running }, 'shutting down: new deliveries get 503, running jobs get the grace period');
+  log.info(
+    { graceMs: env.shutdownGraceMs, running: bot.queue.counts.running },
+    'shutting down: new deliveries get 503, running jobs get the grace period',
+  );
   const { finished, checkpointed } = await bot.shutdown(env.shutdownGraceMs);
-  log.info({ finished, checkpointed, queued: bot.queue.store.countByState().queued }, 'stopped: checkpointed and queued jobs run at the next start');
+  log.info(
+    { finished, checkpointed, queued: bot.queue.store.countByState().queued },
+    'stopped: checkpointed and queued jobs run at the next start',
+  );
   lease.release();
   db.close();
   return EXIT.ok;
@@ -149,23 +169,43 @@ export async function serveWith(o: ServeOptions, io: CliIo): Promise<number> {
  * build time only. On each engine that answers, the containers an earlier process of this server
  * left running are removed.
  */
-async function probeEngines(engines: EngineDefinition[], log: ReturnType<typeof createLogger>, signal: AbortSignal, owner: string): Promise<void> {
+async function probeEngines(
+  engines: EngineDefinition[],
+  log: ReturnType<typeof createLogger>,
+  signal: AbortSignal,
+  owner: string,
+): Promise<void> {
   const docker = pickDockerBinary(process.env, existsSync);
   const targets = [null, ...engines.filter((e) => e.host !== undefined || e.context !== undefined)];
-  await Promise.all(targets.map(async (def) => {
-    const name = def?.name ?? LOCAL_ENGINE;
-    try {
-      const engine = await detectEngine({ signal, client: dockerClientFor(def, docker, process.env) });
-      log.info({ engine: name, docker: engine.docker.file, version: engine.serverVersion, platform: engine.hostPlatform, platforms: def?.platforms }, 'docker engine reachable');
-      const removed = await removeLeftoverContainers(engine.docker, owner, signal);
-      if (removed > 0) log.warn({ engine: name, removed }, 'containers left behind by an earlier run of this server removed');
-    } catch (err) {
-      // Never rejects: nothing awaits it until shutdown, and the server serves either way.
-      if (signal.aborted) return;
-      if (err instanceof BuildError) log.error({ engine: name, reason: err.userMessage, detail: err.logTail }, 'docker engine unreachable: its platforms end in error until this is fixed');
-      else log.error({ err, engine: name }, 'docker engine probe failed');
-    }
-  }));
+  await Promise.all(
+    targets.map(async (def) => {
+      const name = def?.name ?? LOCAL_ENGINE;
+      try {
+        const engine = await detectEngine({ signal, client: dockerClientFor(def, docker, process.env) });
+        log.info(
+          {
+            engine: name,
+            docker: engine.docker.file,
+            version: engine.serverVersion,
+            platform: engine.hostPlatform,
+            platforms: def?.platforms,
+          },
+          'docker engine reachable',
+        );
+        const removed = await removeLeftoverContainers(engine.docker, owner, signal);
+        if (removed > 0) log.warn({ engine: name, removed }, 'containers left behind by an earlier run of this server removed');
+      } catch (err) {
+        // Never rejects: nothing awaits it until shutdown, and the server serves either way.
+        if (signal.aborted) return;
+        if (err instanceof BuildError)
+          log.error(
+            { engine: name, reason: err.userMessage, detail: err.logTail },
+            'docker engine unreachable: its platforms end in error until this is fixed',
+          );
+        else log.error({ err, engine: name }, 'docker engine probe failed');
+      }
+    }),
+  );
 }
 
 /** A random id kept in the database itself: stable across restarts, different for every database. */

@@ -70,12 +70,24 @@ async function requestOnce(http: GiteaHttp, op: string, path: string, opts: Requ
   }
   if (!res.ok) {
     const detail = await res.text();
-    throw forgeErrorFromHttp({ forge: 'gitea', op, status: res.status, header: (n) => res.headers.get(n) ?? undefined, cause: new Error(detail.slice(0, 500)) });
+    throw forgeErrorFromHttp({
+      forge: 'gitea',
+      op,
+      status: res.status,
+      header: (n) => res.headers.get(n) ?? undefined,
+      cause: new Error(detail.slice(0, 500)),
+    });
   }
   return res;
 }
 
-async function getJson<S extends z.ZodType>(http: GiteaHttp, op: string, path: string, schema: S, opts: RequestOptions = {}): Promise<z.output<S>> {
+async function getJson<S extends z.ZodType>(
+  http: GiteaHttp,
+  op: string,
+  path: string,
+  schema: S,
+  opts: RequestOptions = {},
+): Promise<z.output<S>> {
   const res = await request(http, op, path, opts);
   return parseBody(op, res, schema);
 }
@@ -83,7 +95,10 @@ async function getJson<S extends z.ZodType>(http: GiteaHttp, op: string, path: s
 async function parseBody<S extends z.ZodType>(op: string, res: Response | null, schema: S): Promise<z.output<S>> {
   if (res === null) throw new ForgeError({ forge: 'gitea', op, code: 'not-found', status: 404 }, `Gitea API call ${op} found nothing.`);
   const raw: unknown = await res.json().catch((err: unknown) => {
-    throw new ForgeError({ forge: 'gitea', op, code: 'bad-response', status: res.status, cause: err }, `Gitea API call ${op} did not answer JSON.`);
+    throw new ForgeError(
+      { forge: 'gitea', op, code: 'bad-response', status: res.status, cause: err },
+      `Gitea API call ${op} did not answer JSON.`,
+    );
   });
   return parseWire('gitea', op, schema, raw, res.status);
 }
@@ -136,7 +151,11 @@ export async function getPullDiff(http: GiteaHttp, repo: GiteaRepo, pr: number, 
   const res = await request(http, 'getDiff', `${base(repo)}/pulls/${pr}.diff`, { accept: 'text/plain' });
   if (!res) return '';
   const declared = Number(res.headers.get('content-length') ?? Number.NaN);
-  return readTextCapped(res.body, maxBytes, { forge: 'gitea', op: 'getDiff', ...(Number.isFinite(declared) ? { declaredBytes: declared } : {}) });
+  return readTextCapped(res.body, maxBytes, {
+    forge: 'gitea',
+    op: 'getDiff',
+    ...(Number.isFinite(declared) ? { declaredBytes: declared } : {}),
+  });
 }
 
 export async function getRawFile(http: GiteaHttp, repo: GiteaRepo, ref: string, path: string, maxBytes: number): Promise<string | null> {
@@ -146,12 +165,20 @@ export async function getRawFile(http: GiteaHttp, repo: GiteaRepo, ref: string, 
   });
   if (res === null) return null;
   const declared = Number(res.headers.get('content-length') ?? Number.NaN);
-  return readTextCapped(res.body, maxBytes, { forge: 'gitea', op: 'readFile', what: path, ...(Number.isFinite(declared) ? { declaredBytes: declared } : {}) });
+  return readTextCapped(res.body, maxBytes, {
+    forge: 'gitea',
+    op: 'readFile',
+    what: path,
+    ...(Number.isFinite(declared) ? { declaredBytes: declared } : {}),
+  });
 }
 
 /** The archive as a byte stream (tar.gz, top folder = lower-case repo name). */
 export async function getArchive(http: GiteaHttp, repo: GiteaRepo, sha: string, signal: AbortSignal): Promise<Readable> {
-  const res = await request(http, 'downloadTree', `${base(repo)}/archive/${encodeURIComponent(sha)}.tar.gz`, { accept: 'application/octet-stream', signal });
+  const res = await request(http, 'downloadTree', `${base(repo)}/archive/${encodeURIComponent(sha)}.tar.gz`, {
+    accept: 'application/octet-stream',
+    signal,
+  });
   if (!res?.body) return Readable.from([]);
   return Readable.fromWeb(res.body as WebReadableStream<Uint8Array>);
 }
@@ -165,7 +192,11 @@ export function getIssueComment(http: GiteaHttp, repo: GiteaRepo, id: number): P
 }
 
 export function createIssueComment(http: GiteaHttp, repo: GiteaRepo, pr: number, body: string): Promise<GiteaComment> {
-  return getJson(http, 'createComment', `${base(repo)}/issues/${pr}/comments`, giteaComment, { method: 'POST', json: { body }, idempotent: false });
+  return getJson(http, 'createComment', `${base(repo)}/issues/${pr}/comments`, giteaComment, {
+    method: 'POST',
+    json: { body },
+    idempotent: false,
+  });
 }
 
 export function editIssueComment(http: GiteaHttp, repo: GiteaRepo, id: number, body: string): Promise<GiteaComment> {
@@ -174,7 +205,11 @@ export function editIssueComment(http: GiteaHttp, repo: GiteaRepo, id: number, b
 
 export async function postCommentReaction(http: GiteaHttp, repo: GiteaRepo, id: number, content: string): Promise<void> {
   // Gitea answers an existing reaction with 200: sending it twice is harmless.
-  const res = await request(http, 'react', `${base(repo)}/issues/comments/${id}/reactions`, { method: 'POST', json: { content }, idempotent: true });
+  const res = await request(http, 'react', `${base(repo)}/issues/comments/${id}/reactions`, {
+    method: 'POST',
+    json: { content },
+    idempotent: true,
+  });
   await res?.body?.cancel();
 }
 
@@ -187,13 +222,19 @@ export interface GiteaStatusBody {
 
 export async function createCommitStatus(http: GiteaHttp, repo: GiteaRepo, sha: string, status: GiteaStatusBody): Promise<void> {
   // A second identical status only adds a history entry; the latest per context is what gates.
-  const res = await request(http, 'setStatus', `${base(repo)}/statuses/${encodeURIComponent(sha)}`, { method: 'POST', json: status, idempotent: true });
+  const res = await request(http, 'setStatus', `${base(repo)}/statuses/${encodeURIComponent(sha)}`, {
+    method: 'POST',
+    json: status,
+    idempotent: true,
+  });
   await res?.body?.cancel();
 }
 
 /** null when the user does not exist (404); Gitea answers 403 unless the bot is a repo admin. */
 export async function getCollaboratorPermission(http: GiteaHttp, repo: GiteaRepo, login: string): Promise<string | null> {
-  const res = await request(http, 'permissionOf', `${base(repo)}/collaborators/${encodeURIComponent(login)}/permission`, { allow404: true });
+  const res = await request(http, 'permissionOf', `${base(repo)}/collaborators/${encodeURIComponent(login)}/permission`, {
+    allow404: true,
+  });
   if (res === null) return null;
   return (await parseBody('permissionOf', res, giteaPermission)).permission;
 }

@@ -14,7 +14,9 @@ const URL = 'https://git.example.org';
 const API = '/api/v1/repos/routers/tailscale-mikrotik';
 const TOKEN = 'gitea-test-token';
 const BOT = 'bumpguard';
-const webhookPr = JSON.parse(readFileSync(new globalThis.URL('../../../test/fixtures/gitea/pull_request.opened.json', import.meta.url), 'utf8')).pull_request;
+const webhookPr = JSON.parse(
+  readFileSync(new globalThis.URL('../../../test/fixtures/gitea/pull_request.opened.json', import.meta.url), 'utf8'),
+).pull_request;
 
 const api = () => nock(URL, { reqheaders: { authorization: `token ${TOKEN}` } });
 // No retries here: a 5xx must surface as the retryable error itself (retries: src/forges/http.test.ts).
@@ -32,7 +34,13 @@ const wireComment = (c: CommentFixture) => ({
 });
 
 /** What Gitea must receive for each of our states (restated, not imported from gitea-forge.ts). */
-const EXPECTED_STATE: Record<GateState, string> = { pending: 'pending', success: 'success', failure: 'failure', neutral: 'warning', error: 'error' };
+const EXPECTED_STATE: Record<GateState, string> = {
+  pending: 'pending',
+  success: 'success',
+  failure: 'failure',
+  neutral: 'warning',
+  error: 'error',
+};
 
 forgeContract('gitea', {
   botLogin: BOT,
@@ -67,7 +75,9 @@ forgeContract('gitea', {
       .reply(200, list.map(wireComment), { 'x-total-count': String(list.length) });
   },
   createComment(pr, body, id) {
-    api().post(`${API}/issues/${pr}/comments`, { body }).reply(201, wireComment({ id, author: BOT, body }));
+    api()
+      .post(`${API}/issues/${pr}/comments`, { body })
+      .reply(201, wireComment({ id, author: BOT, body }));
   },
   updateComment(id, body, answer = 'ok') {
     const scope = api().patch(`${API}/issues/comments/${id}`, { body });
@@ -79,7 +89,12 @@ forgeContract('gitea', {
     let latest: string | undefined;
     for (const c of calls) {
       api()
-        .post(`${API}/statuses/${sha}`, { state: EXPECTED_STATE[c.state], context: 'bumpguard', description: c.title, target_url: c.detailsUrl })
+        .post(`${API}/statuses/${sha}`, {
+          state: EXPECTED_STATE[c.state],
+          context: 'bumpguard',
+          description: c.title,
+          target_url: c.detailsUrl,
+        })
         .reply(201, () => {
           latest = EXPECTED_STATE[c.state];
           return { id: 1, status: latest, context: 'bumpguard' };
@@ -90,11 +105,18 @@ forgeContract('gitea', {
   comment(c) {
     api()
       .get(`${API}/issues/comments/${c.id}`)
-      .reply(200, { ...wireComment(c), created_at: c.createdAt, issue_url: '', pull_request_url: `${URL}/routers/tailscale-mikrotik/pulls/${c.pr}` });
+      .reply(200, {
+        ...wireComment(c),
+        created_at: c.createdAt,
+        issue_url: '',
+        pull_request_url: `${URL}/routers/tailscale-mikrotik/pulls/${c.pr}`,
+      });
   },
   shownAs: EXPECTED_STATE,
   reaction(commentId, reaction) {
-    api().post(`${API}/issues/comments/${commentId}/reactions`, { content: reaction }).reply(201, { user: { login: BOT }, content: reaction });
+    api()
+      .post(`${API}/issues/comments/${commentId}/reactions`, { content: reaction })
+      .reply(201, { user: { login: BOT }, content: reaction });
   },
   permission(login, wire) {
     const scope = api().get(`${API}/collaborators/${login}/permission`);
@@ -113,7 +135,9 @@ forgeContract('gitea', {
 test('gitea: listing comments stops after one page when Gitea ignores page/limit', async () => {
   const many = Array.from({ length: 60 }, (_, i) => wireComment({ id: 1000 + i, author: 'mira', body: `comment ${i}` }));
   api().get(`${API}/issues/14/comments`).query({ page: '1', limit: '50' }).reply(200, many, { 'x-total-count': '60' });
-  api().post(`${API}/issues/14/comments`, { body: '<!-- m -->\nhi' }).reply(201, wireComment({ id: 2000, author: BOT, body: '<!-- m -->\nhi' }));
+  api()
+    .post(`${API}/issues/14/comments`, { body: '<!-- m -->\nhi' })
+    .reply(201, wireComment({ id: 2000, author: BOT, body: '<!-- m -->\nhi' }));
   const res = await forge().upsertComment({ pr: 14, marker: '<!-- m -->', body: 'hi' });
   assert.equal(res.outcome, 'created');
 });
@@ -121,12 +145,21 @@ test('gitea: listing comments stops after one page when Gitea ignores page/limit
 test('gitea: status description is one line under 140 characters', async () => {
   const title = `bumpguard: ${'x'.repeat(200)}\nsecond line`;
   api()
-    .post(`${API}/statuses/abc`, (body: { description: string }) => body.description.length < 140 && !body.description.includes('\n') && body.description.endsWith('…'))
+    .post(
+      `${API}/statuses/abc`,
+      (body: { description: string }) =>
+        body.description.length < 140 && !body.description.includes('\n') && body.description.endsWith('…'),
+    )
     .reply(201, {});
   await forge().setStatus({ sha: 'abc', context: 'bumpguard', state: 'failure', title, summary: '' });
 });
 
 test('gitea: a bot without admin rights gets a forbidden error naming the fix, not "none"', async () => {
-  api().get(`${API}/collaborators/mira/permission`).reply(403, { message: 'Only admins can query all permissions, repo admins can query all repo permissions, collaborators can query only their own' });
-  await assert.rejects(forge().permissionOf('mira'), (err: unknown) => err instanceof ForgeError && err.code === 'forbidden' && /permission/.test(err.userMessage));
+  api().get(`${API}/collaborators/mira/permission`).reply(403, {
+    message: 'Only admins can query all permissions, repo admins can query all repo permissions, collaborators can query only their own',
+  });
+  await assert.rejects(
+    forge().permissionOf('mira'),
+    (err: unknown) => err instanceof ForgeError && err.code === 'forbidden' && /permission/.test(err.userMessage),
+  );
 });

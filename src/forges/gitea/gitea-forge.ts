@@ -1,6 +1,19 @@
 // Gitea (and Forgejo) adapter: REST v1 with a token. One instance per repository; no module state.
 
-import { DEFAULT_MAX_FILE_BYTES, type Forge, type ForgeComment, type ForgeError, type GateState, type Permission, type PrComment, type PullRequest, type Reaction, type StatusInput, type UpsertCommentInput, type UpsertCommentResult } from '../../core/index.ts';
+import {
+  DEFAULT_MAX_FILE_BYTES,
+  type Forge,
+  type ForgeComment,
+  type ForgeError,
+  type GateState,
+  type Permission,
+  type PrComment,
+  type PullRequest,
+  type Reaction,
+  type StatusInput,
+  type UpsertCommentInput,
+  type UpsertCommentResult,
+} from '../../core/index.ts';
 import { extractTarball } from '../extract-tarball.ts';
 import { DEFAULT_MAX_DIFF_BYTES, DEFAULT_RETRY_POLICY, type RetryPolicy } from '../http.ts';
 import { upsertComment } from '../upsert-comment.ts';
@@ -41,7 +54,13 @@ export class GiteaForge implements Forge {
     this.repo = opts.repo;
     this.botLogin = opts.botLogin;
     this.#repo = { owner, name };
-    this.#http = { baseUrl: opts.url, token: opts.token, fetch: opts.fetch ?? globalThis.fetch, retry: { ...DEFAULT_RETRY_POLICY, ...opts.retry }, onRetry: opts.onRetry };
+    this.#http = {
+      baseUrl: opts.url,
+      token: opts.token,
+      fetch: opts.fetch ?? globalThis.fetch,
+      retry: { ...DEFAULT_RETRY_POLICY, ...opts.retry },
+      onRetry: opts.onRetry,
+    };
     this.#maxDiffBytes = opts.maxDiffBytes ?? DEFAULT_MAX_DIFF_BYTES;
     this.#maxFileBytes = opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   }
@@ -149,7 +168,13 @@ function toForgeComment(c: GiteaComment): ForgeComment {
 }
 
 function toPrComment(c: GiteaComment): PrComment {
-  return { id: c.id, author: c.user.login, body: c.body, createdAt: c.created_at ?? '', pr: trailingNumber(c.pull_request_url || c.issue_url) };
+  return {
+    id: c.id,
+    author: c.user.login,
+    body: c.body,
+    createdAt: c.created_at ?? '',
+    pr: trailingNumber(c.pull_request_url || c.issue_url),
+  };
 }
 
 /** "…/pulls/14" or "…/issues/14" → 14. */

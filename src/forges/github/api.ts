@@ -44,32 +44,55 @@ function asText(data: unknown): string {
 }
 
 export async function getPull(octokit: ProbotOctokit, r: GhRepo, pr: number): Promise<GhPullRequest> {
-  const res = await call('getPullRequest', () => octokit.request('GET /repos/{owner}/{repo}/pulls/{pull_number}', { ...r, pull_number: pr }));
+  const res = await call('getPullRequest', () =>
+    octokit.request('GET /repos/{owner}/{repo}/pulls/{pull_number}', { ...r, pull_number: pr }),
+  );
   return parse('getPullRequest', ghPullRequest, res.data);
 }
 
 /** The diff text, streamed and refused (ForgeError too-large) once it passes `maxBytes`. */
 export async function getPullDiff(octokit: ProbotOctokit, r: GhRepo, pr: number, maxBytes: number): Promise<string> {
   const res = await call('getDiff', () =>
-    octokit.request('GET /repos/{owner}/{repo}/pulls/{pull_number}', { ...r, pull_number: pr, mediaType: { format: 'diff' }, request: { parseSuccessResponseBody: false } }),
+    octokit.request('GET /repos/{owner}/{repo}/pulls/{pull_number}', {
+      ...r,
+      pull_number: pr,
+      mediaType: { format: 'diff' },
+      request: { parseSuccessResponseBody: false },
+    }),
   );
   const body = res.data as unknown;
   if (!(body instanceof ReadableStream)) return asText(body);
   const declared = Number(res.headers['content-length'] ?? Number.NaN);
-  return readTextCapped(body as ReadableStream<Uint8Array>, maxBytes, { forge: 'github', op: 'getDiff', ...(Number.isFinite(declared) ? { declaredBytes: declared } : {}) });
+  return readTextCapped(body as ReadableStream<Uint8Array>, maxBytes, {
+    forge: 'github',
+    op: 'getDiff',
+    ...(Number.isFinite(declared) ? { declaredBytes: declared } : {}),
+  });
 }
 
 export async function getRawFile(octokit: ProbotOctokit, r: GhRepo, ref: string, path: string, maxBytes: number): Promise<string | null> {
   const res = await call(
     'readFile',
-    () => octokit.request('GET /repos/{owner}/{repo}/contents/{path}', { ...r, path, ref, mediaType: { format: 'raw' }, request: { parseSuccessResponseBody: false } }),
+    () =>
+      octokit.request('GET /repos/{owner}/{repo}/contents/{path}', {
+        ...r,
+        path,
+        ref,
+        mediaType: { format: 'raw' },
+        request: { parseSuccessResponseBody: false },
+      }),
     true,
   );
   if (res === null) return null;
   const body = res.data as unknown;
   if (!(body instanceof ReadableStream)) return asText(body);
   const declared = Number(res.headers['content-length'] ?? Number.NaN);
-  return readTextCapped(body as ReadableStream<Uint8Array>, maxBytes, { forge: 'github', op: 'readFile', what: path, ...(Number.isFinite(declared) ? { declaredBytes: declared } : {}) });
+  return readTextCapped(body as ReadableStream<Uint8Array>, maxBytes, {
+    forge: 'github',
+    op: 'readFile',
+    what: path,
+    ...(Number.isFinite(declared) ? { declaredBytes: declared } : {}),
+  });
 }
 
 /** The tarball as a byte stream; GitHub redirects to codeload with a short-lived token in the URL. */
@@ -90,7 +113,9 @@ export async function listIssueComments(octokit: ProbotOctokit, r: GhRepo, pr: n
 }
 
 export async function getIssueComment(octokit: ProbotOctokit, r: GhRepo, id: number): Promise<GhComment> {
-  const res = await call('getComment', () => octokit.request('GET /repos/{owner}/{repo}/issues/comments/{comment_id}', { ...r, comment_id: id }));
+  const res = await call('getComment', () =>
+    octokit.request('GET /repos/{owner}/{repo}/issues/comments/{comment_id}', { ...r, comment_id: id }),
+  );
   return parse('getComment', ghComment, res.data);
 }
 
@@ -114,7 +139,9 @@ export async function createCommentReaction(
   id: number,
   content: '+1' | 'eyes' | 'rocket' | 'confused',
 ): Promise<void> {
-  await call('react', () => octokit.request('POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions', { ...r, comment_id: id, content }));
+  await call('react', () =>
+    octokit.request('POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions', { ...r, comment_id: id, content }),
+  );
 }
 
 /** Our latest check run on a commit; other apps' runs of the same name are left out. */
@@ -122,8 +149,11 @@ export async function findLatestCheckRun(octokit: ProbotOctokit, r: GhRepo, sha:
   const res = await call('setStatus', () =>
     octokit.request('GET /repos/{owner}/{repo}/commits/{ref}/check-runs', { ...r, ref: sha, check_name: STATUS_CONTEXT, filter: 'latest' }),
   );
-  return parse('setStatus', ghCheckRunList, res.data)
-    .check_runs.find((run) => run.name === STATUS_CONTEXT && (run.app?.slug ?? appSlug) === appSlug) ?? null;
+  return (
+    parse('setStatus', ghCheckRunList, res.data).check_runs.find(
+      (run) => run.name === STATUS_CONTEXT && (run.app?.slug ?? appSlug) === appSlug,
+    ) ?? null
+  );
 }
 
 interface GhCheckRunCommon {

@@ -16,7 +16,8 @@ useHttpMock();
 const REPO = '/repos/routers/tailscale-mikrotik';
 const BOT = 'bumpguard[bot]';
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
-const octokit = () => new ProbotOctokit({ auth: { token: 'ghs_contract' }, retry: { enabled: false }, throttle: { enabled: false }, log: quiet });
+const octokit = () =>
+  new ProbotOctokit({ auth: { token: 'ghs_contract' }, retry: { enabled: false }, throttle: { enabled: false }, log: quiet });
 const api = () => nock('https://api.github.com', { reqheaders: { authorization: 'token ghs_contract' } });
 const examplePr = githubExample('pull_request', 'opened').pull_request;
 
@@ -52,28 +53,46 @@ forgeContract('github', {
         ...examplePr,
         number: pr.number,
         user: { ...examplePr.user, login: pr.author },
-        head: { ...examplePr.head, ref: pr.headRef, sha: pr.headSha, repo: repoOf(pr.fork ? 'stranger/tailscale-mikrotik' : 'routers/tailscale-mikrotik') },
+        head: {
+          ...examplePr.head,
+          ref: pr.headRef,
+          sha: pr.headSha,
+          repo: repoOf(pr.fork ? 'stranger/tailscale-mikrotik' : 'routers/tailscale-mikrotik'),
+        },
         base: { ...examplePr.base, ref: pr.baseRef, sha: pr.baseSha, repo: repoOf('routers/tailscale-mikrotik') },
       });
   },
   diff(pr, text) {
-    api().get(`${REPO}/pulls/${pr}`).matchHeader('accept', 'application/vnd.github.v3.diff').reply(200, text, { 'content-type': 'text/plain; charset=utf-8' });
+    api()
+      .get(`${REPO}/pulls/${pr}`)
+      .matchHeader('accept', 'application/vnd.github.v3.diff')
+      .reply(200, text, { 'content-type': 'text/plain; charset=utf-8' });
   },
   file(path, sha, answer) {
-    const scope = api().get(`${REPO}/contents/${encodeURIComponent(path)}`).query({ ref: sha }).matchHeader('accept', 'application/vnd.github.v3.raw');
+    const scope = api()
+      .get(`${REPO}/contents/${encodeURIComponent(path)}`)
+      .query({ ref: sha })
+      .matchHeader('accept', 'application/vnd.github.v3.raw');
     if ('text' in answer) scope.reply(200, answer.text, { 'content-type': 'text/plain; charset=utf-8' });
     else scope.reply(answer.status, { message: answer.status === 404 ? 'Not Found' : 'Server Error' });
   },
   archive(sha, tarGz) {
     // GitHub answers with a redirect to codeload; fetch follows it (without our token).
-    api().get(`${REPO}/tarball/${sha}`).reply(302, '', { location: `https://codeload.github.com/routers/tailscale-mikrotik/legacy.tar.gz/${sha}?token=short-lived` });
-    nock('https://codeload.github.com').get(`/routers/tailscale-mikrotik/legacy.tar.gz/${sha}`).query({ token: 'short-lived' }).reply(200, tarGz, { 'content-type': 'application/x-gzip' });
+    api()
+      .get(`${REPO}/tarball/${sha}`)
+      .reply(302, '', { location: `https://codeload.github.com/routers/tailscale-mikrotik/legacy.tar.gz/${sha}?token=short-lived` });
+    nock('https://codeload.github.com')
+      .get(`/routers/tailscale-mikrotik/legacy.tar.gz/${sha}`)
+      .query({ token: 'short-lived' })
+      .reply(200, tarGz, { 'content-type': 'application/x-gzip' });
   },
   comments(pr, list) {
     api().get(`${REPO}/issues/${pr}/comments`).query({ per_page: '100' }).reply(200, list.map(wireComment));
   },
   createComment(pr, body, id) {
-    api().post(`${REPO}/issues/${pr}/comments`, { body }).reply(201, wireComment({ id, author: BOT, body }));
+    api()
+      .post(`${REPO}/issues/${pr}/comments`, { body })
+      .reply(201, wireComment({ id, author: BOT, body }));
   },
   updateComment(id, body, answer = 'ok') {
     const scope = api().patch(`${REPO}/issues/comments/${id}`, { body });
@@ -106,7 +125,9 @@ forgeContract('github', {
     error: { status: 'completed', conclusion: 'failure', title: 'gate error' },
   },
   comment(c) {
-    api().get(`${REPO}/issues/comments/${c.id}`).reply(200, { ...wireComment(c), created_at: c.createdAt, issue_url: `https://api.github.com${REPO}/issues/${c.pr}` });
+    api()
+      .get(`${REPO}/issues/comments/${c.id}`)
+      .reply(200, { ...wireComment(c), created_at: c.createdAt, issue_url: `https://api.github.com${REPO}/issues/${c.pr}` });
   },
   reaction(commentId, reaction) {
     api().post(`${REPO}/issues/comments/${commentId}/reactions`, { content: reaction }).reply(201, { id: 1, content: reaction });
@@ -127,7 +148,7 @@ forgeContract('github', {
   ],
 });
 
-test('github: a check run an earlier job left in progress on the same SHA is finished, not duplicated; another app\'s run is left alone', async () => {
+test("github: a check run an earlier job left in progress on the same SHA is finished, not duplicated; another app's run is left alone", async () => {
   const runs = new GithubCheckRuns(api, REPO, 7);
   const ours = runs.seed({ head_sha: 'abc', status: 'in_progress', conclusion: null });
   runs.seed({ head_sha: 'abc', status: 'in_progress', conclusion: null, app: 'someone-else' });
@@ -141,7 +162,10 @@ test('github: a finished check run is final: /accept, Re-run and /rebuild at the
   const runs = new GithubCheckRuns(api, REPO);
   runs.seed({ head_sha: 'abc', status: 'completed', conclusion: 'failure', title: 'failed: 1 blocker' });
   // After a restart the adapter knows nothing: it lists, sees a completed run, and creates a new one.
-  runs.list('abc').create(1, (b) => b.status === 'in_progress').update(1, (b) => b.conclusion === 'success');
+  runs
+    .list('abc')
+    .create(1, (b) => b.status === 'in_progress')
+    .update(1, (b) => b.conclusion === 'success');
   const forge = new GitHubForge({ octokit: octokit(), repo: 'routers/tailscale-mikrotik', botLogin: BOT });
   const set = (state: GateState, title: string) => forge.setStatus({ sha: 'abc', context: 'bumpguard', state, title, summary: title });
   await set('pending', 'Checking…');
@@ -168,5 +192,8 @@ test('github: a remembered run that turns out to be completed (GitHub kept its s
 test('github: a rate-limited answer is a retryable rate-limited error', async () => {
   api().get(`${REPO}/pulls/14`).reply(403, { message: 'API rate limit exceeded' }, { 'x-ratelimit-remaining': '0' });
   const forge = new GitHubForge({ octokit: octokit(), repo: 'routers/tailscale-mikrotik', botLogin: BOT });
-  await assert.rejects(forge.getPullRequest(14), (err: unknown) => err instanceof ForgeError && err.code === 'rate-limited' && err.retryable);
+  await assert.rejects(
+    forge.getPullRequest(14),
+    (err: unknown) => err instanceof ForgeError && err.code === 'rate-limited' && err.retryable,
+  );
 });

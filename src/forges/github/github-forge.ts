@@ -6,7 +6,19 @@
 // One instance per repository.
 
 import type { ProbotOctokit } from 'probot';
-import { DEFAULT_MAX_FILE_BYTES, type Forge, type ForgeComment, type GateState, type Permission, type PrComment, type PullRequest, type Reaction, type StatusInput, type UpsertCommentInput, type UpsertCommentResult } from '../../core/index.ts';
+import {
+  DEFAULT_MAX_FILE_BYTES,
+  type Forge,
+  type ForgeComment,
+  type GateState,
+  type Permission,
+  type PrComment,
+  type PullRequest,
+  type Reaction,
+  type StatusInput,
+  type UpsertCommentInput,
+  type UpsertCommentResult,
+} from '../../core/index.ts';
 import { extractTarball } from '../extract-tarball.ts';
 import { DEFAULT_MAX_DIFF_BYTES } from '../http.ts';
 import { upsertComment } from '../upsert-comment.ts';

@@ -82,9 +82,16 @@ const NO_ANSWER = /^\*\*\* Can't find \S+: No answer/;
 
 /** Null when the text is not nslookup output. */
 export function parseNslookup(text: string): DnsObservation | null {
-  const blocks = text.split(/\n\s*\n/).map((b) => b.split('\n').map((l) => l.trim()).filter(Boolean));
+  const blocks = text.split(/\n\s*\n/).map((b) =>
+    b
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean),
+  );
   const all = blocks.flat();
-  const looksLike = all.some((l) => l.startsWith('Server:') || l.startsWith('nslookup: ') || CANT_FIND.test(l) || NO_ANSWER.test(l) || NO_REPLY.test(l));
+  const looksLike = all.some(
+    (l) => l.startsWith('Server:') || l.startsWith('nslookup: ') || CANT_FIND.test(l) || NO_ANSWER.test(l) || NO_REPLY.test(l),
+  );
   if (!looksLike) return null;
   const obs: DnsObservation = { tool: 'nslookup', status: null, flags: null, answers: [], queryTimeMs: null, error: null };
   let rcode: string | null = null;

@@ -38,11 +38,23 @@ export async function runCanaries(opts: RunCanariesOptions): Promise<CanaryResul
   const results: CanaryResult[] = [];
   for (const canary of canariesFor(opts.canaries, opts.platform)) {
     const [program, ...rest] = typeof canary.run === 'string' ? ['sh', '-c', canary.run] : canary.run;
-    const args = canary.in === 'sidecar'
-      ? ['run', '--rm', '--network', `container:${opts.containerId}`, '--platform', opts.platform,
-        ...(opts.runId ? containerLabels(opts.runId, opts.owner) : []), ...limitFlags(opts.limits ?? DEFAULT_CONTAINER_LIMITS, opts.user ?? null),
-        '--entrypoint', program!, canary.sidecarImage ?? opts.imageId, ...rest]
-      : ['exec', opts.containerId, program!, ...rest];
+    const args =
+      canary.in === 'sidecar'
+        ? [
+            'run',
+            '--rm',
+            '--network',
+            `container:${opts.containerId}`,
+            '--platform',
+            opts.platform,
+            ...(opts.runId ? containerLabels(opts.runId, opts.owner) : []),
+            ...limitFlags(opts.limits ?? DEFAULT_CONTAINER_LIMITS, opts.user ?? null),
+            '--entrypoint',
+            program!,
+            canary.sidecarImage ?? opts.imageId,
+            ...rest,
+          ]
+        : ['exec', opts.containerId, program!, ...rest];
     const run = await execIn(opts.docker, args, { timeoutMs: canary.timeoutSeconds * 1000, signal: opts.signal });
     const result = typeof canary.run === 'string' && lacksShell(run) ? needsShell(canary) : evaluateCanary(canary.name, canary.expect, run);
     opts.onLog?.(`canary ${canary.name} (${opts.platform}): ${result.ok ? 'ok' : 'FAILED'}: ${result.detail}`);
@@ -51,9 +63,15 @@ export async function runCanaries(opts: RunCanariesOptions): Promise<CanaryResul
   return results;
 }
 
-/** The runtime's answer when `sh` is not in the image (runc: exec: "sh": executable file not found in $PATH; `docker exec` prints it on stdout). */
+/**
+ * The runtime's answer when `sh` is not in the image (runc: exec: "sh": executable file not found in $PATH; `docker exec` prints it on
+ * stdout).
+ */
 function lacksShell(run: { exitCode: number | null; stdout: string; stderr: string }): boolean {
-  return (run.exitCode === 126 || run.exitCode === 127) && /exec: "sh": (executable file not found|no such file or directory)/.test(`${run.stdout}\n${run.stderr}`);
+  return (
+    (run.exitCode === 126 || run.exitCode === 127) &&
+    /exec: "sh": (executable file not found|no such file or directory)/.test(`${run.stdout}\n${run.stderr}`)
+  );
 }
 
 /** A shell-form canary in an image without a shell is a configuration mistake, not a failure of the image. */
@@ -100,7 +118,8 @@ export function evaluateCanary(name: string, expect: Expect, run: CanaryRun): Ca
   }
   matchRegex('stdout', expect.stdout, run.stdout, failures);
   matchRegex('stderr', expect.stderr, run.stderr, failures);
-  const wantsDns = expect.status !== undefined || expect.minAnswers !== undefined || expect.flags !== undefined || expect.queryTimeMs !== undefined;
+  const wantsDns =
+    expect.status !== undefined || expect.minAnswers !== undefined || expect.flags !== undefined || expect.queryTimeMs !== undefined;
   const dns = wantsDns ? parseDnsOutput(`${run.stdout}\n${run.stderr}`) : null;
   if (wantsDns) checkDns(expect, dns, failures);
   if (failures.length > 0) return fail(name, failures);
@@ -150,12 +169,14 @@ function checkDns(expect: Expect, dns: DnsObservation | null, failures: Failure[
   }
   for (const flag of expect.flags ?? []) {
     if (dns.flags === null) failures.push({ assertion: `flag ${flag}`, observed: `${dns.tool} prints no header flags (use dig)` });
-    else if (!dns.flags.includes(flag.toLowerCase())) failures.push({ assertion: `flag ${flag}`, observed: `flags ${dns.flags.join(' ') || '(none)'}` });
+    else if (!dns.flags.includes(flag.toLowerCase()))
+      failures.push({ assertion: `flag ${flag}`, observed: `flags ${dns.flags.join(' ') || '(none)'}` });
   }
   const qt = expect.queryTimeMs;
   if (qt !== undefined) {
     const want = [qt.gt !== undefined ? `> ${qt.gt}` : '', qt.lt !== undefined ? `< ${qt.lt}` : ''].filter(Boolean).join(' and ');
-    if (dns.queryTimeMs === null) failures.push({ assertion: `query time ${want} ms`, observed: `${dns.tool} prints no query time (use dig)` });
+    if (dns.queryTimeMs === null)
+      failures.push({ assertion: `query time ${want} ms`, observed: `${dns.tool} prints no query time (use dig)` });
     else if ((qt.gt !== undefined && !(dns.queryTimeMs > qt.gt)) || (qt.lt !== undefined && !(dns.queryTimeMs < qt.lt))) {
       failures.push({ assertion: `query time ${want} ms`, observed: `${dns.queryTimeMs} ms` });
     }

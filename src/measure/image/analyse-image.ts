@@ -27,7 +27,9 @@ export async function analyseImage(input: Readable | string, opts: AnalyseImageO
     if (err instanceof Error && 'code' in err && (err.code === 'ENOENT' || err.code === 'EACCES')) {
       throw new BumpguardError('image-missing', `Cannot read the image archive ${where}: ${err.message}`, { cause: err });
     }
-    throw new BumpguardError('image-unreadable', `The image archive ${where} is not a readable tar of an image: ${String(err)}`, { cause: err });
+    throw new BumpguardError('image-unreadable', `The image archive ${where} is not a readable tar of an image: ${String(err)}`, {
+      cause: err,
+    });
   }
   const layout = resolveImageLayout(contents, opts.platform);
   if (!layout.ok) throw new BumpguardError('image-unreadable', `Cannot analyse ${where}: ${layout.reason}.`);
@@ -42,12 +44,15 @@ export async function analyseImage(input: Readable | string, opts: AnalyseImageO
 /** Layers too small to look like one (Docker's empty layer is 1024 zero bytes) were kept as metadata. */
 async function scanSmallBlob(contents: ArchiveContents, key: string, where: string): Promise<LayerScan> {
   const bytes = contents.meta.get(key);
-  if (bytes === undefined) throw new BumpguardError('image-unreadable', `Cannot analyse ${where}: layer ${key.slice(1)} is missing or is not a tar.`);
+  if (bytes === undefined)
+    throw new BumpguardError('image-unreadable', `Cannot analyse ${where}: layer ${key.slice(1)} is missing or is not a tar.`);
   const kind = sniffBlob(bytes);
   try {
     return await scanLayer([bytes], kind === 'gzip' || kind === 'zstd' ? kind : 'none');
   } catch (err) {
-    throw new BumpguardError('image-unreadable', `Cannot analyse ${where}: layer ${key.slice(1)} is not a tar: ${String(err)}`, { cause: err });
+    throw new BumpguardError('image-unreadable', `Cannot analyse ${where}: layer ${key.slice(1)} is not a tar: ${String(err)}`, {
+      cause: err,
+    });
   }
 }
 

@@ -7,7 +7,10 @@ import { createGzipSizer, type GzipSizerOptions } from './gzip-size.ts';
 /** Feeds `input` in odd-sized chunks; returns the counted size and the stream the blocks form. */
 async function sizeAndStream(input: Buffer, options: GzipSizerOptions): Promise<{ size: number; gzip: Buffer }> {
   const pieces = new Map<number, Buffer[]>();
-  const sizer = createGzipSizer({ ...options, onOutput: (block, out) => pieces.set(block, [...(pieces.get(block) ?? []), Buffer.from(out)]) });
+  const sizer = createGzipSizer({
+    ...options,
+    onOutput: (block, out) => pieces.set(block, [...(pieces.get(block) ?? []), Buffer.from(out)]),
+  });
   for (let at = 0; at < input.length; at += 7777) await sizer.write(input.subarray(at, at + 7777));
   const size = await sizer.end();
   const header = Buffer.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3]);

@@ -25,13 +25,24 @@ describe('resolveImageLayout', () => {
   });
 
   it('follows a legacy layer symlink to the copy that holds the bytes', () => {
-    const layout = resolveImageLayout({
-      meta: meta({ '/manifest.json': [{ Config: 'c.json', Layers: ['a/layer.tar', 'b/layer.tar'] }], '/c.json': { os: 'linux', architecture: 'amd64' } }),
-      links: new Map([['/b/layer.tar', '/a/layer.tar']]),
-    }, 'linux/amd64');
+    const layout = resolveImageLayout(
+      {
+        meta: meta({
+          '/manifest.json': [{ Config: 'c.json', Layers: ['a/layer.tar', 'b/layer.tar'] }],
+          '/c.json': { os: 'linux', architecture: 'amd64' },
+        }),
+        links: new Map([['/b/layer.tar', '/a/layer.tar']]),
+      },
+      'linux/amd64',
+    );
     assert.deepStrictEqual(layout, {
-      ok: true, format: 'docker-save', imagePlatform: 'linux/amd64',
-      layers: [{ key: '/a/layer.tar', id: 'a/layer.tar' }, { key: '/a/layer.tar', id: 'b/layer.tar' }],
+      ok: true,
+      format: 'docker-save',
+      imagePlatform: 'linux/amd64',
+      layers: [
+        { key: '/a/layer.tar', id: 'a/layer.tar' },
+        { key: '/a/layer.tar', id: 'b/layer.tar' },
+      ],
     });
   });
 });

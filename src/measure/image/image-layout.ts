@@ -21,8 +21,7 @@ export interface PlannedLayer {
 }
 
 export type ImageLayout =
-  | { ok: true; format: 'docker-save' | 'oci'; layers: PlannedLayer[]; imagePlatform: string | null }
-  | { ok: false; reason: string };
+  { ok: true; format: 'docker-save' | 'oci'; layers: PlannedLayer[]; imagePlatform: string | null } | { ok: false; reason: string };
 
 interface Candidate {
   layerKeys: string[];
@@ -36,7 +35,8 @@ export function resolveImageLayout(archive: ArchiveIndex, platform: string): Ima
   const format = docker ? 'docker-save' : 'oci';
   const candidates = docker ?? ociCandidates(archive);
   if (candidates === null) return { ok: false, reason: 'the archive has neither manifest.json nor index.json' };
-  if (candidates.length === 0) return { ok: false, reason: `the archive's ${docker ? 'manifest.json' : 'index.json'} lists no readable image manifest` };
+  if (candidates.length === 0)
+    return { ok: false, reason: `the archive's ${docker ? 'manifest.json' : 'index.json'} lists no readable image manifest` };
   const chosen = candidates.length === 1 ? candidates[0] : candidates.find((c) => platformMatches(platform, c.platform));
   if (chosen === undefined) {
     const has = candidates.map((c) => c.platform ?? 'unknown').join(', ');
@@ -153,9 +153,7 @@ export function platformMatches(want: string, have: string | null): boolean {
 // Wire shapes of image archives, only the fields we read: `docker save` manifest.json
 // (https://github.com/moby/moby/blob/master/image/tarexport/tarexport.go) and OCI image
 // layout, index, manifest and config (https://github.com/opencontainers/image-spec).
-const DockerSaveManifest = z.array(
-  z.looseObject({ Config: z.string(), Layers: z.array(z.string()) }),
-);
+const DockerSaveManifest = z.array(z.looseObject({ Config: z.string(), Layers: z.array(z.string()) }));
 
 const OciPlatform = z.looseObject({
   os: z.string(),

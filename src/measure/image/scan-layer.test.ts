@@ -1,11 +1,27 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { elfFile, EM } from '../../../test/helpers/make-image-tar.ts';
-import { expectedElfMachine, isUpxPacked, normaliseTarPath, parseElfHeader, resolveLinkTarget, toElfInfo, UPX_SCAN_BYTES, whiteoutEntry } from './scan-layer.ts';
+import {
+  expectedElfMachine,
+  isUpxPacked,
+  normaliseTarPath,
+  parseElfHeader,
+  resolveLinkTarget,
+  toElfInfo,
+  UPX_SCAN_BYTES,
+  whiteoutEntry,
+} from './scan-layer.ts';
 
 describe('normaliseTarPath', () => {
   it('makes tar names absolute and drops the root and escaping names', () => {
-    assert.deepStrictEqual(['./usr//bin/', 'etc/passwd', '/abs', './', '.', '../etc/shadow'].map(normaliseTarPath), ['/usr/bin', '/etc/passwd', '/abs', null, null, null]);
+    assert.deepStrictEqual(['./usr//bin/', 'etc/passwd', '/abs', './', '.', '../etc/shadow'].map(normaliseTarPath), [
+      '/usr/bin',
+      '/etc/passwd',
+      '/abs',
+      null,
+      null,
+      null,
+    ]);
   });
 });
 
@@ -45,7 +61,7 @@ describe('parseElfHeader', () => {
     });
   }
 
-  it('reads e_machine in the file\'s byte order (a big-endian aarch64 reads as 183, not 46848)', () => {
+  it("reads e_machine in the file's byte order (a big-endian aarch64 reads as 183, not 46848)", () => {
     const head = elfFile({ eMachine: EM.aarch64, bits: 64, endian: 'be', size: 64 });
     assert.equal(parseElfHeader(head)?.eMachine, 183);
   });
@@ -65,8 +81,30 @@ describe('parseElfHeader', () => {
 
 describe('expectedElfMachine', () => {
   it('maps the router platforms and their variants to the machine their binaries carry', () => {
-    const platforms = ['linux/amd64', 'linux/arm64', 'linux/arm64/v8', 'linux/arm/v7', 'linux/arm/v6', 'linux/386', 'linux/ppc64le', 'linux/s390x', 'linux/riscv64', 'linux/sparc64'];
-    assert.deepStrictEqual(platforms.map(expectedElfMachine), ['x86_64', 'aarch64', 'aarch64', 'arm', 'arm', 'i386', 'ppc64le', 's390x', 'riscv64', null]);
+    const platforms = [
+      'linux/amd64',
+      'linux/arm64',
+      'linux/arm64/v8',
+      'linux/arm/v7',
+      'linux/arm/v6',
+      'linux/386',
+      'linux/ppc64le',
+      'linux/s390x',
+      'linux/riscv64',
+      'linux/sparc64',
+    ];
+    assert.deepStrictEqual(platforms.map(expectedElfMachine), [
+      'x86_64',
+      'aarch64',
+      'aarch64',
+      'arm',
+      'arm',
+      'i386',
+      'ppc64le',
+      's390x',
+      'riscv64',
+      null,
+    ]);
   });
 
   it('flags an amd64 binary in an arm64 image and never matches an unknown platform', () => {

@@ -85,7 +85,11 @@ export async function scanLayer(
 }
 
 /** Resolves on 'drain'; rejects when the stream errors or closes first (a failed walk destroys it). */
-function drained(stream: { destroyed: boolean; once(event: string, fn: (...args: unknown[]) => void): unknown; off(event: string, fn: (...args: unknown[]) => void): unknown }): Promise<void> {
+function drained(stream: {
+  destroyed: boolean;
+  once(event: string, fn: (...args: unknown[]) => void): unknown;
+  off(event: string, fn: (...args: unknown[]) => void): unknown;
+}): Promise<void> {
   if (stream.destroyed) return Promise.reject(new Error('the layer stream was closed'));
   return new Promise((resolve, reject) => {
     const finish = (err?: unknown): void => {
@@ -108,10 +112,16 @@ async function collectEntries(extract: Extract, budget: { entries: number }): Pr
   const out: LayerEntry[] = [];
   for await (const stream of extract) {
     if (--budget.entries < 0) {
-      throw new BumpguardError('image-too-many-entries', `The image has more than ${MAX_IMAGE_ENTRIES.toLocaleString('en-US')} files and directories; bumpguard analyses router images, which have a few dozen.`);
+      throw new BumpguardError(
+        'image-too-many-entries',
+        `The image has more than ${MAX_IMAGE_ENTRIES.toLocaleString('en-US')} files and directories; bumpguard analyses router images, which have a few dozen.`,
+      );
     }
     if (stream.header.name.length > MAX_ENTRY_PATH_CHARS || (stream.header.linkname ?? '').length > MAX_ENTRY_PATH_CHARS) {
-      throw new BumpguardError('image-unreadable', `The image has an entry whose name or link target is longer than ${MAX_ENTRY_PATH_CHARS} characters.`);
+      throw new BumpguardError(
+        'image-unreadable',
+        `The image has an entry whose name or link target is longer than ${MAX_ENTRY_PATH_CHARS} characters.`,
+      );
     }
     const want = stream.header.type === 'file' || stream.header.type === 'contiguous-file' ? UPX_SCAN_BYTES : 0;
     const head: Uint8Array[] = [];
@@ -143,10 +153,14 @@ function toEntry(header: Header, head: Buffer): LayerEntry | null {
       const target = normaliseTarPath(header.linkname);
       return target === null ? { kind: 'other', path } : { kind: 'hardlink', path, target };
     }
-    case 'symlink': return { kind: 'symlink', path, target: header.linkname };
-    case 'directory': return { kind: 'dir', path };
-    case 'character-device': return whiteoutEntry(path) ?? { kind: 'other', path };
-    default: return { kind: 'other', path };
+    case 'symlink':
+      return { kind: 'symlink', path, target: header.linkname };
+    case 'directory':
+      return { kind: 'dir', path };
+    case 'character-device':
+      return whiteoutEntry(path) ?? { kind: 'other', path };
+    default:
+      return { kind: 'other', path };
   }
 }
 
@@ -248,13 +262,20 @@ function machineName(eMachine: number, bits: 32 | 64, endian: 'le' | 'be'): stri
   const base: string | undefined = (MACHINE_NAMES as Record<number, string>)[eMachine];
   if (base === undefined) return `EM_${eMachine}`;
   switch (base) {
-    case 'ppc64': return endian === 'le' ? 'ppc64le' : 'ppc64';
-    case 's390': return bits === 64 ? 's390x' : 's390';
-    case 'riscv': return `riscv${bits}`;
-    case 'loongarch': return `loongarch${bits}`;
-    case 'mips': return `mips${bits === 64 ? '64' : ''}${endian === 'le' ? 'el' : ''}`;
-    case 'x86_64': return bits === 64 ? 'x86_64' : 'x32';
-    default: return base;
+    case 'ppc64':
+      return endian === 'le' ? 'ppc64le' : 'ppc64';
+    case 's390':
+      return bits === 64 ? 's390x' : 's390';
+    case 'riscv':
+      return `riscv${bits}`;
+    case 'loongarch':
+      return `loongarch${bits}`;
+    case 'mips':
+      return `mips${bits === 64 ? '64' : ''}${endian === 'le' ? 'el' : ''}`;
+    case 'x86_64':
+      return bits === 64 ? 'x86_64' : 'x32';
+    default:
+      return base;
   }
 }
 

@@ -10,7 +10,10 @@ describe('flattenLayers', () => {
   it('lets a whiteout delete a lower file and a whole lower directory', () => {
     const layers: LayerEntry[][] = [
       [file('/etc/a', 1), file('/var/lib/x/1', 2), file('/var/lib/x/2', 3)],
-      [{ kind: 'whiteout', path: '/etc/a' }, { kind: 'whiteout', path: '/var/lib/x' }],
+      [
+        { kind: 'whiteout', path: '/etc/a' },
+        { kind: 'whiteout', path: '/var/lib/x' },
+      ],
     ];
     assert.deepStrictEqual(flat(layers), []);
   });
@@ -20,7 +23,10 @@ describe('flattenLayers', () => {
       [file('/cache/old1', 10), file('/cache/sub/old2', 20), file('/keep', 5)],
       [file('/cache/new', 7), { kind: 'opaque', path: '/cache' }],
     ];
-    assert.deepStrictEqual(flat(layers), [['/cache/new', 7], ['/keep', 5]]);
+    assert.deepStrictEqual(flat(layers), [
+      ['/cache/new', 7],
+      ['/keep', 5],
+    ]);
   });
 
   it('lets an upper file replace a lower directory with everything below it', () => {
@@ -28,7 +34,10 @@ describe('flattenLayers', () => {
   });
 
   it('merges a directory re-declared in an upper layer', () => {
-    assert.deepStrictEqual(flat([[file('/usr/a', 1)], [{ kind: 'dir', path: '/usr' }, file('/usr/b', 2)]]), [['/usr/a', 1], ['/usr/b', 2]]);
+    assert.deepStrictEqual(flat([[file('/usr/a', 1)], [{ kind: 'dir', path: '/usr' }, file('/usr/b', 2)]]), [
+      ['/usr/a', 1],
+      ['/usr/b', 2],
+    ]);
   });
 
   it('a whiteout applies to lower layers only, not to a re-added path in a later layer', () => {
@@ -39,20 +48,28 @@ describe('flattenLayers', () => {
   it('gives hardlinks the inode of their target', () => {
     const root = flattenLayers([[file('/bin/busybox', 5000), { kind: 'hardlink', path: '/bin/ls', target: '/bin/busybox' }]]);
     const files = listFiles(root);
-    assert.deepStrictEqual(files.map((f) => [f.path, f.inode.bytes]), [['/bin/busybox', 5000], ['/bin/ls', 5000]]);
+    assert.deepStrictEqual(
+      files.map((f) => [f.path, f.inode.bytes]),
+      [
+        ['/bin/busybox', 5000],
+        ['/bin/ls', 5000],
+      ],
+    );
     assert.equal(files[0]?.inode, files[1]?.inode);
   });
 });
 
 describe('findFile', () => {
-  const root = flattenLayers([[
-    file('/usr/local/bin/tailscale.combined', 100),
-    { kind: 'symlink', path: '/usr/local/bin/tailscaled', target: 'tailscale.combined' },
-    { kind: 'symlink', path: '/usr/bin/ts', target: '../local/bin/tailscaled' },
-    { kind: 'symlink', path: '/opt', target: '/usr/local' },
-    { kind: 'symlink', path: '/loop/a', target: 'b' },
-    { kind: 'symlink', path: '/loop/b', target: 'a' },
-  ]]);
+  const root = flattenLayers([
+    [
+      file('/usr/local/bin/tailscale.combined', 100),
+      { kind: 'symlink', path: '/usr/local/bin/tailscaled', target: 'tailscale.combined' },
+      { kind: 'symlink', path: '/usr/bin/ts', target: '../local/bin/tailscaled' },
+      { kind: 'symlink', path: '/opt', target: '/usr/local' },
+      { kind: 'symlink', path: '/loop/a', target: 'b' },
+      { kind: 'symlink', path: '/loop/b', target: 'a' },
+    ],
+  ]);
 
   it('follows relative, absolute and directory symlinks to the real file', () => {
     for (const path of ['/usr/local/bin/tailscaled', '/usr/bin/ts', '/opt/bin/tailscale.combined', 'usr/local/bin/tailscale.combined']) {
@@ -80,7 +97,10 @@ describe('duplicateBytes', () => {
 
 describe('blockRound', () => {
   it('rounds up to whole blocks and gives empty files no block', () => {
-    assert.deepStrictEqual([0, 1, 4095, 4096, 4097, 10000].map((n) => blockRound(n, 4096)), [0, 4096, 4096, 4096, 8192, 12288]);
+    assert.deepStrictEqual(
+      [0, 1, 4095, 4096, 4097, 10000].map((n) => blockRound(n, 4096)),
+      [0, 4096, 4096, 4096, 8192, 12288],
+    );
     assert.equal(blockRound(1000, 512), 1024);
   });
 

@@ -31,7 +31,10 @@ export function summariseImage(
     layers: layerInfos,
     imageCompressedBytes: layerInfos.reduce((sum, l) => sum + l.compressedBytes, 0),
     rootfsBytes: sumInodes(flat.map((f) => f.inode)),
-    flashBytes: flashBytes(entries.map((e) => e.flatMap((x) => (x.kind === 'file' ? [x.bytes] : []))), opts.blockSize),
+    flashBytes: flashBytes(
+      entries.map((e) => e.flatMap((x) => (x.kind === 'file' ? [x.bytes] : []))),
+      opts.blockSize,
+    ),
     blockSize: opts.blockSize,
     duplicateBytes: duplicateBytes(entries),
     files,
@@ -75,11 +78,7 @@ export interface Inode {
   upx: boolean;
 }
 
-type RootfsNode =
-  | RootfsDir
-  | { kind: 'file'; inode: Inode }
-  | { kind: 'symlink'; target: string }
-  | { kind: 'other' };
+type RootfsNode = RootfsDir | { kind: 'file'; inode: Inode } | { kind: 'symlink'; target: string } | { kind: 'other' };
 
 export interface RootfsDir {
   kind: 'dir';
@@ -122,10 +121,18 @@ function addLayer(root: RootfsDir, entries: ReadonlyArray<LayerEntry>): void {
         putNode(root, entry.path, { kind: 'file', inode });
         break;
       }
-      case 'symlink': putNode(root, entry.path, { kind: 'symlink', target: entry.target }); break;
-      case 'dir': putNode(root, entry.path, { kind: 'dir', children: new Map() }); break;
-      case 'other': putNode(root, entry.path, { kind: 'other' }); break;
-      case 'whiteout': case 'opaque': break;
+      case 'symlink':
+        putNode(root, entry.path, { kind: 'symlink', target: entry.target });
+        break;
+      case 'dir':
+        putNode(root, entry.path, { kind: 'dir', children: new Map() });
+        break;
+      case 'other':
+        putNode(root, entry.path, { kind: 'other' });
+        break;
+      case 'whiteout':
+      case 'opaque':
+        break;
     }
   }
 }

@@ -50,9 +50,15 @@ const OWNER_LABEL = 'bumpguard.owner';
  */
 export async function removeLeftoverContainers(docker: DockerClient, owner: string, signal?: AbortSignal): Promise<number> {
   const database = owner.slice(0, owner.indexOf('/') + 1);
-  const list = await execDocker(docker, ['ps', '-a', '--filter', `label=${OWNER_LABEL}`, '--format', `{{.ID}} {{.Label "${OWNER_LABEL}"}}`], {
-    reject: false, cancelSignal: signal, stdin: 'ignore',
-  });
+  const list = await execDocker(
+    docker,
+    ['ps', '-a', '--filter', `label=${OWNER_LABEL}`, '--format', `{{.ID}} {{.Label "${OWNER_LABEL}"}}`],
+    {
+      reject: false,
+      cancelSignal: signal,
+      stdin: 'ignore',
+    },
+  );
   const ids = String(list.stdout ?? '')
     .split('\n')
     .map((line) => line.trim().split(' '))
@@ -79,7 +85,11 @@ const POLL_MS = 100;
  */
 export async function acquireImage(docker: DockerClient, image: ImageRef, tag: string, signal?: AbortSignal): Promise<void> {
   for (let attempt = 0; ; attempt++) {
-    const inspect = await execDocker(docker, ['image', 'inspect', '--format', '{{.Id}}', image.imageId], { reject: false, cancelSignal: signal, stdin: 'ignore' });
+    const inspect = await execDocker(docker, ['image', 'inspect', '--format', '{{.Id}}', image.imageId], {
+      reject: false,
+      cancelSignal: signal,
+      stdin: 'ignore',
+    });
     throwIfCancelled(inspect, signal);
     if (inspect.exitCode !== 0) await execDocker(docker, ['load', '-q', '-i', image.tarPath], { cancelSignal: signal, stdin: 'ignore' });
     const tagged = await execDocker(docker, ['tag', image.imageId, tag], { reject: false, cancelSignal: signal, stdin: 'ignore' });
@@ -98,10 +108,18 @@ export async function releaseImage(docker: DockerClient, tag: string): Promise<v
 export async function startContainer(docker: DockerClient, spec: ContainerSpec, signal?: AbortSignal): Promise<string> {
   const [entrypoint, ...rest] = spec.command ?? [];
   const args = [
-    'run', '-d', '--network', 'none', '--platform', spec.platform, ...containerLabels(spec.runId, spec.owner),
+    'run',
+    '-d',
+    '--network',
+    'none',
+    '--platform',
+    spec.platform,
+    ...containerLabels(spec.runId, spec.owner),
     ...limitFlags(spec.limits, spec.user),
     ...(spec.readOnly ? ['--read-only'] : []),
-    ...(entrypoint !== undefined ? ['--entrypoint', entrypoint] : []), spec.image, ...rest,
+    ...(entrypoint !== undefined ? ['--entrypoint', entrypoint] : []),
+    spec.image,
+    ...rest,
   ];
   const res = await execDocker(docker, args, { reject: false, cancelSignal: signal, stdin: 'ignore' });
   throwIfCancelled(res, signal);
@@ -122,7 +140,8 @@ export interface ContainerState {
 
 export async function containerState(docker: DockerClient, id: string, signal?: AbortSignal): Promise<ContainerState> {
   const res = await execDocker(docker, ['inspect', '--format', '{{.State.Running}} {{.State.Pid}} {{.State.ExitCode}}', id], {
-    cancelSignal: signal, stdin: 'ignore',
+    cancelSignal: signal,
+    stdin: 'ignore',
   });
   const [running, pid, exitCode] = String(res.stdout).trim().split(' ');
   return { running: running === 'true', pid: Number(pid), exitCode: Number(exitCode) };
@@ -168,10 +187,20 @@ export async function waitReady(docker: DockerClient, id: string, ready: ReadyCo
 }
 
 /** Follows the container's log until a line matches, the stream ends (the container stopped), or `timeoutMs`. */
-async function followLogUntil(docker: DockerClient, id: string, re: RegExp, timeoutMs: number, signal?: AbortSignal): Promise<'matched' | 'ended' | 'timeout'> {
+async function followLogUntil(
+  docker: DockerClient,
+  id: string,
+  re: RegExp,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<'matched' | 'ended' | 'timeout'> {
   const stop = new AbortController();
   const child = execDocker(docker, ['logs', '--follow', id], {
-    all: true, buffer: false, reject: false, stdin: 'ignore', cancelSignal: signal ? AbortSignal.any([signal, stop.signal]) : stop.signal,
+    all: true,
+    buffer: false,
+    reject: false,
+    stdin: 'ignore',
+    cancelSignal: signal ? AbortSignal.any([signal, stop.signal]) : stop.signal,
   });
   let text = '';
   let outcome: 'matched' | 'ended' | 'timeout' = 'ended';
@@ -199,18 +228,29 @@ async function followLogUntil(docker: DockerClient, id: string, re: RegExp, time
 
 /** `docker cp` needs no binary inside the image, unlike `test -e`. */
 async function fileExists(docker: DockerClient, id: string, path: string, signal?: AbortSignal): Promise<boolean> {
-  const res = await execDocker(docker, ['cp', `${id}:${path}`, '-'], { reject: false, cancelSignal: signal, stdout: 'ignore', stdin: 'ignore' });
+  const res = await execDocker(docker, ['cp', `${id}:${path}`, '-'], {
+    reject: false,
+    cancelSignal: signal,
+    stdout: 'ignore',
+    stdin: 'ignore',
+  });
   throwIfCancelled(res, signal);
   return res.exitCode === 0;
 }
 
 /** Runs a docker argv (`exec …` in the container, or `run …` for a sidecar) with a timeout. */
 export async function execIn(
-  docker: DockerClient, args: string[], opts: { timeoutMs: number; signal?: AbortSignal | undefined },
+  docker: DockerClient,
+  args: string[],
+  opts: { timeoutMs: number; signal?: AbortSignal | undefined },
 ): Promise<ExecResult> {
   const started = Date.now();
   const res = await execDocker(docker, args, {
-    reject: false, timeout: opts.timeoutMs, cancelSignal: opts.signal, stdin: 'ignore', forceKillAfterDelay: 2000,
+    reject: false,
+    timeout: opts.timeoutMs,
+    cancelSignal: opts.signal,
+    stdin: 'ignore',
+    forceKillAfterDelay: 2000,
   });
   throwIfCancelled(res, opts.signal);
   return {
@@ -279,18 +319,21 @@ export function readContainerLimits(env: Record<string, string | undefined>): { 
   if (memory) {
     const m = /^(\d+)([bkmg]?)$/i.exec(memory);
     const bytes = m ? Number(m[1]) * UNITS[m[2]!.toLowerCase()]! : Number.NaN;
-    if (!(bytes >= 6 * 1024 ** 2)) issues.push({ path: CONTAINER_ENV.memory, message: 'must be a docker memory size of at least 6m, e.g. 512m or 1g' });
+    if (!(bytes >= 6 * 1024 ** 2))
+      issues.push({ path: CONTAINER_ENV.memory, message: 'must be a docker memory size of at least 6m, e.g. 512m or 1g' });
     else limits.memory = memory.toLowerCase();
   }
   const pids = env[CONTAINER_ENV.pids]?.trim();
   if (pids) {
     const n = Number(pids);
-    if (!Number.isInteger(n) || n < 8 || n > 65_536) issues.push({ path: CONTAINER_ENV.pids, message: 'must be a whole number of processes from 8 to 65536, e.g. 256' });
+    if (!Number.isInteger(n) || n < 8 || n > 65_536)
+      issues.push({ path: CONTAINER_ENV.pids, message: 'must be a whole number of processes from 8 to 65536, e.g. 256' });
     else limits.pids = n;
   }
   const user = env[CONTAINER_ENV.user]?.trim();
   if (user) {
-    if (user !== 'auto' && user !== 'image' && !/^\d+(:\d+)?$/.test(user)) issues.push({ path: CONTAINER_ENV.user, message: 'must be auto, image, or a numeric uid[:gid], e.g. 1000:1000' });
+    if (user !== 'auto' && user !== 'image' && !/^\d+(:\d+)?$/.test(user))
+      issues.push({ path: CONTAINER_ENV.user, message: 'must be auto, image, or a numeric uid[:gid], e.g. 1000:1000' });
     else limits.user = user;
   }
   return { limits, issues };
@@ -299,8 +342,16 @@ export function readContainerLimits(env: Record<string, string | undefined>): { 
 /** The `docker run` flags for `limits`, with the user of this attempt (null: the image's own). */
 export function limitFlags(limits: ContainerLimits, user: string | null): string[] {
   return [
-    '--memory', limits.memory, '--memory-swap', limits.memory, '--pids-limit', String(limits.pids),
-    '--cap-drop', 'ALL', '--security-opt', 'no-new-privileges',
+    '--memory',
+    limits.memory,
+    '--memory-swap',
+    limits.memory,
+    '--pids-limit',
+    String(limits.pids),
+    '--cap-drop',
+    'ALL',
+    '--security-opt',
+    'no-new-privileges',
     ...(user !== null ? ['--user', user] : []),
   ];
 }

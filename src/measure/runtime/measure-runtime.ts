@@ -8,7 +8,17 @@ import type { Canary, Config } from '../../config/index.ts';
 import { CancelledError, messageOf, type CanaryResult, type RamMeasurement } from '../../core/index.ts';
 import type { DockerClient } from '../../engine/index.ts';
 import { canariesNotRun, runCanaries } from '../canary/run-canaries.ts';
-import { acquireImage, DEFAULT_CONTAINER_LIMITS, releaseImage, removeContainer, startContainer, usersToTry, waitReady, type ContainerLimits, type ImageRef } from './container.ts';
+import {
+  acquireImage,
+  DEFAULT_CONTAINER_LIMITS,
+  releaseImage,
+  removeContainer,
+  startContainer,
+  usersToTry,
+  waitReady,
+  type ContainerLimits,
+  type ImageRef,
+} from './container.ts';
 import { isEmulated, presentValues, ramStats, sampleContainer, type RunSample } from './ram.ts';
 
 export interface MeasureRuntimeOptions {
@@ -50,7 +60,10 @@ export async function measureRuntime(opts: MeasureRuntimeOptions): Promise<Runti
   if (runs === 0) return { ram: null, canaries: [] };
   // Each run tries the same modes in the same order; the same image settles on the same one, so
   // the runs (and base and head of a platform) are measured alike.
-  const modes: Mode[] = usersToTry(opts.limits ?? DEFAULT_CONTAINER_LIMITS).flatMap((user) => [{ readOnly: true, user }, { readOnly: false, user }]);
+  const modes: Mode[] = usersToTry(opts.limits ?? DEFAULT_CONTAINER_LIMITS).flatMap((user) => [
+    { readOnly: true, user },
+    { readOnly: false, user },
+  ]);
   const runId = opts.runId ?? randomUUID();
   const tag = `bumpguard-measure:${runId}`;
   await acquireImage(opts.docker, opts.image, tag, opts.signal);
@@ -59,7 +72,9 @@ export async function measureRuntime(opts: MeasureRuntimeOptions): Promise<Runti
     // The runs are independent containers and mostly wait (start, readiness, the window), so they
     // run side by side; the canaries run in the first one once its samples are taken. Every run
     // settles (and removes its container) before the image is released or an error escapes.
-    const settled = await Promise.allSettled(Array.from({ length: runs }, (_, i) => oneRun(opts, tag, runId, modes, i === 0 && wantCanaries, log)));
+    const settled = await Promise.allSettled(
+      Array.from({ length: runs }, (_, i) => oneRun(opts, tag, runId, modes, i === 0 && wantCanaries, log)),
+    );
     const thrown = settled.find((r) => r.status === 'rejected');
     if (thrown) throw thrown.reason;
     outcomes = settled.map((r) => (r as PromiseFulfilledResult<RunOutcome>).value);
@@ -78,19 +93,39 @@ export async function measureRuntime(opts: MeasureRuntimeOptions): Promise<Runti
 type RunOutcome = { sample: RunSample | null; canaries: CanaryResult[]; mode: Mode } | { error: string };
 
 /** One container: started (trying `modes`), sampled, and the canaries when asked; always removed. */
-async function oneRun(opts: MeasureRuntimeOptions, tag: string, runId: string, modes: Mode[], withCanaries: boolean, log: (l: string) => void): Promise<RunOutcome> {
+async function oneRun(
+  opts: MeasureRuntimeOptions,
+  tag: string,
+  runId: string,
+  modes: Mode[],
+  withCanaries: boolean,
+  log: (l: string) => void,
+): Promise<RunOutcome> {
   const started = await startReady(opts, tag, runId, modes, log);
   if ('error' in started) return started;
   try {
     const sample = opts.ram.enabled
-      ? await sampleContainer(opts.docker, started.id, { windowMs: opts.ram.windowMs, intervalMs: opts.ram.intervalMs, process: opts.ram.process, signal: opts.signal })
+      ? await sampleContainer(opts.docker, started.id, {
+          windowMs: opts.ram.windowMs,
+          intervalMs: opts.ram.intervalMs,
+          process: opts.ram.process,
+          signal: opts.signal,
+        })
       : null;
     const canaries = withCanaries
       ? await runCanaries({
-        docker: opts.docker, containerId: started.id, imageId: opts.image.imageId, platform: opts.platform,
-        canaries: opts.canaries, signal: opts.signal, onLog: log, runId, owner: opts.owner,
-        limits: opts.limits ?? DEFAULT_CONTAINER_LIMITS, user: started.mode.user,
-      })
+          docker: opts.docker,
+          containerId: started.id,
+          imageId: opts.image.imageId,
+          platform: opts.platform,
+          canaries: opts.canaries,
+          signal: opts.signal,
+          onLog: log,
+          runId,
+          owner: opts.owner,
+          limits: opts.limits ?? DEFAULT_CONTAINER_LIMITS,
+          user: started.mode.user,
+        })
       : [];
     return { sample, canaries, mode: started.mode };
   } finally {
@@ -125,14 +160,31 @@ type Started = { id: string; mode: Mode } | { error: string };
  * Starts a container and waits for readiness, trying `modes` in order: an image that dies
  * read-only or as the unprivileged user is started writable, then as its own user.
  */
-async function startReady(opts: MeasureRuntimeOptions, image: string, runId: string, modes: Mode[], log: (l: string) => void): Promise<Started> {
+async function startReady(
+  opts: MeasureRuntimeOptions,
+  image: string,
+  runId: string,
+  modes: Mode[],
+  log: (l: string) => void,
+): Promise<Started> {
   let last = '';
   for (const [i, mode] of modes.entries()) {
     let id: string;
     try {
-      id = await startContainer(opts.docker, {
-        image, runId, platform: opts.platform, readOnly: mode.readOnly, limits: opts.limits ?? DEFAULT_CONTAINER_LIMITS, user: mode.user, owner: opts.owner, command: opts.ram.command,
-      }, opts.signal);
+      id = await startContainer(
+        opts.docker,
+        {
+          image,
+          runId,
+          platform: opts.platform,
+          readOnly: mode.readOnly,
+          limits: opts.limits ?? DEFAULT_CONTAINER_LIMITS,
+          user: mode.user,
+          owner: opts.owner,
+          command: opts.ram.command,
+        },
+        opts.signal,
+      );
     } catch (err) {
       if (err instanceof CancelledError) throw err;
       last = `docker run failed: ${messageOf(err)}`;

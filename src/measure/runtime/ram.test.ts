@@ -1,12 +1,27 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it, test } from 'node:test';
-import { findTopProcess, isEmulated, matchesProcess, memoryCgroup, parseCgroupBytes, parseEngineStats, parseEngineTop, parseProcCgroup, parseProcStatus, presentValues, ramStats, runFigures } from './ram.ts';
+import {
+  findTopProcess,
+  isEmulated,
+  matchesProcess,
+  memoryCgroup,
+  parseCgroupBytes,
+  parseEngineStats,
+  parseEngineTop,
+  parseProcCgroup,
+  parseProcStatus,
+  presentValues,
+  ramStats,
+  runFigures,
+} from './ram.ts';
 
 describe('ramStats', () => {
   it('gives the median and max−min spread of an odd number of runs', () => {
     assert.deepStrictEqual(ramStats([23_060_480, 22_507_520, 22_798_336]), {
-      runs: [23_060_480, 22_507_520, 22_798_336], median: 22_798_336, spread: 552_960,
+      runs: [23_060_480, 22_507_520, 22_798_336],
+      median: 22_798_336,
+      spread: 552_960,
     });
   });
 
@@ -21,16 +36,21 @@ describe('ramStats', () => {
 
 describe('runFigures', () => {
   it('takes the highest VmRSS and VmHWM seen, skipping unreadable samples', () => {
-    assert.deepStrictEqual(runFigures([
-      { rssBytes: 100, hwmBytes: 120 }, { rssBytes: null, hwmBytes: null }, { rssBytes: 110, hwmBytes: 130 },
-    ]), { rss: 110, hwm: 130 });
+    assert.deepStrictEqual(
+      runFigures([
+        { rssBytes: 100, hwmBytes: 120 },
+        { rssBytes: null, hwmBytes: null },
+        { rssBytes: 110, hwmBytes: 130 },
+      ]),
+      { rss: 110, hwm: 130 },
+    );
     assert.deepStrictEqual(runFigures([{ rssBytes: null, hwmBytes: null }]), { rss: null, hwm: null });
     assert.deepStrictEqual(presentValues([1, null, 2]), [1, 2]);
   });
 });
 
 describe('isEmulated', () => {
-  it('labels every platform but the engine\'s own as emulated', () => {
+  it("labels every platform but the engine's own as emulated", () => {
     assert.equal(isEmulated('linux/amd64', 'linux/amd64'), false);
     assert.equal(isEmulated('linux/arm64', 'linux/amd64'), true);
     assert.equal(isEmulated('linux/arm/v7', 'linux/amd64'), true);
@@ -43,7 +63,7 @@ describe('isEmulated', () => {
   });
 });
 
-test('a process matches by command name, or by an argv word bare or as a path\'s last part', () => {
+test("a process matches by command name, or by an argv word bare or as a path's last part", () => {
   assert.equal(matchesProcess('routerd', 'routerd', ['/usr/local/bin/routerd']), true);
   assert.equal(matchesProcess('tailscaled', 'tailscale.combi', ['/usr/local/bin/tailscaled', '--state=mem:']), true);
   assert.equal(matchesProcess('httpd', 'busybox', ['/bin/busybox', 'httpd', '-f']), true);
@@ -100,13 +120,16 @@ describe('parseProcStatus', () => {
 
   it('has no memory figures for a kernel thread, which lacks the Vm lines', () => {
     assert.deepStrictEqual(parseProcStatus('Name:\tkworker/0:1\nState:\tI (idle)\nPid:\t12\n'), {
-      name: 'kworker/0:1', pid: 12, vmRssBytes: null, vmHwmBytes: null,
+      name: 'kworker/0:1',
+      pid: 12,
+      vmRssBytes: null,
+      vmHwmBytes: null,
     });
   });
 
   it('returns null for text that is not a status file', () => {
     assert.equal(parseProcStatus(''), null);
-    assert.equal(parseProcStatus('cat: can\'t open \'/proc/1/status\': No such file or directory\n'), null);
+    assert.equal(parseProcStatus("cat: can't open '/proc/1/status': No such file or directory\n"), null);
   });
 });
 
@@ -114,7 +137,7 @@ const fixture = (name: string): unknown => JSON.parse(readFileSync(new URL(`./__
 
 // Recorded from Docker 20.10 (cgroup v1): a FROM scratch image whose entrypoint starts busybox
 // httpd in the background and execs busybox sleep, so comm is "busybox" for both.
-test('reads pid, RSS (KiB → bytes), comm and argv from the engine host\'s ps', () => {
+test("reads pid, RSS (KiB → bytes), comm and argv from the engine host's ps", () => {
   assert.deepStrictEqual(parseEngineTop(fixture('top-two-processes.json')), [
     { pid: 11269, rssBytes: 1376 * 1024, comm: 'busybox', argv: ['/bin/busybox', 'sleep', '1000'] },
     { pid: 11298, rssBytes: 1528 * 1024, comm: 'busybox', argv: ['/bin/busybox', 'httpd', '-f', '-p', '127.0.0.1:8080'] },
@@ -123,7 +146,7 @@ test('reads pid, RSS (KiB → bytes), comm and argv from the engine host\'s ps',
   assert.equal(parseEngineTop({ message: 'No such container' }), null);
 });
 
-test('ram.process picks a busybox applet by its argv; without it the container\'s init process is measured', () => {
+test("ram.process picks a busybox applet by its argv; without it the container's init process is measured", () => {
   const top = parseEngineTop(fixture('top-two-processes.json'))!;
   assert.equal(findTopProcess(top, 'httpd', 11269)?.pid, 11298);
   assert.equal(findTopProcess(top, undefined, 11269)?.pid, 11269);

@@ -63,7 +63,13 @@ export async function sampleContainer(docker: DockerClient, id: string, opts: Sa
   };
 }
 
-async function makeProbe(docker: DockerClient, id: string, processName: string | undefined, readHostProc: boolean, signal?: AbortSignal): Promise<MemoryProbe> {
+async function makeProbe(
+  docker: DockerClient,
+  id: string,
+  processName: string | undefined,
+  readHostProc: boolean,
+  signal?: AbortSignal,
+): Promise<MemoryProbe> {
   const { pid } = await containerState(docker, id, signal);
   const cgroupText = readHostProc && pid > 0 ? await readHost(`/proc/${pid}/cgroup`) : null;
   // The engine's pids are ours only when its cgroup names this container (not a remote engine,
@@ -87,17 +93,29 @@ async function makeProbe(docker: DockerClient, id: string, processName: string |
 }
 
 /** Through the Docker API: the engine host's ps for the process, the cgroup stats for the peak. */
-async function engineProbe(docker: DockerClient, id: string, initPid: number, processName: string | undefined, signal?: AbortSignal): Promise<MemoryProbe> {
-  const top = async () => parseEngineTop(await askEngine(docker, `/containers/${id}/top?ps_args=${encodeURIComponent(TOP_PS_ARGS)}`, signal));
+async function engineProbe(
+  docker: DockerClient,
+  id: string,
+  initPid: number,
+  processName: string | undefined,
+  signal?: AbortSignal,
+): Promise<MemoryProbe> {
+  const top = async () =>
+    parseEngineTop(await askEngine(docker, `/containers/${id}/top?ps_args=${encodeURIComponent(TOP_PS_ARGS)}`, signal));
   const stats = async () => parseEngineStats(await askEngine(docker, `/containers/${id}/stats?stream=false&one-shot=true`, signal));
   const peak = async () => {
     const { peakBytes, cgroupVersion } = await stats();
-    return peakBytes === null ? null : { bytes: peakBytes, source: cgroupVersion === '2' ? 'cgroup-v2' as const : 'cgroup-v1' as const };
+    return peakBytes === null
+      ? null
+      : { bytes: peakBytes, source: cgroupVersion === '2' ? ('cgroup-v2' as const) : ('cgroup-v1' as const) };
   };
   const processes = await top();
   const target = processes === null ? null : findTopProcess(processes, processName, initPid);
   if (target !== null) {
-    const sample = async (): Promise<RamSample> => ({ rssBytes: (await top())?.find((p) => p.pid === target.pid)?.rssBytes ?? null, hwmBytes: null });
+    const sample = async (): Promise<RamSample> => ({
+      rssBytes: (await top())?.find((p) => p.pid === target.pid)?.rssBytes ?? null,
+      hwmBytes: null,
+    });
     return { sample, peak, rssSource: 'docker-top', process: target.comm };
   }
   // No usable ps on the engine's host: the cgroup's own figure, for the whole container.
@@ -315,7 +333,12 @@ export function parseEngineTop(json: unknown): TopProcess[] | null {
   if (!top.success) return null;
   // Both comm and args are titled COMMAND: the first is comm, the last (it keeps its spaces) args.
   const titles = top.data.Titles.map((t) => t.toUpperCase());
-  const [pidAt, rssAt, commAt, argsAt] = [titles.indexOf('PID'), titles.indexOf('RSS'), titles.indexOf('COMMAND'), titles.lastIndexOf('COMMAND')];
+  const [pidAt, rssAt, commAt, argsAt] = [
+    titles.indexOf('PID'),
+    titles.indexOf('RSS'),
+    titles.indexOf('COMMAND'),
+    titles.lastIndexOf('COMMAND'),
+  ];
   if (pidAt < 0 || rssAt < 0 || commAt < 0 || argsAt <= commAt) return null;
   const out: TopProcess[] = [];
   for (const row of top.data.Processes) {
@@ -342,10 +365,12 @@ export interface EngineMemory {
 }
 
 const statsSchema = z.object({
-  memory_stats: z.object({
-    max_usage: z.number().optional(),
-    stats: z.record(z.string(), z.number()).optional(),
-  }).optional(),
+  memory_stats: z
+    .object({
+      max_usage: z.number().optional(),
+      stats: z.record(z.string(), z.number()).optional(),
+    })
+    .optional(),
 });
 
 /** The memory part of `stats?stream=false&one-shot=true`. */
