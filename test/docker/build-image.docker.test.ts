@@ -262,7 +262,7 @@ describe('detectEngine', () => {
       [
         '--input-type=module',
         '-e',
-        `import { detectEngine } from ${JSON.stringify(new URL('../../src/build/index.ts', import.meta.url).href)};
+        `import { detectEngine } from ${JSON.stringify(new URL('../../src/engine/index.ts', import.meta.url).href)};
      detectEngine().then(() => console.log('reachable'), (err) => console.log(err.code + ': ' + err.userMessage));`,
       ],
       { ...opts, env: { ...process.env, ...opts.env }, stdin: 'ignore' },
