@@ -156,6 +156,16 @@ export function forgeContract(name: string, h: ContractHarness): void {
     assert.deepEqual({ id: res.id, outcome: res.outcome }, { id: 82, outcome: 'created' });
   });
 
+  t('updateComment rewrites a remembered comment, and creates none when the PR has no comment of ours', async () => {
+    h.updateComment(90, `${MARKER}\nnote`);
+    const forge = h.forge();
+    const res = await forge.updateComment({ pr: 14, marker: MARKER, body: `${MARKER}\nnote`, knownId: 90 });
+    assert.deepEqual({ id: res?.id, outcome: res?.outcome }, { id: 90, outcome: 'updated' });
+    h.updateComment(91, `${MARKER}\nnote`, 'missing');
+    h.comments(14, [{ id: 92, author: 'mira', body: `quoting the bot: ${MARKER}` }]);
+    assert.equal(await forge.updateComment({ pr: 14, marker: MARKER, body: `${MARKER}\nnote`, knownId: 91 }), null);
+  });
+
   t('setStatus maps pending and every verdict to the forge gate, and each new state is what the forge shows', async () => {
     const states: GateState[] = ['pending', 'success', 'failure', 'neutral', 'error'];
     const calls = states.map((state) => ({ state, title: `gate ${state}`, detailsUrl: 'https://forge.example/c/1' }));

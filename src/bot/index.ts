@@ -5,6 +5,7 @@ export {
   renderCommandFailed,
   renderHelp,
   renderJobError,
+  renderNoLongerChecked,
   renderRefusal,
   renderStaleCommand,
   renderUnchecked,

@@ -61,6 +61,25 @@ export function renderUnchecked(why: Unchecked, headSha: string): { title: strin
   };
 }
 
+/**
+ * Sticky, and only ever an edit: the PR's comment held a report (or a note) of an earlier head, and
+ * at `headSha` it is not checked any more. Names that head, so the stale figures above it in the
+ * PR's history are not mistaken for this one's.
+ */
+export function renderNoLongerChecked(why: Unchecked, headSha: string): string {
+  const heading =
+    why === 'not-a-bump'
+      ? `## bumpguard: no Tailscale bump at ${code(shortSha(headSha))} — nothing is checked any more`
+      : `## bumpguard: not checked from ${code(shortSha(headSha))} on — trigger settings leave this PR alone`;
+  return (
+    [
+      MARKER,
+      heading,
+      `The report that was here was for an earlier head and no longer applies. ${renderUnchecked(why, headSha).summary}`,
+    ].join('\n\n') + '\n'
+  );
+}
+
 /** Sticky: the run failed for a reason outside the PR (forge, Docker, network). */
 export function renderJobError(err: unknown, headSha: string): string {
   const detail =

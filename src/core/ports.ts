@@ -189,6 +189,8 @@ export interface Forge {
   /** Extract the tree at `sha` into `destDir` (exists, empty) via the archive API. */
   downloadTree(sha: string, destDir: string, signal: AbortSignal): Promise<void>;
   upsertComment(input: UpsertCommentInput): Promise<UpsertCommentResult>;
+  /** The same reconcile, but never a new comment: null when the PR has no comment of ours carrying the marker. */
+  updateComment(input: UpsertCommentInput): Promise<UpsertCommentResult | null>;
   setStatus(input: StatusInput): Promise<void>;
   react(commentId: number, reaction: Reaction): Promise<void>;
   /** One comment as the forge has it now (commands act on this, not on the webhook's copy). */

@@ -19,20 +19,41 @@ export async function upsertComment(
   opts: { botLogin: string; maxChars: number },
   input: UpsertCommentInput,
 ): Promise<UpsertCommentResult> {
-  const body = fitBody(input.body.includes(input.marker) ? input.body : `${input.marker}\n${input.body}`, opts.maxChars);
+  const body = prepareBody(input, opts.maxChars);
+  const existing = await rewriteOurs(api, opts.botLogin, input, body);
+  if (existing) return existing;
+  const created = await api.create(input.pr, body);
+  return { id: created.id, url: created.url, outcome: 'created', duplicates: [] };
+}
+
+/** The same reconcile without the POST: rewrites our sticky comment where the PR has one, else null. */
+export function updateComment(
+  api: CommentEndpoints,
+  opts: { botLogin: string; maxChars: number },
+  input: UpsertCommentInput,
+): Promise<UpsertCommentResult | null> {
+  return rewriteOurs(api, opts.botLogin, input, prepareBody(input, opts.maxChars));
+}
+
+function prepareBody(input: UpsertCommentInput, maxChars: number): string {
+  return fitBody(input.body.includes(input.marker) ? input.body : `${input.marker}\n${input.body}`, maxChars);
+}
+
+/** Remembered id → PATCH; else the oldest of our marked comments, PATCHed unless identical; null when there is none. */
+async function rewriteOurs(
+  api: CommentEndpoints,
+  botLogin: string,
+  input: UpsertCommentInput,
+  body: string,
+): Promise<UpsertCommentResult | null> {
   if (input.knownId != null) {
     const updated = await updateIfExists(api, input.knownId, body);
     if (updated) return { id: updated.id, url: updated.url, outcome: 'updated', duplicates: [] };
   }
-  const ours = (await api.list(input.pr)).filter(
-    (c) => c.author.toLowerCase() === opts.botLogin.toLowerCase() && c.body.includes(input.marker),
-  );
+  const ours = (await api.list(input.pr)).filter((c) => c.author.toLowerCase() === botLogin.toLowerCase() && c.body.includes(input.marker));
   const [oldest, ...rest] = ours;
+  if (!oldest) return null;
   const duplicates = rest.map((c) => c.id);
-  if (!oldest) {
-    const created = await api.create(input.pr, body);
-    return { id: created.id, url: created.url, outcome: 'created', duplicates };
-  }
   if (oldest.body === body) return { id: oldest.id, url: oldest.url, outcome: 'unchanged', duplicates };
   const updated = await api.update(oldest.id, body);
   return { id: updated.id, url: updated.url, outcome: 'updated', duplicates };

@@ -10,6 +10,8 @@ import { MARKER } from '../report/index.ts';
 import { HeadTracker } from './queue-state.ts';
 import type { CheckSnapshot } from './types.ts';
 
+const RETIRED = ':retired';
+
 export interface GateOptions {
   forge: Forge;
   heads: HeadTracker;
@@ -92,20 +94,51 @@ export class Gate {
     return this.#upsert(body);
   }
 
+  /**
+   * Rewrites the sticky comment of a PR that is not checked at this head, so a report of an older
+   * head no longer speaks for it. Only where the bot has commented before (a stored id: no forge
+   * call, and so no comment, on a PR it never had anything to say about), and once: later unchecked
+   * heads leave the note naming the first one, until a report replaces it.
+   */
+  async retireComment(body: string): Promise<void> {
+    await this.#progress;
+    const known = this.#knownComment();
+    if (known === null || known.retired) return;
+    const { forge, ids, pr } = this.#o;
+    let r = null as UpsertCommentResult | null;
+    const wrote = await this.#write('comment', async () => {
+      r = await forge.updateComment({ pr, marker: MARKER, body, knownId: known.id });
+    });
+    if (!wrote) return;
+    if (r !== null) this.#detailsUrl = r.url;
+    // Deleted meanwhile: nothing left to retire; the next report lists comments and posts a new one.
+    ids.setForgeId(forge.repo, this.#idKey, `${r?.id ?? known.id}${RETIRED}`);
+  }
+
   async #upsert(body: string): Promise<UpsertCommentResult | null> {
     const { forge, ids, pr } = this.#o;
-    const idKey = `comment:${pr}`;
+    const known = this.#knownComment();
     let result: UpsertCommentResult | null = null;
     await this.#write('comment', async () => {
-      const known = ids.getForgeId(forge.repo, idKey);
-      result = await forge.upsertComment({ pr, marker: MARKER, body, knownId: known === null ? null : Number(known) });
+      result = await forge.upsertComment({ pr, marker: MARKER, body, knownId: known?.id ?? null });
     });
     if (result === null) return null;
     const r: UpsertCommentResult = result;
-    ids.setForgeId(forge.repo, idKey, String(r.id));
+    ids.setForgeId(forge.repo, this.#idKey, String(r.id));
     this.#detailsUrl = r.url;
     if (r.duplicates.length > 0) this.#o.log.warn({ duplicates: r.duplicates, kept: r.id }, 'more than one bumpguard comment on the PR');
     return r;
+  }
+
+  get #idKey(): string {
+    return `comment:${this.#o.pr}`;
+  }
+
+  /** The stored sticky-comment id, `:retired` once it says the PR is not checked any more. */
+  #knownComment(): { id: number; retired: boolean } | null {
+    const value = this.#o.ids.getForgeId(this.#o.forge.repo, this.#idKey);
+    if (value === null) return null;
+    return { id: Number.parseInt(value, 10), retired: value.endsWith(RETIRED) };
   }
 
   #note(state: string): void {

@@ -116,6 +116,58 @@ test('the next push updates the same comment instead of adding one', async () =>
   assert.equal(forge.comments.size, 1);
 });
 
+test('a push that takes the bump out rewrites the old report once, naming that head; a later bump gets a full report again', async () => {
+  const { forge, deps, heads } = setup({}, fakeCheck({ growth: 300 * KiB }));
+  const push = async (sha: string, diff: string) => {
+    forge.pr = pr({ head: { ref: 'renovate/tailscale-1.x', sha } });
+    forge.diff = diff;
+    heads.note(HeadTracker.key('gitea', forge.repo, 14), sha);
+    forge.calls.length = 0;
+    return runPrJob(job(pushed(sha)), deps);
+  };
+  await runPrJob(job(pushed()), deps);
+  assert.match([...forge.comments.values()][0] ?? '', /❌/);
+
+  assert.equal((await push(NEWER, README_DIFF)).verdict, 'success');
+  assert.deepEqual(
+    forge.writes.map((c) => (c.op === 'upsertComment' ? `comment:${c.outcome}` : `${c.op}:${c.op === 'setStatus' ? c.title : ''}`)),
+    ['comment:updated', 'setStatus:not a Tailscale bump — nothing to check'],
+  );
+  const note = [...forge.comments.values()][0] ?? '';
+  assert.equal(forge.comments.size, 1);
+  assert.match(note, /^<!-- bumpguard:report -->\n\n## bumpguard: no Tailscale bump at `c4a6e8f` — nothing is checked any more/);
+  assert.match(note, /The report that was here was for an earlier head and no longer applies/);
+  assert.doesNotMatch(note, /❌|blocker/);
+
+  const LATER = '0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d';
+  await push(LATER, README_DIFF);
+  assert.deepEqual(states(forge.writes), ['success'], 'the note keeps naming the head where the bump went away');
+  assert.equal([...forge.comments.values()][0], note);
+
+  const AGAIN = '1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e';
+  assert.equal((await push(AGAIN, BUMP_DIFF)).verdict, 'failure');
+  assert.match([...forge.comments.values()][0] ?? '', /❌/);
+  assert.equal(forge.comments.size, 1);
+});
+
+test('a checked PR that trigger settings do not select gets its old report retired at the next push', async () => {
+  const { forge, deps, heads, say } = setup({
+    pr: pr({ author: 'mira' }),
+    files: { [`${BASE}:.bumpguard.yml`]: 'trigger: { authors: [renovate] }\n' },
+  });
+  assert.equal((await runPrJob(say({ name: 'rebuild', platforms: [] }), deps)).status, 'done');
+  assert.equal(forge.comments.size, 1);
+  forge.pr = pr({ author: 'mira', head: { ref: 'renovate/tailscale-1.x', sha: NEWER } });
+  heads.note(HeadTracker.key('gitea', forge.repo, 14), NEWER);
+  forge.calls.length = 0;
+  assert.equal((await runPrJob(job(pushed(NEWER)), deps)).verdict, 'success');
+  assert.deepEqual(
+    forge.writes.map((c) => (c.op === 'upsertComment' ? `comment:${c.outcome}` : c.op)),
+    ['comment:updated', 'setStatus'],
+  );
+  assert.match([...forge.comments.values()][0] ?? '', /not checked from `c4a6e8f` on — trigger settings leave this PR alone/);
+});
+
 test('a PR that does not bump Tailscale passes at once: one success gate, no comment, no build', async () => {
   const { forge, deps, check } = setup({ diff: README_DIFF });
   const outcome = await runPrJob(job(pushed()), deps);

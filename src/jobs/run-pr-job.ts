@@ -10,6 +10,7 @@ import {
   renderApprovalWaiting,
   renderCommandFailed,
   renderJobError,
+  renderNoLongerChecked,
   renderStaleCommand,
   renderUnchecked,
   renderUnknownPlatforms,
@@ -247,8 +248,12 @@ async function judgePullRequest(ctx: Ctx, plan: RunPlan, pr: PullRequest, source
   return { status: 'done', reason: policy.reason, verdict: policy.verdict };
 }
 
-/** A PR the bot has nothing to say about passes at once: one gate write, no build, no comment. */
+/**
+ * A PR the bot has nothing to say about passes at once: one gate write, no build. No comment either,
+ * unless it carries one of an earlier head (a bump a push took out): that one says it no longer applies.
+ */
 async function passUnchecked(gate: Gate, pr: PullRequest, why: Unchecked): Promise<PrJobOutcome> {
+  await gate.retireComment(renderNoLongerChecked(why, pr.head.sha));
   const text = renderUnchecked(why, pr.head.sha);
   const { verdict, reason } = decideVerdict([], { nothingToCheck: text.title });
   const wrote = await gate.status(verdict, reason, text.summary);

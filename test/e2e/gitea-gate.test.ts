@@ -17,6 +17,7 @@ import {
   HEAD2,
   mockComment,
   mockReads,
+  prJson,
   PR_READS,
   rawFixture,
   SECRET,
@@ -138,4 +139,61 @@ test('gitea: a bump that could not be compared is a failure with the way out; /a
     r.outcomes.map((o) => o.outcome.verdict),
     ['failure', 'success', 'failure'],
   );
+});
+
+test('gitea: a push that takes the bump out turns the old report into a note naming that head, once; the PR gets no new comment', async () => {
+  const check = fakeRunCheck({ script: [{ head: { canaries: [canaryFail('magicdns', 'status NOERROR', 'SERVFAIL')] } }] });
+  const r = await start(check);
+  const seen: { state: string; description: string }[] = [];
+  const noBumpReads = (head: string) => {
+    api(r).get(`${API}/pulls/14`).reply(200, prJson(head));
+    for (const path of ['.bumpguard.yml', '.bumpguard.yaml', '.github/bumpguard.yml'])
+      api(r).get(`${API}/raw/${path}`).query(true).reply(404, {});
+    api(r).get(`${API}/pulls/14.diff`).reply(200, README_DIFF);
+  };
+
+  // 1. A Tailscale bump at HEAD1: full report with a failing canary.
+  mockReads(r, HEAD1);
+  statuses(r, HEAD1, 2, seen);
+  api(r).get(`${API}/issues/14/comments`).query(true).reply(200, [], { 'x-total-count': '0' });
+  api(r)
+    .post(`${API}/issues/14/comments`, (b) => /canary magicdns/.test(b.body))
+    .reply(201, commentJson(901, 'x'));
+  await send(r, 'pull_request.opened', 'pull_request');
+  assert.equal(seen.at(-1)?.state, 'failure');
+
+  // 2. The push to HEAD2 reverts the bump: the same comment is rewritten, the status passes at once.
+  r.calls.length = 0;
+  seen.length = 0;
+  let note = '';
+  noBumpReads(HEAD2);
+  api(r)
+    .patch(`${API}/issues/comments/901`, (b) => Boolean((note = b.body)))
+    .reply(200, commentJson(901, 'y'));
+  api(r)
+    .post(`${API}/statuses/${HEAD2}`, (b) => b.target_url === `${GITEA}/routers/tailscale-mikrotik/pulls/14#issuecomment-901`)
+    .reply(async (req: Request) => {
+      const b = (await req.json()) as { state: string; description: string };
+      seen.push({ state: b.state, description: b.description });
+      return [201, {}];
+    });
+  await send(r, 'pull_request.synchronized', 'pull_request_sync', (p) => {
+    p.pull_request.head.sha = HEAD2;
+  });
+  assert.deepEqual(r.calls, [...PR_READS, `PATCH ${API}/issues/comments/901`, `POST ${API}/statuses/${HEAD2}`]);
+  assert.deepEqual(seen, [{ state: 'success', description: 'not a Tailscale bump — nothing to check' }]);
+  assert.match(note, /^<!-- bumpguard:report -->\n\n## bumpguard: no Tailscale bump at `c4a6e8f` — nothing is checked any more\n/);
+  assert.match(note, /The report that was here was for an earlier head and no longer applies/);
+  assert.doesNotMatch(note, /magicdns|❌/);
+  assert.equal(check.requests.length, 1, 'nothing was built after the bump went away');
+
+  // 3. A further push without a bump: only the status; the note keeps naming HEAD2.
+  r.calls.length = 0;
+  const HEAD3 = '9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2f1e0d';
+  noBumpReads(HEAD3);
+  statuses(r, HEAD3, 1, seen);
+  await send(r, 'pull_request.synchronized', 'pull_request_sync', (p) => {
+    p.pull_request.head.sha = HEAD3;
+  });
+  assert.deepEqual(r.calls, [...PR_READS, `POST ${API}/statuses/${HEAD3}`]);
 });

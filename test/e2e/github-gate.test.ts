@@ -150,3 +150,64 @@ test('github: at one head, an infra error, then Re-run (no baseline: blocks with
     ['error', 'failure', 'success', 'failure'],
   );
 });
+
+test('github: a push that takes the bump out turns the old report into a note naming that head, once; the PR gets no new comment', async () => {
+  const check = fakeRunCheck({ script: [{ head: { canaries: [canaryFail('magicdns', 'status NOERROR', 'SERVFAIL')] } }] });
+  const r = await startGithubBot(check);
+  const runs = checkRuns(r);
+  mockAppAuth(r);
+
+  // 1. A Tailscale bump: full report with a failing canary.
+  mockReads(r, HEAD1);
+  runs
+    .list(HEAD1)
+    .create(1, (b) => b.status === 'in_progress')
+    .update(1);
+  api(r).get(`${REPO}/issues/2/comments`).query(true).reply(200, []);
+  api(r)
+    .post(`${REPO}/issues/2/comments`, (b) => /canary magicdns/.test(b.body))
+    .reply(201, commentJson(900));
+  await githubDelivery(r, 'pull_request', githubExample('pull_request', 'opened'));
+  await r.bot.queue.onIdle();
+  assert.equal(runs.gate(HEAD1)?.conclusion, 'failure');
+
+  // 2. A push reverts the bump: the same comment is rewritten (no new one), the gate passes at once.
+  r.calls.length = 0;
+  let note = '';
+  mockReads(r, HEAD2, readmeDiff);
+  runs
+    .list(HEAD2)
+    .create(1, (b) => b.status === 'completed' && b.conclusion === 'success' && /issuecomment-900$/.test(b.details_url ?? ''));
+  api(r)
+    .patch(`${REPO}/issues/comments/900`, (b) => Boolean((note = b.body)))
+    .reply(200, commentJson(900));
+  const pushed = githubExample('pull_request', 'synchronize');
+  pushed.pull_request.head.sha = HEAD2;
+  await githubDelivery(r, 'pull_request', pushed);
+  await r.bot.queue.onIdle();
+  assert.deepEqual(repoCalls(r), [
+    ...READS,
+    `PATCH ${REPO}/issues/comments/900`,
+    `GET ${REPO}/commits/${HEAD2}/check-runs?check_name=bumpguard&filter=latest`,
+    `POST ${REPO}/check-runs`,
+  ]);
+  assert.deepEqual(runs.gate(HEAD2), { status: 'completed', conclusion: 'success', title: 'not a Tailscale bump — nothing to check' });
+  assert.match(note, /^<!-- bumpguard:report -->\n\n## bumpguard: no Tailscale bump at `4d1b9c6` — nothing is checked any more\n/);
+  assert.match(note, /The report that was here was for an earlier head and no longer applies/);
+  assert.doesNotMatch(note, /magicdns|❌/);
+  assert.equal(check.requests.length, 1, 'nothing was built after the bump went away');
+
+  // 3. A further push without a bump: the note keeps naming the head where the bump went away.
+  r.calls.length = 0;
+  const HEAD3 = '9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2f1e0d';
+  mockReads(r, HEAD3, readmeDiff);
+  runs.list(HEAD3).create(1, (b) => b.conclusion === 'success');
+  pushed.pull_request.head.sha = HEAD3;
+  await githubDelivery(r, 'pull_request', pushed);
+  await r.bot.queue.onIdle();
+  assert.deepEqual(repoCalls(r), [
+    ...READS,
+    `GET ${REPO}/commits/${HEAD3}/check-runs?check_name=bumpguard&filter=latest`,
+    `POST ${REPO}/check-runs`,
+  ]);
+});

@@ -88,8 +88,18 @@ export class FakeForge implements Forge {
 
   async upsertComment(input: UpsertCommentInput): Promise<UpsertCommentResult> {
     this.#maybeFail('upsertComment');
+    return this.#write(input, true) as Promise<UpsertCommentResult>;
+  }
+
+  async updateComment(input: UpsertCommentInput): Promise<UpsertCommentResult | null> {
+    this.#maybeFail('updateComment');
+    return this.#write(input, false);
+  }
+
+  async #write(input: UpsertCommentInput, create: boolean): Promise<UpsertCommentResult | null> {
     const body = input.body.includes(input.marker) ? input.body : `${input.marker}\n${input.body}`;
     const existing = [...this.comments.entries()].find(([, b]) => b.includes(input.marker));
+    if (!existing && !create) return null;
     let id: number;
     let outcome: UpsertCommentResult['outcome'];
     if (!existing) [id, outcome] = [this.#nextId++, 'created'];

@@ -19,6 +19,7 @@ interface RunBody {
   head_sha?: string;
   status?: string;
   conclusion?: string;
+  details_url?: string;
   output?: { title?: string };
 }
 

@@ -16,7 +16,7 @@ import {
 } from '../../core/index.ts';
 import { extractTarball } from '../extract-tarball.ts';
 import { DEFAULT_MAX_DIFF_BYTES, DEFAULT_RETRY_POLICY, type RetryPolicy } from '../http.ts';
-import { upsertComment } from '../upsert-comment.ts';
+import { updateComment, upsertComment, type CommentEndpoints } from '../upsert-comment.ts';
 import * as api from './api.ts';
 import type { GiteaComment, GiteaHttp, GiteaPullRequest, GiteaStatusState } from './api.ts';
 
@@ -83,15 +83,19 @@ export class GiteaForge implements Forge {
   }
 
   upsertComment(input: UpsertCommentInput): Promise<UpsertCommentResult> {
-    return upsertComment(
-      {
-        list: async (pr) => (await api.listIssueComments(this.#http, this.#repo, pr)).map(toForgeComment),
-        create: async (pr, body) => toForgeComment(await api.createIssueComment(this.#http, this.#repo, pr, body)),
-        update: async (id, body) => toForgeComment(await api.editIssueComment(this.#http, this.#repo, id, body)),
-      },
-      { botLogin: this.botLogin, maxChars: this.limits.commentChars },
-      input,
-    );
+    return upsertComment(this.#comments, { botLogin: this.botLogin, maxChars: this.limits.commentChars }, input);
+  }
+
+  updateComment(input: UpsertCommentInput): Promise<UpsertCommentResult | null> {
+    return updateComment(this.#comments, { botLogin: this.botLogin, maxChars: this.limits.commentChars }, input);
+  }
+
+  get #comments(): CommentEndpoints {
+    return {
+      list: async (pr) => (await api.listIssueComments(this.#http, this.#repo, pr)).map(toForgeComment),
+      create: async (pr, body) => toForgeComment(await api.createIssueComment(this.#http, this.#repo, pr, body)),
+      update: async (id, body) => toForgeComment(await api.editIssueComment(this.#http, this.#repo, id, body)),
+    };
   }
 
   async setStatus(input: StatusInput): Promise<void> {

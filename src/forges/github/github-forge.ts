@@ -21,7 +21,7 @@ import {
 } from '../../core/index.ts';
 import { extractTarball } from '../extract-tarball.ts';
 import { DEFAULT_MAX_DIFF_BYTES } from '../http.ts';
-import { upsertComment } from '../upsert-comment.ts';
+import { updateComment, upsertComment, type CommentEndpoints } from '../upsert-comment.ts';
 import * as api from './api.ts';
 import type { GhCheckRun, GhComment, GhConclusion, GhPullRequest } from './api.ts';
 
@@ -92,15 +92,19 @@ export class GitHubForge implements Forge {
   }
 
   upsertComment(input: UpsertCommentInput): Promise<UpsertCommentResult> {
-    return upsertComment(
-      {
-        list: async (pr) => (await api.listIssueComments(this.#octokit, this.#repo, pr)).map(toForgeComment),
-        create: async (pr, body) => toForgeComment(await api.createIssueComment(this.#octokit, this.#repo, pr, body)),
-        update: async (id, body) => toForgeComment(await api.updateIssueComment(this.#octokit, this.#repo, id, body)),
-      },
-      { botLogin: this.botLogin, maxChars: this.limits.commentChars },
-      input,
-    );
+    return upsertComment(this.#comments, { botLogin: this.botLogin, maxChars: this.limits.commentChars }, input);
+  }
+
+  updateComment(input: UpsertCommentInput): Promise<UpsertCommentResult | null> {
+    return updateComment(this.#comments, { botLogin: this.botLogin, maxChars: this.limits.commentChars }, input);
+  }
+
+  get #comments(): CommentEndpoints {
+    return {
+      list: async (pr) => (await api.listIssueComments(this.#octokit, this.#repo, pr)).map(toForgeComment),
+      create: async (pr, body) => toForgeComment(await api.createIssueComment(this.#octokit, this.#repo, pr, body)),
+      update: async (id, body) => toForgeComment(await api.updateIssueComment(this.#octokit, this.#repo, id, body)),
+    };
   }
 
   async setStatus(input: StatusInput): Promise<void> {
