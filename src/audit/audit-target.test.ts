@@ -169,10 +169,7 @@ test('an upstream tag without a feature table ends the audit as one infra-error 
     findings.map((f) => [f.severity, f.kind, f.code]),
     [['blocker', 'infra-error', 'featuretags-missing']],
   );
-  assert.match(
-    findings[0]!.message,
-    /^the feature-tag audit of v1\.88\.0 → v1\.100\.0 could not run: .*v1\.88\.0.* — not caused by this change/,
-  );
+  assert.match(findings[0]!.message, /^the feature-tag audit of v1\.88\.0 → v1\.100\.0 could not run: .*v1\.88\.0/);
 });
 
 test('a garbled upstream feature table is an infra-error finding, not an empty audit', async () => {

@@ -13,6 +13,7 @@ import {
   type FindingKind,
   type Override,
   type PlatformResult,
+  type Severity,
   type SideResult,
   type Verdict,
 } from '../core/index.ts';
@@ -20,12 +21,11 @@ import { applyOverrides, type AcceptedOverride } from './overrides.ts';
 import { evaluateThresholds, type MetricComparison } from './thresholds.ts';
 
 function countFindings(findings: Finding[]): PolicyCounts {
-  const counts: PolicyCounts = { blockers: 0, warnings: 0, infos: 0, acknowledged: 0 };
+  const counts: PolicyCounts = { infrastructure: 0, blockers: 0, warnings: 0, infos: 0, acknowledged: 0 };
+  const key = { infrastructure: 'infrastructure', blocker: 'blockers', warning: 'warnings', info: 'infos' } as const;
   for (const f of findings) {
     if (f.acknowledged) counts.acknowledged++;
-    else if (f.severity === 'blocker') counts.blockers++;
-    else if (f.severity === 'warning') counts.warnings++;
-    else counts.infos++;
+    else counts[key[groupOfFinding(f)]]++;
   }
   return counts;
 }
@@ -87,9 +87,9 @@ function plural(n: number, noun: string): string {
 export function decideVerdict(findings: Finding[], opts: VerdictOptions = {}): VerdictDecision {
   const open = findings.filter((f) => !f.acknowledged);
   const blockers = open.filter((f) => f.severity === 'blocker');
-  const config = open.filter((f) => f.kind === 'config-invalid');
+  const config = open.filter((f) => blameOfFinding(f) === 'config');
   if (config.length > 0) return { verdict: 'error', reason: `${config[0]!.message}${andMore(config, 'config problem')}` };
-  const infra = open.filter((f) => f.kind === 'infra-error');
+  const infra = open.filter((f) => blameOfFinding(f) === 'infrastructure');
   if (infra.length > 0) {
     // Whatever else was found is listed in the report; the gate says the check itself is incomplete.
     const others = blockers.length - infra.length;
@@ -252,17 +252,34 @@ export function blameOfFailure(f: Failure): Exclude<Blame, 'cancelled' | 'usage'
   return blame === 'usage' ? 'config' : blame === 'cancelled' ? 'infrastructure' : blame;
 }
 
-/** `what` names the part that failed ("linux/arm64 head build"); the message says why and what to do. */
+/**
+ * Whose fault a finding is: a failure's blame is kept in its kind (KIND_OF_BLAME); every other
+ * finding is about the target. The verdict and the reports' grouping both ask this.
+ */
+function blameOfFinding(f: Finding): Exclude<Blame, 'cancelled' | 'usage'> {
+  return f.kind === KIND_OF_BLAME.infrastructure ? 'infrastructure' : f.kind === KIND_OF_BLAME.config ? 'config' : 'target';
+}
+
+/** Where a report lists a finding: infrastructure trouble apart from the PR's own blockers, whose heading it must not share. */
+export type FindingGroup = 'infrastructure' | Severity;
+
+export function groupOfFinding(f: Finding): FindingGroup {
+  return blameOfFinding(f) === 'infrastructure' ? 'infrastructure' : f.severity;
+}
+
+/**
+ * `what` names the part that failed ("linux/arm64 head build"); the message says why. That it is
+ * not the PR's fault and how to retry is said once, by the reports' heading for such findings.
+ */
 function failureFinding(f: Failure, what: string, extra: Partial<Finding> = {}): Finding {
   const blame = blameOfFailure(f);
-  const advice = blame === 'infrastructure' ? ' — not caused by this change; `/rebuild` (or running the check again) retries' : '';
   return {
     severity: 'blocker',
     kind: KIND_OF_BLAME[blame],
     features: [],
     introduced: blame === 'target',
     acknowledged: false,
-    message: `${what}: ${f.message.replace(/\.$/, '')}${advice}`,
+    message: `${what}: ${f.message.replace(/\.$/, '')}`,
     ...(f.code !== undefined ? { code: f.code } : {}),
     ...extra,
   };
@@ -275,7 +292,9 @@ export function errorFinding(err: BumpguardError, what: string, extra: Partial<F
 
 // What src/policy hands to src/report, src/jobs and the CLI's --json.
 interface PolicyCounts {
-  /** Unacknowledged blockers: each one fails the check. */
+  /** Parts of the check that could not run for a reason outside the PR: each one makes the verdict `error`. */
+  infrastructure: number;
+  /** Other unacknowledged blockers: each one fails the check. */
   blockers: number;
   warnings: number;
   infos: number;

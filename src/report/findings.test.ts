@@ -20,6 +20,7 @@ test('one diff that fixes two missing deps is printed once, the second finding p
     perGroup: null,
     withDetail: true,
     logsElsewhere: false,
+    commands: true,
   });
   assert.equal(text.split('+++ b/Dockerfile').length - 1, 1);
   assert.equal(text.split('or switch to --add').length - 1, 1);

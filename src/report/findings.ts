@@ -1,8 +1,8 @@
 // Findings grouped by severity, then by kind, each kind with one line on why it matters.
 // Acknowledged findings are not here: renderAccepted (below) lists them with who and why.
 
-import { shortSha, type Finding, type FindingKind, type Severity } from '../core/index.ts';
-import { type PolicyOutcome } from '../policy/index.ts';
+import { shortSha, type Finding, type FindingKind } from '../core/index.ts';
+import { groupOfFinding, type FindingGroup, type PolicyOutcome } from '../policy/index.ts';
 import { clip, code, escapeText, fence, formatTime, tail } from './markdown.ts';
 
 /** Why each kind matters, in the order kinds are listed (most actionable first). */
@@ -10,7 +10,7 @@ const KIND_NOTES = {
   'config-invalid':
     '.bumpguard.yml on the base branch is invalid or does not fit the repository; nothing else in this run can be trusted until it is fixed there.',
   'infra-error':
-    'Part of the check could not run for a reason outside this change (Docker, a builder, the forge, the upstream source). It blocks because nothing was judged there; `/rebuild` tries again.',
+    'Part of the check could not run for a reason outside this change (Docker, a builder, the forge, the upstream source), so nothing was judged there: the gate shows `error`, not a failure of this pull request.',
   'build-failed': 'The image did not build for this platform, so nothing was measured there.',
   'no-baseline':
     'The base could not be measured, so the head was not compared with anything. It blocks until the base builds again, or a maintainer answers `/accept size <reason>`.',
@@ -68,10 +68,13 @@ const SHOWS_ORIGIN = new Set<FindingKind>([
 /** Their `detail` is the log tail, shown in the per-arch details unless those were trimmed. */
 const LOG_KINDS = new Set<FindingKind>(['build-failed', 'no-baseline', 'infra-error']);
 
-const GROUPS: { severity: Severity; title: string }[] = [
-  { severity: 'blocker', title: '❌ Blockers' },
-  { severity: 'warning', title: '⚠️ Warnings' },
-  { severity: 'info', title: 'ℹ️ Info' },
+// Infrastructure trouble comes first (it is why the verdict is `error`) and never under "Blockers":
+// a reader must not take it for the PR's fault. Its intro says how to retry where the report is read.
+const GROUPS: { group: FindingGroup; title: string; noun: string }[] = [
+  { group: 'infrastructure', title: "🛠️ Could not check — not this PR's fault", noun: 'infrastructure problems' },
+  { group: 'blocker', title: '❌ Blockers', noun: 'blockers' },
+  { group: 'warning', title: '⚠️ Warnings', noun: 'warnings' },
+  { group: 'info', title: 'ℹ️ Info', noun: 'info' },
 ];
 
 const MAX_MESSAGE = 600;
@@ -84,6 +87,8 @@ export interface FindingsOptions {
   withDetail: boolean;
   /** Log tails are in the per-arch details, so build/baseline findings skip theirs. */
   logsElsewhere: boolean;
+  /** The report is a PR comment, where `/rebuild` retries; else the CLI's, where running the check again does. */
+  commands: boolean;
 }
 
 export interface RenderedFindings {
@@ -121,10 +126,18 @@ function renderItem(f: Finding, opts: FindingsOptions, shown: Set<string>): stri
   return lines.join('\n');
 }
 
-function renderGroup(items: Finding[], opts: FindingsOptions): { lines: string[]; hidden: number } {
+function renderGroup(group: FindingGroup, items: Finding[], opts: FindingsOptions): { lines: string[]; hidden: number } {
   const shown = opts.perGroup === null ? items : items.slice(0, opts.perGroup);
   const lines: string[] = [];
   const printed = new Set<string>();
+  if (group === 'infrastructure') {
+    // One kind only: its note leads the group, with the retry that fits where the report is read.
+    const retry = opts.commands ? 'Comment `/rebuild` to try again.' : 'Run the check again to retry.';
+    return {
+      lines: [`${KIND_NOTES['infra-error']} ${retry}`, '', ...shown.map((f) => renderItem(f, opts, printed))],
+      hidden: items.length - shown.length,
+    };
+  }
   for (const kind of KIND_ORDER) {
     const ofKind = shown.filter((f) => f.kind === kind);
     if (ofKind.length === 0) continue;
@@ -143,22 +156,17 @@ export function renderFindings(findings: Finding[], opts: FindingsOptions): Rend
   if (open.length === 0) return { text: '', hidden: 0 };
   const out: string[] = ['### Findings'];
   let hidden = 0;
-  for (const { severity, title } of GROUPS) {
+  for (const { group: which, title, noun } of GROUPS) {
     // Stable sort: kinds in KIND_ORDER, input order within a kind, so truncation keeps the worst first.
-    const items = open.filter((f) => f.severity === severity).sort(byKindOrder);
+    const items = open.filter((f) => groupOfFinding(f) === which).sort(byKindOrder);
     if (items.length === 0) continue;
-    const group = renderGroup(items, opts);
+    const group = renderGroup(which, items, opts);
     hidden += group.hidden;
     const more =
-      group.hidden > 0
-        ? [
-            `_… and ${group.hidden} more ${title.replace(/^\S+ /, '').toLowerCase()} not shown (the full list is in \`bumpguard check --json\`)._`,
-            '',
-          ]
-        : [];
+      group.hidden > 0 ? [`_… and ${group.hidden} more ${noun} not shown (the full list is in \`bumpguard check --json\`)._`, ''] : [];
     const body = [...group.lines, ...more].join('\n').trimEnd();
     out.push(
-      severity === 'info'
+      which === 'info'
         ? `<details><summary>${title} (${items.length})</summary>\n\n${body}\n\n</details>`
         : `#### ${title} (${items.length})\n\n${body}`,
     );

@@ -9,6 +9,7 @@ import {
   buildFailureArmV7,
   canaryFailure,
   cleanBump,
+  engineDownArm64,
   missingBaseline,
   missingDep,
   missingDepFinding,
@@ -118,6 +119,31 @@ test('build failure on arm/v7: blocker, failed row, canaries not run, log tail i
   assert.ok(md.includes('```text\n#14 [build 6/7]'));
   assert.ok(md.includes('net/tstun/wrap.go:1187:3: undefined: invertGSOChecksum'));
   assert.equal(md.split('undefined: invertGSOChecksum').length, 2, 'log tail shown once, not also under the finding');
+});
+
+test("infrastructure trouble is listed apart from the PR's blockers, says it is not the PR's fault and how to retry, and is counted as such", () => {
+  const { result, outcome } = engineDownArm64();
+  assert.equal(outcome.verdict, 'error');
+  const md = renderReport(result, outcome);
+  assert.ok(md.includes('## 🛑 bumpguard error:'));
+  assert.ok(md.includes('**1 infrastructure problem** · **1 blocker**'));
+  const infra = md.indexOf("#### 🛠️ Could not check — not this PR's fault (1)");
+  const blockers = md.indexOf('#### ❌ Blockers (1)');
+  assert.ok(infra > 0 && blockers > infra, 'the infrastructure group first, the blockers after it');
+  assert.ok(
+    md.includes(
+      "#### 🛠️ Could not check — not this PR's fault (1)\n\nPart of the check could not run for a reason outside this change (Docker, a builder, the forge, the upstream source), so nothing was judged there: the gate shows `error`, not a failure of this pull request. Comment `/rebuild` to try again.\n\n- linux/arm64 head build failed at c0ffee5: engine pi5 unreachable: it stopped answering during the linux/arm64 build\n",
+    ),
+  );
+  const blockerSection = md.slice(blockers, md.indexOf('\n### ', blockers));
+  assert.ok(blockerSection.includes('advertiseexitnode needs peerapiserver'));
+  assert.ok(!blockerSection.includes('engine pi5'), 'the engine is not listed as a blocker');
+  assert.ok(
+    renderReport(result, outcome, { commands: false }).includes(
+      '(Docker, a builder, the forge, the upstream source), so nothing was judged there: the gate shows `error`, not a failure of this pull request. Run the check again to retry.',
+    ),
+  );
+  assert.match(renderSummary(outcome), /^error: 1 infrastructure problem · 1 blocker — could not finish: linux\/arm64 head build failed/);
 });
 
 test('accepted override: who, when, why and what it covers; a stale /accept is listed as not applied', () => {

@@ -4,7 +4,7 @@
 // per-arch details, then top movers, then history, then finding details and list lengths.
 
 import { formatBytes, METRIC_LABELS, shortSha, type CheckProgress, type CheckResult, type Finding, type Verdict } from '../core/index.ts';
-import { ACCEPT_KINDS, type PolicyOutcome } from '../policy/index.ts';
+import { ACCEPT_KINDS, groupOfFinding, type FindingGroup, type PolicyOutcome } from '../policy/index.ts';
 import { renderHistory, renderPlatformDetails, renderUpstream } from './details.ts';
 import { renderAccepted, renderFindings } from './findings.ts';
 import { clip, code, escapeText, formatDuration, formatTime, MARKER, thousands } from './markdown.ts';
@@ -87,6 +87,7 @@ function assemble(ctx: Ctx, trim: Trim): string {
     perGroup: trim.perGroup,
     withDetail: trim.findingDetail,
     logsElsewhere: trim.details,
+    commands: ctx.commands,
   });
   const sections = [
     MARKER,
@@ -176,6 +177,7 @@ export function countsText(outcome: PolicyOutcome, bold = true): string {
   const c = outcome.counts;
   const parts: string[] = [];
   const b = (s: string) => (bold ? `**${s}**` : s);
+  if (c.infrastructure) parts.push(b(plural(c.infrastructure, 'infrastructure problem')));
   if (c.blockers) parts.push(b(plural(c.blockers, 'blocker')));
   if (c.warnings) parts.push(plural(c.warnings, 'warning'));
   if (c.infos) parts.push(`${c.infos} info`);
@@ -241,12 +243,15 @@ export function buildCounts(progress: CheckProgress): { done: number; total: num
   return { done: all.filter((s) => s === 'done').length, total: all.length };
 }
 
-/** "2 blockers", "1 warning", "no findings": unacknowledged findings only, most severe first. */
+/** "1 infrastructure problem, 2 blockers, 1 warning", "no findings": unacknowledged findings only, most severe first. */
 function tally(findings: Finding[]): string {
   const open = findings.filter((f) => !f.acknowledged);
-  const blockers = open.filter((f) => f.severity === 'blocker').length;
-  const warnings = open.filter((f) => f.severity === 'warning').length;
-  const parts = [blockers && plural(blockers, 'blocker'), warnings && plural(warnings, 'warning')].filter(Boolean);
+  const count = (group: FindingGroup) => open.filter((f) => groupOfFinding(f) === group).length;
+  const parts = [
+    plural(count('infrastructure'), 'infrastructure problem'),
+    plural(count('blocker'), 'blocker'),
+    plural(count('warning'), 'warning'),
+  ].filter((p) => !p.startsWith('0 '));
   return parts.length ? parts.join(', ') : 'no findings';
 }
 
@@ -270,9 +275,9 @@ export function renderProgressSummary(outcome: PolicyOutcome, progress: CheckPro
 function renderProgressHeader(result: CheckResult, outcome: PolicyOutcome, progress: CheckProgress): string {
   const { done, total } = buildCounts(progress);
   const { audit } = split(outcome);
-  const blockers = audit.filter((f) => f.severity === 'blocker' && !f.acknowledged).length;
+  const blockers = audit.filter((f) => groupOfFinding(f) === 'blocker' && !f.acknowledged).length;
   const facts = [
-    `audit: ${blockers ? `**${tally(audit)}**` : tally(audit)}`,
+    `audit: ${audit.some((f) => f.severity === 'blocker' && !f.acknowledged) ? `**${tally(audit)}**` : tally(audit)}`,
     `builds ${done}/${total}`,
     `head ${code(shortSha(result.headSha))} (${code(result.headRef)} → ${code(result.baseRef)})`,
     `running for ${formatDuration(result.durationMs)}`,

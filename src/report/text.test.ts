@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { buildFailureArmV7, canaryFailure, missingDep, sizeRegressionArm64 } from './__fixtures__/scenarios.ts';
+import { buildFailureArmV7, canaryFailure, engineDownArm64, missingDep, sizeRegressionArm64 } from './__fixtures__/scenarios.ts';
 import { renderText } from './text.ts';
 
 test('terminal text has the verdict, the blockers and an aligned size row per arch and metric, without HTML', () => {
@@ -28,4 +28,18 @@ test('terminal text prints the suggested fix and a failed build log tail', () =>
 test('terminal text lists canaries with the failing assertion', () => {
   const { result, outcome } = canaryFailure();
   assert.match(renderText(result, outcome), /^ {2}magicdns-forwarder +linux\/arm64 +FAIL +expected status NOERROR, got SERVFAIL$/m);
+});
+
+test("terminal text lists infrastructure trouble under its own title, before the PR's blockers, with how to retry", () => {
+  const { result, outcome } = engineDownArm64();
+  const text = renderText(result, outcome);
+  assert.ok(
+    text.includes(
+      "\nCould not check, not this change's fault (1)\n  These parts did not run for a reason outside this change; run the check again to retry.\n  ? linux/arm64 head build failed at c0ffee5: engine pi5 unreachable: it stopped answering during the linux/arm64 build\n\nBlockers (1)\n  x advertiseexitnode needs peerapiserver",
+    ),
+  );
+  assert.doesNotMatch(
+    text.slice(text.indexOf('Blockers (1)')),
+    /engine pi5 unreachable: it stopped answering during the linux\/arm64 build\n/,
+  );
 });

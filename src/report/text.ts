@@ -10,11 +10,10 @@ import {
   type CheckResult,
   type Finding,
   type PlatformResult,
-  type Severity,
   type UpstreamReport,
   type Verdict,
 } from '../core/index.ts';
-import { type MetricComparison, type PolicyOutcome } from '../policy/index.ts';
+import { groupOfFinding, type FindingGroup, type MetricComparison, type PolicyOutcome } from '../policy/index.ts';
 import { renderUpstreamText } from './details.ts';
 import { formatDuration, formatTime } from './markdown.ts';
 import { bumpTitle, countsText, plural, VERDICT_LABELS } from './render-report.ts';
@@ -23,8 +22,21 @@ import { deltaText, engineWords, renderRamSources, sideFailureLabel } from './ta
 // The report for a terminal (`bumpguard check` without --json): same facts as the markdown,
 // as aligned plain text — no HTML, no tables with <br>, no emoji whose width varies.
 
-const MARKS: Record<Severity, string> = { blocker: 'x', warning: '!', info: '-' };
-const TITLES: Record<Severity, string> = { blocker: 'Blockers', warning: 'Warnings', info: 'Info' };
+// Infrastructure trouble first, under its own title: it is why the verdict is `error`, and it is not the PR's fault.
+const GROUPS = ['infrastructure', 'blocker', 'warning', 'info'] as const satisfies readonly FindingGroup[];
+const MARKS: Record<FindingGroup, string> = { infrastructure: '?', blocker: 'x', warning: '!', info: '-' };
+const TITLES: Record<FindingGroup, string> = {
+  infrastructure: "Could not check, not this change's fault",
+  blocker: 'Blockers',
+  warning: 'Warnings',
+  info: 'Info',
+};
+
+/** The group's title line; infrastructure trouble also says how to retry (`again`: "run the check again"). */
+function groupTitle(group: FindingGroup, count: number, again: string): string[] {
+  const title = `${TITLES[group]} (${count})`;
+  return group === 'infrastructure' ? [title, `  These parts did not run for a reason outside this change; ${again} to retry.`] : [title];
+}
 
 function columns(rows: string[][]): string[] {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => [...(r[i] ?? '')].length)));
@@ -40,18 +52,18 @@ function indent(text: string, pad: string): string {
 
 function findingLines(findings: Finding[]): string[] {
   const out: string[] = [];
-  for (const severity of ['blocker', 'warning', 'info'] as const) {
-    const items = findings.filter((f) => !f.acknowledged && f.severity === severity);
+  for (const group of GROUPS) {
+    const items = findings.filter((f) => !f.acknowledged && groupOfFinding(f) === group);
     if (items.length === 0) continue;
-    out.push('', `${TITLES[severity]} (${items.length})`);
+    out.push('', ...groupTitle(group, items.length, 'run the check again'));
     for (const f of items) {
       const origin =
-        f.kind === 'threshold' || f.kind === 'no-baseline' || f.kind === 'build-failed'
+        f.kind === 'threshold' || f.kind === 'no-baseline' || f.kind === 'build-failed' || group === 'infrastructure'
           ? ''
           : f.introduced
             ? ' [new]'
             : ' [already at base]';
-      out.push(`  ${MARKS[severity]} ${f.message}${origin}`);
+      out.push(`  ${MARKS[group]} ${f.message}${origin}`);
       if (f.fix) out.push('    suggested fix:', indent(f.fix.trimEnd(), '      '));
       if (f.detail && f.kind === 'build-failed') out.push(indent(f.detail.trimEnd().split('\n').slice(-20).join('\n'), '    | '));
     }
@@ -136,7 +148,7 @@ export function renderTextPlatform(result: CheckResult, outcome: PolicyOutcome, 
     .filter((l) => !l.startsWith('RAM read from'));
   const canaries = canaryLines(only).slice(2);
   const mine = outcome.findings.filter((f) => f.platform === platform && !f.acknowledged && f.severity !== 'info');
-  return `${[...rows, ...canaries, ...mine.map((f) => `  ${MARKS[f.severity]} ${f.message}`)].join('\n')}\n`;
+  return `${[...rows, ...canaries, ...mine.map((f) => `  ${MARKS[groupOfFinding(f)]} ${f.message}`)].join('\n')}\n`;
 }
 
 /** Plain-text report for terminals; deterministic like the markdown. */
@@ -176,10 +188,10 @@ export function renderAuditText(result: AuditReport, context: { upstream: string
   if (!result.bump || result.verdict === 'error') out.push(`  ${result.reason}`);
   const from = result.bump?.from ?? 'base';
   const shown = new Set<string>();
-  for (const severity of ['blocker', 'warning', 'info'] as const) {
-    const items = result.findings.filter((f) => f.severity === severity);
+  for (const group of GROUPS) {
+    const items = result.findings.filter((f) => groupOfFinding(f) === group);
     if (items.length === 0) continue;
-    out.push('', `${TITLES[severity]} (${items.length})`);
+    out.push('', ...groupTitle(group, items.length, 'run the audit again'));
     for (const f of items) out.push(...auditFindingLines(f, from, shown));
   }
   out.push(...renderUpstreamText(result.upstream ?? undefined));
@@ -201,8 +213,8 @@ function headline(result: AuditReport): string {
 }
 
 function auditFindingLines(f: Finding, from: string, shown: Set<string>): string[] {
-  const origin = f.introduced ? ' [new]' : ` [already at ${from}]`;
-  const lines = [`  ${MARKS[f.severity]} ${f.kind}: ${f.message}${origin}`];
+  const origin = groupOfFinding(f) === 'infrastructure' ? '' : f.introduced ? ' [new]' : ` [already at ${from}]`;
+  const lines = [`  ${MARKS[groupOfFinding(f)]} ${f.kind}: ${f.message}${origin}`];
   if (f.acknowledged) lines.push(`      acknowledged in ${f.acknowledgedBy ?? '.bumpguard.yml'}: ${f.acknowledgedReason ?? ''}`);
   if (f.fix && shown.has(f.fix)) lines.push('      suggested fix: the same as above');
   else if (f.fix) {

@@ -176,6 +176,17 @@ export function buildFailureArmV7(): Scenario {
   return scenario(buildCheckResult({ platforms }));
 }
 
+/** The arm64 engine stopped answering mid-build (not the PR's fault) while the audit found a real blocker. */
+export function engineDownArm64(): Scenario {
+  const down = {
+    message: 'engine pi5 unreachable: it stopped answering during the linux/arm64 build',
+    logTail: '',
+    code: 'engine-unreachable' as const,
+  };
+  const platforms = PLATFORMS.map((p) => routerPlatform(p, p === 'linux/arm64' ? { spec: { head: { error: down } } } : {}));
+  return scenario(buildCheckResult({ platforms, findings: auditFindings.slice(0, 1) }));
+}
+
 const ACCEPT: Override = {
   kind: 'size',
   reason: 'arm64 growth is the new peer relay; 11 MB flash still free on the hAP ax²',
@@ -238,6 +249,7 @@ export const SCENARIOS = {
   'canary-failure': canaryFailure,
   'missing-baseline': missingBaseline,
   'build-failure-armv7': buildFailureArmV7,
+  'engine-down-arm64': engineDownArm64,
   'accepted-override': acceptedOverride,
   oversized,
 } as const satisfies Record<string, () => Scenario>;
