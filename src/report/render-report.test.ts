@@ -20,7 +20,7 @@ import {
 import { renderJson } from './json.ts';
 import { MARKER } from './markdown.ts';
 import { renderProgressSummary, renderReport, renderSummary, SUMMARY_MAX } from './render-report.ts';
-import { renderTextAudit, renderTextPlatform } from './text.ts';
+import { renderText, renderTextAudit, renderTextPlatform } from './text.ts';
 import { pendingCell } from './tables.ts';
 
 const MiB = 1024 * 1024;
@@ -174,6 +174,47 @@ test('RAM: emulated and native figures are shown side by side but not compared, 
   assert.ok(ramRow.includes('not compared: base measured emulated (qemu-user), head natively'));
   assert.ok(!ramRow.includes('▼'));
   assert.ok(md.includes('linux/arm64 RAM not compared: the base was measured emulated (qemu-user) and the head natively'));
+});
+
+test('RAM: an emulated RSS above its container peak is marked and explained, and RSS and peak are said not to be compared with each other', () => {
+  // The demo's figures: under qemu-user VmRSS counts the emulator's own binary, which the container's cgroup is not charged for.
+  const platforms = [
+    buildPlatform('linux/amd64', {
+      base: { ram: ram([2.86 * MiB, 2.86 * MiB, 2.88 * MiB], { peak: [3.93 * MiB, 3.93 * MiB, 3.95 * MiB] }) },
+      head: { ram: ram([2.88 * MiB, 2.88 * MiB, 2.9 * MiB], { peak: [3.89 * MiB, 3.89 * MiB, 3.9 * MiB] }) },
+    }),
+    buildPlatform('linux/arm64', {
+      base: { ram: ram([22.2 * MiB, 22.21 * MiB, 22.5 * MiB], { emulated: true, peak: [17.2 * MiB, 17.22 * MiB, 17.8 * MiB] }) },
+      head: { ram: ram([22.25 * MiB, 22.25 * MiB, 22.26 * MiB], { emulated: true, peak: [17.3 * MiB, 17.38 * MiB, 17.4 * MiB] }) },
+    }),
+  ];
+  const result = buildCheckResult({ platforms });
+  const outcome = evaluatePolicy(result, parseConfig(null));
+  const md = renderReport(result, outcome);
+  assert.match(
+    row(md, 'linux/arm64', 'RAM'),
+    /^\| \*\*linux\/arm64\*\* 🧪 emulated \| 22\.25 MiB ± 10\.2 KiB †<br><sub>base 22\.21 MiB ± 307\.2 KiB †<\/sub> \|/,
+  );
+  assert.match(row(md, 'linux/arm64', 'RAM'), /\| 17\.38 MiB ± 102\.4 KiB<br><sub>base 17\.22 MiB ± 614\.4 KiB<\/sub> \|/);
+  assert.ok(!row(md, 'linux/amd64', 'RAM').includes('†'), 'a native RSS below its peak is not marked');
+  const legend = md
+    .slice(md.indexOf('### RAM'))
+    .split('\n')
+    .find((l) => l.startsWith('<sub>±'));
+  assert.ok(legend?.includes('RSS and peak are different counters: each is compared with its own base figure, never with the other.'));
+  assert.ok(
+    legend?.includes(
+      "† RSS above the peak: RSS also counts file pages the process maps from the host's page cache (under qemu-user mostly the emulator's own binary), which the container's memory cgroup was not charged for, so its peak leaves them out.",
+    ),
+  );
+  const text = renderText(result, outcome);
+  assert.match(text, /^ {2}linux\/arm64 \(emulated\) +RAM \(RSS\) +22\.21 MiB † +22\.25 MiB ±10\.2 KiB † +▲/m);
+  assert.match(text, /^† RSS above the peak: RSS also counts file pages/m);
+
+  const native = buildCheckResult({ platforms: platforms.slice(0, 1) });
+  const plain = renderReport(native, evaluatePolicy(native, parseConfig(null)));
+  assert.ok(!plain.includes('†'), 'no mark and no footnote where no RSS is above its peak');
+  assert.ok(!renderText(native, evaluatePolicy(native, parseConfig(null))).includes('†'));
 });
 
 test("RAM measured on the operator's arm64 engine is labelled native and named; the bot's own emulated figures stay marked", () => {

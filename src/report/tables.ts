@@ -92,10 +92,37 @@ function figure(median: number, spread: number | null | undefined): string {
   return spread ? `${formatBytes(median)} ± ${formatBytes(spread)}` : formatBytes(median);
 }
 
-function valueCell(c: MetricComparison | undefined): string {
+/** `marks`: the sides whose figure carries the RSS-above-peak mark. */
+function valueCell(c: MetricComparison | undefined, marks: { base: boolean; head: boolean } = { base: false, head: false }): string {
   if (!c) return '—';
-  const head = figure(c.head, c.headSpread);
-  return c.base === null ? `${head}<br><sub>no baseline</sub>` : `${head}<br><sub>base ${figure(c.base, c.baseSpread)}</sub>`;
+  const mark = (on: boolean) => (on ? ` ${ABOVE_PEAK_MARK}` : '');
+  const head = `${figure(c.head, c.headSpread)}${mark(marks.head)}`;
+  return c.base === null
+    ? `${head}<br><sub>no baseline</sub>`
+    : `${head}<br><sub>base ${figure(c.base, c.baseSpread)}${mark(marks.base)}</sub>`;
+}
+
+// RSS and peak are different counters, read from different places (renderRamSources says which),
+// and each is compared only with its own base. A process's RSS can even be above its container's
+// cgroup peak: RSS counts the file pages the process maps, and those already in the host's page
+// cache stay charged to the cgroup that read them first. Under qemu-user that is the emulator's own
+// binary: in the bundled demo an emulated routerd showed VmRSS 22.2 MiB = RssAnon 16.6 MiB +
+// RssFile 5.7 MiB (/proc/<pid>/exe is /usr/bin/qemu-aarch64-static), against a cgroup peak of
+// 17.3 MiB whose memory.stat counted no page cache at all.
+const ABOVE_PEAK_MARK = '†';
+
+/** The footnote for figures marked ABOVE_PEAK_MARK. */
+export const RSS_ABOVE_PEAK_NOTE =
+  "RSS above the peak: RSS also counts file pages the process maps from the host's page cache (under qemu-user mostly the emulator's own binary), which the container's memory cgroup was not charged for, so its peak leaves them out";
+
+/** True when a side's RSS median is above its peak median (both measured). */
+function rssAbovePeak(ram: RamMeasurement | null | undefined): boolean {
+  return !!ram?.rss && !!ram.peak && ram.rss.median > ram.peak.median;
+}
+
+/** The mark after a figure of `metric` on `side`, or ''. */
+export function abovePeakMark(p: PlatformResult, metric: MetricName, side: 'base' | 'head'): string {
+  return metric === 'ramRss' && rssAbovePeak(p[side]?.ram) ? ` ${ABOVE_PEAK_MARK}` : '';
 }
 
 function deltaCell(c: MetricComparison | undefined, outcome: PolicyOutcome): string {
@@ -118,7 +145,8 @@ function ramRow(p: PlatformResult, outcome: PolicyOutcome, progress: CheckProgre
   if (!rss && !peak && !error) return null;
   if (!rss && !peak) return [name, `not measured: ${cell(error ?? '')}`, '—', '—', '—', '—'];
   const runs = String(rss?.runs ?? peak?.runs ?? '—');
-  return [name, valueCell(rss), deltaCell(rss, outcome), valueCell(peak), deltaCell(peak, outcome), runs];
+  const marks = { base: rssAbovePeak(p.base?.ram), head: rssAbovePeak(p.head?.ram) };
+  return [name, valueCell(rss, marks), deltaCell(rss, outcome), valueCell(peak), deltaCell(peak, outcome), runs];
 }
 
 /** The RAM table, or '' when RAM was not measured anywhere. */
@@ -126,13 +154,21 @@ export function renderRamTable(result: CheckResult, outcome: PolicyOutcome, prog
   const rows = result.platforms.map((p) => ramRow(p, outcome, progress)).filter((r): r is string[] => r !== null);
   if (rows.length === 0) return '';
   const sources = renderRamSources(result);
+  const above = anyRssAbovePeak(result) ? ` ${ABOVE_PEAK_MARK} ${RSS_ABOVE_PEAK_NOTE}.` : '';
   return [
     '### RAM',
     table(['arch', 'RSS (median ± spread)', 'Δ RSS', 'peak (median ± spread)', 'Δ peak', 'runs'], rows),
-    "<sub>± is the spread (max − min) over the runs; a Δ within the larger spread is noise and is not judged. 🧪 emulated = measured under qemu-user: not the router's RSS, only compared with other emulated figures. " +
+    '<sub>± is the spread (max − min) over the runs; a Δ within the larger spread is noise and is not judged. RSS and peak are different counters: each is compared with its own base figure, never with the other.' +
+      above +
+      " 🧪 emulated = measured under qemu-user: not the router's RSS, only compared with other emulated figures. " +
       "native = run on an engine with the platform's own CPU (named when it is not the bot's own), only compared with native figures." +
       `${sources ? ` Read from: ${cell(sources)}` : ''}</sub>`,
   ].join('\n\n');
+}
+
+/** Some measured side shows an RSS above its peak (the footnote is then needed). */
+export function anyRssAbovePeak(result: CheckResult): boolean {
+  return result.platforms.some((p) => rssAbovePeak(p.base?.ram) || rssAbovePeak(p.head?.ram));
 }
 
 // Where the RAM figures were read: the report says it, because a bot in its own container (or on a

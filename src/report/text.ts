@@ -17,7 +17,15 @@ import { groupOfFinding, type FindingGroup, type MetricComparison, type PolicyOu
 import { renderUpstreamText } from './details.ts';
 import { formatDuration, formatTime } from './markdown.ts';
 import { bumpTitle, countsText, plural, VERDICT_LABELS } from './render-report.ts';
-import { deltaText, engineWords, renderRamSources, sideFailureLabel } from './tables.ts';
+import {
+  abovePeakMark,
+  anyRssAbovePeak,
+  deltaText,
+  engineWords,
+  renderRamSources,
+  RSS_ABOVE_PEAK_NOTE,
+  sideFailureLabel,
+} from './tables.ts';
 
 // The report for a terminal (`bumpguard check` without --json): same facts as the markdown,
 // as aligned plain text — no HTML, no tables with <br>, no emoji whose width varies.
@@ -83,7 +91,7 @@ function acceptedLines(outcome: PolicyOutcome): string[] {
 }
 
 function comparisonRow(c: MetricComparison, p: PlatformResult): string[] {
-  const base = c.base === null ? '—' : formatBytes(c.base);
+  const base = c.base === null ? '—' : formatBytes(c.base) + abovePeakMark(p, c.metric, 'base');
   const level = c.level ? `  over ${c.level} level` : '';
   const delta = c.notComparable
     ? `not compared: ${c.notComparable}`
@@ -94,7 +102,13 @@ function comparisonRow(c: MetricComparison, p: PlatformResult): string[] {
   // Only RAM figures depend on where the image ran.
   const where =
     c.emulated === undefined ? '' : engineWords({ emulated: c.emulated, ...(p.engine ? { engine: p.engine } : {}) }, { plain: true });
-  return [c.platform + (where ? ` (${where})` : ''), METRIC_LABELS[c.metric], base, formatBytes(c.head) + spread, delta];
+  return [
+    c.platform + (where ? ` (${where})` : ''),
+    METRIC_LABELS[c.metric],
+    base,
+    formatBytes(c.head) + spread + abovePeakMark(p, c.metric, 'head'),
+    delta,
+  ];
 }
 
 function tableLines(result: CheckResult, outcome: PolicyOutcome): string[] {
@@ -110,7 +124,8 @@ function tableLines(result: CheckResult, outcome: PolicyOutcome): string[] {
         '',
         'Sizes and RAM (base → head)',
         ...columns([['arch', 'metric', 'base', 'head', 'Δ'], ...rows]),
-        ...(sources ? [`RAM read from: ${sources}`] : []),
+        ...(sources ? [`RAM read from: ${sources} RSS and peak are each compared with their own base, never with each other.`] : []),
+        ...(anyRssAbovePeak(result) ? [`† ${RSS_ABOVE_PEAK_NOTE}.`] : []),
       ]
     : [];
 }
