@@ -1,8 +1,8 @@
-// Every write a job makes to the PR (sticky comment, status/check) goes through here, so each
-// one shows the bot host's paths and engine addresses as placeholders, and first checks that the job's head SHA is still the PR's latest: a superseded run never
-// overwrites the newer one (an older run can finish after a newer one has started). Interim
-// reports are chained and awaited before
-// the final comment and state, so "builds 3/6" can never land after the verdict.
+// Every write a job makes to the PR (sticky comment, status/check) goes through here. Each one
+// shows the bot host's paths and engine addresses as placeholders, and first checks that the
+// job's head SHA is still the PR's latest: a superseded run never overwrites the newer one (an
+// older run can finish after a newer one has started). Interim reports are chained and awaited
+// before the final comment and state, so "builds 3/6" can never land after the verdict.
 
 import type { Logger } from 'pino';
 import {
