@@ -1,11 +1,20 @@
-// Every write a job makes to the PR (sticky comment, status/check) goes through here, so each
-// one first checks that the job's head SHA is still the PR's latest: a superseded run never
-// overwrites the newer one (an older run can finish after a newer one has started). Interim
-// reports are chained and awaited before
-// the final comment and state, so "builds 3/6" can never land after the verdict.
+// Every write a job makes to the PR (sticky comment, status/check) goes through here. Each one
+// shows the bot host's paths and engine addresses as placeholders, and first checks that the
+// job's head SHA is still the PR's latest: a superseded run never overwrites the newer one (an
+// older run can finish after a newer one has started). Interim reports are chained and awaited
+// before the final comment and state, so "builds 3/6" can never land after the verdict.
 
 import type { Logger } from 'pino';
-import { STATUS_CONTEXT, type Forge, type ForgeIdStore, type GateLedger, type GateState, type UpsertCommentResult } from '../core/index.ts';
+import {
+  redactHostPaths,
+  STATUS_CONTEXT,
+  type Forge,
+  type ForgeIdStore,
+  type GateLedger,
+  type GateState,
+  type HostPath,
+  type UpsertCommentResult,
+} from '../core/index.ts';
 import { MARKER } from '../report/index.ts';
 import { HeadTracker } from './queue-state.ts';
 import type { CheckSnapshot } from './types.ts';
@@ -24,6 +33,8 @@ export interface GateOptions {
   log: Logger;
   /** Told each gate state the forge accepted, so a restart can find gates left pending. */
   ledger?: GateLedger | undefined;
+  /** The bot host's directories and engine addresses: never shown on the PR. */
+  hostPaths?: readonly HostPath[] | undefined;
 }
 
 export class Gate {
@@ -51,8 +62,8 @@ export class Gate {
         sha: this.#o.sha,
         context: STATUS_CONTEXT,
         state,
-        title,
-        summary,
+        title: this.#safe(title),
+        summary: this.#safe(summary),
         detailsUrl: this.#detailsUrl,
         pr: this.#o.pr,
       });
@@ -74,8 +85,8 @@ export class Gate {
             sha: this.#o.sha,
             context: STATUS_CONTEXT,
             state: 'pending',
-            title,
-            summary: body,
+            title: this.#safe(title),
+            summary: this.#safe(body),
             detailsUrl: this.#detailsUrl,
             pr: this.#o.pr,
           });
@@ -107,7 +118,7 @@ export class Gate {
     const { forge, ids, pr } = this.#o;
     let r = null as UpsertCommentResult | null;
     const wrote = await this.#write('comment', async () => {
-      r = await forge.updateComment({ pr, marker: MARKER, body, knownId: known.id });
+      r = await forge.updateComment({ pr, marker: MARKER, body: this.#safe(body), knownId: known.id });
     });
     if (!wrote) return;
     if (r !== null) this.#detailsUrl = r.url;
@@ -120,7 +131,7 @@ export class Gate {
     const known = this.#knownComment();
     let result: UpsertCommentResult | null = null;
     await this.#write('comment', async () => {
-      result = await forge.upsertComment({ pr, marker: MARKER, body, knownId: known?.id ?? null });
+      result = await forge.upsertComment({ pr, marker: MARKER, body: this.#safe(body), knownId: known?.id ?? null });
     });
     if (result === null) return null;
     const r: UpsertCommentResult = result;
@@ -139,6 +150,10 @@ export class Gate {
     const value = this.#o.ids.getForgeId(this.#o.forge.repo, this.#idKey);
     if (value === null) return null;
     return { id: Number.parseInt(value, 10), retired: value.endsWith(RETIRED) };
+  }
+
+  #safe(text: string): string {
+    return this.#o.hostPaths ? redactHostPaths(text, this.#o.hostPaths) : text;
   }
 
   #note(state: string): void {
