@@ -16,15 +16,6 @@ export {
   type DockerClient,
   type EngineInfo,
 } from './docker-client.ts';
-export {
-  BUILD_REPOSITORY,
-  LEFTOVER_AGE_MS,
-  MEASURE_REPOSITORY,
-  OWNER_LABEL,
-  RUN_LABEL,
-  stampedTag,
-  stampOf,
-  type Owner,
-} from './owner-stamp.ts';
+export { BUILD_REPOSITORY, MEASURE_REPOSITORY, OWNER_LABEL, RUN_LABEL, stampedTag, stampOf, type Owner } from './owner-stamp.ts';
 export { processOwner } from './process-owner.ts';
 export { sweepEngines, type EngineSweep } from './sweep-leftovers.ts';

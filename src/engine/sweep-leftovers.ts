@@ -24,7 +24,7 @@ export interface SweepOptions {
   runs?: ((pid: number, start: string) => boolean) | undefined;
 }
 
-export interface SweptObject {
+interface SweptObject {
   kind: 'container' | 'image';
   /** Container id or image tag. */
   ref: string;
@@ -32,13 +32,13 @@ export interface SweptObject {
 }
 
 /** What one engine had: the leftovers removed (those the engine refused to remove are not listed). */
-export interface SweepOutcome {
+interface SweepOutcome {
   removed: SweptObject[];
   kept: number;
 }
 
 /** Every bumpguard container and tag on the engine, judged and, when leftovers, removed. Throws when the engine cannot be listed. */
-export async function sweepLeftovers(docker: DockerClient, self: Owner, opts: SweepOptions = {}): Promise<SweepOutcome> {
+async function sweepLeftovers(docker: DockerClient, self: Owner, opts: SweepOptions = {}): Promise<SweepOutcome> {
   const nowMs = opts.nowMs ?? Date.now();
   const runs = opts.runs ?? processRuns;
   const call = (args: string[]) => execDocker(docker, args, { reject: false, timeout: 30_000, cancelSignal: opts.signal, stdin: 'ignore' });
