@@ -31,7 +31,7 @@ test('audit --json on the example bump: missing-dep blockers, exit 1; the sugges
       ['sed', 'Dockerfile:16', 'net/tstun/wrap.go', 'applies', { from: 1, to: 1 }],
     ],
   );
-  assert.match(report.upstream!.commits.note!, /^no upstream history to list commits from/);
+  assert.match(report.upstream!.commits.note!, /^a fixtures directory keeps no commit history \(a git mirror or github does\)$/);
   assert.deepEqual(report.bump, { file: 'Dockerfile', line: 8, arg: 'TAILSCALE_VERSION', from: 'v1.98.8', to: 'v1.100.0', type: 'minor' });
   assert.equal(report.verdict, 'failure');
   const blockers = report.findings.filter((f) => f.severity === 'blocker');

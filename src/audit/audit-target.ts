@@ -227,13 +227,7 @@ async function readDigest(input: UpstreamAuditInput, touched: string[]): Promise
   const { fromTag, toTag, upstream } = input;
   const repo = input.config.upstream;
   const history = upstream.history;
-  if (!history)
-    return noDigest(
-      repo,
-      fromTag,
-      toTag,
-      `no upstream history to list commits from (${upstream.describe} has none; give --upstream a git mirror, or github)`,
-    );
+  if (!history) return noDigest(repo, fromTag, toTag, `${upstream.describe} keeps no commit history (a git mirror or github does)`);
   try {
     const log = await history.log(fromTag, toTag);
     const goFiles = [...new Set(log.commits.flatMap((c) => c.files))].filter((f) => f.endsWith('.go')).sort();

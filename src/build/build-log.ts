@@ -1,7 +1,7 @@
 // What a build's output says: its last lines, its steps (ran or cached), whose fault a failure
 // is, a network failure in a RUN step, and what of it may be shown on the PR.
 
-import type { BuildErrorCode } from '../core/index.ts';
+import { redactHostPaths, type BuildErrorCode, type HostPath } from '../core/index.ts';
 
 // Keeps the last lines of a build log for the report (a failed arm/v7 build is diagnosed from
 // its tail) without holding a long BuildKit log in memory.
@@ -199,28 +199,6 @@ export function networkNoneMessage(platform: string, line: string): string {
 // about the image and describe the bot's host. A build of code nobody with write access
 // reviewed: not even that, only the failing step and its exit code: its output is whatever the
 // PR's Dockerfile chose to print. Pure.
-
-/** Directories that are the bot host's own business, each shown as its placeholder. */
-export interface HostPath {
-  path: string;
-  as: string;
-}
-
-/** The engine keeps build mounts and layers under these; an error quoting one is shown as `<engine>`, whole. */
-const ENGINE_PATH = /\/var\/lib\/(?:docker|containerd|buildkit)(?:\/[^\s'":]*)?/g;
-
-/** Replaces each host path in one pass, longest first (a checkout inside the temp dir reads as the checkout). */
-export function redactHostPaths(text: string, hostPaths: HostPath[]): string {
-  const engineFree = text.replace(ENGINE_PATH, '<engine>');
-  const all = hostPaths
-    .map((h) => ({ path: h.path.replace(/\/+$/, ''), as: h.as }))
-    .filter((h) => h.path.length > 1)
-    .sort((a, b) => b.path.length - a.path.length);
-  if (all.length === 0) return engineFree;
-  const placeholder = new Map(all.map((h) => [h.path, h.as]));
-  const re = new RegExp(all.map((h) => h.path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'g');
-  return engineFree.replace(re, (m) => placeholder.get(m) ?? m);
-}
 
 /** A log tail for the PR comment: our `$ docker …` notes dropped, host paths replaced. */
 export function commentSafeLog(log: string, hostPaths: HostPath[]): string {

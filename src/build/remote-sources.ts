@@ -3,8 +3,8 @@
 
 import { readFile, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { BuildError, DEFAULT_MAX_FILE_BYTES, type BumpguardError } from '../core/index.ts';
-import { commentSafeLog, redactHostPaths, summarizeBuildFailure, type HostPath } from './build-log.ts';
+import { BuildError, DEFAULT_MAX_FILE_BYTES, redactHostPaths, type BumpguardError, type HostPath } from '../core/index.ts';
+import { commentSafeLog, summarizeBuildFailure } from './build-log.ts';
 
 // What a Dockerfile makes the engine fetch from outside the build context. `RUN` steps run with
 // `--network none`, but the engine itself fetches `ADD <url>`, base images (`FROM`, `COPY

@@ -57,6 +57,11 @@ export async function openUpstream(io: CliIo, spec: string, repo: string, cacheD
   return createUpstream(spec, { repo, token, cacheDir, cwd: io.cwd });
 }
 
+/** The upstream as a terminal shows it: the directory the user named, then what it is. */
+export function upstreamLabel(spec: string, upstream: UpstreamSource): string {
+  return spec === 'github' ? upstream.describe : `${spec} (${upstream.describe})`;
+}
+
 /** Writes a usage error the same way for every command; returns the exit code. */
 export function reportUsage(io: CliIo, command: string, err: UsageError): number {
   io.stderr.write(`bumpguard ${command}: ${err.userMessage}\nRun "bumpguard ${command} --help" for usage.\n`);

@@ -26,6 +26,7 @@ export {
   shortSha,
   SIZE_METRICS,
 } from './format.ts';
+export { redactHostPaths, type HostPath } from './host-data.ts';
 export {
   LOCAL_ENGINE,
   METRICS,

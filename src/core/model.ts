@@ -350,7 +350,7 @@ export interface DigestGroup {
 }
 
 export interface CommitDigest {
-  /** Where the history came from, e.g. "git log in /srv/tailscale.git"; null when none was available. */
+  /** Where the history came from, e.g. "git log of a local mirror" (never a host path); null when none was available. */
   source: string | null;
   /** One line for the reader when the list is missing or incomplete (no history source, the 250-commit limit). */
   note: string | null;

@@ -34,7 +34,10 @@ export interface LocalSource extends SourceReader {
 // mirror), GitHub API, fixtures directory. All are wrapped by a disk cache keyed by
 // (repo, tag, path): tags are immutable, so a second audit does no network I/O.
 export interface UpstreamSource {
-  /** Human description for messages, e.g. "git /srv/tailscale.git" or "github tailscale/tailscale". */
+  /**
+   * What the source is, for messages and reports that a PR may show: "a local git mirror", "GitHub tailscale/tailscale". Never a host
+   * path: the command line that chose the source shows its own spec.
+   */
   readonly describe: string;
   /**
    * Text of `path` at `tag`, or null when the file does not exist at that tag. Throws UpstreamError when the tag or source is unreachable.

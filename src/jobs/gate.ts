@@ -1,11 +1,20 @@
-// Every write a job makes to the PR (sticky comment, status/check) goes through here, so each
-// one first checks that the job's head SHA is still the PR's latest: a superseded run never
-// overwrites the newer one (an older run can finish after a newer one has started). Interim
-// reports are chained and awaited before
-// the final comment and state, so "builds 3/6" can never land after the verdict.
+// Every write a job makes to the PR (sticky comment, status/check) goes through here. Each one
+// shows the bot host's paths and engine addresses as placeholders, and first checks that the
+// job's head SHA is still the PR's latest: a superseded run never overwrites the newer one (an
+// older run can finish after a newer one has started). Interim reports are chained and awaited
+// before the final comment and state, so "builds 3/6" can never land after the verdict.
 
 import type { Logger } from 'pino';
-import { STATUS_CONTEXT, type Forge, type ForgeIdStore, type GateLedger, type GateState, type UpsertCommentResult } from '../core/index.ts';
+import {
+  redactHostPaths,
+  STATUS_CONTEXT,
+  type Forge,
+  type ForgeIdStore,
+  type GateLedger,
+  type GateState,
+  type HostPath,
+  type UpsertCommentResult,
+} from '../core/index.ts';
 import { MARKER } from '../report/index.ts';
 import { HeadTracker } from './queue-state.ts';
 import type { CheckSnapshot } from './types.ts';
@@ -22,6 +31,8 @@ export interface GateOptions {
   log: Logger;
   /** Told each gate state the forge accepted, so a restart can find gates left pending. */
   ledger?: GateLedger | undefined;
+  /** The bot host's directories and engine addresses: never shown on the PR. */
+  hostPaths?: readonly HostPath[] | undefined;
 }
 
 export class Gate {
@@ -49,8 +60,8 @@ export class Gate {
         sha: this.#o.sha,
         context: STATUS_CONTEXT,
         state,
-        title,
-        summary,
+        title: this.#safe(title),
+        summary: this.#safe(summary),
         detailsUrl: this.#detailsUrl,
         pr: this.#o.pr,
       });
@@ -72,8 +83,8 @@ export class Gate {
             sha: this.#o.sha,
             context: STATUS_CONTEXT,
             state: 'pending',
-            title,
-            summary: body,
+            title: this.#safe(title),
+            summary: this.#safe(body),
             detailsUrl: this.#detailsUrl,
             pr: this.#o.pr,
           });
@@ -98,7 +109,7 @@ export class Gate {
     let result: UpsertCommentResult | null = null;
     await this.#write('comment', async () => {
       const known = ids.getForgeId(forge.repo, idKey);
-      result = await forge.upsertComment({ pr, marker: MARKER, body, knownId: known === null ? null : Number(known) });
+      result = await forge.upsertComment({ pr, marker: MARKER, body: this.#safe(body), knownId: known === null ? null : Number(known) });
     });
     if (result === null) return null;
     const r: UpsertCommentResult = result;
@@ -106,6 +117,10 @@ export class Gate {
     this.#detailsUrl = r.url;
     if (r.duplicates.length > 0) this.#o.log.warn({ duplicates: r.duplicates, kept: r.id }, 'more than one bumpguard comment on the PR');
     return r;
+  }
+
+  #safe(text: string): string {
+    return this.#o.hostPaths ? redactHostPaths(text, this.#o.hostPaths) : text;
   }
 
   #note(state: string): void {

@@ -266,6 +266,39 @@ test('a build infrastructure error ends in gate error with its message, never pe
   assert.match([...forge.comments.values()][0] ?? '', /could not finish/);
 });
 
+test("the bot host's paths and engine addresses never reach the PR: the comment and the gate show placeholders", async () => {
+  const hostPaths = [
+    { path: '/srv/bumpguard/tailscale.git', as: '<upstream>' },
+    { path: 'ssh://pi@192.0.2.50', as: '<engine pi5>' },
+    { path: '192.0.2.50', as: '<engine pi5>' },
+  ];
+  // A finished report quoting both (a finding's message is whatever an edge put in it)…
+  const finding: Finding = {
+    kind: 'infra-error',
+    severity: 'info',
+    features: [],
+    acknowledged: false,
+    message:
+      'git log failed in /srv/bumpguard/tailscale.git/objects; the arm64 engine ssh://pi@192.0.2.50 said: connect to 192.0.2.50 port 22',
+    introduced: false,
+  };
+  const reported = setup({}, fakeCheck({ findings: [finding] }));
+  await runPrJob(job(pushed()), { ...reported.deps, hostPaths });
+  const report = [...reported.forge.comments.values()][0] ?? '';
+  assert.match(report, /git log failed in <upstream>\/objects; the arm64 engine <engine pi5> said: connect to <engine pi5> port 22/);
+  // …and an error message on its way to the comment and the status title.
+  const failing = setup();
+  failing.deps.runCheck = async () => {
+    throw new BuildError('no-docker', 'No Docker engine answers at ssh://pi@192.0.2.50: start dockerd there.');
+  };
+  await runPrJob(job(pushed()), { ...failing.deps, hostPaths });
+  const final = failing.forge.writes.at(-1);
+  assert.equal(final?.op === 'setStatus' ? final.title : '', 'Error: No Docker engine answers at <engine pi5>: start dockerd there.');
+  const comment = [...failing.forge.comments.values()][0] ?? '';
+  assert.match(comment, /No Docker engine answers at <engine pi5>/);
+  for (const text of [report, comment]) assert.doesNotMatch(text, /192\.0\.2\.50|\/srv\/bumpguard/);
+});
+
 /** Timers a test steps by hand: `advance(ms)` fires what fell due. */
 function steppedTimers() {
   let now = 0;

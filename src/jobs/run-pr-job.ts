@@ -22,11 +22,13 @@ import { parseConfig, readConfigAt, type Config } from '../config/index.ts';
 import {
   CancelledError,
   ConfigError,
+  redactHostPaths,
   type Bump,
   type CheckResult,
   type Forge,
   type ForgeIdStore,
   type GateLedger,
+  type HostPath,
   type OverrideStore,
   type PullRequest,
   type SourceTree,
@@ -64,6 +66,8 @@ export interface PrJobDeps {
   signal: AbortSignal;
   /** Parent directory of source checkouts (default: the OS temp dir). */
   workspace?: string;
+  /** The bot host's directories and engine addresses, shown on the PR as placeholders. */
+  hostPaths?: readonly HostPath[];
   /** Paces the reports written before the verdict (tests step it; default: the real clock). */
   timers?: Timers;
 }
@@ -133,6 +137,7 @@ async function checkPullRequest(ctx: Ctx, plan: RunPlan): Promise<PrJobOutcome> 
     signal: deps.signal,
     log,
     ledger: deps.ledger,
+    hostPaths: deps.hostPaths,
   });
   ctx.gate = gate;
   // 3. The repository through the forge: files by API, the PR's diff, trees for builds.
@@ -336,7 +341,8 @@ async function failed(ctx: Ctx, err: unknown): Promise<PrJobOutcome> {
     // Not yet known to be a bump PR: no gate to set. A maintainer's command still gets an answer.
     const event = ctx.job.event;
     if (event.type === 'command') {
-      await ctx.deps.forge.reply(event.pr, renderCommandFailed(`/${event.command.name}`, err)).catch((replyErr: unknown) => {
+      const reply = redactHostPaths(renderCommandFailed(`/${event.command.name}`, err), ctx.deps.hostPaths ?? []);
+      await ctx.deps.forge.reply(event.pr, reply).catch((replyErr: unknown) => {
         log.error({ err: replyErr }, 'could not tell the maintainer that the command failed');
       });
     }

@@ -36,7 +36,7 @@ const report: UpstreamReport = {
     },
   ],
   commits: {
-    source: 'git log in /srv/tailscale.git',
+    source: 'git log of a local mirror',
     note: null,
     total: 300,
     relevant: 25,
@@ -75,7 +75,7 @@ test('trimmed, the commits become one line; without history, one line says so', 
     commits: {
       ...report.commits,
       source: null,
-      note: 'no upstream history to list commits from (fixtures /x has none)',
+      note: 'a fixtures directory keeps no commit history (a git mirror or github does)',
       groups: [],
       top: [],
       total: 0,
@@ -84,11 +84,11 @@ test('trimmed, the commits become one line; without history, one line says so', 
   };
   assert.equal(
     renderUpstream(none, { full: true }),
-    '### Upstream behind this bump\n\nUpstream commits: not listed, no upstream history to list commits from (fixtures /x has none).',
+    '### Upstream behind this bump\n\nUpstream commits: not listed, a fixtures directory keeps no commit history (a git mirror or github does).',
   );
   assert.deepEqual(renderUpstreamText(none), [
     '',
     'Upstream v1.98.8 → v1.102.2',
-    '  commits: not listed, no upstream history to list commits from (fixtures /x has none)',
+    '  commits: not listed, a fixtures directory keeps no commit history (a git mirror or github does)',
   ]);
 });

@@ -22,7 +22,7 @@ import {
 } from '../jobs/index.ts';
 import { JobStore, openDatabase } from '../store/index.ts';
 import { createServer, type BumpguardServer, type ServerOptions } from './create-server.ts';
-import type { ForgeIdStore, OverrideStore } from '../core/index.ts';
+import type { ForgeIdStore, HostPath, OverrideStore } from '../core/index.ts';
 
 export interface BotOptions extends Pick<
   ServerOptions,
@@ -49,6 +49,8 @@ export interface BotOptions extends Pick<
    */
   runJob?: JobQueueOptions['run'];
   workspace?: string;
+  /** The bot host's directories and engine addresses: shown on PRs as placeholders. */
+  hostPaths?: readonly HostPath[];
   /** Every finished job (tests wait on it; `serve` logs through runPrJob already). */
   onJobDone?: (job: BotJob, outcome: PrJobOutcome) => void;
 }
@@ -89,6 +91,7 @@ export function createBot(o: BotOptions): Bot {
         noteHead: (h) => jobs.noteHead(HeadTracker.key(job.forge, job.repo, h.pr), h.sha, h.at),
       },
       ...(o.workspace ? { workspace: o.workspace } : {}),
+      ...(o.hostPaths ? { hostPaths: o.hostPaths } : {}),
     });
     // Writes during shutdown are skipped: the job is checkpointed and runs again.
     if (!queue.stopping) await settleAfterJob({ job, forge, outcome, jobs, heads, now, log: o.log });

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import { PassThrough } from 'node:stream';
 import { test } from 'node:test';
-import { ConfigError, ForgeError } from '../core/index.ts';
-import { createLogger, readServerEnv } from './env.ts';
+import { ConfigError, ForgeError, redactHostPaths } from '../core/index.ts';
+import { createLogger, readServerEnv, serverHostPaths } from './env.ts';
 
 const pem = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
 const noFiles = (path: string): string => {
@@ -177,6 +177,44 @@ test("the operator's engines come from BUMPGUARD_ENGINES or a file, and each mis
     issuesOf(() => readServerEnv({ ...gitea, BUMPGUARD_REPO_BUILDERS: 'allow' }, noFiles)),
     ['BUMPGUARD_REPO_BUILDERS'],
   );
+});
+
+test("what a PR may not see: the bot's own files and its engines' addresses, each as a placeholder", () => {
+  const engines = JSON.stringify([
+    { name: 'pi5', host: 'ssh://pi@192.0.2.50:2222', platforms: ['linux/arm64'] },
+    { name: 'armv7', buildkit: 'tcp://armv7-builder:1234', platforms: ['linux/arm/v7'] },
+    {
+      name: 'amd',
+      host: 'tcp://builder.lan:2376',
+      tls: { ca: '/etc/bumpguard/ca.pem', cert: '/etc/bumpguard/c.pem', key: '/etc/bumpguard/k.pem' },
+    },
+  ]);
+  const env = readServerEnv(
+    {
+      ...gitea,
+      BUMPGUARD_DB: '/data/bumpguard.db',
+      BUMPGUARD_CACHE: 'cache',
+      BUMPGUARD_UPSTREAM: '/srv/tailscale.git',
+      BUMPGUARD_ENGINES: engines,
+    },
+    noFiles,
+  );
+  const paths = serverHostPaths(env, '/data');
+  const said = [
+    'sqlite /data/bumpguard.db is locked; read /data/cache/v1.98.8/feature/featuretags.go; git failed in /srv/tailscale.git',
+    'ssh://pi@192.0.2.50:2222 refused; ssh pi@192.0.2.50 -p 2222; ping 192.0.2.50',
+    'buildkitd at tcp://armv7-builder:1234 is down; tcp://builder.lan:2376 needs /etc/bumpguard/ca.pem and builder.lan answers',
+  ].join('\n');
+  assert.equal(
+    redactHostPaths(said, paths),
+    [
+      'sqlite <database> is locked; read <cache>/v1.98.8/feature/featuretags.go; git failed in <upstream>',
+      '<engine pi5> refused; ssh <engine pi5> -p 2222; ping <engine pi5>',
+      'buildkitd at <engine armv7> is down; <engine amd> needs <engine amd> and <engine amd> answers',
+    ].join('\n'),
+  );
+  // A report's own words stay: "/data" alone (one segment) and a one-label host name are not redacted.
+  assert.equal(redactHostPaths('COPY rootfs /data/ and ssh to armv7-builder', paths), 'COPY rootfs /data/ and ssh to armv7-builder');
 });
 
 test('build slots are per engine; the old BUMPGUARD_PLATFORM_CONCURRENCY still sets them', () => {

@@ -2,10 +2,11 @@
 // that redacts secrets.
 
 import { createPrivateKey } from 'node:crypto';
+import { resolve } from 'node:path';
 import { pino, type DestinationStream, type Logger } from 'pino';
 import { z } from 'zod';
 import { parseSize, readEngineDefinitions, type EngineDefinition, type RepoBuilderPolicy } from '../config/index.ts';
-import { ConfigError, type ConfigIssue } from '../core/index.ts';
+import { ConfigError, type ConfigIssue, type HostPath } from '../core/index.ts';
 import { readContainerLimits, type ContainerLimits } from '../measure/index.ts';
 import type { UntrustedNetwork } from '../build/index.ts';
 
@@ -221,4 +222,37 @@ const REDACT_PATHS = [
 export function createLogger(opts: { level?: string; destination?: DestinationStream | NodeJS.WritableStream } = {}): Logger {
   const options = { level: opts.level ?? 'info', redact: { paths: REDACT_PATHS, censor: '[redacted]' } };
   return opts.destination ? pino(options, opts.destination) : pino(options);
+}
+
+/**
+ * The paths and engine addresses this server's environment names, each with the placeholder a PR
+ * sees instead. Paths are taken absolute and only when two segments deep at least, so a short one
+ * ("/data") never rewrites a report's own text; a single-label host name ("builder") is left
+ * alone for the same reason.
+ */
+export function serverHostPaths(env: ServerEnv, cwd: string): HostPath[] {
+  const path = (p: string, as: string): HostPath[] => {
+    const abs = resolve(cwd, p);
+    return abs.split('/').filter(Boolean).length >= 2 ? [{ path: abs, as }] : [];
+  };
+  return [
+    ...(env.db === ':memory:' ? [] : path(env.db, '<database>')),
+    ...path(env.cacheDir, '<cache>'),
+    ...(env.upstream === 'github' ? [] : path(env.upstream, '<upstream>')),
+    ...(env.buildCache ? path(env.buildCache.dir, '<build-cache>') : []),
+    ...env.engines.flatMap((e) => engineAddresses(e).map((address) => ({ path: address, as: `<engine ${e.name}>` }))),
+  ];
+}
+
+/** An engine's URLs as written, and the parts an error quotes on their own (ssh's user@host, a dotted host name or address). */
+function engineAddresses(e: EngineDefinition): string[] {
+  const urls = [e.host, e.buildkit].filter((u): u is string => u !== undefined);
+  const parts = urls.flatMap((u) => {
+    const url = URL.parse(u);
+    if (!url?.hostname) return [];
+    const host = url.hostname.replace(/^\[|\]$/g, '');
+    return [...(url.username ? [`${url.username}@${url.hostname}`] : []), ...(/[.:]/.test(host) ? [host] : [])];
+  });
+  const tls = e.tls ? [e.tls.ca, e.tls.cert, e.tls.key] : [];
+  return [...urls, ...parts, ...tls];
 }

@@ -125,7 +125,7 @@ export function cachedUpstream(inner: UpstreamSource, options: CachedUpstreamOpt
   };
   const history = inner.history && cachedHistory(inner.history, json);
   return {
-    describe: `${inner.describe} (cached in ${options.cacheDir})`,
+    describe: `${inner.describe} (cached)`,
     ...(inner.listDir && {
       listDir: (tag: string, path: string) => {
         const listDir = inner.listDir!.bind(inner);
@@ -165,19 +165,22 @@ function cachedHistory(inner: UpstreamHistory, json: JsonCache): UpstreamHistory
 }
 
 // Upstream files from a plain directory laid out as <dir>/<tag>/<path>: for tests and for
-// maintainers who keep a few files of each release around.
+// maintainers who keep a few files of each release around. Messages name tags and upstream
+// paths, never the directory (the command line that chose it shows it).
+const FIXTURES = 'the upstream fixtures directory';
+
 export function fixturesUpstream(dir: string): UpstreamSource {
   const tagDir = async (tag: string): Promise<string> => {
     const path = join(dir, tag);
     const info = await stat(path).catch((err: unknown) => {
       if (errnoCode(err) === 'ENOENT') return null;
-      throw new UpstreamError('upstream-unreadable', `Cannot read ${path}.`, { cause: err });
+      throw new UpstreamError('upstream-unreadable', `Cannot read the directory of tag ${tag} in ${FIXTURES}.`, { cause: err });
     });
-    if (!info?.isDirectory()) throw new UpstreamError('upstream-tag-missing', `No directory for tag ${tag} in ${dir}.`);
+    if (!info?.isDirectory()) throw new UpstreamError('upstream-tag-missing', `No directory for tag ${tag} in ${FIXTURES}.`);
     return path;
   };
   return {
-    describe: `fixtures ${dir}`,
+    describe: 'a fixtures directory',
     async listDir(tag, path) {
       checkRef(tag);
       if (path !== '') checkPath(path);
@@ -190,7 +193,7 @@ export function fixturesUpstream(dir: string): UpstreamSource {
       } catch (err) {
         const code = errnoCode(err);
         if (code === 'ENOENT' || code === 'ENOTDIR') return null;
-        throw new UpstreamError('upstream-unreadable', `Cannot list ${path} for ${tag} in ${dir}.`, { cause: err });
+        throw new UpstreamError('upstream-unreadable', `Cannot list ${path} for ${tag} in ${FIXTURES}.`, { cause: err });
       }
     },
     async readFile(tag, path) {
@@ -202,7 +205,7 @@ export function fixturesUpstream(dir: string): UpstreamSource {
       } catch (err) {
         const code = errnoCode(err);
         if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR') return null;
-        throw new UpstreamError('upstream-unreadable', `Cannot read ${path} for ${tag} in ${dir}.`, { cause: err });
+        throw new UpstreamError('upstream-unreadable', `Cannot read ${path} for ${tag} in ${FIXTURES}.`, { cause: err });
       }
     },
   };

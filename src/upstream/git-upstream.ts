@@ -17,12 +17,21 @@ async function git(args: string[]) {
   return result;
 }
 
+// The mirror's directory is the bot host's business: messages name "the local upstream mirror"
+// (the command line or BUMPGUARD_UPSTREAM that chose it says where), and git's own words have it
+// cut out.
+const MIRROR = 'the local upstream mirror';
+
 export function gitUpstream(dir: string): UpstreamSource {
   let gitDir: Promise<string> | null = null;
+  const hide = (stderr: string) => stderr.trim().replaceAll(dir, '<upstream>');
   const resolveGitDir = async (): Promise<string> => {
     const r = await git(['-C', dir, 'rev-parse', '--absolute-git-dir']);
     if (r.exitCode !== 0) {
-      throw new UpstreamError('upstream-not-git', `${dir} is not a git clone or bare mirror of tailscale/tailscale (${r.stderr.trim()}).`);
+      throw new UpstreamError(
+        'upstream-not-git',
+        `${MIRROR} is not a git clone or bare mirror of tailscale/tailscale (${hide(r.stderr)}).`,
+      );
     }
     return r.stdout.trim();
   };
@@ -32,11 +41,11 @@ export function gitUpstream(dir: string): UpstreamSource {
     const r = await git([await gd(), ...args]);
     if (r.exitCode === 0) return r.stdout;
     const commit = await git([await gd(), 'rev-parse', '--verify', '--quiet', `${tag}^{commit}`]);
-    if (commit.exitCode !== 0) throw tagMissing(tag, dir);
-    throw new UpstreamError('upstream-git-failed', `git ${args[0]} failed in ${dir}: ${r.stderr.trim()}`);
+    if (commit.exitCode !== 0) throw tagMissing(tag);
+    throw new UpstreamError('upstream-git-failed', `git ${args[0]} failed in ${MIRROR}: ${hide(r.stderr)}`);
   };
   return {
-    describe: `git ${dir}`,
+    describe: 'a local git mirror',
     async listDir(tag, path) {
       checkRef(tag);
       if (path !== '') checkPath(path);
@@ -54,7 +63,7 @@ export function gitUpstream(dir: string): UpstreamSource {
         );
     },
     history: {
-      describe: `git log in ${dir}`,
+      describe: 'git log of a local mirror',
       async log(from, to) {
         checkRef(from);
         checkRef(to);
@@ -97,18 +106,18 @@ export function gitUpstream(dir: string): UpstreamSource {
       const blob = await git([gd, 'cat-file', 'blob', object]);
       if (blob.exitCode === 0) return blob.stdout;
       const commit = await git([gd, 'rev-parse', '--verify', '--quiet', `${tag}^{commit}`]);
-      if (commit.exitCode !== 0) throw tagMissing(tag, dir);
+      if (commit.exitCode !== 0) throw tagMissing(tag);
       const type = await git([gd, 'cat-file', '-t', object]);
       // Absent, or a directory rather than a file: either way there is no such file at the tag.
       if (type.exitCode !== 0 || type.stdout.trim() !== 'blob') return null;
-      throw new UpstreamError('upstream-git-failed', `git could not read ${object} in ${dir}: ${blob.stderr.trim()}`);
+      throw new UpstreamError('upstream-git-failed', `git could not read ${object} in ${MIRROR}: ${hide(blob.stderr)}`);
     },
   };
 }
 
-function tagMissing(tag: string, dir: string): UpstreamError {
+function tagMissing(tag: string): UpstreamError {
   return new UpstreamError(
     'upstream-tag-missing',
-    `Tag ${tag} does not exist in ${dir}; fetch tags there (git fetch --tags) or pick another tag.`,
+    `Tag ${tag} does not exist in ${MIRROR}; fetch tags there (git fetch --tags) or pick another tag.`,
   );
 }

@@ -6,7 +6,7 @@
 
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { execa } from 'execa';
 import type { ApplyCheck, EditRunner, SedRun } from '../core/index.ts';
 
@@ -45,7 +45,7 @@ export function localEditRunner(options: LocalEditRunnerOptions = {}): EditRunne
     }
   };
   return {
-    describe: `${sedBinary} --sandbox and ${gitBinary} apply --check on this host`,
+    describe: `${basename(sedBinary)} --sandbox and ${basename(gitBinary)} apply --check on the bot's host`,
     sed: (req) =>
       inTempDir(async (dir): Promise<SedRun> => {
         await writeFile(join(dir, 'input'), req.text);

@@ -9,7 +9,7 @@ import { UsageError, type LocalSource } from '../../core/index.ts';
 import { decideVerdict, NOT_A_BUMP } from '../../policy/index.ts';
 import { renderAuditText, type AuditReport, type JsonAuditReport } from '../../report/index.ts';
 import { localGitRepo } from '../../repo/index.ts';
-import { defaultCacheDir, openUpstream, parseFlags, reportUsage, upstreamSpec } from '../common-options.ts';
+import { defaultCacheDir, openUpstream, parseFlags, reportUsage, upstreamLabel, upstreamSpec } from '../common-options.ts';
 import { EXIT, exitCodeForVerdict, type CliIo, type Command } from '../io.ts';
 
 export const AUDIT_HELP = `Usage: bumpguard audit --repo DIR [--base REF [--head REF] | --from vA --to vB] [options]
@@ -106,7 +106,7 @@ export const audit: Command = async (io) => {
     };
     io.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
   } else {
-    io.stdout.write(renderAuditText(result, { upstream: upstream.describe }));
+    io.stdout.write(renderAuditText(result, { upstream: upstreamLabel(args.upstream, upstream) }));
   }
   if (!decision.bump || verdict === 'error') io.stderr.write(`bumpguard audit: ${verdict}: ${reason}\n`);
   return exitCodeForVerdict(result.verdict);

@@ -101,7 +101,10 @@ describe('bumpguard featuretags', () => {
   it('exits 2 when the tag has no feature table', async () => {
     const { code, stderr } = await run(['--upstream', upstream, '--tag', 'v1.88.0', '--list']);
     assert.equal(code, 2);
-    assert.match(stderr, /featuretags\.go does not exist at v1\.88\.0 in fixtures .*cmd\/featuretags ships from v1\.90\.0 on/);
+    assert.equal(
+      stderr,
+      `bumpguard featuretags: feature/featuretags/featuretags.go does not exist at v1.88.0 in ${upstream} (a fixtures directory); cmd/featuretags ships from v1.90.0 on.\n`,
+    );
   });
 
   it('reads GitHub once and then only its cache (no network on the second run)', async () => {
@@ -120,6 +123,6 @@ describe('bumpguard featuretags', () => {
   it('exits 2 through the CLI entry when the tag does not exist upstream', async () => {
     const { code, stderr } = await run(['featuretags', '--upstream', upstream, '--tag', 'v9.9.9'], main);
     assert.equal(code, 2);
-    assert.equal(stderr, `bumpguard featuretags: No directory for tag v9.9.9 in ${upstream}.\n`);
+    assert.equal(stderr, 'bumpguard featuretags: No directory for tag v9.9.9 in the upstream fixtures directory.\n');
   });
 });

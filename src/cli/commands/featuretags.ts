@@ -2,7 +2,7 @@
 // without Go — a debugging aid for maintainers and the oracle our tests pin.
 import { emulateFeatureTags, parseFeatureTags } from '../../audit/index.ts';
 import { UsageError } from '../../core/index.ts';
-import { defaultCacheDir, openUpstream, parseFlags, reportUsage } from '../common-options.ts';
+import { defaultCacheDir, openUpstream, parseFlags, reportUsage, upstreamLabel } from '../common-options.ts';
 import { EXIT, type CliIo, type Command } from '../io.ts';
 
 export const FEATURETAGS_HELP = `Usage: bumpguard featuretags --upstream DIR|github --tag vX [--min] [--add=LIST] [--remove=LIST] [--list]
@@ -105,7 +105,7 @@ export const featuretags: Command = async (io) => {
   const source = await upstream.readFile(args.tag, FEATURE_TABLE);
   if (source === null) {
     io.stderr.write(
-      `bumpguard featuretags: ${FEATURE_TABLE} does not exist at ${args.tag} in ${upstream.describe} (cmd/featuretags ships from v1.90.0 on).\n`,
+      `bumpguard featuretags: ${FEATURE_TABLE} does not exist at ${args.tag} in ${upstreamLabel(args.upstream, upstream)}; cmd/featuretags ships from v1.90.0 on.\n`,
     );
     return EXIT.error;
   }

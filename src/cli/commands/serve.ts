@@ -9,7 +9,7 @@ import { BuildCache } from '../../build/index.ts';
 import { detectEngine, dockerClientFor, pickDockerBinary, processOwner, sweepEngines, type Owner } from '../../engine/index.ts';
 import { BuildError, ConfigError, LOCAL_ENGINE } from '../../core/index.ts';
 import { type EngineDefinition } from '../../config/index.ts';
-import { createBot, createLogger, readServerEnv, type BotOptions, type ServerEnv } from '../../server/index.ts';
+import { createBot, createLogger, readServerEnv, serverHostPaths, type BotOptions, type ServerEnv } from '../../server/index.ts';
 import { JobStore, LeaseHeldError, openDatabase, ResultStore, StoreLease } from '../../store/index.ts';
 import { EXIT, type CliIo, type Command } from '../io.ts';
 
@@ -129,6 +129,7 @@ export async function serveWith(o: ServeOptions, io: CliIo): Promise<number> {
     engineConcurrency: env.engineConcurrency,
     ...(env.runtimeConcurrency !== null ? { runtimeConcurrency: env.runtimeConcurrency } : {}),
     ...(o.runJob ? { runJob: o.runJob } : {}),
+    hostPaths: serverHostPaths(env, io.cwd),
   });
   const addr = await bot.server.listen(env.port, env.host);
   const { requeued, failed } = bot.queue.recovered;
