@@ -13,17 +13,21 @@ import { processOwner, stampOf } from '../../src/engine/index.ts';
 import { openDatabase, ResultStore } from '../../src/store/index.ts';
 import { createBusyboxRepo, type BusyboxRepo } from '../helpers/busybox-repo.ts';
 import { requireDocker } from '../helpers/require-docker.ts';
+import { startSecondDockerd } from '../helpers/second-dockerd.ts';
 import { serveEnv, startServe } from '../helpers/serve-process.ts';
 
 const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
 const UPSTREAM = fileURLToPath(new URL('../fixtures/upstream/', import.meta.url));
 const DOCKERFILE = 'FROM scratch\nCOPY busybox /bin/busybox\nENTRYPOINT ["/bin/busybox", "sleep", "600"]\n';
 
-/** The containers and tags on the engine stamped by process `pid` of this pid namespace. */
-async function objectsOf(docker: string, pid: number): Promise<{ containers: string[]; tags: string[] }> {
+/** The containers and tags on the engine `docker` reaches stamped by process `pid` of this pid namespace. */
+async function objectsOf(
+  docker: (args: string[]) => Promise<{ stdout: string }>,
+  pid: number,
+): Promise<{ containers: string[]; tags: string[] }> {
   const mine = (stamp: string) => stamp.split('.')[1] === processOwner().place && parseInt(stamp.split('.')[2] ?? '', 36) === pid;
-  const ps = await execa(docker, ['ps', '-a', '--filter', 'label=bumpguard.owner', '--format', '{{.ID}} {{.Label "bumpguard.owner"}}']);
-  const images = await execa(docker, [
+  const ps = await docker(['ps', '-a', '--filter', 'label=bumpguard.owner', '--format', '{{.ID}} {{.Label "bumpguard.owner"}}']);
+  const images = await docker([
     'images',
     '--filter',
     'reference=bumpguard-build',
@@ -36,8 +40,12 @@ async function objectsOf(docker: string, pid: number): Promise<{ containers: str
     containers: ps.stdout
       .split('\n')
       .filter((l) => l && mine(l.split(' ')[1] ?? ''))
-      .map((l) => l.split(' ')[0]!),
-    tags: images.stdout.split('\n').filter((t) => t && mine(t.slice(t.indexOf(':') + 1))),
+      .map((l) => l.split(' ')[0]!)
+      .sort(),
+    tags: images.stdout
+      .split('\n')
+      .filter((t) => t && mine(t.slice(t.indexOf(':') + 1)))
+      .sort(),
   };
 }
 
@@ -46,6 +54,9 @@ test(
   { timeout: 240_000 },
   async (t) => {
     const { docker } = await requireDocker();
+    // An engine of this test's own: what other tests' runs sweep from the shared one cannot interfere.
+    const engine = await startSecondDockerd();
+    const onEngine = (args: string[]) => execa(docker.file, ['--host', engine.host, ...args]);
     const work = await mkdtemp(join(tmpdir(), 'bumpguard-sweep-'));
     // Both sides sit in a long RAM window: a check can be caught with every tag and container made.
     const slow = await createBusyboxRepo({
@@ -65,7 +76,7 @@ test(
         [MAIN, 'check', '--repo', repo.dir, '--base', 'main~1', '--head', 'main', '--upstream', UPSTREAM, '--db', join(work, db)],
         {
           reject: false,
-          env: { ...process.env, BUMPGUARD_CACHE: join(work, 'cache') },
+          env: { ...process.env, BUMPGUARD_CACHE: join(work, 'cache'), DOCKER_HOST: engine.host },
         },
       );
       stops.push(async () => {
@@ -74,21 +85,15 @@ test(
       });
       return child;
     };
-    const pids: number[] = [];
     t.after(async () => {
       await Promise.all(stops.map((stop) => stop()));
-      for (const pid of pids) {
-        const left = await objectsOf(docker.file, pid);
-        if (left.containers.length > 0) await execa(docker.file, ['rm', '-f', ...left.containers], { reject: false });
-        if (left.tags.length > 0) await execa(docker.file, ['rmi', ...left.tags], { reject: false });
-      }
-      await Promise.all([slow.dispose(), quick.dispose(), rm(work, { recursive: true, force: true })]);
+      await Promise.all([engine.dispose(), slow.dispose(), quick.dispose(), rm(work, { recursive: true, force: true })]);
     });
     /** Waits until `pid` has both sides' RAM containers up, with their build and measure tags. */
     const caughtMidRun = async (pid: number) => {
       const deadline = Date.now() + 120_000;
       for (;;) {
-        const objects = await objectsOf(docker.file, pid);
+        const objects = await objectsOf(onEngine, pid);
         if (objects.containers.length === 2 && objects.tags.length === 4) return objects;
         assert.ok(Date.now() < deadline, `check ${pid} never had both sides running: ${JSON.stringify(objects)}`);
         await sleep(250);
@@ -98,11 +103,10 @@ test(
     // Two checks mid-run at once; one of them is SIGKILLed.
     const killed = check(slow, 'killed.db');
     const running = check(slow, 'running.db');
-    pids.push(killed.pid!, running.pid!);
     const [leftovers, inUse] = await Promise.all([caughtMidRun(killed.pid!), caughtMidRun(running.pid!)]);
     killed.kill('SIGKILL');
     await killed;
-    assert.deepEqual(await objectsOf(docker.file, killed.pid!), leftovers, 'a SIGKILLed check leaves its tags and containers behind');
+    assert.deepEqual(await objectsOf(onEngine, killed.pid!), leftovers, 'a SIGKILLed check leaves its tags and containers behind');
 
     const next = await check(quick, 'next.db');
     assert.ok(next.exitCode === 0 || next.exitCode === 1, String(next.stderr));
@@ -110,8 +114,8 @@ test(
       String(next.stderr),
       /bumpguard check: removed \d+ image tag\(s\) and container\(s\) that killed runs left in engine local/,
     );
-    assert.deepEqual(await objectsOf(docker.file, killed.pid!), { containers: [], tags: [] }, "the killed check's leftovers are gone");
-    assert.deepEqual(await objectsOf(docker.file, running.pid!), inUse, "the running check's tags and containers are untouched");
+    assert.deepEqual(await objectsOf(onEngine, killed.pid!), { containers: [], tags: [] }, "the killed check's leftovers are gone");
+    assert.deepEqual(await objectsOf(onEngine, running.pid!), inUse, "the running check's tags and containers are untouched");
   },
 );
 
