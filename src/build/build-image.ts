@@ -11,13 +11,17 @@ import { execa } from 'execa';
 import type { Builder } from '../config/index.ts';
 import { BuildError, CancelledError } from '../core/index.ts';
 import {
+  BUILD_REPOSITORY,
   childEnv,
   detectEngine,
   dockerCommandLine,
   execDocker,
   isLocalEngine,
+  processOwner,
+  stampedTag,
   type DockerClient,
   type EngineInfo,
+  type Owner,
 } from '../engine/index.ts';
 import { buildCommand, multiPlatformCommand, type BuildInvocation, type BuildRequest } from './build-command.ts';
 import {
@@ -48,6 +52,8 @@ export interface BuildImageOptions {
   engine?: EngineInfo | undefined;
   /** Temporary tag for local builds (injected in tests). */
   tag?: string | undefined;
+  /** The process stamped on the temporary tag (default: this one): a sweep judges a tag a killed build left by it. */
+  owner?: Owner | undefined;
   /**
    * Leave a `docker build` image in the engine under its temporary tag (BuildOutput.heldTag), for
    * the caller to run there and then remove with `removeBuildTag`: it is not loaded back in.
@@ -83,7 +89,7 @@ export async function buildImage(opts: BuildImageOptions): Promise<BuildOutput> 
   const tail = new LogTail();
   const steps = new BuildSteps();
   const scratch = await mkdtemp(join(tmpdir(), 'bumpguard-build-'));
-  const tag = opts.tag ?? `bumpguard-build:${randomUUID()}`;
+  const tag = opts.tag ?? stampedTag(BUILD_REPOSITORY, opts.owner ?? processOwner(), Date.now(), randomUUID().slice(0, 8));
   const req = {
     contextDir: opts.contextDir,
     dockerfile: opts.dockerfile,

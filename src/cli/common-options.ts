@@ -1,12 +1,13 @@
 // What several commands share: strict flag parsing into UsageError, cache and store locations,
 // and the upstream source (a local clone/mirror, a fixtures dir, or GitHub with a token).
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { createUpstream } from '../upstream/index.ts';
 import { ConfigError, UsageError, type UpstreamSource } from '../core/index.ts';
 import { readEngineDefinitions } from '../config/index.ts';
+import { pickDockerBinary, processOwner, sweepEngines, type Owner } from '../engine/index.ts';
 import type { EngineSetup, Sandbox } from '../jobs/index.ts';
 import { readContainerLimits } from '../measure/index.ts';
 import type { CliIo } from './io.ts';
@@ -77,9 +78,27 @@ export function splitList(value: string | undefined): string[] | undefined {
 }
 
 /** The container cage from BUMPGUARD_CONTAINER_* (the CLI builds the user's own code: no untrusted-build rules). */
-export function cliSandbox(io: CliIo): Sandbox {
+export function cliSandbox(io: CliIo): Sandbox & { owner: Owner } {
   const { limits, issues } = readContainerLimits(io.env);
   if (issues.length > 0)
     throw new ConfigError(`The environment is invalid: ${issues.map((i) => `${i.path} ${i.message}`).join('; ')}`, issues);
-  return { untrustedNetwork: 'all', limits };
+  return { untrustedNetwork: 'all', limits, owner: processOwner() };
+}
+
+/**
+ * Removes, beside the run, what killed bumpguard processes left in each engine it may use (the
+ * bot's own and the operator's): one line on stderr per engine that had leftovers or did not
+ * answer, none with `quiet` (--json). Never rejects; awaited before the command exits.
+ */
+export async function sweepBeside(io: CliIo, command: string, setup: EngineSetup, owner: Owner, quiet: boolean): Promise<void> {
+  const docker = pickDockerBinary(io.env, existsSync);
+  const swept = await sweepEngines(setup.definitions, owner, { docker, env: io.env, signal: io.signal });
+  if (quiet) return;
+  for (const sweep of swept) {
+    if ('error' in sweep) io.stderr.write(`bumpguard ${command}: leftover sweep of engine ${sweep.engine} skipped: ${sweep.error}\n`);
+    else if (sweep.outcome.removed.length > 0)
+      io.stderr.write(
+        `bumpguard ${command}: removed ${sweep.outcome.removed.length} image tag(s) and container(s) that killed runs left in engine ${sweep.engine}\n`,
+      );
+  }
 }

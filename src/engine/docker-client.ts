@@ -79,8 +79,13 @@ export function dockerCommandLine(client: DockerClient, args: readonly string[])
 // those clients read, never the forge tokens, webhook secrets or keys `serve` holds. A child
 // inherits nothing else: `extendEnv: false`.
 
-/** What the docker CLI (contexts, TLS, rootless socket, proxies), buildx, buildctl and git use. */
-const PASSED = [
+/**
+ * What the docker CLI (contexts, TLS, rootless socket, proxies), buildx, buildctl and git use.
+ * buildx's kubernetes driver reads KUBECONFIG (else ~/.kube/config), and in a pod falls back to
+ * the in-cluster address (KUBERNETES_SERVICE_HOST/PORT, with the mounted service-account token):
+ * addresses and paths, no secrets. An exec credential plugin of a kubeconfig gets this environment too.
+ */
+export const CHILD_ENV_NAMES = [
   'PATH',
   'HOME',
   'USER',
@@ -101,6 +106,9 @@ const PASSED = [
   'BUILDKIT_HOST',
   'BUILDX_CONFIG',
   'BUILDX_BUILDER',
+  'KUBECONFIG',
+  'KUBERNETES_SERVICE_HOST',
+  'KUBERNETES_SERVICE_PORT',
   'HTTP_PROXY',
   'HTTPS_PROXY',
   'NO_PROXY',
@@ -115,7 +123,7 @@ export function childEnv(
   from: NodeJS.ProcessEnv = process.env,
 ): { env: Record<string, string>; extendEnv: false } {
   const env: Record<string, string> = {};
-  for (const name of PASSED) {
+  for (const name of CHILD_ENV_NAMES) {
     const value = from[name];
     if (value !== undefined) env[name] = value;
   }

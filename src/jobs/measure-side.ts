@@ -264,6 +264,7 @@ async function buildSide(
     engine,
     onLog: input.onLog,
     keepImage: true,
+    owner: input.sandbox?.owner,
     ...(together ? { together } : {}),
     ...(cache ? { cache } : {}),
   });

@@ -5,6 +5,7 @@ import type { BumpDecision } from '../bump/index.ts';
 import type { Config } from '../config/index.ts';
 import type { CheckProgress, CheckResult, EditRunner, SourceTree, UpstreamSource } from '../core/index.ts';
 import type { ContainerLimits } from '../measure/index.ts';
+import type { Owner } from '../engine/index.ts';
 import type { ResultStore } from '../store/index.ts';
 import type { CheckEnginesOptions, EngineSetup, RuntimeSlots } from './engines.ts';
 
@@ -75,8 +76,8 @@ export interface CheckPorts {
 export interface Sandbox {
   untrustedNetwork: UntrustedNetwork;
   limits: ContainerLimits;
-  /** Labels containers so this serve can remove what a crash left behind. */
-  owner?: string;
+  /** The process stamped on every image tag and container (default: this process, as a CLI run); serve adds its database. */
+  owner?: Owner;
 }
 
 export interface BuildFailure {

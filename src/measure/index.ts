@@ -9,7 +9,6 @@ export {
   readContainerLimits,
   releaseImage,
   removeContainer,
-  removeLeftoverContainers,
   startContainer,
   waitReady,
   type ContainerLimits,

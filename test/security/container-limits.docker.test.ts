@@ -1,20 +1,16 @@
 // Hostile input at run time: RAM runs, canaries and sidecars ran the PR's image with no memory
 // or process cap, every capability, privilege gain allowed, and as root; a killed job left its
-// containers running. Now each is caged by the operator's limits, and serve removes what an
-// earlier process of it left behind.
+// containers running. Now each is caged by the operator's limits (the sweep of what a killed run
+// left is tested in test/docker/leftovers.docker.test.ts).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
-import { openDatabase, ResultStore } from '../../src/store/index.ts';
 import { createBusyboxRepo } from '../helpers/busybox-repo.ts';
 import { requireDocker } from '../helpers/require-docker.ts';
-import { serveEnv, startServe } from '../helpers/serve-process.ts';
 
 const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
 
@@ -68,38 +64,3 @@ test(
     assert.equal(res.exitCode, 0, res.stderr);
   },
 );
-
-test("serve removes the containers an earlier process of it left running, and nobody else's", { timeout: 120_000 }, async (t) => {
-  const engine = await requireDocker();
-  const docker = engine.docker.file;
-  const dir = await mkdtemp(join(tmpdir(), 'bumpguard-leftover-'));
-  const db = join(dir, 'bumpguard.db');
-  // The database's id, as the first serve on it records it.
-  const store = new ResultStore(openDatabase(db));
-  store.setForgeId('(bumpguard)', 'serve-database-id', 'db-under-test');
-  const tag = `bumpguard-test-leftover:${randomUUID()}`;
-  const ctx = await mkdtemp(join(tmpdir(), 'bumpguard-leftover-ctx-'));
-  await execa('cp', ['/var/cache/bumpguard/busybox/amd64/busybox', join(ctx, 'busybox')]);
-  await execa(docker, ['build', '-q', '-t', tag, '-f', '-', ctx], {
-    input: 'FROM scratch\nCOPY busybox /bin/busybox\nENTRYPOINT ["/bin/busybox", "sleep", "600"]\n',
-    env: { DOCKER_BUILDKIT: '1' },
-  });
-  const run = async (owner: string) =>
-    (await execa(docker, ['run', '-d', '--network', 'none', '--label', `bumpguard.owner=${owner}`, tag])).stdout.trim();
-  const leftover = await run('db-under-test/a-killed-process');
-  const others = await run(`another-database/${randomUUID()}`);
-  t.after(async () => {
-    await execa(docker, ['rm', '-f', leftover, others], { reject: false });
-    await execa(docker, ['rmi', tag], { reject: false });
-    await rm(dir, { recursive: true, force: true });
-    await rm(ctx, { recursive: true, force: true });
-  });
-  const serve = await startServe(serveEnv({ BUMPGUARD_DB: db, BUMPGUARD_CACHE: join(dir, 'cache') }));
-  const exists = async (id: string) => (await execa(docker, ['inspect', id], { reject: false })).exitCode === 0;
-  const deadline = Date.now() + 30_000;
-  while ((await exists(leftover)) && Date.now() < deadline) await sleep(250);
-  assert.equal(await exists(leftover), false, 'the leftover of this database is gone');
-  assert.equal(await exists(others), true, "another database's container stays");
-  assert.ok(serve.logs.some((l) => l.msg === 'containers left behind by an earlier run of this server removed' && l.removed === 1));
-  assert.equal(await serve.stop(), 0);
-});

@@ -13,6 +13,7 @@ import { openDatabase, ResultStore } from '../../store/index.ts';
 import { localEditRunner } from '../../upstream/index.ts';
 import {
   cliSandbox,
+  sweepBeside,
   defaultCacheDir,
   defaultDbPath,
   engineSetup,
@@ -114,6 +115,8 @@ export const check: Command = async (io) => {
     io.stderr.write(
       `bumpguard check: config from ${configSource}; ${flags.base} (${baseSha.slice(0, 12)}) → ${flags.head ?? 'HEAD'} (${headSha.slice(0, 12)})\n`,
     );
+  // Beside the check, not before it: leftovers of killed runs never hold up this one.
+  const sweep = flags['audit-only'] ? Promise.resolve() : sweepBeside(io, 'check', engines, sandbox.owner, Boolean(flags.json));
   let result: CheckResult;
   try {
     const bump = await detectBump(source, baseSha, headSha, config);
@@ -147,6 +150,7 @@ export const check: Command = async (io) => {
     progress.done();
     await source.dispose();
     db.close();
+    await sweep;
   }
   const outcome = evaluatePolicy(result, config);
   writeResult(io, result, outcome, flags.json ? 'json' : (flags.format ?? 'markdown'));

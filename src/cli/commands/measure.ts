@@ -11,7 +11,7 @@ import { evaluatePolicy } from '../../policy/index.ts';
 import { engineWords, isNative, toImageMetrics } from '../../report/index.ts';
 import { localSourceTree } from '../../repo/index.ts';
 import { openDatabase, ResultStore } from '../../store/index.ts';
-import { cliSandbox, defaultDbPath, engineSetup, parseFlags, reportUsage, splitList } from '../common-options.ts';
+import { cliSandbox, defaultDbPath, engineSetup, parseFlags, reportUsage, splitList, sweepBeside } from '../common-options.ts';
 import { EXIT, exitCodeForVerdict, type Command } from '../io.ts';
 import { createProgress } from '../progress.ts';
 
@@ -74,6 +74,7 @@ export const measure: Command = async (io) => {
   const scratchDir = await mkdtemp(join(tmpdir(), 'bumpguard-measure-'));
   const progress = createProgress(io.stderr, flags.json ? 'quiet' : io.isTTY ? 'tty' : 'lines');
   const results: PlatformResult[] = [];
+  const sweep = sweepBeside(io, 'measure', setup, sandbox.owner, Boolean(flags.json));
   try {
     // Built one at a time in order; each image's RAM runs and canaries overlap the next build.
     const lane = new EngineSlots(1);
@@ -117,6 +118,7 @@ export const measure: Command = async (io) => {
     await rm(scratchDir, { recursive: true, force: true });
     await source.dispose();
     db.close();
+    await sweep;
   }
   // One side, no baseline: the same policy as `check` judges builds, ELFs and canaries.
   const outcome = evaluatePolicy(asCheckResult(repoDir, sha, results), config, { baseline: false });

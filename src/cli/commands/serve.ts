@@ -3,13 +3,13 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { once } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createUpstream, localEditRunner } from '../../upstream/index.ts';
 import { BuildCache } from '../../build/index.ts';
-import { detectEngine, dockerClientFor, pickDockerBinary } from '../../engine/index.ts';
+import { detectEngine, dockerClientFor, pickDockerBinary, processOwner, sweepEngines, type Owner } from '../../engine/index.ts';
 import { BuildError, ConfigError, LOCAL_ENGINE } from '../../core/index.ts';
 import { type EngineDefinition } from '../../config/index.ts';
 import { createBot, createLogger, readServerEnv, serverHostPaths, type BotOptions, type ServerEnv } from '../../server/index.ts';
-import { removeLeftoverContainers } from '../../measure/index.ts';
 import { JobStore, LeaseHeldError, openDatabase, ResultStore, StoreLease } from '../../store/index.ts';
 import { EXIT, type CliIo, type Command } from '../io.ts';
 
@@ -98,9 +98,9 @@ export async function serveWith(o: ServeOptions, io: CliIo): Promise<number> {
     return EXIT.error;
   }
   const store = new ResultStore(db);
-  // Containers are labelled with this database's id and this process: the next start removes
-  // what a killed process left running, and nothing of another serve's or a CLI run's.
-  const owner = `${databaseId(store)}/${randomUUID()}`;
+  // Every tag and container is stamped with this process and this database: a sweep removes what
+  // a killed process left, and nothing a running serve or CLI run still uses.
+  const owner = processOwner({ database: databaseId(store) });
   if (o.runJob) log.warn('jobs run without the check (a load bench or a test)');
   const upstream = await createUpstream(env.upstream, {
     repo: 'tailscale/tailscale',
@@ -147,9 +147,10 @@ export async function serveWith(o: ServeOptions, io: CliIo): Promise<number> {
     },
     'bumpguard serve listening',
   );
-  const engineProbe = o.runJob ? Promise.resolve() : probeEngines(env.engines, log, io.signal, owner);
+  const engineProbe = o.runJob ? Promise.resolve() : probeEngines(env.engines, log, io.signal);
+  const sweeps = o.runJob ? Promise.resolve() : sweepHourly(env.engines, owner, log, stopped.signal);
   if (!stopped.signal.aborted) await once(stopped.signal, 'abort');
-  await engineProbe;
+  await Promise.all([engineProbe, sweeps]);
   log.info(
     { graceMs: env.shutdownGraceMs, running: bot.queue.counts.running },
     'shutting down: new deliveries get 503, running jobs get the grace period',
@@ -167,15 +168,9 @@ export async function serveWith(o: ServeOptions, io: CliIo): Promise<number> {
 /**
  * Docker trouble (no engine, no access to its socket, an operator's engine that does not answer)
  * is logged at start, not at the first bump. Build-only entries (buildkit, buildx) are reached at
- * build time only. On each engine that answers, the containers an earlier process of this server
- * left running are removed.
+ * build time only.
  */
-async function probeEngines(
-  engines: EngineDefinition[],
-  log: ReturnType<typeof createLogger>,
-  signal: AbortSignal,
-  owner: string,
-): Promise<void> {
+async function probeEngines(engines: EngineDefinition[], log: ReturnType<typeof createLogger>, signal: AbortSignal): Promise<void> {
   const docker = pickDockerBinary(process.env, existsSync);
   const targets = [null, ...engines.filter((e) => e.host !== undefined || e.context !== undefined)];
   await Promise.all(
@@ -193,8 +188,6 @@ async function probeEngines(
           },
           'docker engine reachable',
         );
-        const removed = await removeLeftoverContainers(engine.docker, owner, signal);
-        if (removed > 0) log.warn({ engine: name, removed }, 'containers left behind by an earlier run of this server removed');
       } catch (err) {
         // Never rejects: nothing awaits it until shutdown, and the server serves either way.
         if (signal.aborted) return;
@@ -207,6 +200,32 @@ async function probeEngines(
       }
     }),
   );
+}
+
+/** The interval of the leftover sweep after the one at start: a killed instance that never comes back still has its leftovers removed. */
+const SWEEP_EVERY_MS = 3600_000;
+
+/**
+ * Removes, at start and then hourly, what killed bumpguard processes left in every engine (image
+ * tags, containers). An engine that does not answer is logged and swept at the next round.
+ */
+async function sweepHourly(engines: EngineDefinition[], owner: Owner, log: ReturnType<typeof createLogger>, signal: AbortSignal) {
+  const docker = pickDockerBinary(process.env, existsSync);
+  while (!signal.aborted) {
+    for (const sweep of await sweepEngines(engines, owner, { docker, env: process.env, signal })) {
+      if (signal.aborted) return;
+      if ('error' in sweep) log.warn({ engine: sweep.engine, reason: sweep.error }, 'leftover sweep skipped: the engine did not answer');
+      else if (sweep.outcome.removed.length > 0)
+        log.warn(
+          { engine: sweep.engine, removed: sweep.outcome.removed.map((r) => `${r.kind} ${r.ref}: ${r.why}`), kept: sweep.outcome.kept },
+          'removed what killed bumpguard runs left in the engine',
+        );
+    }
+    await sleep(SWEEP_EVERY_MS, undefined, { signal }).catch((err: unknown) => {
+      // Aborted at shutdown: the loop ends at its condition.
+      if (!signal.aborted) throw err;
+    });
+  }
 }
 
 /** A random id kept in the database itself: stable across restarts, different for every database. */

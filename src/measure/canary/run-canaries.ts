@@ -2,7 +2,7 @@
 
 import type { Canary } from '../../config/index.ts';
 import type { CanaryResult } from '../../core/index.ts';
-import type { DockerClient } from '../../engine/index.ts';
+import type { DockerClient, Owner } from '../../engine/index.ts';
 import { containerLabels, DEFAULT_CONTAINER_LIMITS, execIn, limitFlags, type ContainerLimits } from '../runtime/container.ts';
 import { parseDnsOutput, type DnsObservation } from './parse-dns.ts';
 
@@ -22,8 +22,8 @@ export interface RunCanariesOptions {
   onLog?: ((line: string) => void) | undefined;
   /** Labels sidecar containers `bumpguard.run=<runId>`. */
   runId?: string | undefined;
-  /** Labels sidecar containers `bumpguard.owner=<owner>`. */
-  owner?: string | undefined;
+  /** The process stamped on sidecar containers (default: this one). */
+  owner?: Owner | undefined;
   /** A sidecar runs caged like the container it joins, as the same user. */
   limits?: ContainerLimits | undefined;
   user?: string | null | undefined;
@@ -47,7 +47,7 @@ export async function runCanaries(opts: RunCanariesOptions): Promise<CanaryResul
             `container:${opts.containerId}`,
             '--platform',
             opts.platform,
-            ...(opts.runId ? containerLabels(opts.runId, opts.owner) : []),
+            ...containerLabels(opts.runId ?? 'canary', opts.owner),
             ...limitFlags(opts.limits ?? DEFAULT_CONTAINER_LIMITS, opts.user ?? null),
             '--entrypoint',
             program!,

@@ -2,7 +2,7 @@
 // lifecycle (load, run off the network, wait for readiness, exec, remove).
 
 import { CancelledError, type ConfigIssue } from '../../core/index.ts';
-import { execDocker, type DockerClient } from '../../engine/index.ts';
+import { execDocker, OWNER_LABEL, processOwner, RUN_LABEL, stampOf, type DockerClient, type Owner } from '../../engine/index.ts';
 
 // The container lifecycle shared by RAM runs and canaries: load the built image if the engine
 // lacks it, run it off the network, wait for readiness, exec, and always remove.
@@ -30,42 +30,15 @@ export interface ContainerSpec {
   limits: ContainerLimits;
   /** `--user` of this attempt; null: the image's own user. */
   user: string | null;
-  /** Value of the `bumpguard.owner` label: the serve that may remove it after a crash. */
-  owner?: string | undefined;
+  /** The process stamped on it (default: this one). */
+  owner?: Owner | undefined;
   /** Replaces the image's entrypoint + cmd. */
   command?: string[] | undefined;
 }
 
-/** The labels of a container bumpguard starts: its run, and the serve that owns it. */
-export function containerLabels(runId: string, owner: string | undefined): string[] {
-  return ['--label', `bumpguard.run=${runId}`, ...(owner ? ['--label', `${OWNER_LABEL}=${owner}`] : [])];
-}
-
-const OWNER_LABEL = 'bumpguard.owner';
-
-/**
- * Containers an earlier process of this serve left behind (it was killed mid-run), removed at
- * start. `owner` is "<database id>/<process id>": containers of the same database but another
- * process go; this process's own, a CLI run's and another serve's stay.
- */
-export async function removeLeftoverContainers(docker: DockerClient, owner: string, signal?: AbortSignal): Promise<number> {
-  const database = owner.slice(0, owner.indexOf('/') + 1);
-  const list = await execDocker(
-    docker,
-    ['ps', '-a', '--filter', `label=${OWNER_LABEL}`, '--format', `{{.ID}} {{.Label "${OWNER_LABEL}"}}`],
-    {
-      reject: false,
-      cancelSignal: signal,
-      stdin: 'ignore',
-    },
-  );
-  const ids = String(list.stdout ?? '')
-    .split('\n')
-    .map((line) => line.trim().split(' '))
-    .filter(([id, label]) => id && label && database !== '' && label.startsWith(database) && label !== owner)
-    .map(([id]) => id!);
-  if (ids.length > 0) await execDocker(docker, ['rm', '-f', '-v', ...ids], { reject: false, cancelSignal: signal, stdin: 'ignore' });
-  return ids.length;
+/** The labels of a container bumpguard starts: its run, and its maker's stamp (the sweep at the next start judges it by that). */
+export function containerLabels(runId: string, owner: Owner | undefined): string[] {
+  return ['--label', `${RUN_LABEL}=${runId}`, '--label', `${OWNER_LABEL}=${stampOf(owner ?? processOwner(), Date.now())}`];
 }
 
 export interface ExecResult {

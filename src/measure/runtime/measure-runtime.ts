@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Canary, Config } from '../../config/index.ts';
 import { CancelledError, messageOf, type CanaryResult, type RamMeasurement } from '../../core/index.ts';
-import type { DockerClient } from '../../engine/index.ts';
+import { MEASURE_REPOSITORY, processOwner, stampedTag, type DockerClient, type Owner } from '../../engine/index.ts';
 import { canariesNotRun, runCanaries } from '../canary/run-canaries.ts';
 import {
   acquireImage,
@@ -32,12 +32,12 @@ export interface MeasureRuntimeOptions {
   canaries: Canary[];
   signal?: AbortSignal | undefined;
   onLog?: ((line: string) => void) | undefined;
-  /** Names this run's image tag (bumpguard-measure:<runId>) and container label (injected in tests). */
+  /** Ends this run's image tag (bumpguard-measure:<stamp>.<runId>) and labels its containers (injected in tests). */
   runId?: string | undefined;
   /** The operator's cage for the image (default DEFAULT_CONTAINER_LIMITS). */
   limits?: ContainerLimits | undefined;
-  /** Labels every container `bumpguard.owner=<owner>` (serve removes its own leftovers at start). */
-  owner?: string | undefined;
+  /** The process stamped on the tag and every container (default: this one); the next start's sweep judges them by it. */
+  owner?: Owner | undefined;
 }
 
 /** How a container is started: read-only first, as each user to try. */
@@ -65,7 +65,7 @@ export async function measureRuntime(opts: MeasureRuntimeOptions): Promise<Runti
     { readOnly: false, user },
   ]);
   const runId = opts.runId ?? randomUUID();
-  const tag = `bumpguard-measure:${runId}`;
+  const tag = stampedTag(MEASURE_REPOSITORY, opts.owner ?? processOwner(), Date.now(), runId);
   await acquireImage(opts.docker, opts.image, tag, opts.signal);
   let outcomes: RunOutcome[];
   try {
