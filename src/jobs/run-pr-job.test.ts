@@ -150,6 +150,22 @@ test('a push that takes the bump out rewrites the old report once, naming that h
   assert.equal(forge.comments.size, 1);
 });
 
+test('a push that takes the bump out still passes when the forge will not edit the old report', async () => {
+  const serverError = new ForgeError(
+    { forge: 'gitea', op: 'updateComment', code: 'unavailable', status: 500 },
+    'Gitea API call updateComment failed (HTTP 500).',
+  );
+  const { forge, deps, heads } = setup({ failOn: { op: 'updateComment', error: serverError } }, fakeCheck({ growth: 300 * KiB }));
+  await runPrJob(job(pushed()), deps);
+  forge.pr = pr({ head: { ref: 'renovate/tailscale-1.x', sha: NEWER } });
+  forge.diff = README_DIFF;
+  heads.note(HeadTracker.key('gitea', forge.repo, 14), NEWER);
+  const outcome = await runPrJob(job(pushed(NEWER)), deps);
+  assert.deepEqual([outcome.status, outcome.verdict], ['done', 'success']);
+  assert.deepEqual(states(forge.writes).at(-1), 'success');
+  assert.match([...forge.comments.values()][0] ?? '', /❌/, 'the old report stays; the gate is what merges');
+});
+
 test('a checked PR that trigger settings do not select gets its old report retired at the next push', async () => {
   const { forge, deps, heads, say } = setup({
     pr: pr({ author: 'mira' }),

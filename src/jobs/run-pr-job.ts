@@ -168,18 +168,18 @@ async function judgePullRequest(ctx: Ctx, plan: RunPlan, pr: PullRequest, source
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     const bumps = findTailscaleBumps(await source.diff(pr.base.sha, pr.head.sha));
-    if (bumps.length === 0 && !plan.requested) return passUnchecked(gate, pr, 'not-a-bump');
+    if (bumps.length === 0 && !plan.requested) return passUnchecked(gate, pr, 'not-a-bump', ctx.log);
     return reportConfigInvalid(ctx, pr, bumps[0] ?? null, err);
   }
   // 5. The one bump decision of this job: it feeds the audit and every build below. The diff is
   //    the truth, not the title; an unreadable diff throws and is reported (answering "no bump"
   //    would wave the PR through).
   const decision = await detectBump(source, pr.base.sha, pr.head.sha, config);
-  if (!decision.bump && !decision.ambiguous && !plan.requested) return passUnchecked(gate, pr, 'not-a-bump');
+  if (!decision.bump && !decision.ambiguous && !plan.requested) return passUnchecked(gate, pr, 'not-a-bump', ctx.log);
   // 6. Guards: trigger settings for runs nobody asked for; untrusted code (a fork, or an author
   //    who cannot push here) is built only at a head a maintainer approved (/rebuild, Re-run,
   //    Rebuild button).
-  if (!plan.requested && !matchesTrigger(pr, config.trigger)) return passUnchecked(gate, pr, 'not-triggered');
+  if (!plan.requested && !matchesTrigger(pr, config.trigger)) return passUnchecked(gate, pr, 'not-triggered', ctx.log);
   const trust = plan.auditOnly ? null : await authorTrust(forge, pr);
   if (trust !== null && !trust.trusted) {
     const approval = approve(ctx, plan, pr);
@@ -257,8 +257,13 @@ async function judgePullRequest(ctx: Ctx, plan: RunPlan, pr: PullRequest, source
  * A PR the bot has nothing to say about passes at once: one gate write, no build. No comment either,
  * unless it carries one of an earlier head (a bump a push took out): that one says it no longer applies.
  */
-async function passUnchecked(gate: Gate, pr: PullRequest, why: Unchecked): Promise<PrJobOutcome> {
-  await gate.retireComment(renderNoLongerChecked(why, pr.head.sha));
+async function passUnchecked(gate: Gate, pr: PullRequest, why: Unchecked, log: Logger): Promise<PrJobOutcome> {
+  // The old report first, so the gate's details link points at the note; a forge that will not
+  // edit it costs a warning, never this pass.
+  await gate.retireComment(renderNoLongerChecked(why, pr.head.sha)).catch((err: unknown) => {
+    if (gate.superseded) throw err;
+    log.warn({ err }, 'the earlier report was not marked as no longer applying');
+  });
   const text = renderUnchecked(why, pr.head.sha);
   const { verdict, reason } = decideVerdict([], { nothingToCheck: text.title });
   const wrote = await gate.status(verdict, reason, text.summary);
