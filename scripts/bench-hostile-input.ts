@@ -41,7 +41,7 @@ function commands(): void {
 /** The settings the server had before the limits: 5 MiB bodies, any number in flight, Node's 60 s / 300 s timeouts. */
 const PREVIOUS_LIMITS: Partial<ServerOptions> = {
   bodyLimitBytes: 5 * 1024 * 1024,
-  maxBodiesInFlight: Number.POSITIVE_INFINITY,
+  bodyBytesInFlight: Number.POSITIVE_INFINITY,
   headersTimeoutMs: 60_000,
   requestTimeoutMs: 300_000,
 };

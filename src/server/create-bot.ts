@@ -26,7 +26,7 @@ import type { ForgeIdStore, HostPath, OverrideStore } from '../core/index.ts';
 
 export interface BotOptions extends Pick<
   ServerOptions,
-  'github' | 'gitea' | 'bodyLimitBytes' | 'maxBodiesInFlight' | 'headersTimeoutMs' | 'requestTimeoutMs'
+  'github' | 'gitea' | 'bodyLimitBytes' | 'bodyBytesInFlight' | 'headersTimeoutMs' | 'requestTimeoutMs'
 > {
   log: Logger;
   /** Loaded on first use, so the server answers webhooks even before the build stack is imported. */
@@ -116,7 +116,7 @@ export function createBot(o: BotOptions): Bot {
     ...(o.github ? { github: o.github } : {}),
     ...(o.gitea ? { gitea: o.gitea } : {}),
     ...(o.bodyLimitBytes ? { bodyLimitBytes: o.bodyLimitBytes } : {}),
-    ...(o.maxBodiesInFlight ? { maxBodiesInFlight: o.maxBodiesInFlight } : {}),
+    ...(o.bodyBytesInFlight ? { bodyBytesInFlight: o.bodyBytesInFlight } : {}),
     ...(o.headersTimeoutMs ? { headersTimeoutMs: o.headersTimeoutMs } : {}),
     ...(o.requestTimeoutMs ? { requestTimeoutMs: o.requestTimeoutMs } : {}),
     problems: () => (jobs.problem === null ? [] : [jobs.problem]),

@@ -24,8 +24,11 @@ export interface ServerOptions {
   forgeIds?: ForgeIdStore;
   /** Largest accepted webhook body (default DEFAULT_LIMITS.bodyLimitBytes). */
   bodyLimitBytes?: number;
-  /** Webhook bodies read at once; a delivery past it is answered 503 at once. */
-  maxBodiesInFlight?: number;
+  /**
+   * Bytes of webhook bodies held at once, each delivery counted at its Content-Length (the body
+   * limit when it sends none); a delivery past it is answered 503 without being read.
+   */
+  bodyBytesInFlight?: number;
   /** Time a client gets to send its request headers, and the whole request. */
   headersTimeoutMs?: number;
   requestTimeoutMs?: number;
@@ -39,10 +42,18 @@ export interface ServerOptions {
  * - 1 MiB body: the largest payload of @octokit/webhooks-examples is 27 KB, and an
  *   issue_comment whose comment and issue bodies are both 65,536 characters of `<` (escaped
  *   as \u003c, the worst case) is 537 KB;
- * - 32 bodies in flight: at most 32 MiB buffered, whatever the number of connections;
+ * - 32 MiB of bodies in flight, each counted at its declared length: whatever the number of
+ *   connections, at most that is buffered, while a burst of real deliveries (13–30 KB each, a
+ *   Renovate run opening many PRs at once) is never refused: neither forge redelivers a 503 by
+ *   itself, and a delivery refused is a PR whose required gate never comes;
  * - 5 s for headers, 10 s for a whole delivery: a real one arrives in milliseconds.
  */
-const DEFAULT_LIMITS = { bodyLimitBytes: 1024 * 1024, maxBodiesInFlight: 32, headersTimeoutMs: 5000, requestTimeoutMs: 10_000 } as const;
+const DEFAULT_LIMITS = {
+  bodyLimitBytes: 1024 * 1024,
+  bodyBytesInFlight: 32 * 1024 * 1024,
+  headersTimeoutMs: 5000,
+  requestTimeoutMs: 10_000,
+} as const;
 
 export interface BumpguardServer {
   http: Server;
@@ -59,7 +70,7 @@ const WEBHOOK_PATHS = { github: '/api/github/webhooks', gitea: '/api/gitea/webho
 export function createServer(opts: ServerOptions): BumpguardServer {
   const log = opts.log;
   const bodyLimit = opts.bodyLimitBytes ?? DEFAULT_LIMITS.bodyLimitBytes;
-  const maxInFlight = opts.maxBodiesInFlight ?? DEFAULT_LIMITS.maxBodiesInFlight;
+  const budget = opts.bodyBytesInFlight ?? DEFAULT_LIMITS.bodyBytesInFlight;
   let inFlight = 0;
   const routeDeps = { onJob: opts.onJob, log, bodyLimit };
   const github = opts.github ? createGithubRoute(opts.github, routeDeps) : null;
@@ -115,8 +126,11 @@ export function createServer(opts: ServerOptions): BumpguardServer {
     if (!route)
       return sendJson(res, 404, { error: `${path === WEBHOOK_PATHS.github ? 'GitHub' : 'Gitea'} is not configured on this server` });
     if (req.method !== 'POST') return sendJson(res, 405, { error: 'webhooks are POSTed' }, { allow: 'POST' });
-    if (inFlight >= maxInFlight) {
-      // Nothing is read: the body never reaches memory. Forges redeliver failed deliveries.
+    // Node's parser reads no more than Content-Length, and the route refuses a body past the limit.
+    const declared = Number(req.headers['content-length']);
+    const claim = Number.isSafeInteger(declared) && declared >= 0 ? Math.min(declared, bodyLimit) : bodyLimit;
+    if (inFlight + claim > budget) {
+      // Nothing is read: the body never reaches memory. The forge shows the failed delivery.
       return sendJson(
         res,
         503,
@@ -124,11 +138,11 @@ export function createServer(opts: ServerOptions): BumpguardServer {
         { connection: 'close', 'retry-after': '5' },
       );
     }
-    inFlight++;
+    inFlight += claim;
     try {
       await route(req, res);
     } finally {
-      inFlight--;
+      inFlight -= claim;
     }
   }
 
